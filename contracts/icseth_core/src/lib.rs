@@ -1,0 +1,22 @@
+//! Shared types, fixed-point math and policy functions of the icsETH suite.
+//!
+//! Nothing here is a contract: these are plain functions, tested fast off-chain, that every
+//! contract calls. All arithmetic is checked (the crate is linted like the contracts) and every
+//! rounding direction is chosen in the protocol's favour.
+#![cfg_attr(not(feature = "std"), no_std)]
+
+pub mod board;
+pub mod events;
+pub mod governor;
+pub mod math;
+pub mod queue;
+pub mod reserve;
+pub mod shares;
+pub mod suite;
+pub mod wiring;
+
+pub use governor::{GovernorError, GovernorRole};
+pub use math::{MathError, BPS, ONE};
+pub use shares::Pool;
+pub use suite::SuiteAddresses;
+pub use wiring::{SuiteSlot, Wiring, WiringError};

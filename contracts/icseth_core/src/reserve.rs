@@ -1,0 +1,84 @@
+//! The split of each deposit between the flash-exit reserve and the staking buffer.
+use crate::math::{bps_of, MathError, BPS};
+
+/// Default target of the flash-exit reserve: 5% of pooled assets.
+pub const DEFAULT_RESERVE_TARGET_BPS: u128 = 500;
+/// Hard cap of the reserve target: 20% of pooled assets. Above it too much stake sits idle and
+/// the holders' yield suffers; the board can move the target only below this.
+pub const MAX_RESERVE_TARGET_BPS: u128 = 2_000;
+
+/// How a deposit is divided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DepositSplit {
+    /// Sent to the flash-exit reserve.
+    pub to_reserve: u128,
+    /// Kept in the token's buffer, to be staked in whole validators (or to finalize withdrawals).
+    pub to_buffer: u128,
+}
+
+/// Splits `deposit`: the reserve is topped up toward `target_bps` of the pooled assets after the
+/// deposit, never beyond, and the rest goes to the staking buffer.
+pub fn split_deposit(
+    deposit: u128,
+    reserve: u128,
+    pooled_after_deposit: u128,
+    target_bps: u128,
+) -> Result<DepositSplit, MathError> {
+    if target_bps > BPS {
+        return Err(MathError::Overflow);
+    }
+    let target = bps_of(pooled_after_deposit, target_bps)?;
+    let to_reserve = target.saturating_sub(reserve).min(deposit);
+    let to_buffer = deposit.checked_sub(to_reserve).ok_or(MathError::Overflow)?;
+    Ok(DepositSplit { to_reserve, to_buffer })
+}
+
+#[cfg(test)]
+#[allow(clippy::arithmetic_side_effects)]
+mod tests {
+    use super::*;
+    use crate::ONE;
+    use proptest::prelude::*;
+
+    #[test]
+    fn first_deposit_fills_the_reserve_to_target() {
+        let split = split_deposit(100 * ONE, 0, 100 * ONE, DEFAULT_RESERVE_TARGET_BPS).unwrap();
+        assert_eq!(split, DepositSplit { to_reserve: 5 * ONE, to_buffer: 95 * ONE });
+    }
+
+    #[test]
+    fn full_reserve_takes_nothing() {
+        let split = split_deposit(10 * ONE, 50 * ONE, 1_000 * ONE, DEFAULT_RESERVE_TARGET_BPS).unwrap();
+        assert_eq!(split, DepositSplit { to_reserve: 0, to_buffer: 10 * ONE });
+    }
+
+    #[test]
+    fn a_drained_reserve_takes_the_whole_deposit_up_to_target() {
+        let split = split_deposit(3 * ONE, 0, 1_000 * ONE, DEFAULT_RESERVE_TARGET_BPS).unwrap();
+        assert_eq!(split, DepositSplit { to_reserve: 3 * ONE, to_buffer: 0 });
+    }
+
+    #[test]
+    fn a_target_above_one_whole_is_refused() {
+        assert_eq!(split_deposit(1, 0, 1, BPS + 1), Err(MathError::Overflow));
+    }
+
+    proptest! {
+        #[test]
+        fn the_split_is_exact_and_never_overfills(
+            deposit in 0u128..10u128.pow(26),
+            reserve in 0u128..10u128.pow(26),
+            pooled in 0u128..10u128.pow(28),
+            target in 0u128..=MAX_RESERVE_TARGET_BPS,
+        ) {
+            let pooled_after = pooled + deposit;
+            let split = split_deposit(deposit, reserve, pooled_after, target).unwrap();
+            prop_assert_eq!(split.to_reserve + split.to_buffer, deposit);
+            let goal = pooled_after * target / BPS;
+            prop_assert!(reserve + split.to_reserve <= goal.max(reserve));
+            if reserve + deposit <= goal {
+                prop_assert_eq!(split.to_reserve, deposit);
+            }
+        }
+    }
+}

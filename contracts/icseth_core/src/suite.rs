@@ -1,0 +1,67 @@
+//! The addresses of the five contracts, wired once at deployment and readable from each of them.
+use ink::primitives::AccountId;
+
+/// Where each contract of the suite lives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
+pub struct SuiteAddresses {
+    pub token: AccountId,
+    pub board: AccountId,
+    pub flash_exit_pool: AccountId,
+    pub operator_registry: AccountId,
+    pub slash_protection: AccountId,
+}
+
+impl SuiteAddresses {
+    /// Whether `account` is one of the suite's contracts (they may hold and receive icsETH).
+    pub fn contains(&self, account: &AccountId) -> bool {
+        [
+            self.token,
+            self.board,
+            self.flash_exit_pool,
+            self.operator_registry,
+            self.slash_protection,
+        ]
+        .contains(account)
+    }
+
+    /// Whether the five addresses are pairwise distinct (a wiring that repeats one is a mistake).
+    pub fn all_distinct(&self) -> bool {
+        let all = [
+            self.token,
+            self.board,
+            self.flash_exit_pool,
+            self.operator_registry,
+            self.slash_protection,
+        ];
+        all.iter()
+            .enumerate()
+            .all(|(i, a)| all.iter().skip(i.saturating_add(1)).all(|b| a != b))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn suite() -> SuiteAddresses {
+        SuiteAddresses {
+            token: AccountId::from([1; 32]),
+            board: AccountId::from([2; 32]),
+            flash_exit_pool: AccountId::from([3; 32]),
+            operator_registry: AccountId::from([4; 32]),
+            slash_protection: AccountId::from([5; 32]),
+        }
+    }
+
+    #[test]
+    fn membership_and_distinctness() {
+        let s = suite();
+        assert!(s.contains(&AccountId::from([3; 32])));
+        assert!(!s.contains(&AccountId::from([9; 32])));
+        assert!(s.all_distinct());
+        let repeated = SuiteAddresses { board: s.token, ..s };
+        assert!(!repeated.all_distinct());
+    }
+}

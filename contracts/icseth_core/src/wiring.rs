@@ -1,0 +1,163 @@
+//! One-time wiring of the suite's cross references.
+//!
+//! Contracts reference each other, so they cannot all receive the others' addresses at
+//! construction. Each contract records its deployer; the deployer hands it the five addresses once,
+//! and from then on the wiring is locked: nobody, the deployer included, can wire it again (a later
+//! change of a reference is a governed decision, pushed by the board).
+use crate::suite::SuiteAddresses;
+use ink::primitives::AccountId;
+
+/// Why a wiring was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+pub enum WiringError {
+    /// Only the account that instantiated the contract may wire it.
+    NotDeployer,
+    /// The contract was wired already; wiring is locked.
+    AlreadyWired,
+    /// The addresses given for this contract's own slot is not this contract.
+    WrongSelfAddress,
+    /// Two slots hold the same address.
+    RepeatedAddress,
+    /// The contract is not wired yet, so it cannot reach the others.
+    NotWired,
+}
+
+/// A contract's wiring state: who may wire it, and the addresses once wired.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
+pub struct Wiring {
+    deployer: AccountId,
+    suite: Option<SuiteAddresses>,
+}
+
+/// Which slot of `SuiteAddresses` a contract occupies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SuiteSlot {
+    Token,
+    Board,
+    FlashExitPool,
+    OperatorRegistry,
+    SlashProtection,
+}
+
+impl Wiring {
+    /// Wiring state of a contract instantiated by `deployer`, not wired yet.
+    pub fn new(deployer: AccountId) -> Self {
+        Self { deployer, suite: None }
+    }
+
+    /// The account allowed to wire (meaningless once wired).
+    pub fn deployer(&self) -> AccountId {
+        self.deployer
+    }
+
+    /// The wired addresses, if any.
+    pub fn suite(&self) -> Option<SuiteAddresses> {
+        self.suite
+    }
+
+    /// The wired addresses, or `NotWired`.
+    pub fn require(&self) -> Result<SuiteAddresses, WiringError> {
+        self.suite.ok_or(WiringError::NotWired)
+    }
+
+    /// Checks everything, then records `suite`. Changes nothing on error.
+    pub fn wire(
+        &mut self,
+        caller: AccountId,
+        own_address: AccountId,
+        own_slot: SuiteSlot,
+        suite: SuiteAddresses,
+    ) -> Result<(), WiringError> {
+        if self.suite.is_some() {
+            return Err(WiringError::AlreadyWired);
+        }
+        if caller != self.deployer {
+            return Err(WiringError::NotDeployer);
+        }
+        let slot = match own_slot {
+            SuiteSlot::Token => suite.token,
+            SuiteSlot::Board => suite.board,
+            SuiteSlot::FlashExitPool => suite.flash_exit_pool,
+            SuiteSlot::OperatorRegistry => suite.operator_registry,
+            SuiteSlot::SlashProtection => suite.slash_protection,
+        };
+        if slot != own_address {
+            return Err(WiringError::WrongSelfAddress);
+        }
+        if !suite.all_distinct() {
+            return Err(WiringError::RepeatedAddress);
+        }
+        self.suite = Some(suite);
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn account(byte: u8) -> AccountId {
+        AccountId::from([byte; 32])
+    }
+
+    fn suite() -> SuiteAddresses {
+        SuiteAddresses {
+            token: account(1),
+            board: account(2),
+            flash_exit_pool: account(3),
+            operator_registry: account(4),
+            slash_protection: account(5),
+        }
+    }
+
+    #[test]
+    fn wires_once_then_locks() {
+        let mut w = Wiring::new(account(9));
+        assert_eq!(w.require(), Err(WiringError::NotWired));
+        assert_eq!(w.wire(account(9), account(1), SuiteSlot::Token, suite()), Ok(()));
+        assert_eq!(w.suite(), Some(suite()));
+        let before = w.clone();
+        assert_eq!(
+            w.wire(account(9), account(1), SuiteSlot::Token, suite()),
+            Err(WiringError::AlreadyWired)
+        );
+        assert_eq!(w, before);
+    }
+
+    #[test]
+    fn refusals_change_nothing() {
+        let mut w = Wiring::new(account(9));
+        let before = w.clone();
+        assert_eq!(
+            w.wire(account(8), account(1), SuiteSlot::Token, suite()),
+            Err(WiringError::NotDeployer)
+        );
+        assert_eq!(
+            w.wire(account(9), account(2), SuiteSlot::Token, suite()),
+            Err(WiringError::WrongSelfAddress)
+        );
+        let repeated = SuiteAddresses { slash_protection: account(4), ..suite() };
+        assert_eq!(
+            w.wire(account(9), account(3), SuiteSlot::FlashExitPool, repeated),
+            Err(WiringError::RepeatedAddress)
+        );
+        assert_eq!(w, before);
+    }
+
+    #[test]
+    fn each_slot_is_checked() {
+        for (slot, own) in [
+            (SuiteSlot::Board, 2),
+            (SuiteSlot::FlashExitPool, 3),
+            (SuiteSlot::OperatorRegistry, 4),
+            (SuiteSlot::SlashProtection, 5),
+        ] {
+            let mut w = Wiring::new(account(9));
+            assert_eq!(w.wire(account(9), account(1), slot, suite()), Err(WiringError::WrongSelfAddress));
+            assert_eq!(w.wire(account(9), account(own), slot, suite()), Ok(()));
+        }
+    }
+}

@@ -1,0 +1,943 @@
+//! icsETH: the permissioned liquid staking token.
+//!
+//! Balances are shares (PSP22, 18 decimals) over the pooled assets, which the token counts itself:
+//! value sent to the contract outside `deposit` never moves the rate. Whitelisted institutions
+//! deposit native value and receive shares at the current rate; each deposit tops the flash-exit
+//! reserve up toward its target and buffers the rest for staking. Holders leave through the
+//! withdrawal queue: a request burns shares for a ticket, tickets are finalized first-in-first-out
+//! from the buffer at min(request rate, finalization rate), and the owner claims the payout.
+//!
+//! Roles: the governor (the board) decides whitelist, parameters and roles, and alone unpauses; the
+//! guardian may pause; the staking manager moves buffered value to operators (staking issue); the
+//! treasury receives the protocol fee (autobalance issue).
+#![cfg_attr(not(feature = "std"), no_std, no_main)]
+
+pub mod psp22;
+
+#[ink::contract]
+pub mod icseth_token {
+    use crate::psp22::{refusal, PSP22Error, PSP22Metadata, PSP22};
+    use icseth_core::{
+        events::{GovernorChanged, GovernorProposed, Wired},
+        queue::finalize_ticket,
+        reserve::{split_deposit, DEFAULT_RESERVE_TARGET_BPS, MAX_RESERVE_TARGET_BPS},
+        GovernorError, GovernorRole, MathError, Pool, SuiteAddresses, SuiteSlot, Wiring, WiringError,
+    };
+    use ink::{
+        prelude::{string::String, vec::Vec},
+        storage::Mapping,
+    };
+
+    /// Smallest withdrawal request by default: 0.01 ETH (dust tickets cost more to finalize than
+    /// they are worth).
+    pub const DEFAULT_MIN_WITHDRAWAL: Balance = 10_000_000_000_000_000;
+    /// Most tickets one `finalize_withdrawals` call (or one report) finalizes.
+    pub const MAX_FINALIZE_PER_CALL: u32 = 32;
+    /// Most entries a paged read returns.
+    pub const MAX_PAGE: u32 = 50;
+
+    /// Every way a message of this contract can fail (PSP22 messages report through `PSP22Error`).
+    #[derive(Debug, PartialEq, Eq)]
+    #[ink::scale_derive(Encode, Decode, TypeInfo)]
+    pub enum Error {
+        /// A governor-only message was called by someone else, or a handover step was wrong.
+        Governor(GovernorError),
+        /// The one-time wiring was refused.
+        Wiring(WiringError),
+        /// Only the guardian or the governor may pause.
+        NotGuardian,
+        /// The token is paused: no deposits, transfers or new withdrawal requests.
+        Paused,
+        /// `pause` while paused.
+        AlreadyPaused,
+        /// `unpause` while not paused.
+        NotPaused,
+        /// The caller is not a whitelisted, active institution.
+        NotWhitelisted,
+        /// The institution is whitelisted already.
+        AlreadyWhitelisted,
+        /// The account is not a whitelisted institution (nothing to remove).
+        UnknownInstitution,
+        /// The deposit is below the institution's minimum.
+        BelowMinDeposit,
+        /// The deposit is too small to mint a single share.
+        ZeroShares,
+        /// Zero was given where an amount is needed.
+        ZeroAmount,
+        /// The caller holds fewer shares than asked for.
+        InsufficientShares,
+        /// The withdrawal request is worth less than the minimum withdrawal.
+        BelowMinWithdrawal,
+        /// No ticket has this id.
+        UnknownTicket,
+        /// Only the ticket's owner may claim it.
+        NotTicketOwner,
+        /// The ticket is not finalized yet.
+        NotFinalized,
+        /// The ticket was claimed already.
+        AlreadyClaimed,
+        /// A parameter is outside its allowed range.
+        InvalidParameter,
+        /// A paged read asked for more than `MAX_PAGE` entries.
+        PageTooLarge,
+        /// The native transfer to the claimant failed.
+        TransferFailed,
+        /// An amount overflowed (cannot happen with real balances; refused rather than wrapped).
+        Overflow,
+    }
+
+    impl From<GovernorError> for Error {
+        fn from(e: GovernorError) -> Self {
+            Error::Governor(e)
+        }
+    }
+
+    impl From<WiringError> for Error {
+        fn from(e: WiringError) -> Self {
+            Error::Wiring(e)
+        }
+    }
+
+    impl From<MathError> for Error {
+        fn from(_: MathError) -> Self {
+            Error::Overflow
+        }
+    }
+
+    /// An institution's whitelist record.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    #[ink::scale_derive(Encode, Decode, TypeInfo)]
+    #[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
+    pub struct Institution {
+        /// Whitelisted now; a removed institution keeps its record with `active == false`.
+        pub active: bool,
+        /// Its own minimum deposit, applied on top of the global one.
+        pub min_deposit: Option<Balance>,
+    }
+
+    /// Where a withdrawal ticket stands.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    #[ink::scale_derive(Encode, Decode, TypeInfo)]
+    #[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
+    pub enum TicketStatus {
+        /// Waiting in the queue.
+        Pending,
+        /// Funded: `payout` waits for the owner's claim.
+        Finalized { payout: Balance },
+        /// Paid to the owner.
+        Claimed { payout: Balance },
+    }
+
+    /// A withdrawal request.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    #[ink::scale_derive(Encode, Decode, TypeInfo)]
+    #[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
+    pub struct Ticket {
+        pub owner: AccountId,
+        /// Shares burned at request.
+        pub shares: Balance,
+        /// Their value at the request rate (the most the ticket can pay).
+        pub assets: Balance,
+        pub requested_at: Timestamp,
+        pub status: TicketStatus,
+    }
+
+    /// The token's books. `buffered + reserve == total_pooled + queued` holds after every message
+    /// (staked value joins the left side with the staking issue); `claimable` is held apart.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    #[ink::scale_derive(Encode, Decode, TypeInfo)]
+    pub struct Accounting {
+        pub total_shares: Balance,
+        /// Assets that belong to the holders of `total_shares`.
+        pub total_pooled: Balance,
+        /// Native value held by the token for staking or finalization.
+        pub buffered: Balance,
+        /// Native value set aside for flash exits.
+        pub reserve: Balance,
+        /// Liability to pending tickets, at their request value.
+        pub queued: Balance,
+        /// Finalized payouts not yet claimed.
+        pub claimable: Balance,
+        /// Id the next ticket will get.
+        pub next_ticket: u64,
+        /// Id of the oldest pending ticket (equal to `next_ticket` when none is pending).
+        pub next_to_finalize: u64,
+    }
+
+    /// A role other than the governor.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    #[ink::scale_derive(Encode, Decode, TypeInfo)]
+    pub enum Role {
+        Guardian,
+        StakingManager,
+        Treasury,
+    }
+
+    /// A governed parameter of the token.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    #[ink::scale_derive(Encode, Decode, TypeInfo)]
+    pub enum Parameter {
+        MinDeposit,
+        MinWithdrawal,
+        ReserveTargetBps,
+    }
+
+    /// PSP22: shares moved (`from: None` is a mint, `to: None` a burn).
+    #[ink(event)]
+    pub struct Transfer {
+        #[ink(topic)]
+        pub from: Option<AccountId>,
+        #[ink(topic)]
+        pub to: Option<AccountId>,
+        pub value: u128,
+    }
+
+    /// PSP22: an allowance was set to `amount`.
+    #[ink(event)]
+    pub struct Approval {
+        #[ink(topic)]
+        pub owner: AccountId,
+        #[ink(topic)]
+        pub spender: AccountId,
+        pub amount: u128,
+    }
+
+    /// An institution deposited `assets` and received `shares`.
+    #[ink(event)]
+    pub struct Deposited {
+        #[ink(topic)]
+        pub institution: AccountId,
+        pub assets: Balance,
+        pub shares: Balance,
+        pub to_reserve: Balance,
+        pub to_buffer: Balance,
+    }
+
+    /// The governor whitelisted an institution.
+    #[ink(event)]
+    pub struct InstitutionWhitelisted {
+        #[ink(topic)]
+        pub institution: AccountId,
+        pub min_deposit: Option<Balance>,
+    }
+
+    /// The governor removed an institution (it may still exit).
+    #[ink(event)]
+    pub struct InstitutionRemoved {
+        #[ink(topic)]
+        pub institution: AccountId,
+    }
+
+    /// A holder burned `shares` for ticket `ticket`, worth `assets` at the request rate.
+    #[ink(event)]
+    pub struct WithdrawalRequested {
+        #[ink(topic)]
+        pub owner: AccountId,
+        #[ink(topic)]
+        pub ticket: u64,
+        pub shares: Balance,
+        pub assets: Balance,
+    }
+
+    /// A ticket was funded: `payout` is claimable, `returned_to_pool` went back to the holders.
+    #[ink(event)]
+    pub struct WithdrawalFinalized {
+        #[ink(topic)]
+        pub owner: AccountId,
+        #[ink(topic)]
+        pub ticket: u64,
+        pub payout: Balance,
+        pub returned_to_pool: Balance,
+    }
+
+    /// A ticket's payout was sent to its owner.
+    #[ink(event)]
+    pub struct WithdrawalClaimed {
+        #[ink(topic)]
+        pub owner: AccountId,
+        #[ink(topic)]
+        pub ticket: u64,
+        pub payout: Balance,
+    }
+
+    /// The token was paused.
+    #[ink(event)]
+    pub struct Paused {
+        #[ink(topic)]
+        pub by: AccountId,
+    }
+
+    /// The token was unpaused.
+    #[ink(event)]
+    pub struct Unpaused {
+        #[ink(topic)]
+        pub by: AccountId,
+    }
+
+    /// The governor gave `role` to `account`.
+    #[ink(event)]
+    pub struct RoleChanged {
+        pub role: Role,
+        #[ink(topic)]
+        pub account: AccountId,
+    }
+
+    /// The governor changed a parameter.
+    #[ink(event)]
+    pub struct ParameterChanged {
+        pub parameter: Parameter,
+        pub value: u128,
+    }
+
+    /// Storage of the token.
+    #[ink(storage)]
+    pub struct IcsethToken {
+        governor: GovernorRole,
+        wiring: Wiring,
+        guardian: AccountId,
+        staking_manager: AccountId,
+        treasury: AccountId,
+        paused: bool,
+        balances: Mapping<AccountId, Balance>,
+        allowances: Mapping<(AccountId, AccountId), Balance>,
+        total_shares: Balance,
+        total_pooled: Balance,
+        buffered: Balance,
+        reserve: Balance,
+        queued: Balance,
+        claimable: Balance,
+        institutions: Mapping<AccountId, Institution>,
+        min_deposit: Balance,
+        min_withdrawal: Balance,
+        reserve_target_bps: u128,
+        tickets: Mapping<u64, Ticket>,
+        next_ticket: u64,
+        next_to_finalize: u64,
+        /// A holder's tickets by index (0..count), for paged reads.
+        tickets_by_owner: Mapping<(AccountId, u32), u64>,
+        ticket_count_of: Mapping<AccountId, u32>,
+    }
+
+    impl IcsethToken {
+        /// Instantiates the token. `governor` is the board (or a test account); the caller becomes
+        /// the deployer that wires it once. `min_deposit` is the global minimum deposit.
+        #[ink(constructor)]
+        pub fn new(
+            governor: AccountId,
+            guardian: AccountId,
+            staking_manager: AccountId,
+            treasury: AccountId,
+            min_deposit: Balance,
+        ) -> Self {
+            Self {
+                governor: GovernorRole::new(governor),
+                wiring: Wiring::new(Self::env().caller()),
+                guardian,
+                staking_manager,
+                treasury,
+                paused: false,
+                balances: Mapping::default(),
+                allowances: Mapping::default(),
+                total_shares: 0,
+                total_pooled: 0,
+                buffered: 0,
+                reserve: 0,
+                queued: 0,
+                claimable: 0,
+                institutions: Mapping::default(),
+                min_deposit,
+                min_withdrawal: DEFAULT_MIN_WITHDRAWAL,
+                reserve_target_bps: DEFAULT_RESERVE_TARGET_BPS,
+                tickets: Mapping::default(),
+                next_ticket: 0,
+                next_to_finalize: 0,
+                tickets_by_owner: Mapping::default(),
+                ticket_count_of: Mapping::default(),
+            }
+        }
+
+        // ---- wiring and roles -------------------------------------------------------------
+
+        /// Deployer only, once: records the suite's addresses and locks them. Emits `Wired`.
+        #[ink(message)]
+        pub fn wire(&mut self, suite: SuiteAddresses) -> Result<(), Error> {
+            let caller = self.env().caller();
+            let own = self.env().account_id();
+            self.wiring.wire(caller, own, SuiteSlot::Token, suite)?;
+            self.env().emit_event(Wired { by: caller, suite });
+            Ok(())
+        }
+
+        /// Anyone: the suite's addresses, once wired.
+        #[ink(message)]
+        pub fn suite(&self) -> Option<SuiteAddresses> {
+            self.wiring.suite()
+        }
+
+        /// Anyone: the governor.
+        #[ink(message)]
+        pub fn governor(&self) -> AccountId {
+            self.governor.governor()
+        }
+
+        /// Anyone: the holder of `role`.
+        #[ink(message)]
+        pub fn role(&self, role: Role) -> AccountId {
+            match role {
+                Role::Guardian => self.guardian,
+                Role::StakingManager => self.staking_manager,
+                Role::Treasury => self.treasury,
+            }
+        }
+
+        /// Governor only: proposes `successor` as governor (it takes over with `accept_governor`).
+        #[ink(message)]
+        pub fn propose_governor(&mut self, successor: AccountId) -> Result<(), Error> {
+            let caller = self.env().caller();
+            self.governor.propose(caller, successor)?;
+            self.env().emit_event(GovernorProposed { governor: caller, successor });
+            Ok(())
+        }
+
+        /// The proposed governor only: takes the governor role.
+        #[ink(message)]
+        pub fn accept_governor(&mut self) -> Result<(), Error> {
+            let caller = self.env().caller();
+            let previous = self.governor.accept(caller)?;
+            self.env().emit_event(GovernorChanged { previous, governor: caller });
+            Ok(())
+        }
+
+        /// Governor only: gives `role` to `account`. Emits `RoleChanged`.
+        #[ink(message)]
+        pub fn set_role(&mut self, role: Role, account: AccountId) -> Result<(), Error> {
+            self.governor.ensure(self.env().caller())?;
+            match role {
+                Role::Guardian => self.guardian = account,
+                Role::StakingManager => self.staking_manager = account,
+                Role::Treasury => self.treasury = account,
+            }
+            self.env().emit_event(RoleChanged { role, account });
+            Ok(())
+        }
+
+        /// Governor only: sets a parameter (`ReserveTargetBps` at most the hard cap, 20%).
+        /// Emits `ParameterChanged`.
+        #[ink(message)]
+        pub fn set_parameter(&mut self, parameter: Parameter, value: u128) -> Result<(), Error> {
+            self.governor.ensure(self.env().caller())?;
+            match parameter {
+                Parameter::MinDeposit => self.min_deposit = value,
+                Parameter::MinWithdrawal => self.min_withdrawal = value,
+                Parameter::ReserveTargetBps => {
+                    if value > MAX_RESERVE_TARGET_BPS {
+                        return Err(Error::InvalidParameter);
+                    }
+                    self.reserve_target_bps = value;
+                }
+            }
+            self.env().emit_event(ParameterChanged { parameter, value });
+            Ok(())
+        }
+
+        /// Anyone: the current value of a parameter.
+        #[ink(message)]
+        pub fn parameter(&self, parameter: Parameter) -> u128 {
+            match parameter {
+                Parameter::MinDeposit => self.min_deposit,
+                Parameter::MinWithdrawal => self.min_withdrawal,
+                Parameter::ReserveTargetBps => self.reserve_target_bps,
+            }
+        }
+
+        /// Guardian or governor: pauses deposits, transfers and new withdrawal requests (claims
+        /// stay open). Emits `Paused`.
+        #[ink(message)]
+        pub fn pause(&mut self) -> Result<(), Error> {
+            let caller = self.env().caller();
+            if caller != self.guardian && caller != self.governor.governor() {
+                return Err(Error::NotGuardian);
+            }
+            if self.paused {
+                return Err(Error::AlreadyPaused);
+            }
+            self.paused = true;
+            self.env().emit_event(Paused { by: caller });
+            Ok(())
+        }
+
+        /// Governor only (never the guardian): lifts a pause. Emits `Unpaused`.
+        #[ink(message)]
+        pub fn unpause(&mut self) -> Result<(), Error> {
+            let caller = self.env().caller();
+            self.governor.ensure(caller)?;
+            if !self.paused {
+                return Err(Error::NotPaused);
+            }
+            self.paused = false;
+            self.env().emit_event(Unpaused { by: caller });
+            Ok(())
+        }
+
+        /// Anyone: whether the token is paused.
+        #[ink(message)]
+        pub fn is_paused(&self) -> bool {
+            self.paused
+        }
+
+        // ---- whitelist ----------------------------------------------------------------------
+
+        /// Governor only: whitelists `institution` (new, or removed earlier), with its own
+        /// minimum deposit if `min_deposit` is set. Emits `InstitutionWhitelisted`.
+        #[ink(message)]
+        pub fn add_institution(&mut self, institution: AccountId, min_deposit: Option<Balance>) -> Result<(), Error> {
+            self.governor.ensure(self.env().caller())?;
+            if self.is_whitelisted(institution) {
+                return Err(Error::AlreadyWhitelisted);
+            }
+            self.institutions.insert(institution, &Institution { active: true, min_deposit });
+            self.env().emit_event(InstitutionWhitelisted { institution, min_deposit });
+            Ok(())
+        }
+
+        /// Governor only: removes `institution` from the whitelist. It keeps its shares and may
+        /// still request withdrawals and claim, but can no longer deposit or receive.
+        /// Emits `InstitutionRemoved`.
+        #[ink(message)]
+        pub fn remove_institution(&mut self, institution: AccountId) -> Result<(), Error> {
+            self.governor.ensure(self.env().caller())?;
+            let mut record = self
+                .institutions
+                .get(institution)
+                .filter(|r| r.active)
+                .ok_or(Error::UnknownInstitution)?;
+            record.active = false;
+            self.institutions.insert(institution, &record);
+            self.env().emit_event(InstitutionRemoved { institution });
+            Ok(())
+        }
+
+        /// Anyone: whether `account` is a whitelisted, active institution.
+        #[ink(message)]
+        pub fn is_whitelisted(&self, account: AccountId) -> bool {
+            self.institutions.get(account).is_some_and(|r| r.active)
+        }
+
+        /// Anyone: an institution's whitelist record, if it ever had one.
+        #[ink(message)]
+        pub fn institution(&self, account: AccountId) -> Option<Institution> {
+            self.institutions.get(account)
+        }
+
+        /// Anyone: the global minimum deposit.
+        #[ink(message)]
+        pub fn min_deposit(&self) -> Balance {
+            self.min_deposit
+        }
+
+        /// Anyone: the smallest deposit `account` may make: the larger of the global minimum and
+        /// its own tier.
+        #[ink(message)]
+        pub fn min_deposit_of(&self, account: AccountId) -> Balance {
+            let tier = self.institutions.get(account).and_then(|r| r.min_deposit).unwrap_or(0);
+            self.min_deposit.max(tier)
+        }
+
+        // ---- rate and books ---------------------------------------------------------------
+
+        fn pool(&self) -> Pool {
+            Pool { total_shares: self.total_shares, total_pooled: self.total_pooled }
+        }
+
+        /// Anyone: assets that belong to the holders.
+        #[ink(message)]
+        pub fn total_pooled(&self) -> Balance {
+            self.total_pooled
+        }
+
+        /// Anyone: assets per 1e18 shares (rounded down).
+        #[ink(message)]
+        pub fn rate(&self) -> Result<u128, Error> {
+            Ok(self.pool().rate()?)
+        }
+
+        /// Anyone: shares a deposit of `assets` would mint now (rounded down).
+        #[ink(message)]
+        pub fn shares_for(&self, assets: Balance) -> Result<Balance, Error> {
+            Ok(self.pool().shares_for_deposit(assets)?)
+        }
+
+        /// Anyone: assets `shares` are worth now (rounded down).
+        #[ink(message)]
+        pub fn assets_for(&self, shares: Balance) -> Result<Balance, Error> {
+            Ok(self.pool().assets_for_shares(shares)?)
+        }
+
+        /// Anyone: the token's books.
+        #[ink(message)]
+        pub fn accounting(&self) -> Accounting {
+            Accounting {
+                total_shares: self.total_shares,
+                total_pooled: self.total_pooled,
+                buffered: self.buffered,
+                reserve: self.reserve,
+                queued: self.queued,
+                claimable: self.claimable,
+                next_ticket: self.next_ticket,
+                next_to_finalize: self.next_to_finalize,
+            }
+        }
+
+        // ---- deposit ----------------------------------------------------------------------
+
+        /// Whitelisted institutions only, not while paused: deposits the attached value (at least
+        /// `min_deposit_of(caller)`) and mints shares at the current rate. The value tops the
+        /// flash-exit reserve up toward its target share of pooled assets; the rest is buffered
+        /// for staking. Emits `Transfer` (mint) and `Deposited`; returns the shares minted.
+        #[ink(message, payable)]
+        pub fn deposit(&mut self) -> Result<Balance, Error> {
+            let caller = self.env().caller();
+            let assets = self.env().transferred_value();
+            if self.paused {
+                return Err(Error::Paused);
+            }
+            if !self.is_whitelisted(caller) {
+                return Err(Error::NotWhitelisted);
+            }
+            if assets < self.min_deposit_of(caller) {
+                return Err(Error::BelowMinDeposit);
+            }
+            let pool = self.pool();
+            let shares = pool.shares_for_deposit(assets)?;
+            if shares == 0 {
+                return Err(Error::ZeroShares);
+            }
+            let after = pool.with_deposit(assets, shares)?;
+            // The reserve is earmarked here and handed to the flash-exit pool by its own issue's
+            // deposit hook; either way it is no longer available for staking.
+            let split = split_deposit(assets, self.reserve, after.total_pooled, self.reserve_target_bps)?;
+            let reserve = self.reserve.checked_add(split.to_reserve).ok_or(Error::Overflow)?;
+            let buffered = self.buffered.checked_add(split.to_buffer).ok_or(Error::Overflow)?;
+            let balance = self.balance_of_shares(caller).checked_add(shares).ok_or(Error::Overflow)?;
+
+            self.total_shares = after.total_shares;
+            self.total_pooled = after.total_pooled;
+            self.reserve = reserve;
+            self.buffered = buffered;
+            self.balances.insert(caller, &balance);
+            self.env().emit_event(Transfer { from: None, to: Some(caller), value: shares });
+            self.env().emit_event(Deposited {
+                institution: caller,
+                assets,
+                shares,
+                to_reserve: split.to_reserve,
+                to_buffer: split.to_buffer,
+            });
+            Ok(shares)
+        }
+
+        // ---- withdrawal queue -------------------------------------------------------------
+
+        /// Any holder (a removed institution included), not while paused: burns `shares` and
+        /// queues a ticket worth their assets at the current rate (at least the minimum
+        /// withdrawal). Emits `Transfer` (burn) and `WithdrawalRequested`; returns the ticket id.
+        #[ink(message)]
+        pub fn request_withdrawal(&mut self, shares: Balance) -> Result<u64, Error> {
+            let owner = self.env().caller();
+            if self.paused {
+                return Err(Error::Paused);
+            }
+            if shares == 0 {
+                return Err(Error::ZeroAmount);
+            }
+            let balance = self.balance_of_shares(owner);
+            let remaining = balance.checked_sub(shares).ok_or(Error::InsufficientShares)?;
+            let pool = self.pool();
+            let assets = pool.assets_for_shares(shares)?;
+            if assets < self.min_withdrawal || assets == 0 {
+                return Err(Error::BelowMinWithdrawal);
+            }
+            let after = pool.with_exit(assets, shares)?;
+            let queued = self.queued.checked_add(assets).ok_or(Error::Overflow)?;
+            let id = self.next_ticket;
+            let next_ticket = id.checked_add(1).ok_or(Error::Overflow)?;
+            let owner_count = self.ticket_count_of.get(owner).unwrap_or(0);
+            let next_owner_count = owner_count.checked_add(1).ok_or(Error::Overflow)?;
+
+            self.balances.insert(owner, &remaining);
+            self.total_shares = after.total_shares;
+            self.total_pooled = after.total_pooled;
+            self.queued = queued;
+            self.tickets.insert(
+                id,
+                &Ticket {
+                    owner,
+                    shares,
+                    assets,
+                    requested_at: self.env().block_timestamp(),
+                    status: TicketStatus::Pending,
+                },
+            );
+            self.next_ticket = next_ticket;
+            self.tickets_by_owner.insert((owner, owner_count), &id);
+            self.ticket_count_of.insert(owner, &next_owner_count);
+            self.env().emit_event(Transfer { from: Some(owner), to: None, value: shares });
+            self.env().emit_event(WithdrawalRequested { owner, ticket: id, shares, assets });
+            Ok(id)
+        }
+
+        /// Anyone: finalizes up to `max_tickets` (at most `MAX_FINALIZE_PER_CALL`) pending
+        /// tickets, oldest first, from the buffer, each at min(request value, its shares at the
+        /// current rate). Stops at the first ticket the buffer cannot fund (first in, first out).
+        /// Emits `WithdrawalFinalized` per ticket; returns how many were finalized.
+        #[ink(message)]
+        pub fn finalize_withdrawals(&mut self, max_tickets: u32) -> Result<u32, Error> {
+            self.finalize_up_to(max_tickets.min(MAX_FINALIZE_PER_CALL))
+        }
+
+        /// The FIFO finalization step; the oracle report drives it with withdrawn funds.
+        fn finalize_up_to(&mut self, max_tickets: u32) -> Result<u32, Error> {
+            let mut done: u32 = 0;
+            while done < max_tickets && self.next_to_finalize < self.next_ticket {
+                let id = self.next_to_finalize;
+                let Some(mut ticket) = self.tickets.get(id) else {
+                    break;
+                };
+                let f = finalize_ticket(ticket.assets, ticket.shares, &self.pool())?;
+                let Some(buffered) = self.buffered.checked_sub(f.payout) else {
+                    break;
+                };
+                let queued = self.queued.checked_sub(ticket.assets).ok_or(Error::Overflow)?;
+                let total_pooled = self.total_pooled.checked_add(f.returned_to_pool).ok_or(Error::Overflow)?;
+                let claimable = self.claimable.checked_add(f.payout).ok_or(Error::Overflow)?;
+                let next = id.checked_add(1).ok_or(Error::Overflow)?;
+                let returned = f.returned_to_pool;
+                // The buffer loses the payout, the queue the request value, and the pool regains
+                // the difference: buffered + reserve == total_pooled + queued still holds.
+
+                ticket.status = TicketStatus::Finalized { payout: f.payout };
+                self.tickets.insert(id, &ticket);
+                self.buffered = buffered;
+                self.queued = queued;
+                self.total_pooled = total_pooled;
+                self.claimable = claimable;
+                self.next_to_finalize = next;
+                done = done.checked_add(1).ok_or(Error::Overflow)?;
+                self.env().emit_event(WithdrawalFinalized {
+                    owner: ticket.owner,
+                    ticket: id,
+                    payout: f.payout,
+                    returned_to_pool: returned,
+                });
+            }
+            Ok(done)
+        }
+
+        /// The ticket's owner only, even while paused: pays a finalized ticket's payout in native
+        /// value, once. Emits `WithdrawalClaimed`; returns the amount paid.
+        #[ink(message)]
+        pub fn claim(&mut self, ticket_id: u64) -> Result<Balance, Error> {
+            let caller = self.env().caller();
+            let mut ticket = self.tickets.get(ticket_id).ok_or(Error::UnknownTicket)?;
+            if ticket.owner != caller {
+                return Err(Error::NotTicketOwner);
+            }
+            let payout = match ticket.status {
+                TicketStatus::Pending => return Err(Error::NotFinalized),
+                TicketStatus::Claimed { .. } => return Err(Error::AlreadyClaimed),
+                TicketStatus::Finalized { payout } => payout,
+            };
+            let claimable = self.claimable.checked_sub(payout).ok_or(Error::Overflow)?;
+            ticket.status = TicketStatus::Claimed { payout };
+            self.tickets.insert(ticket_id, &ticket);
+            self.claimable = claimable;
+            // State first, transfer last: a failed transfer reverts the whole message.
+            self.env()
+                .transfer(caller, payout)
+                .map_err(|_| Error::TransferFailed)?;
+            self.env().emit_event(WithdrawalClaimed { owner: caller, ticket: ticket_id, payout });
+            Ok(payout)
+        }
+
+        /// Anyone: a ticket by id.
+        #[ink(message)]
+        pub fn ticket(&self, ticket_id: u64) -> Option<Ticket> {
+            self.tickets.get(ticket_id)
+        }
+
+        /// Anyone: how many tickets `owner` ever requested.
+        #[ink(message)]
+        pub fn ticket_count_of(&self, owner: AccountId) -> u32 {
+            self.ticket_count_of.get(owner).unwrap_or(0)
+        }
+
+        /// Anyone: `owner`'s ticket ids from index `start`, at most `limit` (<= `MAX_PAGE`).
+        #[ink(message)]
+        pub fn tickets_of(&self, owner: AccountId, start: u32, limit: u32) -> Result<Vec<(u64, Ticket)>, Error> {
+            if limit > MAX_PAGE {
+                return Err(Error::PageTooLarge);
+            }
+            let end = start.saturating_add(limit).min(self.ticket_count_of(owner));
+            Ok((start..end)
+                .filter_map(|i| self.tickets_by_owner.get((owner, i)))
+                .filter_map(|id| self.tickets.get(id).map(|t| (id, t)))
+                .collect())
+        }
+
+        // ---- PSP22 internals --------------------------------------------------------------
+
+        fn balance_of_shares(&self, owner: AccountId) -> Balance {
+            self.balances.get(owner).unwrap_or(0)
+        }
+
+        /// Refuses a receiver that is neither whitelisted nor a suite contract, and any transfer
+        /// while paused.
+        fn check_transfer_allowed(&self, to: AccountId) -> Result<(), PSP22Error> {
+            if self.paused {
+                return Err(PSP22Error::Custom(String::from(refusal::PAUSED)));
+            }
+            let suite_contract = self.wiring.suite().is_some_and(|s| s.contains(&to));
+            if !suite_contract && !self.is_whitelisted(to) {
+                return Err(PSP22Error::Custom(String::from(refusal::RECEIVER_NOT_WHITELISTED)));
+            }
+            Ok(())
+        }
+
+        /// Moves shares after every check; writes nothing on error.
+        fn move_shares(&mut self, from: AccountId, to: AccountId, value: u128) -> Result<(), PSP22Error> {
+            let from_balance = self.balance_of_shares(from);
+            let new_from = from_balance.checked_sub(value).ok_or(PSP22Error::InsufficientBalance)?;
+            // Balances sum to the total supply, a u128, so this cannot overflow.
+            let new_to = self.balance_of_shares(to).saturating_add(value);
+            self.balances.insert(from, &new_from);
+            self.balances.insert(to, &new_to);
+            self.env().emit_event(Transfer { from: Some(from), to: Some(to), value });
+            Ok(())
+        }
+
+        fn set_allowance(&mut self, owner: AccountId, spender: AccountId, amount: u128) {
+            if amount == 0 {
+                self.allowances.remove((owner, spender));
+            } else {
+                self.allowances.insert((owner, spender), &amount);
+            }
+            self.env().emit_event(Approval { owner, spender, amount });
+        }
+    }
+
+    impl PSP22 for IcsethToken {
+        /// Anyone: shares in circulation.
+        #[ink(message)]
+        fn total_supply(&self) -> u128 {
+            self.total_shares
+        }
+
+        /// Anyone: shares held by `owner`.
+        #[ink(message)]
+        fn balance_of(&self, owner: AccountId) -> u128 {
+            self.balance_of_shares(owner)
+        }
+
+        /// Anyone: shares `spender` may move from `owner`.
+        #[ink(message)]
+        fn allowance(&self, owner: AccountId, spender: AccountId) -> u128 {
+            self.allowances.get((owner, spender)).unwrap_or(0)
+        }
+
+        /// Any holder: moves `value` shares to `to`, which must be whitelisted or a suite contract;
+        /// not while paused. Zero or self transfers succeed and change nothing. Emits `Transfer`.
+        #[ink(message)]
+        fn transfer(&mut self, to: AccountId, value: u128, _data: Vec<u8>) -> Result<(), PSP22Error> {
+            let from = self.env().caller();
+            if from == to || value == 0 {
+                return Ok(());
+            }
+            self.check_transfer_allowed(to)?;
+            self.move_shares(from, to, value)
+        }
+
+        /// A spender: moves `value` shares from `from` to `to` (whitelisted or a suite contract),
+        /// spending the caller's allowance; not while paused. Emits `Approval` and `Transfer`.
+        #[ink(message)]
+        fn transfer_from(&mut self, from: AccountId, to: AccountId, value: u128, _data: Vec<u8>) -> Result<(), PSP22Error> {
+            let spender = self.env().caller();
+            if from == to || value == 0 {
+                return Ok(());
+            }
+            self.check_transfer_allowed(to)?;
+            if spender == from {
+                return self.move_shares(from, to, value);
+            }
+            let allowance = self.allowance(from, spender);
+            let remaining = allowance.checked_sub(value).ok_or(PSP22Error::InsufficientAllowance)?;
+            if self.balance_of_shares(from) < value {
+                return Err(PSP22Error::InsufficientBalance);
+            }
+            self.set_allowance(from, spender, remaining);
+            self.move_shares(from, to, value)
+        }
+
+        /// Any account: sets its allowance for `spender` to `value`. Emits `Approval`.
+        #[ink(message)]
+        fn approve(&mut self, spender: AccountId, value: u128) -> Result<(), PSP22Error> {
+            let owner = self.env().caller();
+            if owner == spender {
+                return Ok(());
+            }
+            self.set_allowance(owner, spender, value);
+            Ok(())
+        }
+
+        /// Any account: raises its allowance for `spender` by `delta_value` (saturating).
+        /// Emits `Approval`.
+        #[ink(message)]
+        fn increase_allowance(&mut self, spender: AccountId, delta_value: u128) -> Result<(), PSP22Error> {
+            let owner = self.env().caller();
+            if owner == spender || delta_value == 0 {
+                return Ok(());
+            }
+            let amount = self.allowance(owner, spender).saturating_add(delta_value);
+            self.set_allowance(owner, spender, amount);
+            Ok(())
+        }
+
+        /// Any account: lowers its allowance for `spender` by `delta_value`; fails with
+        /// `InsufficientAllowance` if that is more than the allowance. Emits `Approval`.
+        #[ink(message)]
+        fn decrease_allowance(&mut self, spender: AccountId, delta_value: u128) -> Result<(), PSP22Error> {
+            let owner = self.env().caller();
+            if owner == spender || delta_value == 0 {
+                return Ok(());
+            }
+            let amount = self
+                .allowance(owner, spender)
+                .checked_sub(delta_value)
+                .ok_or(PSP22Error::InsufficientAllowance)?;
+            self.set_allowance(owner, spender, amount);
+            Ok(())
+        }
+    }
+
+    impl PSP22Metadata for IcsethToken {
+        /// Anyone: "icsETH".
+        #[ink(message)]
+        fn token_name(&self) -> Option<String> {
+            Some(String::from("icsETH"))
+        }
+
+        /// Anyone: "icsETH".
+        #[ink(message)]
+        fn token_symbol(&self) -> Option<String> {
+            Some(String::from("icsETH"))
+        }
+
+        /// Anyone: 18.
+        #[ink(message)]
+        fn token_decimals(&self) -> u8 {
+            18
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

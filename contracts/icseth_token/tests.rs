@@ -1,0 +1,661 @@
+//! Unit tests of the token, off-chain: every message, its wrong callers and bad inputs, each
+//! failure asserting that nothing changed (state and events); then property tests over random
+//! sequences of deposits, transfers, withdrawals, finalizations and claims.
+#![allow(clippy::arithmetic_side_effects)]
+
+use crate::icseth_token::*;
+use crate::psp22::{refusal, PSP22Error, PSP22Metadata, PSP22};
+use icseth_core::{GovernorError, SuiteAddresses, WiringError, ONE};
+use ink::env::{test, DefaultEnvironment};
+use ink::primitives::AccountId;
+
+type Env = DefaultEnvironment;
+
+fn accounts() -> test::DefaultAccounts<Env> {
+    test::default_accounts::<Env>()
+}
+
+/// alice deploys; bob governs; charlie is the guardian; django and eve are institutions;
+/// frank is an outsider.
+fn governor() -> AccountId {
+    accounts().bob
+}
+fn guardian() -> AccountId {
+    accounts().charlie
+}
+fn inst_a() -> AccountId {
+    accounts().django
+}
+fn inst_b() -> AccountId {
+    accounts().eve
+}
+fn outsider() -> AccountId {
+    accounts().frank
+}
+
+const MIN_DEPOSIT: u128 = ONE;
+
+fn as_caller(who: AccountId) {
+    test::set_caller::<Env>(who);
+}
+
+fn contract_id() -> AccountId {
+    ink::env::account_id::<Env>()
+}
+
+fn deploy() -> IcsethToken {
+    as_caller(accounts().alice);
+    IcsethToken::new(governor(), guardian(), accounts().alice, accounts().alice, MIN_DEPOSIT)
+}
+
+fn deploy_with_institutions() -> IcsethToken {
+    let mut token = deploy();
+    as_caller(governor());
+    token.add_institution(inst_a(), None).unwrap();
+    token.add_institution(inst_b(), None).unwrap();
+    token
+}
+
+fn deposit(token: &mut IcsethToken, who: AccountId, value: u128) -> Result<u128, Error> {
+    as_caller(who);
+    test::set_value_transferred::<Env>(value);
+    // the value arrives with the call, as on chain
+    let balance = test::get_account_balance::<Env>(contract_id()).unwrap_or(0);
+    test::set_account_balance::<Env>(contract_id(), balance + value);
+    let result = token.deposit();
+    test::set_value_transferred::<Env>(0);
+    if result.is_err() {
+        test::set_account_balance::<Env>(contract_id(), balance);
+    }
+    result
+}
+
+fn event_count() -> usize {
+    test::recorded_events().count()
+}
+
+/// Everything a failed message must leave untouched.
+#[derive(Debug, PartialEq)]
+struct Snapshot {
+    accounting: Accounting,
+    balances: Vec<u128>,
+    allowances: Vec<u128>,
+    whitelisted: Vec<bool>,
+    paused: bool,
+    governor: AccountId,
+    roles: [AccountId; 3],
+    parameters: [u128; 3],
+    tickets: Vec<Option<Ticket>>,
+    events: usize,
+}
+
+fn snapshot(token: &IcsethToken) -> Snapshot {
+    let who = [accounts().alice, governor(), guardian(), inst_a(), inst_b(), outsider()];
+    let accounting = token.accounting();
+    Snapshot {
+        accounting,
+        balances: who.iter().map(|a| token.balance_of(*a)).collect(),
+        allowances: who.iter().flat_map(|a| who.iter().map(|b| token.allowance(*a, *b))).collect(),
+        whitelisted: who.iter().map(|a| token.is_whitelisted(*a)).collect(),
+        paused: token.is_paused(),
+        governor: token.governor(),
+        roles: [token.role(Role::Guardian), token.role(Role::StakingManager), token.role(Role::Treasury)],
+        parameters: [
+            token.parameter(Parameter::MinDeposit),
+            token.parameter(Parameter::MinWithdrawal),
+            token.parameter(Parameter::ReserveTargetBps),
+        ],
+        tickets: (0..accounting.next_ticket + 1).map(|id| token.ticket(id)).collect(),
+        events: event_count(),
+    }
+}
+
+/// Runs `f`, asserts it failed with `expected`, and that nothing observable changed.
+fn assert_refused<T: std::fmt::Debug, E: std::fmt::Debug + PartialEq>(
+    token: &mut IcsethToken,
+    expected: E,
+    f: impl FnOnce(&mut IcsethToken) -> Result<T, E>,
+) {
+    let before = snapshot(token);
+    let result = f(token);
+    assert_eq!(result.err(), Some(expected));
+    assert_eq!(snapshot(token), before, "a refused message changed state or emitted events");
+}
+
+fn custom(s: &str) -> PSP22Error {
+    PSP22Error::Custom(s.to_string())
+}
+
+fn books_balance(token: &IcsethToken) {
+    let a = token.accounting();
+    assert_eq!(a.buffered + a.reserve, a.total_pooled + a.queued, "books out of balance: {a:?}");
+}
+
+// ---- construction, wiring, roles ------------------------------------------------------------
+
+#[ink::test]
+fn constructor_sets_roles_parameters_and_metadata() {
+    let token = deploy();
+    assert_eq!(token.governor(), governor());
+    assert_eq!(token.role(Role::Guardian), guardian());
+    assert_eq!(token.role(Role::StakingManager), accounts().alice);
+    assert_eq!(token.role(Role::Treasury), accounts().alice);
+    assert_eq!(token.min_deposit(), MIN_DEPOSIT);
+    assert_eq!(token.parameter(Parameter::MinWithdrawal), DEFAULT_MIN_WITHDRAWAL);
+    assert_eq!(token.total_supply(), 0);
+    assert_eq!(token.total_pooled(), 0);
+    assert_eq!(token.rate(), Ok(ONE));
+    assert_eq!(token.suite(), None);
+    assert!(!token.is_paused());
+    assert_eq!(token.token_name(), Some("icsETH".to_string()));
+    assert_eq!(token.token_symbol(), Some("icsETH".to_string()));
+    assert_eq!(token.token_decimals(), 18);
+}
+
+fn suite_with_token(token: AccountId) -> SuiteAddresses {
+    SuiteAddresses {
+        token,
+        board: AccountId::from([0x12; 32]),
+        flash_exit_pool: AccountId::from([0x13; 32]),
+        operator_registry: AccountId::from([0x14; 32]),
+        slash_protection: AccountId::from([0x15; 32]),
+    }
+}
+
+#[ink::test]
+fn wire_once_by_the_deployer() {
+    let mut token = deploy();
+    let suite = suite_with_token(contract_id());
+    as_caller(governor());
+    assert_refused(&mut token, Error::Wiring(WiringError::NotDeployer), |t| t.wire(suite));
+    as_caller(accounts().alice);
+    assert_refused(&mut token, Error::Wiring(WiringError::WrongSelfAddress), |t| {
+        t.wire(suite_with_token(outsider()))
+    });
+    assert_eq!(token.wire(suite), Ok(()));
+    assert_eq!(token.suite(), Some(suite));
+    assert_refused(&mut token, Error::Wiring(WiringError::AlreadyWired), |t| t.wire(suite));
+}
+
+#[ink::test]
+fn governor_handover_is_two_step() {
+    let mut token = deploy();
+    as_caller(outsider());
+    assert_refused(&mut token, Error::Governor(GovernorError::NotGovernor), |t| t.propose_governor(outsider()));
+    as_caller(governor());
+    token.propose_governor(accounts().alice).unwrap();
+    as_caller(outsider());
+    assert_refused(&mut token, Error::Governor(GovernorError::NotPendingGovernor), |t| t.accept_governor());
+    as_caller(accounts().alice);
+    token.accept_governor().unwrap();
+    assert_eq!(token.governor(), accounts().alice);
+    as_caller(governor());
+    assert_refused(&mut token, Error::Governor(GovernorError::NotGovernor), |t| t.set_role(Role::Guardian, outsider()));
+}
+
+#[ink::test]
+fn set_role_and_parameters_by_the_governor_only() {
+    let mut token = deploy();
+    as_caller(outsider());
+    assert_refused(&mut token, Error::Governor(GovernorError::NotGovernor), |t| t.set_role(Role::Treasury, outsider()));
+    assert_refused(&mut token, Error::Governor(GovernorError::NotGovernor), |t| {
+        t.set_parameter(Parameter::MinDeposit, 5)
+    });
+    as_caller(governor());
+    for (role, who) in [(Role::Guardian, inst_a()), (Role::StakingManager, inst_b()), (Role::Treasury, outsider())] {
+        let events = event_count();
+        token.set_role(role, who).unwrap();
+        assert_eq!(token.role(role), who);
+        assert_eq!(event_count(), events + 1);
+    }
+    token.set_parameter(Parameter::MinDeposit, 5 * ONE).unwrap();
+    token.set_parameter(Parameter::MinWithdrawal, 7).unwrap();
+    token.set_parameter(Parameter::ReserveTargetBps, 2_000).unwrap();
+    assert_eq!(token.min_deposit(), 5 * ONE);
+    assert_eq!(token.parameter(Parameter::MinWithdrawal), 7);
+    assert_eq!(token.parameter(Parameter::ReserveTargetBps), 2_000);
+    assert_refused(&mut token, Error::InvalidParameter, |t| t.set_parameter(Parameter::ReserveTargetBps, 2_001));
+}
+
+#[ink::test]
+fn guardian_pauses_only_the_governor_unpauses() {
+    let mut token = deploy_with_institutions();
+    as_caller(outsider());
+    assert_refused(&mut token, Error::NotGuardian, |t| t.pause());
+    as_caller(guardian());
+    token.pause().unwrap();
+    assert!(token.is_paused());
+    assert_refused(&mut token, Error::AlreadyPaused, |t| t.pause());
+    assert_refused(&mut token, Error::Governor(GovernorError::NotGovernor), |t| t.unpause());
+    as_caller(governor());
+    token.unpause().unwrap();
+    assert!(!token.is_paused());
+    assert_refused(&mut token, Error::NotPaused, |t| t.unpause());
+    // the governor may pause too
+    token.pause().unwrap();
+    assert!(token.is_paused());
+}
+
+// ---- whitelist and deposit ---------------------------------------------------------------------
+
+#[ink::test]
+fn whitelist_add_and_remove() {
+    let mut token = deploy();
+    as_caller(outsider());
+    assert_refused(&mut token, Error::Governor(GovernorError::NotGovernor), |t| t.add_institution(inst_a(), None));
+    as_caller(governor());
+    token.add_institution(inst_a(), Some(10 * ONE)).unwrap();
+    assert!(token.is_whitelisted(inst_a()));
+    assert_eq!(token.institution(inst_a()), Some(Institution { active: true, min_deposit: Some(10 * ONE) }));
+    assert_eq!(token.min_deposit_of(inst_a()), 10 * ONE);
+    assert_eq!(token.min_deposit_of(inst_b()), MIN_DEPOSIT);
+    assert_refused(&mut token, Error::AlreadyWhitelisted, |t| t.add_institution(inst_a(), None));
+    assert_refused(&mut token, Error::UnknownInstitution, |t| t.remove_institution(inst_b()));
+    as_caller(outsider());
+    assert_refused(&mut token, Error::Governor(GovernorError::NotGovernor), |t| t.remove_institution(inst_a()));
+    as_caller(governor());
+    token.remove_institution(inst_a()).unwrap();
+    assert!(!token.is_whitelisted(inst_a()));
+    assert_refused(&mut token, Error::UnknownInstitution, |t| t.remove_institution(inst_a()));
+    // a removed institution may be whitelisted again
+    token.add_institution(inst_a(), None).unwrap();
+    assert!(token.is_whitelisted(inst_a()));
+}
+
+#[ink::test]
+fn deposit_mints_at_the_rate_and_splits_the_value() {
+    let mut token = deploy_with_institutions();
+    let events = event_count();
+    let shares = deposit(&mut token, inst_a(), 100 * ONE).unwrap();
+    assert_eq!(shares, 100 * ONE);
+    assert_eq!(token.balance_of(inst_a()), 100 * ONE);
+    assert_eq!(token.total_supply(), 100 * ONE);
+    let books = token.accounting();
+    assert_eq!(books.total_pooled, 100 * ONE);
+    // 5% of the pooled assets go to the flash-exit reserve, the rest to the staking buffer
+    assert_eq!(books.reserve, 5 * ONE);
+    assert_eq!(books.buffered, 95 * ONE);
+    assert_eq!(event_count(), events + 2);
+    books_balance(&token);
+
+    // a second deposit tops the reserve up to 5% of the new total only
+    deposit(&mut token, inst_b(), 100 * ONE).unwrap();
+    assert_eq!(token.accounting().reserve, 10 * ONE);
+    assert_eq!(token.rate(), Ok(ONE));
+    books_balance(&token);
+}
+
+#[ink::test]
+fn deposit_refusals_change_nothing() {
+    let mut token = deploy_with_institutions();
+    deposit(&mut token, inst_a(), 10 * ONE).unwrap();
+    assert_refused(&mut token, Error::NotWhitelisted, |t| deposit(t, outsider(), 10 * ONE));
+    assert_refused(&mut token, Error::BelowMinDeposit, |t| deposit(t, inst_a(), MIN_DEPOSIT - 1));
+    as_caller(governor());
+    token.remove_institution(inst_b()).unwrap();
+    assert_refused(&mut token, Error::NotWhitelisted, |t| deposit(t, inst_b(), 10 * ONE));
+    as_caller(governor());
+    token.add_institution(inst_b(), Some(50 * ONE)).unwrap();
+    assert_refused(&mut token, Error::BelowMinDeposit, |t| deposit(t, inst_b(), 49 * ONE));
+    deposit(&mut token, inst_b(), 50 * ONE).unwrap();
+    as_caller(guardian());
+    token.pause().unwrap();
+    assert_refused(&mut token, Error::Paused, |t| deposit(t, inst_a(), 10 * ONE));
+}
+
+#[ink::test]
+fn a_deposit_too_small_for_one_share_is_refused() {
+    let mut token = deploy_with_institutions();
+    as_caller(governor());
+    token.set_parameter(Parameter::MinDeposit, 0).unwrap();
+    assert_refused(&mut token, Error::ZeroShares, |t| deposit(t, inst_a(), 0));
+}
+
+#[ink::test]
+fn value_sent_outside_deposit_does_not_move_the_rate() {
+    let mut token = deploy_with_institutions();
+    deposit(&mut token, inst_a(), 10 * ONE).unwrap();
+    let rate = token.rate().unwrap();
+    let books = token.accounting();
+    let balance = test::get_account_balance::<Env>(contract_id()).unwrap();
+    test::set_account_balance::<Env>(contract_id(), balance + 1_000 * ONE);
+    assert_eq!(token.rate().unwrap(), rate);
+    assert_eq!(token.accounting(), books);
+}
+
+#[ink::test]
+fn inflation_attack_gains_nothing() {
+    let mut token = deploy_with_institutions();
+    as_caller(governor());
+    token.set_parameter(Parameter::MinDeposit, 1).unwrap();
+    // the attacker deposits the smallest amount, then "donates" a large amount directly
+    let attacker_shares = deposit(&mut token, inst_a(), 1).unwrap();
+    let balance = test::get_account_balance::<Env>(contract_id()).unwrap();
+    test::set_account_balance::<Env>(contract_id(), balance + 10_000 * ONE);
+    // the victim deposits
+    let victim_deposit = 10 * ONE;
+    let victim_shares = deposit(&mut token, inst_b(), victim_deposit).unwrap();
+    let victim_value = token.assets_for(victim_shares).unwrap();
+    assert!(victim_value + 1 >= victim_deposit, "victim lost {}", victim_deposit - victim_value);
+    assert!(token.assets_for(attacker_shares).unwrap() <= 1, "attacker gained");
+}
+
+// ---- PSP22 conformance ------------------------------------------------------------------------
+
+#[ink::test]
+fn transfer_moves_shares_to_whitelisted_receivers_only() {
+    let mut token = deploy_with_institutions();
+    deposit(&mut token, inst_a(), 10 * ONE).unwrap();
+    as_caller(inst_a());
+    let events = event_count();
+    token.transfer(inst_b(), 4 * ONE, vec![]).unwrap();
+    assert_eq!(token.balance_of(inst_a()), 6 * ONE);
+    assert_eq!(token.balance_of(inst_b()), 4 * ONE);
+    assert_eq!(token.total_supply(), 10 * ONE);
+    assert_eq!(event_count(), events + 1);
+    let transfer = test::recorded_events().last().unwrap();
+    assert_eq!(transfer.topics.len(), 3, "signature, from and to are topics");
+
+    assert_refused(&mut token, custom(refusal::RECEIVER_NOT_WHITELISTED), |t| {
+        t.transfer(outsider(), ONE, vec![])
+    });
+    assert_refused(&mut token, PSP22Error::InsufficientBalance, |t| t.transfer(inst_b(), 6 * ONE + 1, vec![]));
+    // zero-value and self transfers succeed without an event
+    let before = snapshot(&token);
+    token.transfer(inst_b(), 0, vec![]).unwrap();
+    token.transfer(inst_a(), ONE, vec![]).unwrap();
+    assert_eq!(snapshot(&token), before);
+}
+
+#[ink::test]
+fn transfers_to_suite_contracts_are_allowed_and_removed_institutions_cannot_receive() {
+    let mut token = deploy_with_institutions();
+    as_caller(accounts().alice);
+    let suite = suite_with_token(contract_id());
+    token.wire(suite).unwrap();
+    deposit(&mut token, inst_a(), 10 * ONE).unwrap();
+    as_caller(inst_a());
+    token.transfer(suite.slash_protection, ONE, vec![]).unwrap();
+    assert_eq!(token.balance_of(suite.slash_protection), ONE);
+    as_caller(governor());
+    token.remove_institution(inst_b()).unwrap();
+    as_caller(inst_a());
+    assert_refused(&mut token, custom(refusal::RECEIVER_NOT_WHITELISTED), |t| t.transfer(inst_b(), ONE, vec![]));
+    // a removed institution can still send to a whitelisted one
+    token.transfer(inst_b(), 0, vec![]).unwrap();
+    as_caller(governor());
+    token.add_institution(inst_b(), None).unwrap();
+    as_caller(inst_a());
+    token.transfer(inst_b(), ONE, vec![]).unwrap();
+    as_caller(governor());
+    token.remove_institution(inst_b()).unwrap();
+    as_caller(inst_b());
+    token.transfer(inst_a(), ONE, vec![]).unwrap();
+    assert_eq!(token.balance_of(inst_b()), 0);
+}
+
+#[ink::test]
+fn transfers_are_paused_with_the_token() {
+    let mut token = deploy_with_institutions();
+    deposit(&mut token, inst_a(), 10 * ONE).unwrap();
+    as_caller(inst_a());
+    token.approve(inst_b(), ONE).unwrap();
+    as_caller(guardian());
+    token.pause().unwrap();
+    as_caller(inst_a());
+    assert_refused(&mut token, custom(refusal::PAUSED), |t| t.transfer(inst_b(), ONE, vec![]));
+    as_caller(inst_b());
+    assert_refused(&mut token, custom(refusal::PAUSED), |t| t.transfer_from(inst_a(), inst_b(), ONE, vec![]));
+}
+
+#[ink::test]
+fn transfer_from_spends_the_allowance() {
+    let mut token = deploy_with_institutions();
+    deposit(&mut token, inst_a(), 10 * ONE).unwrap();
+    as_caller(inst_a());
+    token.approve(inst_b(), 3 * ONE).unwrap();
+    as_caller(inst_b());
+    assert_refused(&mut token, PSP22Error::InsufficientAllowance, |t| {
+        t.transfer_from(inst_a(), inst_b(), 3 * ONE + 1, vec![])
+    });
+    assert_refused(&mut token, custom(refusal::RECEIVER_NOT_WHITELISTED), |t| {
+        t.transfer_from(inst_a(), outsider(), ONE, vec![])
+    });
+    let events = event_count();
+    token.transfer_from(inst_a(), inst_b(), 2 * ONE, vec![]).unwrap();
+    assert_eq!(event_count(), events + 2, "Approval and Transfer");
+    assert_eq!(token.allowance(inst_a(), inst_b()), ONE);
+    assert_eq!(token.balance_of(inst_a()), 8 * ONE);
+    assert_eq!(token.balance_of(inst_b()), 2 * ONE);
+    // an allowance above the balance still fails on the balance
+    as_caller(inst_a());
+    token.approve(inst_b(), 100 * ONE).unwrap();
+    as_caller(inst_b());
+    assert_refused(&mut token, PSP22Error::InsufficientBalance, |t| {
+        t.transfer_from(inst_a(), inst_b(), 9 * ONE, vec![])
+    });
+    // zero-value transfer_from changes nothing
+    let before = snapshot(&token);
+    token.transfer_from(inst_a(), inst_b(), 0, vec![]).unwrap();
+    assert_eq!(snapshot(&token), before);
+}
+
+#[ink::test]
+fn allowances_approve_increase_decrease() {
+    let mut token = deploy_with_institutions();
+    as_caller(inst_a());
+    let events = event_count();
+    token.approve(inst_b(), 5).unwrap();
+    assert_eq!(token.allowance(inst_a(), inst_b()), 5);
+    token.increase_allowance(inst_b(), 3).unwrap();
+    assert_eq!(token.allowance(inst_a(), inst_b()), 8);
+    token.decrease_allowance(inst_b(), 2).unwrap();
+    assert_eq!(token.allowance(inst_a(), inst_b()), 6);
+    assert_eq!(event_count(), events + 3);
+    assert_refused(&mut token, PSP22Error::InsufficientAllowance, |t| t.decrease_allowance(inst_b(), 7));
+    token.decrease_allowance(inst_b(), 6).unwrap();
+    assert_eq!(token.allowance(inst_a(), inst_b()), 0);
+    token.increase_allowance(inst_b(), u128::MAX).unwrap();
+    token.increase_allowance(inst_b(), 1).unwrap();
+    assert_eq!(token.allowance(inst_a(), inst_b()), u128::MAX, "saturates");
+    // approving oneself is a no-op
+    let before = snapshot(&token);
+    token.approve(inst_a(), 9).unwrap();
+    token.increase_allowance(inst_b(), 0).unwrap();
+    token.decrease_allowance(inst_b(), 0).unwrap();
+    assert_eq!(snapshot(&token), before);
+}
+
+// ---- withdrawal queue -------------------------------------------------------------------------
+
+#[ink::test]
+fn request_finalize_claim() {
+    let mut token = deploy_with_institutions();
+    deposit(&mut token, inst_a(), 10 * ONE).unwrap();
+    as_caller(inst_a());
+    let id = token.request_withdrawal(4 * ONE).unwrap();
+    assert_eq!(id, 0);
+    let ticket = token.ticket(id).unwrap();
+    assert_eq!((ticket.owner, ticket.shares, ticket.assets, ticket.status), (inst_a(), 4 * ONE, 4 * ONE, TicketStatus::Pending));
+    assert_eq!(token.balance_of(inst_a()), 6 * ONE);
+    assert_eq!(token.total_supply(), 6 * ONE);
+    assert_eq!(token.accounting().queued, 4 * ONE);
+    assert_eq!(token.rate(), Ok(ONE));
+    books_balance(&token);
+    assert_eq!(token.tickets_of(inst_a(), 0, 10), Ok(vec![(id, ticket)]));
+    assert_eq!(token.ticket_count_of(inst_a()), 1);
+
+    assert_refused(&mut token, Error::NotFinalized, |t| t.claim(id));
+    as_caller(outsider());
+    assert_eq!(token.finalize_withdrawals(10), Ok(1));
+    assert_eq!(token.ticket(id).unwrap().status, TicketStatus::Finalized { payout: 4 * ONE });
+    books_balance(&token);
+    assert_eq!(token.accounting().claimable, 4 * ONE);
+    assert_refused(&mut token, Error::NotTicketOwner, |t| t.claim(id));
+    as_caller(inst_a());
+    let before = test::get_account_balance::<Env>(inst_a()).unwrap();
+    assert_eq!(token.claim(id), Ok(4 * ONE));
+    assert_eq!(test::get_account_balance::<Env>(inst_a()).unwrap(), before + 4 * ONE);
+    assert_eq!(token.accounting().claimable, 0);
+    assert_refused(&mut token, Error::AlreadyClaimed, |t| t.claim(id));
+    assert_refused(&mut token, Error::UnknownTicket, |t| t.claim(7));
+}
+
+#[ink::test]
+fn request_refusals_change_nothing() {
+    let mut token = deploy_with_institutions();
+    deposit(&mut token, inst_a(), 10 * ONE).unwrap();
+    as_caller(inst_a());
+    assert_refused(&mut token, Error::ZeroAmount, |t| t.request_withdrawal(0));
+    assert_refused(&mut token, Error::InsufficientShares, |t| t.request_withdrawal(10 * ONE + 1));
+    assert_refused(&mut token, Error::BelowMinWithdrawal, |t| t.request_withdrawal(DEFAULT_MIN_WITHDRAWAL - 1));
+    as_caller(outsider());
+    assert_refused(&mut token, Error::InsufficientShares, |t| t.request_withdrawal(ONE));
+    as_caller(guardian());
+    token.pause().unwrap();
+    as_caller(inst_a());
+    assert_refused(&mut token, Error::Paused, |t| t.request_withdrawal(ONE));
+}
+
+#[ink::test]
+fn a_removed_institution_can_still_request_and_claim_even_while_paused() {
+    let mut token = deploy_with_institutions();
+    deposit(&mut token, inst_a(), 10 * ONE).unwrap();
+    as_caller(governor());
+    token.remove_institution(inst_a()).unwrap();
+    as_caller(inst_a());
+    // 9.5 ETH of the 10 are buffered (0.5 went to the reserve)
+    let id = token.request_withdrawal(9 * ONE).unwrap();
+    assert_eq!(token.finalize_withdrawals(1), Ok(1));
+    as_caller(guardian());
+    token.pause().unwrap();
+    as_caller(inst_a());
+    assert_eq!(token.claim(id), Ok(9 * ONE));
+}
+
+#[ink::test]
+fn finalization_is_fifo_and_stops_at_an_unfundable_ticket() {
+    let mut token = deploy_with_institutions();
+    deposit(&mut token, inst_a(), 100 * ONE).unwrap(); // buffer 95, reserve 5
+    as_caller(inst_a());
+    let first = token.request_withdrawal(60 * ONE).unwrap();
+    let second = token.request_withdrawal(36 * ONE).unwrap(); // 60 + 36 > 95 buffered
+    let third = token.request_withdrawal(ONE).unwrap();
+    assert_eq!(token.finalize_withdrawals(10), Ok(1));
+    assert!(matches!(token.ticket(first).unwrap().status, TicketStatus::Finalized { .. }));
+    assert_eq!(token.ticket(second).unwrap().status, TicketStatus::Pending);
+    assert_eq!(token.ticket(third).unwrap().status, TicketStatus::Pending, "no skipping ahead");
+    assert_eq!(token.accounting().next_to_finalize, second);
+    // nothing more can be done: a second call finalizes nothing and changes nothing
+    let before = snapshot(&token);
+    assert_eq!(token.finalize_withdrawals(10), Ok(0));
+    assert_eq!(snapshot(&token), before);
+    books_balance(&token);
+}
+
+#[ink::test]
+fn finalization_is_paged() {
+    let mut token = deploy_with_institutions();
+    deposit(&mut token, inst_a(), 100 * ONE).unwrap();
+    as_caller(inst_a());
+    for _ in 0..40 {
+        token.request_withdrawal(ONE).unwrap();
+    }
+    assert_eq!(token.finalize_withdrawals(u32::MAX), Ok(MAX_FINALIZE_PER_CALL));
+    assert_eq!(token.finalize_withdrawals(3), Ok(3));
+    assert_eq!(token.finalize_withdrawals(100), Ok(40 - MAX_FINALIZE_PER_CALL - 3));
+    assert_eq!(token.tickets_of(inst_a(), 0, MAX_PAGE + 1), Err(Error::PageTooLarge));
+    let page = token.tickets_of(inst_a(), 30, MAX_PAGE).unwrap();
+    assert_eq!(page.len(), 10);
+    assert_eq!(page[0].0, 30);
+    assert!(token.tickets_of(inst_a(), 40, 5).unwrap().is_empty());
+}
+
+// ---- properties -------------------------------------------------------------------------------
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[derive(Debug, Clone)]
+    enum Op {
+        Deposit { who: usize, milli_eth: u128 },
+        Transfer { from: usize, to: usize, percent: u128 },
+        Request { who: usize, percent: u128 },
+        Finalize { max: u32 },
+        Claim { who: usize, index: u32 },
+    }
+
+    fn op() -> impl Strategy<Value = Op> {
+        prop_oneof![
+            (0..3usize, 1_000u128..5_000_000).prop_map(|(who, milli_eth)| Op::Deposit { who, milli_eth }),
+            (0..3usize, 0..3usize, 0u128..=100).prop_map(|(from, to, percent)| Op::Transfer { from, to, percent }),
+            (0..3usize, 1u128..=100).prop_map(|(who, percent)| Op::Request { who, percent }),
+            (0u32..5).prop_map(|max| Op::Finalize { max }),
+            (0..3usize, 0u32..8).prop_map(|(who, index)| Op::Claim { who, index }),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        #[test]
+        fn books_supply_and_rate_hold_over_any_sequence(ops in proptest::collection::vec(op(), 1..40)) {
+            test::run_test::<Env, _>(|_| {
+                let holders = [inst_a(), inst_b(), accounts().charlie];
+                let mut token = deploy();
+                as_caller(governor());
+                for h in holders {
+                    token.add_institution(h, None).unwrap();
+                }
+                let mut deposited: u128 = 0;
+                let mut claimed: u128 = 0;
+                let mut rate = token.rate().unwrap();
+                for op in ops {
+                    match op {
+                        Op::Deposit { who, milli_eth } => {
+                            let value = milli_eth * ONE / 1_000;
+                            let shares = deposit(&mut token, holders[who], value).unwrap();
+                            // rounding favours the protocol: the shares are never worth more than paid
+                            assert!(token.assets_for(shares).unwrap() <= value);
+                            deposited += value;
+                        }
+                        Op::Transfer { from, to, percent } => {
+                            as_caller(holders[from]);
+                            let value = token.balance_of(holders[from]) * percent / 100;
+                            token.transfer(holders[to], value, vec![]).unwrap();
+                        }
+                        Op::Request { who, percent } => {
+                            as_caller(holders[who]);
+                            let shares = token.balance_of(holders[who]) * percent / 100;
+                            let _ = token.request_withdrawal(shares);
+                        }
+                        Op::Finalize { max } => {
+                            as_caller(outsider());
+                            token.finalize_withdrawals(max).unwrap();
+                        }
+                        Op::Claim { who, index } => {
+                            as_caller(holders[who]);
+                            let ids = token.tickets_of(holders[who], index, 1).unwrap();
+                            if let Some((id, _)) = ids.first() {
+                                if let Ok(paid) = token.claim(*id) {
+                                    claimed += paid;
+                                }
+                            }
+                        }
+                    }
+                    let sum: u128 = holders.iter().map(|h| token.balance_of(*h)).sum();
+                    assert_eq!(sum, token.total_supply(), "balances sum to supply");
+                    books_balance(&token);
+                    let books = token.accounting();
+                    assert!(claimed + books.claimable + books.buffered + books.reserve <= deposited);
+                    assert!(claimed <= deposited, "no sequence returns more than was put in");
+                    let now = token.rate().unwrap();
+                    assert!(now >= rate, "the rate fell without a loss: {rate} -> {now}");
+                    rate = now;
+                }
+                Ok(())
+            })
+            .unwrap();
+        }
+    }
+}

@@ -1,0 +1,181 @@
+//! The embedded chain: ink_e2e's in-process pallet-contracts runtime, with a clock the caller moves,
+//! realistic 18-decimal balances for the dev accounts, and every contract event kept.
+//!
+//! ink_e2e's default sandbox funds each dev account with 1e15 units (not 0.001 ETH), takes its block
+//! time from the wall clock and returns no events. `ClockSandbox` wraps it: `execute_with` sets
+//! `pallet_timestamp` from this thread's clock, then keeps the `ContractEmitted` events of the
+//! execution; `dry_run` restores the snapshot and forgets the dry run's events. The clock and the log
+//! are thread-locals: ink_e2e runs each test on its own thread, so parallel tests never see each
+//! other's (measured, ../shared/recipes/sandbox_with_clock.rs).
+use ink_sandbox::{
+    api::balance_api::BalanceAPI, frame_system, macros::RuntimeEvent, pallet_contracts,
+    pallet_timestamp, AccountIdFor, DefaultSandbox, Extension, RuntimeMetadataPrefixed, Sandbox,
+    Snapshot, H256,
+};
+use std::cell::{Cell, RefCell};
+
+type Runtime = <DefaultSandbox as Sandbox>::Runtime;
+
+/// 1 ETH in the chain's smallest unit (18 decimals).
+pub const ETH: u128 = 1_000_000_000_000_000_000;
+/// What each dev account holds at the start: enough for institutional-size deposits.
+pub const DEV_ACCOUNT_BALANCE: u128 = 1_000_000 * ETH;
+/// Where every thread's clock starts (2023-11-14, milliseconds since the epoch).
+pub const GENESIS_MS: u64 = 1_700_000_000_000;
+
+/// One event a contract emitted, as the runtime recorded it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContractEvent {
+    /// The emitting contract.
+    pub contract: [u8; 32],
+    /// The event's topics (the first is the event's signature topic).
+    pub topics: Vec<H256>,
+    /// The SCALE-encoded event.
+    pub data: Vec<u8>,
+}
+
+impl ContractEvent {
+    /// Decodes the event as `E`, if it is one (ink! events carry their signature as topic 0).
+    pub fn decode<E: ink::env::Event + parity_scale_codec::Decode>(&self) -> Option<E> {
+        let signature = E::SIGNATURE_TOPIC?;
+        if self.topics.first().map(|t| t.0) != Some(signature) {
+            return None;
+        }
+        E::decode(&mut &self.data[..]).ok()
+    }
+}
+
+thread_local! {
+    static CLOCK_MS: Cell<u64> = const { Cell::new(GENESIS_MS) };
+    static EVENTS: RefCell<Vec<ContractEvent>> = const { RefCell::new(Vec::new()) };
+}
+
+/// The time every later execution on this thread sees as `block_timestamp()`, in ms.
+pub fn now_ms() -> u64 {
+    CLOCK_MS.with(|c| c.get())
+}
+
+/// Moves this thread's clock forward by `ms`.
+pub fn advance_ms(ms: u64) {
+    CLOCK_MS.with(|c| c.set(c.get().saturating_add(ms)));
+}
+
+/// All contract events committed on this thread so far, in order.
+pub fn events() -> Vec<ContractEvent> {
+    EVENTS.with(|log| log.borrow().clone())
+}
+
+/// Events of type `E` emitted by `contract`, decoded, in order.
+pub fn events_of<E: ink::env::Event + parity_scale_codec::Decode>(contract: &ink::primitives::AccountId) -> Vec<E> {
+    let contract: &[u8; 32] = contract.as_ref();
+    events()
+        .iter()
+        .filter(|e| &e.contract == contract)
+        .filter_map(ContractEvent::decode::<E>)
+        .collect()
+}
+
+/// The in-process chain with a movable clock, funded dev accounts and an event log.
+pub struct ClockSandbox {
+    inner: DefaultSandbox,
+}
+
+impl Default for ClockSandbox {
+    fn default() -> Self {
+        let mut inner = DefaultSandbox::default();
+        let dev = [
+            ink_e2e::alice(),
+            ink_e2e::bob(),
+            ink_e2e::charlie(),
+            ink_e2e::dave(),
+            ink_e2e::eve(),
+            ink_e2e::ferdie(),
+            ink_e2e::one(),
+            ink_e2e::two(),
+        ];
+        for keypair in dev {
+            let who: AccountIdFor<Runtime> = keypair.public_key().0.into();
+            // Minting into a fresh runtime cannot fail for these amounts; a failure here is a
+            // broken runtime, which no test could survive anyway.
+            inner
+                .mint_into(&who, DEV_ACCOUNT_BALANCE)
+                .expect("the sandbox runtime refused to fund a dev account");
+        }
+        Self { inner }
+    }
+}
+
+impl Sandbox for ClockSandbox {
+    type Runtime = Runtime;
+
+    fn execute_with<T>(&mut self, execute: impl FnOnce() -> T) -> T {
+        let now = now_ms();
+        self.inner.execute_with(|| {
+            pallet_timestamp::Pallet::<Runtime>::set_timestamp(now);
+            let before = frame_system::Pallet::<Runtime>::event_count();
+            let out = execute();
+            let records = frame_system::Pallet::<Runtime>::events();
+            EVENTS.with(|log| {
+                let mut log = log.borrow_mut();
+                for record in records.iter().skip(before as usize) {
+                    if let RuntimeEvent::Contracts(pallet_contracts::Event::ContractEmitted { contract, data }) =
+                        &record.event
+                    {
+                        log.push(ContractEvent {
+                            contract: *contract.as_ref(),
+                            topics: record.topics.clone(),
+                            data: data.clone(),
+                        });
+                    }
+                }
+            });
+            out
+        })
+    }
+
+    fn dry_run<T>(&mut self, action: impl FnOnce(&mut Self) -> T) -> T {
+        let snapshot = self.inner.take_snapshot();
+        let logged = EVENTS.with(|log| log.borrow().len());
+        let out = action(self);
+        self.inner.restore_snapshot(snapshot);
+        EVENTS.with(|log| log.borrow_mut().truncate(logged));
+        out
+    }
+
+    fn register_extension<E: std::any::Any + Extension>(&mut self, ext: E) {
+        self.inner.register_extension(ext)
+    }
+
+    fn initialize_block(
+        height: frame_system::pallet_prelude::BlockNumberFor<Runtime>,
+        parent: <Runtime as frame_system::Config>::Hash,
+    ) {
+        DefaultSandbox::initialize_block(height, parent)
+    }
+
+    fn finalize_block(height: frame_system::pallet_prelude::BlockNumberFor<Runtime>) -> <Runtime as frame_system::Config>::Hash {
+        DefaultSandbox::finalize_block(height)
+    }
+
+    fn default_actor() -> AccountIdFor<Runtime> {
+        DefaultSandbox::default_actor()
+    }
+
+    fn get_metadata() -> RuntimeMetadataPrefixed {
+        DefaultSandbox::get_metadata()
+    }
+
+    fn convert_account_to_origin(
+        account: AccountIdFor<Runtime>,
+    ) -> <<Runtime as frame_system::Config>::RuntimeCall as ink_sandbox::frame_support::sp_runtime::traits::Dispatchable>::RuntimeOrigin {
+        DefaultSandbox::convert_account_to_origin(account)
+    }
+
+    fn take_snapshot(&mut self) -> Snapshot {
+        self.inner.take_snapshot()
+    }
+
+    fn restore_snapshot(&mut self, snapshot: Snapshot) {
+        self.inner.restore_snapshot(snapshot)
+    }
+}
