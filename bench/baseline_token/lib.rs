@@ -54,7 +54,9 @@ pub mod baseline_token {
             let from = self.env().caller();
             let from_balance = self.balances.get(from).unwrap_or(0);
             let to_balance = self.balances.get(to).unwrap_or(0);
-            let new_from = from_balance.checked_sub(value).ok_or(Error::InsufficientBalance)?;
+            let new_from = from_balance
+                .checked_sub(value)
+                .ok_or(Error::InsufficientBalance)?;
             let new_to = to_balance.checked_add(value).ok_or(Error::Overflow)?;
             self.balances.insert(from, &new_from);
             self.balances.insert(to, &new_to);

@@ -85,7 +85,10 @@ pub mod flash_exit_pool {
         pub fn propose_governor(&mut self, successor: AccountId) -> Result<(), Error> {
             let caller = self.env().caller();
             self.governor.propose(caller, successor)?;
-            self.env().emit_event(GovernorProposed { governor: caller, successor });
+            self.env().emit_event(GovernorProposed {
+                governor: caller,
+                successor,
+            });
             Ok(())
         }
 
@@ -94,7 +97,10 @@ pub mod flash_exit_pool {
         pub fn accept_governor(&mut self) -> Result<(), Error> {
             let caller = self.env().caller();
             let previous = self.governor.accept(caller)?;
-            self.env().emit_event(GovernorChanged { previous, governor: caller });
+            self.env().emit_event(GovernorChanged {
+                previous,
+                governor: caller,
+            });
             Ok(())
         }
 
@@ -149,7 +155,10 @@ pub mod flash_exit_pool {
             let mut pool = deploy();
             let own = ink::env::account_id::<DefaultEnvironment>();
             test::set_caller::<DefaultEnvironment>(accounts().charlie);
-            assert_eq!(pool.wire(suite_with(own)), Err(Error::Wiring(WiringError::NotDeployer)));
+            assert_eq!(
+                pool.wire(suite_with(own)),
+                Err(Error::Wiring(WiringError::NotDeployer))
+            );
             assert_eq!(pool.suite(), None);
             test::set_caller::<DefaultEnvironment>(accounts().alice);
             assert_eq!(
@@ -161,7 +170,10 @@ pub mod flash_exit_pool {
             assert_eq!(pool.wire(suite_with(own)), Ok(()));
             assert_eq!(pool.suite(), Some(suite_with(own)));
             assert_eq!(test::recorded_events().count(), 1);
-            assert_eq!(pool.wire(suite_with(own)), Err(Error::Wiring(WiringError::AlreadyWired)));
+            assert_eq!(
+                pool.wire(suite_with(own)),
+                Err(Error::Wiring(WiringError::AlreadyWired))
+            );
             assert_eq!(test::recorded_events().count(), 1);
         }
 
@@ -177,7 +189,10 @@ pub mod flash_exit_pool {
             assert_eq!(pool.propose_governor(accounts().charlie), Ok(()));
             assert_eq!(pool.governor(), accounts().bob);
             test::set_caller::<DefaultEnvironment>(accounts().django);
-            assert_eq!(pool.accept_governor(), Err(Error::Governor(GovernorError::NotPendingGovernor)));
+            assert_eq!(
+                pool.accept_governor(),
+                Err(Error::Governor(GovernorError::NotPendingGovernor))
+            );
             test::set_caller::<DefaultEnvironment>(accounts().charlie);
             assert_eq!(pool.accept_governor(), Ok(()));
             assert_eq!(pool.governor(), accounts().charlie);

@@ -395,7 +395,10 @@ pub mod icseth_token {
         pub fn propose_governor(&mut self, successor: AccountId) -> Result<(), Error> {
             let caller = self.env().caller();
             self.governor.propose(caller, successor)?;
-            self.env().emit_event(GovernorProposed { governor: caller, successor });
+            self.env().emit_event(GovernorProposed {
+                governor: caller,
+                successor,
+            });
             Ok(())
         }
 
@@ -404,7 +407,10 @@ pub mod icseth_token {
         pub fn accept_governor(&mut self) -> Result<(), Error> {
             let caller = self.env().caller();
             let previous = self.governor.accept(caller)?;
-            self.env().emit_event(GovernorChanged { previous, governor: caller });
+            self.env().emit_event(GovernorChanged {
+                previous,
+                governor: caller,
+            });
             Ok(())
         }
 
@@ -490,13 +496,26 @@ pub mod icseth_token {
         /// Governor only: whitelists `institution` (new, or removed earlier), with its own
         /// minimum deposit if `min_deposit` is set. Emits `InstitutionWhitelisted`.
         #[ink(message)]
-        pub fn add_institution(&mut self, institution: AccountId, min_deposit: Option<Balance>) -> Result<(), Error> {
+        pub fn add_institution(
+            &mut self,
+            institution: AccountId,
+            min_deposit: Option<Balance>,
+        ) -> Result<(), Error> {
             self.governor.ensure(self.env().caller())?;
             if self.is_whitelisted(institution) {
                 return Err(Error::AlreadyWhitelisted);
             }
-            self.institutions.insert(institution, &Institution { active: true, min_deposit });
-            self.env().emit_event(InstitutionWhitelisted { institution, min_deposit });
+            self.institutions.insert(
+                institution,
+                &Institution {
+                    active: true,
+                    min_deposit,
+                },
+            );
+            self.env().emit_event(InstitutionWhitelisted {
+                institution,
+                min_deposit,
+            });
             Ok(())
         }
 
@@ -539,14 +558,21 @@ pub mod icseth_token {
         /// its own tier.
         #[ink(message)]
         pub fn min_deposit_of(&self, account: AccountId) -> Balance {
-            let tier = self.institutions.get(account).and_then(|r| r.min_deposit).unwrap_or(0);
+            let tier = self
+                .institutions
+                .get(account)
+                .and_then(|r| r.min_deposit)
+                .unwrap_or(0);
             self.min_deposit.max(tier)
         }
 
         // ---- rate and books ---------------------------------------------------------------
 
         fn pool(&self) -> Pool {
-            Pool { total_shares: self.total_shares, total_pooled: self.total_pooled }
+            Pool {
+                total_shares: self.total_shares,
+                total_pooled: self.total_pooled,
+            }
         }
 
         /// Anyone: assets that belong to the holders.
@@ -616,16 +642,29 @@ pub mod icseth_token {
             // The reserve is earmarked here and handed to the flash-exit pool by its own issue's
             // deposit hook; either way it is no longer available for staking.
             let split = split_deposit(assets, self.reserve, after.total_pooled, self.reserve_target_bps)?;
-            let reserve = self.reserve.checked_add(split.to_reserve).ok_or(Error::Overflow)?;
-            let buffered = self.buffered.checked_add(split.to_buffer).ok_or(Error::Overflow)?;
-            let balance = self.balance_of_shares(caller).checked_add(shares).ok_or(Error::Overflow)?;
+            let reserve = self
+                .reserve
+                .checked_add(split.to_reserve)
+                .ok_or(Error::Overflow)?;
+            let buffered = self
+                .buffered
+                .checked_add(split.to_buffer)
+                .ok_or(Error::Overflow)?;
+            let balance = self
+                .balance_of_shares(caller)
+                .checked_add(shares)
+                .ok_or(Error::Overflow)?;
 
             self.total_shares = after.total_shares;
             self.total_pooled = after.total_pooled;
             self.reserve = reserve;
             self.buffered = buffered;
             self.balances.insert(caller, &balance);
-            self.env().emit_event(Transfer { from: None, to: Some(caller), value: shares });
+            self.env().emit_event(Transfer {
+                from: None,
+                to: Some(caller),
+                value: shares,
+            });
             self.env().emit_event(Deposited {
                 institution: caller,
                 assets,
@@ -681,8 +720,17 @@ pub mod icseth_token {
             self.next_ticket = next_ticket;
             self.tickets_by_owner.insert((owner, owner_count), &id);
             self.ticket_count_of.insert(owner, &next_owner_count);
-            self.env().emit_event(Transfer { from: Some(owner), to: None, value: shares });
-            self.env().emit_event(WithdrawalRequested { owner, ticket: id, shares, assets });
+            self.env().emit_event(Transfer {
+                from: Some(owner),
+                to: None,
+                value: shares,
+            });
+            self.env().emit_event(WithdrawalRequested {
+                owner,
+                ticket: id,
+                shares,
+                assets,
+            });
             Ok(id)
         }
 
@@ -708,7 +756,10 @@ pub mod icseth_token {
                     break;
                 };
                 let queued = self.queued.checked_sub(ticket.assets).ok_or(Error::Overflow)?;
-                let total_pooled = self.total_pooled.checked_add(f.returned_to_pool).ok_or(Error::Overflow)?;
+                let total_pooled = self
+                    .total_pooled
+                    .checked_add(f.returned_to_pool)
+                    .ok_or(Error::Overflow)?;
                 let claimable = self.claimable.checked_add(f.payout).ok_or(Error::Overflow)?;
                 let next = id.checked_add(1).ok_or(Error::Overflow)?;
                 let returned = f.returned_to_pool;
@@ -755,7 +806,11 @@ pub mod icseth_token {
             self.env()
                 .transfer(caller, payout)
                 .map_err(|_| Error::TransferFailed)?;
-            self.env().emit_event(WithdrawalClaimed { owner: caller, ticket: ticket_id, payout });
+            self.env().emit_event(WithdrawalClaimed {
+                owner: caller,
+                ticket: ticket_id,
+                payout,
+            });
             Ok(payout)
         }
 
@@ -773,7 +828,12 @@ pub mod icseth_token {
 
         /// Anyone: `owner`'s ticket ids from index `start`, at most `limit` (<= `MAX_PAGE`).
         #[ink(message)]
-        pub fn tickets_of(&self, owner: AccountId, start: u32, limit: u32) -> Result<Vec<(u64, Ticket)>, Error> {
+        pub fn tickets_of(
+            &self,
+            owner: AccountId,
+            start: u32,
+            limit: u32,
+        ) -> Result<Vec<(u64, Ticket)>, Error> {
             if limit > MAX_PAGE {
                 return Err(Error::PageTooLarge);
             }
@@ -798,7 +858,9 @@ pub mod icseth_token {
             }
             let suite_contract = self.wiring.suite().is_some_and(|s| s.contains(&to));
             if !suite_contract && !self.is_whitelisted(to) {
-                return Err(PSP22Error::Custom(String::from(refusal::RECEIVER_NOT_WHITELISTED)));
+                return Err(PSP22Error::Custom(String::from(
+                    refusal::RECEIVER_NOT_WHITELISTED,
+                )));
             }
             Ok(())
         }
@@ -806,12 +868,18 @@ pub mod icseth_token {
         /// Moves shares after every check; writes nothing on error.
         fn move_shares(&mut self, from: AccountId, to: AccountId, value: u128) -> Result<(), PSP22Error> {
             let from_balance = self.balance_of_shares(from);
-            let new_from = from_balance.checked_sub(value).ok_or(PSP22Error::InsufficientBalance)?;
+            let new_from = from_balance
+                .checked_sub(value)
+                .ok_or(PSP22Error::InsufficientBalance)?;
             // Balances sum to the total supply, a u128, so this cannot overflow.
             let new_to = self.balance_of_shares(to).saturating_add(value);
             self.balances.insert(from, &new_from);
             self.balances.insert(to, &new_to);
-            self.env().emit_event(Transfer { from: Some(from), to: Some(to), value });
+            self.env().emit_event(Transfer {
+                from: Some(from),
+                to: Some(to),
+                value,
+            });
             Ok(())
         }
 
@@ -821,7 +889,11 @@ pub mod icseth_token {
             } else {
                 self.allowances.insert((owner, spender), &amount);
             }
-            self.env().emit_event(Approval { owner, spender, amount });
+            self.env().emit_event(Approval {
+                owner,
+                spender,
+                amount,
+            });
         }
     }
 
@@ -859,7 +931,13 @@ pub mod icseth_token {
         /// A spender: moves `value` shares from `from` to `to` (whitelisted or a suite contract),
         /// spending the caller's allowance; not while paused. Emits `Approval` and `Transfer`.
         #[ink(message)]
-        fn transfer_from(&mut self, from: AccountId, to: AccountId, value: u128, _data: Vec<u8>) -> Result<(), PSP22Error> {
+        fn transfer_from(
+            &mut self,
+            from: AccountId,
+            to: AccountId,
+            value: u128,
+            _data: Vec<u8>,
+        ) -> Result<(), PSP22Error> {
             let spender = self.env().caller();
             if from == to || value == 0 {
                 return Ok(());
@@ -869,7 +947,9 @@ pub mod icseth_token {
                 return self.move_shares(from, to, value);
             }
             let allowance = self.allowance(from, spender);
-            let remaining = allowance.checked_sub(value).ok_or(PSP22Error::InsufficientAllowance)?;
+            let remaining = allowance
+                .checked_sub(value)
+                .ok_or(PSP22Error::InsufficientAllowance)?;
             if self.balance_of_shares(from) < value {
                 return Err(PSP22Error::InsufficientBalance);
             }

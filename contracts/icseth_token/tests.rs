@@ -45,7 +45,13 @@ fn contract_id() -> AccountId {
 
 fn deploy() -> IcsethToken {
     as_caller(accounts().alice);
-    IcsethToken::new(governor(), guardian(), accounts().alice, accounts().alice, MIN_DEPOSIT)
+    IcsethToken::new(
+        governor(),
+        guardian(),
+        accounts().alice,
+        accounts().alice,
+        MIN_DEPOSIT,
+    )
 }
 
 fn deploy_with_institutions() -> IcsethToken {
@@ -90,22 +96,38 @@ struct Snapshot {
 }
 
 fn snapshot(token: &IcsethToken) -> Snapshot {
-    let who = [accounts().alice, governor(), guardian(), inst_a(), inst_b(), outsider()];
+    let who = [
+        accounts().alice,
+        governor(),
+        guardian(),
+        inst_a(),
+        inst_b(),
+        outsider(),
+    ];
     let accounting = token.accounting();
     Snapshot {
         accounting,
         balances: who.iter().map(|a| token.balance_of(*a)).collect(),
-        allowances: who.iter().flat_map(|a| who.iter().map(|b| token.allowance(*a, *b))).collect(),
+        allowances: who
+            .iter()
+            .flat_map(|a| who.iter().map(|b| token.allowance(*a, *b)))
+            .collect(),
         whitelisted: who.iter().map(|a| token.is_whitelisted(*a)).collect(),
         paused: token.is_paused(),
         governor: token.governor(),
-        roles: [token.role(Role::Guardian), token.role(Role::StakingManager), token.role(Role::Treasury)],
+        roles: [
+            token.role(Role::Guardian),
+            token.role(Role::StakingManager),
+            token.role(Role::Treasury),
+        ],
         parameters: [
             token.parameter(Parameter::MinDeposit),
             token.parameter(Parameter::MinWithdrawal),
             token.parameter(Parameter::ReserveTargetBps),
         ],
-        tickets: (0..accounting.next_ticket + 1).map(|id| token.ticket(id)).collect(),
+        tickets: (0..accounting.next_ticket + 1)
+            .map(|id| token.ticket(id))
+            .collect(),
         events: event_count(),
     }
 }
@@ -119,7 +141,11 @@ fn assert_refused<T: std::fmt::Debug, E: std::fmt::Debug + PartialEq>(
     let before = snapshot(token);
     let result = f(token);
     assert_eq!(result.err(), Some(expected));
-    assert_eq!(snapshot(token), before, "a refused message changed state or emitted events");
+    assert_eq!(
+        snapshot(token),
+        before,
+        "a refused message changed state or emitted events"
+    );
 }
 
 fn custom(s: &str) -> PSP22Error {
@@ -128,7 +154,11 @@ fn custom(s: &str) -> PSP22Error {
 
 fn books_balance(token: &IcsethToken) {
     let a = token.accounting();
-    assert_eq!(a.buffered + a.reserve, a.total_pooled + a.queued, "books out of balance: {a:?}");
+    assert_eq!(
+        a.buffered + a.reserve,
+        a.total_pooled + a.queued,
+        "books out of balance: {a:?}"
+    );
 }
 
 // ---- construction, wiring, roles ------------------------------------------------------------
@@ -167,42 +197,60 @@ fn wire_once_by_the_deployer() {
     let mut token = deploy();
     let suite = suite_with_token(contract_id());
     as_caller(governor());
-    assert_refused(&mut token, Error::Wiring(WiringError::NotDeployer), |t| t.wire(suite));
+    assert_refused(&mut token, Error::Wiring(WiringError::NotDeployer), |t| {
+        t.wire(suite)
+    });
     as_caller(accounts().alice);
     assert_refused(&mut token, Error::Wiring(WiringError::WrongSelfAddress), |t| {
         t.wire(suite_with_token(outsider()))
     });
     assert_eq!(token.wire(suite), Ok(()));
     assert_eq!(token.suite(), Some(suite));
-    assert_refused(&mut token, Error::Wiring(WiringError::AlreadyWired), |t| t.wire(suite));
+    assert_refused(&mut token, Error::Wiring(WiringError::AlreadyWired), |t| {
+        t.wire(suite)
+    });
 }
 
 #[ink::test]
 fn governor_handover_is_two_step() {
     let mut token = deploy();
     as_caller(outsider());
-    assert_refused(&mut token, Error::Governor(GovernorError::NotGovernor), |t| t.propose_governor(outsider()));
+    assert_refused(&mut token, Error::Governor(GovernorError::NotGovernor), |t| {
+        t.propose_governor(outsider())
+    });
     as_caller(governor());
     token.propose_governor(accounts().alice).unwrap();
     as_caller(outsider());
-    assert_refused(&mut token, Error::Governor(GovernorError::NotPendingGovernor), |t| t.accept_governor());
+    assert_refused(
+        &mut token,
+        Error::Governor(GovernorError::NotPendingGovernor),
+        |t| t.accept_governor(),
+    );
     as_caller(accounts().alice);
     token.accept_governor().unwrap();
     assert_eq!(token.governor(), accounts().alice);
     as_caller(governor());
-    assert_refused(&mut token, Error::Governor(GovernorError::NotGovernor), |t| t.set_role(Role::Guardian, outsider()));
+    assert_refused(&mut token, Error::Governor(GovernorError::NotGovernor), |t| {
+        t.set_role(Role::Guardian, outsider())
+    });
 }
 
 #[ink::test]
 fn set_role_and_parameters_by_the_governor_only() {
     let mut token = deploy();
     as_caller(outsider());
-    assert_refused(&mut token, Error::Governor(GovernorError::NotGovernor), |t| t.set_role(Role::Treasury, outsider()));
+    assert_refused(&mut token, Error::Governor(GovernorError::NotGovernor), |t| {
+        t.set_role(Role::Treasury, outsider())
+    });
     assert_refused(&mut token, Error::Governor(GovernorError::NotGovernor), |t| {
         t.set_parameter(Parameter::MinDeposit, 5)
     });
     as_caller(governor());
-    for (role, who) in [(Role::Guardian, inst_a()), (Role::StakingManager, inst_b()), (Role::Treasury, outsider())] {
+    for (role, who) in [
+        (Role::Guardian, inst_a()),
+        (Role::StakingManager, inst_b()),
+        (Role::Treasury, outsider()),
+    ] {
         let events = event_count();
         token.set_role(role, who).unwrap();
         assert_eq!(token.role(role), who);
@@ -214,7 +262,9 @@ fn set_role_and_parameters_by_the_governor_only() {
     assert_eq!(token.min_deposit(), 5 * ONE);
     assert_eq!(token.parameter(Parameter::MinWithdrawal), 7);
     assert_eq!(token.parameter(Parameter::ReserveTargetBps), 2_000);
-    assert_refused(&mut token, Error::InvalidParameter, |t| t.set_parameter(Parameter::ReserveTargetBps, 2_001));
+    assert_refused(&mut token, Error::InvalidParameter, |t| {
+        t.set_parameter(Parameter::ReserveTargetBps, 2_001)
+    });
 }
 
 #[ink::test]
@@ -226,7 +276,9 @@ fn guardian_pauses_only_the_governor_unpauses() {
     token.pause().unwrap();
     assert!(token.is_paused());
     assert_refused(&mut token, Error::AlreadyPaused, |t| t.pause());
-    assert_refused(&mut token, Error::Governor(GovernorError::NotGovernor), |t| t.unpause());
+    assert_refused(&mut token, Error::Governor(GovernorError::NotGovernor), |t| {
+        t.unpause()
+    });
     as_caller(governor());
     token.unpause().unwrap();
     assert!(!token.is_paused());
@@ -242,21 +294,37 @@ fn guardian_pauses_only_the_governor_unpauses() {
 fn whitelist_add_and_remove() {
     let mut token = deploy();
     as_caller(outsider());
-    assert_refused(&mut token, Error::Governor(GovernorError::NotGovernor), |t| t.add_institution(inst_a(), None));
+    assert_refused(&mut token, Error::Governor(GovernorError::NotGovernor), |t| {
+        t.add_institution(inst_a(), None)
+    });
     as_caller(governor());
     token.add_institution(inst_a(), Some(10 * ONE)).unwrap();
     assert!(token.is_whitelisted(inst_a()));
-    assert_eq!(token.institution(inst_a()), Some(Institution { active: true, min_deposit: Some(10 * ONE) }));
+    assert_eq!(
+        token.institution(inst_a()),
+        Some(Institution {
+            active: true,
+            min_deposit: Some(10 * ONE)
+        })
+    );
     assert_eq!(token.min_deposit_of(inst_a()), 10 * ONE);
     assert_eq!(token.min_deposit_of(inst_b()), MIN_DEPOSIT);
-    assert_refused(&mut token, Error::AlreadyWhitelisted, |t| t.add_institution(inst_a(), None));
-    assert_refused(&mut token, Error::UnknownInstitution, |t| t.remove_institution(inst_b()));
+    assert_refused(&mut token, Error::AlreadyWhitelisted, |t| {
+        t.add_institution(inst_a(), None)
+    });
+    assert_refused(&mut token, Error::UnknownInstitution, |t| {
+        t.remove_institution(inst_b())
+    });
     as_caller(outsider());
-    assert_refused(&mut token, Error::Governor(GovernorError::NotGovernor), |t| t.remove_institution(inst_a()));
+    assert_refused(&mut token, Error::Governor(GovernorError::NotGovernor), |t| {
+        t.remove_institution(inst_a())
+    });
     as_caller(governor());
     token.remove_institution(inst_a()).unwrap();
     assert!(!token.is_whitelisted(inst_a()));
-    assert_refused(&mut token, Error::UnknownInstitution, |t| t.remove_institution(inst_a()));
+    assert_refused(&mut token, Error::UnknownInstitution, |t| {
+        t.remove_institution(inst_a())
+    });
     // a removed institution may be whitelisted again
     token.add_institution(inst_a(), None).unwrap();
     assert!(token.is_whitelisted(inst_a()));
@@ -289,14 +357,22 @@ fn deposit_mints_at_the_rate_and_splits_the_value() {
 fn deposit_refusals_change_nothing() {
     let mut token = deploy_with_institutions();
     deposit(&mut token, inst_a(), 10 * ONE).unwrap();
-    assert_refused(&mut token, Error::NotWhitelisted, |t| deposit(t, outsider(), 10 * ONE));
-    assert_refused(&mut token, Error::BelowMinDeposit, |t| deposit(t, inst_a(), MIN_DEPOSIT - 1));
+    assert_refused(&mut token, Error::NotWhitelisted, |t| {
+        deposit(t, outsider(), 10 * ONE)
+    });
+    assert_refused(&mut token, Error::BelowMinDeposit, |t| {
+        deposit(t, inst_a(), MIN_DEPOSIT - 1)
+    });
     as_caller(governor());
     token.remove_institution(inst_b()).unwrap();
-    assert_refused(&mut token, Error::NotWhitelisted, |t| deposit(t, inst_b(), 10 * ONE));
+    assert_refused(&mut token, Error::NotWhitelisted, |t| {
+        deposit(t, inst_b(), 10 * ONE)
+    });
     as_caller(governor());
     token.add_institution(inst_b(), Some(50 * ONE)).unwrap();
-    assert_refused(&mut token, Error::BelowMinDeposit, |t| deposit(t, inst_b(), 49 * ONE));
+    assert_refused(&mut token, Error::BelowMinDeposit, |t| {
+        deposit(t, inst_b(), 49 * ONE)
+    });
     deposit(&mut token, inst_b(), 50 * ONE).unwrap();
     as_caller(guardian());
     token.pause().unwrap();
@@ -336,7 +412,11 @@ fn inflation_attack_gains_nothing() {
     let victim_deposit = 10 * ONE;
     let victim_shares = deposit(&mut token, inst_b(), victim_deposit).unwrap();
     let victim_value = token.assets_for(victim_shares).unwrap();
-    assert!(victim_value + 1 >= victim_deposit, "victim lost {}", victim_deposit - victim_value);
+    assert!(
+        victim_value + 1 >= victim_deposit,
+        "victim lost {}",
+        victim_deposit - victim_value
+    );
     assert!(token.assets_for(attacker_shares).unwrap() <= 1, "attacker gained");
 }
 
@@ -359,7 +439,9 @@ fn transfer_moves_shares_to_whitelisted_receivers_only() {
     assert_refused(&mut token, custom(refusal::RECEIVER_NOT_WHITELISTED), |t| {
         t.transfer(outsider(), ONE, vec![])
     });
-    assert_refused(&mut token, PSP22Error::InsufficientBalance, |t| t.transfer(inst_b(), 6 * ONE + 1, vec![]));
+    assert_refused(&mut token, PSP22Error::InsufficientBalance, |t| {
+        t.transfer(inst_b(), 6 * ONE + 1, vec![])
+    });
     // zero-value and self transfers succeed without an event
     let before = snapshot(&token);
     token.transfer(inst_b(), 0, vec![]).unwrap();
@@ -380,7 +462,9 @@ fn transfers_to_suite_contracts_are_allowed_and_removed_institutions_cannot_rece
     as_caller(governor());
     token.remove_institution(inst_b()).unwrap();
     as_caller(inst_a());
-    assert_refused(&mut token, custom(refusal::RECEIVER_NOT_WHITELISTED), |t| t.transfer(inst_b(), ONE, vec![]));
+    assert_refused(&mut token, custom(refusal::RECEIVER_NOT_WHITELISTED), |t| {
+        t.transfer(inst_b(), ONE, vec![])
+    });
     // a removed institution can still send to a whitelisted one
     token.transfer(inst_b(), 0, vec![]).unwrap();
     as_caller(governor());
@@ -403,9 +487,13 @@ fn transfers_are_paused_with_the_token() {
     as_caller(guardian());
     token.pause().unwrap();
     as_caller(inst_a());
-    assert_refused(&mut token, custom(refusal::PAUSED), |t| t.transfer(inst_b(), ONE, vec![]));
+    assert_refused(&mut token, custom(refusal::PAUSED), |t| {
+        t.transfer(inst_b(), ONE, vec![])
+    });
     as_caller(inst_b());
-    assert_refused(&mut token, custom(refusal::PAUSED), |t| t.transfer_from(inst_a(), inst_b(), ONE, vec![]));
+    assert_refused(&mut token, custom(refusal::PAUSED), |t| {
+        t.transfer_from(inst_a(), inst_b(), ONE, vec![])
+    });
 }
 
 #[ink::test]
@@ -452,7 +540,9 @@ fn allowances_approve_increase_decrease() {
     token.decrease_allowance(inst_b(), 2).unwrap();
     assert_eq!(token.allowance(inst_a(), inst_b()), 6);
     assert_eq!(event_count(), events + 3);
-    assert_refused(&mut token, PSP22Error::InsufficientAllowance, |t| t.decrease_allowance(inst_b(), 7));
+    assert_refused(&mut token, PSP22Error::InsufficientAllowance, |t| {
+        t.decrease_allowance(inst_b(), 7)
+    });
     token.decrease_allowance(inst_b(), 6).unwrap();
     assert_eq!(token.allowance(inst_a(), inst_b()), 0);
     token.increase_allowance(inst_b(), u128::MAX).unwrap();
@@ -476,7 +566,10 @@ fn request_finalize_claim() {
     let id = token.request_withdrawal(4 * ONE).unwrap();
     assert_eq!(id, 0);
     let ticket = token.ticket(id).unwrap();
-    assert_eq!((ticket.owner, ticket.shares, ticket.assets, ticket.status), (inst_a(), 4 * ONE, 4 * ONE, TicketStatus::Pending));
+    assert_eq!(
+        (ticket.owner, ticket.shares, ticket.assets, ticket.status),
+        (inst_a(), 4 * ONE, 4 * ONE, TicketStatus::Pending)
+    );
     assert_eq!(token.balance_of(inst_a()), 6 * ONE);
     assert_eq!(token.total_supply(), 6 * ONE);
     assert_eq!(token.accounting().queued, 4 * ONE);
@@ -488,14 +581,20 @@ fn request_finalize_claim() {
     assert_refused(&mut token, Error::NotFinalized, |t| t.claim(id));
     as_caller(outsider());
     assert_eq!(token.finalize_withdrawals(10), Ok(1));
-    assert_eq!(token.ticket(id).unwrap().status, TicketStatus::Finalized { payout: 4 * ONE });
+    assert_eq!(
+        token.ticket(id).unwrap().status,
+        TicketStatus::Finalized { payout: 4 * ONE }
+    );
     books_balance(&token);
     assert_eq!(token.accounting().claimable, 4 * ONE);
     assert_refused(&mut token, Error::NotTicketOwner, |t| t.claim(id));
     as_caller(inst_a());
     let before = test::get_account_balance::<Env>(inst_a()).unwrap();
     assert_eq!(token.claim(id), Ok(4 * ONE));
-    assert_eq!(test::get_account_balance::<Env>(inst_a()).unwrap(), before + 4 * ONE);
+    assert_eq!(
+        test::get_account_balance::<Env>(inst_a()).unwrap(),
+        before + 4 * ONE
+    );
     assert_eq!(token.accounting().claimable, 0);
     assert_refused(&mut token, Error::AlreadyClaimed, |t| t.claim(id));
     assert_refused(&mut token, Error::UnknownTicket, |t| t.claim(7));
@@ -507,10 +606,16 @@ fn request_refusals_change_nothing() {
     deposit(&mut token, inst_a(), 10 * ONE).unwrap();
     as_caller(inst_a());
     assert_refused(&mut token, Error::ZeroAmount, |t| t.request_withdrawal(0));
-    assert_refused(&mut token, Error::InsufficientShares, |t| t.request_withdrawal(10 * ONE + 1));
-    assert_refused(&mut token, Error::BelowMinWithdrawal, |t| t.request_withdrawal(DEFAULT_MIN_WITHDRAWAL - 1));
+    assert_refused(&mut token, Error::InsufficientShares, |t| {
+        t.request_withdrawal(10 * ONE + 1)
+    });
+    assert_refused(&mut token, Error::BelowMinWithdrawal, |t| {
+        t.request_withdrawal(DEFAULT_MIN_WITHDRAWAL - 1)
+    });
     as_caller(outsider());
-    assert_refused(&mut token, Error::InsufficientShares, |t| t.request_withdrawal(ONE));
+    assert_refused(&mut token, Error::InsufficientShares, |t| {
+        t.request_withdrawal(ONE)
+    });
     as_caller(guardian());
     token.pause().unwrap();
     as_caller(inst_a());
@@ -542,9 +647,16 @@ fn finalization_is_fifo_and_stops_at_an_unfundable_ticket() {
     let second = token.request_withdrawal(36 * ONE).unwrap(); // 60 + 36 > 95 buffered
     let third = token.request_withdrawal(ONE).unwrap();
     assert_eq!(token.finalize_withdrawals(10), Ok(1));
-    assert!(matches!(token.ticket(first).unwrap().status, TicketStatus::Finalized { .. }));
+    assert!(matches!(
+        token.ticket(first).unwrap().status,
+        TicketStatus::Finalized { .. }
+    ));
     assert_eq!(token.ticket(second).unwrap().status, TicketStatus::Pending);
-    assert_eq!(token.ticket(third).unwrap().status, TicketStatus::Pending, "no skipping ahead");
+    assert_eq!(
+        token.ticket(third).unwrap().status,
+        TicketStatus::Pending,
+        "no skipping ahead"
+    );
     assert_eq!(token.accounting().next_to_finalize, second);
     // nothing more can be done: a second call finalizes nothing and changes nothing
     let before = snapshot(&token);
@@ -563,8 +675,14 @@ fn finalization_is_paged() {
     }
     assert_eq!(token.finalize_withdrawals(u32::MAX), Ok(MAX_FINALIZE_PER_CALL));
     assert_eq!(token.finalize_withdrawals(3), Ok(3));
-    assert_eq!(token.finalize_withdrawals(100), Ok(40 - MAX_FINALIZE_PER_CALL - 3));
-    assert_eq!(token.tickets_of(inst_a(), 0, MAX_PAGE + 1), Err(Error::PageTooLarge));
+    assert_eq!(
+        token.finalize_withdrawals(100),
+        Ok(40 - MAX_FINALIZE_PER_CALL - 3)
+    );
+    assert_eq!(
+        token.tickets_of(inst_a(), 0, MAX_PAGE + 1),
+        Err(Error::PageTooLarge)
+    );
     let page = token.tickets_of(inst_a(), 30, MAX_PAGE).unwrap();
     assert_eq!(page.len(), 10);
     assert_eq!(page[0].0, 30);
@@ -589,7 +707,11 @@ mod properties {
     fn op() -> impl Strategy<Value = Op> {
         prop_oneof![
             (0..3usize, 1_000u128..5_000_000).prop_map(|(who, milli_eth)| Op::Deposit { who, milli_eth }),
-            (0..3usize, 0..3usize, 0u128..=100).prop_map(|(from, to, percent)| Op::Transfer { from, to, percent }),
+            (0..3usize, 0..3usize, 0u128..=100).prop_map(|(from, to, percent)| Op::Transfer {
+                from,
+                to,
+                percent
+            }),
             (0..3usize, 1u128..=100).prop_map(|(who, percent)| Op::Request { who, percent }),
             (0u32..5).prop_map(|max| Op::Finalize { max }),
             (0..3usize, 0u32..8).prop_map(|(who, index)| Op::Claim { who, index }),

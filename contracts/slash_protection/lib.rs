@@ -87,7 +87,10 @@ pub mod slash_protection {
         pub fn propose_governor(&mut self, successor: AccountId) -> Result<(), Error> {
             let caller = self.env().caller();
             self.governor.propose(caller, successor)?;
-            self.env().emit_event(GovernorProposed { governor: caller, successor });
+            self.env().emit_event(GovernorProposed {
+                governor: caller,
+                successor,
+            });
             Ok(())
         }
 
@@ -96,7 +99,10 @@ pub mod slash_protection {
         pub fn accept_governor(&mut self) -> Result<(), Error> {
             let caller = self.env().caller();
             let previous = self.governor.accept(caller)?;
-            self.env().emit_event(GovernorChanged { previous, governor: caller });
+            self.env().emit_event(GovernorChanged {
+                previous,
+                governor: caller,
+            });
             Ok(())
         }
 
@@ -151,7 +157,10 @@ pub mod slash_protection {
             let mut contract = deploy();
             let own = ink::env::account_id::<DefaultEnvironment>();
             test::set_caller::<DefaultEnvironment>(accounts().charlie);
-            assert_eq!(contract.wire(suite_with(own)), Err(Error::Wiring(WiringError::NotDeployer)));
+            assert_eq!(
+                contract.wire(suite_with(own)),
+                Err(Error::Wiring(WiringError::NotDeployer))
+            );
             assert_eq!(contract.suite(), None);
             test::set_caller::<DefaultEnvironment>(accounts().alice);
             assert_eq!(
@@ -163,7 +172,10 @@ pub mod slash_protection {
             assert_eq!(contract.wire(suite_with(own)), Ok(()));
             assert_eq!(contract.suite(), Some(suite_with(own)));
             assert_eq!(test::recorded_events().count(), 1);
-            assert_eq!(contract.wire(suite_with(own)), Err(Error::Wiring(WiringError::AlreadyWired)));
+            assert_eq!(
+                contract.wire(suite_with(own)),
+                Err(Error::Wiring(WiringError::AlreadyWired))
+            );
             assert_eq!(test::recorded_events().count(), 1);
         }
 
@@ -179,7 +191,10 @@ pub mod slash_protection {
             assert_eq!(contract.propose_governor(accounts().charlie), Ok(()));
             assert_eq!(contract.governor(), accounts().bob);
             test::set_caller::<DefaultEnvironment>(accounts().django);
-            assert_eq!(contract.accept_governor(), Err(Error::Governor(GovernorError::NotPendingGovernor)));
+            assert_eq!(
+                contract.accept_governor(),
+                Err(Error::Governor(GovernorError::NotPendingGovernor))
+            );
             test::set_caller::<DefaultEnvironment>(accounts().charlie);
             assert_eq!(contract.accept_governor(), Ok(()));
             assert_eq!(contract.governor(), accounts().charlie);

@@ -156,16 +156,33 @@ pub mod whitelist_board {
             assert!(!board.is_member(a.django));
             assert_eq!(board.suite(), None);
 
-            assert_eq!(WhitelistBoard::new(a.alice, vec![], 1).err(), Some(Error::MemberCountOutOfRange));
-            let too_many: Vec<AccountId> = (0..=MAX_MEMBERS).map(|i| AccountId::from([i as u8; 32])).collect();
+            assert_eq!(
+                WhitelistBoard::new(a.alice, vec![], 1).err(),
+                Some(Error::MemberCountOutOfRange)
+            );
+            let too_many: Vec<AccountId> = (0..=MAX_MEMBERS)
+                .map(|i| AccountId::from([i as u8; 32]))
+                .collect();
             assert_eq!(
                 WhitelistBoard::new(too_many[0], too_many.clone(), 12).err(),
                 Some(Error::MemberCountOutOfRange)
             );
-            assert_eq!(WhitelistBoard::new(a.alice, vec![a.bob], 1).err(), Some(Error::ProtocolNotMember));
-            assert_eq!(WhitelistBoard::new(a.alice, vec![a.alice, a.bob], 1).err(), Some(Error::InvalidQuorum));
-            assert_eq!(WhitelistBoard::new(a.alice, vec![a.alice, a.bob], 3).err(), Some(Error::InvalidQuorum));
-            assert_eq!(WhitelistBoard::new(a.alice, vec![a.alice, a.bob], 0).err(), Some(Error::InvalidQuorum));
+            assert_eq!(
+                WhitelistBoard::new(a.alice, vec![a.bob], 1).err(),
+                Some(Error::ProtocolNotMember)
+            );
+            assert_eq!(
+                WhitelistBoard::new(a.alice, vec![a.alice, a.bob], 1).err(),
+                Some(Error::InvalidQuorum)
+            );
+            assert_eq!(
+                WhitelistBoard::new(a.alice, vec![a.alice, a.bob], 3).err(),
+                Some(Error::InvalidQuorum)
+            );
+            assert_eq!(
+                WhitelistBoard::new(a.alice, vec![a.alice, a.bob], 0).err(),
+                Some(Error::InvalidQuorum)
+            );
             assert_eq!(
                 WhitelistBoard::new(a.alice, vec![a.alice, a.bob, a.alice], 2).err(),
                 Some(Error::DuplicateMember)
@@ -181,12 +198,18 @@ pub mod whitelist_board {
             let mut board = WhitelistBoard::new(a.alice, vec![a.alice], 1).unwrap();
             let own = ink::env::account_id::<DefaultEnvironment>();
             test::set_caller::<DefaultEnvironment>(a.bob);
-            assert_eq!(board.wire(suite_with(own)), Err(Error::Wiring(WiringError::NotDeployer)));
+            assert_eq!(
+                board.wire(suite_with(own)),
+                Err(Error::Wiring(WiringError::NotDeployer))
+            );
             assert_eq!(board.suite(), None);
             test::set_caller::<DefaultEnvironment>(a.alice);
             assert_eq!(board.wire(suite_with(own)), Ok(()));
             assert_eq!(board.suite(), Some(suite_with(own)));
-            assert_eq!(board.wire(suite_with(own)), Err(Error::Wiring(WiringError::AlreadyWired)));
+            assert_eq!(
+                board.wire(suite_with(own)),
+                Err(Error::Wiring(WiringError::AlreadyWired))
+            );
             assert_eq!(test::recorded_events().count(), 1);
         }
     }

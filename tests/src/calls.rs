@@ -1,7 +1,7 @@
 //! Calling contracts through any ink_e2e backend (the embedded chain or a node) without panicking:
 //! every failure comes back as a `CallError` that says what failed.
 use ink::env::DefaultEnvironment;
-use ink_e2e::{E2EBackend, CallBuilderFinal, ContractsBackend, Keypair};
+use ink_e2e::{CallBuilderFinal, ContractsBackend, E2EBackend, Keypair};
 use parity_scale_codec::Decode;
 use std::fmt;
 
@@ -9,7 +9,7 @@ use std::fmt;
 pub type Env = DefaultEnvironment;
 
 /// What one call cost, from the dry run that precedes it (the same state, so the same figures).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub struct Cost {
     pub ref_time: u64,
     pub proof_size: u64,
@@ -35,6 +35,15 @@ pub enum CallError {
     Lang(String),
     /// The return value did not decode as the message's type.
     Decode(String),
+    /// The message returned `Err` (and was reverted on chain).
+    Refused(String),
+}
+
+impl<T, E: fmt::Debug> Outcome<Result<T, E>> {
+    /// The message's `Ok` value, or `CallError::Refused` with its `Err`.
+    pub fn accepted(self) -> Result<T, CallError> {
+        self.value.map_err(|e| CallError::Refused(format!("{e:?}")))
+    }
 }
 
 impl fmt::Display for CallError {
@@ -44,15 +53,14 @@ impl fmt::Display for CallError {
             CallError::Dispatch(e) => write!(f, "the contract trapped: {e}"),
             CallError::Lang(e) => write!(f, "the contract did not understand the call: {e}"),
             CallError::Decode(e) => write!(f, "the return value did not decode: {e}"),
+            CallError::Refused(e) => write!(f, "the contract refused: {e}"),
         }
     }
 }
 
 impl std::error::Error for CallError {}
 
-fn decode_exec<V: Decode>(
-    exec: &pallet_contracts_result::ExecResult,
-) -> Result<V, CallError> {
+fn decode_exec<V: Decode>(exec: &pallet_contracts_result::ExecResult) -> Result<V, CallError> {
     let returned = exec.as_ref().map_err(|e| CallError::Dispatch(format!("{e:?}")))?;
     let message_result: ink::MessageResult<V> =
         Decode::decode(&mut &returned.data[..]).map_err(|e| CallError::Decode(e.to_string()))?;
@@ -80,7 +88,10 @@ where
         .await
         .map_err(|e| CallError::Backend(format!("{e:?}")))?;
     let exec = &result.dry_run.exec_result;
-    Ok(Outcome { value: decode_exec(&exec.result)?, cost: cost_of(exec) })
+    Ok(Outcome {
+        value: decode_exec(&exec.result)?,
+        cost: cost_of(exec),
+    })
 }
 
 /// Dry-runs `message` from `caller` (nothing changes on chain) and returns its decoded value.
@@ -106,7 +117,9 @@ where
 fn cost_of<R>(exec: &pallet_contracts_result::ContractResult<R>) -> Cost {
     let storage_deposit = match exec.storage_deposit {
         pallet_contracts_result::StorageDeposit::Charge(v) => i128::try_from(v).unwrap_or(i128::MAX),
-        pallet_contracts_result::StorageDeposit::Refund(v) => i128::try_from(v).map(|v| -v).unwrap_or(i128::MIN),
+        pallet_contracts_result::StorageDeposit::Refund(v) => {
+            i128::try_from(v).map(|v| -v).unwrap_or(i128::MIN)
+        }
     };
     Cost {
         ref_time: exec.gas_consumed.ref_time(),

@@ -9,7 +9,7 @@ use flash_exit_pool::flash_exit_pool::{FlashExitPool, FlashExitPoolRef};
 use icseth_core::SuiteAddresses;
 use icseth_token::icseth_token::{IcsethToken, IcsethTokenRef};
 use ink::primitives::AccountId;
-use ink_e2e::{E2EBackend, ContractsBackend, Keypair};
+use ink_e2e::{ContractsBackend, E2EBackend, Keypair};
 use operator_registry::operator_registry::{OperatorRegistry, OperatorRegistryRef};
 use slash_protection::slash_protection::{SlashProtection, SlashProtectionRef};
 use std::fmt;
@@ -76,7 +76,10 @@ impl fmt::Display for DeployError {
 impl std::error::Error for DeployError {}
 
 fn failed(step: &str, reason: impl fmt::Display) -> DeployError {
-    DeployError { step: step.to_string(), reason: reason.to_string() }
+    DeployError {
+        step: step.to_string(),
+        reason: reason.to_string(),
+    }
 }
 
 fn call_failed(step: &str) -> impl FnOnce(CallError) -> DeployError + '_ {
@@ -134,10 +137,31 @@ where
             config.min_deposit
         )
     );
-    let flash_exit_pool = instantiate!(client, deployer, "flash_exit_pool", FlashExitPoolRef::new(governor));
-    let operator_registry = instantiate!(client, deployer, "operator_registry", OperatorRegistryRef::new(governor));
-    let slash_protection = instantiate!(client, deployer, "slash_protection", SlashProtectionRef::new(governor));
-    Ok(SuiteAddresses { token, board, flash_exit_pool, operator_registry, slash_protection })
+    let flash_exit_pool = instantiate!(
+        client,
+        deployer,
+        "flash_exit_pool",
+        FlashExitPoolRef::new(governor)
+    );
+    let operator_registry = instantiate!(
+        client,
+        deployer,
+        "operator_registry",
+        OperatorRegistryRef::new(governor)
+    );
+    let slash_protection = instantiate!(
+        client,
+        deployer,
+        "slash_protection",
+        SlashProtectionRef::new(governor)
+    );
+    Ok(SuiteAddresses {
+        token,
+        board,
+        flash_exit_pool,
+        operator_registry,
+        slash_protection,
+    })
 }
 
 /// The outcome of one contract's `wire`, as the contract reported it (`Err` for a refusal).
@@ -145,63 +169,134 @@ pub type WireOutcome = Result<(), String>;
 
 /// Sends `wire(suite)` from `caller` to all five contracts and returns each one's answer, in the
 /// order token, board, flash-exit pool, operator registry, slash protection.
-pub async fn wire_suite<C>(client: &mut C, caller: &Keypair, suite: &SuiteAddresses) -> Result<[WireOutcome; 5], DeployError>
+pub async fn wire_suite<C>(
+    client: &mut C,
+    caller: &Keypair,
+    suite: &SuiteAddresses,
+) -> Result<[WireOutcome; 5], DeployError>
 where
     C: E2EBackend<Env>,
     <C as ContractsBackend<Env>>::Error: fmt::Debug,
 {
     let token = {
         let msg = ink_e2e::create_call_builder::<IcsethToken>(suite.token).wire(*suite);
-        submit(client, caller, &msg, 0).await.map_err(call_failed("wire icseth_token"))?.value.map_err(|e| format!("{e:?}"))
+        submit(client, caller, &msg, 0)
+            .await
+            .map_err(call_failed("wire icseth_token"))?
+            .value
+            .map_err(|e| format!("{e:?}"))
     };
     let board = {
         let msg = ink_e2e::create_call_builder::<WhitelistBoard>(suite.board).wire(*suite);
-        submit(client, caller, &msg, 0).await.map_err(call_failed("wire whitelist_board"))?.value.map_err(|e| format!("{e:?}"))
+        submit(client, caller, &msg, 0)
+            .await
+            .map_err(call_failed("wire whitelist_board"))?
+            .value
+            .map_err(|e| format!("{e:?}"))
     };
     let pool = {
         let msg = ink_e2e::create_call_builder::<FlashExitPool>(suite.flash_exit_pool).wire(*suite);
-        submit(client, caller, &msg, 0).await.map_err(call_failed("wire flash_exit_pool"))?.value.map_err(|e| format!("{e:?}"))
+        submit(client, caller, &msg, 0)
+            .await
+            .map_err(call_failed("wire flash_exit_pool"))?
+            .value
+            .map_err(|e| format!("{e:?}"))
     };
     let registry = {
         let msg = ink_e2e::create_call_builder::<OperatorRegistry>(suite.operator_registry).wire(*suite);
-        submit(client, caller, &msg, 0).await.map_err(call_failed("wire operator_registry"))?.value.map_err(|e| format!("{e:?}"))
+        submit(client, caller, &msg, 0)
+            .await
+            .map_err(call_failed("wire operator_registry"))?
+            .value
+            .map_err(|e| format!("{e:?}"))
     };
     let protection = {
         let msg = ink_e2e::create_call_builder::<SlashProtection>(suite.slash_protection).wire(*suite);
-        submit(client, caller, &msg, 0).await.map_err(call_failed("wire slash_protection"))?.value.map_err(|e| format!("{e:?}"))
+        submit(client, caller, &msg, 0)
+            .await
+            .map_err(call_failed("wire slash_protection"))?
+            .value
+            .map_err(|e| format!("{e:?}"))
     };
     Ok([token, board, pool, registry, protection])
 }
 
 /// What each contract reports as the suite's addresses, in `wire_suite`'s order.
-pub async fn read_wiring<C>(client: &mut C, caller: &Keypair, suite: &SuiteAddresses) -> Result<[Option<SuiteAddresses>; 5], DeployError>
+pub async fn read_wiring<C>(
+    client: &mut C,
+    caller: &Keypair,
+    suite: &SuiteAddresses,
+) -> Result<[Option<SuiteAddresses>; 5], DeployError>
 where
     C: E2EBackend<Env>,
     <C as ContractsBackend<Env>>::Error: fmt::Debug,
 {
     let step = "read the wiring";
     Ok([
-        read(client, caller, &ink_e2e::create_call_builder::<IcsethToken>(suite.token).suite()).await.map_err(call_failed(step))?,
-        read(client, caller, &ink_e2e::create_call_builder::<WhitelistBoard>(suite.board).suite()).await.map_err(call_failed(step))?,
-        read(client, caller, &ink_e2e::create_call_builder::<FlashExitPool>(suite.flash_exit_pool).suite()).await.map_err(call_failed(step))?,
-        read(client, caller, &ink_e2e::create_call_builder::<OperatorRegistry>(suite.operator_registry).suite()).await.map_err(call_failed(step))?,
-        read(client, caller, &ink_e2e::create_call_builder::<SlashProtection>(suite.slash_protection).suite()).await.map_err(call_failed(step))?,
+        read(
+            client,
+            caller,
+            &ink_e2e::create_call_builder::<IcsethToken>(suite.token).suite(),
+        )
+        .await
+        .map_err(call_failed(step))?,
+        read(
+            client,
+            caller,
+            &ink_e2e::create_call_builder::<WhitelistBoard>(suite.board).suite(),
+        )
+        .await
+        .map_err(call_failed(step))?,
+        read(
+            client,
+            caller,
+            &ink_e2e::create_call_builder::<FlashExitPool>(suite.flash_exit_pool).suite(),
+        )
+        .await
+        .map_err(call_failed(step))?,
+        read(
+            client,
+            caller,
+            &ink_e2e::create_call_builder::<OperatorRegistry>(suite.operator_registry).suite(),
+        )
+        .await
+        .map_err(call_failed(step))?,
+        read(
+            client,
+            caller,
+            &ink_e2e::create_call_builder::<SlashProtection>(suite.slash_protection).suite(),
+        )
+        .await
+        .map_err(call_failed(step))?,
     ])
 }
 
 /// Deploys, wires and verifies the suite: every contract must report the same five addresses.
-pub async fn deploy_and_wire<C>(client: &mut C, deployer: &Keypair, config: &SuiteConfig) -> Result<SuiteAddresses, DeployError>
+pub async fn deploy_and_wire<C>(
+    client: &mut C,
+    deployer: &Keypair,
+    config: &SuiteConfig,
+) -> Result<SuiteAddresses, DeployError>
 where
     C: E2EBackend<Env>,
     <C as ContractsBackend<Env>>::Error: fmt::Debug,
 {
     let suite = deploy_suite(client, deployer, config).await?;
-    for (name, outcome) in CONTRACT_NAMES.iter().zip(wire_suite(client, deployer, &suite).await?) {
+    for (name, outcome) in CONTRACT_NAMES
+        .iter()
+        .zip(wire_suite(client, deployer, &suite).await?)
+    {
         outcome.map_err(|e| failed(&format!("wire {name}"), e))?;
     }
-    for (name, seen) in CONTRACT_NAMES.iter().zip(read_wiring(client, deployer, &suite).await?) {
+    for (name, seen) in CONTRACT_NAMES
+        .iter()
+        .zip(read_wiring(client, deployer, &suite).await?)
+    {
         if seen != Some(suite) {
-            return Err(failed(&format!("verify {name}"), format!("reports {seen:?}, expected {suite:?}")));
+            return Err(failed(
+                &format!("verify {name}"),
+                format!("reports {seen:?}, expected {suite:?}"),
+            ));
         }
     }
     Ok(suite)

@@ -1,12 +1,15 @@
 //! The icsETH suite on a chain: the embedded chain (`sandbox`), calls that never panic (`calls`),
 //! and deployment with wiring (`deploy`). The end-to-end tests in `tests/` and the benchmark use it.
+pub mod accounts;
 pub mod calls;
 pub mod deploy;
 pub mod sandbox;
 
+pub use accounts::account_of;
 pub use calls::{read, submit, CallError, Cost, Env, Outcome};
 pub use deploy::{deploy_and_wire, DeployError, GovernorChoice, SuiteConfig};
 pub use sandbox::{advance_ms, events, events_of, now_ms, ClockSandbox, ETH};
 
 /// The client that drives the embedded chain with the project's sandbox.
-pub type EmbeddedClient = ink_e2e::SandboxClient<ink::primitives::AccountId, ink::primitives::Hash, ClockSandbox>;
+pub type EmbeddedClient =
+    ink_e2e::SandboxClient<ink::primitives::AccountId, ink::primitives::Hash, ClockSandbox>;

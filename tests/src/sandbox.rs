@@ -8,9 +8,8 @@
 //! are thread-locals: ink_e2e runs each test on its own thread, so parallel tests never see each
 //! other's (measured, ../shared/recipes/sandbox_with_clock.rs).
 use ink_sandbox::{
-    api::balance_api::BalanceAPI, frame_system, macros::RuntimeEvent, pallet_contracts,
-    pallet_timestamp, AccountIdFor, DefaultSandbox, Extension, RuntimeMetadataPrefixed, Sandbox,
-    Snapshot, H256,
+    api::balance_api::BalanceAPI, frame_system, macros::RuntimeEvent, pallet_contracts, pallet_timestamp,
+    AccountIdFor, DefaultSandbox, Extension, RuntimeMetadataPrefixed, Sandbox, Snapshot, H256,
 };
 use std::cell::{Cell, RefCell};
 
@@ -66,7 +65,9 @@ pub fn events() -> Vec<ContractEvent> {
 }
 
 /// Events of type `E` emitted by `contract`, decoded, in order.
-pub fn events_of<E: ink::env::Event + parity_scale_codec::Decode>(contract: &ink::primitives::AccountId) -> Vec<E> {
+pub fn events_of<E: ink::env::Event + parity_scale_codec::Decode>(
+    contract: &ink::primitives::AccountId,
+) -> Vec<E> {
     let contract: &[u8; 32] = contract.as_ref();
     events()
         .iter()
@@ -118,8 +119,10 @@ impl Sandbox for ClockSandbox {
             EVENTS.with(|log| {
                 let mut log = log.borrow_mut();
                 for record in records.iter().skip(before as usize) {
-                    if let RuntimeEvent::Contracts(pallet_contracts::Event::ContractEmitted { contract, data }) =
-                        &record.event
+                    if let RuntimeEvent::Contracts(pallet_contracts::Event::ContractEmitted {
+                        contract,
+                        data,
+                    }) = &record.event
                     {
                         log.push(ContractEvent {
                             contract: *contract.as_ref(),
@@ -153,7 +156,9 @@ impl Sandbox for ClockSandbox {
         DefaultSandbox::initialize_block(height, parent)
     }
 
-    fn finalize_block(height: frame_system::pallet_prelude::BlockNumberFor<Runtime>) -> <Runtime as frame_system::Config>::Hash {
+    fn finalize_block(
+        height: frame_system::pallet_prelude::BlockNumberFor<Runtime>,
+    ) -> <Runtime as frame_system::Config>::Hash {
         DefaultSandbox::finalize_block(height)
     }
 
@@ -167,7 +172,7 @@ impl Sandbox for ClockSandbox {
 
     fn convert_account_to_origin(
         account: AccountIdFor<Runtime>,
-    ) -> <<Runtime as frame_system::Config>::RuntimeCall as ink_sandbox::frame_support::sp_runtime::traits::Dispatchable>::RuntimeOrigin {
+    ) -> <<Runtime as frame_system::Config>::RuntimeCall as ink_sandbox::frame_support::sp_runtime::traits::Dispatchable>::RuntimeOrigin{
         DefaultSandbox::convert_account_to_origin(account)
     }
 

@@ -20,7 +20,13 @@ async fn deploys_wires_and_locks_the_suite<Client: E2EBackend>(mut client: Clien
     // every contract reports the same five addresses, and said so in a `Wired` event
     let seen = read_wiring(&mut client, &deployer, &suite).await?;
     assert_eq!(seen, [Some(suite); 5]);
-    for address in [suite.token, suite.board, suite.flash_exit_pool, suite.operator_registry, suite.slash_protection] {
+    for address in [
+        suite.token,
+        suite.board,
+        suite.flash_exit_pool,
+        suite.operator_registry,
+        suite.slash_protection,
+    ] {
         let wired = events_of::<Wired>(&address);
         assert_eq!(wired.len(), 1);
         assert_eq!(wired[0].suite, suite);
@@ -33,14 +39,31 @@ async fn deploys_wires_and_locks_the_suite<Client: E2EBackend>(mut client: Clien
         slash_protection: suite.flash_exit_pool,
         ..suite
     };
-    for (caller, attempt) in [(ink_e2e::alice(), suite), (ink_e2e::alice(), swapped), (ink_e2e::bob(), swapped)] {
+    for (caller, attempt) in [
+        (ink_e2e::alice(), suite),
+        (ink_e2e::alice(), swapped),
+        (ink_e2e::bob(), swapped),
+    ] {
         let outcomes = wire_suite(&mut client, &caller, &attempt).await?;
         for (name, outcome) in CONTRACT_NAMES.iter().zip(outcomes) {
-            assert_eq!(outcome, Err("Wiring(AlreadyWired)".to_string()), "{name} accepted a second wiring");
+            assert_eq!(
+                outcome,
+                Err("Wiring(AlreadyWired)".to_string()),
+                "{name} accepted a second wiring"
+            );
         }
     }
-    assert_eq!(read_wiring(&mut client, &deployer, &suite).await?, [Some(suite); 5]);
-    for address in [suite.token, suite.board, suite.flash_exit_pool, suite.operator_registry, suite.slash_protection] {
+    assert_eq!(
+        read_wiring(&mut client, &deployer, &suite).await?,
+        [Some(suite); 5]
+    );
+    for address in [
+        suite.token,
+        suite.board,
+        suite.flash_exit_pool,
+        suite.operator_registry,
+        suite.slash_protection,
+    ] {
         assert_eq!(events_of::<Wired>(&address).len(), 1);
     }
     Ok(())

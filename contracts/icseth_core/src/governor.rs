@@ -23,7 +23,10 @@ pub struct GovernorRole {
 
 impl GovernorRole {
     pub fn new(governor: AccountId) -> Self {
-        Self { governor, pending: None }
+        Self {
+            governor,
+            pending: None,
+        }
     }
 
     pub fn governor(&self) -> AccountId {
@@ -73,7 +76,10 @@ mod tests {
     #[test]
     fn two_step_handover() {
         let mut role = GovernorRole::new(account(1));
-        assert_eq!(role.propose(account(2), account(3)), Err(GovernorError::NotGovernor));
+        assert_eq!(
+            role.propose(account(2), account(3)),
+            Err(GovernorError::NotGovernor)
+        );
         assert_eq!(role.pending(), None);
         assert_eq!(role.accept(account(3)), Err(GovernorError::NotPendingGovernor));
         assert_eq!(role.propose(account(1), account(3)), Ok(()));

@@ -86,7 +86,10 @@ mod tests {
         assert_eq!(mul_div_down(1, 1, 0), Err(MathError::DivisionByZero));
         assert_eq!(mul_div_up(1, 1, 0), Err(MathError::DivisionByZero));
         assert_eq!(mul_div_down(u128::MAX, 2, 1), Err(MathError::Overflow));
-        assert_eq!(mul_div_up(u128::MAX, u128::MAX, u128::MAX - 1), Err(MathError::Overflow));
+        assert_eq!(
+            mul_div_up(u128::MAX, u128::MAX, u128::MAX - 1),
+            Err(MathError::Overflow)
+        );
         assert_eq!(mul_div_down(u128::MAX, u128::MAX, u128::MAX), Ok(u128::MAX));
     }
 

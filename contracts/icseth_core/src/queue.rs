@@ -23,7 +23,10 @@ pub fn finalize_ticket(requested_assets: u128, shares: u128, pool: &Pool) -> Res
     let at_current_rate = pool.value_of(shares)?;
     let payout = requested_assets.min(at_current_rate);
     let returned_to_pool = requested_assets.checked_sub(payout).ok_or(MathError::Overflow)?;
-    Ok(Finalization { payout, returned_to_pool })
+    Ok(Finalization {
+        payout,
+        returned_to_pool,
+    })
 }
 
 #[cfg(test)]
@@ -36,23 +39,44 @@ mod tests {
     #[test]
     fn burned_shares_are_valued_at_the_rate_not_capped_by_the_pool() {
         // the ticket's 60 shares left a pool of 3 shares and 3 ETH: still worth 60 ETH
-        let pool = Pool { total_shares: 3 * ONE, total_pooled: 3 * ONE };
+        let pool = Pool {
+            total_shares: 3 * ONE,
+            total_pooled: 3 * ONE,
+        };
         let f = finalize_ticket(60 * ONE, 60 * ONE, &pool).unwrap();
-        assert_eq!(f, Finalization { payout: 60 * ONE, returned_to_pool: 0 });
+        assert_eq!(
+            f,
+            Finalization {
+                payout: 60 * ONE,
+                returned_to_pool: 0
+            }
+        );
     }
 
     #[test]
     fn gains_after_the_request_stay_with_the_pool() {
         // requested at rate 1.0, the pool has since gained 10%
-        let pool = Pool { total_shares: 100 * ONE, total_pooled: 110 * ONE };
+        let pool = Pool {
+            total_shares: 100 * ONE,
+            total_pooled: 110 * ONE,
+        };
         let f = finalize_ticket(10 * ONE, 10 * ONE, &pool).unwrap();
-        assert_eq!(f, Finalization { payout: 10 * ONE, returned_to_pool: 0 });
+        assert_eq!(
+            f,
+            Finalization {
+                payout: 10 * ONE,
+                returned_to_pool: 0
+            }
+        );
     }
 
     #[test]
     fn losses_after_the_request_are_shared_by_the_ticket() {
         // requested at rate 1.0, the pool has since lost 10%
-        let pool = Pool { total_shares: 100 * ONE, total_pooled: 90 * ONE };
+        let pool = Pool {
+            total_shares: 100 * ONE,
+            total_pooled: 90 * ONE,
+        };
         let f = finalize_ticket(10 * ONE, 10 * ONE, &pool).unwrap();
         // 9 ETH plus the virtual offset's 1e4 units of the loss it does not share
         assert!(f.payout >= 9 * ONE && f.payout <= 9 * ONE + 10_000);

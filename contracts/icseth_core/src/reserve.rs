@@ -30,7 +30,10 @@ pub fn split_deposit(
     let target = bps_of(pooled_after_deposit, target_bps)?;
     let to_reserve = target.saturating_sub(reserve).min(deposit);
     let to_buffer = deposit.checked_sub(to_reserve).ok_or(MathError::Overflow)?;
-    Ok(DepositSplit { to_reserve, to_buffer })
+    Ok(DepositSplit {
+        to_reserve,
+        to_buffer,
+    })
 }
 
 #[cfg(test)]
@@ -43,19 +46,37 @@ mod tests {
     #[test]
     fn first_deposit_fills_the_reserve_to_target() {
         let split = split_deposit(100 * ONE, 0, 100 * ONE, DEFAULT_RESERVE_TARGET_BPS).unwrap();
-        assert_eq!(split, DepositSplit { to_reserve: 5 * ONE, to_buffer: 95 * ONE });
+        assert_eq!(
+            split,
+            DepositSplit {
+                to_reserve: 5 * ONE,
+                to_buffer: 95 * ONE
+            }
+        );
     }
 
     #[test]
     fn full_reserve_takes_nothing() {
         let split = split_deposit(10 * ONE, 50 * ONE, 1_000 * ONE, DEFAULT_RESERVE_TARGET_BPS).unwrap();
-        assert_eq!(split, DepositSplit { to_reserve: 0, to_buffer: 10 * ONE });
+        assert_eq!(
+            split,
+            DepositSplit {
+                to_reserve: 0,
+                to_buffer: 10 * ONE
+            }
+        );
     }
 
     #[test]
     fn a_drained_reserve_takes_the_whole_deposit_up_to_target() {
         let split = split_deposit(3 * ONE, 0, 1_000 * ONE, DEFAULT_RESERVE_TARGET_BPS).unwrap();
-        assert_eq!(split, DepositSplit { to_reserve: 3 * ONE, to_buffer: 0 });
+        assert_eq!(
+            split,
+            DepositSplit {
+                to_reserve: 3 * ONE,
+                to_buffer: 0
+            }
+        );
     }
 
     #[test]

@@ -94,7 +94,10 @@ mod tests {
 
     #[test]
     fn gains_raise_the_rate() {
-        let pool = Pool { total_shares: 100 * ONE, total_pooled: 110 * ONE };
+        let pool = Pool {
+            total_shares: 100 * ONE,
+            total_pooled: 110 * ONE,
+        };
         let rate = pool.rate().unwrap();
         // the virtual offset keeps 1e-15 of the gain: the rate is 1.1 less 1,000 units
         assert!(rate > ONE + ONE / 10 - 2_000 && rate < ONE + ONE / 10);
@@ -122,7 +125,10 @@ mod tests {
 
     fn pool_strategy() -> impl Strategy<Value = Pool> {
         (0u128..10u128.pow(30), 0u128..10u128.pow(30)).prop_filter_map("rate within 1e-3..1e3", |(s, a)| {
-            let pool = Pool { total_shares: s, total_pooled: a };
+            let pool = Pool {
+                total_shares: s,
+                total_pooled: a,
+            };
             let rate = pool.rate().ok()?;
             (rate >= ONE / 1_000 && rate <= ONE * 1_000).then_some(pool)
         })

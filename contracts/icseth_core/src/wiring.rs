@@ -45,7 +45,10 @@ pub enum SuiteSlot {
 impl Wiring {
     /// Wiring state of a contract instantiated by `deployer`, not wired yet.
     pub fn new(deployer: AccountId) -> Self {
-        Self { deployer, suite: None }
+        Self {
+            deployer,
+            suite: None,
+        }
     }
 
     /// The account allowed to wire (meaningless once wired).
@@ -139,7 +142,10 @@ mod tests {
             w.wire(account(9), account(2), SuiteSlot::Token, suite()),
             Err(WiringError::WrongSelfAddress)
         );
-        let repeated = SuiteAddresses { slash_protection: account(4), ..suite() };
+        let repeated = SuiteAddresses {
+            slash_protection: account(4),
+            ..suite()
+        };
         assert_eq!(
             w.wire(account(9), account(3), SuiteSlot::FlashExitPool, repeated),
             Err(WiringError::RepeatedAddress)
@@ -156,7 +162,10 @@ mod tests {
             (SuiteSlot::SlashProtection, 5),
         ] {
             let mut w = Wiring::new(account(9));
-            assert_eq!(w.wire(account(9), account(1), slot, suite()), Err(WiringError::WrongSelfAddress));
+            assert_eq!(
+                w.wire(account(9), account(1), slot, suite()),
+                Err(WiringError::WrongSelfAddress)
+            );
             assert_eq!(w.wire(account(9), account(own), slot, suite()), Ok(()));
         }
     }

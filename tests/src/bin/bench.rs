@@ -1,0 +1,282 @@
+//! The benchmark: weights (ref_time, proof_size) and storage deposits of chosen messages on the
+//! embedded chain, each beside the baseline token's transfer measured in the same run, plus the
+//! Wasm size of every contract. Writes `target/bench/report.md` and `target/bench/report.json`.
+//!
+//! A program, not a test: no figure here is a pass/fail threshold. Sandbox weights are
+//! deterministic (docs/TOOLCHAIN.md), so the ratios are stable from run to run.
+use baseline_token::baseline_token::{BaselineToken, BaselineTokenRef};
+use icseth_e2e::{deploy_and_wire, submit, Cost, EmbeddedClient, GovernorChoice, SuiteConfig, ETH};
+use icseth_token::{icseth_token::IcsethToken, psp22::PSP22};
+use ink::primitives::AccountId;
+use ink_e2e::ContractsBackend;
+use serde::Serialize;
+use std::{error::Error, fmt::Write as _, path::PathBuf, process::ExitCode};
+
+#[derive(Serialize)]
+struct Row {
+    contract: &'static str,
+    message: &'static str,
+    scenario: &'static str,
+    ref_time: u64,
+    proof_size: u64,
+    storage_deposit: i128,
+    ref_time_vs_baseline: f64,
+    proof_size_vs_baseline: f64,
+}
+
+#[derive(Serialize)]
+struct CodeSize {
+    contract: String,
+    wasm_bytes: u64,
+}
+
+#[derive(Serialize)]
+struct Report {
+    runtime: &'static str,
+    build: &'static str,
+    baseline: Cost,
+    rows: Vec<Row>,
+    code_sizes: Vec<CodeSize>,
+}
+
+fn account(keypair: &ink_e2e::Keypair) -> AccountId {
+    AccountId::from(keypair.public_key().0)
+}
+
+fn ratio(value: u64, baseline: u64) -> f64 {
+    if baseline == 0 {
+        return 0.0;
+    }
+    (value as f64) / (baseline as f64)
+}
+
+struct Bench {
+    baseline: Cost,
+    rows: Vec<Row>,
+}
+
+impl Bench {
+    fn row(&mut self, contract: &'static str, message: &'static str, scenario: &'static str, cost: Cost) {
+        println!(
+            "{contract:>16}::{message:<20} ref_time {:>14} proof_size {:>8} deposit {:>22}  {scenario}",
+            cost.ref_time, cost.proof_size, cost.storage_deposit
+        );
+        self.rows.push(Row {
+            contract,
+            message,
+            scenario,
+            ref_time: cost.ref_time,
+            proof_size: cost.proof_size,
+            storage_deposit: cost.storage_deposit,
+            ref_time_vs_baseline: ratio(cost.ref_time, self.baseline.ref_time),
+            proof_size_vs_baseline: ratio(cost.proof_size, self.baseline.proof_size),
+        });
+    }
+}
+
+async fn measure_baseline(client: &mut EmbeddedClient) -> Result<Cost, Box<dyn Error>> {
+    let alice = ink_e2e::alice();
+    let bob = account(&ink_e2e::bob());
+    let mut constructor = BaselineTokenRef::new(1_000_000 * ETH);
+    let baseline = client
+        .instantiate("baseline_token", &alice, &mut constructor)
+        .submit()
+        .await
+        .map_err(|e| format!("instantiate baseline_token: {e:?}"))?;
+    let mut token = baseline.call_builder::<BaselineToken>();
+    // The first transfer creates bob's entry; measure the second, between two existing holders.
+    submit(client, &alice, &token.transfer(bob, ETH), 0)
+        .await?
+        .accepted()?;
+    let measured = submit(client, &alice, &token.transfer(bob, ETH), 0).await?;
+    measured.value.map_err(|e| format!("{e:?}"))?;
+    Ok(measured.cost)
+}
+
+async fn measure_token(client: &mut EmbeddedClient, bench: &mut Bench) -> Result<(), Box<dyn Error>> {
+    let alice = ink_e2e::alice();
+    let (bob, charlie) = (ink_e2e::bob(), ink_e2e::charlie());
+    let mut config = SuiteConfig::single_member(account(&alice), ETH);
+    config.governor = GovernorChoice::Account(account(&alice));
+    let suite = deploy_and_wire(client, &alice, &config).await?;
+    let mut token = ink_e2e::create_call_builder::<IcsethToken>(suite.token);
+    for who in [&bob, &charlie] {
+        submit(client, &alice, &token.add_institution(account(who), None), 0)
+            .await?
+            .accepted()?;
+        submit(client, who, &token.deposit(), 0).await.map(|_| ())?;
+    }
+    let first = submit(client, &bob, &token.deposit(), 100 * ETH).await?;
+    first.value.map_err(|e| format!("deposit: {e:?}"))?;
+    bench.row(
+        "icseth_token",
+        "deposit",
+        "first deposit of an institution",
+        first.cost,
+    );
+    let again = submit(client, &bob, &token.deposit(), 100 * ETH).await?;
+    again.value.map_err(|e| format!("deposit: {e:?}"))?;
+    bench.row("icseth_token", "deposit", "later deposit", again.cost);
+    let to_new = submit(client, &bob, &token.transfer(account(&charlie), ETH, vec![]), 0).await?;
+    to_new.value.map_err(|e| format!("transfer: {e:?}"))?;
+    bench.row(
+        "icseth_token",
+        "PSP22::transfer",
+        "to a whitelisted institution without shares",
+        to_new.cost,
+    );
+    let transfer = submit(client, &bob, &token.transfer(account(&charlie), ETH, vec![]), 0).await?;
+    transfer.value.map_err(|e| format!("transfer: {e:?}"))?;
+    bench.row(
+        "icseth_token",
+        "PSP22::transfer",
+        "between two holders (baseline's shape)",
+        transfer.cost,
+    );
+    let request = submit(client, &bob, &token.request_withdrawal(10 * ETH), 0).await?;
+    request.value.map_err(|e| format!("request_withdrawal: {e:?}"))?;
+    bench.row(
+        "icseth_token",
+        "request_withdrawal",
+        "first ticket of a holder",
+        request.cost,
+    );
+    let request = submit(client, &bob, &token.request_withdrawal(10 * ETH), 0).await?;
+    let ticket = request.value.map_err(|e| format!("request_withdrawal: {e:?}"))?;
+    bench.row("icseth_token", "request_withdrawal", "later ticket", request.cost);
+    let finalize = submit(client, &charlie, &token.finalize_withdrawals(1), 0).await?;
+    finalize
+        .value
+        .map_err(|e| format!("finalize_withdrawals: {e:?}"))?;
+    bench.row(
+        "icseth_token",
+        "finalize_withdrawals",
+        "one ticket",
+        finalize.cost,
+    );
+    let finalize = submit(client, &charlie, &token.finalize_withdrawals(1), 0).await?;
+    finalize
+        .value
+        .map_err(|e| format!("finalize_withdrawals: {e:?}"))?;
+    let claim = submit(client, &bob, &token.claim(ticket), 0).await?;
+    claim.value.map_err(|e| format!("claim: {e:?}"))?;
+    bench.row("icseth_token", "claim", "a finalized ticket", claim.cost);
+    Ok(())
+}
+
+fn render_markdown(report: &Report) -> String {
+    let mut md = String::new();
+    let _ = writeln!(md, "# icsETH benchmark\n");
+    let _ = writeln!(
+        md,
+        "Runtime: {}. Contracts built by ink_e2e ({}).\n",
+        report.runtime, report.build
+    );
+    let _ = writeln!(
+        md,
+        "Baseline: `baseline_token::transfer` between two holders: ref_time {}, proof_size {}.\n",
+        report.baseline.ref_time, report.baseline.proof_size
+    );
+    let _ = writeln!(md, "## Messages\n");
+    let _ = writeln!(md, "| contract | message | scenario | ref_time | proof_size | storage deposit | ref_time / baseline | proof_size / baseline |");
+    let _ = writeln!(md, "|---|---|---|---:|---:|---:|---:|---:|");
+    let _ = writeln!(
+        md,
+        "| baseline_token | transfer | two map reads, two writes, one event | {} | {} | {} | 1.00 | 1.00 |",
+        report.baseline.ref_time, report.baseline.proof_size, report.baseline.storage_deposit
+    );
+    for r in &report.rows {
+        let _ = writeln!(
+            md,
+            "| {} | {} | {} | {} | {} | {} | {:.2} | {:.2} |",
+            r.contract,
+            r.message,
+            r.scenario,
+            r.ref_time,
+            r.proof_size,
+            r.storage_deposit,
+            r.ref_time_vs_baseline,
+            r.proof_size_vs_baseline
+        );
+    }
+    let _ = writeln!(
+        md,
+        "\n## Code sizes (debug Wasm, as the embedded chain runs them; limit 123 KiB)\n"
+    );
+    let _ = writeln!(md, "| contract | Wasm bytes | KiB |");
+    let _ = writeln!(md, "|---|---:|---:|");
+    for c in &report.code_sizes {
+        let _ = writeln!(
+            md,
+            "| {} | {} | {:.1} |",
+            c.contract,
+            c.wasm_bytes,
+            c.wasm_bytes as f64 / 1024.0
+        );
+    }
+    md
+}
+
+async fn run() -> Result<PathBuf, Box<dyn Error>> {
+    let wasm_paths = ink_e2e::build_root_and_contract_dependencies();
+    let mut code_sizes = Vec::new();
+    for path in &wasm_paths {
+        let contract = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().to_string())
+            .unwrap_or_default();
+        code_sizes.push(CodeSize {
+            contract,
+            wasm_bytes: std::fs::metadata(path)?.len(),
+        });
+    }
+    code_sizes.sort_by(|a, b| a.contract.cmp(&b.contract));
+    let mut client = EmbeddedClient::new(wasm_paths);
+    let baseline = measure_baseline(&mut client).await?;
+    println!(
+        "{:>16}::{:<20} ref_time {:>14} proof_size {:>8}",
+        "baseline_token", "transfer", baseline.ref_time, baseline.proof_size
+    );
+    let mut bench = Bench {
+        baseline,
+        rows: Vec::new(),
+    };
+    measure_token(&mut client, &mut bench).await?;
+
+    let report = Report {
+        runtime: "ink_sandbox 5.1.1 DefaultSandbox (pallet-contracts), via the project's ClockSandbox",
+        build: "debug",
+        baseline,
+        rows: bench.rows,
+        code_sizes,
+    };
+    let dir =
+        PathBuf::from(std::env::var("CARGO_TARGET_DIR").unwrap_or_else(|_| "target".into())).join("bench");
+    std::fs::create_dir_all(&dir)?;
+    std::fs::write(dir.join("report.md"), render_markdown(&report))?;
+    std::fs::write(dir.join("report.json"), serde_json::to_string_pretty(&report)?)?;
+    Ok(dir)
+}
+
+fn main() -> ExitCode {
+    let runtime = match ink_e2e::tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run()) {
+        Ok(dir) => {
+            println!("report written to {}/report.md and report.json", dir.display());
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
