@@ -127,6 +127,7 @@ pub mod whitelist_board {
     }
 
     #[cfg(test)]
+    #[allow(clippy::cast_possible_truncation)]
     mod tests {
         use super::*;
         use ink::env::{test, DefaultEnvironment};

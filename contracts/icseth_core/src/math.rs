@@ -109,7 +109,7 @@ mod tests {
             prop_assert_eq!(down, exact / d as u128);
             prop_assert!(down * d as u128 <= exact);
             prop_assert!(up >= down && up - down <= 1);
-            prop_assert_eq!(up == down, exact % d as u128 == 0);
+            prop_assert_eq!(up == down, exact.is_multiple_of(d as u128));
         }
     }
 }

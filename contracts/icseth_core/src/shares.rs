@@ -130,7 +130,7 @@ mod tests {
                 total_pooled: a,
             };
             let rate = pool.rate().ok()?;
-            (rate >= ONE / 1_000 && rate <= ONE * 1_000).then_some(pool)
+            (ONE / 1_000..=ONE * 1_000).contains(&rate).then_some(pool)
         })
     }
 
