@@ -25,7 +25,7 @@ pub mod icseth_token {
     };
     use ink::{
         prelude::{string::String, vec::Vec},
-        storage::Mapping,
+        storage::{Lazy, Mapping},
     };
 
     /// Smallest withdrawal request by default: 0.01 ETH (dust tickets cost more to finalize than
@@ -144,8 +144,9 @@ pub mod icseth_token {
 
     /// The token's books. `buffered + reserve == total_pooled + queued` holds after every message
     /// (staked value joins the left side with the staking issue); `claimable` is held apart.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
     #[ink::scale_derive(Encode, Decode, TypeInfo)]
+    #[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
     pub struct Accounting {
         pub total_shares: Balance,
         /// Assets that belong to the holders of `total_shares`.
@@ -162,6 +163,39 @@ pub mod icseth_token {
         pub next_ticket: u64,
         /// Id of the oldest pending ticket (equal to `next_ticket` when none is pending).
         pub next_to_finalize: u64,
+    }
+
+    /// Roles, wiring and parameters: read by governed messages and deposits, never by a transfer
+    /// between two institutions (kept out of the root cell so transfers do not load it).
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    #[ink::scale_derive(Encode, Decode, TypeInfo)]
+    #[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
+    pub struct Settings {
+        governor: GovernorRole,
+        wiring: Wiring,
+        guardian: AccountId,
+        staking_manager: AccountId,
+        treasury: AccountId,
+        min_deposit: Balance,
+        min_withdrawal: Balance,
+        reserve_target_bps: u128,
+    }
+
+    /// Only what a read of the never-written cell would yield; the constructor always writes it.
+    impl Default for Settings {
+        fn default() -> Self {
+            let nobody = AccountId::from([0u8; 32]);
+            Self {
+                governor: GovernorRole::new(nobody),
+                wiring: Wiring::new(nobody),
+                guardian: nobody,
+                staking_manager: nobody,
+                treasury: nobody,
+                min_deposit: Balance::MAX,
+                min_withdrawal: Balance::MAX,
+                reserve_target_bps: 0,
+            }
+        }
     }
 
     /// A role other than the governor.
@@ -289,30 +323,17 @@ pub mod icseth_token {
         pub value: u128,
     }
 
-    /// Storage of the token.
+    /// Storage of the token. The root cell holds only the pause flag: ink! loads and writes the
+    /// root on every message, so everything a transfer does not need sits behind `Lazy`.
     #[ink(storage)]
     pub struct IcsethToken {
-        governor: GovernorRole,
-        wiring: Wiring,
-        guardian: AccountId,
-        staking_manager: AccountId,
-        treasury: AccountId,
         paused: bool,
         balances: Mapping<AccountId, Balance>,
         allowances: Mapping<(AccountId, AccountId), Balance>,
-        total_shares: Balance,
-        total_pooled: Balance,
-        buffered: Balance,
-        reserve: Balance,
-        queued: Balance,
-        claimable: Balance,
         institutions: Mapping<AccountId, Institution>,
-        min_deposit: Balance,
-        min_withdrawal: Balance,
-        reserve_target_bps: u128,
+        settings: Lazy<Settings>,
+        books: Lazy<Accounting>,
         tickets: Mapping<u64, Ticket>,
-        next_ticket: u64,
-        next_to_finalize: u64,
         /// A holder's tickets by index (0..count), for paged reads.
         tickets_by_owner: Mapping<(AccountId, u32), u64>,
         ticket_count_of: Mapping<AccountId, u32>,
@@ -329,31 +350,40 @@ pub mod icseth_token {
             treasury: AccountId,
             min_deposit: Balance,
         ) -> Self {
-            Self {
+            let mut settings = Lazy::new();
+            settings.set(&Settings {
                 governor: GovernorRole::new(governor),
                 wiring: Wiring::new(Self::env().caller()),
                 guardian,
                 staking_manager,
                 treasury,
-                paused: false,
-                balances: Mapping::default(),
-                allowances: Mapping::default(),
-                total_shares: 0,
-                total_pooled: 0,
-                buffered: 0,
-                reserve: 0,
-                queued: 0,
-                claimable: 0,
-                institutions: Mapping::default(),
                 min_deposit,
                 min_withdrawal: DEFAULT_MIN_WITHDRAWAL,
                 reserve_target_bps: DEFAULT_RESERVE_TARGET_BPS,
+            });
+            let mut books = Lazy::new();
+            books.set(&Accounting::default());
+            Self {
+                paused: false,
+                balances: Mapping::default(),
+                allowances: Mapping::default(),
+                institutions: Mapping::default(),
+                settings,
+                books,
                 tickets: Mapping::default(),
-                next_ticket: 0,
-                next_to_finalize: 0,
                 tickets_by_owner: Mapping::default(),
                 ticket_count_of: Mapping::default(),
             }
+        }
+
+        /// The settings cell (always written by the constructor).
+        fn settings(&self) -> Settings {
+            self.settings.get().unwrap_or_default()
+        }
+
+        /// The books cell (always written by the constructor).
+        fn books(&self) -> Accounting {
+            self.books.get().unwrap_or_default()
         }
 
         // ---- wiring and roles -------------------------------------------------------------
@@ -363,7 +393,9 @@ pub mod icseth_token {
         pub fn wire(&mut self, suite: SuiteAddresses) -> Result<(), Error> {
             let caller = self.env().caller();
             let own = self.env().account_id();
-            self.wiring.wire(caller, own, SuiteSlot::Token, suite)?;
+            let mut settings = self.settings();
+            settings.wiring.wire(caller, own, SuiteSlot::Token, suite)?;
+            self.settings.set(&settings);
             self.env().emit_event(Wired { by: caller, suite });
             Ok(())
         }
@@ -371,22 +403,23 @@ pub mod icseth_token {
         /// Anyone: the suite's addresses, once wired.
         #[ink(message)]
         pub fn suite(&self) -> Option<SuiteAddresses> {
-            self.wiring.suite()
+            self.settings().wiring.suite()
         }
 
         /// Anyone: the governor.
         #[ink(message)]
         pub fn governor(&self) -> AccountId {
-            self.governor.governor()
+            self.settings().governor.governor()
         }
 
         /// Anyone: the holder of `role`.
         #[ink(message)]
         pub fn role(&self, role: Role) -> AccountId {
+            let settings = self.settings();
             match role {
-                Role::Guardian => self.guardian,
-                Role::StakingManager => self.staking_manager,
-                Role::Treasury => self.treasury,
+                Role::Guardian => settings.guardian,
+                Role::StakingManager => settings.staking_manager,
+                Role::Treasury => settings.treasury,
             }
         }
 
@@ -394,7 +427,9 @@ pub mod icseth_token {
         #[ink(message)]
         pub fn propose_governor(&mut self, successor: AccountId) -> Result<(), Error> {
             let caller = self.env().caller();
-            self.governor.propose(caller, successor)?;
+            let mut settings = self.settings();
+            settings.governor.propose(caller, successor)?;
+            self.settings.set(&settings);
             self.env().emit_event(GovernorProposed {
                 governor: caller,
                 successor,
@@ -406,7 +441,9 @@ pub mod icseth_token {
         #[ink(message)]
         pub fn accept_governor(&mut self) -> Result<(), Error> {
             let caller = self.env().caller();
-            let previous = self.governor.accept(caller)?;
+            let mut settings = self.settings();
+            let previous = settings.governor.accept(caller)?;
+            self.settings.set(&settings);
             self.env().emit_event(GovernorChanged {
                 previous,
                 governor: caller,
@@ -417,12 +454,14 @@ pub mod icseth_token {
         /// Governor only: gives `role` to `account`. Emits `RoleChanged`.
         #[ink(message)]
         pub fn set_role(&mut self, role: Role, account: AccountId) -> Result<(), Error> {
-            self.governor.ensure(self.env().caller())?;
+            let mut settings = self.settings();
+            settings.governor.ensure(self.env().caller())?;
             match role {
-                Role::Guardian => self.guardian = account,
-                Role::StakingManager => self.staking_manager = account,
-                Role::Treasury => self.treasury = account,
+                Role::Guardian => settings.guardian = account,
+                Role::StakingManager => settings.staking_manager = account,
+                Role::Treasury => settings.treasury = account,
             }
+            self.settings.set(&settings);
             self.env().emit_event(RoleChanged { role, account });
             Ok(())
         }
@@ -431,17 +470,19 @@ pub mod icseth_token {
         /// Emits `ParameterChanged`.
         #[ink(message)]
         pub fn set_parameter(&mut self, parameter: Parameter, value: u128) -> Result<(), Error> {
-            self.governor.ensure(self.env().caller())?;
+            let mut settings = self.settings();
+            settings.governor.ensure(self.env().caller())?;
             match parameter {
-                Parameter::MinDeposit => self.min_deposit = value,
-                Parameter::MinWithdrawal => self.min_withdrawal = value,
+                Parameter::MinDeposit => settings.min_deposit = value,
+                Parameter::MinWithdrawal => settings.min_withdrawal = value,
                 Parameter::ReserveTargetBps => {
                     if value > MAX_RESERVE_TARGET_BPS {
                         return Err(Error::InvalidParameter);
                     }
-                    self.reserve_target_bps = value;
+                    settings.reserve_target_bps = value;
                 }
             }
+            self.settings.set(&settings);
             self.env().emit_event(ParameterChanged { parameter, value });
             Ok(())
         }
@@ -449,10 +490,11 @@ pub mod icseth_token {
         /// Anyone: the current value of a parameter.
         #[ink(message)]
         pub fn parameter(&self, parameter: Parameter) -> u128 {
+            let settings = self.settings();
             match parameter {
-                Parameter::MinDeposit => self.min_deposit,
-                Parameter::MinWithdrawal => self.min_withdrawal,
-                Parameter::ReserveTargetBps => self.reserve_target_bps,
+                Parameter::MinDeposit => settings.min_deposit,
+                Parameter::MinWithdrawal => settings.min_withdrawal,
+                Parameter::ReserveTargetBps => settings.reserve_target_bps,
             }
         }
 
@@ -461,7 +503,8 @@ pub mod icseth_token {
         #[ink(message)]
         pub fn pause(&mut self) -> Result<(), Error> {
             let caller = self.env().caller();
-            if caller != self.guardian && caller != self.governor.governor() {
+            let settings = self.settings();
+            if caller != settings.guardian && caller != settings.governor.governor() {
                 return Err(Error::NotGuardian);
             }
             if self.paused {
@@ -476,7 +519,7 @@ pub mod icseth_token {
         #[ink(message)]
         pub fn unpause(&mut self) -> Result<(), Error> {
             let caller = self.env().caller();
-            self.governor.ensure(caller)?;
+            self.settings().governor.ensure(caller)?;
             if !self.paused {
                 return Err(Error::NotPaused);
             }
@@ -501,7 +544,7 @@ pub mod icseth_token {
             institution: AccountId,
             min_deposit: Option<Balance>,
         ) -> Result<(), Error> {
-            self.governor.ensure(self.env().caller())?;
+            self.settings().governor.ensure(self.env().caller())?;
             if self.is_whitelisted(institution) {
                 return Err(Error::AlreadyWhitelisted);
             }
@@ -524,7 +567,7 @@ pub mod icseth_token {
         /// Emits `InstitutionRemoved`.
         #[ink(message)]
         pub fn remove_institution(&mut self, institution: AccountId) -> Result<(), Error> {
-            self.governor.ensure(self.env().caller())?;
+            self.settings().governor.ensure(self.env().caller())?;
             let mut record = self
                 .institutions
                 .get(institution)
@@ -551,7 +594,7 @@ pub mod icseth_token {
         /// Anyone: the global minimum deposit.
         #[ink(message)]
         pub fn min_deposit(&self) -> Balance {
-            self.min_deposit
+            self.settings().min_deposit
         }
 
         /// Anyone: the smallest deposit `account` may make: the larger of the global minimum and
@@ -563,22 +606,26 @@ pub mod icseth_token {
                 .get(account)
                 .and_then(|r| r.min_deposit)
                 .unwrap_or(0);
-            self.min_deposit.max(tier)
+            self.settings().min_deposit.max(tier)
         }
 
         // ---- rate and books ---------------------------------------------------------------
 
-        fn pool(&self) -> Pool {
+        fn pool_of(books: &Accounting) -> Pool {
             Pool {
-                total_shares: self.total_shares,
-                total_pooled: self.total_pooled,
+                total_shares: books.total_shares,
+                total_pooled: books.total_pooled,
             }
+        }
+
+        fn pool(&self) -> Pool {
+            Self::pool_of(&self.books())
         }
 
         /// Anyone: assets that belong to the holders.
         #[ink(message)]
         pub fn total_pooled(&self) -> Balance {
-            self.total_pooled
+            self.books().total_pooled
         }
 
         /// Anyone: assets per 1e18 shares (rounded down).
@@ -602,16 +649,7 @@ pub mod icseth_token {
         /// Anyone: the token's books.
         #[ink(message)]
         pub fn accounting(&self) -> Accounting {
-            Accounting {
-                total_shares: self.total_shares,
-                total_pooled: self.total_pooled,
-                buffered: self.buffered,
-                reserve: self.reserve,
-                queued: self.queued,
-                claimable: self.claimable,
-                next_ticket: self.next_ticket,
-                next_to_finalize: self.next_to_finalize,
-            }
+            self.books()
         }
 
         // ---- deposit ----------------------------------------------------------------------
@@ -633,7 +671,8 @@ pub mod icseth_token {
             if assets < self.min_deposit_of(caller) {
                 return Err(Error::BelowMinDeposit);
             }
-            let pool = self.pool();
+            let mut books = self.books();
+            let pool = Self::pool_of(&books);
             let shares = pool.shares_for_deposit(assets)?;
             if shares == 0 {
                 return Err(Error::ZeroShares);
@@ -641,24 +680,24 @@ pub mod icseth_token {
             let after = pool.with_deposit(assets, shares)?;
             // The reserve is earmarked here and handed to the flash-exit pool by its own issue's
             // deposit hook; either way it is no longer available for staking.
-            let split = split_deposit(assets, self.reserve, after.total_pooled, self.reserve_target_bps)?;
-            let reserve = self
-                .reserve
-                .checked_add(split.to_reserve)
-                .ok_or(Error::Overflow)?;
-            let buffered = self
-                .buffered
-                .checked_add(split.to_buffer)
-                .ok_or(Error::Overflow)?;
+            let target_bps = self.settings().reserve_target_bps;
+            let split = split_deposit(assets, books.reserve, after.total_pooled, target_bps)?;
             let balance = self
                 .balance_of_shares(caller)
                 .checked_add(shares)
                 .ok_or(Error::Overflow)?;
+            books.reserve = books
+                .reserve
+                .checked_add(split.to_reserve)
+                .ok_or(Error::Overflow)?;
+            books.buffered = books
+                .buffered
+                .checked_add(split.to_buffer)
+                .ok_or(Error::Overflow)?;
+            books.total_shares = after.total_shares;
+            books.total_pooled = after.total_pooled;
 
-            self.total_shares = after.total_shares;
-            self.total_pooled = after.total_pooled;
-            self.reserve = reserve;
-            self.buffered = buffered;
+            self.books.set(&books);
             self.balances.insert(caller, &balance);
             self.env().emit_event(Transfer {
                 from: None,
@@ -691,22 +730,23 @@ pub mod icseth_token {
             }
             let balance = self.balance_of_shares(owner);
             let remaining = balance.checked_sub(shares).ok_or(Error::InsufficientShares)?;
-            let pool = self.pool();
+            let mut books = self.books();
+            let pool = Self::pool_of(&books);
             let assets = pool.assets_for_shares(shares)?;
-            if assets < self.min_withdrawal || assets == 0 {
+            if assets < self.settings().min_withdrawal || assets == 0 {
                 return Err(Error::BelowMinWithdrawal);
             }
             let after = pool.with_exit(assets, shares)?;
-            let queued = self.queued.checked_add(assets).ok_or(Error::Overflow)?;
-            let id = self.next_ticket;
-            let next_ticket = id.checked_add(1).ok_or(Error::Overflow)?;
+            let id = books.next_ticket;
+            books.queued = books.queued.checked_add(assets).ok_or(Error::Overflow)?;
+            books.next_ticket = id.checked_add(1).ok_or(Error::Overflow)?;
+            books.total_shares = after.total_shares;
+            books.total_pooled = after.total_pooled;
             let owner_count = self.ticket_count_of.get(owner).unwrap_or(0);
             let next_owner_count = owner_count.checked_add(1).ok_or(Error::Overflow)?;
 
             self.balances.insert(owner, &remaining);
-            self.total_shares = after.total_shares;
-            self.total_pooled = after.total_pooled;
-            self.queued = queued;
+            self.books.set(&books);
             self.tickets.insert(
                 id,
                 &Ticket {
@@ -717,7 +757,6 @@ pub mod icseth_token {
                     status: TicketStatus::Pending,
                 },
             );
-            self.next_ticket = next_ticket;
             self.tickets_by_owner.insert((owner, owner_count), &id);
             self.ticket_count_of.insert(owner, &next_owner_count);
             self.env().emit_event(Transfer {
@@ -745,41 +784,40 @@ pub mod icseth_token {
 
         /// The FIFO finalization step; the oracle report drives it with withdrawn funds.
         fn finalize_up_to(&mut self, max_tickets: u32) -> Result<u32, Error> {
+            let mut books = self.books();
             let mut done: u32 = 0;
-            while done < max_tickets && self.next_to_finalize < self.next_ticket {
-                let id = self.next_to_finalize;
+            while done < max_tickets && books.next_to_finalize < books.next_ticket {
+                let id = books.next_to_finalize;
                 let Some(mut ticket) = self.tickets.get(id) else {
                     break;
                 };
-                let f = finalize_ticket(ticket.assets, ticket.shares, &self.pool())?;
-                let Some(buffered) = self.buffered.checked_sub(f.payout) else {
+                let f = finalize_ticket(ticket.assets, ticket.shares, &Self::pool_of(&books))?;
+                let Some(buffered) = books.buffered.checked_sub(f.payout) else {
                     break;
                 };
-                let queued = self.queued.checked_sub(ticket.assets).ok_or(Error::Overflow)?;
-                let total_pooled = self
+                // The buffer loses the payout, the queue the request value, and the pool regains
+                // the difference: buffered + reserve == total_pooled + queued still holds.
+                books.buffered = buffered;
+                books.queued = books.queued.checked_sub(ticket.assets).ok_or(Error::Overflow)?;
+                books.total_pooled = books
                     .total_pooled
                     .checked_add(f.returned_to_pool)
                     .ok_or(Error::Overflow)?;
-                let claimable = self.claimable.checked_add(f.payout).ok_or(Error::Overflow)?;
-                let next = id.checked_add(1).ok_or(Error::Overflow)?;
-                let returned = f.returned_to_pool;
-                // The buffer loses the payout, the queue the request value, and the pool regains
-                // the difference: buffered + reserve == total_pooled + queued still holds.
-
+                books.claimable = books.claimable.checked_add(f.payout).ok_or(Error::Overflow)?;
+                books.next_to_finalize = id.checked_add(1).ok_or(Error::Overflow)?;
+                done = done.checked_add(1).ok_or(Error::Overflow)?;
                 ticket.status = TicketStatus::Finalized { payout: f.payout };
                 self.tickets.insert(id, &ticket);
-                self.buffered = buffered;
-                self.queued = queued;
-                self.total_pooled = total_pooled;
-                self.claimable = claimable;
-                self.next_to_finalize = next;
-                done = done.checked_add(1).ok_or(Error::Overflow)?;
                 self.env().emit_event(WithdrawalFinalized {
                     owner: ticket.owner,
                     ticket: id,
                     payout: f.payout,
-                    returned_to_pool: returned,
+                    returned_to_pool: f.returned_to_pool,
                 });
+            }
+            // An error above returns before this write (and on chain reverts the tickets written).
+            if done > 0 {
+                self.books.set(&books);
             }
             Ok(done)
         }
@@ -798,10 +836,11 @@ pub mod icseth_token {
                 TicketStatus::Claimed { .. } => return Err(Error::AlreadyClaimed),
                 TicketStatus::Finalized { payout } => payout,
             };
-            let claimable = self.claimable.checked_sub(payout).ok_or(Error::Overflow)?;
+            let mut books = self.books();
+            books.claimable = books.claimable.checked_sub(payout).ok_or(Error::Overflow)?;
             ticket.status = TicketStatus::Claimed { payout };
             self.tickets.insert(ticket_id, &ticket);
-            self.claimable = claimable;
+            self.books.set(&books);
             // State first, transfer last: a failed transfer reverts the whole message.
             self.env()
                 .transfer(caller, payout)
@@ -856,8 +895,8 @@ pub mod icseth_token {
             if self.paused {
                 return Err(PSP22Error::Custom(String::from(refusal::PAUSED)));
             }
-            let suite_contract = self.wiring.suite().is_some_and(|s| s.contains(&to));
-            if !suite_contract && !self.is_whitelisted(to) {
+            // Whitelist first: the common case reads one map entry and never loads the settings.
+            if !self.is_whitelisted(to) && !self.settings().wiring.suite().is_some_and(|s| s.contains(&to)) {
                 return Err(PSP22Error::Custom(String::from(
                     refusal::RECEIVER_NOT_WHITELISTED,
                 )));
@@ -901,7 +940,7 @@ pub mod icseth_token {
         /// Anyone: shares in circulation.
         #[ink(message)]
         fn total_supply(&self) -> u128 {
-            self.total_shares
+            self.books().total_shares
         }
 
         /// Anyone: shares held by `owner`.

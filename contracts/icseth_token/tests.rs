@@ -67,7 +67,7 @@ fn deposit(token: &mut IcsethToken, who: AccountId, value: u128) -> Result<u128,
     test::set_value_transferred::<Env>(value);
     // the value arrives with the call, as on chain
     let balance = test::get_account_balance::<Env>(contract_id()).unwrap_or(0);
-    test::set_account_balance::<Env>(contract_id(), balance + value);
+    test::set_account_balance::<Env>(contract_id(), balance.saturating_add(value));
     let result = token.deposit();
     test::set_value_transferred::<Env>(0);
     if result.is_err() {
@@ -385,6 +385,15 @@ fn a_deposit_too_small_for_one_share_is_refused() {
     as_caller(governor());
     token.set_parameter(Parameter::MinDeposit, 0).unwrap();
     assert_refused(&mut token, Error::ZeroShares, |t| deposit(t, inst_a(), 0));
+}
+
+#[ink::test]
+fn amounts_that_overflow_are_refused() {
+    let mut token = deploy_with_institutions();
+    as_caller(governor());
+    token.set_parameter(Parameter::MinDeposit, 0).unwrap();
+    deposit(&mut token, inst_a(), u128::MAX - 10).unwrap();
+    assert_refused(&mut token, Error::Overflow, |t| deposit(t, inst_b(), 11));
 }
 
 #[ink::test]

@@ -5,9 +5,10 @@
 //! A program, not a test: no figure here is a pass/fail threshold. Sandbox weights are
 //! deterministic (docs/TOOLCHAIN.md), so the ratios are stable from run to run.
 use baseline_token::baseline_token::{BaselineToken, BaselineTokenRef};
-use icseth_e2e::{deploy_and_wire, submit, Cost, EmbeddedClient, GovernorChoice, SuiteConfig, ETH};
+use icseth_e2e::{
+    account_of, deploy_and_wire, submit, Cost, EmbeddedClient, GovernorChoice, SuiteConfig, ETH,
+};
 use icseth_token::{icseth_token::IcsethToken, psp22::PSP22};
-use ink::primitives::AccountId;
 use ink_e2e::ContractsBackend;
 use serde::Serialize;
 use std::{error::Error, fmt::Write as _, path::PathBuf, process::ExitCode};
@@ -37,10 +38,6 @@ struct Report {
     baseline: Cost,
     rows: Vec<Row>,
     code_sizes: Vec<CodeSize>,
-}
-
-fn account(keypair: &ink_e2e::Keypair) -> AccountId {
-    AccountId::from(keypair.public_key().0)
 }
 
 fn ratio(value: u64, baseline: u64) -> f64 {
@@ -74,9 +71,10 @@ impl Bench {
     }
 }
 
-async fn measure_baseline(client: &mut EmbeddedClient) -> Result<Cost, Box<dyn Error>> {
+/// The baseline transfer, and the baseline's `balance_of` (a read: the fixed cost of calling it).
+async fn measure_baseline(client: &mut EmbeddedClient) -> Result<(Cost, Cost), Box<dyn Error>> {
     let alice = ink_e2e::alice();
-    let bob = account(&ink_e2e::bob());
+    let bob = account_of(&ink_e2e::bob());
     let mut constructor = BaselineTokenRef::new(1_000_000 * ETH);
     let baseline = client
         .instantiate("baseline_token", &alice, &mut constructor)
@@ -90,18 +88,19 @@ async fn measure_baseline(client: &mut EmbeddedClient) -> Result<Cost, Box<dyn E
         .accepted()?;
     let measured = submit(client, &alice, &token.transfer(bob, ETH), 0).await?;
     measured.value.map_err(|e| format!("{e:?}"))?;
-    Ok(measured.cost)
+    let read = submit(client, &alice, &token.balance_of(bob), 0).await?;
+    Ok((measured.cost, read.cost))
 }
 
 async fn measure_token(client: &mut EmbeddedClient, bench: &mut Bench) -> Result<(), Box<dyn Error>> {
     let alice = ink_e2e::alice();
     let (bob, charlie) = (ink_e2e::bob(), ink_e2e::charlie());
-    let mut config = SuiteConfig::single_member(account(&alice), ETH);
-    config.governor = GovernorChoice::Account(account(&alice));
+    let mut config = SuiteConfig::single_member(account_of(&alice), ETH);
+    config.governor = GovernorChoice::Account(account_of(&alice));
     let suite = deploy_and_wire(client, &alice, &config).await?;
     let mut token = ink_e2e::create_call_builder::<IcsethToken>(suite.token);
     for who in [&bob, &charlie] {
-        submit(client, &alice, &token.add_institution(account(who), None), 0)
+        submit(client, &alice, &token.add_institution(account_of(who), None), 0)
             .await?
             .accepted()?;
         submit(client, who, &token.deposit(), 0).await.map(|_| ())?;
@@ -117,7 +116,13 @@ async fn measure_token(client: &mut EmbeddedClient, bench: &mut Bench) -> Result
     let again = submit(client, &bob, &token.deposit(), 100 * ETH).await?;
     again.value.map_err(|e| format!("deposit: {e:?}"))?;
     bench.row("icseth_token", "deposit", "later deposit", again.cost);
-    let to_new = submit(client, &bob, &token.transfer(account(&charlie), ETH, vec![]), 0).await?;
+    let to_new = submit(
+        client,
+        &bob,
+        &token.transfer(account_of(&charlie), ETH, vec![]),
+        0,
+    )
+    .await?;
     to_new.value.map_err(|e| format!("transfer: {e:?}"))?;
     bench.row(
         "icseth_token",
@@ -125,13 +130,26 @@ async fn measure_token(client: &mut EmbeddedClient, bench: &mut Bench) -> Result
         "to a whitelisted institution without shares",
         to_new.cost,
     );
-    let transfer = submit(client, &bob, &token.transfer(account(&charlie), ETH, vec![]), 0).await?;
+    let transfer = submit(
+        client,
+        &bob,
+        &token.transfer(account_of(&charlie), ETH, vec![]),
+        0,
+    )
+    .await?;
     transfer.value.map_err(|e| format!("transfer: {e:?}"))?;
     bench.row(
         "icseth_token",
         "PSP22::transfer",
         "between two holders (baseline's shape)",
         transfer.cost,
+    );
+    let read = submit(client, &bob, &token.balance_of(account_of(&charlie)), 0).await?;
+    bench.row(
+        "icseth_token",
+        "PSP22::balance_of",
+        "a read: the fixed cost of calling the token",
+        read.cost,
     );
     let request = submit(client, &bob, &token.request_withdrawal(10 * ETH), 0).await?;
     request.value.map_err(|e| format!("request_withdrawal: {e:?}"))?;
@@ -199,6 +217,7 @@ fn render_markdown(report: &Report) -> String {
             r.proof_size_vs_baseline
         );
     }
+    render_fixed_and_marginal(&mut md, report);
     let _ = writeln!(
         md,
         "\n## Code sizes (debug Wasm, as the embedded chain runs them; limit 123 KiB)\n"
@@ -217,6 +236,47 @@ fn render_markdown(report: &Report) -> String {
     md
 }
 
+/// Splits each transfer into the fixed cost of calling its contract (a `balance_of` read, which
+/// grows with the contract's code size) and the marginal cost of the transfer's own work.
+fn render_fixed_and_marginal(md: &mut String, report: &Report) {
+    let find = |contract: &str, message: &str, scenario_prefix: &str| {
+        report.rows.iter().find(|r| {
+            r.contract == contract && r.message == message && r.scenario.starts_with(scenario_prefix)
+        })
+    };
+    let (Some(base_read), Some(token_read), Some(token_transfer)) = (
+        find("baseline_token", "balance_of", ""),
+        find("icseth_token", "PSP22::balance_of", ""),
+        find("icseth_token", "PSP22::transfer", "between"),
+    ) else {
+        return;
+    };
+    let base_marginal = report.baseline.ref_time.saturating_sub(base_read.ref_time);
+    let token_marginal = token_transfer.ref_time.saturating_sub(token_read.ref_time);
+    let _ = writeln!(md, "\n## Transfer: fixed and marginal ref_time\n");
+    let _ = writeln!(md, "| | baseline | icsETH | ratio |");
+    let _ = writeln!(md, "|---|---:|---:|---:|");
+    let _ = writeln!(
+        md,
+        "| fixed (a `balance_of` read) | {} | {} | {:.2} |",
+        base_read.ref_time,
+        token_read.ref_time,
+        ratio(token_read.ref_time, base_read.ref_time)
+    );
+    let _ = writeln!(
+        md,
+        "| marginal (transfer minus read) | {} | {} | {:.2} |",
+        base_marginal,
+        token_marginal,
+        ratio(token_marginal, base_marginal)
+    );
+    let _ = writeln!(
+        md,
+        "\nThe fixed part grows with the Wasm the runtime loads per call (see the sizes below); the \
+         marginal part is the transfer's own storage and event work."
+    );
+}
+
 async fn run() -> Result<PathBuf, Box<dyn Error>> {
     let wasm_paths = ink_e2e::build_root_and_contract_dependencies();
     let mut code_sizes = Vec::new();
@@ -232,7 +292,7 @@ async fn run() -> Result<PathBuf, Box<dyn Error>> {
     }
     code_sizes.sort_by(|a, b| a.contract.cmp(&b.contract));
     let mut client = EmbeddedClient::new(wasm_paths);
-    let baseline = measure_baseline(&mut client).await?;
+    let (baseline, baseline_read) = measure_baseline(&mut client).await?;
     println!(
         "{:>16}::{:<20} ref_time {:>14} proof_size {:>8}",
         "baseline_token", "transfer", baseline.ref_time, baseline.proof_size
@@ -241,6 +301,12 @@ async fn run() -> Result<PathBuf, Box<dyn Error>> {
         baseline,
         rows: Vec::new(),
     };
+    bench.row(
+        "baseline_token",
+        "balance_of",
+        "a read: the fixed cost of calling the baseline",
+        baseline_read,
+    );
     measure_token(&mut client, &mut bench).await?;
 
     let report = Report {
