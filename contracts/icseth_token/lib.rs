@@ -19,6 +19,7 @@ pub mod icseth_token {
     use crate::psp22::{refusal, PSP22Error, PSP22Metadata, PSP22};
     use icseth_core::{
         events::{GovernorChanged, GovernorProposed, Wired},
+        governance::TokenDecision,
         queue::finalize_ticket,
         reserve::{split_deposit, DEFAULT_RESERVE_TARGET_BPS, MAX_RESERVE_TARGET_BPS},
         GovernorError, GovernorRole, MathError, Pool, SuiteAddresses, SuiteSlot, Wiring, WiringError,
@@ -27,6 +28,9 @@ pub mod icseth_token {
         prelude::{string::String, vec::Vec},
         storage::{Lazy, Mapping},
     };
+
+    /// The governed parameters and roles, defined once in `icseth_core` and shared with the board.
+    pub use icseth_core::governance::{TokenParameter as Parameter, TokenRole as Role};
 
     /// Smallest withdrawal request by default: 0.01 ETH (dust tickets cost more to finalize than
     /// they are worth).
@@ -196,24 +200,6 @@ pub mod icseth_token {
                 reserve_target_bps: 0,
             }
         }
-    }
-
-    /// A role other than the governor.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-    #[ink::scale_derive(Encode, Decode, TypeInfo)]
-    pub enum Role {
-        Guardian,
-        StakingManager,
-        Treasury,
-    }
-
-    /// A governed parameter of the token.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-    #[ink::scale_derive(Encode, Decode, TypeInfo)]
-    pub enum Parameter {
-        MinDeposit,
-        MinWithdrawal,
-        ReserveTargetBps,
     }
 
     /// PSP22: shares moved (`from: None` is a mint, `to: None` a burn).
@@ -485,6 +471,25 @@ pub mod icseth_token {
             self.settings.set(&settings);
             self.env().emit_event(ParameterChanged { parameter, value });
             Ok(())
+        }
+
+        /// Governor only (the board's execution): applies one decision, exactly as the message of the
+        /// same name would (`add_institution`, `remove_institution`, `set_parameter`, `set_role`,
+        /// `pause`, `unpause`), with the same checks, errors and events.
+        #[ink(message)]
+        pub fn govern(&mut self, decision: TokenDecision) -> Result<(), Error> {
+            self.settings().governor.ensure(self.env().caller())?;
+            match decision {
+                TokenDecision::AddInstitution {
+                    institution,
+                    min_deposit,
+                } => self.add_institution(institution, min_deposit),
+                TokenDecision::RemoveInstitution { institution } => self.remove_institution(institution),
+                TokenDecision::SetParameter { parameter, value } => self.set_parameter(parameter, value),
+                TokenDecision::SetRole { role, account } => self.set_role(role, account),
+                TokenDecision::Pause => self.pause(),
+                TokenDecision::Unpause => self.unpause(),
+            }
         }
 
         /// Anyone: the current value of a parameter.

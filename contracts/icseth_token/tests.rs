@@ -790,3 +790,68 @@ mod properties {
         }
     }
 }
+
+#[ink::test]
+fn govern_applies_each_decision_as_its_message() {
+    use icseth_core::governance::TokenDecision;
+    let mut token = deploy();
+    as_caller(outsider());
+    assert_refused(&mut token, Error::Governor(GovernorError::NotGovernor), |t| {
+        t.govern(TokenDecision::AddInstitution {
+            institution: inst_a(),
+            min_deposit: None,
+        })
+    });
+    as_caller(governor());
+    token
+        .govern(TokenDecision::AddInstitution {
+            institution: inst_a(),
+            min_deposit: Some(3 * ONE),
+        })
+        .unwrap();
+    assert_eq!(token.min_deposit_of(inst_a()), 3 * ONE);
+    assert_refused(&mut token, Error::AlreadyWhitelisted, |t| {
+        t.govern(TokenDecision::AddInstitution {
+            institution: inst_a(),
+            min_deposit: None,
+        })
+    });
+    token
+        .govern(TokenDecision::SetParameter {
+            parameter: Parameter::MinWithdrawal,
+            value: 9,
+        })
+        .unwrap();
+    assert_eq!(token.parameter(Parameter::MinWithdrawal), 9);
+    assert_refused(&mut token, Error::InvalidParameter, |t| {
+        t.govern(TokenDecision::SetParameter {
+            parameter: Parameter::ReserveTargetBps,
+            value: 10_000,
+        })
+    });
+    token
+        .govern(TokenDecision::SetRole {
+            role: Role::Treasury,
+            account: inst_b(),
+        })
+        .unwrap();
+    assert_eq!(token.role(Role::Treasury), inst_b());
+    token.govern(TokenDecision::Pause).unwrap();
+    assert!(token.is_paused());
+    assert_refused(&mut token, Error::AlreadyPaused, |t| {
+        t.govern(TokenDecision::Pause)
+    });
+    token.govern(TokenDecision::Unpause).unwrap();
+    assert!(!token.is_paused());
+    token
+        .govern(TokenDecision::RemoveInstitution {
+            institution: inst_a(),
+        })
+        .unwrap();
+    assert!(!token.is_whitelisted(inst_a()));
+    assert_refused(&mut token, Error::UnknownInstitution, |t| {
+        t.govern(TokenDecision::RemoveInstitution {
+            institution: inst_a(),
+        })
+    });
+}

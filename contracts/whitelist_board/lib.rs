@@ -1,7 +1,12 @@
 //! The whitelist board: institutional members who govern the whole suite by proposals and votes.
 //!
-//! This is the foundation's skeleton (members, quorum, wiring); proposals, votes and execution come
-//! with the board issue. The board is its own governor: its membership changes only by its votes.
+//! A member proposes a typed `Action`; members who were members when it was created vote once each,
+//! for or against, until the voting deadline; a member removed later loses its vote. After the
+//! deadline and an execution delay, anyone executes a proposal whose eligible votes for reach the
+//! quorum, once, before it expires. Execution pushes the decision into the contract concerned with a
+//! cross-contract call; if that contract refuses, the execution fails as a whole and the proposal
+//! stays executable. The board is its own governor: its members, quorum and timing change only by
+//! its proposals. No contract calls the board back.
 #![cfg_attr(not(feature = "std"), no_std, no_main)]
 
 #[ink::contract]
@@ -9,9 +14,17 @@ pub mod whitelist_board {
     use icseth_core::{
         board::{quorum_is_valid, MAX_MEMBERS},
         events::Wired,
+        governance::{passes, tally, Action, RegistryDecision, Target, Timing, TokenDecision, Vote},
         SuiteAddresses, SuiteSlot, Wiring, WiringError,
     };
-    use ink::{prelude::vec::Vec, storage::Mapping};
+    use ink::{
+        env::call::{build_call, ExecutionInput, Selector},
+        prelude::vec::Vec,
+        storage::Mapping,
+    };
+
+    /// Most proposals a paged read returns.
+    pub const MAX_PAGE: u32 = 20;
 
     /// Every way a message of this contract can fail.
     #[derive(Debug, PartialEq, Eq)]
@@ -27,6 +40,40 @@ pub mod whitelist_board {
         ProtocolNotMember,
         /// The quorum must be strictly above half of the members and at most their number.
         InvalidQuorum,
+        /// Only members may propose or vote.
+        NotMember,
+        /// The member joined after the proposal was created.
+        NotEligible,
+        /// The member already voted on this proposal.
+        AlreadyVoted,
+        /// No proposal has this id.
+        UnknownProposal,
+        /// Voting on this proposal has ended.
+        VotingClosed,
+        /// The proposal cannot execute before its execution time.
+        TooEarly,
+        /// The proposal's execution window has passed.
+        Expired,
+        /// The proposal was executed already.
+        AlreadyExecuted,
+        /// The eligible votes for do not reach the quorum.
+        QuorumNotReached,
+        /// The account is a member already.
+        AlreadyMember,
+        /// The protocol's own member cannot be removed.
+        ProtocolMustStay,
+        /// Removing the member would leave fewer members than the quorum.
+        QuorumUnreachable,
+        /// The board's timing is outside its bounds.
+        InvalidTiming,
+        /// The target contract refused the decision; its encoded error is attached.
+        TargetRejected(Vec<u8>),
+        /// The call to the target contract itself failed (trap, unknown message, out of gas).
+        TargetCallFailed,
+        /// A paged read asked for more than `MAX_PAGE` entries.
+        PageTooLarge,
+        /// A counter overflowed (cannot happen in practice; refused rather than wrapped).
+        Overflow,
     }
 
     impl From<WiringError> for Error {
@@ -35,23 +82,155 @@ pub mod whitelist_board {
         }
     }
 
+    /// A proposal as stored.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    #[ink::scale_derive(Encode, Decode, TypeInfo)]
+    #[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
+    pub struct Proposal {
+        pub proposer: AccountId,
+        pub action: Action,
+        pub created_at: Timestamp,
+        /// Votes are accepted strictly before this time.
+        pub voting_ends_at: Timestamp,
+        /// Execution is possible from this time...
+        pub executable_from: Timestamp,
+        /// ...and strictly before this one.
+        pub expires_at: Timestamp,
+        pub executed: bool,
+    }
+
+    /// Where a proposal stands now.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    #[ink::scale_derive(Encode, Decode, TypeInfo)]
+    pub enum Status {
+        /// Voting is open.
+        Voting,
+        /// Voting ended with quorum; waiting for the execution delay.
+        Queued,
+        /// Executable now.
+        Executable,
+        /// Voting ended without quorum (it never executes).
+        Rejected,
+        /// Executed (it never executes again).
+        Executed,
+        /// Passed but not executed in its window (it never executes).
+        Expired,
+    }
+
+    /// A proposal with its live tally and status, for auditors.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    #[ink::scale_derive(Encode, Decode, TypeInfo)]
+    pub struct ProposalView {
+        pub id: u64,
+        pub proposal: Proposal,
+        pub status: Status,
+        /// Eligible votes for and against, as they count now.
+        pub yes: u32,
+        pub no: u32,
+        /// Every vote cast, counted or not (a removed member's vote stays on record).
+        pub votes: Vec<Vote>,
+    }
+
+    /// A member proposed an action.
+    #[ink(event)]
+    pub struct ProposalCreated {
+        #[ink(topic)]
+        pub id: u64,
+        #[ink(topic)]
+        pub proposer: AccountId,
+        pub action: Action,
+        pub voting_ends_at: Timestamp,
+    }
+
+    /// A member voted.
+    #[ink(event)]
+    pub struct VoteCast {
+        #[ink(topic)]
+        pub id: u64,
+        #[ink(topic)]
+        pub member: AccountId,
+        pub approve: bool,
+    }
+
+    /// A proposal was executed and its decision applied.
+    #[ink(event)]
+    pub struct ProposalExecuted {
+        #[ink(topic)]
+        pub id: u64,
+        #[ink(topic)]
+        pub executor: AccountId,
+        pub action: Action,
+    }
+
+    /// A member was admitted.
+    #[ink(event)]
+    pub struct MemberAdded {
+        #[ink(topic)]
+        pub member: AccountId,
+    }
+
+    /// A member was removed.
+    #[ink(event)]
+    pub struct MemberRemoved {
+        #[ink(topic)]
+        pub member: AccountId,
+    }
+
+    /// The quorum changed.
+    #[ink(event)]
+    pub struct QuorumChanged {
+        pub quorum: u32,
+    }
+
+    /// The board's timing changed.
+    #[ink(event)]
+    pub struct TimingChanged {
+        pub timing: Timing,
+    }
+
     /// Storage of the contract.
     #[ink(storage)]
     pub struct WhitelistBoard {
         wiring: Wiring,
         /// The protocol's own member account.
         protocol: AccountId,
-        /// Membership by account (O(1) checks).
-        is_member: Mapping<AccountId, ()>,
+        /// Members by account, with the proposal count when they were admitted: a member may vote
+        /// on proposals whose id is at least that count (created after admission).
+        joined_at: Mapping<AccountId, u64>,
         /// Members in order of admission; bounded by `MAX_MEMBERS`.
         members: Vec<AccountId>,
         /// Votes a proposal needs to pass.
         quorum: u32,
+        timing: Timing,
+        proposals: Mapping<u64, Proposal>,
+        /// Votes per proposal (at most one per member, so at most `MAX_MEMBERS`).
+        votes: Mapping<u64, Vec<Vote>>,
+        proposal_count: u64,
+    }
+
+    /// A target's answer to a governed message, whatever its error type: the first byte says Ok
+    /// or Err; the rest, if any, is the target's encoded error, kept for the board's error.
+    struct TargetAnswer(Result<(), Vec<u8>>);
+
+    impl ink::scale::Decode for TargetAnswer {
+        fn decode<I: ink::scale::Input>(input: &mut I) -> Result<Self, ink::scale::Error> {
+            match input.read_byte()? {
+                0 => Ok(TargetAnswer(Ok(()))),
+                1 => {
+                    let len = input.remaining_len()?.unwrap_or(0);
+                    let mut raw = ink::prelude::vec![0u8; len];
+                    input.read(&mut raw)?;
+                    Ok(TargetAnswer(Err(raw)))
+                }
+                _ => Err("not a Result".into()),
+            }
+        }
     }
 
     impl WhitelistBoard {
         /// Instantiates the board with its first `members` (which must include `protocol`) and a
-        /// `quorum` strictly above half of them. The caller becomes the deployer that wires it once.
+        /// `quorum` strictly above half of them, with the default timing. The caller becomes the
+        /// deployer that wires it once.
         #[ink(constructor)]
         pub fn new(protocol: AccountId, members: Vec<AccountId>, quorum: u32) -> Result<Self, Error> {
             let count = u32::try_from(members.len()).map_err(|_| Error::MemberCountOutOfRange)?;
@@ -72,16 +251,20 @@ pub mod whitelist_board {
             if repeated {
                 return Err(Error::DuplicateMember);
             }
-            let mut is_member = Mapping::default();
+            let mut joined_at = Mapping::default();
             for member in &members {
-                is_member.insert(member, &());
+                joined_at.insert(member, &0u64);
             }
             Ok(Self {
                 wiring: Wiring::new(Self::env().caller()),
                 protocol,
-                is_member,
+                joined_at,
                 members,
                 quorum,
+                timing: Timing::DEFAULT,
+                proposals: Mapping::default(),
+                votes: Mapping::default(),
+                proposal_count: 0,
             })
         }
 
@@ -116,7 +299,7 @@ pub mod whitelist_board {
         /// Anyone: whether `account` is a member.
         #[ink(message)]
         pub fn is_member(&self, account: AccountId) -> bool {
-            self.is_member.contains(account)
+            self.joined_at.contains(account)
         }
 
         /// Anyone: votes a proposal needs to pass.
@@ -124,94 +307,302 @@ pub mod whitelist_board {
         pub fn quorum(&self) -> u32 {
             self.quorum
         }
-    }
 
-    #[cfg(test)]
-    #[allow(clippy::cast_possible_truncation)]
-    mod tests {
-        use super::*;
-        use ink::env::{test, DefaultEnvironment};
-
-        fn accounts() -> test::DefaultAccounts<DefaultEnvironment> {
-            test::default_accounts::<DefaultEnvironment>()
+        /// Anyone: the board's voting period, execution delay and execution window.
+        #[ink(message)]
+        pub fn timing(&self) -> Timing {
+            self.timing
         }
 
-        fn suite_with(own: AccountId) -> SuiteAddresses {
-            SuiteAddresses {
-                token: AccountId::from([0x11; 32]),
-                board: own,
-                flash_exit_pool: AccountId::from([0x13; 32]),
-                operator_registry: AccountId::from([0x14; 32]),
-                slash_protection: AccountId::from([0x15; 32]),
+        /// Anyone: how many proposals were made (ids are 0..count).
+        #[ink(message)]
+        pub fn proposal_count(&self) -> u64 {
+            self.proposal_count
+        }
+
+        /// Members only: proposes `action`. Voting opens now and ends after the voting period.
+        /// Emits `ProposalCreated`; returns the proposal id.
+        #[ink(message)]
+        pub fn propose(&mut self, action: Action) -> Result<u64, Error> {
+            let proposer = self.env().caller();
+            if !self.is_member(proposer) {
+                return Err(Error::NotMember);
+            }
+            let now = self.env().block_timestamp();
+            let voting_ends_at = now
+                .checked_add(self.timing.voting_period_ms)
+                .ok_or(Error::Overflow)?;
+            let executable_from = voting_ends_at
+                .checked_add(self.timing.execution_delay_ms)
+                .ok_or(Error::Overflow)?;
+            let expires_at = executable_from
+                .checked_add(self.timing.execution_window_ms)
+                .ok_or(Error::Overflow)?;
+            let id = self.proposal_count;
+            let next = id.checked_add(1).ok_or(Error::Overflow)?;
+            self.proposals.insert(
+                id,
+                &Proposal {
+                    proposer,
+                    action: action.clone(),
+                    created_at: now,
+                    voting_ends_at,
+                    executable_from,
+                    expires_at,
+                    executed: false,
+                },
+            );
+            self.proposal_count = next;
+            self.env().emit_event(ProposalCreated {
+                id,
+                proposer,
+                action,
+                voting_ends_at,
+            });
+            Ok(id)
+        }
+
+        /// Members admitted before the proposal was created only, once each, before the voting
+        /// deadline: votes for (`approve`) or against. Emits `VoteCast`.
+        #[ink(message)]
+        pub fn vote(&mut self, id: u64, approve: bool) -> Result<(), Error> {
+            let member = self.env().caller();
+            let proposal = self.proposals.get(id).ok_or(Error::UnknownProposal)?;
+            let joined = self.joined_at.get(member).ok_or(Error::NotMember)?;
+            if joined > id {
+                return Err(Error::NotEligible);
+            }
+            if self.env().block_timestamp() >= proposal.voting_ends_at {
+                return Err(Error::VotingClosed);
+            }
+            let mut votes = self.votes.get(id).unwrap_or_default();
+            if votes.iter().any(|v| v.member == member) {
+                return Err(Error::AlreadyVoted);
+            }
+            votes.push(Vote { member, approve });
+            self.votes.insert(id, &votes);
+            self.env().emit_event(VoteCast { id, member, approve });
+            Ok(())
+        }
+
+        /// Anyone, once, from the proposal's execution time until it expires, if its eligible
+        /// votes for reach the quorum: applies the action (pushing it into the contract concerned).
+        /// If the target refuses, nothing changes and the proposal stays executable.
+        /// Emits `ProposalExecuted` (and the action's own events).
+        #[ink(message)]
+        pub fn execute(&mut self, id: u64) -> Result<(), Error> {
+            let executor = self.env().caller();
+            let mut proposal = self.proposals.get(id).ok_or(Error::UnknownProposal)?;
+            if proposal.executed {
+                return Err(Error::AlreadyExecuted);
+            }
+            let now = self.env().block_timestamp();
+            if now < proposal.executable_from {
+                return Err(Error::TooEarly);
+            }
+            if now >= proposal.expires_at {
+                return Err(Error::Expired);
+            }
+            let (yes, _) = self.tally_of(id);
+            if !passes(yes, self.quorum) {
+                return Err(Error::QuorumNotReached);
+            }
+            self.apply(&proposal.action)?;
+            proposal.executed = true;
+            self.proposals.insert(id, &proposal);
+            self.env().emit_event(ProposalExecuted {
+                id,
+                executor,
+                action: proposal.action,
+            });
+            Ok(())
+        }
+
+        /// Anyone: a proposal with its live tally, status and votes.
+        #[ink(message)]
+        pub fn proposal(&self, id: u64) -> Option<ProposalView> {
+            let proposal = self.proposals.get(id)?;
+            let votes = self.votes.get(id).unwrap_or_default();
+            let (yes, no) = self.tally_of(id);
+            let status = self.status_of(&proposal, yes);
+            Some(ProposalView {
+                id,
+                proposal,
+                status,
+                yes,
+                no,
+                votes,
+            })
+        }
+
+        /// Anyone: proposals with ids from `start`, at most `limit` (<= `MAX_PAGE`).
+        #[ink(message)]
+        pub fn proposals(&self, start: u64, limit: u32) -> Result<Vec<ProposalView>, Error> {
+            if limit > MAX_PAGE {
+                return Err(Error::PageTooLarge);
+            }
+            let end = start.saturating_add(u64::from(limit)).min(self.proposal_count);
+            Ok((start..end).filter_map(|id| self.proposal(id)).collect())
+        }
+
+        /// Anyone: how `member` voted on proposal `id`, if it did.
+        #[ink(message)]
+        pub fn vote_of(&self, id: u64, member: AccountId) -> Option<bool> {
+            self.votes
+                .get(id)?
+                .into_iter()
+                .find(|v| v.member == member)
+                .map(|v| v.approve)
+        }
+
+        fn eligible(&self, member: &AccountId, id: u64) -> bool {
+            self.joined_at.get(member).is_some_and(|joined| joined <= id)
+        }
+
+        /// Eligible votes for and against proposal `id` (at most `MAX_MEMBERS` to look at).
+        fn tally_of(&self, id: u64) -> (u32, u32) {
+            let votes = self.votes.get(id).unwrap_or_default();
+            tally(&votes, |m| self.eligible(m, id))
+        }
+
+        fn status_of(&self, proposal: &Proposal, yes: u32) -> Status {
+            let now = self.env().block_timestamp();
+            if proposal.executed {
+                Status::Executed
+            } else if now < proposal.voting_ends_at {
+                Status::Voting
+            } else if !passes(yes, self.quorum) {
+                Status::Rejected
+            } else if now < proposal.executable_from {
+                Status::Queued
+            } else if now < proposal.expires_at {
+                Status::Executable
+            } else {
+                Status::Expired
             }
         }
 
-        #[ink::test]
-        fn constructor_checks_members_and_quorum() {
-            let a = accounts();
-            let board = WhitelistBoard::new(a.alice, vec![a.alice, a.bob, a.charlie], 2).unwrap();
-            assert_eq!(board.members(), vec![a.alice, a.bob, a.charlie]);
-            assert_eq!(board.quorum(), 2);
-            assert_eq!(board.protocol(), a.alice);
-            assert!(board.is_member(a.bob));
-            assert!(!board.is_member(a.django));
-            assert_eq!(board.suite(), None);
+        // ---- applying actions ------------------------------------------------------------
 
-            assert_eq!(
-                WhitelistBoard::new(a.alice, vec![], 1).err(),
-                Some(Error::MemberCountOutOfRange)
-            );
-            let too_many: Vec<AccountId> = (0..=MAX_MEMBERS)
-                .map(|i| AccountId::from([i as u8; 32]))
-                .collect();
-            assert_eq!(
-                WhitelistBoard::new(too_many[0], too_many.clone(), 12).err(),
-                Some(Error::MemberCountOutOfRange)
-            );
-            assert_eq!(
-                WhitelistBoard::new(a.alice, vec![a.bob], 1).err(),
-                Some(Error::ProtocolNotMember)
-            );
-            assert_eq!(
-                WhitelistBoard::new(a.alice, vec![a.alice, a.bob], 1).err(),
-                Some(Error::InvalidQuorum)
-            );
-            assert_eq!(
-                WhitelistBoard::new(a.alice, vec![a.alice, a.bob], 3).err(),
-                Some(Error::InvalidQuorum)
-            );
-            assert_eq!(
-                WhitelistBoard::new(a.alice, vec![a.alice, a.bob], 0).err(),
-                Some(Error::InvalidQuorum)
-            );
-            assert_eq!(
-                WhitelistBoard::new(a.alice, vec![a.alice, a.bob, a.alice], 2).err(),
-                Some(Error::DuplicateMember)
-            );
-            let full: Vec<AccountId> = (0..MAX_MEMBERS).map(|i| AccountId::from([i as u8; 32])).collect();
-            assert!(WhitelistBoard::new(full[0], full, 11).is_ok());
+        fn apply(&mut self, action: &Action) -> Result<(), Error> {
+            match action {
+                Action::AddMember { account } => self.add_member(*account),
+                Action::RemoveMember { account } => self.remove_member(*account),
+                Action::SetQuorum { quorum } => {
+                    let count = u32::try_from(self.members.len()).map_err(|_| Error::Overflow)?;
+                    if !quorum_is_valid(*quorum, count) {
+                        return Err(Error::InvalidQuorum);
+                    }
+                    self.quorum = *quorum;
+                    self.env().emit_event(QuorumChanged { quorum: *quorum });
+                    Ok(())
+                }
+                Action::SetTiming { timing } => {
+                    if !timing.is_valid() {
+                        return Err(Error::InvalidTiming);
+                    }
+                    self.timing = *timing;
+                    self.env().emit_event(TimingChanged { timing: *timing });
+                    Ok(())
+                }
+                Action::Token(decision) => {
+                    let token = self.wiring.require()?.token;
+                    self.push::<TokenDecision>(token, ink::selector_bytes!("govern"), Some(decision))
+                }
+                Action::OperatorRegistry(decision) => {
+                    let registry = self.wiring.require()?.operator_registry;
+                    self.push::<RegistryDecision>(registry, ink::selector_bytes!("govern"), Some(decision))
+                }
+                Action::ProposeGovernor { target, successor } => {
+                    let address = self.target_address(*target)?;
+                    self.push::<AccountId>(address, ink::selector_bytes!("propose_governor"), Some(successor))
+                }
+                Action::AcceptGovernor { target } => {
+                    let address = self.target_address(*target)?;
+                    self.push::<()>(address, ink::selector_bytes!("accept_governor"), None)
+                }
+            }
         }
 
-        #[ink::test]
-        fn wire_once_by_the_deployer() {
-            let a = accounts();
-            test::set_caller::<DefaultEnvironment>(a.alice);
-            let mut board = WhitelistBoard::new(a.alice, vec![a.alice], 1).unwrap();
-            let own = ink::env::account_id::<DefaultEnvironment>();
-            test::set_caller::<DefaultEnvironment>(a.bob);
-            assert_eq!(
-                board.wire(suite_with(own)),
-                Err(Error::Wiring(WiringError::NotDeployer))
-            );
-            assert_eq!(board.suite(), None);
-            test::set_caller::<DefaultEnvironment>(a.alice);
-            assert_eq!(board.wire(suite_with(own)), Ok(()));
-            assert_eq!(board.suite(), Some(suite_with(own)));
-            assert_eq!(
-                board.wire(suite_with(own)),
-                Err(Error::Wiring(WiringError::AlreadyWired))
-            );
-            assert_eq!(test::recorded_events().count(), 1);
+        fn target_address(&self, target: Target) -> Result<AccountId, Error> {
+            let suite = self.wiring.require()?;
+            Ok(match target {
+                Target::Token => suite.token,
+                Target::FlashExitPool => suite.flash_exit_pool,
+                Target::OperatorRegistry => suite.operator_registry,
+                Target::SlashProtection => suite.slash_protection,
+            })
+        }
+
+        /// Calls a governed message of `target` (with one argument or none) and turns its answer
+        /// into the board's result. The target never calls the board back.
+        fn push<A: ink::scale::Encode>(
+            &self,
+            target: AccountId,
+            selector: [u8; 4],
+            argument: Option<&A>,
+        ) -> Result<(), Error> {
+            let input = ExecutionInput::new(Selector::new(selector));
+            let answer = match argument {
+                Some(argument) => build_call::<Environment>()
+                    .call(target)
+                    .exec_input(input.push_arg(argument))
+                    .returns::<TargetAnswer>()
+                    .try_invoke(),
+                None => build_call::<Environment>()
+                    .call(target)
+                    .exec_input(input)
+                    .returns::<TargetAnswer>()
+                    .try_invoke(),
+            };
+            match answer {
+                Ok(Ok(TargetAnswer(Ok(())))) => Ok(()),
+                Ok(Ok(TargetAnswer(Err(raw)))) => Err(Error::TargetRejected(raw)),
+                _ => Err(Error::TargetCallFailed),
+            }
+        }
+
+        fn add_member(&mut self, account: AccountId) -> Result<(), Error> {
+            if self.is_member(account) {
+                return Err(Error::AlreadyMember);
+            }
+            let count = u32::try_from(self.members.len()).map_err(|_| Error::Overflow)?;
+            let new_count = count.checked_add(1).ok_or(Error::Overflow)?;
+            if new_count > MAX_MEMBERS {
+                return Err(Error::MemberCountOutOfRange);
+            }
+            if !quorum_is_valid(self.quorum, new_count) {
+                // the quorum would no longer be above half: raise it first
+                return Err(Error::InvalidQuorum);
+            }
+            // Eligible for proposals created from now on.
+            self.joined_at.insert(account, &self.proposal_count);
+            self.members.push(account);
+            self.env().emit_event(MemberAdded { member: account });
+            Ok(())
+        }
+
+        fn remove_member(&mut self, account: AccountId) -> Result<(), Error> {
+            if account == self.protocol {
+                return Err(Error::ProtocolMustStay);
+            }
+            let index = self
+                .members
+                .iter()
+                .position(|m| *m == account)
+                .ok_or(Error::NotMember)?;
+            let count = u32::try_from(self.members.len()).map_err(|_| Error::Overflow)?;
+            let new_count = count.checked_sub(1).ok_or(Error::Overflow)?;
+            if self.quorum > new_count {
+                return Err(Error::QuorumUnreachable);
+            }
+            self.members.remove(index);
+            self.joined_at.remove(account);
+            self.env().emit_event(MemberRemoved { member: account });
+            Ok(())
         }
     }
 }
+
+#[cfg(test)]
+mod tests;

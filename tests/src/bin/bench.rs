@@ -5,13 +5,16 @@
 //! A program, not a test: no figure here is a pass/fail threshold. Sandbox weights are
 //! deterministic (docs/TOOLCHAIN.md), so the ratios are stable from run to run.
 use baseline_token::baseline_token::{BaselineToken, BaselineTokenRef};
+use icseth_core::governance::{Action, Timing, TokenDecision};
 use icseth_e2e::{
     account_of, deploy_and_wire, submit, Cost, EmbeddedClient, GovernorChoice, SuiteConfig, ETH,
 };
 use icseth_token::{icseth_token::IcsethToken, psp22::PSP22};
-use ink_e2e::ContractsBackend;
+use ink::primitives::AccountId;
+use ink_e2e::{ChainBackend, ContractsBackend, Keypair};
 use serde::Serialize;
 use std::{error::Error, fmt::Write as _, path::PathBuf, process::ExitCode};
+use whitelist_board::whitelist_board::WhitelistBoard;
 
 #[derive(Serialize)]
 struct Row {
@@ -182,6 +185,107 @@ async fn measure_token(client: &mut EmbeddedClient, bench: &mut Bench) -> Result
     Ok(())
 }
 
+/// A board of `members.len()` members with quorum `quorum` governing a fresh suite; returns the board.
+async fn board_with(
+    client: &mut EmbeddedClient,
+    members: &[Keypair],
+    quorum: u32,
+) -> Result<AccountId, Box<dyn Error>> {
+    let alice = ink_e2e::alice();
+    let mut config = SuiteConfig::single_member(account_of(&alice), ETH);
+    config.board_members = members.iter().map(account_of).collect();
+    config.quorum = quorum;
+    Ok(deploy_and_wire(client, &alice, &config).await?.board)
+}
+
+/// Measures propose, vote and execute on a board of `members` (the first is the protocol) after
+/// `earlier` proposals, with the quorum's votes cast before the measured vote.
+async fn measure_board_case(
+    client: &mut EmbeddedClient,
+    bench: &mut Bench,
+    members: &[Keypair],
+    earlier: u64,
+    scenario: &'static str,
+) -> Result<(), Box<dyn Error>> {
+    let quorum = u32::try_from(members.len() / 2 + 1)?;
+    let board = board_with(client, members, quorum).await?;
+    let mut call = ink_e2e::create_call_builder::<WhitelistBoard>(board);
+    let proposer = &members[0];
+    for i in 0..earlier {
+        let filler = Action::SetQuorum {
+            quorum: u32::try_from(i % 7)?,
+        };
+        submit(client, proposer, &call.propose(filler), 0)
+            .await?
+            .accepted()?;
+    }
+    let institution = account_of(&ink_e2e::two());
+    let action = Action::Token(TokenDecision::AddInstitution {
+        institution,
+        min_deposit: None,
+    });
+    let propose = submit(client, proposer, &call.propose(action), 0).await?;
+    let id = propose.value.map_err(|e| format!("propose: {e:?}"))?;
+    bench.row("whitelist_board", "propose", scenario, propose.cost);
+    // every member but the last votes, then the last vote is measured (the longest vote list)
+    let (last, others) = members.split_last().ok_or("no members")?;
+    for member in others {
+        submit(client, member, &call.vote(id, true), 0)
+            .await?
+            .accepted()?;
+    }
+    let vote = submit(client, last, &call.vote(id, true), 0).await?;
+    vote.value.map_err(|e| format!("vote: {e:?}"))?;
+    bench.row("whitelist_board", "vote", scenario, vote.cost);
+    icseth_e2e::advance_ms(Timing::DEFAULT.voting_period_ms + Timing::DEFAULT.execution_delay_ms);
+    let execute = submit(client, proposer, &call.execute(id), 0).await?;
+    execute.value.map_err(|e| format!("execute: {e:?}"))?;
+    bench.row("whitelist_board", "execute", scenario, execute.cost);
+    Ok(())
+}
+
+async fn measure_board(client: &mut EmbeddedClient, bench: &mut Bench) -> Result<(), Box<dyn Error>> {
+    let alice = ink_e2e::alice();
+    let one = [alice.clone()];
+    let mut twenty_one = vec![alice.clone()];
+    for _ in 1..21 {
+        twenty_one.push(client.create_and_fund_account(&alice, 1_000 * ETH).await);
+    }
+    measure_board_case(
+        client,
+        bench,
+        &one,
+        0,
+        "1 member, 0 earlier proposals; whitelist action",
+    )
+    .await?;
+    measure_board_case(
+        client,
+        bench,
+        &twenty_one,
+        0,
+        "21 members, 0 earlier proposals; whitelist action",
+    )
+    .await?;
+    measure_board_case(
+        client,
+        bench,
+        &one,
+        1_000,
+        "1 member, 1,000 earlier proposals; whitelist action",
+    )
+    .await?;
+    measure_board_case(
+        client,
+        bench,
+        &twenty_one,
+        1_000,
+        "21 members, 1,000 earlier proposals; whitelist action",
+    )
+    .await?;
+    Ok(())
+}
+
 fn render_markdown(report: &Report) -> String {
     let mut md = String::new();
     let _ = writeln!(md, "# icsETH benchmark\n");
@@ -308,6 +412,7 @@ async fn run() -> Result<PathBuf, Box<dyn Error>> {
         baseline_read,
     );
     measure_token(&mut client, &mut bench).await?;
+    measure_board(&mut client, &mut bench).await?;
 
     let report = Report {
         runtime: "ink_sandbox 5.1.1 DefaultSandbox (pallet-contracts), via the project's ClockSandbox",

@@ -1,0 +1,283 @@
+//! Decisions the board pushes into the other contracts, defined once and shared by the board (which
+//! encodes them) and each target (which decodes and applies them), and the board's own tally rule.
+use ink::prelude::vec::Vec;
+use ink::primitives::AccountId;
+
+/// A governed parameter of the token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
+pub enum TokenParameter {
+    /// Smallest deposit of any institution (native units).
+    MinDeposit,
+    /// Smallest withdrawal request (native units).
+    MinWithdrawal,
+    /// Flash-exit reserve target, in basis points of pooled assets (at most 20%).
+    ReserveTargetBps,
+}
+
+/// A role of the token other than its governor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
+pub enum TokenRole {
+    /// May pause (never unpause).
+    Guardian,
+    /// Moves buffered value to operators.
+    StakingManager,
+    /// Receives the protocol fee.
+    Treasury,
+}
+
+/// A decision for the token (`icseth_token::govern`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
+pub enum TokenDecision {
+    AddInstitution {
+        institution: AccountId,
+        min_deposit: Option<u128>,
+    },
+    RemoveInstitution {
+        institution: AccountId,
+    },
+    SetParameter {
+        parameter: TokenParameter,
+        value: u128,
+    },
+    SetRole {
+        role: TokenRole,
+        account: AccountId,
+    },
+    Pause,
+    Unpause,
+}
+
+/// A decision for the operator registry (`operator_registry::govern`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
+pub enum RegistryDecision {
+    /// A pending operator becomes active (may receive stake).
+    ApproveOperator { operator: u32 },
+    /// An operator is removed for good (exited: no new stake).
+    RemoveOperator { operator: u32 },
+}
+
+/// A contract the board governs by cross-contract call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
+pub enum Target {
+    Token,
+    FlashExitPool,
+    OperatorRegistry,
+    SlashProtection,
+}
+
+/// What a proposal does when executed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
+pub enum Action {
+    /// Admits a board member (at most `MAX_MEMBERS`; the quorum must stay above half).
+    AddMember { account: AccountId },
+    /// Removes a board member (never the protocol; the quorum must stay reachable).
+    RemoveMember { account: AccountId },
+    /// Sets the quorum (strictly above half of the members, at most their number).
+    SetQuorum { quorum: u32 },
+    /// Sets the board's voting period, execution delay and execution window (ms).
+    SetTiming { timing: Timing },
+    /// A decision for the token.
+    Token(TokenDecision),
+    /// A decision for the operator registry.
+    OperatorRegistry(RegistryDecision),
+    /// Proposes `successor` as governor of `target` (it takes over with its own `accept_governor`).
+    ProposeGovernor { target: Target, successor: AccountId },
+    /// The board accepts the governor role of `target` that was proposed to it.
+    AcceptGovernor { target: Target },
+}
+
+/// The board's clock rules, in milliseconds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
+pub struct Timing {
+    /// From creation to the end of voting.
+    pub voting_period_ms: u64,
+    /// From the end of voting to the earliest execution.
+    pub execution_delay_ms: u64,
+    /// How long a passed proposal stays executable.
+    pub execution_window_ms: u64,
+}
+
+const HOUR_MS: u64 = 60 * 60 * 1000;
+const DAY_MS: u64 = 24 * HOUR_MS;
+
+impl Timing {
+    /// Three days to vote, one day before execution, seven days to execute.
+    pub const DEFAULT: Timing = Timing {
+        voting_period_ms: 3 * DAY_MS,
+        execution_delay_ms: DAY_MS,
+        execution_window_ms: 7 * DAY_MS,
+    };
+
+    /// Each period between one hour and thirty days (the delay may be zero): long enough for
+    /// members in other time zones to react, short enough that nothing waits for a month.
+    pub fn is_valid(&self) -> bool {
+        let period = HOUR_MS..=30 * DAY_MS;
+        period.contains(&self.voting_period_ms)
+            && self.execution_delay_ms <= 30 * DAY_MS
+            && period.contains(&self.execution_window_ms)
+    }
+}
+
+/// One member's vote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
+pub struct Vote {
+    pub member: AccountId,
+    pub approve: bool,
+}
+
+/// Votes for and against that still count: a vote counts while its member is eligible (a member now,
+/// admitted before the proposal was created). `eligible` answers for one member.
+pub fn tally(votes: &[Vote], eligible: impl Fn(&AccountId) -> bool) -> (u32, u32) {
+    votes
+        .iter()
+        .filter(|v| eligible(&v.member))
+        .fold((0u32, 0u32), |(yes, no), v| {
+            if v.approve {
+                (yes.saturating_add(1), no)
+            } else {
+                (yes, no.saturating_add(1))
+            }
+        })
+}
+
+/// Whether `yes` votes carry a proposal under `quorum`.
+pub fn passes(yes: u32, quorum: u32) -> bool {
+    quorum > 0 && yes >= quorum
+}
+
+/// Votes kept per proposal: one per member at most.
+pub type Votes = Vec<Vote>;
+
+#[cfg(test)]
+#[allow(clippy::arithmetic_side_effects, clippy::cast_possible_truncation)]
+mod tests {
+    use super::*;
+    use crate::board::{majority, quorum_is_valid, MAX_MEMBERS};
+    use proptest::prelude::*;
+    use std::collections::BTreeMap;
+
+    fn account(i: u8) -> AccountId {
+        AccountId::from([i; 32])
+    }
+
+    #[test]
+    fn timing_bounds() {
+        assert!(Timing::DEFAULT.is_valid());
+        assert!(!Timing {
+            voting_period_ms: HOUR_MS - 1,
+            ..Timing::DEFAULT
+        }
+        .is_valid());
+        assert!(Timing {
+            execution_delay_ms: 0,
+            ..Timing::DEFAULT
+        }
+        .is_valid());
+        assert!(!Timing {
+            execution_window_ms: 31 * DAY_MS,
+            ..Timing::DEFAULT
+        }
+        .is_valid());
+    }
+
+    #[test]
+    fn removed_members_votes_stop_counting() {
+        let votes = [
+            Vote {
+                member: account(1),
+                approve: true,
+            },
+            Vote {
+                member: account(2),
+                approve: true,
+            },
+            Vote {
+                member: account(3),
+                approve: false,
+            },
+        ];
+        assert_eq!(tally(&votes, |_| true), (2, 1));
+        assert_eq!(tally(&votes, |m| *m != account(2)), (1, 1));
+        assert!(passes(2, 2));
+        assert!(!passes(1, 2));
+        assert!(!passes(0, 0));
+    }
+
+    /// A model of the board's history: members join at some proposal count and may be removed.
+    #[derive(Debug, Clone)]
+    struct History {
+        /// member index -> (joined before proposal id, still a member)
+        members: BTreeMap<u8, (u64, bool)>,
+        proposal_id: u64,
+        votes: Vec<(u8, bool)>,
+        quorum: u32,
+    }
+
+    fn history() -> impl Strategy<Value = History> {
+        (1usize..=MAX_MEMBERS as usize).prop_flat_map(|n| {
+            (
+                proptest::collection::vec((0u64..20, any::<bool>()), n),
+                0u64..20,
+                proptest::collection::vec((0u8..n as u8, any::<bool>()), 0..30),
+                1u32..=n as u32,
+            )
+                .prop_map(move |(joins, proposal_id, raw_votes, q)| {
+                    let members: BTreeMap<u8, (u64, bool)> =
+                        joins.into_iter().enumerate().map(|(i, j)| (i as u8, j)).collect();
+                    // one vote per member: the first one cast stands
+                    let mut seen = std::collections::BTreeSet::new();
+                    let votes = raw_votes.into_iter().filter(|(m, _)| seen.insert(*m)).collect();
+                    let count = members.values().filter(|(_, active)| *active).count() as u32;
+                    let quorum = q.max(majority(count.max(1))).min(count.max(1));
+                    History {
+                        members,
+                        proposal_id,
+                        votes,
+                        quorum,
+                    }
+                })
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn a_proposal_passes_exactly_when_eligible_votes_reach_quorum(h in history()) {
+            let eligible = |m: &AccountId| {
+                h.members.iter().any(|(i, (joined, active))| account(*i + 1) == *m && *active && *joined <= h.proposal_id)
+            };
+            let votes: Vec<Vote> = h.votes.iter().map(|(m, approve)| Vote { member: account(*m + 1), approve: *approve }).collect();
+            let (yes, no) = tally(&votes, eligible);
+            // count independently from the model
+            let expected_yes = h.votes.iter().filter(|(m, approve)| {
+                let (joined, active) = h.members[m];
+                *approve && active && joined <= h.proposal_id
+            }).count() as u32;
+            let expected_no = h.votes.iter().filter(|(m, approve)| {
+                let (joined, active) = h.members[m];
+                !*approve && active && joined <= h.proposal_id
+            }).count() as u32;
+            prop_assert_eq!((yes, no), (expected_yes, expected_no));
+            prop_assert_eq!(passes(yes, h.quorum), expected_yes >= h.quorum);
+            let active = h.members.values().filter(|(_, a)| *a).count() as u32;
+            if active > 0 {
+                prop_assert!(quorum_is_valid(h.quorum, active));
+            }
+        }
+    }
+}

@@ -1,0 +1,440 @@
+//! Unit tests of the board, off-chain: proposals, votes and the board's own actions (members,
+//! quorum, timing). Actions that call another contract are tested end to end (tests/tests/board.rs).
+#![allow(clippy::arithmetic_side_effects, clippy::cast_possible_truncation)]
+
+use crate::whitelist_board::*;
+use icseth_core::{
+    board::MAX_MEMBERS,
+    governance::{Action, Timing, Vote},
+    SuiteAddresses, WiringError,
+};
+use ink::env::{test, DefaultEnvironment};
+use ink::primitives::AccountId;
+
+type Env = DefaultEnvironment;
+
+fn accounts() -> test::DefaultAccounts<Env> {
+    test::default_accounts::<Env>()
+}
+
+/// alice is the protocol; alice, bob and charlie are members; quorum 2.
+fn deploy() -> WhitelistBoard {
+    let a = accounts();
+    test::set_caller::<Env>(a.alice);
+    test::set_block_timestamp::<Env>(1_000);
+    WhitelistBoard::new(a.alice, vec![a.alice, a.bob, a.charlie], 2).unwrap()
+}
+
+fn as_caller(who: AccountId) {
+    test::set_caller::<Env>(who);
+}
+
+fn at(ms: u64) {
+    test::set_block_timestamp::<Env>(ms);
+}
+
+fn new_member(i: u8) -> AccountId {
+    AccountId::from([0x40 + i; 32])
+}
+
+#[derive(Debug, PartialEq)]
+struct Snapshot {
+    members: Vec<AccountId>,
+    quorum: u32,
+    timing: Timing,
+    count: u64,
+    proposals: Vec<ProposalView>,
+    events: usize,
+}
+
+fn snapshot(board: &WhitelistBoard) -> Snapshot {
+    Snapshot {
+        members: board.members(),
+        quorum: board.quorum(),
+        timing: board.timing(),
+        count: board.proposal_count(),
+        proposals: board.proposals(0, MAX_PAGE).unwrap(),
+        events: test::recorded_events().count(),
+    }
+}
+
+fn assert_refused<T: std::fmt::Debug>(
+    board: &mut WhitelistBoard,
+    expected: Error,
+    f: impl FnOnce(&mut WhitelistBoard) -> Result<T, Error>,
+) {
+    let before = snapshot(board);
+    assert_eq!(f(board).err(), Some(expected));
+    assert_eq!(
+        snapshot(board),
+        before,
+        "a refused message changed state or emitted events"
+    );
+}
+
+/// Proposes `action` as alice, has alice and bob approve, and moves the clock to its execution time.
+fn pass(board: &mut WhitelistBoard, action: Action) -> u64 {
+    let a = accounts();
+    as_caller(a.alice);
+    let id = board.propose(action).unwrap();
+    board.vote(id, true).unwrap();
+    as_caller(a.bob);
+    board.vote(id, true).unwrap();
+    at(board.proposal(id).unwrap().proposal.executable_from);
+    id
+}
+
+#[ink::test]
+fn constructor_checks_members_and_quorum() {
+    let a = accounts();
+    let board = deploy();
+    assert_eq!(board.members(), vec![a.alice, a.bob, a.charlie]);
+    assert_eq!(board.quorum(), 2);
+    assert_eq!(board.protocol(), a.alice);
+    assert_eq!(board.timing(), Timing::DEFAULT);
+    assert!(board.is_member(a.bob));
+    assert!(!board.is_member(a.django));
+    assert_eq!(board.suite(), None);
+
+    assert_eq!(
+        WhitelistBoard::new(a.alice, vec![], 1).err(),
+        Some(Error::MemberCountOutOfRange)
+    );
+    let too_many: Vec<AccountId> = (0..=MAX_MEMBERS)
+        .map(|i| AccountId::from([i as u8; 32]))
+        .collect();
+    assert_eq!(
+        WhitelistBoard::new(too_many[0], too_many.clone(), 12).err(),
+        Some(Error::MemberCountOutOfRange)
+    );
+    assert_eq!(
+        WhitelistBoard::new(a.alice, vec![a.bob], 1).err(),
+        Some(Error::ProtocolNotMember)
+    );
+    assert_eq!(
+        WhitelistBoard::new(a.alice, vec![a.alice, a.bob], 1).err(),
+        Some(Error::InvalidQuorum)
+    );
+    assert_eq!(
+        WhitelistBoard::new(a.alice, vec![a.alice, a.bob], 3).err(),
+        Some(Error::InvalidQuorum)
+    );
+    assert_eq!(
+        WhitelistBoard::new(a.alice, vec![a.alice, a.bob], 0).err(),
+        Some(Error::InvalidQuorum)
+    );
+    assert_eq!(
+        WhitelistBoard::new(a.alice, vec![a.alice, a.bob, a.alice], 2).err(),
+        Some(Error::DuplicateMember)
+    );
+    let full: Vec<AccountId> = (0..MAX_MEMBERS).map(|i| AccountId::from([i as u8; 32])).collect();
+    assert!(WhitelistBoard::new(full[0], full, 11).is_ok());
+}
+
+#[ink::test]
+fn wire_once_by_the_deployer() {
+    let a = accounts();
+    let mut board = deploy();
+    let own = ink::env::account_id::<Env>();
+    let suite = SuiteAddresses {
+        token: AccountId::from([0x11; 32]),
+        board: own,
+        flash_exit_pool: AccountId::from([0x13; 32]),
+        operator_registry: AccountId::from([0x14; 32]),
+        slash_protection: AccountId::from([0x15; 32]),
+    };
+    as_caller(a.bob);
+    assert_refused(&mut board, Error::Wiring(WiringError::NotDeployer), |b| {
+        b.wire(suite)
+    });
+    as_caller(a.alice);
+    assert_eq!(board.wire(suite), Ok(()));
+    assert_eq!(board.suite(), Some(suite));
+    assert_refused(&mut board, Error::Wiring(WiringError::AlreadyWired), |b| {
+        b.wire(suite)
+    });
+}
+
+#[ink::test]
+fn propose_records_the_schedule() {
+    let a = accounts();
+    let mut board = deploy();
+    as_caller(a.django);
+    assert_refused(&mut board, Error::NotMember, |b| {
+        b.propose(Action::SetQuorum { quorum: 3 })
+    });
+    as_caller(a.bob);
+    let events = test::recorded_events().count();
+    let id = board.propose(Action::SetQuorum { quorum: 3 }).unwrap();
+    assert_eq!(id, 0);
+    assert_eq!(test::recorded_events().count(), events + 1);
+    let view = board.proposal(id).unwrap();
+    let t = Timing::DEFAULT;
+    assert_eq!(view.proposal.proposer, a.bob);
+    assert_eq!(view.proposal.created_at, 1_000);
+    assert_eq!(view.proposal.voting_ends_at, 1_000 + t.voting_period_ms);
+    assert_eq!(
+        view.proposal.executable_from,
+        1_000 + t.voting_period_ms + t.execution_delay_ms
+    );
+    assert_eq!(
+        view.proposal.expires_at,
+        1_000 + t.voting_period_ms + t.execution_delay_ms + t.execution_window_ms
+    );
+    assert_eq!(view.status, Status::Voting);
+    assert_eq!((view.yes, view.no), (0, 0));
+    assert_eq!(board.proposal_count(), 1);
+    assert_eq!(board.proposal(1), None);
+}
+
+#[ink::test]
+fn voting_rules() {
+    let a = accounts();
+    let mut board = deploy();
+    as_caller(a.alice);
+    let id = board.propose(Action::SetQuorum { quorum: 3 }).unwrap();
+    board.vote(id, true).unwrap();
+    assert_refused(&mut board, Error::AlreadyVoted, |b| b.vote(id, false));
+    as_caller(a.django);
+    assert_refused(&mut board, Error::NotMember, |b| b.vote(id, true));
+    as_caller(a.bob);
+    assert_refused(&mut board, Error::UnknownProposal, |b| b.vote(7, true));
+    board.vote(id, false).unwrap();
+    assert_eq!(board.vote_of(id, a.alice), Some(true));
+    assert_eq!(board.vote_of(id, a.bob), Some(false));
+    assert_eq!(board.vote_of(id, a.charlie), None);
+    let view = board.proposal(id).unwrap();
+    assert_eq!((view.yes, view.no), (1, 1));
+    assert_eq!(
+        view.votes,
+        vec![
+            Vote {
+                member: a.alice,
+                approve: true
+            },
+            Vote {
+                member: a.bob,
+                approve: false
+            }
+        ]
+    );
+    at(view.proposal.voting_ends_at);
+    as_caller(a.charlie);
+    assert_refused(&mut board, Error::VotingClosed, |b| b.vote(id, true));
+    assert_eq!(board.proposal(id).unwrap().status, Status::Rejected);
+}
+
+#[ink::test]
+fn execution_window_and_once_only() {
+    let a = accounts();
+    let mut board = deploy();
+    as_caller(a.alice);
+    let id = board.propose(Action::SetQuorum { quorum: 3 }).unwrap();
+    board.vote(id, true).unwrap();
+    let view = board.proposal(id).unwrap();
+    // one vote of the two needed
+    at(view.proposal.executable_from);
+    assert_refused(&mut board, Error::QuorumNotReached, |b| b.execute(id));
+    assert_eq!(board.proposal(id).unwrap().status, Status::Rejected);
+
+    at(view.proposal.created_at);
+    as_caller(a.bob);
+    board.vote(id, true).unwrap();
+    at(view.proposal.voting_ends_at);
+    assert_eq!(board.proposal(id).unwrap().status, Status::Queued);
+    as_caller(a.django); // anyone may execute
+    assert_refused(&mut board, Error::TooEarly, |b| b.execute(id));
+    at(view.proposal.executable_from);
+    assert_eq!(board.proposal(id).unwrap().status, Status::Executable);
+    assert_refused(&mut board, Error::UnknownProposal, |b| b.execute(9));
+    board.execute(id).unwrap();
+    assert_eq!(board.quorum(), 3);
+    assert_eq!(board.proposal(id).unwrap().status, Status::Executed);
+    assert_refused(&mut board, Error::AlreadyExecuted, |b| b.execute(id));
+}
+
+#[ink::test]
+fn expired_proposals_never_execute() {
+    let mut board = deploy();
+    let id = pass(&mut board, Action::SetQuorum { quorum: 3 });
+    at(board.proposal(id).unwrap().proposal.expires_at);
+    assert_eq!(board.proposal(id).unwrap().status, Status::Expired);
+    as_caller(accounts().django);
+    assert_refused(&mut board, Error::Expired, |b| b.execute(id));
+    assert_eq!(board.quorum(), 2);
+}
+
+#[ink::test]
+fn members_join_and_leave_with_the_quorum_kept_reachable() {
+    let a = accounts();
+    let mut board = deploy();
+    // 3 members, quorum 2: adding a 4th would put the quorum at half
+    let id = pass(&mut board, Action::AddMember { account: a.django });
+    assert_refused(&mut board, Error::InvalidQuorum, |b| b.execute(id));
+    let id = pass(&mut board, Action::SetQuorum { quorum: 3 });
+    board.execute(id).unwrap();
+    // now proposals need alice, bob and charlie
+    as_caller(a.alice);
+    let add = board.propose(Action::AddMember { account: a.django }).unwrap();
+    for m in [a.alice, a.bob, a.charlie] {
+        as_caller(m);
+        board.vote(add, true).unwrap();
+    }
+    at(board.proposal(add).unwrap().proposal.executable_from);
+    board.execute(add).unwrap();
+    assert_eq!(board.members(), vec![a.alice, a.bob, a.charlie, a.django]);
+    assert_refused(&mut board, Error::AlreadyExecuted, |b| b.execute(add));
+
+    // removing the protocol is never possible; removing below the quorum is refused
+    as_caller(a.alice);
+    let protocol = board.propose(Action::RemoveMember { account: a.alice }).unwrap();
+    let quorum_zero = board.propose(Action::SetQuorum { quorum: 0 }).unwrap();
+    let quorum_high = board.propose(Action::SetQuorum { quorum: 5 }).unwrap();
+    let stranger = board.propose(Action::RemoveMember { account: a.eve }).unwrap();
+    for id in [protocol, quorum_zero, quorum_high, stranger] {
+        for m in [a.alice, a.bob, a.charlie] {
+            as_caller(m);
+            board.vote(id, true).unwrap();
+        }
+    }
+    at(board.proposal(stranger).unwrap().proposal.executable_from);
+    assert_refused(&mut board, Error::ProtocolMustStay, |b| b.execute(protocol));
+    assert_refused(&mut board, Error::InvalidQuorum, |b| b.execute(quorum_zero));
+    assert_refused(&mut board, Error::InvalidQuorum, |b| b.execute(quorum_high));
+    assert_refused(&mut board, Error::NotMember, |b| b.execute(stranger));
+}
+
+#[ink::test]
+fn removal_that_would_strand_the_quorum_is_refused() {
+    let a = accounts();
+    let mut board = deploy();
+    let id = pass(&mut board, Action::SetQuorum { quorum: 3 });
+    board.execute(id).unwrap();
+    as_caller(a.alice);
+    let remove = board
+        .propose(Action::RemoveMember { account: a.charlie })
+        .unwrap();
+    for m in [a.alice, a.bob, a.charlie] {
+        as_caller(m);
+        board.vote(remove, true).unwrap();
+    }
+    at(board.proposal(remove).unwrap().proposal.executable_from);
+    // 2 members could never reach a quorum of 3
+    assert_refused(&mut board, Error::QuorumUnreachable, |b| b.execute(remove));
+}
+
+#[ink::test]
+fn a_removed_member_loses_its_vote_and_a_new_member_cannot_vote_on_older_proposals() {
+    let a = accounts();
+    let mut board = deploy();
+    // open proposal P: alice and charlie approve
+    as_caller(a.alice);
+    let p = board
+        .propose(Action::SetTiming {
+            timing: Timing {
+                execution_delay_ms: 0,
+                ..Timing::DEFAULT
+            },
+        })
+        .unwrap();
+    board.vote(p, true).unwrap();
+    as_caller(a.charlie);
+    board.vote(p, true).unwrap();
+    assert_eq!(board.proposal(p).unwrap().yes, 2);
+    // meanwhile charlie is removed (a proposal created before, executed now)
+    at(1_000);
+    as_caller(a.alice);
+    let remove = board
+        .propose(Action::RemoveMember { account: a.charlie })
+        .unwrap();
+    board.vote(remove, true).unwrap();
+    as_caller(a.bob);
+    board.vote(remove, true).unwrap();
+    at(board.proposal(remove).unwrap().proposal.executable_from);
+    board.execute(remove).unwrap();
+    assert!(!board.is_member(a.charlie));
+    // charlie's vote on P no longer counts: P lacks quorum
+    let view = board.proposal(p).unwrap();
+    assert_eq!(view.yes, 1);
+    assert_eq!(view.votes.len(), 2, "the vote stays on record");
+    assert_refused(&mut board, Error::QuorumNotReached, |b| b.execute(p));
+
+    // a member admitted after P was created may not vote on it
+    at(1_000);
+    as_caller(a.alice);
+    let add = board
+        .propose(Action::AddMember {
+            account: new_member(1),
+        })
+        .unwrap();
+    board.vote(add, true).unwrap();
+    as_caller(a.bob);
+    board.vote(add, true).unwrap();
+    at(board.proposal(add).unwrap().proposal.executable_from);
+    board.execute(add).unwrap();
+    at(1_000);
+    as_caller(new_member(1));
+    assert_refused(&mut board, Error::NotEligible, |b| b.vote(p, true));
+}
+
+#[ink::test]
+fn timing_is_bounded() {
+    let mut board = deploy();
+    let bad = Timing {
+        voting_period_ms: 1,
+        ..Timing::DEFAULT
+    };
+    let id = pass(&mut board, Action::SetTiming { timing: bad });
+    assert_refused(&mut board, Error::InvalidTiming, |b| b.execute(id));
+    let good = Timing {
+        voting_period_ms: 2 * 60 * 60 * 1000,
+        ..Timing::DEFAULT
+    };
+    let id = pass(&mut board, Action::SetTiming { timing: good });
+    board.execute(id).unwrap();
+    assert_eq!(board.timing(), good);
+}
+
+#[ink::test]
+fn the_member_limit_holds() {
+    let a = accounts();
+    test::set_caller::<Env>(a.alice);
+    test::set_block_timestamp::<Env>(1_000);
+    let mut members: Vec<AccountId> = (1..MAX_MEMBERS as u8).map(new_member).collect();
+    members.push(a.alice);
+    let mut board = WhitelistBoard::new(a.alice, members.clone(), 21).unwrap();
+    as_caller(a.alice);
+    let id = board.propose(Action::AddMember { account: a.bob }).unwrap();
+    for m in &members {
+        as_caller(*m);
+        board.vote(id, true).unwrap();
+    }
+    at(board.proposal(id).unwrap().proposal.executable_from);
+    assert_refused(&mut board, Error::MemberCountOutOfRange, |b| b.execute(id));
+}
+
+#[ink::test]
+fn proposals_are_paged() {
+    let mut board = deploy();
+    as_caller(accounts().alice);
+    for q in 0..25 {
+        board.propose(Action::SetQuorum { quorum: q }).unwrap();
+    }
+    assert_eq!(board.proposals(0, MAX_PAGE + 1), Err(Error::PageTooLarge));
+    let page = board.proposals(20, MAX_PAGE).unwrap();
+    assert_eq!(page.len(), 5);
+    assert_eq!(page[0].id, 20);
+    assert!(board.proposals(25, 5).unwrap().is_empty());
+}
+
+#[ink::test]
+fn cross_contract_actions_need_the_wiring() {
+    let mut board = deploy();
+    let id = pass(
+        &mut board,
+        Action::Token(icseth_core::governance::TokenDecision::Pause),
+    );
+    assert_refused(&mut board, Error::Wiring(WiringError::NotWired), |b| {
+        b.execute(id)
+    });
+}

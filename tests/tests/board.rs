@@ -1,0 +1,243 @@
+//! The board governing the suite on the embedded chain, with the real contracts.
+use icseth_core::governance::{Action, RegistryDecision, Timing, TokenDecision, TokenParameter};
+use icseth_e2e::{
+    account_of, advance_ms, deploy_and_wire, events_of, read, submit, ClockSandbox, SuiteConfig, ETH,
+};
+use icseth_token::{
+    icseth_token::{Error as TokenError, IcsethToken},
+    psp22::{refusal, PSP22Error, PSP22},
+};
+use ink::primitives::AccountId;
+use ink_e2e::Keypair;
+use operator_registry::operator_registry::{OperatorKind, OperatorRegistry, OperatorStatus};
+use whitelist_board::whitelist_board::{Error as BoardError, ProposalExecuted, Status, WhitelistBoard};
+
+type E2EResult<T> = Result<T, Box<dyn std::error::Error>>;
+
+/// alice (the protocol), bob and charlie form the board; quorum 2; the board governs everything.
+fn board_config() -> SuiteConfig {
+    let (alice, bob, charlie) = (ink_e2e::alice(), ink_e2e::bob(), ink_e2e::charlie());
+    let mut config = SuiteConfig::single_member(account_of(&alice), ETH);
+    config.board_members = vec![account_of(&alice), account_of(&bob), account_of(&charlie)];
+    config.quorum = 2;
+    config
+}
+
+/// After voting and the execution delay.
+const VOTE_AND_DELAY_MS: u64 = Timing::DEFAULT.voting_period_ms + Timing::DEFAULT.execution_delay_ms;
+
+/// alice proposes `action`; alice and bob approve. Returns the proposal id.
+async fn propose_and_approve<C: ink_e2e::E2EBackend>(
+    client: &mut C,
+    board: AccountId,
+    action: Action,
+) -> E2EResult<u64>
+where
+    <C as ink_e2e::ContractsBackend<ink::env::DefaultEnvironment>>::Error: std::fmt::Debug,
+{
+    let mut call = ink_e2e::create_call_builder::<WhitelistBoard>(board);
+    let id = submit(client, &ink_e2e::alice(), &call.propose(action), 0)
+        .await?
+        .accepted()?;
+    for member in [ink_e2e::alice(), ink_e2e::bob()] {
+        submit(client, &member, &call.vote(id, true), 0)
+            .await?
+            .accepted()?;
+    }
+    Ok(id)
+}
+
+async fn execute<C: ink_e2e::E2EBackend>(
+    client: &mut C,
+    board: AccountId,
+    id: u64,
+    executor: &Keypair,
+) -> E2EResult<Result<(), BoardError>>
+where
+    <C as ink_e2e::ContractsBackend<ink::env::DefaultEnvironment>>::Error: std::fmt::Debug,
+{
+    let mut call = ink_e2e::create_call_builder::<WhitelistBoard>(board);
+    Ok(submit(client, executor, &call.execute(id), 0).await?.value)
+}
+
+/// Proposes, approves, waits, and executes `action`, which must succeed.
+async fn decide<C: ink_e2e::E2EBackend>(client: &mut C, board: AccountId, action: Action) -> E2EResult<()>
+where
+    <C as ink_e2e::ContractsBackend<ink::env::DefaultEnvironment>>::Error: std::fmt::Debug,
+{
+    let id = propose_and_approve(client, board, action).await?;
+    advance_ms(VOTE_AND_DELAY_MS);
+    execute(client, board, id, &ink_e2e::ferdie())
+        .await?
+        .map_err(|e| format!("{e:?}"))?;
+    Ok(())
+}
+
+#[ink_e2e::test(backend(runtime_only(sandbox = ClockSandbox)))]
+async fn the_board_whitelists_and_removes_institutions<Client: E2EBackend>(
+    mut client: Client,
+) -> E2EResult<()> {
+    let suite = deploy_and_wire(&mut client, &ink_e2e::alice(), &board_config()).await?;
+    let mut token = ink_e2e::create_call_builder::<IcsethToken>(suite.token);
+    let (dave, eve) = (ink_e2e::dave(), ink_e2e::eve());
+    assert_eq!(read(&mut client, &dave, &token.governor()).await?, suite.board);
+
+    // the governor is the board: a direct call by the protocol's account is refused
+    let direct = submit(
+        &mut client,
+        &ink_e2e::alice(),
+        &token.add_institution(account_of(&dave), None),
+        0,
+    )
+    .await?;
+    assert!(direct.value.is_err());
+
+    for who in [&dave, &eve] {
+        let action = Action::Token(TokenDecision::AddInstitution {
+            institution: account_of(who),
+            min_deposit: None,
+        });
+        decide(&mut client, suite.board, action).await?;
+    }
+    assert!(read(&mut client, &dave, &token.is_whitelisted(account_of(&dave))).await?);
+    submit(&mut client, &dave, &token.deposit(), 10 * ETH)
+        .await?
+        .accepted()?;
+    submit(&mut client, &eve, &token.deposit(), 10 * ETH)
+        .await?
+        .accepted()?;
+    assert_eq!(events_of::<ProposalExecuted>(&suite.board).len(), 2);
+
+    // a second proposal removes dave: no deposit, no receiving, but a withdrawal request works
+    decide(
+        &mut client,
+        suite.board,
+        Action::Token(TokenDecision::RemoveInstitution {
+            institution: account_of(&dave),
+        }),
+    )
+    .await?;
+    let deposit = submit(&mut client, &dave, &token.deposit(), 10 * ETH).await?;
+    assert_eq!(deposit.value, Err(TokenError::NotWhitelisted));
+    let receive = submit(
+        &mut client,
+        &eve,
+        &token.transfer(account_of(&dave), ETH, vec![]),
+        0,
+    )
+    .await?;
+    assert_eq!(
+        receive.value,
+        Err(PSP22Error::Custom(refusal::RECEIVER_NOT_WHITELISTED.to_string()))
+    );
+    let ticket = submit(&mut client, &dave, &token.request_withdrawal(5 * ETH), 0)
+        .await?
+        .accepted()?;
+    assert_eq!(
+        read(&mut client, &dave, &token.ticket(ticket))
+            .await?
+            .map(|t| t.owner),
+        Some(account_of(&dave))
+    );
+
+    // a token parameter changes by proposal
+    decide(
+        &mut client,
+        suite.board,
+        Action::Token(TokenDecision::SetParameter {
+            parameter: TokenParameter::MinDeposit,
+            value: 50 * ETH,
+        }),
+    )
+    .await?;
+    assert_eq!(read(&mut client, &dave, &token.min_deposit()).await?, 50 * ETH);
+    let small = submit(&mut client, &eve, &token.deposit(), 10 * ETH).await?;
+    assert_eq!(small.value, Err(TokenError::BelowMinDeposit));
+    Ok(())
+}
+
+#[ink_e2e::test(backend(runtime_only(sandbox = ClockSandbox)))]
+async fn the_board_approves_an_operator<Client: E2EBackend>(mut client: Client) -> E2EResult<()> {
+    let suite = deploy_and_wire(&mut client, &ink_e2e::alice(), &board_config()).await?;
+    let mut registry = ink_e2e::create_call_builder::<OperatorRegistry>(suite.operator_registry);
+    let operator_admin = ink_e2e::eve();
+    let id = submit(
+        &mut client,
+        &operator_admin,
+        &registry.register_operator(
+            "Blue Ridge SSV".into(),
+            OperatorKind::SsvCluster,
+            account_of(&operator_admin),
+            account_of(&operator_admin),
+        ),
+        0,
+    )
+    .await?
+    .accepted()?;
+    let status = |o: Option<operator_registry::operator_registry::Operator>| o.map(|o| o.status);
+    assert_eq!(
+        status(read(&mut client, &operator_admin, &registry.operator(id)).await?),
+        Some(OperatorStatus::Pending)
+    );
+    decide(
+        &mut client,
+        suite.board,
+        Action::OperatorRegistry(RegistryDecision::ApproveOperator { operator: id }),
+    )
+    .await?;
+    assert_eq!(
+        status(read(&mut client, &operator_admin, &registry.operator(id)).await?),
+        Some(OperatorStatus::Active)
+    );
+    Ok(())
+}
+
+#[ink_e2e::test(backend(runtime_only(sandbox = ClockSandbox)))]
+async fn a_failed_target_call_leaves_the_proposal_executable<Client: E2EBackend>(
+    mut client: Client,
+) -> E2EResult<()> {
+    let suite = deploy_and_wire(&mut client, &ink_e2e::alice(), &board_config()).await?;
+    let mut board = ink_e2e::create_call_builder::<WhitelistBoard>(suite.board);
+    let token = ink_e2e::create_call_builder::<IcsethToken>(suite.token);
+    let dave = account_of(&ink_e2e::dave());
+    // removing dave before dave is whitelisted: the token refuses
+    let remove = propose_and_approve(
+        &mut client,
+        suite.board,
+        Action::Token(TokenDecision::RemoveInstitution { institution: dave }),
+    )
+    .await?;
+    let add = propose_and_approve(
+        &mut client,
+        suite.board,
+        Action::Token(TokenDecision::AddInstitution {
+            institution: dave,
+            min_deposit: None,
+        }),
+    )
+    .await?;
+    advance_ms(VOTE_AND_DELAY_MS);
+    let refused = execute(&mut client, suite.board, remove, &ink_e2e::ferdie()).await?;
+    let expected_error = ink::scale::Encode::encode(&TokenError::UnknownInstitution);
+    assert_eq!(refused, Err(BoardError::TargetRejected(expected_error)));
+    let view = read(&mut client, &ink_e2e::ferdie(), &board.proposal(remove))
+        .await?
+        .ok_or("no proposal")?;
+    assert_eq!(view.status, Status::Executable);
+    assert!(!view.proposal.executed);
+    assert!(events_of::<ProposalExecuted>(&suite.board).is_empty());
+
+    // once dave is whitelisted, the same proposal executes
+    execute(&mut client, suite.board, add, &ink_e2e::ferdie())
+        .await?
+        .map_err(|e| format!("{e:?}"))?;
+    let mut token = token;
+    assert!(read(&mut client, &ink_e2e::ferdie(), &token.is_whitelisted(dave)).await?);
+    execute(&mut client, suite.board, remove, &ink_e2e::ferdie())
+        .await?
+        .map_err(|e| format!("{e:?}"))?;
+    assert!(!read(&mut client, &ink_e2e::ferdie(), &token.is_whitelisted(dave)).await?);
+    let again = execute(&mut client, suite.board, remove, &ink_e2e::ferdie()).await?;
+    assert_eq!(again, Err(BoardError::AlreadyExecuted));
+    Ok(())
+}
