@@ -6,3 +6,13 @@ use ink_e2e::Keypair;
 pub fn account_of(keypair: &Keypair) -> AccountId {
     AccountId::from(keypair.public_key().0)
 }
+
+/// `0x` and the 32 bytes of an account in hex, as block explorers print them.
+pub fn hex(account: &AccountId) -> String {
+    let bytes: &[u8; 32] = account.as_ref();
+    let mut out = String::from("0x");
+    for b in bytes {
+        out.push_str(&format!("{b:02x}"));
+    }
+    out
+}

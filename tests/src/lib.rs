@@ -5,7 +5,7 @@ pub mod calls;
 pub mod deploy;
 pub mod sandbox;
 
-pub use accounts::account_of;
+pub use accounts::{account_of, hex};
 pub use calls::{read, submit, CallError, Cost, Env, Outcome};
 pub use deploy::{deploy_and_wire, DeployError, GovernorChoice, SuiteConfig};
 pub use sandbox::{advance_ms, events, events_of, now_ms, ClockSandbox, ETH};

@@ -1,12 +1,16 @@
-//! The suite's main job so far, on the embedded chain: deploy and wire the five contracts, then run
-//! an institution's day on the token (whitelisting, deposits, a transfer, a refused transfer, a
-//! withdrawal through the queue) and print what an auditor would read back from the contracts.
-//! Each step prints a line; a failed step names itself and the contract's error, and exits non-zero.
+//! The suite's main job so far, on the embedded chain: deploy and wire the five contracts under a
+//! three-member board, then run an institution's day (the board votes institutions and an operator
+//! in, deposits, a transfer, a refused transfer, a withdrawal through the queue, a removal) and print
+//! what an auditor would read back from the contracts. Each step prints a line; a failed step names
+//! itself and the contract's error, and exits non-zero.
+use icseth_core::governance::{Action, RegistryDecision, Timing, TokenDecision};
 use icseth_e2e::{
-    account_of, deploy_and_wire, read, submit, EmbeddedClient, GovernorChoice, SuiteConfig, ETH,
+    account_of, advance_ms, deploy_and_wire, hex, read, submit, EmbeddedClient, SuiteConfig, ETH,
 };
 use icseth_token::{icseth_token::IcsethToken, psp22::PSP22};
+use operator_registry::operator_registry::{OperatorKind, OperatorRegistry};
 use std::{error::Error, process::ExitCode};
+use whitelist_board::whitelist_board::WhitelistBoard;
 
 fn eth(amount: u128) -> String {
     format!("{}.{:06}", amount / ETH, (amount % ETH) / 1_000_000_000_000)
@@ -16,49 +20,104 @@ fn step(n: usize, text: &str) {
     println!("[{n:>2}] {text}");
 }
 
+/// Proposes `action` as the protocol, has two of three members approve, waits out voting and the
+/// execution delay on the chain's clock, and executes it.
+async fn decide(
+    client: &mut EmbeddedClient,
+    board: ink::primitives::AccountId,
+    action: Action,
+) -> Result<u64, Box<dyn Error>> {
+    let mut call = ink_e2e::create_call_builder::<WhitelistBoard>(board);
+    let id = submit(client, &ink_e2e::alice(), &call.propose(action), 0)
+        .await?
+        .accepted()?;
+    for member in [ink_e2e::alice(), ink_e2e::bob()] {
+        submit(client, &member, &call.vote(id, true), 0)
+            .await?
+            .accepted()?;
+    }
+    advance_ms(Timing::DEFAULT.voting_period_ms + Timing::DEFAULT.execution_delay_ms);
+    submit(client, &ink_e2e::ferdie(), &call.execute(id), 0)
+        .await?
+        .accepted()?;
+    Ok(id)
+}
+
 async fn run() -> Result<(), Box<dyn Error>> {
     step(
         1,
         "building the five contracts for the embedded chain (cached after the first run)",
     );
     let mut client = EmbeddedClient::new(ink_e2e::build_root_and_contract_dependencies());
-    let (protocol, bank_a, bank_b, outsider) = (
-        ink_e2e::alice(),
-        ink_e2e::bob(),
-        ink_e2e::charlie(),
-        ink_e2e::dave(),
-    );
+    let (protocol, member_b, member_c) = (ink_e2e::alice(), ink_e2e::bob(), ink_e2e::charlie());
+    let (bank_a, bank_b, operator, outsider) =
+        (ink_e2e::dave(), ink_e2e::eve(), ink_e2e::one(), ink_e2e::two());
 
     step(
         2,
         "deploying and wiring board, token, flash-exit pool, operator registry, slash protection",
     );
     let mut config = SuiteConfig::single_member(account_of(&protocol), 32 * ETH);
-    // The board's proposals come with their own issue; until then the protocol governs directly.
-    config.governor = GovernorChoice::Account(account_of(&protocol));
+    config.board_members = vec![
+        account_of(&protocol),
+        account_of(&member_b),
+        account_of(&member_c),
+    ];
+    config.quorum = 2;
     let suite = deploy_and_wire(&mut client, &protocol, &config).await?;
-    println!("     token {:?}\n     board {:?}", suite.token, suite.board);
+    println!(
+        "     board {} (3 members, quorum 2)\n     token {}",
+        hex(&suite.board),
+        hex(&suite.token)
+    );
     let mut token = ink_e2e::create_call_builder::<IcsethToken>(suite.token);
+    let mut registry = ink_e2e::create_call_builder::<OperatorRegistry>(suite.operator_registry);
 
-    step(3, "whitelisting two institutions");
+    step(
+        3,
+        "the board votes two institutions onto the whitelist (propose, 2 of 3 approve, 4 days, execute)",
+    );
     for who in [&bank_a, &bank_b] {
-        submit(
-            &mut client,
-            &protocol,
-            &token.add_institution(account_of(who), None),
-            0,
-        )
-        .await?
-        .accepted()?;
+        let action = Action::Token(TokenDecision::AddInstitution {
+            institution: account_of(who),
+            min_deposit: None,
+        });
+        let id = decide(&mut client, suite.board, action).await?;
+        println!(
+            "     proposal {id} executed: {} whitelisted",
+            hex(&account_of(who))
+        );
     }
-    step(4, "institution A deposits 320 ETH, institution B 64 ETH");
+    step(4, "an operator registers and the board approves it");
+    let operator_id = submit(
+        &mut client,
+        &operator,
+        &registry.register_operator(
+            "Blue Ridge SSV".into(),
+            OperatorKind::SsvCluster,
+            account_of(&operator),
+            account_of(&operator),
+        ),
+        0,
+    )
+    .await?
+    .accepted()?;
+    decide(
+        &mut client,
+        suite.board,
+        Action::OperatorRegistry(RegistryDecision::ApproveOperator {
+            operator: operator_id,
+        }),
+    )
+    .await?;
+    step(5, "institution A deposits 320 ETH, institution B 64 ETH");
     submit(&mut client, &bank_a, &token.deposit(), 320 * ETH)
         .await?
         .accepted()?;
     submit(&mut client, &bank_b, &token.deposit(), 64 * ETH)
         .await?
         .accepted()?;
-    step(5, "A transfers 10 icsETH to B");
+    step(6, "A transfers 10 icsETH to B");
     submit(
         &mut client,
         &bank_a,
@@ -67,7 +126,7 @@ async fn run() -> Result<(), Box<dyn Error>> {
     )
     .await?
     .accepted()?;
-    step(6, "A tries to transfer to a non-whitelisted account: refused");
+    step(7, "A tries to transfer to a non-whitelisted account: refused");
     let refused = submit(
         &mut client,
         &bank_a,
@@ -77,7 +136,7 @@ async fn run() -> Result<(), Box<dyn Error>> {
     .await?;
     println!("     refused with {:?}", refused.value.err());
     step(
-        7,
+        8,
         "B requests a withdrawal of 20 icsETH; anyone finalizes; B claims",
     );
     let ticket = submit(&mut client, &bank_b, &token.request_withdrawal(20 * ETH), 0)
@@ -90,8 +149,26 @@ async fn run() -> Result<(), Box<dyn Error>> {
         .await?
         .accepted()?;
     println!("     ticket {ticket} paid {} ETH", eth(paid));
+    step(
+        9,
+        "the board removes institution B: it can no longer deposit, but can still exit",
+    );
+    decide(
+        &mut client,
+        suite.board,
+        Action::Token(TokenDecision::RemoveInstitution {
+            institution: account_of(&bank_b),
+        }),
+    )
+    .await?;
+    let refused = submit(&mut client, &bank_b, &token.deposit(), 64 * ETH).await?;
+    println!("     deposit refused with {:?}", refused.value.err());
+    let exit = submit(&mut client, &bank_b, &token.request_withdrawal(10 * ETH), 0)
+        .await?
+        .accepted()?;
+    println!("     withdrawal ticket {exit} recorded");
 
-    step(8, "auditor's view");
+    step(10, "auditor's view");
     let books = read(&mut client, &protocol, &token.accounting()).await?;
     let rate = read(&mut client, &protocol, &token.rate())
         .await?
@@ -105,7 +182,17 @@ async fn run() -> Result<(), Box<dyn Error>> {
     println!("     claimable            {} ETH", eth(books.claimable));
     for (name, who) in [("institution A", &bank_a), ("institution B", &bank_b)] {
         let shares = read(&mut client, &protocol, &token.balance_of(account_of(who))).await?;
-        println!("     {name}        {} icsETH", eth(shares));
+        let listed = read(&mut client, &protocol, &token.is_whitelisted(account_of(who))).await?;
+        println!("     {name}        {} icsETH, whitelisted: {listed}", eth(shares));
+    }
+    let board = ink_e2e::create_call_builder::<WhitelistBoard>(suite.board);
+    let count = read(&mut client, &protocol, &board.proposal_count()).await?;
+    println!("     board decisions      {count} proposals, all executed");
+    if let Some(record) = read(&mut client, &protocol, &registry.operator(operator_id)).await? {
+        println!(
+            "     operator {operator_id}           {} ({:?}, {:?})",
+            record.name, record.kind, record.status
+        );
     }
     Ok(())
 }
