@@ -20,11 +20,14 @@ pub mod icseth_token {
     use icseth_core::{
         events::{GovernorChanged, GovernorProposed, Wired},
         governance::TokenDecision,
+        operators::VALIDATOR_DEPOSIT,
         queue::finalize_ticket,
         reserve::{split_deposit, DEFAULT_RESERVE_TARGET_BPS, MAX_RESERVE_TARGET_BPS},
-        GovernorError, GovernorRole, MathError, Pool, SuiteAddresses, SuiteSlot, Wiring, WiringError,
+        GovernorError, GovernorRole, MathError, Pool, RawResult, SuiteAddresses, SuiteSlot, Wiring,
+        WiringError,
     };
     use ink::{
+        env::call::{build_call, ExecutionInput, Selector},
         prelude::{string::String, vec::Vec},
         storage::{Lazy, Mapping},
     };
@@ -84,8 +87,16 @@ pub mod icseth_token {
         InvalidParameter,
         /// A paged read asked for more than `MAX_PAGE` entries.
         PageTooLarge,
-        /// The native transfer to the claimant failed.
+        /// The native transfer to the claimant or the operator failed.
         TransferFailed,
+        /// Only the staking manager may stake.
+        NotStakingManager,
+        /// The staking buffer holds less than the validators' deposits.
+        InsufficientBuffer,
+        /// The operator registry refused the stake; its encoded error is attached.
+        StakeRefused(Vec<u8>),
+        /// The call to the operator registry itself failed.
+        RegistryCallFailed,
         /// An amount overflowed (cannot happen with real balances; refused rather than wrapped).
         Overflow,
     }
@@ -146,8 +157,9 @@ pub mod icseth_token {
         pub status: TicketStatus,
     }
 
-    /// The token's books. `buffered + reserve == total_pooled + queued` holds after every message
-    /// (staked value joins the left side with the staking issue); `claimable` is held apart.
+    /// The token's books. `buffered + reserve + in_flight == total_pooled + queued` holds after
+    /// every message (validator balances join the left side with the oracle); `claimable` is held
+    /// apart.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
     #[ink::scale_derive(Encode, Decode, TypeInfo)]
     #[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
@@ -159,6 +171,8 @@ pub mod icseth_token {
         pub buffered: Balance,
         /// Native value set aside for flash exits.
         pub reserve: Balance,
+        /// Value sent to operators' deposit addresses that the oracle has not reported yet.
+        pub in_flight: Balance,
         /// Liability to pending tickets, at their request value.
         pub queued: Balance,
         /// Finalized payouts not yet claimed.
@@ -231,6 +245,17 @@ pub mod icseth_token {
         pub shares: Balance,
         pub to_reserve: Balance,
         pub to_buffer: Balance,
+    }
+
+    /// The staking manager staked `validators` validators to `operator`.
+    #[ink(event)]
+    pub struct Staked {
+        #[ink(topic)]
+        pub operator: u32,
+        #[ink(topic)]
+        pub deposit_address: AccountId,
+        pub validators: u32,
+        pub amount: Balance,
     }
 
     /// The governor whitelisted an institution.
@@ -717,6 +742,59 @@ pub mod icseth_token {
                 to_buffer: split.to_buffer,
             });
             Ok(shares)
+        }
+
+        // ---- staking ------------------------------------------------------------------------
+
+        /// The staking manager only: sends `validators` x 32 ETH from the buffer to an active
+        /// operator's deposit address, within the operator's spare limit (the registry checks and
+        /// records it, and answers the address). The value counts as in flight until the oracle
+        /// reports it. Emits `Staked`.
+        #[ink(message)]
+        pub fn stake(&mut self, operator: u32, validators: u32) -> Result<(), Error> {
+            let settings = self.settings();
+            if self.env().caller() != settings.staking_manager {
+                return Err(Error::NotStakingManager);
+            }
+            if validators == 0 {
+                return Err(Error::ZeroAmount);
+            }
+            let amount = u128::from(validators)
+                .checked_mul(VALIDATOR_DEPOSIT)
+                .ok_or(Error::Overflow)?;
+            let mut books = self.books();
+            books.buffered = books
+                .buffered
+                .checked_sub(amount)
+                .ok_or(Error::InsufficientBuffer)?;
+            books.in_flight = books.in_flight.checked_add(amount).ok_or(Error::Overflow)?;
+            let registry = settings.wiring.require()?.operator_registry;
+            // One direction only: the registry answers and never calls the token back.
+            let answer = build_call::<Environment>()
+                .call(registry)
+                .exec_input(
+                    ExecutionInput::new(Selector::new(ink::selector_bytes!("record_stake")))
+                        .push_arg(operator)
+                        .push_arg(validators),
+                )
+                .returns::<RawResult<AccountId>>()
+                .try_invoke();
+            let deposit_address = match answer {
+                Ok(Ok(RawResult(Ok(address)))) => address,
+                Ok(Ok(RawResult(Err(raw)))) => return Err(Error::StakeRefused(raw)),
+                _ => return Err(Error::RegistryCallFailed),
+            };
+            self.books.set(&books);
+            self.env()
+                .transfer(deposit_address, amount)
+                .map_err(|_| Error::TransferFailed)?;
+            self.env().emit_event(Staked {
+                operator,
+                deposit_address,
+                validators,
+                amount,
+            });
+            Ok(())
         }
 
         // ---- withdrawal queue -------------------------------------------------------------

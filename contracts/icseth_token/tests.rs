@@ -855,3 +855,17 @@ fn govern_applies_each_decision_as_its_message() {
         })
     });
 }
+
+#[ink::test]
+fn stake_refusals_before_the_registry_is_asked() {
+    let mut token = deploy_with_institutions();
+    deposit(&mut token, inst_a(), 100 * ONE).unwrap(); // 95 ETH buffered
+    as_caller(outsider());
+    assert_refused(&mut token, Error::NotStakingManager, |t| t.stake(0, 1));
+    as_caller(accounts().alice); // the staking manager
+    assert_refused(&mut token, Error::ZeroAmount, |t| t.stake(0, 0));
+    assert_refused(&mut token, Error::InsufficientBuffer, |t| t.stake(0, 3));
+    assert_refused(&mut token, Error::Wiring(WiringError::NotWired), |t| {
+        t.stake(0, 2)
+    });
+}

@@ -1,8 +1,12 @@
 //! The operator registry: node operators, their validator capacity and their performance record.
 //!
-//! Operators register themselves (pending); the board approves (active) or removes (exited) them
-//! through `govern`. Validator capacity, staking and performance records come with the
-//! operator-registry issue; the record already carries the counts they will maintain.
+//! Operators register themselves (pending); the board approves (active), limits or removes (exited)
+//! them through `govern`. An operator's admin maintains its keys count and addresses. The token
+//! records stake against an active operator's spare limit and receives its deposit address. Each
+//! frame, operators report their own figures and oracle members (set by the board) attest them; the
+//! registry keeps cumulative totals, a ring of the last `HISTORY_FRAMES` frames, a score from the
+//! attested figures, flags claimed figures that differ from the attested ones, and moves weak
+//! operators to probation and then paused (no new stake), and back on recovery.
 #![cfg_attr(not(feature = "std"), no_std, no_main)]
 
 #[ink::contract]
@@ -10,6 +14,7 @@ pub mod operator_registry {
     use icseth_core::{
         events::{GovernorChanged, GovernorProposed, Wired},
         governance::RegistryDecision,
+        operators::{disagree, next_status, score, CountsError, Figures, PerformancePolicy, ValidatorCounts},
         GovernorError, GovernorRole, SuiteAddresses, SuiteSlot, Wiring, WiringError,
     };
     use ink::{
@@ -17,12 +22,20 @@ pub mod operator_registry {
         storage::Mapping,
     };
 
+    pub use icseth_core::operators::OperatorStatus;
+
     /// Default cap on registered operators (the registry must hold at least 1,000).
     pub const DEFAULT_MAX_OPERATORS: u32 = 1_000;
     /// Longest operator name, in bytes.
     pub const MAX_NAME_BYTES: usize = 64;
-    /// Most operators a paged read returns.
+    /// Most entries a paged read returns.
     pub const MAX_PAGE: u32 = 50;
+    /// Frames kept in each operator's recent history.
+    pub const HISTORY_FRAMES: u32 = 8;
+    /// Most oracle members.
+    pub const MAX_ORACLE_MEMBERS: u32 = 16;
+    /// One frame: a day (225 beacon-chain epochs).
+    pub const FRAME_MS: u64 = 24 * 60 * 60 * 1000;
 
     /// Every way a message of this contract can fail.
     #[derive(Debug, PartialEq, Eq)]
@@ -30,8 +43,10 @@ pub mod operator_registry {
     pub enum Error {
         /// A governor-only message was called by someone else, or a handover step was wrong.
         Governor(GovernorError),
-        /// The one-time wiring was refused.
+        /// The one-time wiring was refused, or the registry is not wired yet.
         Wiring(WiringError),
+        /// The change would break `keys >= limit >= funded >= exited`, or exceed the spare limit.
+        Counts(CountsError),
         /// The name is empty or longer than `MAX_NAME_BYTES`.
         InvalidName,
         /// This admin account already registered an operator.
@@ -40,8 +55,30 @@ pub mod operator_registry {
         OperatorCapReached,
         /// No operator has this id.
         UnknownOperator,
+        /// Only the operator's admin may do this.
+        NotOperatorAdmin,
         /// The operator's status does not allow this change.
         InvalidTransition,
+        /// Only the token may record stake or incidents.
+        NotToken,
+        /// The operator may not receive new stake (pending, on probation, paused or exited).
+        OperatorNotActive,
+        /// The frame is not over yet.
+        FrameInFuture,
+        /// The operator already reported this frame (or a later one).
+        FrameAlreadyReported,
+        /// This oracle member already attested this frame for this operator.
+        AlreadyAttested,
+        /// The frame is older than the last attested one.
+        StaleFrame,
+        /// Effectiveness above 100%.
+        InvalidFigures,
+        /// Only oracle members may attest.
+        NotOracleMember,
+        /// The oracle member list is empty, too long or repeats an account.
+        InvalidOracleMembers,
+        /// The performance policy is outside its bounds.
+        InvalidPolicy,
         /// A paged read asked for more than `MAX_PAGE` entries.
         PageTooLarge,
         /// A counter overflowed (cannot happen in practice; refused rather than wrapped).
@@ -60,6 +97,12 @@ pub mod operator_registry {
         }
     }
 
+    impl From<CountsError> for Error {
+        fn from(e: CountsError) -> Self {
+            Error::Counts(e)
+        }
+    }
+
     /// How an operator runs its validators.
     #[derive(Debug, Clone, Copy, PartialEq, Eq)]
     #[ink::scale_derive(Encode, Decode, TypeInfo)]
@@ -70,21 +113,21 @@ pub mod operator_registry {
         KycRingFenced,
     }
 
-    /// Where an operator stands.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    /// An operator's cumulative, attested performance.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
     #[ink::scale_derive(Encode, Decode, TypeInfo)]
     #[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
-    pub enum OperatorStatus {
-        /// Registered, waiting for the board.
-        Pending,
-        /// Approved: may receive stake.
-        Active,
-        /// Under the score threshold: no new stake until it recovers.
-        Probation,
-        /// Under the threshold for too long: no new stake.
-        Paused,
-        /// Removed by the board.
-        Exited,
+    pub struct Cumulative {
+        pub frames: u32,
+        pub proposed: u64,
+        pub missed: u64,
+        pub consensus_rewards: u128,
+        pub mev_rewards: u128,
+        /// Frames whose claimed figures differed from the attested ones beyond the tolerance.
+        pub disagreements: u32,
+        /// Slashing incidents attributed to the operator, and their losses.
+        pub slashing_incidents: u32,
+        pub slashed: u128,
     }
 
     /// An operator's record.
@@ -99,11 +142,61 @@ pub mod operator_registry {
         pub kind: OperatorKind,
         pub status: OperatorStatus,
         pub registered_at: Timestamp,
-        /// Validator counts, kept as `keys >= limit >= funded >= exited`.
-        pub keys: u32,
-        pub limit: u32,
-        pub funded: u32,
-        pub exited: u32,
+        pub counts: ValidatorCounts,
+        /// Score of the last attested frame (basis points), if any.
+        pub score: Option<u32>,
+        /// Weak frames in a row.
+        pub weak_streak: u32,
+        pub last_reported_frame: Option<u32>,
+        pub last_attested_frame: Option<u32>,
+        pub totals: Cumulative,
+    }
+
+    /// One frame of an operator's recent history.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    #[ink::scale_derive(Encode, Decode, TypeInfo)]
+    #[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
+    pub struct FrameRecord {
+        pub frame: u32,
+        /// What the operator reported.
+        pub claimed: Option<Figures>,
+        /// What the first oracle member attested.
+        pub attested: Option<Figures>,
+        /// Oracle members who attested the same figures.
+        pub attestations: u32,
+        /// Oracle members who attested different figures.
+        pub oracle_conflicts: u32,
+        pub score: Option<u32>,
+        /// Claimed and attested figures differ beyond the tolerance.
+        pub disputed: bool,
+    }
+
+    impl FrameRecord {
+        fn empty(frame: u32) -> Self {
+            Self {
+                frame,
+                claimed: None,
+                attested: None,
+                attestations: 0,
+                oracle_conflicts: 0,
+                score: None,
+                disputed: false,
+            }
+        }
+    }
+
+    /// The registry's protocol-wide totals.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+    #[ink::scale_derive(Encode, Decode, TypeInfo)]
+    #[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
+    pub struct Totals {
+        pub validators_funded: u64,
+        pub validators_exited: u64,
+        pub consensus_rewards: u128,
+        pub mev_rewards: u128,
+        pub reports: u64,
+        pub attestations: u64,
+        pub slashing_incidents: u64,
     }
 
     /// An operator registered itself.
@@ -116,7 +209,7 @@ pub mod operator_registry {
         pub kind: OperatorKind,
     }
 
-    /// An operator's status changed.
+    /// An operator's status changed (by the board or by its performance).
     #[ink(event)]
     pub struct OperatorStatusChanged {
         #[ink(topic)]
@@ -124,6 +217,77 @@ pub mod operator_registry {
         pub from: OperatorStatus,
         pub to: OperatorStatus,
     }
+
+    /// An operator's keys count or limit changed.
+    #[ink(event)]
+    pub struct CountsChanged {
+        #[ink(topic)]
+        pub operator: u32,
+        pub counts: ValidatorCounts,
+    }
+
+    /// An operator's addresses changed.
+    #[ink(event)]
+    pub struct AddressesChanged {
+        #[ink(topic)]
+        pub operator: u32,
+        pub reward_address: AccountId,
+        pub deposit_address: AccountId,
+    }
+
+    /// The token staked validators to an operator.
+    #[ink(event)]
+    pub struct StakeRecorded {
+        #[ink(topic)]
+        pub operator: u32,
+        pub validators: u32,
+        pub funded: u32,
+    }
+
+    /// An operator reported a frame.
+    #[ink(event)]
+    pub struct PerformanceReported {
+        #[ink(topic)]
+        pub operator: u32,
+        pub frame: u32,
+        pub figures: Figures,
+    }
+
+    /// An oracle member attested a frame.
+    #[ink(event)]
+    pub struct PerformanceAttested {
+        #[ink(topic)]
+        pub operator: u32,
+        #[ink(topic)]
+        pub member: AccountId,
+        pub frame: u32,
+        pub figures: Figures,
+        pub score: Option<u32>,
+        pub disputed: bool,
+    }
+
+    /// A slashing loss was attributed to an operator.
+    #[ink(event)]
+    pub struct SlashingRecorded {
+        #[ink(topic)]
+        pub operator: u32,
+        pub loss: Balance,
+    }
+
+    /// The board set the oracle members.
+    #[ink(event)]
+    pub struct OracleMembersSet {
+        pub members: Vec<AccountId>,
+    }
+
+    /// The board set the performance policy.
+    #[ink(event)]
+    pub struct PolicySet {
+        pub policy: PerformancePolicy,
+    }
+
+    /// (operator, frame, oracle member).
+    pub type AttestationKey = (u32, u32, AccountId);
 
     /// Storage of the contract.
     #[ink(storage)]
@@ -137,11 +301,20 @@ pub mod operator_registry {
         operator_count: u32,
         /// Most operators the registry accepts; every message costs the same whatever the count.
         max_operators: u32,
+        oracle_members: Vec<AccountId>,
+        policy: PerformancePolicy,
+        /// Frame 0 starts here.
+        genesis_ms: Timestamp,
+        /// Recent history: (operator, frame % HISTORY_FRAMES) -> record.
+        history: Mapping<(u32, u32), FrameRecord>,
+        /// Who attested what: (operator, frame, member).
+        attested_by: Mapping<AttestationKey, ()>,
+        totals: Totals,
     }
 
     impl OperatorRegistry {
         /// Instantiates the registry with `governor` (the board, or a test account); the caller
-        /// becomes the deployer that wires it once.
+        /// becomes the deployer that wires it once. Frame 0 starts now.
         #[ink(constructor)]
         pub fn new(governor: AccountId) -> Self {
             Self {
@@ -151,8 +324,16 @@ pub mod operator_registry {
                 operator_of: Mapping::default(),
                 operator_count: 0,
                 max_operators: DEFAULT_MAX_OPERATORS,
+                oracle_members: Vec::new(),
+                policy: PerformancePolicy::DEFAULT,
+                genesis_ms: Self::env().block_timestamp(),
+                history: Mapping::default(),
+                attested_by: Mapping::default(),
+                totals: Totals::default(),
             }
         }
+
+        // ---- wiring and roles -------------------------------------------------------------
 
         /// Deployer only, once: records the suite's addresses and locks them. Emits `Wired`.
         #[ink(message)]
@@ -201,6 +382,82 @@ pub mod operator_registry {
             Ok(())
         }
 
+        /// Governor only (the board's execution): approves a pending operator, sets an operator's
+        /// limit, removes an operator, sets the oracle members or the performance policy.
+        #[ink(message)]
+        pub fn govern(&mut self, decision: RegistryDecision) -> Result<(), Error> {
+            self.governor.ensure(self.env().caller())?;
+            match decision {
+                RegistryDecision::ApproveOperator { operator } => {
+                    self.transition(operator, &[OperatorStatus::Pending], OperatorStatus::Active)
+                }
+                RegistryDecision::RemoveOperator { operator } => self.transition(
+                    operator,
+                    &[
+                        OperatorStatus::Pending,
+                        OperatorStatus::Active,
+                        OperatorStatus::Probation,
+                        OperatorStatus::Paused,
+                    ],
+                    OperatorStatus::Exited,
+                ),
+                RegistryDecision::SetLimit { operator, limit } => {
+                    let mut record = self.operators.get(operator).ok_or(Error::UnknownOperator)?;
+                    record.counts = record.counts.with_limit(limit)?;
+                    self.operators.insert(operator, &record);
+                    self.env().emit_event(CountsChanged {
+                        operator,
+                        counts: record.counts,
+                    });
+                    Ok(())
+                }
+                RegistryDecision::SetOracleMembers { members } => {
+                    let count = u32::try_from(members.len()).map_err(|_| Error::InvalidOracleMembers)?;
+                    let repeated = members
+                        .iter()
+                        .enumerate()
+                        .any(|(i, m)| members.iter().skip(i.saturating_add(1)).any(|n| n == m));
+                    if count == 0 || count > MAX_ORACLE_MEMBERS || repeated {
+                        return Err(Error::InvalidOracleMembers);
+                    }
+                    self.oracle_members = members.clone();
+                    self.env().emit_event(OracleMembersSet { members });
+                    Ok(())
+                }
+                RegistryDecision::SetPolicy { policy } => {
+                    if !policy.is_valid() {
+                        return Err(Error::InvalidPolicy);
+                    }
+                    self.policy = policy;
+                    self.env().emit_event(PolicySet { policy });
+                    Ok(())
+                }
+            }
+        }
+
+        fn transition(
+            &mut self,
+            id: u32,
+            allowed_from: &[OperatorStatus],
+            to: OperatorStatus,
+        ) -> Result<(), Error> {
+            let mut operator = self.operators.get(id).ok_or(Error::UnknownOperator)?;
+            if !allowed_from.contains(&operator.status) {
+                return Err(Error::InvalidTransition);
+            }
+            let from = operator.status;
+            operator.status = to;
+            self.operators.insert(id, &operator);
+            self.env().emit_event(OperatorStatusChanged {
+                operator: id,
+                from,
+                to,
+            });
+            Ok(())
+        }
+
+        // ---- operators ----------------------------------------------------------------------
+
         /// Anyone (the caller becomes the operator's admin), once per admin: registers an operator
         /// as pending. Emits `OperatorRegistered`; returns its id.
         #[ink(message)]
@@ -233,10 +490,12 @@ pub mod operator_registry {
                     kind,
                     status: OperatorStatus::Pending,
                     registered_at: self.env().block_timestamp(),
-                    keys: 0,
-                    limit: 0,
-                    funded: 0,
-                    exited: 0,
+                    counts: ValidatorCounts::default(),
+                    score: None,
+                    weak_streak: 0,
+                    last_reported_frame: None,
+                    last_attested_frame: None,
+                    totals: Cumulative::default(),
                 },
             );
             self.operator_of.insert(admin, &id);
@@ -249,40 +508,269 @@ pub mod operator_registry {
             Ok(id)
         }
 
-        /// Governor only: applies a board decision (approve a pending operator, or remove one).
-        /// Emits `OperatorStatusChanged`.
-        #[ink(message)]
-        pub fn govern(&mut self, decision: RegistryDecision) -> Result<(), Error> {
-            self.governor.ensure(self.env().caller())?;
-            let (id, allowed_from, to): (u32, &[OperatorStatus], OperatorStatus) = match decision {
-                RegistryDecision::ApproveOperator { operator } => {
-                    (operator, &[OperatorStatus::Pending], OperatorStatus::Active)
-                }
-                RegistryDecision::RemoveOperator { operator } => (
-                    operator,
-                    &[
-                        OperatorStatus::Pending,
-                        OperatorStatus::Active,
-                        OperatorStatus::Probation,
-                        OperatorStatus::Paused,
-                    ],
-                    OperatorStatus::Exited,
-                ),
-            };
-            let mut operator = self.operators.get(id).ok_or(Error::UnknownOperator)?;
-            if !allowed_from.contains(&operator.status) {
-                return Err(Error::InvalidTransition);
+        fn admin_record(&self, id: u32) -> Result<Operator, Error> {
+            let record = self.operators.get(id).ok_or(Error::UnknownOperator)?;
+            if record.admin != self.env().caller() {
+                return Err(Error::NotOperatorAdmin);
             }
-            let from = operator.status;
-            operator.status = to;
-            self.operators.insert(id, &operator);
-            self.env().emit_event(OperatorStatusChanged {
-                operator: id,
-                from,
-                to,
+            Ok(record)
+        }
+
+        /// The operator's admin only: sets how many validator keys it has uploaded (never below
+        /// its limit). Emits `CountsChanged`.
+        #[ink(message)]
+        pub fn set_keys(&mut self, operator: u32, keys: u32) -> Result<(), Error> {
+            let mut record = self.admin_record(operator)?;
+            record.counts = record.counts.with_keys(keys)?;
+            self.operators.insert(operator, &record);
+            self.env().emit_event(CountsChanged {
+                operator,
+                counts: record.counts,
             });
             Ok(())
         }
+
+        /// The operator's admin only: sets its reward and deposit addresses. Emits
+        /// `AddressesChanged`.
+        #[ink(message)]
+        pub fn set_addresses(
+            &mut self,
+            operator: u32,
+            reward_address: AccountId,
+            deposit_address: AccountId,
+        ) -> Result<(), Error> {
+            let mut record = self.admin_record(operator)?;
+            record.reward_address = reward_address;
+            record.deposit_address = deposit_address;
+            self.operators.insert(operator, &record);
+            self.env().emit_event(AddressesChanged {
+                operator,
+                reward_address,
+                deposit_address,
+            });
+            Ok(())
+        }
+
+        /// The token only: counts `validators` more funded validators of an active operator,
+        /// within its spare limit, and answers the deposit address the token pays. Emits
+        /// `StakeRecorded`.
+        #[ink(message)]
+        pub fn record_stake(&mut self, operator: u32, validators: u32) -> Result<AccountId, Error> {
+            if self.env().caller() != self.wiring.require()?.token {
+                return Err(Error::NotToken);
+            }
+            let mut record = self.operators.get(operator).ok_or(Error::UnknownOperator)?;
+            if !record.status.may_stake() {
+                return Err(Error::OperatorNotActive);
+            }
+            record.counts = record.counts.with_funded(validators)?;
+            self.totals.validators_funded = self
+                .totals
+                .validators_funded
+                .checked_add(u64::from(validators))
+                .ok_or(Error::Overflow)?;
+            self.operators.insert(operator, &record);
+            self.env().emit_event(StakeRecorded {
+                operator,
+                validators,
+                funded: record.counts.funded,
+            });
+            Ok(record.deposit_address)
+        }
+
+        /// The token only: attributes a slashing loss to an operator. Emits `SlashingRecorded`.
+        #[ink(message)]
+        pub fn record_slashing(&mut self, operator: u32, loss: Balance) -> Result<(), Error> {
+            if self.env().caller() != self.wiring.require()?.token {
+                return Err(Error::NotToken);
+            }
+            let mut record = self.operators.get(operator).ok_or(Error::UnknownOperator)?;
+            record.totals.slashing_incidents = record
+                .totals
+                .slashing_incidents
+                .checked_add(1)
+                .ok_or(Error::Overflow)?;
+            record.totals.slashed = record.totals.slashed.checked_add(loss).ok_or(Error::Overflow)?;
+            self.totals.slashing_incidents = self
+                .totals
+                .slashing_incidents
+                .checked_add(1)
+                .ok_or(Error::Overflow)?;
+            self.operators.insert(operator, &record);
+            self.env().emit_event(SlashingRecorded { operator, loss });
+            Ok(())
+        }
+
+        // ---- performance --------------------------------------------------------------------
+
+        /// Anyone: the frame in progress (frames before it may be reported).
+        #[ink(message)]
+        pub fn current_frame(&self) -> u32 {
+            let elapsed = self.env().block_timestamp().saturating_sub(self.genesis_ms);
+            u32::try_from(elapsed.checked_div(FRAME_MS).unwrap_or(0)).unwrap_or(u32::MAX)
+        }
+
+        fn slot(frame: u32) -> u32 {
+            frame.checked_rem(HISTORY_FRAMES).unwrap_or(0)
+        }
+
+        fn frame_record(&self, operator: u32, frame: u32) -> FrameRecord {
+            self.history
+                .get((operator, Self::slot(frame)))
+                .filter(|r| r.frame == frame)
+                .unwrap_or(FrameRecord::empty(frame))
+        }
+
+        /// The operator's admin only, once per frame, for a finished frame after its last report:
+        /// records its own figures. Emits `PerformanceReported`.
+        #[ink(message)]
+        pub fn report_performance(
+            &mut self,
+            operator: u32,
+            frame: u32,
+            figures: Figures,
+        ) -> Result<(), Error> {
+            let mut record = self.admin_record(operator)?;
+            if !figures.is_valid() {
+                return Err(Error::InvalidFigures);
+            }
+            if frame >= self.current_frame() {
+                return Err(Error::FrameInFuture);
+            }
+            if record.last_reported_frame.is_some_and(|last| frame <= last) {
+                return Err(Error::FrameAlreadyReported);
+            }
+            let mut history = self.frame_record(operator, frame);
+            history.claimed = Some(figures);
+            if let Some(attested) = history.attested {
+                self.flag_dispute(&mut record, &mut history, &figures, &attested)?;
+            }
+            record.last_reported_frame = Some(frame);
+            self.totals.reports = self.totals.reports.checked_add(1).ok_or(Error::Overflow)?;
+            self.history.insert((operator, Self::slot(frame)), &history);
+            self.operators.insert(operator, &record);
+            self.env().emit_event(PerformanceReported {
+                operator,
+                frame,
+                figures,
+            });
+            Ok(())
+        }
+
+        fn flag_dispute(
+            &self,
+            record: &mut Operator,
+            history: &mut FrameRecord,
+            claimed: &Figures,
+            attested: &Figures,
+        ) -> Result<(), Error> {
+            if !history.disputed && disagree(claimed, attested, self.policy.tolerance_bps) {
+                history.disputed = true;
+                record.totals.disagreements = record
+                    .totals
+                    .disagreements
+                    .checked_add(1)
+                    .ok_or(Error::Overflow)?;
+            }
+            Ok(())
+        }
+
+        /// Oracle members only, once per member, operator and finished frame: attests the frame's
+        /// figures. The first attestation of a frame (newer than the last attested one) scores it,
+        /// adds it to the totals and applies the status rules; later ones confirm or conflict.
+        /// Emits `PerformanceAttested` (and `OperatorStatusChanged` on a change).
+        #[ink(message)]
+        pub fn attest(&mut self, operator: u32, frame: u32, figures: Figures) -> Result<(), Error> {
+            let member = self.env().caller();
+            if !self.oracle_members.contains(&member) {
+                return Err(Error::NotOracleMember);
+            }
+            let mut record = self.operators.get(operator).ok_or(Error::UnknownOperator)?;
+            if !figures.is_valid() {
+                return Err(Error::InvalidFigures);
+            }
+            if frame >= self.current_frame() {
+                return Err(Error::FrameInFuture);
+            }
+            if self.attested_by.contains((operator, frame, member)) {
+                return Err(Error::AlreadyAttested);
+            }
+            let mut history = self.frame_record(operator, frame);
+            let first = history.attested.is_none();
+            if first && record.last_attested_frame.is_some_and(|last| frame <= last) {
+                return Err(Error::StaleFrame);
+            }
+            let mut status_change = None;
+            if first {
+                let frame_score = score(&figures);
+                history.attested = Some(figures);
+                history.attestations = 1;
+                history.score = Some(frame_score);
+                if let Some(claimed) = history.claimed {
+                    self.flag_dispute(&mut record, &mut history, &claimed, &figures)?;
+                }
+                let t = &mut record.totals;
+                t.frames = t.frames.checked_add(1).ok_or(Error::Overflow)?;
+                t.proposed = t
+                    .proposed
+                    .checked_add(u64::from(figures.proposed))
+                    .ok_or(Error::Overflow)?;
+                t.missed = t
+                    .missed
+                    .checked_add(u64::from(figures.missed))
+                    .ok_or(Error::Overflow)?;
+                t.consensus_rewards = t
+                    .consensus_rewards
+                    .checked_add(figures.consensus_rewards)
+                    .ok_or(Error::Overflow)?;
+                t.mev_rewards = t
+                    .mev_rewards
+                    .checked_add(figures.mev_rewards)
+                    .ok_or(Error::Overflow)?;
+                self.totals.consensus_rewards = self
+                    .totals
+                    .consensus_rewards
+                    .checked_add(figures.consensus_rewards)
+                    .ok_or(Error::Overflow)?;
+                self.totals.mev_rewards = self
+                    .totals
+                    .mev_rewards
+                    .checked_add(figures.mev_rewards)
+                    .ok_or(Error::Overflow)?;
+                let (status, streak) =
+                    next_status(record.status, record.weak_streak, frame_score, &self.policy);
+                if status != record.status {
+                    status_change = Some((record.status, status));
+                }
+                record.status = status;
+                record.weak_streak = streak;
+                record.score = Some(frame_score);
+                record.last_attested_frame = Some(frame);
+            } else if history.attested == Some(figures) {
+                history.attestations = history.attestations.checked_add(1).ok_or(Error::Overflow)?;
+            } else {
+                history.oracle_conflicts = history.oracle_conflicts.checked_add(1).ok_or(Error::Overflow)?;
+            }
+            self.totals.attestations = self.totals.attestations.checked_add(1).ok_or(Error::Overflow)?;
+            self.attested_by.insert((operator, frame, member), &());
+            self.history.insert((operator, Self::slot(frame)), &history);
+            self.operators.insert(operator, &record);
+            if let Some((from, to)) = status_change {
+                self.env()
+                    .emit_event(OperatorStatusChanged { operator, from, to });
+            }
+            self.env().emit_event(PerformanceAttested {
+                operator,
+                member,
+                frame,
+                figures,
+                score: history.score,
+                disputed: history.disputed,
+            });
+            Ok(())
+        }
+
+        // ---- reads --------------------------------------------------------------------------
 
         /// Anyone: an operator's record.
         #[ink(message)]
@@ -308,6 +796,50 @@ pub mod operator_registry {
                 .collect())
         }
 
+        /// Anyone: among ids `start..start + limit` (`limit` <= `MAX_PAGE`), the operators in
+        /// `status`; page on with `start + limit`.
+        #[ink(message)]
+        pub fn operators_by_status(
+            &self,
+            status: OperatorStatus,
+            start: u32,
+            limit: u32,
+        ) -> Result<Vec<(u32, Operator)>, Error> {
+            Ok(self
+                .operators(start, limit)?
+                .into_iter()
+                .filter(|(_, o)| o.status == status)
+                .collect())
+        }
+
+        /// Anyone: the operator's last `HISTORY_FRAMES` frames, oldest first.
+        #[ink(message)]
+        pub fn history(&self, operator: u32) -> Vec<FrameRecord> {
+            let mut frames: Vec<FrameRecord> = (0..HISTORY_FRAMES)
+                .filter_map(|slot| self.history.get((operator, slot)))
+                .collect();
+            frames.sort_by_key(|r| r.frame);
+            frames
+        }
+
+        /// Anyone: protocol-wide totals.
+        #[ink(message)]
+        pub fn totals(&self) -> Totals {
+            self.totals
+        }
+
+        /// Anyone: the oracle members.
+        #[ink(message)]
+        pub fn oracle_members(&self) -> Vec<AccountId> {
+            self.oracle_members.clone()
+        }
+
+        /// Anyone: the performance policy.
+        #[ink(message)]
+        pub fn policy(&self) -> PerformancePolicy {
+            self.policy
+        }
+
         /// Anyone: how many operators have registered.
         #[ink(message)]
         pub fn operator_count(&self) -> u32 {
@@ -320,166 +852,7 @@ pub mod operator_registry {
             self.max_operators
         }
     }
-
-    #[cfg(test)]
-    mod tests {
-        use super::*;
-        use ink::env::{test, DefaultEnvironment};
-
-        fn accounts() -> test::DefaultAccounts<DefaultEnvironment> {
-            test::default_accounts::<DefaultEnvironment>()
-        }
-
-        fn suite_with(own: AccountId) -> SuiteAddresses {
-            SuiteAddresses {
-                token: AccountId::from([0x11; 32]),
-                board: AccountId::from([0x12; 32]),
-                flash_exit_pool: AccountId::from([0x13; 32]),
-                operator_registry: own,
-                slash_protection: AccountId::from([0x15; 32]),
-            }
-        }
-
-        fn deploy() -> OperatorRegistry {
-            test::set_caller::<DefaultEnvironment>(accounts().alice);
-            OperatorRegistry::new(accounts().bob)
-        }
-
-        fn register(registry: &mut OperatorRegistry, admin: AccountId, name: &str) -> Result<u32, Error> {
-            test::set_caller::<DefaultEnvironment>(admin);
-            registry.register_operator(name.into(), OperatorKind::SsvCluster, admin, admin)
-        }
-
-        /// Asserts `result` is `expected` and that the registry's reads did not change.
-        fn assert_unchanged<T: core::fmt::Debug>(
-            registry: &OperatorRegistry,
-            before: (u32, Vec<(u32, Operator)>, usize),
-            result: Result<T, Error>,
-            expected: Error,
-        ) {
-            assert_eq!(result.err(), Some(expected));
-            let after = (
-                registry.operator_count(),
-                registry.operators(0, MAX_PAGE).unwrap(),
-                test::recorded_events().count(),
-            );
-            assert_eq!(after, before);
-        }
-
-        fn state(registry: &OperatorRegistry) -> (u32, Vec<(u32, Operator)>, usize) {
-            (
-                registry.operator_count(),
-                registry.operators(0, MAX_PAGE).unwrap(),
-                test::recorded_events().count(),
-            )
-        }
-
-        #[ink::test]
-        fn constructor_sets_roles_and_defaults() {
-            let registry = deploy();
-            assert_eq!(registry.governor(), accounts().bob);
-            assert_eq!(registry.suite(), None);
-            assert_eq!(registry.operator_count(), 0);
-            assert_eq!(registry.max_operators(), DEFAULT_MAX_OPERATORS);
-        }
-
-        #[ink::test]
-        fn wire_once_by_the_deployer() {
-            let mut registry = deploy();
-            let own = ink::env::account_id::<DefaultEnvironment>();
-            test::set_caller::<DefaultEnvironment>(accounts().charlie);
-            assert_eq!(
-                registry.wire(suite_with(own)),
-                Err(Error::Wiring(WiringError::NotDeployer))
-            );
-            test::set_caller::<DefaultEnvironment>(accounts().alice);
-            assert_eq!(registry.wire(suite_with(own)), Ok(()));
-            assert_eq!(registry.suite(), Some(suite_with(own)));
-            assert_eq!(
-                registry.wire(suite_with(own)),
-                Err(Error::Wiring(WiringError::AlreadyWired))
-            );
-            assert_eq!(test::recorded_events().count(), 1);
-        }
-
-        #[ink::test]
-        fn governor_handover_is_two_step() {
-            let mut registry = deploy();
-            test::set_caller::<DefaultEnvironment>(accounts().alice);
-            assert_eq!(
-                registry.propose_governor(accounts().charlie),
-                Err(Error::Governor(GovernorError::NotGovernor))
-            );
-            test::set_caller::<DefaultEnvironment>(accounts().bob);
-            registry.propose_governor(accounts().charlie).unwrap();
-            test::set_caller::<DefaultEnvironment>(accounts().charlie);
-            registry.accept_governor().unwrap();
-            assert_eq!(registry.governor(), accounts().charlie);
-        }
-
-        #[ink::test]
-        fn register_then_approve_then_remove() {
-            let mut registry = deploy();
-            let id = register(&mut registry, accounts().django, "Blue Ridge SSV").unwrap();
-            let record = registry.operator(id).unwrap();
-            assert_eq!(record.status, OperatorStatus::Pending);
-            assert_eq!(record.admin, accounts().django);
-            assert_eq!(registry.operator_of(accounts().django), Some(id));
-            test::set_caller::<DefaultEnvironment>(accounts().bob);
-            registry
-                .govern(RegistryDecision::ApproveOperator { operator: id })
-                .unwrap();
-            assert_eq!(registry.operator(id).unwrap().status, OperatorStatus::Active);
-            registry
-                .govern(RegistryDecision::RemoveOperator { operator: id })
-                .unwrap();
-            assert_eq!(registry.operator(id).unwrap().status, OperatorStatus::Exited);
-            assert_eq!(test::recorded_events().count(), 3);
-        }
-
-        #[ink::test]
-        fn refusals_change_nothing() {
-            let mut registry = deploy();
-            let id = register(&mut registry, accounts().django, "Blue Ridge SSV").unwrap();
-            let before = state(&registry);
-            let r = register(&mut registry, accounts().django, "again");
-            assert_unchanged(&registry, before.clone(), r, Error::DuplicateRegistration);
-            let r = register(&mut registry, accounts().eve, "");
-            assert_unchanged(&registry, before.clone(), r, Error::InvalidName);
-            let long = "x".repeat(MAX_NAME_BYTES + 1);
-            let r = register(&mut registry, accounts().eve, &long);
-            assert_unchanged(&registry, before.clone(), r, Error::InvalidName);
-            test::set_caller::<DefaultEnvironment>(accounts().eve);
-            let r = registry.govern(RegistryDecision::ApproveOperator { operator: id });
-            assert_unchanged(
-                &registry,
-                before.clone(),
-                r,
-                Error::Governor(GovernorError::NotGovernor),
-            );
-            test::set_caller::<DefaultEnvironment>(accounts().bob);
-            let r = registry.govern(RegistryDecision::ApproveOperator { operator: 9 });
-            assert_unchanged(&registry, before.clone(), r, Error::UnknownOperator);
-            registry
-                .govern(RegistryDecision::RemoveOperator { operator: id })
-                .unwrap();
-            let before = state(&registry);
-            let r = registry.govern(RegistryDecision::ApproveOperator { operator: id });
-            assert_unchanged(&registry, before.clone(), r, Error::InvalidTransition);
-            let r = registry.govern(RegistryDecision::RemoveOperator { operator: id });
-            assert_unchanged(&registry, before, r, Error::InvalidTransition);
-            assert_eq!(registry.operators(0, MAX_PAGE + 1), Err(Error::PageTooLarge));
-        }
-
-        #[ink::test]
-        fn the_operator_cap_holds() {
-            let mut registry = deploy();
-            registry.max_operators = 2;
-            register(&mut registry, AccountId::from([0x31; 32]), "one").unwrap();
-            register(&mut registry, AccountId::from([0x32; 32]), "two").unwrap();
-            let before = state(&registry);
-            let r = register(&mut registry, AccountId::from([0x33; 32]), "three");
-            assert_unchanged(&registry, before, r, Error::OperatorCapReached);
-        }
-    }
 }
+
+#[cfg(test)]
+mod tests;

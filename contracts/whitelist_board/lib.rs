@@ -15,7 +15,7 @@ pub mod whitelist_board {
         board::{quorum_is_valid, MAX_MEMBERS},
         events::Wired,
         governance::{passes, tally, Action, RegistryDecision, Target, Timing, TokenDecision, Vote},
-        SuiteAddresses, SuiteSlot, Wiring, WiringError,
+        RawResult, SuiteAddresses, SuiteSlot, Wiring, WiringError,
     };
     use ink::{
         env::call::{build_call, ExecutionInput, Selector},
@@ -206,25 +206,6 @@ pub mod whitelist_board {
         /// Votes per proposal (at most one per member, so at most `MAX_MEMBERS`).
         votes: Mapping<u64, Vec<Vote>>,
         proposal_count: u64,
-    }
-
-    /// A target's answer to a governed message, whatever its error type: the first byte says Ok
-    /// or Err; the rest, if any, is the target's encoded error, kept for the board's error.
-    struct TargetAnswer(Result<(), Vec<u8>>);
-
-    impl ink::scale::Decode for TargetAnswer {
-        fn decode<I: ink::scale::Input>(input: &mut I) -> Result<Self, ink::scale::Error> {
-            match input.read_byte()? {
-                0 => Ok(TargetAnswer(Ok(()))),
-                1 => {
-                    let len = input.remaining_len()?.unwrap_or(0);
-                    let mut raw = ink::prelude::vec![0u8; len];
-                    input.read(&mut raw)?;
-                    Ok(TargetAnswer(Err(raw)))
-                }
-                _ => Err("not a Result".into()),
-            }
-        }
     }
 
     impl WhitelistBoard {
@@ -547,17 +528,17 @@ pub mod whitelist_board {
                 Some(argument) => build_call::<Environment>()
                     .call(target)
                     .exec_input(input.push_arg(argument))
-                    .returns::<TargetAnswer>()
+                    .returns::<RawResult<()>>()
                     .try_invoke(),
                 None => build_call::<Environment>()
                     .call(target)
                     .exec_input(input)
-                    .returns::<TargetAnswer>()
+                    .returns::<RawResult<()>>()
                     .try_invoke(),
             };
             match answer {
-                Ok(Ok(TargetAnswer(Ok(())))) => Ok(()),
-                Ok(Ok(TargetAnswer(Err(raw)))) => Err(Error::TargetRejected(raw)),
+                Ok(Ok(RawResult(Ok(())))) => Ok(()),
+                Ok(Ok(RawResult(Err(raw)))) => Err(Error::TargetRejected(raw)),
                 _ => Err(Error::TargetCallFailed),
             }
         }

@@ -197,7 +197,7 @@ async fn a_failed_target_call_leaves_the_proposal_executable<Client: E2EBackend>
     mut client: Client,
 ) -> E2EResult<()> {
     let suite = deploy_and_wire(&mut client, &ink_e2e::alice(), &board_config()).await?;
-    let mut board = ink_e2e::create_call_builder::<WhitelistBoard>(suite.board);
+    let board = ink_e2e::create_call_builder::<WhitelistBoard>(suite.board);
     let token = ink_e2e::create_call_builder::<IcsethToken>(suite.token);
     let dave = account_of(&ink_e2e::dave());
     // removing dave before dave is whitelisted: the token refuses
@@ -231,7 +231,6 @@ async fn a_failed_target_call_leaves_the_proposal_executable<Client: E2EBackend>
     execute(&mut client, suite.board, add, &ink_e2e::ferdie())
         .await?
         .map_err(|e| format!("{e:?}"))?;
-    let mut token = token;
     assert!(read(&mut client, &ink_e2e::ferdie(), &token.is_whitelisted(dave)).await?);
     execute(&mut client, suite.board, remove, &ink_e2e::ferdie())
         .await?

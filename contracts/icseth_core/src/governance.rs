@@ -1,5 +1,6 @@
 //! Decisions the board pushes into the other contracts, defined once and shared by the board (which
 //! encodes them) and each target (which decodes and applies them), and the board's own tally rule.
+use crate::operators::PerformancePolicy;
 use ink::prelude::vec::Vec;
 use ink::primitives::AccountId;
 
@@ -62,6 +63,12 @@ pub enum RegistryDecision {
     ApproveOperator { operator: u32 },
     /// An operator is removed for good (exited: no new stake).
     RemoveOperator { operator: u32 },
+    /// How many validators an operator may run (at most its keys, at least its funded ones).
+    SetLimit { operator: u32, limit: u32 },
+    /// Who attests operator performance (1 to 16 distinct accounts).
+    SetOracleMembers { members: Vec<AccountId> },
+    /// The score threshold, the weak-frame counts and the claim tolerance.
+    SetPolicy { policy: PerformancePolicy },
 }
 
 /// A contract the board governs by cross-contract call.

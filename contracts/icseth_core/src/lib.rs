@@ -10,7 +10,9 @@ pub mod events;
 pub mod governance;
 pub mod governor;
 pub mod math;
+pub mod operators;
 pub mod queue;
+pub mod raw_result;
 pub mod reserve;
 pub mod shares;
 pub mod suite;
@@ -18,6 +20,7 @@ pub mod wiring;
 
 pub use governor::{GovernorError, GovernorRole};
 pub use math::{MathError, BPS, ONE};
+pub use raw_result::RawResult;
 pub use shares::Pool;
 pub use suite::SuiteAddresses;
 pub use wiring::{SuiteSlot, Wiring, WiringError};

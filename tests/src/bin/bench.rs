@@ -6,12 +6,14 @@
 //! deterministic (docs/TOOLCHAIN.md), so the ratios are stable from run to run.
 use baseline_token::baseline_token::{BaselineToken, BaselineTokenRef};
 use icseth_core::governance::{Action, Timing, TokenDecision};
+use icseth_core::{governance::RegistryDecision, operators::Figures};
 use icseth_e2e::{
     account_of, deploy_and_wire, submit, Cost, EmbeddedClient, GovernorChoice, SuiteConfig, ETH,
 };
 use icseth_token::{icseth_token::IcsethToken, psp22::PSP22};
 use ink::primitives::AccountId;
 use ink_e2e::{ChainBackend, ContractsBackend, Keypair};
+use operator_registry::operator_registry::{OperatorKind, OperatorRegistry};
 use serde::Serialize;
 use std::{error::Error, fmt::Write as _, path::PathBuf, process::ExitCode};
 use whitelist_board::whitelist_board::WhitelistBoard;
@@ -286,6 +288,87 @@ async fn measure_board(client: &mut EmbeddedClient, bench: &mut Bench) -> Result
     Ok(())
 }
 
+/// Registry rows with `operators` operators registered (the measured one last): register, a report,
+/// an attestation, and the token's stake (which records it in the registry).
+async fn measure_registry(
+    client: &mut EmbeddedClient,
+    bench: &mut Bench,
+    operators: u32,
+    scenario: &'static str,
+) -> Result<(), Box<dyn Error>> {
+    let alice = ink_e2e::alice();
+    let institution = ink_e2e::bob();
+    let mut config = SuiteConfig::single_member(account_of(&alice), ETH);
+    config.governor = GovernorChoice::Account(account_of(&alice));
+    config.min_deposit = ETH + u128::from(operators); // a distinct token per case
+    let suite = deploy_and_wire(client, &alice, &config).await?;
+    let mut registry = ink_e2e::create_call_builder::<OperatorRegistry>(suite.operator_registry);
+    let mut token = ink_e2e::create_call_builder::<IcsethToken>(suite.token);
+    for _ in 1..operators {
+        let admin = client.create_and_fund_account(&alice, 10 * ETH).await;
+        let who = account_of(&admin);
+        let msg = registry.register_operator("filler".into(), OperatorKind::KycRingFenced, who, who);
+        submit(client, &admin, &msg, 0).await?.accepted()?;
+    }
+    let admin = client.create_and_fund_account(&alice, 10 * ETH).await;
+    let who = account_of(&admin);
+    let register = submit(
+        client,
+        &admin,
+        &registry.register_operator("Measured SSV".into(), OperatorKind::SsvCluster, who, who),
+        0,
+    )
+    .await?;
+    let id = register.value.map_err(|e| format!("register: {e:?}"))?;
+    bench.row("operator_registry", "register_operator", scenario, register.cost);
+    submit(client, &admin, &registry.set_keys(id, 10), 0)
+        .await?
+        .accepted()?;
+    for decision in [
+        RegistryDecision::ApproveOperator { operator: id },
+        RegistryDecision::SetLimit {
+            operator: id,
+            limit: 4,
+        },
+        RegistryDecision::SetOracleMembers {
+            members: vec![account_of(&alice)],
+        },
+    ] {
+        submit(client, &alice, &registry.govern(decision), 0)
+            .await?
+            .accepted()?;
+    }
+    icseth_e2e::advance_ms(operator_registry::operator_registry::FRAME_MS);
+    let figures = Figures {
+        effectiveness_bps: 9_800,
+        proposed: 1,
+        missed: 0,
+        consensus_rewards: ETH / 50,
+        mev_rewards: ETH / 100,
+    };
+    let report = submit(client, &admin, &registry.report_performance(id, 0, figures), 0).await?;
+    report.value.map_err(|e| format!("report_performance: {e:?}"))?;
+    bench.row("operator_registry", "report_performance", scenario, report.cost);
+    let attest = submit(client, &alice, &registry.attest(id, 0, figures), 0).await?;
+    attest.value.map_err(|e| format!("attest: {e:?}"))?;
+    bench.row("operator_registry", "attest", scenario, attest.cost);
+    submit(
+        client,
+        &alice,
+        &token.add_institution(account_of(&institution), None),
+        0,
+    )
+    .await?
+    .accepted()?;
+    submit(client, &institution, &token.deposit(), 100 * ETH)
+        .await?
+        .accepted()?;
+    let stake = submit(client, &alice, &token.stake(id, 1), 0).await?;
+    stake.value.map_err(|e| format!("stake: {e:?}"))?;
+    bench.row("icseth_token", "stake", scenario, stake.cost);
+    Ok(())
+}
+
 fn render_markdown(report: &Report) -> String {
     let mut md = String::new();
     let _ = writeln!(md, "# icsETH benchmark\n");
@@ -413,6 +496,8 @@ async fn run() -> Result<PathBuf, Box<dyn Error>> {
     );
     measure_token(&mut client, &mut bench).await?;
     measure_board(&mut client, &mut bench).await?;
+    measure_registry(&mut client, &mut bench, 1, "1 operator registered").await?;
+    measure_registry(&mut client, &mut bench, 1_000, "1,000 operators registered").await?;
 
     let report = Report {
         runtime: "ink_sandbox 5.1.1 DefaultSandbox (pallet-contracts), via the project's ClockSandbox",

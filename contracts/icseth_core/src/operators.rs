@@ -1,0 +1,398 @@
+//! Operator policy that needs no contract: validator counts, performance scores, the comparison of
+//! claimed and attested figures, and the status rules driven by scores.
+use crate::math::BPS;
+
+/// One validator's deposit: 32 ETH in the chain's smallest unit.
+pub const VALIDATOR_DEPOSIT: u128 = 32_000_000_000_000_000_000;
+
+/// An operator's validator counts, kept as `keys >= limit >= funded >= exited`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
+pub struct ValidatorCounts {
+    /// Keys the operator has uploaded.
+    pub keys: u32,
+    /// Most validators the board lets it run.
+    pub limit: u32,
+    /// Validators the protocol has funded.
+    pub funded: u32,
+    /// Funded validators that have exited.
+    pub exited: u32,
+}
+
+/// Why a change of counts was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+pub enum CountsError {
+    /// Keys may not drop below the limit.
+    KeysBelowLimit,
+    /// The limit may not exceed the keys nor drop below the funded validators.
+    LimitOutOfRange,
+    /// More validators than the spare limit (`limit - funded`).
+    AboveSpareLimit,
+    /// More exits than live validators.
+    TooManyExits,
+}
+
+impl ValidatorCounts {
+    /// Whether `keys >= limit >= funded >= exited` holds.
+    pub fn is_valid(&self) -> bool {
+        self.keys >= self.limit && self.limit >= self.funded && self.funded >= self.exited
+    }
+
+    /// Validators that may still be funded.
+    pub fn spare(&self) -> u32 {
+        self.limit.saturating_sub(self.funded)
+    }
+
+    pub fn with_keys(self, keys: u32) -> Result<Self, CountsError> {
+        if keys < self.limit {
+            return Err(CountsError::KeysBelowLimit);
+        }
+        Ok(Self { keys, ..self })
+    }
+
+    pub fn with_limit(self, limit: u32) -> Result<Self, CountsError> {
+        if limit > self.keys || limit < self.funded {
+            return Err(CountsError::LimitOutOfRange);
+        }
+        Ok(Self { limit, ..self })
+    }
+
+    pub fn with_funded(self, validators: u32) -> Result<Self, CountsError> {
+        if validators == 0 || validators > self.spare() {
+            return Err(CountsError::AboveSpareLimit);
+        }
+        Ok(Self {
+            funded: self.funded.saturating_add(validators),
+            ..self
+        })
+    }
+
+    pub fn with_exited(self, validators: u32) -> Result<Self, CountsError> {
+        let exited = self
+            .exited
+            .checked_add(validators)
+            .ok_or(CountsError::TooManyExits)?;
+        if exited > self.funded {
+            return Err(CountsError::TooManyExits);
+        }
+        Ok(Self { exited, ..self })
+    }
+}
+
+/// One frame's performance figures, as an operator claims them or an oracle member attests them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
+pub struct Figures {
+    /// Attestation effectiveness, in basis points (at most 10,000).
+    pub effectiveness_bps: u32,
+    /// Blocks proposed.
+    pub proposed: u32,
+    /// Block proposals missed.
+    pub missed: u32,
+    /// Consensus-layer rewards (native units).
+    pub consensus_rewards: u128,
+    /// Execution-layer rewards including MEV (native units).
+    pub mev_rewards: u128,
+}
+
+impl Figures {
+    /// Effectiveness within 0..=100%.
+    pub fn is_valid(&self) -> bool {
+        u128::from(self.effectiveness_bps) <= BPS
+    }
+}
+
+/// Weight of attestation effectiveness in the score; the rest is proposal reliability.
+pub const EFFECTIVENESS_WEIGHT_BPS: u32 = 7_000;
+
+/// A frame's score in basis points (0..=10,000) from attested figures: 70% attestation
+/// effectiveness, 30% the share of block proposals made (100% when none were due). Monotone in
+/// effectiveness; proposals missed only lower it.
+pub fn score(figures: &Figures) -> u32 {
+    let effectiveness = figures.effectiveness_bps.min(10_000);
+    let due = u64::from(figures.proposed).saturating_add(u64::from(figures.missed));
+    // no proposals due: fully reliable
+    let reliability = u64::from(figures.proposed)
+        .saturating_mul(10_000)
+        .checked_div(due)
+        .unwrap_or(10_000);
+    let reliability_weight = 10_000u32.saturating_sub(EFFECTIVENESS_WEIGHT_BPS);
+    let weighted = u64::from(effectiveness)
+        .saturating_mul(u64::from(EFFECTIVENESS_WEIGHT_BPS))
+        .saturating_add(reliability.saturating_mul(u64::from(reliability_weight)))
+        .checked_div(10_000)
+        .unwrap_or(0);
+    u32::try_from(weighted.min(10_000)).unwrap_or(10_000)
+}
+
+/// Whether claimed and attested figures differ beyond `tolerance_bps`: effectiveness by more than
+/// that many basis points, any proposal count, or either reward by more than that share.
+pub fn disagree(claimed: &Figures, attested: &Figures, tolerance_bps: u32) -> bool {
+    let reward_off = |a: u128, b: u128| {
+        let diff = a.abs_diff(b);
+        let scale = a.max(b);
+        // diff / scale > tolerance / BPS, without division
+        diff.saturating_mul(BPS) > scale.saturating_mul(u128::from(tolerance_bps))
+    };
+    claimed.effectiveness_bps.abs_diff(attested.effectiveness_bps) > tolerance_bps
+        || claimed.proposed != attested.proposed
+        || claimed.missed != attested.missed
+        || reward_off(claimed.consensus_rewards, attested.consensus_rewards)
+        || reward_off(claimed.mev_rewards, attested.mev_rewards)
+}
+
+/// Where an operator stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
+pub enum OperatorStatus {
+    /// Registered, waiting for the board.
+    Pending,
+    /// Approved: may receive stake.
+    Active,
+    /// Under the score threshold for `frames_to_probation` frames in a row: no new stake.
+    Probation,
+    /// Still under it for `frames_to_pause` more frames: no new stake.
+    Paused,
+    /// Removed by the board, for good.
+    Exited,
+}
+
+impl OperatorStatus {
+    /// Whether the operator may receive new stake.
+    pub fn may_stake(&self) -> bool {
+        matches!(self, OperatorStatus::Active)
+    }
+}
+
+/// The performance rules' parameters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
+pub struct PerformancePolicy {
+    /// A frame scoring below this is weak (basis points).
+    pub threshold_bps: u32,
+    /// Weak frames in a row that move an active operator to probation.
+    pub frames_to_probation: u32,
+    /// Further weak frames in a row that move an operator on probation to paused.
+    pub frames_to_pause: u32,
+    /// Largest difference between claimed and attested figures that is not flagged (bps).
+    pub tolerance_bps: u32,
+}
+
+impl PerformancePolicy {
+    /// 90% score; 3 weak frames to probation, 3 more to paused; 1% tolerance.
+    pub const DEFAULT: PerformancePolicy = PerformancePolicy {
+        threshold_bps: 9_000,
+        frames_to_probation: 3,
+        frames_to_pause: 3,
+        tolerance_bps: 100,
+    };
+
+    pub fn is_valid(&self) -> bool {
+        self.threshold_bps <= 10_000
+            && self.frames_to_probation > 0
+            && self.frames_to_pause > 0
+            && self.tolerance_bps <= 10_000
+    }
+}
+
+/// An operator's status after one more attested frame with `frame_score`, and its new streak of
+/// weak frames. The only transitions: Active -> Probation after `frames_to_probation` weak frames in
+/// a row; Probation -> Paused after `frames_to_pause` more; Probation or Paused -> Active on a
+/// frame at or above the threshold. Pending and Exited never change by performance.
+pub fn next_status(
+    status: OperatorStatus,
+    weak_streak: u32,
+    frame_score: u32,
+    policy: &PerformancePolicy,
+) -> (OperatorStatus, u32) {
+    if matches!(status, OperatorStatus::Pending | OperatorStatus::Exited) {
+        return (status, weak_streak);
+    }
+    if frame_score >= policy.threshold_bps {
+        return (OperatorStatus::Active, 0);
+    }
+    let streak = weak_streak.saturating_add(1);
+    let to_pause = policy.frames_to_probation.saturating_add(policy.frames_to_pause);
+    let next = match status {
+        OperatorStatus::Active if streak >= policy.frames_to_probation => OperatorStatus::Probation,
+        OperatorStatus::Probation if streak >= to_pause => OperatorStatus::Paused,
+        other => other,
+    };
+    (next, streak)
+}
+
+#[cfg(test)]
+#[allow(clippy::arithmetic_side_effects)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn figures(effectiveness_bps: u32, proposed: u32, missed: u32) -> Figures {
+        Figures {
+            effectiveness_bps,
+            proposed,
+            missed,
+            ..Figures::default()
+        }
+    }
+
+    #[test]
+    fn score_examples() {
+        assert_eq!(score(&figures(10_000, 0, 0)), 10_000);
+        assert_eq!(score(&figures(0, 0, 0)), 3_000);
+        assert_eq!(score(&figures(10_000, 0, 4)), 7_000);
+        assert_eq!(score(&figures(9_000, 1, 1)), 7_800);
+    }
+
+    #[test]
+    fn counts_rules() {
+        let c = ValidatorCounts::default()
+            .with_keys(10)
+            .unwrap()
+            .with_limit(4)
+            .unwrap();
+        assert_eq!(c.spare(), 4);
+        let c = c.with_funded(2).unwrap();
+        assert_eq!(c.with_funded(3), Err(CountsError::AboveSpareLimit));
+        assert_eq!(c.with_funded(0), Err(CountsError::AboveSpareLimit));
+        assert_eq!(c.with_keys(3), Err(CountsError::KeysBelowLimit));
+        assert_eq!(c.with_limit(11), Err(CountsError::LimitOutOfRange));
+        assert_eq!(c.with_limit(1), Err(CountsError::LimitOutOfRange));
+        assert_eq!(c.with_exited(3), Err(CountsError::TooManyExits));
+        assert!(c.with_exited(2).unwrap().is_valid());
+    }
+
+    #[test]
+    fn disagreement_tolerance() {
+        let claimed = Figures {
+            effectiveness_bps: 9_900,
+            consensus_rewards: 1_000,
+            ..Figures::default()
+        };
+        assert!(!disagree(&claimed, &claimed, 100));
+        let close = Figures {
+            effectiveness_bps: 9_800,
+            consensus_rewards: 990,
+            ..claimed
+        };
+        assert!(!disagree(&claimed, &close, 100));
+        let far = Figures {
+            effectiveness_bps: 9_700,
+            ..claimed
+        };
+        assert!(disagree(&claimed, &far, 100));
+        let rewards_far = Figures {
+            consensus_rewards: 980,
+            ..claimed
+        };
+        assert!(disagree(&claimed, &rewards_far, 100));
+        let proposal_off = Figures {
+            proposed: 1,
+            ..claimed
+        };
+        assert!(disagree(&claimed, &proposal_off, 100));
+    }
+
+    #[test]
+    fn probation_then_paused_then_recovery() {
+        let p = PerformancePolicy::DEFAULT;
+        let mut state = (OperatorStatus::Active, 0);
+        let mut seen = vec![];
+        for _ in 0..6 {
+            state = next_status(state.0, state.1, 5_000, &p);
+            seen.push(state.0);
+        }
+        use OperatorStatus::*;
+        assert_eq!(
+            seen,
+            vec![Active, Active, Probation, Probation, Probation, Paused]
+        );
+        assert_eq!(next_status(Paused, 6, 9_000, &p), (Active, 0));
+        assert_eq!(next_status(Exited, 0, 0, &p), (Exited, 0));
+        assert_eq!(next_status(Pending, 0, 0, &p), (Pending, 0));
+    }
+
+    fn arb_figures() -> impl Strategy<Value = Figures> {
+        (0u32..=10_000, 0u32..100, 0u32..100, any::<u64>(), any::<u64>()).prop_map(|(e, p, m, c, v)| {
+            Figures {
+                effectiveness_bps: e,
+                proposed: p,
+                missed: m,
+                consensus_rewards: u128::from(c),
+                mev_rewards: u128::from(v),
+            }
+        })
+    }
+
+    #[derive(Debug, Clone)]
+    enum CountOp {
+        Keys(u32),
+        Limit(u32),
+        Fund(u32),
+        Exit(u32),
+    }
+
+    proptest! {
+        #[test]
+        fn the_score_stays_in_range_and_is_monotone_in_effectiveness(f in arb_figures(), more in 0u32..=10_000) {
+            let s = score(&f);
+            prop_assert!(s <= 10_000);
+            let better = Figures { effectiveness_bps: f.effectiveness_bps.max(more), ..f };
+            prop_assert!(score(&better) >= s);
+        }
+
+        #[test]
+        fn the_count_invariant_holds_after_any_sequence(ops in proptest::collection::vec(
+            prop_oneof![
+                (0u32..50).prop_map(CountOp::Keys),
+                (0u32..50).prop_map(CountOp::Limit),
+                (0u32..10).prop_map(CountOp::Fund),
+                (0u32..10).prop_map(CountOp::Exit),
+            ], 0..60)) {
+            let mut c = ValidatorCounts::default();
+            for op in ops {
+                let next = match op {
+                    CountOp::Keys(k) => c.with_keys(k),
+                    CountOp::Limit(l) => c.with_limit(l),
+                    CountOp::Fund(n) => c.with_funded(n),
+                    CountOp::Exit(n) => c.with_exited(n),
+                };
+                if let Ok(n) = next {
+                    c = n;
+                }
+                prop_assert!(c.is_valid(), "{:?}", c);
+            }
+        }
+
+        #[test]
+        fn status_transitions_follow_only_the_documented_rules(
+            scores in proptest::collection::vec(0u32..=10_000, 0..40),
+            start in 0usize..5,
+        ) {
+            use OperatorStatus::*;
+            let p = PerformancePolicy::DEFAULT;
+            let mut state = ([Pending, Active, Probation, Paused, Exited][start], 0u32);
+            for s in scores {
+                let (from, streak) = state;
+                let (to, new_streak) = next_status(from, streak, s, &p);
+                let allowed = match (from, to) {
+                    (a, b) if a == b => true,
+                    (Active, Probation) => s < p.threshold_bps && new_streak >= p.frames_to_probation,
+                    (Probation, Paused) => s < p.threshold_bps && new_streak >= p.frames_to_probation + p.frames_to_pause,
+                    (Probation | Paused, Active) => s >= p.threshold_bps,
+                    _ => false,
+                };
+                prop_assert!(allowed, "{:?} -> {:?} on score {}", from, to, s);
+                if matches!(from, Pending | Exited) {
+                    prop_assert_eq!(to, from);
+                }
+                state = (to, new_streak);
+            }
+        }
+    }
+}

@@ -1,0 +1,507 @@
+//! Unit tests of the registry, off-chain: every message, its wrong callers and bad inputs, each
+//! failure asserting that nothing changed (state and events).
+#![allow(clippy::arithmetic_side_effects)]
+
+use crate::operator_registry::*;
+use icseth_core::{
+    governance::RegistryDecision,
+    operators::{CountsError, Figures, PerformancePolicy},
+    GovernorError, SuiteAddresses, WiringError,
+};
+use ink::env::{test, DefaultEnvironment};
+use ink::primitives::AccountId;
+
+type Env = DefaultEnvironment;
+
+fn accounts() -> test::DefaultAccounts<Env> {
+    test::default_accounts::<Env>()
+}
+/// bob governs; django runs an operator; eve is an oracle member; frank is the token.
+fn governor() -> AccountId {
+    accounts().bob
+}
+fn admin() -> AccountId {
+    accounts().django
+}
+fn oracle() -> AccountId {
+    accounts().eve
+}
+fn token() -> AccountId {
+    accounts().frank
+}
+
+fn as_caller(who: AccountId) {
+    test::set_caller::<Env>(who);
+}
+
+fn at_frame(frame: u64) {
+    test::set_block_timestamp::<Env>(frame * FRAME_MS);
+}
+
+fn deploy() -> OperatorRegistry {
+    as_caller(accounts().alice);
+    at_frame(0);
+    let mut registry = OperatorRegistry::new(governor());
+    let suite = SuiteAddresses {
+        token: token(),
+        board: governor(),
+        flash_exit_pool: AccountId::from([0x13; 32]),
+        operator_registry: ink::env::account_id::<Env>(),
+        slash_protection: AccountId::from([0x15; 32]),
+    };
+    registry.wire(suite).unwrap();
+    as_caller(governor());
+    registry
+        .govern(RegistryDecision::SetOracleMembers {
+            members: vec![oracle(), accounts().charlie],
+        })
+        .unwrap();
+    registry
+}
+
+/// An active operator of django's with 10 keys and a limit of 4.
+fn deploy_with_operator() -> (OperatorRegistry, u32) {
+    let mut registry = deploy();
+    as_caller(admin());
+    let id = registry
+        .register_operator(
+            "Blue Ridge SSV".into(),
+            OperatorKind::SsvCluster,
+            admin(),
+            admin(),
+        )
+        .unwrap();
+    registry.set_keys(id, 10).unwrap();
+    as_caller(governor());
+    registry
+        .govern(RegistryDecision::ApproveOperator { operator: id })
+        .unwrap();
+    registry
+        .govern(RegistryDecision::SetLimit {
+            operator: id,
+            limit: 4,
+        })
+        .unwrap();
+    (registry, id)
+}
+
+#[derive(Debug, PartialEq)]
+struct Snapshot {
+    count: u32,
+    operators: Vec<(u32, Operator)>,
+    history: Vec<FrameRecord>,
+    totals: Totals,
+    oracle: Vec<AccountId>,
+    policy: PerformancePolicy,
+    governor: AccountId,
+    events: usize,
+}
+
+fn snapshot(registry: &OperatorRegistry) -> Snapshot {
+    Snapshot {
+        count: registry.operator_count(),
+        operators: registry.operators(0, MAX_PAGE).unwrap(),
+        history: registry.history(0),
+        totals: registry.totals(),
+        oracle: registry.oracle_members(),
+        policy: registry.policy(),
+        governor: registry.governor(),
+        events: test::recorded_events().count(),
+    }
+}
+
+fn assert_refused<T: std::fmt::Debug>(
+    registry: &mut OperatorRegistry,
+    expected: Error,
+    f: impl FnOnce(&mut OperatorRegistry) -> Result<T, Error>,
+) {
+    let before = snapshot(registry);
+    assert_eq!(f(registry).err(), Some(expected));
+    assert_eq!(
+        snapshot(registry),
+        before,
+        "a refused message changed state or emitted events"
+    );
+}
+
+fn good(effectiveness_bps: u32) -> Figures {
+    Figures {
+        effectiveness_bps,
+        proposed: 2,
+        missed: 0,
+        consensus_rewards: 10_000,
+        mev_rewards: 2_000,
+    }
+}
+
+#[ink::test]
+fn constructor_sets_roles_and_defaults() {
+    as_caller(accounts().alice);
+    let registry = OperatorRegistry::new(governor());
+    assert_eq!(registry.governor(), governor());
+    assert_eq!(registry.suite(), None);
+    assert_eq!(registry.operator_count(), 0);
+    assert_eq!(registry.max_operators(), DEFAULT_MAX_OPERATORS);
+    assert_eq!(registry.policy(), PerformancePolicy::DEFAULT);
+    assert!(registry.oracle_members().is_empty());
+    assert_eq!(registry.totals(), Totals::default());
+}
+
+#[ink::test]
+fn wire_once_by_the_deployer() {
+    as_caller(accounts().alice);
+    let mut registry = OperatorRegistry::new(governor());
+    let own = ink::env::account_id::<Env>();
+    let suite = SuiteAddresses {
+        token: token(),
+        board: governor(),
+        flash_exit_pool: AccountId::from([0x13; 32]),
+        operator_registry: own,
+        slash_protection: AccountId::from([0x15; 32]),
+    };
+    as_caller(accounts().charlie);
+    assert_refused(&mut registry, Error::Wiring(WiringError::NotDeployer), |r| {
+        r.wire(suite)
+    });
+    as_caller(accounts().alice);
+    registry.wire(suite).unwrap();
+    assert_eq!(registry.suite(), Some(suite));
+    assert_refused(&mut registry, Error::Wiring(WiringError::AlreadyWired), |r| {
+        r.wire(suite)
+    });
+}
+
+#[ink::test]
+fn governor_handover_is_two_step() {
+    let mut registry = deploy();
+    as_caller(accounts().alice);
+    assert_refused(&mut registry, Error::Governor(GovernorError::NotGovernor), |r| {
+        r.propose_governor(accounts().charlie)
+    });
+    as_caller(governor());
+    registry.propose_governor(accounts().charlie).unwrap();
+    as_caller(accounts().django);
+    assert_refused(
+        &mut registry,
+        Error::Governor(GovernorError::NotPendingGovernor),
+        |r| r.accept_governor(),
+    );
+    as_caller(accounts().charlie);
+    registry.accept_governor().unwrap();
+    assert_eq!(registry.governor(), accounts().charlie);
+}
+
+#[ink::test]
+fn registration_rules() {
+    let mut registry = deploy();
+    as_caller(admin());
+    let id = registry
+        .register_operator(
+            "Blue Ridge SSV".into(),
+            OperatorKind::SsvCluster,
+            admin(),
+            admin(),
+        )
+        .unwrap();
+    let record = registry.operator(id).unwrap();
+    assert_eq!(record.status, OperatorStatus::Pending);
+    assert_eq!(record.counts, icseth_core::operators::ValidatorCounts::default());
+    assert_eq!(registry.operator_of(admin()), Some(id));
+    assert_refused(&mut registry, Error::DuplicateRegistration, |r| {
+        r.register_operator("again".into(), OperatorKind::ObolCluster, admin(), admin())
+    });
+    as_caller(accounts().charlie);
+    assert_refused(&mut registry, Error::InvalidName, |r| {
+        r.register_operator(String::new(), OperatorKind::ObolCluster, admin(), admin())
+    });
+    let long = "x".repeat(MAX_NAME_BYTES + 1);
+    assert_refused(&mut registry, Error::InvalidName, |r| {
+        r.register_operator(long, OperatorKind::ObolCluster, admin(), admin())
+    });
+}
+
+#[ink::test]
+fn the_operator_cap_holds() {
+    let mut registry = deploy();
+    for i in 0..DEFAULT_MAX_OPERATORS {
+        let who = AccountId::from({
+            let mut b = [0x70u8; 32];
+            b[..4].copy_from_slice(&i.to_le_bytes());
+            b
+        });
+        as_caller(who);
+        registry
+            .register_operator("op".into(), OperatorKind::KycRingFenced, who, who)
+            .unwrap();
+    }
+    as_caller(admin());
+    assert_refused(&mut registry, Error::OperatorCapReached, |r| {
+        r.register_operator("one too many".into(), OperatorKind::SsvCluster, admin(), admin())
+    });
+}
+
+#[ink::test]
+fn board_decisions() {
+    let (mut registry, id) = deploy_with_operator();
+    as_caller(admin());
+    assert_refused(&mut registry, Error::Governor(GovernorError::NotGovernor), |r| {
+        r.govern(RegistryDecision::SetLimit {
+            operator: id,
+            limit: 5,
+        })
+    });
+    as_caller(governor());
+    assert_refused(&mut registry, Error::UnknownOperator, |r| {
+        r.govern(RegistryDecision::ApproveOperator { operator: 7 })
+    });
+    assert_refused(&mut registry, Error::InvalidTransition, |r| {
+        r.govern(RegistryDecision::ApproveOperator { operator: id })
+    });
+    assert_refused(&mut registry, Error::Counts(CountsError::LimitOutOfRange), |r| {
+        r.govern(RegistryDecision::SetLimit {
+            operator: id,
+            limit: 11,
+        })
+    });
+    assert_refused(&mut registry, Error::InvalidOracleMembers, |r| {
+        r.govern(RegistryDecision::SetOracleMembers { members: vec![] })
+    });
+    assert_refused(&mut registry, Error::InvalidOracleMembers, |r| {
+        r.govern(RegistryDecision::SetOracleMembers {
+            members: vec![oracle(), oracle()],
+        })
+    });
+    let bad = PerformancePolicy {
+        frames_to_probation: 0,
+        ..PerformancePolicy::DEFAULT
+    };
+    assert_refused(&mut registry, Error::InvalidPolicy, |r| {
+        r.govern(RegistryDecision::SetPolicy { policy: bad })
+    });
+    let policy = PerformancePolicy {
+        threshold_bps: 8_000,
+        ..PerformancePolicy::DEFAULT
+    };
+    registry.govern(RegistryDecision::SetPolicy { policy }).unwrap();
+    assert_eq!(registry.policy(), policy);
+    registry
+        .govern(RegistryDecision::RemoveOperator { operator: id })
+        .unwrap();
+    assert_eq!(registry.operator(id).unwrap().status, OperatorStatus::Exited);
+    assert_refused(&mut registry, Error::InvalidTransition, |r| {
+        r.govern(RegistryDecision::RemoveOperator { operator: id })
+    });
+}
+
+#[ink::test]
+fn admins_maintain_keys_and_addresses() {
+    let (mut registry, id) = deploy_with_operator();
+    as_caller(accounts().charlie);
+    assert_refused(&mut registry, Error::NotOperatorAdmin, |r| r.set_keys(id, 20));
+    assert_refused(&mut registry, Error::NotOperatorAdmin, |r| {
+        r.set_addresses(id, oracle(), oracle())
+    });
+    as_caller(admin());
+    assert_refused(&mut registry, Error::UnknownOperator, |r| r.set_keys(9, 20));
+    assert_refused(&mut registry, Error::Counts(CountsError::KeysBelowLimit), |r| {
+        r.set_keys(id, 3)
+    });
+    registry.set_keys(id, 20).unwrap();
+    assert_eq!(registry.operator(id).unwrap().counts.keys, 20);
+    registry.set_addresses(id, oracle(), accounts().charlie).unwrap();
+    let record = registry.operator(id).unwrap();
+    assert_eq!(
+        (record.reward_address, record.deposit_address),
+        (oracle(), accounts().charlie)
+    );
+}
+
+#[ink::test]
+fn stake_is_recorded_for_the_token_within_the_spare_limit() {
+    let (mut registry, id) = deploy_with_operator();
+    as_caller(admin());
+    assert_refused(&mut registry, Error::NotToken, |r| r.record_stake(id, 1));
+    as_caller(token());
+    assert_eq!(registry.record_stake(id, 2), Ok(admin()));
+    assert_eq!(registry.operator(id).unwrap().counts.funded, 2);
+    assert_eq!(registry.totals().validators_funded, 2);
+    assert_refused(&mut registry, Error::Counts(CountsError::AboveSpareLimit), |r| {
+        r.record_stake(id, 3)
+    });
+    assert_refused(&mut registry, Error::Counts(CountsError::AboveSpareLimit), |r| {
+        r.record_stake(id, 0)
+    });
+    assert_refused(&mut registry, Error::UnknownOperator, |r| r.record_stake(5, 1));
+    as_caller(governor());
+    registry
+        .govern(RegistryDecision::RemoveOperator { operator: id })
+        .unwrap();
+    as_caller(token());
+    assert_refused(&mut registry, Error::OperatorNotActive, |r| r.record_stake(id, 1));
+}
+
+#[ink::test]
+fn slashing_is_recorded_for_the_token() {
+    let (mut registry, id) = deploy_with_operator();
+    as_caller(admin());
+    assert_refused(&mut registry, Error::NotToken, |r| r.record_slashing(id, 5));
+    as_caller(token());
+    registry.record_slashing(id, 5).unwrap();
+    let totals = registry.operator(id).unwrap().totals;
+    assert_eq!((totals.slashing_incidents, totals.slashed), (1, 5));
+    assert_refused(&mut registry, Error::UnknownOperator, |r| r.record_slashing(8, 1));
+}
+
+#[ink::test]
+fn reports_and_attestations() {
+    let (mut registry, id) = deploy_with_operator();
+    at_frame(3);
+    assert_eq!(registry.current_frame(), 3);
+    as_caller(accounts().charlie);
+    assert_refused(&mut registry, Error::NotOperatorAdmin, |r| {
+        r.report_performance(id, 1, good(9_900))
+    });
+    as_caller(admin());
+    assert_refused(&mut registry, Error::FrameInFuture, |r| {
+        r.report_performance(id, 3, good(9_900))
+    });
+    let over = Figures {
+        effectiveness_bps: 10_001,
+        ..good(0)
+    };
+    assert_refused(&mut registry, Error::InvalidFigures, |r| {
+        r.report_performance(id, 1, over)
+    });
+    registry.report_performance(id, 1, good(9_900)).unwrap();
+    assert_refused(&mut registry, Error::FrameAlreadyReported, |r| {
+        r.report_performance(id, 1, good(9_900))
+    });
+    assert_refused(&mut registry, Error::FrameAlreadyReported, |r| {
+        r.report_performance(id, 0, good(9_900))
+    });
+
+    as_caller(admin());
+    assert_refused(&mut registry, Error::NotOracleMember, |r| {
+        r.attest(id, 1, good(9_900))
+    });
+    as_caller(oracle());
+    assert_refused(&mut registry, Error::FrameInFuture, |r| {
+        r.attest(id, 3, good(9_900))
+    });
+    assert_refused(&mut registry, Error::UnknownOperator, |r| {
+        r.attest(9, 1, good(9_900))
+    });
+    registry.attest(id, 1, good(9_900)).unwrap();
+    assert_refused(&mut registry, Error::AlreadyAttested, |r| {
+        r.attest(id, 1, good(9_900))
+    });
+    // a second member confirms; a stale first attestation is refused
+    as_caller(accounts().charlie);
+    registry.attest(id, 1, good(9_900)).unwrap();
+    assert_refused(&mut registry, Error::StaleFrame, |r| r.attest(id, 0, good(9_900)));
+
+    let record = registry.operator(id).unwrap();
+    assert_eq!(record.score, Some(icseth_core::operators::score(&good(9_900))));
+    assert_eq!(record.totals.frames, 1);
+    assert_eq!(record.totals.consensus_rewards, 10_000);
+    assert_eq!(record.totals.disagreements, 0);
+    let history = registry.history(id);
+    assert_eq!(history.len(), 1);
+    assert_eq!(
+        (history[0].frame, history[0].attestations, history[0].disputed),
+        (1, 2, false)
+    );
+    let totals = registry.totals();
+    assert_eq!(
+        (totals.reports, totals.attestations, totals.mev_rewards),
+        (1, 2, 2_000)
+    );
+}
+
+#[ink::test]
+fn claims_that_differ_from_attestations_are_flagged() {
+    let (mut registry, id) = deploy_with_operator();
+    at_frame(5);
+    as_caller(admin());
+    registry.report_performance(id, 1, good(9_900)).unwrap();
+    as_caller(oracle());
+    registry.attest(id, 1, good(9_500)).unwrap();
+    // attested before claimed, for another frame: flagged when the claim arrives
+    registry.attest(id, 2, good(9_900)).unwrap();
+    as_caller(admin());
+    registry
+        .report_performance(
+            id,
+            2,
+            Figures {
+                consensus_rewards: 20_000,
+                ..good(9_900)
+            },
+        )
+        .unwrap();
+    let history = registry.history(id);
+    assert!(history.iter().all(|h| h.disputed));
+    assert_eq!(registry.operator(id).unwrap().totals.disagreements, 2);
+    // a second oracle member attesting other figures is a conflict, not a new score
+    as_caller(accounts().charlie);
+    registry.attest(id, 2, good(5_000)).unwrap();
+    let frame2 = registry.history(id).into_iter().find(|h| h.frame == 2).unwrap();
+    assert_eq!((frame2.attestations, frame2.oracle_conflicts), (1, 1));
+}
+
+#[ink::test]
+fn weak_frames_lead_to_probation_then_paused_and_recovery_restores() {
+    let (mut registry, id) = deploy_with_operator();
+    at_frame(20);
+    as_caller(oracle());
+    let weak = good(5_000);
+    let mut seen = vec![];
+    for frame in 0..6 {
+        registry.attest(id, frame, weak).unwrap();
+        seen.push(registry.operator(id).unwrap().status);
+    }
+    use OperatorStatus::*;
+    assert_eq!(
+        seen,
+        vec![Active, Active, Probation, Probation, Probation, Paused]
+    );
+    as_caller(token());
+    assert_refused(&mut registry, Error::OperatorNotActive, |r| r.record_stake(id, 1));
+    as_caller(oracle());
+    registry.attest(id, 6, good(10_000)).unwrap();
+    assert_eq!(registry.operator(id).unwrap().status, Active);
+    assert_eq!(registry.operator(id).unwrap().weak_streak, 0);
+}
+
+#[ink::test]
+fn history_keeps_the_last_frames() {
+    let (mut registry, id) = deploy_with_operator();
+    at_frame(30);
+    as_caller(oracle());
+    for frame in 0..(HISTORY_FRAMES + 3) {
+        registry.attest(id, frame, good(9_900)).unwrap();
+    }
+    let history = registry.history(id);
+    assert_eq!(history.len(), HISTORY_FRAMES as usize);
+    assert_eq!(history.first().unwrap().frame, 3);
+    assert_eq!(history.last().unwrap().frame, HISTORY_FRAMES + 2);
+}
+
+#[ink::test]
+fn reads_are_paged() {
+    let (registry, id) = deploy_with_operator();
+    assert_eq!(registry.operators(0, MAX_PAGE + 1), Err(Error::PageTooLarge));
+    assert_eq!(
+        registry
+            .operators_by_status(OperatorStatus::Active, 0, MAX_PAGE)
+            .unwrap()
+            .len(),
+        1
+    );
+    assert!(registry
+        .operators_by_status(OperatorStatus::Paused, 0, MAX_PAGE)
+        .unwrap()
+        .is_empty());
+    assert_eq!(registry.operators(1, 5).unwrap(), vec![]);
+    assert_eq!(registry.operators(0, 1).unwrap()[0].0, id);
+}

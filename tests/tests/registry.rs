@@ -1,0 +1,188 @@
+//! The operator registry with the board and the token on the embedded chain: onboarding, staking
+//! two validators, and performance over several frames driving a weak operator to probation and
+//! then paused, after which staking to it fails.
+use icseth_core::{
+    governance::{Action, RegistryDecision, Timing, TokenDecision},
+    operators::{Figures, VALIDATOR_DEPOSIT},
+};
+use icseth_e2e::{
+    account_of, advance_ms, deploy_and_wire, events_of, read, submit, ClockSandbox, SuiteConfig, ETH,
+};
+use icseth_token::icseth_token::{Error as TokenError, IcsethToken, Staked};
+use ink::primitives::AccountId;
+use ink_e2e::ChainBackend;
+use operator_registry::operator_registry::{
+    Error as RegistryError, OperatorKind, OperatorRegistry, OperatorStatus, FRAME_MS,
+};
+use whitelist_board::whitelist_board::WhitelistBoard;
+
+type E2EResult<T> = Result<T, Box<dyn std::error::Error>>;
+
+/// Proposes every action as alice, has alice and bob approve, waits once, executes them in order.
+async fn decide_all<C: ink_e2e::E2EBackend>(
+    client: &mut C,
+    board: AccountId,
+    actions: Vec<Action>,
+) -> E2EResult<()>
+where
+    <C as ink_e2e::ContractsBackend<ink::env::DefaultEnvironment>>::Error: std::fmt::Debug,
+{
+    let mut call = ink_e2e::create_call_builder::<WhitelistBoard>(board);
+    let mut ids = Vec::new();
+    for action in actions {
+        let id = submit(client, &ink_e2e::alice(), &call.propose(action), 0)
+            .await?
+            .accepted()?;
+        for member in [ink_e2e::alice(), ink_e2e::bob()] {
+            submit(client, &member, &call.vote(id, true), 0)
+                .await?
+                .accepted()?;
+        }
+        ids.push(id);
+    }
+    advance_ms(Timing::DEFAULT.voting_period_ms + Timing::DEFAULT.execution_delay_ms);
+    for id in ids {
+        submit(client, &ink_e2e::ferdie(), &call.execute(id), 0)
+            .await?
+            .accepted()?;
+    }
+    Ok(())
+}
+
+#[ink_e2e::test(backend(runtime_only(sandbox = ClockSandbox)))]
+async fn a_weak_operator_goes_to_probation_then_paused_and_gets_no_stake<Client: E2EBackend>(
+    mut client: Client,
+) -> E2EResult<()> {
+    let (alice, bob, charlie) = (ink_e2e::alice(), ink_e2e::bob(), ink_e2e::charlie());
+    let (institution, operator_admin, oracle) = (ink_e2e::dave(), ink_e2e::eve(), ink_e2e::ferdie());
+    let mut config = SuiteConfig::single_member(account_of(&alice), ETH);
+    config.board_members = vec![account_of(&alice), account_of(&bob), account_of(&charlie)];
+    config.quorum = 2;
+    let suite = deploy_and_wire(&mut client, &alice, &config).await?;
+    let mut token = ink_e2e::create_call_builder::<IcsethToken>(suite.token);
+    let mut registry = ink_e2e::create_call_builder::<OperatorRegistry>(suite.operator_registry);
+
+    // an operator registers and uploads keys
+    let deposit_address = account_of(&ink_e2e::one());
+    let id = submit(
+        &mut client,
+        &operator_admin,
+        &registry.register_operator(
+            "Weak Obol".into(),
+            OperatorKind::ObolCluster,
+            account_of(&operator_admin),
+            deposit_address,
+        ),
+        0,
+    )
+    .await?
+    .accepted()?;
+    submit(&mut client, &operator_admin, &registry.set_keys(id, 10), 0)
+        .await?
+        .accepted()?;
+
+    // the board approves it, sets its limit and the oracle, and whitelists an institution
+    decide_all(
+        &mut client,
+        suite.board,
+        vec![
+            Action::OperatorRegistry(RegistryDecision::ApproveOperator { operator: id }),
+            Action::OperatorRegistry(RegistryDecision::SetLimit {
+                operator: id,
+                limit: 4,
+            }),
+            Action::OperatorRegistry(RegistryDecision::SetOracleMembers {
+                members: vec![account_of(&oracle)],
+            }),
+            Action::Token(TokenDecision::AddInstitution {
+                institution: account_of(&institution),
+                min_deposit: None,
+            }),
+        ],
+    )
+    .await?;
+    submit(&mut client, &institution, &token.deposit(), 200 * ETH)
+        .await?
+        .accepted()?;
+
+    // the staking manager (alice) stakes two validators to it
+    let before = client
+        .free_balance(deposit_address)
+        .await
+        .map_err(|e| format!("{e:?}"))?;
+    submit(&mut client, &alice, &token.stake(id, 2), 0)
+        .await?
+        .accepted()?;
+    let after = client
+        .free_balance(deposit_address)
+        .await
+        .map_err(|e| format!("{e:?}"))?;
+    assert_eq!(after - before, 2 * VALIDATOR_DEPOSIT);
+    let books = read(&mut client, &alice, &token.accounting()).await?;
+    assert_eq!(books.in_flight, 2 * VALIDATOR_DEPOSIT);
+    assert_eq!(
+        books.buffered + books.reserve + books.in_flight,
+        books.total_pooled + books.queued
+    );
+    let record = read(&mut client, &alice, &registry.operator(id))
+        .await?
+        .ok_or("no operator")?;
+    assert_eq!((record.counts.funded, record.counts.limit), (2, 4));
+    assert_eq!(events_of::<Staked>(&suite.token).len(), 1);
+
+    // six weak frames, reported by the operator and attested by the oracle
+    let weak = Figures {
+        effectiveness_bps: 6_000,
+        proposed: 0,
+        missed: 2,
+        consensus_rewards: ETH / 100,
+        mev_rewards: 0,
+    };
+    let mut statuses = Vec::new();
+    for _ in 0..6 {
+        advance_ms(FRAME_MS);
+        let frame = read(&mut client, &alice, &registry.current_frame()).await? - 1;
+        submit(
+            &mut client,
+            &operator_admin,
+            &registry.report_performance(id, frame, weak),
+            0,
+        )
+        .await?
+        .accepted()?;
+        submit(&mut client, &oracle, &registry.attest(id, frame, weak), 0)
+            .await?
+            .accepted()?;
+        statuses.push(
+            read(&mut client, &alice, &registry.operator(id))
+                .await?
+                .ok_or("no operator")?
+                .status,
+        );
+    }
+    use OperatorStatus::*;
+    assert_eq!(
+        statuses,
+        vec![Active, Active, Probation, Probation, Probation, Paused]
+    );
+    let record = read(&mut client, &alice, &registry.operator(id))
+        .await?
+        .ok_or("no operator")?;
+    assert_eq!(record.totals.frames, 6);
+    assert_eq!(record.totals.disagreements, 0);
+    assert_eq!(read(&mut client, &alice, &registry.history(id)).await?.len(), 6);
+
+    // staking to the paused operator fails, and nothing moves
+    let refused = submit(&mut client, &alice, &token.stake(id, 1), 0).await?;
+    let expected = ink::scale::Encode::encode(&RegistryError::OperatorNotActive);
+    assert_eq!(refused.value, Err(TokenError::StakeRefused(expected)));
+    assert_eq!(read(&mut client, &alice, &token.accounting()).await?, books);
+    assert_eq!(
+        client
+            .free_balance(deposit_address)
+            .await
+            .map_err(|e| format!("{e:?}"))?,
+        after
+    );
+    Ok(())
+}
