@@ -21,6 +21,7 @@ pub mod icseth_token {
         events::{GovernorChanged, GovernorProposed, Wired},
         governance::TokenDecision,
         operators::VALIDATOR_DEPOSIT,
+        oracle::{evaluate, Before, Bounds, Fees, Outcome, Report, ReportError},
         queue::finalize_ticket,
         reserve::{split_deposit, DEFAULT_RESERVE_TARGET_BPS, MAX_RESERVE_TARGET_BPS},
         GovernorError, GovernorRole, MathError, Pool, RawResult, SuiteAddresses, SuiteSlot, Wiring,
@@ -42,6 +43,10 @@ pub mod icseth_token {
     pub const MAX_FINALIZE_PER_CALL: u32 = 32;
     /// Most entries a paged read returns.
     pub const MAX_PAGE: u32 = 50;
+    /// Most tickets one applied report finalizes (anyone continues with `finalize_withdrawals`).
+    pub const MAX_FINALIZE_PER_REPORT: u32 = 16;
+    /// Most oracle members.
+    pub const MAX_ORACLE_MEMBERS: u32 = 16;
 
     /// Every way a message of this contract can fail (PSP22 messages report through `PSP22Error`).
     #[derive(Debug, PartialEq, Eq)]
@@ -97,6 +102,22 @@ pub mod icseth_token {
         StakeRefused(Vec<u8>),
         /// The call to the operator registry itself failed.
         RegistryCallFailed,
+        /// Only oracle members may submit reports.
+        NotOracleMember,
+        /// The member already voted for this epoch.
+        AlreadyVoted,
+        /// The report failed a sanity bound (or is stale or early); see the inner error.
+        Report(ReportError),
+        /// The oracle member list is empty, too long or repeats an account.
+        InvalidOracleMembers,
+        /// The bounds or fees are outside their hard caps.
+        InvalidBounds,
+        /// Only the withdrawal vault may send withdrawals and rewards.
+        NotVault,
+        /// The slash-protection pool refused to cover; its encoded error is attached.
+        CoverRefused(Vec<u8>),
+        /// A call to another suite contract failed.
+        SuiteCallFailed,
         /// An amount overflowed (cannot happen with real balances; refused rather than wrapped).
         Overflow,
     }
@@ -110,6 +131,12 @@ pub mod icseth_token {
     impl From<WiringError> for Error {
         fn from(e: WiringError) -> Self {
             Error::Wiring(e)
+        }
+    }
+
+    impl From<ReportError> for Error {
+        fn from(e: ReportError) -> Self {
+            Error::Report(e)
         }
     }
 
@@ -157,9 +184,8 @@ pub mod icseth_token {
         pub status: TicketStatus,
     }
 
-    /// The token's books. `buffered + reserve + in_flight == total_pooled + queued` holds after
-    /// every message (validator balances join the left side with the oracle); `claimable` is held
-    /// apart.
+    /// The token's books. `buffered + reserve + in_flight + cl_balance == total_pooled + queued +
+    /// unapplied_gain` holds after every message; `claimable` and `inflow` are held apart.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
     #[ink::scale_derive(Encode, Decode, TypeInfo)]
     #[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
@@ -173,6 +199,12 @@ pub mod icseth_token {
         pub reserve: Balance,
         /// Value sent to operators' deposit addresses that the oracle has not reported yet.
         pub in_flight: Balance,
+        /// Consensus-layer balance of the protocol's validators, as last reported.
+        pub cl_balance: Balance,
+        /// Gain reported but not applied yet (above the per-report rate cap); joins later reports.
+        pub unapplied_gain: Balance,
+        /// Withdrawals and rewards received from the vault and not reported yet (held apart).
+        pub inflow: Balance,
         /// Liability to pending tickets, at their request value.
         pub queued: Balance,
         /// Finalized payouts not yet claimed.
@@ -197,6 +229,41 @@ pub mod icseth_token {
         min_deposit: Balance,
         min_withdrawal: Balance,
         reserve_target_bps: u128,
+    }
+
+    /// The oracle's members, bounds and fees, and the vault that sends withdrawals and rewards.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    #[ink::scale_derive(Encode, Decode, TypeInfo)]
+    #[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
+    pub struct OracleConfig {
+        pub members: Vec<AccountId>,
+        pub bounds: Bounds,
+        pub fees: Fees,
+        pub vault: AccountId,
+    }
+
+    /// The last applied report and the counters reports are checked against.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+    #[ink::scale_derive(Encode, Decode, TypeInfo)]
+    #[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
+    pub struct OracleState {
+        pub last: Report,
+        /// When the last report was applied (0: none yet).
+        pub last_applied_ms: Timestamp,
+        /// Validators the token funded, ever.
+        pub funded_validators: u32,
+    }
+
+    /// Only what a read of the never-written cell would yield; the constructor always writes it.
+    impl Default for OracleConfig {
+        fn default() -> Self {
+            Self {
+                members: Vec::new(),
+                bounds: Bounds::DEFAULT,
+                fees: Fees::DEFAULT,
+                vault: AccountId::from([0u8; 32]),
+            }
+        }
     }
 
     /// Only what a read of the never-written cell would yield; the constructor always writes it.
@@ -256,6 +323,68 @@ pub mod icseth_token {
         pub deposit_address: AccountId,
         pub validators: u32,
         pub amount: Balance,
+    }
+
+    /// An oracle member voted for a report.
+    #[ink(event)]
+    pub struct ReportVoted {
+        #[ink(topic)]
+        pub epoch: u64,
+        #[ink(topic)]
+        pub member: AccountId,
+        pub report_hash: [u8; 32],
+        pub votes: u32,
+    }
+
+    /// A report reached quorum and was applied.
+    #[ink(event)]
+    pub struct ReportApplied {
+        #[ink(topic)]
+        pub epoch: u64,
+        pub old_rate: u128,
+        pub new_rate: u128,
+        pub applied_gain: Balance,
+        pub unapplied_gain: Balance,
+        pub loss: Balance,
+        pub covered: Balance,
+        pub protocol_fee: Balance,
+        pub protection_fee: Balance,
+        pub finalized_tickets: u32,
+    }
+
+    /// An oracle member's vote differed from the applied report.
+    #[ink(event)]
+    pub struct OracleDisagreed {
+        #[ink(topic)]
+        pub epoch: u64,
+        #[ink(topic)]
+        pub member: AccountId,
+    }
+
+    /// The vault sent withdrawals and rewards (counted when a report covers them).
+    #[ink(event)]
+    pub struct InflowReceived {
+        #[ink(topic)]
+        pub vault: AccountId,
+        pub amount: Balance,
+    }
+
+    /// The governor set the oracle members.
+    #[ink(event)]
+    pub struct OracleMembersSet {
+        pub members: Vec<AccountId>,
+    }
+
+    /// The governor set the report bounds.
+    #[ink(event)]
+    pub struct BoundsSet {
+        pub bounds: Bounds,
+    }
+
+    /// The governor set the fees.
+    #[ink(event)]
+    pub struct FeesSet {
+        pub fees: Fees,
     }
 
     /// The governor whitelisted an institution.
@@ -334,6 +463,13 @@ pub mod icseth_token {
         pub value: u128,
     }
 
+    /// The BLAKE2-256 hash of an encoded report.
+    pub type ReportHash = [u8; 32];
+    /// (epoch, oracle member).
+    pub type VoteKey = (u64, AccountId);
+    /// (epoch, report hash).
+    pub type TallyKey = (u64, ReportHash);
+
     /// Storage of the token. The root cell holds only the pause flag: ink! loads and writes the
     /// root on every message, so everything a transfer does not need sits behind `Lazy`.
     #[ink(storage)]
@@ -344,6 +480,14 @@ pub mod icseth_token {
         institutions: Mapping<AccountId, Institution>,
         settings: Lazy<Settings>,
         books: Lazy<Accounting>,
+        oracle: Lazy<OracleConfig>,
+        oracle_state: Lazy<OracleState>,
+        /// Each member's vote per epoch: (epoch, member) -> report hash.
+        report_votes: Mapping<VoteKey, ReportHash>,
+        /// Votes per epoch and report: (epoch, report hash) -> count.
+        report_tally: Mapping<TallyKey, u32>,
+        /// Votes each oracle member cast against an applied report.
+        disagreements: Mapping<AccountId, u32>,
         tickets: Mapping<u64, Ticket>,
         /// A holder's tickets by index (0..count), for paged reads.
         tickets_by_owner: Mapping<(AccountId, u32), u64>,
@@ -374,6 +518,13 @@ pub mod icseth_token {
             });
             let mut books = Lazy::new();
             books.set(&Accounting::default());
+            let mut oracle = Lazy::new();
+            oracle.set(&OracleConfig {
+                vault: staking_manager,
+                ..OracleConfig::default()
+            });
+            let mut oracle_state = Lazy::new();
+            oracle_state.set(&OracleState::default());
             Self {
                 paused: false,
                 balances: Mapping::default(),
@@ -381,6 +532,11 @@ pub mod icseth_token {
                 institutions: Mapping::default(),
                 settings,
                 books,
+                oracle,
+                oracle_state,
+                report_votes: Mapping::default(),
+                report_tally: Mapping::default(),
+                disagreements: Mapping::default(),
                 tickets: Mapping::default(),
                 tickets_by_owner: Mapping::default(),
                 ticket_count_of: Mapping::default(),
@@ -390,6 +546,14 @@ pub mod icseth_token {
         /// The settings cell (always written by the constructor).
         fn settings(&self) -> Settings {
             self.settings.get().unwrap_or_default()
+        }
+
+        fn oracle_config(&self) -> OracleConfig {
+            self.oracle.get().unwrap_or_default()
+        }
+
+        fn oracle_state(&self) -> OracleState {
+            self.oracle_state.get().unwrap_or_default()
         }
 
         /// The books cell (always written by the constructor).
@@ -431,6 +595,7 @@ pub mod icseth_token {
                 Role::Guardian => settings.guardian,
                 Role::StakingManager => settings.staking_manager,
                 Role::Treasury => settings.treasury,
+                Role::Vault => self.oracle_config().vault,
             }
         }
 
@@ -471,6 +636,11 @@ pub mod icseth_token {
                 Role::Guardian => settings.guardian = account,
                 Role::StakingManager => settings.staking_manager = account,
                 Role::Treasury => settings.treasury = account,
+                Role::Vault => {
+                    let mut oracle = self.oracle_config();
+                    oracle.vault = account;
+                    self.oracle.set(&oracle);
+                }
             }
             self.settings.set(&settings);
             self.env().emit_event(RoleChanged { role, account });
@@ -514,6 +684,27 @@ pub mod icseth_token {
                 TokenDecision::SetRole { role, account } => self.set_role(role, account),
                 TokenDecision::Pause => self.pause(),
                 TokenDecision::Unpause => self.unpause(),
+                TokenDecision::SetOracleMembers { members } => self.set_oracle_members(members),
+                TokenDecision::SetBounds { bounds } => {
+                    if !bounds.is_valid() {
+                        return Err(Error::InvalidBounds);
+                    }
+                    let mut oracle = self.oracle_config();
+                    oracle.bounds = bounds;
+                    self.oracle.set(&oracle);
+                    self.env().emit_event(BoundsSet { bounds });
+                    Ok(())
+                }
+                TokenDecision::SetFees { fees } => {
+                    if !fees.is_valid() {
+                        return Err(Error::InvalidBounds);
+                    }
+                    let mut oracle = self.oracle_config();
+                    oracle.fees = fees;
+                    self.oracle.set(&oracle);
+                    self.env().emit_event(FeesSet { fees });
+                    Ok(())
+                }
             }
         }
 
@@ -784,6 +975,12 @@ pub mod icseth_token {
                 Ok(Ok(RawResult(Err(raw)))) => return Err(Error::StakeRefused(raw)),
                 _ => return Err(Error::RegistryCallFailed),
             };
+            let mut state = self.oracle_state();
+            state.funded_validators = state
+                .funded_validators
+                .checked_add(validators)
+                .ok_or(Error::Overflow)?;
+            self.oracle_state.set(&state);
             self.books.set(&books);
             self.env()
                 .transfer(deposit_address, amount)
@@ -795,6 +992,293 @@ pub mod icseth_token {
                 amount,
             });
             Ok(())
+        }
+
+        // ---- oracle ---------------------------------------------------------------------------
+
+        fn set_oracle_members(&mut self, members: Vec<AccountId>) -> Result<(), Error> {
+            let count = u32::try_from(members.len()).map_err(|_| Error::InvalidOracleMembers)?;
+            let repeated = members
+                .iter()
+                .enumerate()
+                .any(|(i, m)| members.iter().skip(i.saturating_add(1)).any(|n| n == m));
+            if count == 0 || count > MAX_ORACLE_MEMBERS || repeated {
+                return Err(Error::InvalidOracleMembers);
+            }
+            let mut oracle = self.oracle_config();
+            oracle.members = members.clone();
+            self.oracle.set(&oracle);
+            self.env().emit_event(OracleMembersSet { members });
+            Ok(())
+        }
+
+        /// The withdrawal vault only: hands over withdrawals and execution-layer rewards. They are
+        /// held apart until an applied report accounts for them. Emits `InflowReceived`.
+        #[ink(message, payable)]
+        pub fn receive_inflow(&mut self) -> Result<(), Error> {
+            let vault = self.env().caller();
+            if vault != self.oracle_config().vault {
+                return Err(Error::NotVault);
+            }
+            let amount = self.env().transferred_value();
+            if amount == 0 {
+                return Err(Error::ZeroAmount);
+            }
+            let mut books = self.books();
+            books.inflow = books.inflow.checked_add(amount).ok_or(Error::Overflow)?;
+            self.books.set(&books);
+            self.env().emit_event(InflowReceived { vault, amount });
+            Ok(())
+        }
+
+        /// Oracle members only, once per member and epoch, for an epoch after the last applied
+        /// one: votes for `report`. When more than half of the members voted for the identical
+        /// report, it is checked against the bounds and applied in the same call: gains are
+        /// restaked (smoothed by the per-report rate cap) with fees minted as shares, a loss asks
+        /// the slash-protection pool for cover, and withdrawn funds finalize tickets. A report
+        /// that fails a bound is refused and the whole call (the vote included) changes nothing.
+        /// Emits `ReportVoted`, and on application `ReportApplied` (with `OracleDisagreed` per
+        /// dissenting member). Returns whether the report was applied.
+        #[ink(message)]
+        pub fn autobalance(&mut self, report: Report) -> Result<bool, Error> {
+            let member = self.env().caller();
+            let oracle = self.oracle_config();
+            if !oracle.members.contains(&member) {
+                return Err(Error::NotOracleMember);
+            }
+            let state = self.oracle_state();
+            if state.last_applied_ms != 0 && report.epoch <= state.last.epoch {
+                return Err(Error::Report(ReportError::StaleEpoch));
+            }
+            if self.report_votes.contains((report.epoch, member)) {
+                return Err(Error::AlreadyVoted);
+            }
+            let mut hash = [0u8; 32];
+            ink::env::hash_encoded::<ink::env::hash::Blake2x256, _>(&report, &mut hash);
+            let votes = self
+                .report_tally
+                .get((report.epoch, hash))
+                .unwrap_or(0)
+                .checked_add(1)
+                .ok_or(Error::Overflow)?;
+            let members = u32::try_from(oracle.members.len()).map_err(|_| Error::Overflow)?;
+            let reached = votes.saturating_mul(2) > members;
+            // The bounds are checked before the first write, so a refused report leaves nothing.
+            let (before, outcome) = if reached {
+                let before = self.before_report(&state);
+                let outcome = evaluate(&report, &before, &oracle.bounds, &oracle.fees)?;
+                (before, Some(outcome))
+            } else {
+                (Before::default(), None)
+            };
+            self.report_votes.insert((report.epoch, member), &hash);
+            self.report_tally.insert((report.epoch, hash), &votes);
+            self.env().emit_event(ReportVoted {
+                epoch: report.epoch,
+                member,
+                report_hash: hash,
+                votes,
+            });
+            let Some(outcome) = outcome else {
+                return Ok(false);
+            };
+            self.apply_report(&report, state, &before, &outcome)?;
+            // Members who voted otherwise for this epoch (at most MAX_ORACLE_MEMBERS to look at).
+            for other in &oracle.members {
+                if self
+                    .report_votes
+                    .get((report.epoch, *other))
+                    .is_some_and(|h| h != hash)
+                {
+                    let count = self.disagreements.get(other).unwrap_or(0).saturating_add(1);
+                    self.disagreements.insert(other, &count);
+                    self.env().emit_event(OracleDisagreed {
+                        epoch: report.epoch,
+                        member: *other,
+                    });
+                }
+            }
+            Ok(true)
+        }
+
+        /// What a report is checked against: the last report and the books as they stand.
+        fn before_report(&self, state: &OracleState) -> Before {
+            let books = self.books();
+            Before {
+                last: state.last,
+                last_applied_ms: state.last_applied_ms,
+                now_ms: self.env().block_timestamp(),
+                funded_validators: state.funded_validators,
+                in_flight: books.in_flight,
+                inflow: books.inflow,
+                unapplied_gain: books.unapplied_gain,
+                pool: Self::pool_of(&books),
+            }
+        }
+
+        /// Writes an evaluated report's outcome: books, fee shares, cover, attribution, tickets.
+        fn apply_report(
+            &mut self,
+            report: &Report,
+            state: OracleState,
+            before: &Before,
+            out: &Outcome,
+        ) -> Result<(), Error> {
+            let mut books = self.books();
+            let old_rate = before.pool.rate()?;
+            let now = before.now_ms;
+            books.in_flight = books
+                .in_flight
+                .checked_sub(out.activated)
+                .ok_or(Error::Overflow)?;
+            books.inflow = books.inflow.checked_sub(out.arrived).ok_or(Error::Overflow)?;
+            books.buffered = books.buffered.checked_add(out.arrived).ok_or(Error::Overflow)?;
+            books.cl_balance = report.cl_balance;
+            books.unapplied_gain = out.unapplied_gain;
+            let settings = self.settings();
+            let suite = settings.wiring.suite();
+            let mut covered = 0;
+            if out.applied_gain > 0 {
+                books.total_pooled = books
+                    .total_pooled
+                    .checked_add(out.applied_gain)
+                    .ok_or(Error::Overflow)?;
+                // Without the pool wired, its fee stays with the treasury.
+                let protection = suite.map(|s| s.slash_protection).unwrap_or(settings.treasury);
+                self.mint(&mut books, settings.treasury, out.protocol_fee_shares)?;
+                self.mint(&mut books, protection, out.protection_fee_shares)?;
+            }
+            if out.loss > 0 {
+                let suite = settings.wiring.require()?;
+                let held = self.balance_of_shares(suite.slash_protection);
+                let to_burn = self
+                    .request_cover(suite.slash_protection, report, out.loss, held, &books)?
+                    .min(held);
+                covered = Self::pool_of(&books).value_of(to_burn)?.min(out.loss);
+                if to_burn > 0 {
+                    let remaining = held.checked_sub(to_burn).ok_or(Error::Overflow)?;
+                    self.balances.insert(suite.slash_protection, &remaining);
+                    books.total_shares = books.total_shares.checked_sub(to_burn).ok_or(Error::Overflow)?;
+                    self.env().emit_event(Transfer {
+                        from: Some(suite.slash_protection),
+                        to: None,
+                        value: to_burn,
+                    });
+                }
+                books.total_pooled = books.total_pooled.checked_sub(out.loss).ok_or(Error::Overflow)?;
+                if let Some(operator) = report.slashed_operator {
+                    self.attribute_loss(suite.operator_registry, operator, out.loss)?;
+                }
+            }
+            self.books.set(&books);
+            self.oracle_state.set(&OracleState {
+                last: *report,
+                last_applied_ms: now,
+                ..state
+            });
+            let finalized = self.finalize_up_to(MAX_FINALIZE_PER_REPORT)?;
+            let new_rate = self.pool().rate()?;
+            self.env().emit_event(ReportApplied {
+                epoch: report.epoch,
+                old_rate,
+                new_rate,
+                applied_gain: out.applied_gain,
+                unapplied_gain: out.unapplied_gain,
+                loss: out.loss,
+                covered,
+                protocol_fee: out.protocol_fee,
+                protection_fee: out.protection_fee,
+                finalized_tickets: finalized,
+            });
+            Ok(())
+        }
+
+        fn mint(&mut self, books: &mut Accounting, to: AccountId, shares: Balance) -> Result<(), Error> {
+            if shares == 0 {
+                return Ok(());
+            }
+            let balance = self
+                .balance_of_shares(to)
+                .checked_add(shares)
+                .ok_or(Error::Overflow)?;
+            books.total_shares = books.total_shares.checked_add(shares).ok_or(Error::Overflow)?;
+            self.balances.insert(to, &balance);
+            self.env().emit_event(Transfer {
+                from: None,
+                to: Some(to),
+                value: shares,
+            });
+            Ok(())
+        }
+
+        /// Asks the pool how many of its shares cover `loss`; it records the incident and answers.
+        fn request_cover(
+            &self,
+            pool: AccountId,
+            report: &Report,
+            loss: Balance,
+            held: Balance,
+            books: &Accounting,
+        ) -> Result<Balance, Error> {
+            let answer = build_call::<Environment>()
+                .call(pool)
+                .exec_input(
+                    ExecutionInput::new(Selector::new(ink::selector_bytes!("request_cover")))
+                        .push_arg(report.epoch)
+                        .push_arg(report.slashed_operator)
+                        .push_arg(loss)
+                        .push_arg(held)
+                        .push_arg(books.total_shares)
+                        .push_arg(books.total_pooled),
+                )
+                .returns::<RawResult<Balance>>()
+                .try_invoke();
+            match answer {
+                Ok(Ok(RawResult(Ok(shares)))) => Ok(shares),
+                Ok(Ok(RawResult(Err(raw)))) => Err(Error::CoverRefused(raw)),
+                _ => Err(Error::SuiteCallFailed),
+            }
+        }
+
+        /// Records the loss on the operator's registry record.
+        fn attribute_loss(&self, registry: AccountId, operator: u32, loss: Balance) -> Result<(), Error> {
+            let answer = build_call::<Environment>()
+                .call(registry)
+                .exec_input(
+                    ExecutionInput::new(Selector::new(ink::selector_bytes!("record_slashing")))
+                        .push_arg(operator)
+                        .push_arg(loss),
+                )
+                .returns::<RawResult<()>>()
+                .try_invoke();
+            match answer {
+                Ok(Ok(RawResult(Ok(())))) => Ok(()),
+                _ => Err(Error::SuiteCallFailed),
+            }
+        }
+
+        /// Anyone: the oracle members, bounds, fees and vault.
+        #[ink(message)]
+        pub fn oracle_config_read(&self) -> OracleConfig {
+            self.oracle_config()
+        }
+
+        /// Anyone: the last applied report and the counters reports are checked against.
+        #[ink(message)]
+        pub fn oracle_state_read(&self) -> OracleState {
+            self.oracle_state()
+        }
+
+        /// Anyone: how `member` voted for `epoch` (the report's hash), if it did.
+        #[ink(message)]
+        pub fn report_vote(&self, epoch: u64, member: AccountId) -> Option<[u8; 32]> {
+            self.report_votes.get((epoch, member))
+        }
+
+        /// Anyone: votes against applied reports cast by `member`.
+        #[ink(message)]
+        pub fn disagreements_of(&self, member: AccountId) -> u32 {
+            self.disagreements.get(member).unwrap_or(0)
         }
 
         // ---- withdrawal queue -------------------------------------------------------------

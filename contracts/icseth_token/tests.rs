@@ -869,3 +869,299 @@ fn stake_refusals_before_the_registry_is_asked() {
         t.stake(0, 2)
     });
 }
+
+// ---- oracle reports ----------------------------------------------------------------------------
+
+mod oracle {
+    use super::*;
+    use icseth_core::governance::TokenDecision;
+    use icseth_core::oracle::{Bounds, Fees, Report, ReportError};
+
+    const DAY: u64 = 24 * 60 * 60 * 1000;
+
+    fn members() -> [AccountId; 3] {
+        [accounts().alice, accounts().charlie, accounts().frank]
+    }
+
+    fn at(ms: u64) {
+        test::set_block_timestamp::<Env>(ms);
+    }
+
+    /// 100 ETH deposited, three oracle members, the vault is alice (the staking manager).
+    fn setup() -> IcsethToken {
+        at(DAY);
+        let mut token = deploy_with_institutions();
+        deposit(&mut token, inst_a(), 100 * ONE).unwrap();
+        as_caller(governor());
+        token
+            .govern(TokenDecision::SetOracleMembers {
+                members: members().to_vec(),
+            })
+            .unwrap();
+        token
+    }
+
+    fn vote(token: &mut IcsethToken, who: AccountId, report: Report) -> Result<bool, Error> {
+        as_caller(who);
+        token.autobalance(report)
+    }
+
+    fn send_inflow(token: &mut IcsethToken, amount: u128) {
+        as_caller(accounts().alice);
+        test::set_value_transferred::<Env>(amount);
+        let balance = test::get_account_balance::<Env>(contract_id()).unwrap_or(0);
+        test::set_account_balance::<Env>(contract_id(), balance + amount);
+        token.receive_inflow().unwrap();
+        test::set_value_transferred::<Env>(0);
+    }
+
+    /// Applies `report` with two of three votes.
+    fn apply(token: &mut IcsethToken, report: Report) -> Result<bool, Error> {
+        vote(token, members()[0], report)?;
+        vote(token, members()[1], report)
+    }
+
+    fn books_hold(token: &IcsethToken) {
+        let a = token.accounting();
+        assert_eq!(
+            a.buffered + a.reserve + a.in_flight + a.cl_balance,
+            a.total_pooled + a.queued + a.unapplied_gain
+        );
+    }
+
+    #[ink::test]
+    fn quorum_applies_identical_reports_only() {
+        let mut token = setup();
+        let first = Report {
+            epoch: 10,
+            ..Report::default()
+        };
+        assert_eq!(vote(&mut token, members()[0], first), Ok(false));
+        assert_refused(&mut token, Error::AlreadyVoted, |t| {
+            as_caller(members()[0]);
+            t.autobalance(first)
+        });
+        assert_refused(&mut token, Error::NotOracleMember, |t| {
+            as_caller(governor());
+            t.autobalance(first)
+        });
+        // a different report for the same epoch does not count toward the first
+        let other = Report {
+            epoch: 10,
+            cl_balance: 1,
+            ..Report::default()
+        };
+        assert_eq!(vote(&mut token, members()[2], other), Ok(false));
+        assert_eq!(token.oracle_state_read().last_applied_ms, 0);
+        assert_eq!(vote(&mut token, members()[1], first), Ok(true));
+        assert_eq!(token.oracle_state_read().last.epoch, 10);
+        assert_eq!(token.disagreements_of(members()[2]), 1);
+        assert_eq!(token.disagreements_of(members()[0]), 0);
+        // stale epochs are refused
+        at(3 * DAY);
+        assert_refused(&mut token, Error::Report(ReportError::StaleEpoch), |t| {
+            as_caller(members()[0]);
+            t.autobalance(first)
+        });
+        books_hold(&token);
+    }
+
+    #[ink::test]
+    fn rewards_are_restaked_with_fees_to_the_treasury_and_the_pool() {
+        let mut token = setup();
+        apply(
+            &mut token,
+            Report {
+                epoch: 10,
+                ..Report::default()
+            },
+        )
+        .unwrap();
+        at(2 * DAY);
+        let reward = 2 * ONE / 100; // within a day's 10%-a-year bound on 100 ETH
+        send_inflow(&mut token, reward);
+        assert_eq!(token.accounting().inflow, reward);
+        let rate = token.rate().unwrap();
+        let supply = token.total_supply();
+        apply(
+            &mut token,
+            Report {
+                epoch: 235,
+                el_rewards_total: reward,
+                ..Report::default()
+            },
+        )
+        .unwrap();
+        let books = token.accounting();
+        assert_eq!(books.inflow, 0);
+        assert_eq!(books.total_pooled, 100 * ONE + reward);
+        books_hold(&token);
+        // the treasury (alice, also the unwired pool's stand-in) received shares worth 15% of it
+        let fee_shares = token.total_supply() - supply;
+        assert_eq!(token.balance_of(accounts().alice), fee_shares);
+        let fee_value = token.assets_for(fee_shares).unwrap();
+        assert!(fee_value <= reward * 15 / 100 && fee_value + 10 >= reward * 15 / 100);
+        // holders' rate rose by the gain net of fees
+        let new_rate = token.rate().unwrap();
+        let expected = rate + (reward - reward * 15 / 100) * ONE / (100 * ONE);
+        assert!(new_rate.abs_diff(expected) <= 2, "{new_rate} vs {expected}");
+        // balances still sum to supply
+        let sum: u128 = [accounts().alice, inst_a(), inst_b()]
+            .iter()
+            .map(|a| token.balance_of(*a))
+            .sum();
+        assert_eq!(sum, token.total_supply());
+    }
+
+    #[ink::test]
+    fn bounds_refuse_and_change_nothing() {
+        let mut token = setup();
+        apply(
+            &mut token,
+            Report {
+                epoch: 10,
+                ..Report::default()
+            },
+        )
+        .unwrap();
+        // too early: 12 hours must pass
+        at(DAY + DAY / 4);
+        send_inflow(&mut token, ONE);
+        vote(
+            &mut token,
+            members()[0],
+            Report {
+                epoch: 20,
+                ..Report::default()
+            },
+        )
+        .unwrap();
+        assert_refused(&mut token, Error::Report(ReportError::TooEarly), |t| {
+            as_caller(members()[1]);
+            t.autobalance(Report {
+                epoch: 20,
+                ..Report::default()
+            })
+        });
+        at(2 * DAY);
+        // 1 ETH of rewards in a day on 100 ETH is far above 10% a year
+        let big = Report {
+            epoch: 30,
+            el_rewards_total: ONE,
+            ..Report::default()
+        };
+        vote(&mut token, members()[0], big).unwrap();
+        assert_refused(&mut token, Error::Report(ReportError::IncreaseAboveBound), |t| {
+            as_caller(members()[1]);
+            t.autobalance(big)
+        });
+        // more rewards than the vault sent
+        let unsent = Report {
+            epoch: 40,
+            el_rewards_total: 2 * ONE,
+            ..Report::default()
+        };
+        vote(&mut token, members()[0], unsent).unwrap();
+        assert_refused(&mut token, Error::Report(ReportError::InflowNotReceived), |t| {
+            as_caller(members()[1]);
+            t.autobalance(unsent)
+        });
+        // validators never seen funded
+        let phantom = Report {
+            epoch: 50,
+            validators: 1,
+            ..Report::default()
+        };
+        vote(&mut token, members()[0], phantom).unwrap();
+        assert_refused(
+            &mut token,
+            Error::Report(ReportError::ValidatorsAboveFunded),
+            |t| {
+                as_caller(members()[1]);
+                t.autobalance(phantom)
+            },
+        );
+    }
+
+    #[ink::test]
+    fn governed_oracle_settings() {
+        let mut token = setup();
+        as_caller(outsider());
+        assert_refused(&mut token, Error::Governor(GovernorError::NotGovernor), |t| {
+            t.govern(TokenDecision::SetBounds {
+                bounds: Bounds::DEFAULT,
+            })
+        });
+        as_caller(governor());
+        let too_loose = Bounds {
+            max_rate_increase_bps: 101,
+            ..Bounds::DEFAULT
+        };
+        assert_refused(&mut token, Error::InvalidBounds, |t| {
+            t.govern(TokenDecision::SetBounds { bounds: too_loose })
+        });
+        let greedy = Fees {
+            protocol_bps: 2_000,
+            protection_bps: 600,
+        };
+        assert_refused(&mut token, Error::InvalidBounds, |t| {
+            t.govern(TokenDecision::SetFees { fees: greedy })
+        });
+        assert_refused(&mut token, Error::InvalidOracleMembers, |t| {
+            t.govern(TokenDecision::SetOracleMembers { members: vec![] })
+        });
+        let tighter = Bounds {
+            max_decrease_bps: 300,
+            ..Bounds::DEFAULT
+        };
+        token
+            .govern(TokenDecision::SetBounds { bounds: tighter })
+            .unwrap();
+        assert_eq!(token.oracle_config_read().bounds, tighter);
+        let fees = Fees {
+            protocol_bps: 800,
+            protection_bps: 700,
+        };
+        token.govern(TokenDecision::SetFees { fees }).unwrap();
+        assert_eq!(token.oracle_config_read().fees, fees);
+        token.set_role(Role::Vault, inst_b()).unwrap();
+        assert_eq!(token.role(Role::Vault), inst_b());
+    }
+
+    #[ink::test]
+    fn only_the_vault_sends_inflow() {
+        let mut token = setup();
+        as_caller(outsider());
+        test::set_value_transferred::<Env>(ONE);
+        assert_refused(&mut token, Error::NotVault, |t| t.receive_inflow());
+        as_caller(accounts().alice);
+        test::set_value_transferred::<Env>(0);
+        assert_refused(&mut token, Error::ZeroAmount, |t| t.receive_inflow());
+    }
+
+    #[ink::test]
+    fn an_applied_report_finalizes_pending_tickets() {
+        let mut token = setup();
+        as_caller(inst_a());
+        let tickets: Vec<u64> = (0..MAX_FINALIZE_PER_REPORT + 2)
+            .map(|_| token.request_withdrawal(ONE).unwrap())
+            .collect();
+        apply(
+            &mut token,
+            Report {
+                epoch: 10,
+                ..Report::default()
+            },
+        )
+        .unwrap();
+        let finalized = tickets
+            .iter()
+            .filter(|id| matches!(token.ticket(**id).unwrap().status, TicketStatus::Finalized { .. }))
+            .count();
+        // a bounded page per report; anyone continues
+        assert_eq!(finalized, MAX_FINALIZE_PER_REPORT as usize);
+        as_caller(outsider());
+        assert_eq!(token.finalize_withdrawals(10), Ok(2));
+        books_hold(&token);
+    }
+}

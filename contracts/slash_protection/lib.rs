@@ -1,18 +1,30 @@
 //! The slash-protection pool: icsETH shares that cover slashing and penalty losses.
 //!
-//! This is the foundation's skeleton (roles, wiring, the per-incident cap); cover, incidents and
-//! donations come with the autobalance issue.
+//! The pool's shares are held in the token (protection fees minted to it, donations from allowed
+//! donors). When an applied report carries a loss, the token asks `request_cover`: the pool records
+//! the incident and answers how many of its shares cover min(loss, their value, the per-incident
+//! cap); the token burns them itself, which restores the rate toward, never above, its pre-loss
+//! value. The pool never calls the token back during a report.
 #![cfg_attr(not(feature = "std"), no_std, no_main)]
 
 #[ink::contract]
 pub mod slash_protection {
     use icseth_core::{
         events::{GovernorChanged, GovernorProposed, Wired},
-        GovernorError, GovernorRole, SuiteAddresses, SuiteSlot, Wiring, WiringError,
+        governance::ProtectionDecision,
+        oracle::cover,
+        GovernorError, GovernorRole, Pool, RawResult, SuiteAddresses, SuiteSlot, Wiring, WiringError,
+    };
+    use ink::{
+        env::call::{build_call, ExecutionInput, Selector},
+        prelude::vec::Vec,
+        storage::Mapping,
     };
 
     /// Default per-incident cap: half of the pool's value, so one incident never empties it.
     pub const DEFAULT_PER_INCIDENT_CAP_BPS: u128 = 5_000;
+    /// Most incidents a paged read returns.
+    pub const MAX_PAGE: u32 = 50;
 
     /// Every way a message of this contract can fail.
     #[derive(Debug, PartialEq, Eq)]
@@ -20,8 +32,24 @@ pub mod slash_protection {
     pub enum Error {
         /// A governor-only message was called by someone else, or a handover step was wrong.
         Governor(GovernorError),
-        /// The one-time wiring was refused.
+        /// The one-time wiring was refused, or the pool is not wired yet.
         Wiring(WiringError),
+        /// Only the token may request cover.
+        NotToken,
+        /// Only allowed donors may donate.
+        NotAllowedDonor,
+        /// Zero was given where an amount is needed.
+        ZeroAmount,
+        /// The per-incident cap must be between 1 and 10,000 basis points.
+        InvalidCap,
+        /// The token refused the donation's transfer; its encoded PSP22 error is attached.
+        DonationFailed(Vec<u8>),
+        /// The call to the token itself failed.
+        TokenCallFailed,
+        /// A paged read asked for more than `MAX_PAGE` entries.
+        PageTooLarge,
+        /// Arithmetic overflow.
+        Overflow,
     }
 
     impl From<GovernorError> for Error {
@@ -36,6 +64,67 @@ pub mod slash_protection {
         }
     }
 
+    /// A loss the pool was asked to cover.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    #[ink::scale_derive(Encode, Decode, TypeInfo)]
+    #[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
+    pub struct Incident {
+        pub epoch: u64,
+        pub operator: Option<u32>,
+        pub loss: Balance,
+        pub covered: Balance,
+        pub uncovered: Balance,
+        pub shares_burned: Balance,
+        pub recorded_at: Timestamp,
+    }
+
+    /// The pool's running totals.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+    #[ink::scale_derive(Encode, Decode, TypeInfo)]
+    #[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
+    pub struct Totals {
+        pub losses: Balance,
+        pub covered: Balance,
+        pub shares_burned: Balance,
+        pub shares_donated: Balance,
+    }
+
+    /// An incident was recorded and covered (in part or whole).
+    #[ink(event)]
+    pub struct IncidentRecorded {
+        #[ink(topic)]
+        pub id: u64,
+        #[ink(topic)]
+        pub operator: Option<u32>,
+        pub epoch: u64,
+        pub loss: Balance,
+        pub covered: Balance,
+        pub uncovered: Balance,
+        pub shares_burned: Balance,
+    }
+
+    /// An allowed donor gave shares to the pool.
+    #[ink(event)]
+    pub struct Donated {
+        #[ink(topic)]
+        pub donor: AccountId,
+        pub shares: Balance,
+    }
+
+    /// The governor changed the per-incident cap.
+    #[ink(event)]
+    pub struct PerIncidentCapSet {
+        pub bps: u128,
+    }
+
+    /// The governor allowed or disallowed a donor.
+    #[ink(event)]
+    pub struct DonorSet {
+        #[ink(topic)]
+        pub donor: AccountId,
+        pub allowed: bool,
+    }
+
     /// Storage of the contract.
     #[ink(storage)]
     pub struct SlashProtection {
@@ -43,8 +132,11 @@ pub mod slash_protection {
         wiring: Wiring,
         /// Largest cover one incident may draw, in basis points of the pool's value.
         per_incident_cap_bps: u128,
+        incidents: Mapping<u64, Incident>,
         /// Incidents recorded so far (ids are 0..count).
         incident_count: u64,
+        allowed_donors: Mapping<AccountId, ()>,
+        totals: Totals,
     }
 
     impl SlashProtection {
@@ -56,7 +148,10 @@ pub mod slash_protection {
                 governor: GovernorRole::new(governor),
                 wiring: Wiring::new(Self::env().caller()),
                 per_incident_cap_bps: DEFAULT_PER_INCIDENT_CAP_BPS,
+                incidents: Mapping::default(),
                 incident_count: 0,
+                allowed_donors: Mapping::default(),
+                totals: Totals::default(),
             }
         }
 
@@ -106,10 +201,146 @@ pub mod slash_protection {
             Ok(())
         }
 
-        /// Anyone: the largest cover one incident may draw, in basis points of the pool's value.
+        /// Governor only (the board's execution): sets the per-incident cap, or allows or
+        /// disallows a donor.
         #[ink(message)]
-        pub fn per_incident_cap_bps(&self) -> u128 {
-            self.per_incident_cap_bps
+        pub fn govern(&mut self, decision: ProtectionDecision) -> Result<(), Error> {
+            self.governor.ensure(self.env().caller())?;
+            match decision {
+                ProtectionDecision::SetPerIncidentCap { bps } => {
+                    if bps == 0 || bps > 10_000 {
+                        return Err(Error::InvalidCap);
+                    }
+                    self.per_incident_cap_bps = bps;
+                    self.env().emit_event(PerIncidentCapSet { bps });
+                }
+                ProtectionDecision::AllowDonor { donor } => {
+                    self.allowed_donors.insert(donor, &());
+                    self.env().emit_event(DonorSet { donor, allowed: true });
+                }
+                ProtectionDecision::DisallowDonor { donor } => {
+                    self.allowed_donors.remove(donor);
+                    self.env().emit_event(DonorSet {
+                        donor,
+                        allowed: false,
+                    });
+                }
+            }
+            Ok(())
+        }
+
+        /// The token only, during an applied report with a loss: records the incident and answers
+        /// how many of the pool's `held_shares` cover it, at the pre-loss pool (`total_shares`,
+        /// `total_pooled`). The token burns them. Emits `IncidentRecorded`.
+        #[ink(message)]
+        pub fn request_cover(
+            &mut self,
+            epoch: u64,
+            operator: Option<u32>,
+            loss: Balance,
+            held_shares: Balance,
+            total_shares: Balance,
+            total_pooled: Balance,
+        ) -> Result<Balance, Error> {
+            if self.env().caller() != self.wiring.require()?.token {
+                return Err(Error::NotToken);
+            }
+            let pool = Pool {
+                total_shares,
+                total_pooled,
+            };
+            let c =
+                cover(loss, held_shares, &pool, self.per_incident_cap_bps).map_err(|_| Error::Overflow)?;
+            let uncovered = loss.checked_sub(c.covered).ok_or(Error::Overflow)?;
+            let id = self.incident_count;
+            let next = id.checked_add(1).ok_or(Error::Overflow)?;
+            let mut totals = self.totals;
+            totals.losses = totals.losses.checked_add(loss).ok_or(Error::Overflow)?;
+            totals.covered = totals.covered.checked_add(c.covered).ok_or(Error::Overflow)?;
+            totals.shares_burned = totals
+                .shares_burned
+                .checked_add(c.shares_to_burn)
+                .ok_or(Error::Overflow)?;
+            self.incidents.insert(
+                id,
+                &Incident {
+                    epoch,
+                    operator,
+                    loss,
+                    covered: c.covered,
+                    uncovered,
+                    shares_burned: c.shares_to_burn,
+                    recorded_at: self.env().block_timestamp(),
+                },
+            );
+            self.incident_count = next;
+            self.totals = totals;
+            self.env().emit_event(IncidentRecorded {
+                id,
+                operator,
+                epoch,
+                loss,
+                covered: c.covered,
+                uncovered,
+                shares_burned: c.shares_to_burn,
+            });
+            Ok(c.shares_to_burn)
+        }
+
+        /// Allowed donors only: moves `shares` of the caller's icsETH into the pool (the caller
+        /// must have approved the pool in the token). Emits `Donated`.
+        #[ink(message)]
+        pub fn donate(&mut self, shares: Balance) -> Result<(), Error> {
+            let donor = self.env().caller();
+            if !self.allowed_donors.contains(donor) {
+                return Err(Error::NotAllowedDonor);
+            }
+            if shares == 0 {
+                return Err(Error::ZeroAmount);
+            }
+            let token = self.wiring.require()?.token;
+            let own = self.env().account_id();
+            let answer = build_call::<Environment>()
+                .call(token)
+                .exec_input(
+                    ExecutionInput::new(Selector::new(ink::selector_bytes!("PSP22::transfer_from")))
+                        .push_arg(donor)
+                        .push_arg(own)
+                        .push_arg(shares)
+                        .push_arg(Vec::<u8>::new()),
+                )
+                .returns::<RawResult<()>>()
+                .try_invoke();
+            match answer {
+                Ok(Ok(RawResult(Ok(())))) => {}
+                Ok(Ok(RawResult(Err(raw)))) => return Err(Error::DonationFailed(raw)),
+                _ => return Err(Error::TokenCallFailed),
+            }
+            self.totals.shares_donated = self
+                .totals
+                .shares_donated
+                .checked_add(shares)
+                .ok_or(Error::Overflow)?;
+            self.env().emit_event(Donated { donor, shares });
+            Ok(())
+        }
+
+        /// Anyone: an incident by id.
+        #[ink(message)]
+        pub fn incident(&self, id: u64) -> Option<Incident> {
+            self.incidents.get(id)
+        }
+
+        /// Anyone: incidents with ids from `start`, at most `limit` (<= `MAX_PAGE`).
+        #[ink(message)]
+        pub fn incidents(&self, start: u64, limit: u32) -> Result<Vec<(u64, Incident)>, Error> {
+            if limit > MAX_PAGE {
+                return Err(Error::PageTooLarge);
+            }
+            let end = start.saturating_add(u64::from(limit)).min(self.incident_count);
+            Ok((start..end)
+                .filter_map(|id| self.incidents.get(id).map(|i| (id, i)))
+                .collect())
         }
 
         /// Anyone: how many incidents were recorded.
@@ -117,88 +348,176 @@ pub mod slash_protection {
         pub fn incident_count(&self) -> u64 {
             self.incident_count
         }
+
+        /// Anyone: the largest cover one incident may draw, in basis points of the pool's value.
+        #[ink(message)]
+        pub fn per_incident_cap_bps(&self) -> u128 {
+            self.per_incident_cap_bps
+        }
+
+        /// Anyone: whether `donor` may donate.
+        #[ink(message)]
+        pub fn is_allowed_donor(&self, donor: AccountId) -> bool {
+            self.allowed_donors.contains(donor)
+        }
+
+        /// Anyone: the pool's running totals.
+        #[ink(message)]
+        pub fn totals(&self) -> Totals {
+            self.totals
+        }
     }
 
     #[cfg(test)]
+    #[allow(clippy::arithmetic_side_effects)]
     mod tests {
         use super::*;
+        use icseth_core::ONE;
         use ink::env::{test, DefaultEnvironment};
 
         fn accounts() -> test::DefaultAccounts<DefaultEnvironment> {
             test::default_accounts::<DefaultEnvironment>()
         }
 
-        fn suite_with(own: AccountId) -> SuiteAddresses {
-            SuiteAddresses {
-                token: AccountId::from([0x11; 32]),
-                board: AccountId::from([0x12; 32]),
-                flash_exit_pool: AccountId::from([0x13; 32]),
-                operator_registry: AccountId::from([0x14; 32]),
-                slash_protection: own,
-            }
-        }
-
+        /// frank plays the token; bob governs.
         fn deploy() -> SlashProtection {
             test::set_caller::<DefaultEnvironment>(accounts().alice);
-            SlashProtection::new(accounts().bob)
+            let mut pool = SlashProtection::new(accounts().bob);
+            let suite = SuiteAddresses {
+                token: accounts().frank,
+                board: accounts().bob,
+                flash_exit_pool: AccountId::from([0x13; 32]),
+                operator_registry: AccountId::from([0x14; 32]),
+                slash_protection: ink::env::account_id::<DefaultEnvironment>(),
+            };
+            pool.wire(suite).unwrap();
+            pool
+        }
+
+        fn state(pool: &SlashProtection) -> (u64, Totals, u128, Vec<(u64, Incident)>, usize) {
+            (
+                pool.incident_count(),
+                pool.totals(),
+                pool.per_incident_cap_bps(),
+                pool.incidents(0, MAX_PAGE).unwrap(),
+                test::recorded_events().count(),
+            )
         }
 
         #[ink::test]
         fn constructor_sets_roles_and_defaults() {
-            let contract = deploy();
-            assert_eq!(contract.governor(), accounts().bob);
-            assert_eq!(contract.suite(), None);
-            assert_eq!(contract.per_incident_cap_bps(), DEFAULT_PER_INCIDENT_CAP_BPS);
-            assert_eq!(contract.incident_count(), 0);
+            test::set_caller::<DefaultEnvironment>(accounts().alice);
+            let pool = SlashProtection::new(accounts().bob);
+            assert_eq!(pool.governor(), accounts().bob);
+            assert_eq!(pool.suite(), None);
+            assert_eq!(pool.per_incident_cap_bps(), DEFAULT_PER_INCIDENT_CAP_BPS);
+            assert_eq!(pool.incident_count(), 0);
+            assert_eq!(pool.totals(), Totals::default());
         }
 
         #[ink::test]
         fn wire_once_by_the_deployer() {
-            let mut contract = deploy();
-            let own = ink::env::account_id::<DefaultEnvironment>();
-            test::set_caller::<DefaultEnvironment>(accounts().charlie);
-            assert_eq!(
-                contract.wire(suite_with(own)),
-                Err(Error::Wiring(WiringError::NotDeployer))
-            );
-            assert_eq!(contract.suite(), None);
+            let mut pool = deploy();
+            let suite = pool.suite().unwrap();
             test::set_caller::<DefaultEnvironment>(accounts().alice);
-            assert_eq!(
-                contract.wire(suite_with(AccountId::from([7; 32]))),
-                Err(Error::Wiring(WiringError::WrongSelfAddress))
-            );
-            assert_eq!(contract.suite(), None);
-            assert_eq!(test::recorded_events().count(), 0);
-            assert_eq!(contract.wire(suite_with(own)), Ok(()));
-            assert_eq!(contract.suite(), Some(suite_with(own)));
-            assert_eq!(test::recorded_events().count(), 1);
-            assert_eq!(
-                contract.wire(suite_with(own)),
-                Err(Error::Wiring(WiringError::AlreadyWired))
-            );
+            assert_eq!(pool.wire(suite), Err(Error::Wiring(WiringError::AlreadyWired)));
             assert_eq!(test::recorded_events().count(), 1);
         }
 
         #[ink::test]
         fn governor_handover_is_two_step() {
-            let mut contract = deploy();
+            let mut pool = deploy();
             test::set_caller::<DefaultEnvironment>(accounts().alice);
             assert_eq!(
-                contract.propose_governor(accounts().charlie),
+                pool.propose_governor(accounts().charlie),
                 Err(Error::Governor(GovernorError::NotGovernor))
             );
             test::set_caller::<DefaultEnvironment>(accounts().bob);
-            assert_eq!(contract.propose_governor(accounts().charlie), Ok(()));
-            assert_eq!(contract.governor(), accounts().bob);
-            test::set_caller::<DefaultEnvironment>(accounts().django);
-            assert_eq!(
-                contract.accept_governor(),
-                Err(Error::Governor(GovernorError::NotPendingGovernor))
-            );
+            pool.propose_governor(accounts().charlie).unwrap();
             test::set_caller::<DefaultEnvironment>(accounts().charlie);
-            assert_eq!(contract.accept_governor(), Ok(()));
-            assert_eq!(contract.governor(), accounts().charlie);
-            assert_eq!(test::recorded_events().count(), 2);
+            pool.accept_governor().unwrap();
+            assert_eq!(pool.governor(), accounts().charlie);
+        }
+
+        #[ink::test]
+        fn cover_is_for_the_token_only_and_recorded() {
+            let mut pool = deploy();
+            test::set_caller::<DefaultEnvironment>(accounts().django);
+            let before = state(&pool);
+            assert_eq!(
+                pool.request_cover(7, Some(1), ONE, 10 * ONE, 1_000 * ONE, 1_000 * ONE),
+                Err(Error::NotToken)
+            );
+            assert_eq!(state(&pool), before);
+            test::set_caller::<DefaultEnvironment>(accounts().frank);
+            // 10 shares held (10 ETH), 50% cap: a 7 ETH loss gets 5 ETH of cover
+            let burned = pool
+                .request_cover(7, Some(1), 7 * ONE, 10 * ONE, 1_000 * ONE, 1_000 * ONE)
+                .unwrap();
+            assert!(burned <= 5 * ONE && burned + 10 > 5 * ONE);
+            let incident = pool.incident(0).unwrap();
+            assert_eq!(
+                (incident.epoch, incident.operator, incident.loss),
+                (7, Some(1), 7 * ONE)
+            );
+            assert_eq!(incident.covered + incident.uncovered, 7 * ONE);
+            assert_eq!(incident.covered, 5 * ONE);
+            assert_eq!(pool.totals().losses, 7 * ONE);
+            assert_eq!(pool.incidents(0, MAX_PAGE + 1), Err(Error::PageTooLarge));
+            assert_eq!(pool.incidents(0, 5).unwrap().len(), 1);
+        }
+
+        #[ink::test]
+        fn governed_parameters() {
+            let mut pool = deploy();
+            test::set_caller::<DefaultEnvironment>(accounts().django);
+            let before = state(&pool);
+            assert_eq!(
+                pool.govern(ProtectionDecision::SetPerIncidentCap { bps: 100 }),
+                Err(Error::Governor(GovernorError::NotGovernor))
+            );
+            assert_eq!(state(&pool), before);
+            test::set_caller::<DefaultEnvironment>(accounts().bob);
+            assert_eq!(
+                pool.govern(ProtectionDecision::SetPerIncidentCap { bps: 0 }),
+                Err(Error::InvalidCap)
+            );
+            assert_eq!(
+                pool.govern(ProtectionDecision::SetPerIncidentCap { bps: 10_001 }),
+                Err(Error::InvalidCap)
+            );
+            assert_eq!(state(&pool), before);
+            pool.govern(ProtectionDecision::SetPerIncidentCap { bps: 2_000 })
+                .unwrap();
+            assert_eq!(pool.per_incident_cap_bps(), 2_000);
+            pool.govern(ProtectionDecision::AllowDonor {
+                donor: accounts().eve,
+            })
+            .unwrap();
+            assert!(pool.is_allowed_donor(accounts().eve));
+            pool.govern(ProtectionDecision::DisallowDonor {
+                donor: accounts().eve,
+            })
+            .unwrap();
+            assert!(!pool.is_allowed_donor(accounts().eve));
+        }
+
+        #[ink::test]
+        fn donations_need_an_allowed_donor_and_an_amount() {
+            let mut pool = deploy();
+            test::set_caller::<DefaultEnvironment>(accounts().eve);
+            let before = state(&pool);
+            assert_eq!(pool.donate(ONE), Err(Error::NotAllowedDonor));
+            test::set_caller::<DefaultEnvironment>(accounts().bob);
+            pool.govern(ProtectionDecision::AllowDonor {
+                donor: accounts().eve,
+            })
+            .unwrap();
+            test::set_caller::<DefaultEnvironment>(accounts().eve);
+            let before_zero = state(&pool);
+            assert_eq!(pool.donate(0), Err(Error::ZeroAmount));
+            assert_eq!(state(&pool), before_zero);
+            assert_eq!(before.0, 0);
         }
     }
 }

@@ -14,7 +14,9 @@ pub mod whitelist_board {
     use icseth_core::{
         board::{quorum_is_valid, MAX_MEMBERS},
         events::Wired,
-        governance::{passes, tally, Action, RegistryDecision, Target, Timing, TokenDecision, Vote},
+        governance::{
+            passes, tally, Action, ProtectionDecision, RegistryDecision, Target, Timing, TokenDecision, Vote,
+        },
         RawResult, SuiteAddresses, SuiteSlot, Wiring, WiringError,
     };
     use ink::{
@@ -493,6 +495,25 @@ pub mod whitelist_board {
                 Action::OperatorRegistry(decision) => {
                     let registry = self.wiring.require()?.operator_registry;
                     self.push::<RegistryDecision>(registry, ink::selector_bytes!("govern"), Some(decision))
+                }
+                Action::SlashProtection(decision) => {
+                    let pool = self.wiring.require()?.slash_protection;
+                    self.push::<ProtectionDecision>(pool, ink::selector_bytes!("govern"), Some(decision))
+                }
+                Action::SetOracleMembers { members } => {
+                    let suite = self.wiring.require()?;
+                    let token = TokenDecision::SetOracleMembers {
+                        members: members.clone(),
+                    };
+                    self.push::<TokenDecision>(suite.token, ink::selector_bytes!("govern"), Some(&token))?;
+                    let registry = RegistryDecision::SetOracleMembers {
+                        members: members.clone(),
+                    };
+                    self.push::<RegistryDecision>(
+                        suite.operator_registry,
+                        ink::selector_bytes!("govern"),
+                        Some(&registry),
+                    )
                 }
                 Action::ProposeGovernor { target, successor } => {
                     let address = self.target_address(*target)?;

@@ -1,6 +1,7 @@
 //! Decisions the board pushes into the other contracts, defined once and shared by the board (which
 //! encodes them) and each target (which decodes and applies them), and the board's own tally rule.
 use crate::operators::PerformancePolicy;
+use crate::oracle::{Bounds, Fees};
 use ink::prelude::vec::Vec;
 use ink::primitives::AccountId;
 
@@ -28,6 +29,8 @@ pub enum TokenRole {
     StakingManager,
     /// Receives the protocol fee.
     Treasury,
+    /// Sends withdrawals and execution-layer rewards to the token.
+    Vault,
 }
 
 /// A decision for the token (`icseth_token::govern`).
@@ -52,6 +55,35 @@ pub enum TokenDecision {
     },
     Pause,
     Unpause,
+    /// Who votes on reports (1 to 16 distinct accounts).
+    SetOracleMembers {
+        members: Vec<AccountId>,
+    },
+    /// The report bounds (within their hard caps).
+    SetBounds {
+        bounds: Bounds,
+    },
+    /// The fees on gains (together at most 25%).
+    SetFees {
+        fees: Fees,
+    },
+}
+
+/// A decision for the slash-protection pool (`slash_protection::govern`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
+pub enum ProtectionDecision {
+    /// Largest cover one incident may draw, in basis points of the pool's value (1..=10,000).
+    SetPerIncidentCap {
+        bps: u128,
+    },
+    AllowDonor {
+        donor: AccountId,
+    },
+    DisallowDonor {
+        donor: AccountId,
+    },
 }
 
 /// A decision for the operator registry (`operator_registry::govern`).
@@ -99,6 +131,10 @@ pub enum Action {
     Token(TokenDecision),
     /// A decision for the operator registry.
     OperatorRegistry(RegistryDecision),
+    /// A decision for the slash-protection pool.
+    SlashProtection(ProtectionDecision),
+    /// Sets the oracle members in the token (reports) and the registry (attestations) at once.
+    SetOracleMembers { members: Vec<AccountId> },
     /// Proposes `successor` as governor of `target` (it takes over with its own `accept_governor`).
     ProposeGovernor { target: Target, successor: AccountId },
     /// The board accepts the governor role of `target` that was proposed to it.

@@ -11,6 +11,7 @@ pub mod governance;
 pub mod governor;
 pub mod math;
 pub mod operators;
+pub mod oracle;
 pub mod queue;
 pub mod raw_result;
 pub mod reserve;

@@ -1,0 +1,546 @@
+//! The oracle report and what applying it does to the books: sanity bounds, smoothing of large
+//! gains, fees on gains only, and the split of a loss into covered and uncovered parts.
+use crate::math::{bps_of, mul_div_down, MathError, BPS};
+use crate::operators::VALIDATOR_DEPOSIT;
+use crate::shares::Pool;
+
+/// Milliseconds in a 365-day year (the annualized bound is pro rata over this).
+pub const YEAR_MS: u128 = 365 * 24 * 60 * 60 * 1000;
+
+/// What the oracle members agree on for an epoch. Counters (`validators`, `withdrawn_total`,
+/// `el_rewards_total`) are cumulative and never decrease.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
+pub struct Report {
+    /// Beacon-chain epoch the report describes; strictly increasing.
+    pub epoch: u64,
+    /// Consensus-layer balance of the protocol's live validators.
+    pub cl_balance: u128,
+    /// Validators the oracle has seen activated, ever (at most the funded ones).
+    pub validators: u32,
+    /// Execution-layer and MEV rewards received, ever.
+    pub el_rewards_total: u128,
+    /// Amount withdrawn from exited validators, ever.
+    pub withdrawn_total: u128,
+    /// The operator a loss in this report is attributed to, if any.
+    pub slashed_operator: Option<u32>,
+}
+
+/// The report bounds, each governable (basis points and milliseconds).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
+pub struct Bounds {
+    /// Largest annualized increase of pooled assets, pro rata over the time since the last
+    /// report. 10%: consensus rewards are about 3% a year and MEV spikes rarely double it; a
+    /// larger jump is an oracle error, not a reward.
+    pub max_annual_increase_bps: u128,
+    /// Largest decrease in one report. 5%: a correlated slashing of a whole operator is far
+    /// smaller; anything larger needs a human look, not an automatic application.
+    pub max_decrease_bps: u128,
+    /// Shortest time between applied reports. 12 hours: reports are daily, and a second report
+    /// soon after the first cannot compound the increase bound.
+    pub min_interval_ms: u64,
+    /// Largest rate increase one applied report may make; rewards above it wait for the next
+    /// reports (smoothing). 0.1% (Lido's `maxPositiveTokenRebase` is 0.075% per daily report):
+    /// the flash-exit minimum fee must exceed it, so deposit-report-exit never pays.
+    pub max_rate_increase_bps: u128,
+}
+
+impl Bounds {
+    pub const DEFAULT: Bounds = Bounds {
+        max_annual_increase_bps: 1_000,
+        max_decrease_bps: 500,
+        min_interval_ms: 12 * 60 * 60 * 1000,
+        max_rate_increase_bps: 10,
+    };
+
+    /// Hard caps the board can never exceed: 20% a year, 10% down, 1% up per report, and at
+    /// least an hour between reports.
+    pub fn is_valid(&self) -> bool {
+        self.max_annual_increase_bps <= 2_000
+            && self.max_decrease_bps <= 1_000
+            && self.max_rate_increase_bps <= 100
+            && self.max_rate_increase_bps > 0
+            && self.min_interval_ms >= 60 * 60 * 1000
+    }
+}
+
+/// Fees on gains, in basis points of the gain.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
+pub struct Fees {
+    /// To the treasury. Default 10%.
+    pub protocol_bps: u128,
+    /// To the slash-protection pool. Default 5%.
+    pub protection_bps: u128,
+}
+
+impl Fees {
+    pub const DEFAULT: Fees = Fees {
+        protocol_bps: 1_000,
+        protection_bps: 500,
+    };
+    /// Together at most 25% of the gain: the holders keep at least three quarters.
+    pub const MAX_TOTAL_BPS: u128 = 2_500;
+
+    pub fn is_valid(&self) -> bool {
+        self.protocol_bps.saturating_add(self.protection_bps) <= Self::MAX_TOTAL_BPS
+    }
+}
+
+/// Why a report was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+pub enum ReportError {
+    /// The epoch is not after the last applied one.
+    StaleEpoch,
+    /// Less than the minimum interval since the last applied report.
+    TooEarly,
+    /// A cumulative counter went down.
+    CounterDecreased,
+    /// More validators than the protocol funded.
+    ValidatorsAboveFunded,
+    /// The increase exceeds the annualized bound.
+    IncreaseAboveBound,
+    /// The decrease exceeds the one-report bound.
+    DecreaseAboveBound,
+    /// The report's withdrawals and rewards exceed the value received from the vault.
+    InflowNotReceived,
+    /// Arithmetic overflow.
+    Overflow,
+}
+
+impl From<MathError> for ReportError {
+    fn from(_: MathError) -> Self {
+        ReportError::Overflow
+    }
+}
+
+/// The state a report is checked and applied against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Before {
+    pub last: Report,
+    /// When the last report was applied (0 before the first).
+    pub last_applied_ms: u64,
+    pub now_ms: u64,
+    /// Validators the protocol funded (the token's count).
+    pub funded_validators: u32,
+    /// Value sent to deposit addresses the oracle has not seen yet.
+    pub in_flight: u128,
+    /// Value received from the vault and not yet reported.
+    pub inflow: u128,
+    /// Gain seen earlier but not applied yet (smoothing).
+    pub unapplied_gain: u128,
+    pub pool: Pool,
+}
+
+/// What a valid report changes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Outcome {
+    /// Validator deposits the oracle now sees (leave `in_flight`).
+    pub activated: u128,
+    /// Withdrawals and rewards that arrived (leave `inflow`, join the buffer).
+    pub arrived: u128,
+    /// Gain added to pooled assets now (after smoothing).
+    pub applied_gain: u128,
+    /// Gain left for later reports.
+    pub unapplied_gain: u128,
+    /// Loss to apply (before cover).
+    pub loss: u128,
+    /// Fee value minted to the treasury and to the protection pool, as shares.
+    pub protocol_fee_shares: u128,
+    pub protection_fee_shares: u128,
+    pub protocol_fee: u128,
+    pub protection_fee: u128,
+}
+
+fn sub(a: u128, b: u128) -> Result<u128, ReportError> {
+    a.checked_sub(b).ok_or(ReportError::Overflow)
+}
+
+fn add(a: u128, b: u128) -> Result<u128, ReportError> {
+    a.checked_add(b).ok_or(ReportError::Overflow)
+}
+
+/// Checks `report` against the bounds and computes what it changes. Pure: nothing is written.
+pub fn evaluate(
+    report: &Report,
+    before: &Before,
+    bounds: &Bounds,
+    fees: &Fees,
+) -> Result<Outcome, ReportError> {
+    let last = &before.last;
+    let first = before.last_applied_ms == 0;
+    if !first && report.epoch <= last.epoch {
+        return Err(ReportError::StaleEpoch);
+    }
+    if !first && before.now_ms < before.last_applied_ms.saturating_add(bounds.min_interval_ms) {
+        return Err(ReportError::TooEarly);
+    }
+    if report.validators < last.validators
+        || report.withdrawn_total < last.withdrawn_total
+        || report.el_rewards_total < last.el_rewards_total
+    {
+        return Err(ReportError::CounterDecreased);
+    }
+    if report.validators > before.funded_validators {
+        return Err(ReportError::ValidatorsAboveFunded);
+    }
+    let new_validators = report.validators.saturating_sub(last.validators);
+    let activated = u128::from(new_validators)
+        .checked_mul(VALIDATOR_DEPOSIT)
+        .ok_or(ReportError::Overflow)?;
+    let activated = activated.min(before.in_flight);
+    let arrived = add(
+        sub(report.withdrawn_total, last.withdrawn_total)?,
+        sub(report.el_rewards_total, last.el_rewards_total)?,
+    )?;
+    if arrived > before.inflow {
+        return Err(ReportError::InflowNotReceived);
+    }
+    // Value on the protocol's side before and after: consensus balance plus what arrived,
+    // against the last consensus balance plus the deposits the oracle now sees.
+    let after_side = add(report.cl_balance, arrived)?;
+    let before_side = add(last.cl_balance, activated)?;
+    let pooled = before.pool.total_pooled;
+    if after_side >= before_side {
+        let raw_gain = sub(after_side, before_side)?;
+        // annualized bound, pro rata over the time since the last report
+        let elapsed = u128::from(before.now_ms.saturating_sub(before.last_applied_ms));
+        let yearly = bps_of(pooled, bounds.max_annual_increase_bps)?;
+        let allowed = if first {
+            0
+        } else {
+            mul_div_down(yearly, elapsed, YEAR_MS)?
+        };
+        if raw_gain > allowed {
+            return Err(ReportError::IncreaseAboveBound);
+        }
+        let candidate = add(raw_gain, before.unapplied_gain)?;
+        let cap = bps_of(pooled, bounds.max_rate_increase_bps)?;
+        let applied_gain = candidate.min(cap);
+        let unapplied_gain = sub(candidate, applied_gain)?;
+        let (protocol_fee, protection_fee, protocol_fee_shares, protection_fee_shares) =
+            fee_shares(applied_gain, &before.pool, fees)?;
+        Ok(Outcome {
+            activated,
+            arrived,
+            applied_gain,
+            unapplied_gain,
+            loss: 0,
+            protocol_fee_shares,
+            protection_fee_shares,
+            protocol_fee,
+            protection_fee,
+        })
+    } else {
+        let raw_loss = sub(before_side, after_side)?;
+        // a loss first eats gains not applied yet
+        let absorbed = raw_loss.min(before.unapplied_gain);
+        let loss = sub(raw_loss, absorbed)?;
+        if loss > bps_of(pooled, bounds.max_decrease_bps)? {
+            return Err(ReportError::DecreaseAboveBound);
+        }
+        Ok(Outcome {
+            activated,
+            arrived,
+            unapplied_gain: sub(before.unapplied_gain, absorbed)?,
+            loss,
+            ..Outcome::default()
+        })
+    }
+}
+
+/// Fee values on `gain`, and the shares that pay them at the post-gain rate: the fee recipients
+/// receive exactly the fee's value and the holders keep `gain - fees` (rounded in the holders'
+/// favour: fee shares round down).
+fn fee_shares(gain: u128, pool: &Pool, fees: &Fees) -> Result<(u128, u128, u128, u128), ReportError> {
+    let protocol_fee = bps_of(gain, fees.protocol_bps)?;
+    let protection_fee = bps_of(gain, fees.protection_bps)?;
+    let total_fee = add(protocol_fee, protection_fee)?;
+    if total_fee == 0 {
+        return Ok((0, 0, 0, 0));
+    }
+    // shares s such that s / (S + s) == fee / (P + gain): s = fee * S / (P + gain - fee)
+    let pooled_after = add(pool.total_pooled, gain)?;
+    let holders_value = sub(pooled_after, total_fee)?;
+    let shares = pool
+        .total_shares
+        .checked_add(crate::shares::VIRTUAL_SHARES)
+        .ok_or(ReportError::Overflow)?;
+    let value = holders_value
+        .checked_add(crate::shares::VIRTUAL_ASSETS)
+        .ok_or(ReportError::Overflow)?;
+    let protocol_shares = mul_div_down(protocol_fee, shares, value)?;
+    let protection_shares = mul_div_down(protection_fee, shares, value)?;
+    Ok((protocol_fee, protection_fee, protocol_shares, protection_shares))
+}
+
+/// Cover for a loss from the protection pool: the value covered and the pool's shares to burn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+pub struct Cover {
+    pub covered: u128,
+    pub shares_to_burn: u128,
+}
+
+/// How much of `loss` the pool's `held_shares` cover: min(loss, their value, the per-incident cap
+/// of their value), at the pre-loss rate. Burning `shares_to_burn` (rounded down) while the pool
+/// loses `loss` leaves the rate at most at its pre-loss value, and equal to it (to rounding) when
+/// the cover is whole.
+pub fn cover(
+    loss: u128,
+    held_shares: u128,
+    pool: &Pool,
+    per_incident_cap_bps: u128,
+) -> Result<Cover, MathError> {
+    let held_value = pool.assets_for_shares(held_shares)?;
+    let cap = bps_of(held_value, per_incident_cap_bps.min(BPS))?;
+    let covered = loss.min(held_value).min(cap);
+    let shares_to_burn = mul_div_down(
+        covered,
+        pool.total_shares
+            .checked_add(crate::shares::VIRTUAL_SHARES)
+            .ok_or(MathError::Overflow)?,
+        pool.total_pooled
+            .checked_add(crate::shares::VIRTUAL_ASSETS)
+            .ok_or(MathError::Overflow)?,
+    )?
+    .min(held_shares);
+    Ok(Cover {
+        covered,
+        shares_to_burn,
+    })
+}
+
+#[cfg(test)]
+#[allow(clippy::arithmetic_side_effects)]
+mod tests {
+    use super::*;
+    use crate::ONE;
+    use proptest::prelude::*;
+
+    const DAY: u64 = 24 * 60 * 60 * 1000;
+
+    fn before(pooled: u128) -> Before {
+        Before {
+            last: Report {
+                epoch: 100,
+                cl_balance: pooled,
+                validators: 10,
+                ..Report::default()
+            },
+            last_applied_ms: 10 * DAY,
+            now_ms: 11 * DAY,
+            funded_validators: 10,
+            pool: Pool {
+                total_shares: pooled,
+                total_pooled: pooled,
+            },
+            ..Before::default()
+        }
+    }
+
+    fn report_with(b: &Before, cl: u128) -> Report {
+        Report {
+            epoch: b.last.epoch + 225,
+            cl_balance: cl,
+            ..b.last
+        }
+    }
+
+    #[test]
+    fn bounds_are_checked() {
+        let b = before(320 * ONE);
+        let bounds = Bounds::DEFAULT;
+        let fees = Fees::DEFAULT;
+        let stale = Report {
+            epoch: 100,
+            ..report_with(&b, 320 * ONE)
+        };
+        assert_eq!(evaluate(&stale, &b, &bounds, &fees), Err(ReportError::StaleEpoch));
+        let early = Before {
+            now_ms: b.last_applied_ms + DAY / 4,
+            ..b
+        };
+        assert_eq!(
+            evaluate(&report_with(&b, 320 * ONE), &early, &bounds, &fees),
+            Err(ReportError::TooEarly)
+        );
+        let down = Report {
+            validators: 9,
+            ..report_with(&b, 320 * ONE)
+        };
+        assert_eq!(
+            evaluate(&down, &b, &bounds, &fees),
+            Err(ReportError::CounterDecreased)
+        );
+        let more = Report {
+            validators: 11,
+            ..report_with(&b, 320 * ONE)
+        };
+        assert_eq!(
+            evaluate(&more, &b, &bounds, &fees),
+            Err(ReportError::ValidatorsAboveFunded)
+        );
+        // one day at 10% a year on 320 ETH allows 0.0877 ETH
+        let big = report_with(&b, 320 * ONE + ONE / 10);
+        assert_eq!(
+            evaluate(&big, &b, &bounds, &fees),
+            Err(ReportError::IncreaseAboveBound)
+        );
+        let crash = report_with(&b, 320 * ONE - 17 * ONE);
+        assert_eq!(
+            evaluate(&crash, &b, &bounds, &fees),
+            Err(ReportError::DecreaseAboveBound)
+        );
+        let not_arrived = Report {
+            withdrawn_total: ONE,
+            ..report_with(&b, 319 * ONE)
+        };
+        assert_eq!(
+            evaluate(&not_arrived, &b, &bounds, &fees),
+            Err(ReportError::InflowNotReceived)
+        );
+    }
+
+    #[test]
+    fn a_gain_is_smoothed_and_charged_fees() {
+        let b = before(320 * ONE);
+        let gain = 8 * ONE / 100; // within one day's 10%-a-year bound
+        let out = evaluate(
+            &report_with(&b, 320 * ONE + gain),
+            &b,
+            &Bounds::DEFAULT,
+            &Fees::DEFAULT,
+        )
+        .unwrap();
+        let cap = 320 * ONE / 1_000; // 0.1%
+        assert_eq!(out.applied_gain, gain.min(cap));
+        assert_eq!(out.unapplied_gain, gain - gain.min(cap));
+        assert_eq!(out.protocol_fee, out.applied_gain / 10);
+        assert_eq!(out.protection_fee, out.applied_gain / 20);
+        assert_eq!(out.loss, 0);
+    }
+
+    #[test]
+    fn a_loss_eats_unapplied_gains_first_and_pays_no_fee() {
+        let mut b = before(320 * ONE);
+        b.unapplied_gain = ONE / 100;
+        let out = evaluate(
+            &report_with(&b, 320 * ONE - ONE),
+            &b,
+            &Bounds::DEFAULT,
+            &Fees::DEFAULT,
+        )
+        .unwrap();
+        assert_eq!(out.loss, ONE - ONE / 100);
+        assert_eq!(out.unapplied_gain, 0);
+        assert_eq!(
+            (out.protocol_fee, out.protection_fee, out.protocol_fee_shares),
+            (0, 0, 0)
+        );
+    }
+
+    #[test]
+    fn the_first_report_may_not_gain() {
+        let b = Before {
+            last_applied_ms: 0,
+            last: Report::default(),
+            ..before(320 * ONE)
+        };
+        let r = Report {
+            epoch: 1,
+            cl_balance: 1,
+            ..Report::default()
+        };
+        assert_eq!(
+            evaluate(&r, &b, &Bounds::DEFAULT, &Fees::DEFAULT),
+            Err(ReportError::IncreaseAboveBound)
+        );
+    }
+
+    #[test]
+    fn cover_examples() {
+        let pool = Pool {
+            total_shares: 1_000 * ONE,
+            total_pooled: 1_000 * ONE,
+        };
+        // the pool holds 10 shares (10 ETH); a 4 ETH loss with a 50% cap: 4 ETH covered
+        assert_eq!(cover(4 * ONE, 10 * ONE, &pool, 5_000).unwrap().covered, 4 * ONE);
+        // a 7 ETH loss: capped at 5 ETH
+        assert_eq!(cover(7 * ONE, 10 * ONE, &pool, 5_000).unwrap().covered, 5 * ONE);
+        // an empty pool covers nothing
+        assert_eq!(cover(7 * ONE, 0, &pool, 5_000).unwrap(), Cover::default());
+    }
+
+    fn apply(pool: &Pool, out: &Outcome) -> Pool {
+        Pool {
+            total_shares: pool.total_shares + out.protocol_fee_shares + out.protection_fee_shares,
+            total_pooled: pool.total_pooled + out.applied_gain - out.loss,
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn gains_raise_the_rate_by_gain_minus_fees(
+            pooled in 32u128 * ONE..100_000 * ONE,
+            gain_ppm in 0u128..=250,
+            days in 1u64..30,
+        ) {
+            let mut b = before(pooled);
+            b.now_ms = b.last_applied_ms + days * DAY;
+            let gain = pooled * gain_ppm / 1_000_000;
+            let out = evaluate(&report_with(&b, pooled + gain), &b, &Bounds::DEFAULT, &Fees::DEFAULT);
+            let Ok(out) = out else { return Ok(()) }; // above the annual bound
+            let after = apply(&b.pool, &out);
+            // holders' value rises by exactly gain - fees (to rounding in their favour)
+            let holders_before = b.pool.assets_for_shares(b.pool.total_shares).unwrap();
+            let holders_after = after.value_of(b.pool.total_shares).unwrap();
+            let expected = holders_before + out.applied_gain - out.protocol_fee - out.protection_fee;
+            // below: one unit of read rounding and the virtual offset's sliver of the gain;
+            // above: a couple of units from fee shares rounded down
+            let sliver = (out.applied_gain - out.protocol_fee - out.protection_fee) * crate::shares::VIRTUAL_SHARES
+                / b.pool.total_shares;
+            prop_assert!(
+                holders_after + 2 + sliver >= expected && holders_after <= expected + 2,
+                "{holders_after} vs {expected}"
+            );
+            prop_assert!(after.rate().unwrap() >= b.pool.rate().unwrap());
+            // the rate never rises by more than the per-report cap
+            let cap = b.pool.rate().unwrap() * Bounds::DEFAULT.max_rate_increase_bps / BPS + 1;
+            prop_assert!(after.rate().unwrap() <= b.pool.rate().unwrap() + cap);
+            // fee recipients get at most the fee's value
+            let fee_value = after.value_of(out.protocol_fee_shares + out.protection_fee_shares).unwrap();
+            prop_assert!(fee_value <= out.protocol_fee + out.protection_fee);
+        }
+
+        #[test]
+        fn a_covered_loss_restores_the_rate_and_an_uncovered_one_lowers_it_exactly(
+            pooled in 32u128 * ONE..100_000 * ONE,
+            held_ppm in 0u128..50_000,
+            loss_ppm in 1u128..50_000,
+        ) {
+            let pool = Pool { total_shares: pooled, total_pooled: pooled };
+            let held = pooled * held_ppm / 1_000_000;
+            let loss = pooled * loss_ppm / 1_000_000;
+            let c = cover(loss, held, &pool, BPS).unwrap();
+            let after = Pool { total_shares: pool.total_shares - c.shares_to_burn, total_pooled: pool.total_pooled - loss };
+            let rate_before = pool.rate().unwrap();
+            let rate_after = after.rate().unwrap();
+            prop_assert!(rate_after <= rate_before, "cover raised the rate");
+            if c.covered == loss {
+                prop_assert!(rate_before - rate_after <= 2, "whole cover: {rate_before} -> {rate_after}");
+            }
+            // the rate drops by exactly the uncovered loss over the remaining shares (to rounding)
+            let uncovered = loss - c.covered;
+            let remaining = after.total_shares + crate::shares::VIRTUAL_SHARES;
+            let expected_drop = mul_div_down(uncovered, ONE, remaining).unwrap();
+            let drop = rate_before - rate_after;
+            prop_assert!(drop.abs_diff(expected_drop) <= 3, "drop {drop} expected {expected_drop}");
+        }
+    }
+}

@@ -1,0 +1,275 @@
+//! The oracle-fed rate on the embedded chain: three oracle members, quorum by two, rewards restaked
+//! with fees, a slashing covered by the protection pool, and a report above the bound refused.
+use icseth_core::{
+    governance::{Action, ProtectionDecision, RegistryDecision, Timing, TokenDecision},
+    operators::VALIDATOR_DEPOSIT,
+    oracle::{Report, ReportError},
+};
+use icseth_e2e::{
+    account_of, advance_ms, deploy_and_wire, events_of, read, submit, ClockSandbox, SuiteConfig, ETH,
+};
+use icseth_token::{
+    icseth_token::{Error as TokenError, IcsethToken, ReportApplied},
+    psp22::PSP22,
+};
+use ink::primitives::AccountId;
+use operator_registry::operator_registry::{OperatorKind, OperatorRegistry};
+use slash_protection::slash_protection::SlashProtection;
+use whitelist_board::whitelist_board::WhitelistBoard;
+
+type E2EResult<T> = Result<T, Box<dyn std::error::Error>>;
+
+const DAY_MS: u64 = 24 * 60 * 60 * 1000;
+
+async fn decide_all<C: ink_e2e::E2EBackend>(
+    client: &mut C,
+    board: AccountId,
+    actions: Vec<Action>,
+) -> E2EResult<()>
+where
+    <C as ink_e2e::ContractsBackend<ink::env::DefaultEnvironment>>::Error: std::fmt::Debug,
+{
+    let mut call = ink_e2e::create_call_builder::<WhitelistBoard>(board);
+    let mut ids = Vec::new();
+    for action in actions {
+        let id = submit(client, &ink_e2e::alice(), &call.propose(action), 0)
+            .await?
+            .accepted()?;
+        for member in [ink_e2e::alice(), ink_e2e::bob()] {
+            submit(client, &member, &call.vote(id, true), 0)
+                .await?
+                .accepted()?;
+        }
+        ids.push(id);
+    }
+    advance_ms(Timing::DEFAULT.voting_period_ms + Timing::DEFAULT.execution_delay_ms);
+    for id in ids {
+        submit(client, &ink_e2e::alice(), &call.execute(id), 0)
+            .await?
+            .accepted()?;
+    }
+    Ok(())
+}
+
+#[ink_e2e::test(backend(runtime_only(sandbox = ClockSandbox)))]
+async fn oracle_quorum_rewards_slashing_cover_and_bounds<Client: E2EBackend>(
+    mut client: Client,
+) -> E2EResult<()> {
+    let (alice, bob, charlie) = (ink_e2e::alice(), ink_e2e::bob(), ink_e2e::charlie());
+    let institution = ink_e2e::dave();
+    let oracles = [ink_e2e::eve(), ink_e2e::ferdie(), ink_e2e::one()];
+    let operator_admin = ink_e2e::two();
+    let mut config = SuiteConfig::single_member(account_of(&alice), ETH);
+    config.board_members = vec![account_of(&alice), account_of(&bob), account_of(&charlie)];
+    config.quorum = 2;
+    let suite = deploy_and_wire(&mut client, &alice, &config).await?;
+    let mut token = ink_e2e::create_call_builder::<IcsethToken>(suite.token);
+    let mut registry = ink_e2e::create_call_builder::<OperatorRegistry>(suite.operator_registry);
+    let mut protection = ink_e2e::create_call_builder::<SlashProtection>(suite.slash_protection);
+
+    let operator = submit(
+        &mut client,
+        &operator_admin,
+        &registry.register_operator(
+            "Ring-fenced KYC".into(),
+            OperatorKind::KycRingFenced,
+            account_of(&operator_admin),
+            account_of(&operator_admin),
+        ),
+        0,
+    )
+    .await?
+    .accepted()?;
+    submit(&mut client, &operator_admin, &registry.set_keys(operator, 10), 0)
+        .await?
+        .accepted()?;
+    decide_all(
+        &mut client,
+        suite.board,
+        vec![
+            Action::Token(TokenDecision::AddInstitution {
+                institution: account_of(&institution),
+                min_deposit: None,
+            }),
+            Action::SetOracleMembers {
+                members: oracles.iter().map(account_of).collect(),
+            },
+            Action::OperatorRegistry(RegistryDecision::ApproveOperator { operator }),
+            Action::OperatorRegistry(RegistryDecision::SetLimit { operator, limit: 10 }),
+            Action::SlashProtection(ProtectionDecision::AllowDonor {
+                donor: account_of(&institution),
+            }),
+        ],
+    )
+    .await?;
+    assert_eq!(
+        read(&mut client, &alice, &registry.oracle_members()).await?.len(),
+        3
+    );
+
+    submit(&mut client, &institution, &token.deposit(), 320 * ETH)
+        .await?
+        .accepted()?;
+    submit(&mut client, &alice, &token.stake(operator, 8), 0)
+        .await?
+        .accepted()?;
+    let staked = 8 * VALIDATOR_DEPOSIT;
+
+    // the first report sees the 8 validators: no gain, no loss
+    let first = Report {
+        epoch: 1_000,
+        cl_balance: staked,
+        validators: 8,
+        ..Report::default()
+    };
+    assert!(!submit(&mut client, &oracles[0], &token.autobalance(first), 0)
+        .await?
+        .accepted()?);
+    assert!(submit(&mut client, &oracles[1], &token.autobalance(first), 0)
+        .await?
+        .accepted()?);
+    let books = read(&mut client, &alice, &token.accounting()).await?;
+    assert_eq!((books.in_flight, books.cl_balance), (0, staked));
+
+    // a day later: 0.03 ETH of consensus rewards; two of three agree, the third is recorded
+    advance_ms(DAY_MS);
+    let rate_before = read(&mut client, &alice, &token.rate())
+        .await?
+        .map_err(|e| format!("{e:?}"))?;
+    let supply_before = read(&mut client, &alice, &token.total_supply()).await?;
+    let gain = 3 * ETH / 100;
+    let rewards = Report {
+        epoch: 1_225,
+        cl_balance: staked + gain,
+        ..first
+    };
+    let wrong = Report {
+        cl_balance: staked + gain + 1,
+        ..rewards
+    };
+    submit(&mut client, &oracles[0], &token.autobalance(rewards), 0)
+        .await?
+        .accepted()?;
+    submit(&mut client, &oracles[2], &token.autobalance(wrong), 0)
+        .await?
+        .accepted()?;
+    assert!(submit(&mut client, &oracles[1], &token.autobalance(rewards), 0)
+        .await?
+        .accepted()?);
+    let rate_after = read(&mut client, &alice, &token.rate())
+        .await?
+        .map_err(|e| format!("{e:?}"))?;
+    assert!(rate_after > rate_before, "the rate rises");
+    let expected = rate_before + (gain - gain * 15 / 100) * ETH / supply_before;
+    assert!(rate_after.abs_diff(expected) <= 2, "{rate_after} vs {expected}");
+    assert_eq!(
+        read(
+            &mut client,
+            &alice,
+            &token.disagreements_of(account_of(&oracles[2]))
+        )
+        .await?,
+        1
+    );
+    let fee_shares = read(&mut client, &alice, &token.balance_of(suite.slash_protection)).await?;
+    assert!(fee_shares > 0, "the protection fee was minted to the pool");
+    let applied = events_of::<ReportApplied>(&suite.token);
+    assert_eq!(applied.len(), 2);
+    assert_eq!(applied[1].applied_gain, gain);
+
+    // the institution donates 5 icsETH to the pool
+    submit(
+        &mut client,
+        &institution,
+        &token.approve(suite.slash_protection, 5 * ETH),
+        0,
+    )
+    .await?
+    .accepted()?;
+    submit(&mut client, &institution, &protection.donate(5 * ETH), 0)
+        .await?
+        .accepted()?;
+    let held = read(&mut client, &alice, &token.balance_of(suite.slash_protection)).await?;
+    assert_eq!(held, fee_shares + 5 * ETH);
+
+    // a day later: 2 ETH slashed on the operator; the pool covers it and the rate holds
+    advance_ms(DAY_MS);
+    let rate_before = read(&mut client, &alice, &token.rate())
+        .await?
+        .map_err(|e| format!("{e:?}"))?;
+    let slashed = Report {
+        epoch: 1_450,
+        cl_balance: staked + gain - 2 * ETH,
+        slashed_operator: Some(operator),
+        ..rewards
+    };
+    submit(&mut client, &oracles[0], &token.autobalance(slashed), 0)
+        .await?
+        .accepted()?;
+    assert!(submit(&mut client, &oracles[1], &token.autobalance(slashed), 0)
+        .await?
+        .accepted()?);
+    let rate_after = read(&mut client, &alice, &token.rate())
+        .await?
+        .map_err(|e| format!("{e:?}"))?;
+    assert!(
+        rate_after <= rate_before && rate_before - rate_after <= 2,
+        "{rate_before} -> {rate_after}"
+    );
+    let incident = read(&mut client, &alice, &protection.incident(0))
+        .await?
+        .ok_or("no incident")?;
+    assert_eq!(
+        (incident.loss, incident.covered, incident.uncovered),
+        (2 * ETH, 2 * ETH, 0)
+    );
+    assert_eq!(incident.operator, Some(operator));
+    let record = read(&mut client, &alice, &registry.operator(operator))
+        .await?
+        .ok_or("no operator")?;
+    assert_eq!(
+        (record.totals.slashing_incidents, record.totals.slashed),
+        (1, 2 * ETH)
+    );
+    let held_after = read(&mut client, &alice, &token.balance_of(suite.slash_protection)).await?;
+    assert!(held_after < held);
+
+    // a day later: a report far above the annual bound is refused and changes nothing
+    advance_ms(DAY_MS);
+    let books = read(&mut client, &alice, &token.accounting()).await?;
+    let rate = read(&mut client, &alice, &token.rate())
+        .await?
+        .map_err(|e| format!("{e:?}"))?;
+    let greedy = Report {
+        epoch: 1_675,
+        cl_balance: slashed.cl_balance + 5 * ETH,
+        ..slashed
+    };
+    submit(&mut client, &oracles[0], &token.autobalance(greedy), 0)
+        .await?
+        .accepted()?;
+    let refused = submit(&mut client, &oracles[1], &token.autobalance(greedy), 0).await?;
+    assert_eq!(
+        refused.value,
+        Err(TokenError::Report(ReportError::IncreaseAboveBound))
+    );
+    assert_eq!(read(&mut client, &alice, &token.accounting()).await?, books);
+    assert_eq!(read(&mut client, &alice, &token.rate()).await?, Ok(rate));
+    assert_eq!(
+        read(&mut client, &alice, &token.oracle_state_read())
+            .await?
+            .last
+            .epoch,
+        1_450
+    );
+    assert_eq!(
+        read(
+            &mut client,
+            &alice,
+            &token.report_vote(1_675, account_of(&oracles[1]))
+        )
+        .await?,
+        None
+    );
+    Ok(())
+}
