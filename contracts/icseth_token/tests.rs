@@ -1164,4 +1164,49 @@ mod oracle {
         assert_eq!(token.finalize_withdrawals(10), Ok(2));
         books_hold(&token);
     }
+
+    mod sandwich {
+        use super::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(32))]
+            /// Deposit just before the largest report the bounds allow, exit through the queue
+            /// right after: the exit never pays more than the deposit plus the holder's pro-rata
+            /// share of the report's gain net of fees.
+            #[test]
+            fn depositing_around_the_largest_report_gains_at_most_the_pro_rata_share(
+                deposit_eth in 1u128..5_000,
+                days in 1u64..30,
+            ) {
+                test::run_test::<Env, _>(|_| {
+                    let mut token = setup();
+                    apply(&mut token, Report { epoch: 10, ..Report::default() }).unwrap();
+                    at(DAY + days * DAY);
+                    let value = deposit_eth * ONE;
+                    let shares = deposit(&mut token, inst_b(), value).unwrap();
+                    // the largest gain the annual bound allows after `days`
+                    let pooled = token.total_pooled();
+                    let gain = pooled / 10 * u128::from(days) * DAY as u128 / (365 * DAY as u128);
+                    send_inflow(&mut token, gain);
+                    let supply = token.total_supply();
+                    apply(&mut token, Report { epoch: 20, el_rewards_total: gain, ..Report::default() }).unwrap();
+                    let applied = gain.min(pooled / 1_000);
+                    let net = applied - applied / 10 - applied / 20;
+                    let pro_rata = icseth_core::math::mul_div_down(net, shares, supply).unwrap();
+                    as_caller(inst_b());
+                    let ticket = token.request_withdrawal(shares).unwrap();
+                    // the ticket's recorded value is the most it can ever pay
+                    let most = token.ticket(ticket).unwrap().assets;
+                    assert!(most <= value + pro_rata + 1, "ticket {most}, deposit {value} + share {pro_rata}");
+                    if token.finalize_withdrawals(1).unwrap() == 1 {
+                        let paid = token.claim(ticket).unwrap();
+                        assert!(paid <= most);
+                    }
+                    Ok(())
+                })
+                .unwrap();
+            }
+        }
+    }
 }

@@ -6,9 +6,9 @@
 //! deterministic (docs/TOOLCHAIN.md), so the ratios are stable from run to run.
 use baseline_token::baseline_token::{BaselineToken, BaselineTokenRef};
 use icseth_core::governance::{Action, Timing, TokenDecision};
-use icseth_core::{governance::RegistryDecision, operators::Figures};
+use icseth_core::{governance::RegistryDecision, operators::Figures, oracle::Report as OracleReport};
 use icseth_e2e::{
-    account_of, deploy_and_wire, submit, Cost, EmbeddedClient, GovernorChoice, SuiteConfig, ETH,
+    account_of, deploy_and_wire, read, submit, Cost, EmbeddedClient, GovernorChoice, SuiteConfig, ETH,
 };
 use icseth_token::{icseth_token::IcsethToken, psp22::PSP22};
 use ink::primitives::AccountId;
@@ -369,6 +369,116 @@ async fn measure_registry(
     Ok(())
 }
 
+/// Report votes with `holders` holders: a member's vote that does not reach quorum, and the vote
+/// that reaches it and applies the report (a gain with fees, and the finalization page), first with
+/// 1 pending ticket, then with 1,000.
+async fn measure_reports(
+    client: &mut EmbeddedClient,
+    bench: &mut Bench,
+    holders: u32,
+) -> Result<(), Box<dyn Error>> {
+    let (alice, bob, charlie) = (ink_e2e::alice(), ink_e2e::bob(), ink_e2e::charlie());
+    let institution = ink_e2e::dave();
+    let mut config = SuiteConfig::single_member(account_of(&alice), ETH);
+    config.governor = GovernorChoice::Account(account_of(&alice));
+    config.min_deposit = 2 * ETH + u128::from(holders); // a distinct token per case
+    let suite = deploy_and_wire(client, &alice, &config).await?;
+    let mut token = ink_e2e::create_call_builder::<IcsethToken>(suite.token);
+    let members = vec![account_of(&alice), account_of(&bob), account_of(&charlie)];
+    submit(
+        client,
+        &alice,
+        &token.govern(TokenDecision::SetOracleMembers { members }),
+        0,
+    )
+    .await?
+    .accepted()?;
+    submit(
+        client,
+        &alice,
+        &token.add_institution(account_of(&institution), None),
+        0,
+    )
+    .await?
+    .accepted()?;
+    submit(client, &institution, &token.deposit(), 10_000 * ETH)
+        .await?
+        .accepted()?;
+    // holders beyond the depositor: whitelisted accounts that received a transfer
+    for i in 1..holders {
+        let mut raw = [0x5au8; 32];
+        raw[..4].copy_from_slice(&i.to_le_bytes());
+        let holder = AccountId::from(raw);
+        submit(client, &alice, &token.add_institution(holder, None), 0)
+            .await?
+            .accepted()?;
+        submit(
+            client,
+            &institution,
+            &token.transfer(holder, ETH / 1_000, vec![]),
+            0,
+        )
+        .await?
+        .accepted()?;
+    }
+    let scenario = |tickets: u32| -> &'static str {
+        match (holders > 1, tickets > 1) {
+            (false, false) => "1 holder, 1 pending ticket",
+            (false, true) => "1 holder, 1,000 pending tickets",
+            (true, false) => "10,000 holders, 1 pending ticket",
+            (true, true) => "10,000 holders, 1,000 pending tickets",
+        }
+    };
+    let first = OracleReport {
+        epoch: 1,
+        ..OracleReport::default()
+    };
+    for member in [&alice, &bob] {
+        submit(client, member, &token.autobalance(first), 0)
+            .await?
+            .accepted()?;
+    }
+    let mut epoch = 1u64;
+    let mut rewards = 0u128;
+    for tickets in [1u32, 1_000] {
+        let pending = read(client, &alice, &token.accounting()).await?;
+        let have = u32::try_from(pending.next_ticket - pending.next_to_finalize)?;
+        for _ in have..tickets {
+            submit(client, &institution, &token.request_withdrawal(ETH / 50), 0)
+                .await?
+                .accepted()?;
+        }
+        icseth_e2e::advance_ms(24 * 60 * 60 * 1000);
+        epoch += 225;
+        rewards += ETH / 10;
+        submit(client, &alice, &token.receive_inflow(), ETH / 10)
+            .await?
+            .accepted()?;
+        let report = OracleReport {
+            epoch,
+            el_rewards_total: rewards,
+            ..OracleReport::default()
+        };
+        let vote = submit(client, &alice, &token.autobalance(report), 0).await?;
+        vote.value.map_err(|e| format!("autobalance: {e:?}"))?;
+        bench.row(
+            "icseth_token",
+            "autobalance (a vote)",
+            scenario(tickets),
+            vote.cost,
+        );
+        let applying = submit(client, &bob, &token.autobalance(report), 0).await?;
+        applying.value.map_err(|e| format!("autobalance: {e:?}"))?;
+        bench.row(
+            "icseth_token",
+            "autobalance (quorum, applies)",
+            scenario(tickets),
+            applying.cost,
+        );
+    }
+    Ok(())
+}
+
 fn render_markdown(report: &Report) -> String {
     let mut md = String::new();
     let _ = writeln!(md, "# icsETH benchmark\n");
@@ -498,6 +608,12 @@ async fn run() -> Result<PathBuf, Box<dyn Error>> {
     measure_board(&mut client, &mut bench).await?;
     measure_registry(&mut client, &mut bench, 1, "1 operator registered").await?;
     measure_registry(&mut client, &mut bench, 1_000, "1,000 operators registered").await?;
+    let holders: u32 = std::env::var("ICSETH_BENCH_HOLDERS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(10_000);
+    measure_reports(&mut client, &mut bench, 1).await?;
+    measure_reports(&mut client, &mut bench, holders).await?;
 
     let report = Report {
         runtime: "ink_sandbox 5.1.1 DefaultSandbox (pallet-contracts), via the project's ClockSandbox",
