@@ -3,18 +3,30 @@
 //! in, deposits, a transfer, a refused transfer, a withdrawal through the queue, a removal) and print
 //! what an auditor would read back from the contracts. Each step prints a line; a failed step names
 //! itself and the contract's error, and exits non-zero.
-use icseth_core::governance::{Action, RegistryDecision, Timing, TokenDecision};
+use icseth_core::{
+    governance::{Action, ProtectionDecision, RegistryDecision, Timing, TokenDecision},
+    operators::VALIDATOR_DEPOSIT,
+    oracle::Report,
+};
 use icseth_e2e::{
     account_of, advance_ms, deploy_and_wire, hex, read, submit, EmbeddedClient, SuiteConfig, ETH,
 };
 use icseth_token::{icseth_token::IcsethToken, psp22::PSP22};
 use operator_registry::operator_registry::{OperatorKind, OperatorRegistry};
+use slash_protection::slash_protection::SlashProtection;
 use std::{error::Error, process::ExitCode};
 use whitelist_board::whitelist_board::WhitelistBoard;
 
 fn eth(amount: u128) -> String {
     format!("{}.{:06}", amount / ETH, (amount % ETH) / 1_000_000_000_000)
 }
+
+/// An 18-decimal fixed-point figure (a rate) with all its decimals.
+fn eth18(amount: u128) -> String {
+    format!("{}.{:018}", amount / ETH, amount % ETH)
+}
+
+const DAY_MS: u64 = 24 * 60 * 60 * 1000;
 
 fn step(n: usize, text: &str) {
     println!("[{n:>2}] {text}");
@@ -72,6 +84,8 @@ async fn run() -> Result<(), Box<dyn Error>> {
     );
     let mut token = ink_e2e::create_call_builder::<IcsethToken>(suite.token);
     let mut registry = ink_e2e::create_call_builder::<OperatorRegistry>(suite.operator_registry);
+    let mut protection = ink_e2e::create_call_builder::<SlashProtection>(suite.slash_protection);
+    let oracles = [member_b.clone(), member_c.clone(), ink_e2e::ferdie()];
 
     step(
         3,
@@ -102,14 +116,27 @@ async fn run() -> Result<(), Box<dyn Error>> {
     )
     .await?
     .accepted()?;
-    decide(
-        &mut client,
-        suite.board,
+    submit(&mut client, &operator, &registry.set_keys(operator_id, 10), 0)
+        .await?
+        .accepted()?;
+    for action in [
         Action::OperatorRegistry(RegistryDecision::ApproveOperator {
             operator: operator_id,
         }),
-    )
-    .await?;
+        Action::OperatorRegistry(RegistryDecision::SetLimit {
+            operator: operator_id,
+            limit: 10,
+        }),
+        Action::SetOracleMembers {
+            members: oracles.iter().map(account_of).collect(),
+        },
+        Action::SlashProtection(ProtectionDecision::AllowDonor {
+            donor: account_of(&bank_a),
+        }),
+    ] {
+        decide(&mut client, suite.board, action).await?;
+    }
+    println!("     approved with a limit of 10 validators; 3 oracle members set; A may donate to the protection pool");
     step(5, "institution A deposits 320 ETH, institution B 64 ETH");
     submit(&mut client, &bank_a, &token.deposit(), 320 * ETH)
         .await?
@@ -149,8 +176,93 @@ async fn run() -> Result<(), Box<dyn Error>> {
         .await?
         .accepted()?;
     println!("     ticket {ticket} paid {} ETH", eth(paid));
+
     step(
         9,
+        "the staking manager stakes 8 validators (256 ETH) to the operator; the oracle sees them",
+    );
+    submit(&mut client, &protocol, &token.stake(operator_id, 8), 0)
+        .await?
+        .accepted()?;
+    let staked = 8 * VALIDATOR_DEPOSIT;
+    let first = Report {
+        epoch: 1_000,
+        cl_balance: staked,
+        validators: 8,
+        ..Report::default()
+    };
+    for oracle in &oracles[..2] {
+        submit(&mut client, oracle, &token.autobalance(first), 0)
+            .await?
+            .accepted()?;
+    }
+    step(
+        10,
+        "a day later: 0.05 ETH of rewards; 2 of 3 oracle members agree; the rate rises",
+    );
+    advance_ms(DAY_MS);
+    let rate_before = read(&mut client, &protocol, &token.rate())
+        .await?
+        .map_err(|e| format!("{e:?}"))?;
+    let rewards = Report {
+        epoch: 1_225,
+        cl_balance: staked + 5 * ETH / 100,
+        ..first
+    };
+    for oracle in &oracles[..2] {
+        submit(&mut client, oracle, &token.autobalance(rewards), 0)
+            .await?
+            .accepted()?;
+    }
+    let rate_after = read(&mut client, &protocol, &token.rate())
+        .await?
+        .map_err(|e| format!("{e:?}"))?;
+    println!(
+        "     rate {} -> {} ETH per icsETH (fees: 10% treasury, 5% protection pool)",
+        eth18(rate_before),
+        eth18(rate_after)
+    );
+    step(
+        11,
+        "A donates 5 icsETH to the protection pool; a day later 1 ETH is slashed and covered",
+    );
+    submit(
+        &mut client,
+        &bank_a,
+        &token.approve(suite.slash_protection, 5 * ETH),
+        0,
+    )
+    .await?
+    .accepted()?;
+    submit(&mut client, &bank_a, &protection.donate(5 * ETH), 0)
+        .await?
+        .accepted()?;
+    advance_ms(DAY_MS);
+    let slashed = Report {
+        epoch: 1_450,
+        cl_balance: rewards.cl_balance - ETH,
+        slashed_operator: Some(operator_id),
+        ..rewards
+    };
+    for oracle in &oracles[..2] {
+        submit(&mut client, oracle, &token.autobalance(slashed), 0)
+            .await?
+            .accepted()?;
+    }
+    if let Some(incident) = read(&mut client, &protocol, &protection.incident(0)).await? {
+        println!(
+            "     incident 0: loss {} ETH, covered {} ETH, uncovered {} ETH",
+            eth(incident.loss),
+            eth(incident.covered),
+            eth(incident.uncovered)
+        );
+    }
+    let rate_now = read(&mut client, &protocol, &token.rate())
+        .await?
+        .map_err(|e| format!("{e:?}"))?;
+    println!("     rate {} ETH per icsETH (held by the cover)", eth18(rate_now));
+    step(
+        12,
         "the board removes institution B: it can no longer deposit, but can still exit",
     );
     decide(
@@ -168,7 +280,7 @@ async fn run() -> Result<(), Box<dyn Error>> {
         .accepted()?;
     println!("     withdrawal ticket {exit} recorded");
 
-    step(10, "auditor's view");
+    step(13, "auditor's view");
     let books = read(&mut client, &protocol, &token.accounting()).await?;
     let rate = read(&mut client, &protocol, &token.rate())
         .await?
@@ -190,10 +302,21 @@ async fn run() -> Result<(), Box<dyn Error>> {
     println!("     board decisions      {count} proposals, all executed");
     if let Some(record) = read(&mut client, &protocol, &registry.operator(operator_id)).await? {
         println!(
-            "     operator {operator_id}           {} ({:?}, {:?})",
-            record.name, record.kind, record.status
+            "     operator {operator_id}           {} ({:?}, {:?}), {} validators funded, {} slashing incident(s)",
+            record.name, record.kind, record.status, record.counts.funded, record.totals.slashing_incidents
         );
     }
+    let pool_shares = read(&mut client, &protocol, &token.balance_of(suite.slash_protection)).await?;
+    let incidents = read(&mut client, &protocol, &protection.incident_count()).await?;
+    println!(
+        "     protection pool      {} icsETH, {incidents} incident(s) recorded",
+        eth(pool_shares)
+    );
+    let state = read(&mut client, &protocol, &token.oracle_state_read()).await?;
+    println!(
+        "     oracle               last applied epoch {}, {} validators",
+        state.last.epoch, state.last.validators
+    );
     Ok(())
 }
 
