@@ -19,7 +19,7 @@ pub mod icseth_token {
     use crate::psp22::{refusal, PSP22Error, PSP22Metadata, PSP22};
     use icseth_core::{
         events::{GovernorChanged, GovernorProposed, Wired},
-        governance::TokenDecision,
+        governance::{valid_oracle_members, TokenDecision},
         operators::VALIDATOR_DEPOSIT,
         oracle::{evaluate, Before, Bounds, Fees, Outcome, Report, ReportError},
         queue::finalize_ticket,
@@ -45,8 +45,6 @@ pub mod icseth_token {
     pub const MAX_PAGE: u32 = 50;
     /// Most tickets one applied report finalizes (anyone continues with `finalize_withdrawals`).
     pub const MAX_FINALIZE_PER_REPORT: u32 = 16;
-    /// Most oracle members.
-    pub const MAX_ORACLE_MEMBERS: u32 = 16;
 
     /// Every way a message of this contract can fail (PSP22 messages report through `PSP22Error`).
     #[derive(Debug, PartialEq, Eq)]
@@ -997,12 +995,7 @@ pub mod icseth_token {
         // ---- oracle ---------------------------------------------------------------------------
 
         fn set_oracle_members(&mut self, members: Vec<AccountId>) -> Result<(), Error> {
-            let count = u32::try_from(members.len()).map_err(|_| Error::InvalidOracleMembers)?;
-            let repeated = members
-                .iter()
-                .enumerate()
-                .any(|(i, m)| members.iter().skip(i.saturating_add(1)).any(|n| n == m));
-            if count == 0 || count > MAX_ORACLE_MEMBERS || repeated {
+            if !valid_oracle_members(&members) {
                 return Err(Error::InvalidOracleMembers);
             }
             let mut oracle = self.oracle_config();

@@ -13,7 +13,7 @@
 pub mod operator_registry {
     use icseth_core::{
         events::{GovernorChanged, GovernorProposed, Wired},
-        governance::RegistryDecision,
+        governance::{valid_oracle_members, RegistryDecision},
         operators::{disagree, next_status, score, CountsError, Figures, PerformancePolicy, ValidatorCounts},
         GovernorError, GovernorRole, SuiteAddresses, SuiteSlot, Wiring, WiringError,
     };
@@ -32,8 +32,6 @@ pub mod operator_registry {
     pub const MAX_PAGE: u32 = 50;
     /// Frames kept in each operator's recent history.
     pub const HISTORY_FRAMES: u32 = 8;
-    /// Most oracle members.
-    pub const MAX_ORACLE_MEMBERS: u32 = 16;
     /// One frame: a day (225 beacon-chain epochs).
     pub const FRAME_MS: u64 = 24 * 60 * 60 * 1000;
 
@@ -412,12 +410,7 @@ pub mod operator_registry {
                     Ok(())
                 }
                 RegistryDecision::SetOracleMembers { members } => {
-                    let count = u32::try_from(members.len()).map_err(|_| Error::InvalidOracleMembers)?;
-                    let repeated = members
-                        .iter()
-                        .enumerate()
-                        .any(|(i, m)| members.iter().skip(i.saturating_add(1)).any(|n| n == m));
-                    if count == 0 || count > MAX_ORACLE_MEMBERS || repeated {
+                    if !valid_oracle_members(&members) {
                         return Err(Error::InvalidOracleMembers);
                     }
                     self.oracle_members = members.clone();

@@ -15,7 +15,8 @@ pub mod whitelist_board {
         board::{quorum_is_valid, MAX_MEMBERS},
         events::Wired,
         governance::{
-            passes, tally, Action, ProtectionDecision, RegistryDecision, Target, Timing, TokenDecision, Vote,
+            has_duplicates, passes, tally, Action, ProtectionDecision, RegistryDecision, Target, Timing,
+            TokenDecision, Vote,
         },
         RawResult, SuiteAddresses, SuiteSlot, Wiring, WiringError,
     };
@@ -227,11 +228,7 @@ pub mod whitelist_board {
                 return Err(Error::InvalidQuorum);
             }
             // Checked before the first write: at most 21 members, so the pairwise scan is bounded.
-            let repeated = members
-                .iter()
-                .enumerate()
-                .any(|(i, m)| members.iter().skip(i.saturating_add(1)).any(|n| n == m));
-            if repeated {
+            if has_duplicates(&members) {
                 return Err(Error::DuplicateMember);
             }
             let mut joined_at = Mapping::default();

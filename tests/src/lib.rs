@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod calls;
 pub mod deploy;
+pub mod governance;
 pub mod sandbox;
 
 pub use accounts::{account_of, hex};

@@ -1,55 +1,24 @@
 //! The oracle-fed rate on the embedded chain: three oracle members, quorum by two, rewards restaked
 //! with fees, a slashing covered by the protection pool, and a report above the bound refused.
 use icseth_core::{
-    governance::{Action, ProtectionDecision, RegistryDecision, Timing, TokenDecision},
+    governance::{Action, ProtectionDecision, RegistryDecision, TokenDecision},
     operators::VALIDATOR_DEPOSIT,
     oracle::{Report, ReportError},
 };
 use icseth_e2e::{
-    account_of, advance_ms, deploy_and_wire, events_of, read, submit, ClockSandbox, SuiteConfig, ETH,
+    account_of, advance_ms, deploy_and_wire, events_of, governance::decide_all, read, submit, ClockSandbox,
+    SuiteConfig, ETH,
 };
 use icseth_token::{
     icseth_token::{Error as TokenError, IcsethToken, ReportApplied},
     psp22::PSP22,
 };
-use ink::primitives::AccountId;
 use operator_registry::operator_registry::{OperatorKind, OperatorRegistry};
 use slash_protection::slash_protection::SlashProtection;
-use whitelist_board::whitelist_board::WhitelistBoard;
 
 type E2EResult<T> = Result<T, Box<dyn std::error::Error>>;
 
 const DAY_MS: u64 = 24 * 60 * 60 * 1000;
-
-async fn decide_all<C: ink_e2e::E2EBackend>(
-    client: &mut C,
-    board: AccountId,
-    actions: Vec<Action>,
-) -> E2EResult<()>
-where
-    <C as ink_e2e::ContractsBackend<ink::env::DefaultEnvironment>>::Error: std::fmt::Debug,
-{
-    let mut call = ink_e2e::create_call_builder::<WhitelistBoard>(board);
-    let mut ids = Vec::new();
-    for action in actions {
-        let id = submit(client, &ink_e2e::alice(), &call.propose(action), 0)
-            .await?
-            .accepted()?;
-        for member in [ink_e2e::alice(), ink_e2e::bob()] {
-            submit(client, &member, &call.vote(id, true), 0)
-                .await?
-                .accepted()?;
-        }
-        ids.push(id);
-    }
-    advance_ms(Timing::DEFAULT.voting_period_ms + Timing::DEFAULT.execution_delay_ms);
-    for id in ids {
-        submit(client, &ink_e2e::alice(), &call.execute(id), 0)
-            .await?
-            .accepted()?;
-    }
-    Ok(())
-}
 
 #[ink_e2e::test(backend(runtime_only(sandbox = ClockSandbox)))]
 async fn oracle_quorum_rewards_slashing_cover_and_bounds<Client: E2EBackend>(
@@ -86,6 +55,8 @@ async fn oracle_quorum_rewards_slashing_cover_and_bounds<Client: E2EBackend>(
     decide_all(
         &mut client,
         suite.board,
+        &[ink_e2e::alice(), ink_e2e::bob()],
+        &ink_e2e::ferdie(),
         vec![
             Action::Token(TokenDecision::AddInstitution {
                 institution: account_of(&institution),

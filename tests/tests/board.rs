@@ -1,7 +1,9 @@
 //! The board governing the suite on the embedded chain, with the real contracts.
 use icseth_core::governance::{Action, RegistryDecision, Timing, TokenDecision, TokenParameter};
 use icseth_e2e::{
-    account_of, advance_ms, deploy_and_wire, events_of, read, submit, ClockSandbox, SuiteConfig, ETH,
+    account_of, advance_ms, deploy_and_wire, events_of,
+    governance::{decide_all, propose_and_approve},
+    read, submit, ClockSandbox, SuiteConfig, ETH,
 };
 use icseth_token::{
     icseth_token::{Error as TokenError, IcsethToken},
@@ -26,25 +28,9 @@ fn board_config() -> SuiteConfig {
 /// After voting and the execution delay.
 const VOTE_AND_DELAY_MS: u64 = Timing::DEFAULT.voting_period_ms + Timing::DEFAULT.execution_delay_ms;
 
-/// alice proposes `action`; alice and bob approve. Returns the proposal id.
-async fn propose_and_approve<C: ink_e2e::E2EBackend>(
-    client: &mut C,
-    board: AccountId,
-    action: Action,
-) -> E2EResult<u64>
-where
-    <C as ink_e2e::ContractsBackend<ink::env::DefaultEnvironment>>::Error: std::fmt::Debug,
-{
-    let mut call = ink_e2e::create_call_builder::<WhitelistBoard>(board);
-    let id = submit(client, &ink_e2e::alice(), &call.propose(action), 0)
-        .await?
-        .accepted()?;
-    for member in [ink_e2e::alice(), ink_e2e::bob()] {
-        submit(client, &member, &call.vote(id, true), 0)
-            .await?
-            .accepted()?;
-    }
-    Ok(id)
+/// The approving members: alice and bob (two of three).
+fn approvers() -> [Keypair; 2] {
+    [ink_e2e::alice(), ink_e2e::bob()]
 }
 
 async fn execute<C: ink_e2e::E2EBackend>(
@@ -58,19 +44,6 @@ where
 {
     let mut call = ink_e2e::create_call_builder::<WhitelistBoard>(board);
     Ok(submit(client, executor, &call.execute(id), 0).await?.value)
-}
-
-/// Proposes, approves, waits, and executes `action`, which must succeed.
-async fn decide<C: ink_e2e::E2EBackend>(client: &mut C, board: AccountId, action: Action) -> E2EResult<()>
-where
-    <C as ink_e2e::ContractsBackend<ink::env::DefaultEnvironment>>::Error: std::fmt::Debug,
-{
-    let id = propose_and_approve(client, board, action).await?;
-    advance_ms(VOTE_AND_DELAY_MS);
-    execute(client, board, id, &ink_e2e::ferdie())
-        .await?
-        .map_err(|e| format!("{e:?}"))?;
-    Ok(())
 }
 
 #[ink_e2e::test(backend(runtime_only(sandbox = ClockSandbox)))]
@@ -97,7 +70,14 @@ async fn the_board_whitelists_and_removes_institutions<Client: E2EBackend>(
             institution: account_of(who),
             min_deposit: None,
         });
-        decide(&mut client, suite.board, action).await?;
+        decide_all(
+            &mut client,
+            suite.board,
+            &approvers(),
+            &ink_e2e::ferdie(),
+            vec![action],
+        )
+        .await?;
     }
     assert!(read(&mut client, &dave, &token.is_whitelisted(account_of(&dave))).await?);
     submit(&mut client, &dave, &token.deposit(), 10 * ETH)
@@ -109,12 +89,14 @@ async fn the_board_whitelists_and_removes_institutions<Client: E2EBackend>(
     assert_eq!(events_of::<ProposalExecuted>(&suite.board).len(), 2);
 
     // a second proposal removes dave: no deposit, no receiving, but a withdrawal request works
-    decide(
+    decide_all(
         &mut client,
         suite.board,
-        Action::Token(TokenDecision::RemoveInstitution {
+        &approvers(),
+        &ink_e2e::ferdie(),
+        vec![Action::Token(TokenDecision::RemoveInstitution {
             institution: account_of(&dave),
-        }),
+        })],
     )
     .await?;
     let deposit = submit(&mut client, &dave, &token.deposit(), 10 * ETH).await?;
@@ -141,13 +123,15 @@ async fn the_board_whitelists_and_removes_institutions<Client: E2EBackend>(
     );
 
     // a token parameter changes by proposal
-    decide(
+    decide_all(
         &mut client,
         suite.board,
-        Action::Token(TokenDecision::SetParameter {
+        &approvers(),
+        &ink_e2e::ferdie(),
+        vec![Action::Token(TokenDecision::SetParameter {
             parameter: TokenParameter::MinDeposit,
             value: 50 * ETH,
-        }),
+        })],
     )
     .await?;
     assert_eq!(read(&mut client, &dave, &token.min_deposit()).await?, 50 * ETH);
@@ -179,10 +163,14 @@ async fn the_board_approves_an_operator<Client: E2EBackend>(mut client: Client) 
         status(read(&mut client, &operator_admin, &registry.operator(id)).await?),
         Some(OperatorStatus::Pending)
     );
-    decide(
+    decide_all(
         &mut client,
         suite.board,
-        Action::OperatorRegistry(RegistryDecision::ApproveOperator { operator: id }),
+        &approvers(),
+        &ink_e2e::ferdie(),
+        vec![Action::OperatorRegistry(RegistryDecision::ApproveOperator {
+            operator: id,
+        })],
     )
     .await?;
     assert_eq!(
@@ -204,12 +192,14 @@ async fn a_failed_target_call_leaves_the_proposal_executable<Client: E2EBackend>
     let remove = propose_and_approve(
         &mut client,
         suite.board,
+        &approvers(),
         Action::Token(TokenDecision::RemoveInstitution { institution: dave }),
     )
     .await?;
     let add = propose_and_approve(
         &mut client,
         suite.board,
+        &approvers(),
         Action::Token(TokenDecision::AddInstitution {
             institution: dave,
             min_deposit: None,

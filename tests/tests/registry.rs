@@ -2,53 +2,22 @@
 //! two validators, and performance over several frames driving a weak operator to probation and
 //! then paused, after which staking to it fails.
 use icseth_core::{
-    governance::{Action, RegistryDecision, Timing, TokenDecision},
+    governance::{Action, RegistryDecision, TokenDecision},
     operators::{Figures, VALIDATOR_DEPOSIT},
 };
 use icseth_e2e::{
-    account_of, advance_ms, deploy_and_wire, events_of, read, submit, ClockSandbox, SuiteConfig, ETH,
+    account_of, advance_ms, deploy_and_wire, events_of, governance::decide_all, read, submit, ClockSandbox,
+    SuiteConfig, ETH,
 };
 use icseth_token::icseth_token::{Error as TokenError, IcsethToken, Staked};
-use ink::primitives::AccountId;
 use ink_e2e::ChainBackend;
 use operator_registry::operator_registry::{
     Error as RegistryError, OperatorKind, OperatorRegistry, OperatorStatus, FRAME_MS,
 };
-use whitelist_board::whitelist_board::WhitelistBoard;
 
 type E2EResult<T> = Result<T, Box<dyn std::error::Error>>;
 
 /// Proposes every action as alice, has alice and bob approve, waits once, executes them in order.
-async fn decide_all<C: ink_e2e::E2EBackend>(
-    client: &mut C,
-    board: AccountId,
-    actions: Vec<Action>,
-) -> E2EResult<()>
-where
-    <C as ink_e2e::ContractsBackend<ink::env::DefaultEnvironment>>::Error: std::fmt::Debug,
-{
-    let mut call = ink_e2e::create_call_builder::<WhitelistBoard>(board);
-    let mut ids = Vec::new();
-    for action in actions {
-        let id = submit(client, &ink_e2e::alice(), &call.propose(action), 0)
-            .await?
-            .accepted()?;
-        for member in [ink_e2e::alice(), ink_e2e::bob()] {
-            submit(client, &member, &call.vote(id, true), 0)
-                .await?
-                .accepted()?;
-        }
-        ids.push(id);
-    }
-    advance_ms(Timing::DEFAULT.voting_period_ms + Timing::DEFAULT.execution_delay_ms);
-    for id in ids {
-        submit(client, &ink_e2e::ferdie(), &call.execute(id), 0)
-            .await?
-            .accepted()?;
-    }
-    Ok(())
-}
-
 #[ink_e2e::test(backend(runtime_only(sandbox = ClockSandbox)))]
 async fn a_weak_operator_goes_to_probation_then_paused_and_gets_no_stake<Client: E2EBackend>(
     mut client: Client,
@@ -85,6 +54,8 @@ async fn a_weak_operator_goes_to_probation_then_paused_and_gets_no_stake<Client:
     decide_all(
         &mut client,
         suite.board,
+        &[ink_e2e::alice(), ink_e2e::bob()],
+        &ink_e2e::ferdie(),
         vec![
             Action::OperatorRegistry(RegistryDecision::ApproveOperator { operator: id }),
             Action::OperatorRegistry(RegistryDecision::SetLimit {

@@ -5,6 +5,23 @@ use crate::oracle::{Bounds, Fees};
 use ink::prelude::vec::Vec;
 use ink::primitives::AccountId;
 
+/// Most oracle members.
+pub const MAX_ORACLE_MEMBERS: u32 = 16;
+
+/// Whether `accounts` repeats an account (a pairwise scan: the lists it checks hold at most 21).
+pub fn has_duplicates(accounts: &[AccountId]) -> bool {
+    accounts
+        .iter()
+        .enumerate()
+        .any(|(i, a)| accounts.iter().skip(i.saturating_add(1)).any(|b| a == b))
+}
+
+/// Whether `members` is a valid oracle member list: 1 to `MAX_ORACLE_MEMBERS` distinct accounts.
+pub fn valid_oracle_members(members: &[AccountId]) -> bool {
+    let count = u32::try_from(members.len()).unwrap_or(u32::MAX);
+    (1..=MAX_ORACLE_MEMBERS).contains(&count) && !has_duplicates(members)
+}
+
 /// A governed parameter of the token.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[ink::scale_derive(Encode, Decode, TypeInfo)]
@@ -217,6 +234,18 @@ mod tests {
 
     fn account(i: u8) -> AccountId {
         AccountId::from([i; 32])
+    }
+
+    #[test]
+    fn member_lists() {
+        assert!(!has_duplicates(&[account(1), account(2)]));
+        assert!(has_duplicates(&[account(1), account(2), account(1)]));
+        assert!(valid_oracle_members(&[account(1)]));
+        assert!(!valid_oracle_members(&[]));
+        assert!(!valid_oracle_members(&[account(1), account(1)]));
+        let seventeen: Vec<AccountId> = (0..17).map(account).collect();
+        assert!(!valid_oracle_members(&seventeen));
+        assert!(valid_oracle_members(&seventeen[..16]));
     }
 
     #[test]

@@ -4,12 +4,13 @@
 //! what an auditor would read back from the contracts. Each step prints a line; a failed step names
 //! itself and the contract's error, and exits non-zero.
 use icseth_core::{
-    governance::{Action, ProtectionDecision, RegistryDecision, Timing, TokenDecision},
+    governance::{Action, ProtectionDecision, RegistryDecision, TokenDecision},
     operators::VALIDATOR_DEPOSIT,
     oracle::Report,
 };
 use icseth_e2e::{
-    account_of, advance_ms, deploy_and_wire, hex, read, submit, EmbeddedClient, SuiteConfig, ETH,
+    account_of, advance_ms, deploy_and_wire, governance::decide_all, hex, read, submit, EmbeddedClient,
+    SuiteConfig, ETH,
 };
 use icseth_token::{icseth_token::IcsethToken, psp22::PSP22};
 use operator_registry::operator_registry::{OperatorKind, OperatorRegistry};
@@ -39,20 +40,9 @@ async fn decide(
     board: ink::primitives::AccountId,
     action: Action,
 ) -> Result<u64, Box<dyn Error>> {
-    let mut call = ink_e2e::create_call_builder::<WhitelistBoard>(board);
-    let id = submit(client, &ink_e2e::alice(), &call.propose(action), 0)
-        .await?
-        .accepted()?;
-    for member in [ink_e2e::alice(), ink_e2e::bob()] {
-        submit(client, &member, &call.vote(id, true), 0)
-            .await?
-            .accepted()?;
-    }
-    advance_ms(Timing::DEFAULT.voting_period_ms + Timing::DEFAULT.execution_delay_ms);
-    submit(client, &ink_e2e::ferdie(), &call.execute(id), 0)
-        .await?
-        .accepted()?;
-    Ok(id)
+    let members = [ink_e2e::alice(), ink_e2e::bob()];
+    let ids = decide_all(client, board, &members, &ink_e2e::ferdie(), vec![action]).await?;
+    Ok(ids.first().copied().unwrap_or_default())
 }
 
 async fn run() -> Result<(), Box<dyn Error>> {

@@ -1,0 +1,63 @@
+//! Board decisions on the embedded chain: proposals are passed by voting and then moving the
+//! sandbox clock past the voting period and the execution delay.
+use crate::calls::{submit, CallError, Env};
+use crate::sandbox::advance_ms;
+use icseth_core::governance::{Action, Timing};
+use ink::primitives::AccountId;
+use ink_e2e::{ContractsBackend, E2EBackend, Keypair};
+use std::fmt;
+use whitelist_board::whitelist_board::WhitelistBoard;
+
+/// Proposes `action` as `members[0]` and has every one of `members` approve it. Returns its id.
+pub async fn propose_and_approve<C>(
+    client: &mut C,
+    board: AccountId,
+    members: &[Keypair],
+    action: Action,
+) -> Result<u64, CallError>
+where
+    C: E2EBackend<Env>,
+    <C as ContractsBackend<Env>>::Error: fmt::Debug,
+{
+    let proposer = members
+        .first()
+        .ok_or_else(|| CallError::Refused("no proposer".into()))?;
+    let mut call = ink_e2e::create_call_builder::<WhitelistBoard>(board);
+    let id = submit(client, proposer, &call.propose(action), 0)
+        .await?
+        .accepted()?;
+    for member in members {
+        submit(client, member, &call.vote(id, true), 0)
+            .await?
+            .accepted()?;
+    }
+    Ok(id)
+}
+
+/// Passes every action (proposed by `members[0]`, approved by all of `members`), waits once for
+/// the default voting period and execution delay, and executes them in order as `executor`.
+/// Returns the proposal ids.
+pub async fn decide_all<C>(
+    client: &mut C,
+    board: AccountId,
+    members: &[Keypair],
+    executor: &Keypair,
+    actions: Vec<Action>,
+) -> Result<Vec<u64>, CallError>
+where
+    C: E2EBackend<Env>,
+    <C as ContractsBackend<Env>>::Error: fmt::Debug,
+{
+    let mut ids = Vec::new();
+    for action in actions {
+        ids.push(propose_and_approve(client, board, members, action).await?);
+    }
+    advance_ms(Timing::DEFAULT.voting_period_ms + Timing::DEFAULT.execution_delay_ms);
+    let mut call = ink_e2e::create_call_builder::<WhitelistBoard>(board);
+    for id in &ids {
+        submit(client, executor, &call.execute(*id), 0)
+            .await?
+            .accepted()?;
+    }
+    Ok(ids)
+}
