@@ -1,14 +1,18 @@
 //! The flash-exit reserve: native value held for instant exits, moved only by the token.
 //!
-//! This is the foundation's skeleton (roles, wiring, the reserve counter and its parameters); the
-//! fee curve and the exit itself come with the flash-exit issue.
+//! Deposits top the reserve up through the token (`fund`); a holder's flash exit burns its shares in
+//! the token, which asks the pool to pay (`pay_exit`): the pool prices the exit on its fee curve
+//! (`icseth_core::flash`), pays `assets - fee` to the holder and answers the quote; the fee never
+//! leaves the pooled assets, so the remaining holders' rate rises by it. The pool never calls the
+//! token back.
 #![cfg_attr(not(feature = "std"), no_std, no_main)]
 
 #[ink::contract]
 pub mod flash_exit_pool {
     use icseth_core::{
         events::{GovernorChanged, GovernorProposed, Wired},
-        reserve::DEFAULT_RESERVE_TARGET_BPS,
+        flash::{quote, FlashError, FlashPolicy, Quote},
+        governance::PoolDecision,
         GovernorError, GovernorRole, SuiteAddresses, SuiteSlot, Wiring, WiringError,
     };
 
@@ -18,8 +22,20 @@ pub mod flash_exit_pool {
     pub enum Error {
         /// A governor-only message was called by someone else, or a handover step was wrong.
         Governor(GovernorError),
-        /// The one-time wiring was refused.
+        /// The one-time wiring was refused, or the pool is not wired yet.
         Wiring(WiringError),
+        /// Only the token moves value in or out.
+        NotToken,
+        /// The pool is paused: no flash exits.
+        Paused,
+        /// The exit cannot be quoted (zero, above the per-exit cap or the reserve).
+        Flash(FlashError),
+        /// The fee curve is out of order or above its caps.
+        InvalidPolicy,
+        /// The native transfer to the holder failed.
+        TransferFailed,
+        /// Arithmetic overflow.
+        Overflow,
     }
 
     impl From<GovernorError> for Error {
@@ -34,6 +50,42 @@ pub mod flash_exit_pool {
         }
     }
 
+    impl From<FlashError> for Error {
+        fn from(e: FlashError) -> Self {
+            Error::Flash(e)
+        }
+    }
+
+    /// The token added value to the reserve.
+    #[ink(event)]
+    pub struct ReserveFunded {
+        pub amount: Balance,
+        pub reserve: Balance,
+    }
+
+    /// A holder exited through the reserve.
+    #[ink(event)]
+    pub struct ExitPaid {
+        #[ink(topic)]
+        pub holder: AccountId,
+        pub assets: Balance,
+        pub payout: Balance,
+        pub fee: Balance,
+        pub reserve_after: Balance,
+    }
+
+    /// The governor changed the fee curve or the per-exit cap.
+    #[ink(event)]
+    pub struct PolicySet {
+        pub policy: FlashPolicy,
+    }
+
+    /// The pool was paused or unpaused.
+    #[ink(event)]
+    pub struct PauseSet {
+        pub paused: bool,
+    }
+
     /// The reserve and its policy.
     #[ink(storage)]
     pub struct FlashExitPool {
@@ -41,8 +93,10 @@ pub mod flash_exit_pool {
         wiring: Wiring,
         /// Native value held for flash exits, counted by the pool (never read from its balance).
         reserve: Balance,
-        /// Target size of the reserve, in basis points of the token's pooled assets.
-        target_bps: u128,
+        policy: FlashPolicy,
+        paused: bool,
+        /// Fees kept in the pooled assets, ever.
+        fees_collected: Balance,
     }
 
     impl FlashExitPool {
@@ -54,7 +108,9 @@ pub mod flash_exit_pool {
                 governor: GovernorRole::new(governor),
                 wiring: Wiring::new(Self::env().caller()),
                 reserve: 0,
-                target_bps: DEFAULT_RESERVE_TARGET_BPS,
+                policy: FlashPolicy::DEFAULT,
+                paused: false,
+                fees_collected: 0,
             }
         }
 
@@ -104,20 +160,113 @@ pub mod flash_exit_pool {
             Ok(())
         }
 
+        /// Governor only (the board's execution): sets the fee curve (`min <= max <= 5%`, the
+        /// minimum above the largest per-report rate increase), pauses or unpauses exits.
+        #[ink(message)]
+        pub fn govern(&mut self, decision: PoolDecision) -> Result<(), Error> {
+            self.governor.ensure(self.env().caller())?;
+            match decision {
+                PoolDecision::SetPolicy { policy } => {
+                    if !policy.is_valid() {
+                        return Err(Error::InvalidPolicy);
+                    }
+                    self.policy = policy;
+                    self.env().emit_event(PolicySet { policy });
+                }
+                PoolDecision::Pause => {
+                    self.paused = true;
+                    self.env().emit_event(PauseSet { paused: true });
+                }
+                PoolDecision::Unpause => {
+                    self.paused = false;
+                    self.env().emit_event(PauseSet { paused: false });
+                }
+            }
+            Ok(())
+        }
+
+        fn ensure_token(&self) -> Result<(), Error> {
+            if self.env().caller() != self.wiring.require()?.token {
+                return Err(Error::NotToken);
+            }
+            Ok(())
+        }
+
+        /// The token only: adds the attached value to the reserve. Emits `ReserveFunded`.
+        #[ink(message, payable)]
+        pub fn fund(&mut self) -> Result<(), Error> {
+            self.ensure_token()?;
+            let amount = self.env().transferred_value();
+            self.reserve = self.reserve.checked_add(amount).ok_or(Error::Overflow)?;
+            self.env().emit_event(ReserveFunded {
+                amount,
+                reserve: self.reserve,
+            });
+            Ok(())
+        }
+
+        /// The token only, not while paused: prices an exit of `assets` against the reserve and
+        /// its `target`, pays the payout to `holder` and answers the quote. Emits `ExitPaid`.
+        #[ink(message)]
+        pub fn pay_exit(
+            &mut self,
+            holder: AccountId,
+            assets: Balance,
+            target: Balance,
+        ) -> Result<Quote, Error> {
+            self.ensure_token()?;
+            if self.paused {
+                return Err(Error::Paused);
+            }
+            let q = quote(assets, self.reserve, target, &self.policy)?;
+            self.reserve = self.reserve.checked_sub(q.payout).ok_or(Error::Overflow)?;
+            self.fees_collected = self.fees_collected.checked_add(q.fee).ok_or(Error::Overflow)?;
+            self.env()
+                .transfer(holder, q.payout)
+                .map_err(|_| Error::TransferFailed)?;
+            self.env().emit_event(ExitPaid {
+                holder,
+                assets,
+                payout: q.payout,
+                fee: q.fee,
+                reserve_after: self.reserve,
+            });
+            Ok(q)
+        }
+
+        /// Anyone: what an exit of `assets` would pay now against `target` (changes nothing).
+        #[ink(message)]
+        pub fn quote(&self, assets: Balance, target: Balance) -> Result<Quote, Error> {
+            Ok(quote(assets, self.reserve, target, &self.policy)?)
+        }
+
         /// Anyone: the native value held for flash exits.
         #[ink(message)]
         pub fn reserve(&self) -> Balance {
             self.reserve
         }
 
-        /// Anyone: the reserve's target, in basis points of pooled assets.
+        /// Anyone: the fee curve and the per-exit cap.
         #[ink(message)]
-        pub fn target_bps(&self) -> u128 {
-            self.target_bps
+        pub fn policy(&self) -> FlashPolicy {
+            self.policy
+        }
+
+        /// Anyone: whether exits are paused.
+        #[ink(message)]
+        pub fn is_paused(&self) -> bool {
+            self.paused
+        }
+
+        /// Anyone: fees kept in the pooled assets by flash exits, ever.
+        #[ink(message)]
+        pub fn fees_collected(&self) -> Balance {
+            self.fees_collected
         }
     }
 
     #[cfg(test)]
+    #[allow(clippy::arithmetic_side_effects)]
     mod tests {
         use super::*;
         use ink::env::{test, DefaultEnvironment};
@@ -126,54 +275,60 @@ pub mod flash_exit_pool {
             test::default_accounts::<DefaultEnvironment>()
         }
 
-        fn suite_with(own: AccountId) -> SuiteAddresses {
-            SuiteAddresses {
-                token: AccountId::from([0x11; 32]),
-                board: AccountId::from([0x12; 32]),
-                flash_exit_pool: own,
-                operator_registry: AccountId::from([0x14; 32]),
-                slash_protection: AccountId::from([0x15; 32]),
-            }
-        }
-
+        /// alice deploys, bob governs, frank plays the token.
         fn deploy() -> FlashExitPool {
             test::set_caller::<DefaultEnvironment>(accounts().alice);
-            FlashExitPool::new(accounts().bob)
+            let mut pool = FlashExitPool::new(accounts().bob);
+            let suite = SuiteAddresses {
+                token: accounts().frank,
+                board: accounts().bob,
+                flash_exit_pool: ink::env::account_id::<DefaultEnvironment>(),
+                operator_registry: AccountId::from([0x14; 32]),
+                slash_protection: AccountId::from([0x15; 32]),
+            };
+            pool.wire(suite).unwrap();
+            pool
+        }
+
+        fn state(pool: &FlashExitPool) -> (Balance, FlashPolicy, bool, Balance, usize) {
+            (
+                pool.reserve(),
+                pool.policy(),
+                pool.is_paused(),
+                pool.fees_collected(),
+                test::recorded_events().count(),
+            )
+        }
+
+        fn fund(pool: &mut FlashExitPool, amount: Balance) {
+            test::set_caller::<DefaultEnvironment>(accounts().frank);
+            test::set_value_transferred::<DefaultEnvironment>(amount);
+            let own = ink::env::account_id::<DefaultEnvironment>();
+            test::set_account_balance::<DefaultEnvironment>(
+                own,
+                amount.saturating_add(1_000_000_000_000_000_000),
+            );
+            pool.fund().unwrap();
+            test::set_value_transferred::<DefaultEnvironment>(0);
         }
 
         #[ink::test]
         fn constructor_sets_roles_and_defaults() {
-            let pool = deploy();
+            test::set_caller::<DefaultEnvironment>(accounts().alice);
+            let pool = FlashExitPool::new(accounts().bob);
             assert_eq!(pool.governor(), accounts().bob);
             assert_eq!(pool.suite(), None);
             assert_eq!(pool.reserve(), 0);
-            assert_eq!(pool.target_bps(), DEFAULT_RESERVE_TARGET_BPS);
+            assert_eq!(pool.policy(), FlashPolicy::DEFAULT);
+            assert!(!pool.is_paused());
         }
 
         #[ink::test]
         fn wire_once_by_the_deployer() {
             let mut pool = deploy();
-            let own = ink::env::account_id::<DefaultEnvironment>();
+            let suite = pool.suite().unwrap();
             test::set_caller::<DefaultEnvironment>(accounts().charlie);
-            assert_eq!(
-                pool.wire(suite_with(own)),
-                Err(Error::Wiring(WiringError::NotDeployer))
-            );
-            assert_eq!(pool.suite(), None);
-            test::set_caller::<DefaultEnvironment>(accounts().alice);
-            assert_eq!(
-                pool.wire(suite_with(AccountId::from([7; 32]))),
-                Err(Error::Wiring(WiringError::WrongSelfAddress))
-            );
-            assert_eq!(pool.suite(), None);
-            assert_eq!(test::recorded_events().count(), 0);
-            assert_eq!(pool.wire(suite_with(own)), Ok(()));
-            assert_eq!(pool.suite(), Some(suite_with(own)));
-            assert_eq!(test::recorded_events().count(), 1);
-            assert_eq!(
-                pool.wire(suite_with(own)),
-                Err(Error::Wiring(WiringError::AlreadyWired))
-            );
+            assert_eq!(pool.wire(suite), Err(Error::Wiring(WiringError::AlreadyWired)));
             assert_eq!(test::recorded_events().count(), 1);
         }
 
@@ -186,17 +341,110 @@ pub mod flash_exit_pool {
                 Err(Error::Governor(GovernorError::NotGovernor))
             );
             test::set_caller::<DefaultEnvironment>(accounts().bob);
-            assert_eq!(pool.propose_governor(accounts().charlie), Ok(()));
-            assert_eq!(pool.governor(), accounts().bob);
+            pool.propose_governor(accounts().charlie).unwrap();
             test::set_caller::<DefaultEnvironment>(accounts().django);
             assert_eq!(
                 pool.accept_governor(),
                 Err(Error::Governor(GovernorError::NotPendingGovernor))
             );
             test::set_caller::<DefaultEnvironment>(accounts().charlie);
-            assert_eq!(pool.accept_governor(), Ok(()));
+            pool.accept_governor().unwrap();
             assert_eq!(pool.governor(), accounts().charlie);
-            assert_eq!(test::recorded_events().count(), 2);
+        }
+
+        #[ink::test]
+        fn only_the_token_moves_value() {
+            let mut pool = deploy();
+            test::set_caller::<DefaultEnvironment>(accounts().django);
+            let before = state(&pool);
+            test::set_value_transferred::<DefaultEnvironment>(5);
+            assert_eq!(pool.fund(), Err(Error::NotToken));
+            assert_eq!(pool.pay_exit(accounts().django, 1, 10), Err(Error::NotToken));
+            assert_eq!(state(&pool), before);
+        }
+
+        #[ink::test]
+        fn exits_are_paid_on_the_curve() {
+            let mut pool = deploy();
+            fund(&mut pool, 1_000);
+            assert_eq!(pool.reserve(), 1_000);
+            let quoted = pool.quote(400, 1_000).unwrap();
+            // 600 left of a 1,000 target: 0.5% + 1.5% x 40%, rounded up
+            assert_eq!(quoted.fee_bps, 110);
+            test::set_caller::<DefaultEnvironment>(accounts().frank);
+            let paid = pool.pay_exit(accounts().django, 400, 1_000).unwrap();
+            assert_eq!(paid, quoted);
+            assert_eq!(paid.payout + paid.fee, 400);
+            assert_eq!(pool.reserve(), 1_000 - paid.payout);
+            assert_eq!(pool.fees_collected(), paid.fee);
+        }
+
+        #[ink::test]
+        fn refusals_change_nothing() {
+            let mut pool = deploy();
+            fund(&mut pool, 1_000);
+            let before = state(&pool);
+            assert_eq!(
+                pool.pay_exit(accounts().django, 0, 1_000),
+                Err(Error::Flash(FlashError::ZeroAmount))
+            );
+            assert_eq!(
+                pool.pay_exit(accounts().django, 501, 1_000),
+                Err(Error::Flash(FlashError::AboveExitCap))
+            );
+            assert_eq!(
+                pool.pay_exit(accounts().django, 1_001, 1_000),
+                Err(Error::Flash(FlashError::AboveReserve))
+            );
+            assert_eq!(state(&pool), before);
+            test::set_caller::<DefaultEnvironment>(accounts().bob);
+            pool.govern(PoolDecision::Pause).unwrap();
+            let before = state(&pool);
+            test::set_caller::<DefaultEnvironment>(accounts().frank);
+            assert_eq!(pool.pay_exit(accounts().django, 10, 1_000), Err(Error::Paused));
+            assert_eq!(state(&pool), before);
+        }
+
+        #[ink::test]
+        fn governed_policy() {
+            let mut pool = deploy();
+            test::set_caller::<DefaultEnvironment>(accounts().django);
+            assert_eq!(
+                pool.govern(PoolDecision::SetPolicy {
+                    policy: FlashPolicy::DEFAULT
+                }),
+                Err(Error::Governor(GovernorError::NotGovernor))
+            );
+            test::set_caller::<DefaultEnvironment>(accounts().bob);
+            let before = state(&pool);
+            let inverted = FlashPolicy {
+                min_fee_bps: 300,
+                max_fee_bps: 200,
+                ..FlashPolicy::DEFAULT
+            };
+            assert_eq!(
+                pool.govern(PoolDecision::SetPolicy { policy: inverted }),
+                Err(Error::InvalidPolicy)
+            );
+            let below_floor = FlashPolicy {
+                min_fee_bps: 30,
+                ..FlashPolicy::DEFAULT
+            };
+            assert_eq!(
+                pool.govern(PoolDecision::SetPolicy { policy: below_floor }),
+                Err(Error::InvalidPolicy)
+            );
+            assert_eq!(state(&pool), before);
+            let steeper = FlashPolicy {
+                max_fee_bps: 400,
+                ..FlashPolicy::DEFAULT
+            };
+            pool.govern(PoolDecision::SetPolicy { policy: steeper }).unwrap();
+            assert_eq!(pool.policy(), steeper);
+            pool.govern(PoolDecision::Pause).unwrap();
+            assert!(pool.is_paused());
+            pool.govern(PoolDecision::Unpause).unwrap();
+            assert!(!pool.is_paused());
         }
     }
 }

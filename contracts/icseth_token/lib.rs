@@ -19,7 +19,9 @@ pub mod icseth_token {
     use crate::psp22::{refusal, PSP22Error, PSP22Metadata, PSP22};
     use icseth_core::{
         events::{GovernorChanged, GovernorProposed, Wired},
+        flash::Quote,
         governance::{valid_oracle_members, TokenDecision},
+        math::bps_of,
         operators::VALIDATOR_DEPOSIT,
         oracle::{evaluate, Before, Bounds, Fees, Outcome, Report, ReportError},
         queue::finalize_ticket,
@@ -116,6 +118,11 @@ pub mod icseth_token {
         CoverRefused(Vec<u8>),
         /// A call to another suite contract failed.
         SuiteCallFailed,
+        /// The flash-exit pool refused the exit (paused, above its caps); its encoded error is
+        /// attached.
+        FlashExitRefused(Vec<u8>),
+        /// The flash exit would pay less than `min_out`.
+        SlippageExceeded,
         /// An amount overflowed (cannot happen with real balances; refused rather than wrapped).
         Overflow,
     }
@@ -321,6 +328,17 @@ pub mod icseth_token {
         pub deposit_address: AccountId,
         pub validators: u32,
         pub amount: Balance,
+    }
+
+    /// A holder left through the flash-exit reserve.
+    #[ink(event)]
+    pub struct FlashExited {
+        #[ink(topic)]
+        pub holder: AccountId,
+        pub shares: Balance,
+        pub payout: Balance,
+        pub fee: Balance,
+        pub reserve_after: Balance,
     }
 
     /// An oracle member voted for a report.
@@ -918,6 +936,11 @@ pub mod icseth_token {
 
             self.books.set(&books);
             self.balances.insert(caller, &balance);
+            // The reserve's share goes to the flash-exit pool; before wiring it stays earmarked
+            // in the token (deployment wires the suite before any deposit).
+            if let (Some(suite), true) = (self.settings().wiring.suite(), split.to_reserve > 0) {
+                self.fund_reserve(suite.flash_exit_pool, split.to_reserve)?;
+            }
             self.env().emit_event(Transfer {
                 from: None,
                 to: Some(caller),
@@ -931,6 +954,110 @@ pub mod icseth_token {
                 to_buffer: split.to_buffer,
             });
             Ok(shares)
+        }
+
+        fn fund_reserve(&self, pool: AccountId, amount: Balance) -> Result<(), Error> {
+            let answer = build_call::<Environment>()
+                .call(pool)
+                .transferred_value(amount)
+                .exec_input(ExecutionInput::new(Selector::new(ink::selector_bytes!("fund"))))
+                .returns::<RawResult<()>>()
+                .try_invoke();
+            match answer {
+                Ok(Ok(RawResult(Ok(())))) => Ok(()),
+                _ => Err(Error::SuiteCallFailed),
+            }
+        }
+
+        // ---- flash exit ---------------------------------------------------------------------
+
+        /// Any holder (a removed institution included), not while paused: burns `shares` and
+        /// receives at once, from the flash-exit reserve, their assets less the pool's fee, at
+        /// least `min_out`. The fee stays in the pooled assets, so the remaining holders' rate
+        /// rises by it. Emits `Transfer` (burn) and `FlashExited`; returns the payout.
+        #[ink(message)]
+        pub fn flash_exit(&mut self, shares: Balance, min_out: Balance) -> Result<Balance, Error> {
+            let holder = self.env().caller();
+            if self.paused {
+                return Err(Error::Paused);
+            }
+            if shares == 0 {
+                return Err(Error::ZeroAmount);
+            }
+            let remaining = self
+                .balance_of_shares(holder)
+                .checked_sub(shares)
+                .ok_or(Error::InsufficientShares)?;
+            let settings = self.settings();
+            let pool_address = settings.wiring.require()?.flash_exit_pool;
+            let mut books = self.books();
+            let assets = Self::pool_of(&books).assets_for_shares(shares)?;
+            let target = bps_of(books.total_pooled, settings.reserve_target_bps)?;
+            // Burn first; the pool pays and answers; one direction, no callback.
+            self.balances.insert(holder, &remaining);
+            books.total_shares = books.total_shares.checked_sub(shares).ok_or(Error::Overflow)?;
+            let answer = build_call::<Environment>()
+                .call(pool_address)
+                .exec_input(
+                    ExecutionInput::new(Selector::new(ink::selector_bytes!("pay_exit")))
+                        .push_arg(holder)
+                        .push_arg(assets)
+                        .push_arg(target),
+                )
+                .returns::<RawResult<Quote>>()
+                .try_invoke();
+            let quote = match answer {
+                Ok(Ok(RawResult(Ok(quote)))) => quote,
+                Ok(Ok(RawResult(Err(raw)))) => return Err(Error::FlashExitRefused(raw)),
+                _ => return Err(Error::SuiteCallFailed),
+            };
+            if quote.payout < min_out {
+                // reverts the burn and the pool's payment with it
+                return Err(Error::SlippageExceeded);
+            }
+            books.total_pooled = books
+                .total_pooled
+                .checked_sub(quote.payout)
+                .ok_or(Error::Overflow)?;
+            books.reserve = books.reserve.checked_sub(quote.payout).ok_or(Error::Overflow)?;
+            self.books.set(&books);
+            self.env().emit_event(Transfer {
+                from: Some(holder),
+                to: None,
+                value: shares,
+            });
+            self.env().emit_event(FlashExited {
+                holder,
+                shares,
+                payout: quote.payout,
+                fee: quote.fee,
+                reserve_after: books.reserve,
+            });
+            Ok(quote.payout)
+        }
+
+        /// Anyone: what a flash exit of `shares` would pay now (asks the pool; changes nothing).
+        #[ink(message)]
+        pub fn quote_flash_exit(&self, shares: Balance) -> Result<Quote, Error> {
+            let settings = self.settings();
+            let pool_address = settings.wiring.require()?.flash_exit_pool;
+            let books = self.books();
+            let assets = Self::pool_of(&books).assets_for_shares(shares)?;
+            let target = bps_of(books.total_pooled, settings.reserve_target_bps)?;
+            let answer = build_call::<Environment>()
+                .call(pool_address)
+                .exec_input(
+                    ExecutionInput::new(Selector::new(ink::selector_bytes!("quote")))
+                        .push_arg(assets)
+                        .push_arg(target),
+                )
+                .returns::<RawResult<Quote>>()
+                .try_invoke();
+            match answer {
+                Ok(Ok(RawResult(Ok(quote)))) => Ok(quote),
+                Ok(Ok(RawResult(Err(raw)))) => Err(Error::FlashExitRefused(raw)),
+                _ => Err(Error::SuiteCallFailed),
+            }
         }
 
         // ---- staking ------------------------------------------------------------------------

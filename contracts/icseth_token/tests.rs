@@ -461,10 +461,11 @@ fn transfer_moves_shares_to_whitelisted_receivers_only() {
 #[ink::test]
 fn transfers_to_suite_contracts_are_allowed_and_removed_institutions_cannot_receive() {
     let mut token = deploy_with_institutions();
+    // deposit before wiring: afterwards a deposit funds the flash-exit pool, another contract
+    deposit(&mut token, inst_a(), 10 * ONE).unwrap();
     as_caller(accounts().alice);
     let suite = suite_with_token(contract_id());
     token.wire(suite).unwrap();
-    deposit(&mut token, inst_a(), 10 * ONE).unwrap();
     as_caller(inst_a());
     token.transfer(suite.slash_protection, ONE, vec![]).unwrap();
     assert_eq!(token.balance_of(suite.slash_protection), ONE);
@@ -854,6 +855,28 @@ fn govern_applies_each_decision_as_its_message() {
             institution: inst_a(),
         })
     });
+}
+
+#[ink::test]
+fn flash_exit_refusals_before_the_pool_is_asked() {
+    let mut token = deploy_with_institutions();
+    deposit(&mut token, inst_a(), 10 * ONE).unwrap();
+    as_caller(inst_a());
+    assert_refused(&mut token, Error::ZeroAmount, |t| t.flash_exit(0, 0));
+    assert_refused(&mut token, Error::InsufficientShares, |t| {
+        t.flash_exit(10 * ONE + 1, 0)
+    });
+    assert_refused(&mut token, Error::Wiring(WiringError::NotWired), |t| {
+        t.flash_exit(ONE, 0)
+    });
+    assert_eq!(
+        token.quote_flash_exit(ONE),
+        Err(Error::Wiring(WiringError::NotWired))
+    );
+    as_caller(guardian());
+    token.pause().unwrap();
+    as_caller(inst_a());
+    assert_refused(&mut token, Error::Paused, |t| t.flash_exit(ONE, 0));
 }
 
 #[ink::test]

@@ -15,8 +15,8 @@ pub mod whitelist_board {
         board::{quorum_is_valid, MAX_MEMBERS},
         events::Wired,
         governance::{
-            has_duplicates, passes, tally, Action, ProtectionDecision, RegistryDecision, Target, Timing,
-            TokenDecision, Vote,
+            has_duplicates, passes, tally, Action, PoolDecision, ProtectionDecision, RegistryDecision,
+            Target, Timing, TokenDecision, Vote,
         },
         RawResult, SuiteAddresses, SuiteSlot, Wiring, WiringError,
     };
@@ -496,6 +496,10 @@ pub mod whitelist_board {
                 Action::SlashProtection(decision) => {
                     let pool = self.wiring.require()?.slash_protection;
                     self.push::<ProtectionDecision>(pool, ink::selector_bytes!("govern"), Some(decision))
+                }
+                Action::FlashExitPool(decision) => {
+                    let pool = self.wiring.require()?.flash_exit_pool;
+                    self.push::<PoolDecision>(pool, ink::selector_bytes!("govern"), Some(decision))
                 }
                 Action::SetOracleMembers { members } => {
                     let suite = self.wiring.require()?;

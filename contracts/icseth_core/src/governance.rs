@@ -86,6 +86,19 @@ pub enum TokenDecision {
     },
 }
 
+/// A decision for the flash-exit pool (`flash_exit_pool::govern`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
+pub enum PoolDecision {
+    /// The fee curve and the per-exit cap (validated by `FlashPolicy::is_valid`).
+    SetPolicy {
+        policy: crate::flash::FlashPolicy,
+    },
+    Pause,
+    Unpause,
+}
+
 /// A decision for the slash-protection pool (`slash_protection::govern`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[ink::scale_derive(Encode, Decode, TypeInfo)]
@@ -150,6 +163,8 @@ pub enum Action {
     OperatorRegistry(RegistryDecision),
     /// A decision for the slash-protection pool.
     SlashProtection(ProtectionDecision),
+    /// A decision for the flash-exit pool.
+    FlashExitPool(PoolDecision),
     /// Sets the oracle members in the token (reports) and the registry (attestations) at once.
     SetOracleMembers { members: Vec<AccountId> },
     /// Proposes `successor` as governor of `target` (it takes over with its own `accept_governor`).

@@ -7,6 +7,7 @@
 
 pub mod board;
 pub mod events;
+pub mod flash;
 pub mod governance;
 pub mod governor;
 pub mod math;

@@ -56,12 +56,13 @@ impl Bounds {
         max_rate_increase_bps: 10,
     };
 
-    /// Hard caps the board can never exceed: 20% a year, 10% down, 1% up per report, and at
-    /// least an hour between reports.
+    /// Hard caps the board can never exceed: 20% a year, 10% down, 0.4% up per report (below
+    /// any flash-exit minimum fee, `flash::MAX_RATE_INCREASE_CAP_BPS`), and at least an hour
+    /// between reports.
     pub fn is_valid(&self) -> bool {
         self.max_annual_increase_bps <= 2_000
             && self.max_decrease_bps <= 1_000
-            && self.max_rate_increase_bps <= 100
+            && self.max_rate_increase_bps <= crate::flash::MAX_RATE_INCREASE_CAP_BPS
             && self.max_rate_increase_bps > 0
             && self.min_interval_ms >= 60 * 60 * 1000
     }
