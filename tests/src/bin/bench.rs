@@ -369,6 +369,39 @@ async fn measure_registry(
     Ok(())
 }
 
+/// A flash exit and its quote, against a reserve filled by two deposits.
+async fn measure_flash_exit(client: &mut EmbeddedClient, bench: &mut Bench) -> Result<(), Box<dyn Error>> {
+    let (alice, bob, charlie) = (ink_e2e::alice(), ink_e2e::bob(), ink_e2e::charlie());
+    let mut config = SuiteConfig::single_member(account_of(&alice), ETH);
+    config.governor = GovernorChoice::Account(account_of(&alice));
+    config.min_deposit = 3 * ETH; // a distinct token for this case
+    let suite = deploy_and_wire(client, &alice, &config).await?;
+    let mut token = ink_e2e::create_call_builder::<IcsethToken>(suite.token);
+    for (who, amount) in [(&bob, 100 * ETH), (&charlie, 20 * ETH)] {
+        submit(client, &alice, &token.add_institution(account_of(who), None), 0)
+            .await?
+            .accepted()?;
+        submit(client, who, &token.deposit(), amount).await?.accepted()?;
+    }
+    let quote = submit(client, &charlie, &token.quote_flash_exit(2 * ETH), 0).await?;
+    quote.value.map_err(|e| format!("quote_flash_exit: {e:?}"))?;
+    bench.row(
+        "icseth_token",
+        "quote_flash_exit",
+        "reserve at target (6 ETH)",
+        quote.cost,
+    );
+    let exit = submit(client, &charlie, &token.flash_exit(2 * ETH, 0), 0).await?;
+    exit.value.map_err(|e| format!("flash_exit: {e:?}"))?;
+    bench.row(
+        "icseth_token",
+        "flash_exit",
+        "2 ETH against a 6 ETH reserve",
+        exit.cost,
+    );
+    Ok(())
+}
+
 /// Report votes with `holders` holders: a member's vote that does not reach quorum, and the vote
 /// that reaches it and applies the report (a gain with fees, and the finalization page), first with
 /// 1 pending ticket, then with 1,000.
@@ -608,6 +641,7 @@ async fn run() -> Result<PathBuf, Box<dyn Error>> {
     measure_board(&mut client, &mut bench).await?;
     measure_registry(&mut client, &mut bench, 1, "1 operator registered").await?;
     measure_registry(&mut client, &mut bench, 1_000, "1,000 operators registered").await?;
+    measure_flash_exit(&mut client, &mut bench).await?;
     let holders: u32 = std::env::var("ICSETH_BENCH_HOLDERS")
         .ok()
         .and_then(|v| v.parse().ok())
