@@ -123,6 +123,8 @@ pub mod icseth_token {
         FlashExitRefused(Vec<u8>),
         /// The flash exit would pay less than `min_out`.
         SlippageExceeded,
+        /// The refill exceeds the reserve's shortfall or the buffer not owed to tickets.
+        AboveRefillHeadroom,
         /// An amount overflowed (cannot happen with real balances; refused rather than wrapped).
         Overflow,
     }
@@ -328,6 +330,13 @@ pub mod icseth_token {
         pub deposit_address: AccountId,
         pub validators: u32,
         pub amount: Balance,
+    }
+
+    /// Buffered value moved to the flash-exit reserve.
+    #[ink(event)]
+    pub struct ReserveRefilled {
+        pub amount: Balance,
+        pub reserve: Balance,
     }
 
     /// A holder left through the flash-exit reserve.
@@ -969,6 +978,45 @@ pub mod icseth_token {
             }
         }
 
+        /// How much the reserve may take from the buffer now: up to its target, and never from
+        /// value that pending tickets are waiting for (queued tickets are served first).
+        fn refill_headroom(&self, books: &Accounting) -> Result<Balance, Error> {
+            let target = bps_of(books.total_pooled, self.settings().reserve_target_bps)?;
+            let free_buffer = books.buffered.saturating_sub(books.queued);
+            Ok(target.saturating_sub(books.reserve).min(free_buffer))
+        }
+
+        fn refill(&mut self, amount: Balance) -> Result<(), Error> {
+            let pool = self.settings().wiring.require()?.flash_exit_pool;
+            let mut books = self.books();
+            books.buffered = books.buffered.checked_sub(amount).ok_or(Error::Overflow)?;
+            books.reserve = books.reserve.checked_add(amount).ok_or(Error::Overflow)?;
+            self.books.set(&books);
+            self.fund_reserve(pool, amount)?;
+            self.env().emit_event(ReserveRefilled {
+                amount,
+                reserve: books.reserve,
+            });
+            Ok(())
+        }
+
+        /// The staking manager only: moves `amount` from the staking buffer to the flash-exit
+        /// reserve, at most up to the reserve's target and never from value pending withdrawal
+        /// tickets wait for. Emits `ReserveRefilled`.
+        #[ink(message)]
+        pub fn refill_reserve(&mut self, amount: Balance) -> Result<(), Error> {
+            if self.env().caller() != self.settings().staking_manager {
+                return Err(Error::NotStakingManager);
+            }
+            if amount == 0 {
+                return Err(Error::ZeroAmount);
+            }
+            if amount > self.refill_headroom(&self.books())? {
+                return Err(Error::AboveRefillHeadroom);
+            }
+            self.refill(amount)
+        }
+
         // ---- flash exit ---------------------------------------------------------------------
 
         /// Any holder (a removed institution included), not while paused: burns `shares` and
@@ -1297,6 +1345,13 @@ pub mod icseth_token {
                 ..state
             });
             let finalized = self.finalize_up_to(MAX_FINALIZE_PER_REPORT)?;
+            // Withdrawn funds top the reserve up (after the tickets, before new staking).
+            if suite.is_some() && out.arrived > 0 {
+                let amount = self.refill_headroom(&self.books())?.min(out.arrived);
+                if amount > 0 {
+                    self.refill(amount)?;
+                }
+            }
             let new_rate = self.pool().rate()?;
             self.env().emit_event(ReportApplied {
                 epoch: report.epoch,

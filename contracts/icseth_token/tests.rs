@@ -880,6 +880,29 @@ fn flash_exit_refusals_before_the_pool_is_asked() {
 }
 
 #[ink::test]
+fn refill_refusals_before_the_pool_is_asked() {
+    let mut token = deploy_with_institutions();
+    deposit(&mut token, inst_a(), 100 * ONE).unwrap(); // reserve at its 5 ETH target
+    as_caller(outsider());
+    assert_refused(&mut token, Error::NotStakingManager, |t| t.refill_reserve(ONE));
+    as_caller(accounts().alice); // the staking manager
+    assert_refused(&mut token, Error::ZeroAmount, |t| t.refill_reserve(0));
+    assert_refused(&mut token, Error::AboveRefillHeadroom, |t| t.refill_reserve(1));
+    as_caller(governor());
+    token.set_parameter(Parameter::ReserveTargetBps, 1_000).unwrap(); // target 10 ETH
+    as_caller(accounts().alice);
+    // 5 ETH of headroom now; the pool is another contract, which this unwired token cannot reach
+    assert_refused(&mut token, Error::Wiring(WiringError::NotWired), |t| {
+        t.refill_reserve(ONE)
+    });
+    as_caller(inst_a());
+    token.request_withdrawal(90 * ONE).unwrap(); // 90 of the 95 buffered are owed to the ticket
+    as_caller(accounts().alice);
+    // the target is now 1 ETH (10% of 10 ETH pooled): nothing to refill
+    assert_refused(&mut token, Error::AboveRefillHeadroom, |t| t.refill_reserve(1));
+}
+
+#[ink::test]
 fn stake_refusals_before_the_registry_is_asked() {
     let mut token = deploy_with_institutions();
     deposit(&mut token, inst_a(), 100 * ONE).unwrap(); // 95 ETH buffered

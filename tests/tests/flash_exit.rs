@@ -111,6 +111,20 @@ async fn a_holder_exits_at_once_and_the_fee_stays_with_the_others<Client: E2EBac
         (2 * ETH, paid, quote.fee)
     );
 
+    // the staking manager (alice) refills the reserve from the buffer, up to its target only
+    let target = books.total_pooled * 500 / 10_000;
+    let shortfall = target - books.reserve;
+    let over = submit(&mut client, &alice, &token.refill_reserve(shortfall + 1), 0).await?;
+    assert_eq!(over.value, Err(TokenError::AboveRefillHeadroom));
+    submit(&mut client, &alice, &token.refill_reserve(shortfall), 0)
+        .await?
+        .accepted()?;
+    assert_eq!(read(&mut client, &alice, &pool.reserve()).await?, target);
+    assert_eq!(
+        read(&mut client, &alice, &token.accounting()).await?.reserve,
+        target
+    );
+
     // above the per-exit cap (50% of the reserve) and while the pool is paused: refused
     let big = submit(&mut client, &bob, &token.flash_exit(4 * ETH, 0), 0).await?;
     assert!(matches!(big.value, Err(TokenError::FlashExitRefused(_))));

@@ -182,6 +182,21 @@ mod tests {
         }
 
         #[test]
+        fn the_remaining_holders_rate_never_falls_because_of_an_exit(
+            pooled in 32u128 * ONE..100_000 * ONE,
+            shares_ppm in 1u128..20_000,
+        ) {
+            let pool = Pool { total_shares: pooled, total_pooled: pooled };
+            let shares = pooled * shares_ppm / 1_000_000;
+            let assets = pool.assets_for_shares(shares).unwrap();
+            let reserve = pool.total_pooled / 20; // a reserve at its 5% target
+            if let Ok(q) = quote(assets, reserve, reserve, &FlashPolicy::DEFAULT) {
+                let after = Pool { total_shares: pool.total_shares - shares, total_pooled: pool.total_pooled - q.payout };
+                prop_assert!(after.rate().unwrap() >= pool.rate().unwrap());
+            }
+        }
+
+        #[test]
         fn the_fee_is_monotone_in_depletion(target in 1u128..10u128.pow(24), a in 0u128..10u128.pow(24), b in 0u128..10u128.pow(24)) {
             let p = FlashPolicy::DEFAULT;
             let (fuller, emptier) = (a.max(b), a.min(b));
