@@ -26,7 +26,7 @@ pub mod icseth_token {
         oracle::{evaluate, Before, Bounds, Fees, Outcome, Report, ReportError},
         queue::finalize_ticket,
         reserve::{split_deposit, DEFAULT_RESERVE_TARGET_BPS, MAX_RESERVE_TARGET_BPS},
-        GovernorError, GovernorRole, MathError, Pool, RawResult, SuiteAddresses, SuiteSlot, Wiring,
+        settle, GovernorError, GovernorRole, MathError, Pool, RawResult, SuiteAddresses, SuiteSlot, Wiring,
         WiringError,
     };
     use ink::{
@@ -972,16 +972,13 @@ pub mod icseth_token {
                 .exec_input(ExecutionInput::new(Selector::new(ink::selector_bytes!("fund"))))
                 .returns::<RawResult<()>>()
                 .try_invoke();
-            match answer {
-                Ok(Ok(RawResult(Ok(())))) => Ok(()),
-                _ => Err(Error::SuiteCallFailed),
-            }
+            settle(answer).map_err(|_| Error::SuiteCallFailed)
         }
 
         /// How much the reserve may take from the buffer now: up to its target, and never from
         /// value that pending tickets are waiting for (queued tickets are served first).
         fn refill_headroom(&self, books: &Accounting) -> Result<Balance, Error> {
-            let target = bps_of(books.total_pooled, self.settings().reserve_target_bps)?;
+            let target = Self::reserve_target(&self.settings(), books)?;
             let free_buffer = books.buffered.saturating_sub(books.queued);
             Ok(target.saturating_sub(books.reserve).min(free_buffer))
         }
@@ -1017,6 +1014,23 @@ pub mod icseth_token {
             self.refill(amount)
         }
 
+        /// The reserve's target: `ReserveTargetBps` of the pooled assets.
+        fn reserve_target(settings: &Settings, books: &Accounting) -> Result<Balance, Error> {
+            Ok(bps_of(books.total_pooled, settings.reserve_target_bps)?)
+        }
+
+        /// What an exit of `shares` is priced against: the pool, their assets, the reserve target.
+        fn exit_terms(
+            &self,
+            books: &Accounting,
+            shares: Balance,
+        ) -> Result<(AccountId, Balance, Balance), Error> {
+            let settings = self.settings();
+            let pool = settings.wiring.require()?.flash_exit_pool;
+            let assets = Self::pool_of(books).assets_for_shares(shares)?;
+            Ok((pool, assets, Self::reserve_target(&settings, books)?))
+        }
+
         // ---- flash exit ---------------------------------------------------------------------
 
         /// Any holder (a removed institution included), not while paused: burns `shares` and
@@ -1036,11 +1050,8 @@ pub mod icseth_token {
                 .balance_of_shares(holder)
                 .checked_sub(shares)
                 .ok_or(Error::InsufficientShares)?;
-            let settings = self.settings();
-            let pool_address = settings.wiring.require()?.flash_exit_pool;
             let mut books = self.books();
-            let assets = Self::pool_of(&books).assets_for_shares(shares)?;
-            let target = bps_of(books.total_pooled, settings.reserve_target_bps)?;
+            let (pool_address, assets, target) = self.exit_terms(&books, shares)?;
             // Burn first; the pool pays and answers; one direction, no callback.
             self.balances.insert(holder, &remaining);
             books.total_shares = books.total_shares.checked_sub(shares).ok_or(Error::Overflow)?;
@@ -1054,11 +1065,8 @@ pub mod icseth_token {
                 )
                 .returns::<RawResult<Quote>>()
                 .try_invoke();
-            let quote = match answer {
-                Ok(Ok(RawResult(Ok(quote)))) => quote,
-                Ok(Ok(RawResult(Err(raw)))) => return Err(Error::FlashExitRefused(raw)),
-                _ => return Err(Error::SuiteCallFailed),
-            };
+            let quote =
+                settle(answer).map_err(|e| e.into_error(Error::FlashExitRefused, Error::SuiteCallFailed))?;
             if quote.payout < min_out {
                 // reverts the burn and the pool's payment with it
                 return Err(Error::SlippageExceeded);
@@ -1087,11 +1095,7 @@ pub mod icseth_token {
         /// Anyone: what a flash exit of `shares` would pay now (asks the pool; changes nothing).
         #[ink(message)]
         pub fn quote_flash_exit(&self, shares: Balance) -> Result<Quote, Error> {
-            let settings = self.settings();
-            let pool_address = settings.wiring.require()?.flash_exit_pool;
-            let books = self.books();
-            let assets = Self::pool_of(&books).assets_for_shares(shares)?;
-            let target = bps_of(books.total_pooled, settings.reserve_target_bps)?;
+            let (pool_address, assets, target) = self.exit_terms(&self.books(), shares)?;
             let answer = build_call::<Environment>()
                 .call(pool_address)
                 .exec_input(
@@ -1101,11 +1105,7 @@ pub mod icseth_token {
                 )
                 .returns::<RawResult<Quote>>()
                 .try_invoke();
-            match answer {
-                Ok(Ok(RawResult(Ok(quote)))) => Ok(quote),
-                Ok(Ok(RawResult(Err(raw)))) => Err(Error::FlashExitRefused(raw)),
-                _ => Err(Error::SuiteCallFailed),
-            }
+            settle(answer).map_err(|e| e.into_error(Error::FlashExitRefused, Error::SuiteCallFailed))
         }
 
         // ---- staking ------------------------------------------------------------------------
@@ -1143,11 +1143,8 @@ pub mod icseth_token {
                 )
                 .returns::<RawResult<AccountId>>()
                 .try_invoke();
-            let deposit_address = match answer {
-                Ok(Ok(RawResult(Ok(address)))) => address,
-                Ok(Ok(RawResult(Err(raw)))) => return Err(Error::StakeRefused(raw)),
-                _ => return Err(Error::RegistryCallFailed),
-            };
+            let deposit_address =
+                settle(answer).map_err(|e| e.into_error(Error::StakeRefused, Error::RegistryCallFailed))?;
             let mut state = self.oracle_state();
             state.funded_validators = state
                 .funded_validators
@@ -1408,11 +1405,7 @@ pub mod icseth_token {
                 )
                 .returns::<RawResult<Balance>>()
                 .try_invoke();
-            match answer {
-                Ok(Ok(RawResult(Ok(shares)))) => Ok(shares),
-                Ok(Ok(RawResult(Err(raw)))) => Err(Error::CoverRefused(raw)),
-                _ => Err(Error::SuiteCallFailed),
-            }
+            settle(answer).map_err(|e| e.into_error(Error::CoverRefused, Error::SuiteCallFailed))
         }
 
         /// Records the loss on the operator's registry record.
@@ -1426,10 +1419,7 @@ pub mod icseth_token {
                 )
                 .returns::<RawResult<()>>()
                 .try_invoke();
-            match answer {
-                Ok(Ok(RawResult(Ok(())))) => Ok(()),
-                _ => Err(Error::SuiteCallFailed),
-            }
+            settle(answer).map_err(|_| Error::SuiteCallFailed)
         }
 
         /// Anyone: the oracle members, bounds, fees and vault.

@@ -13,7 +13,7 @@ pub mod slash_protection {
         events::{GovernorChanged, GovernorProposed, Wired},
         governance::ProtectionDecision,
         oracle::cover,
-        GovernorError, GovernorRole, Pool, RawResult, SuiteAddresses, SuiteSlot, Wiring, WiringError,
+        settle, GovernorError, GovernorRole, Pool, RawResult, SuiteAddresses, SuiteSlot, Wiring, WiringError,
     };
     use ink::{
         env::call::{build_call, ExecutionInput, Selector},
@@ -311,11 +311,7 @@ pub mod slash_protection {
                 )
                 .returns::<RawResult<()>>()
                 .try_invoke();
-            match answer {
-                Ok(Ok(RawResult(Ok(())))) => {}
-                Ok(Ok(RawResult(Err(raw)))) => return Err(Error::DonationFailed(raw)),
-                _ => return Err(Error::TokenCallFailed),
-            }
+            settle(answer).map_err(|e| e.into_error(Error::DonationFailed, Error::TokenCallFailed))?;
             self.totals.shares_donated = self
                 .totals
                 .shares_donated

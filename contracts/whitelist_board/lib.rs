@@ -18,7 +18,7 @@ pub mod whitelist_board {
             has_duplicates, passes, tally, Action, PoolDecision, ProtectionDecision, RegistryDecision,
             Target, Timing, TokenDecision, Vote,
         },
-        RawResult, SuiteAddresses, SuiteSlot, Wiring, WiringError,
+        settle, RawResult, SuiteAddresses, SuiteSlot, Wiring, WiringError,
     };
     use ink::{
         env::call::{build_call, ExecutionInput, Selector},
@@ -558,11 +558,7 @@ pub mod whitelist_board {
                     .returns::<RawResult<()>>()
                     .try_invoke(),
             };
-            match answer {
-                Ok(Ok(RawResult(Ok(())))) => Ok(()),
-                Ok(Ok(RawResult(Err(raw)))) => Err(Error::TargetRejected(raw)),
-                _ => Err(Error::TargetCallFailed),
-            }
+            settle(answer).map_err(|e| e.into_error(Error::TargetRejected, Error::TargetCallFailed))
         }
 
         fn add_member(&mut self, account: AccountId) -> Result<(), Error> {

@@ -22,7 +22,7 @@ pub mod wiring;
 
 pub use governor::{GovernorError, GovernorRole};
 pub use math::{MathError, BPS, ONE};
-pub use raw_result::RawResult;
+pub use raw_result::{settle, CallRefusal, RawResult};
 pub use shares::Pool;
 pub use suite::SuiteAddresses;
 pub use wiring::{SuiteSlot, Wiring, WiringError};

@@ -22,6 +22,34 @@ impl<T: Decode> Decode for RawResult<T> {
     }
 }
 
+/// Why a call to another contract produced no value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CallRefusal {
+    /// The callee returned `Err`; its encoded error.
+    Refused(Vec<u8>),
+    /// The call itself failed (trap, unknown message, undecodable answer).
+    Failed,
+}
+
+impl CallRefusal {
+    /// The caller's own error: `refused` wraps the callee's encoded error, `failed` is used otherwise.
+    pub fn into_error<E>(self, refused: impl FnOnce(Vec<u8>) -> E, failed: E) -> E {
+        match self {
+            CallRefusal::Refused(raw) => refused(raw),
+            CallRefusal::Failed => failed,
+        }
+    }
+}
+
+/// The value of a `try_invoke` whose return type is `RawResult<T>`, or why there is none.
+pub fn settle<T, L, X>(answer: Result<Result<RawResult<T>, L>, X>) -> Result<T, CallRefusal> {
+    match answer {
+        Ok(Ok(RawResult(Ok(value)))) => Ok(value),
+        Ok(Ok(RawResult(Err(raw)))) => Err(CallRefusal::Refused(raw)),
+        _ => Err(CallRefusal::Failed),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -47,5 +75,19 @@ mod tests {
             Ok(RawResult(Err(raw)))
         );
         assert!(RawResult::<u32>::decode(&mut &[2u8][..]).is_err());
+    }
+
+    #[test]
+    fn settle_sorts_value_refusal_and_failure() {
+        let ok: Result<Result<RawResult<u32>, ()>, ()> = Ok(Ok(RawResult(Ok(7))));
+        assert_eq!(settle(ok), Ok(7));
+        let refused: Result<Result<RawResult<u32>, ()>, ()> = Ok(Ok(RawResult(Err(vec![1]))));
+        assert_eq!(settle(refused), Err(CallRefusal::Refused(vec![1])));
+        let lang: Result<Result<RawResult<u32>, ()>, ()> = Ok(Err(()));
+        assert_eq!(settle(lang), Err(CallRefusal::Failed));
+        let env: Result<Result<RawResult<u32>, ()>, ()> = Err(());
+        assert_eq!(settle(env), Err(CallRefusal::Failed));
+        assert_eq!(CallRefusal::Refused(vec![2]).into_error(|r| r.len(), 0), 1);
+        assert_eq!(CallRefusal::Failed.into_error(|r: Vec<u8>| r.len(), 9), 9);
     }
 }
