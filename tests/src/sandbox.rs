@@ -4,7 +4,8 @@
 //! ink_e2e's default sandbox funds each dev account with 1e15 units (not 0.001 ETH), takes its block
 //! time from the wall clock and returns no events. `ClockSandbox` wraps it: `execute_with` sets
 //! `pallet_timestamp` from this thread's clock, then keeps the `ContractEmitted` events of the
-//! execution; `dry_run` restores the snapshot and forgets the dry run's events. The clock and the log
+//! execution and clears the runtime's event list; `dry_run` rolls its changes back
+//! and forgets the dry run's events. The clock and the log
 //! are thread-locals: ink_e2e runs each test on its own thread, so parallel tests never see each
 //! other's (measured, ../shared/recipes/sandbox_with_clock.rs).
 use ink_sandbox::{
@@ -132,15 +133,25 @@ impl Sandbox for ClockSandbox {
                     }
                 }
             });
+            // The runtime's own event list is never read again: clearing it keeps the state (and
+            // so every dry run's snapshot of it) from growing with the number of calls made.
+            frame_system::Pallet::<Runtime>::reset_events();
             out
         })
     }
 
+    /// Runs `action` inside a storage transaction of the runtime's overlay and rolls it back.
+    /// DefaultSandbox snapshots instead: it commits and copies the whole state, so every call (each
+    /// `submit` dry-runs first) cost in proportion to the chain's state, which made states of
+    /// thousands of holders impractical. A rollback costs what the action changed.
     fn dry_run<T>(&mut self, action: impl FnOnce(&mut Self) -> T) -> T {
-        let snapshot = self.inner.take_snapshot();
+        use ink_sandbox::frame_support::__private::sp_io::storage::{
+            rollback_transaction, start_transaction,
+        };
         let logged = EVENTS.with(|log| log.borrow().len());
+        self.inner.execute_with(start_transaction);
         let out = action(self);
-        self.inner.restore_snapshot(snapshot);
+        self.inner.execute_with(rollback_transaction);
         EVENTS.with(|log| log.borrow_mut().truncate(logged));
         out
     }
