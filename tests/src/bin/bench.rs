@@ -22,7 +22,7 @@ use whitelist_board::whitelist_board::WhitelistBoard;
 struct Row {
     contract: &'static str,
     message: &'static str,
-    scenario: &'static str,
+    scenario: String,
     ref_time: u64,
     proof_size: u64,
     storage_deposit: i128,
@@ -58,7 +58,7 @@ struct Bench {
 }
 
 impl Bench {
-    fn row(&mut self, contract: &'static str, message: &'static str, scenario: &'static str, cost: Cost) {
+    fn row(&mut self, contract: &'static str, message: &'static str, scenario: &str, cost: Cost) {
         println!(
             "{contract:>16}::{message:<20} ref_time {:>14} proof_size {:>8} deposit {:>22}  {scenario}",
             cost.ref_time, cost.proof_size, cost.storage_deposit
@@ -66,7 +66,7 @@ impl Bench {
         self.rows.push(Row {
             contract,
             message,
-            scenario,
+            scenario: scenario.to_string(),
             ref_time: cost.ref_time,
             proof_size: cost.proof_size,
             storage_deposit: cost.storage_deposit,
@@ -205,10 +205,21 @@ async fn board_with(
 async fn measure_board_case(
     client: &mut EmbeddedClient,
     bench: &mut Bench,
-    members: &[Keypair],
+    member_count: usize,
     earlier: u64,
-    scenario: &'static str,
 ) -> Result<(), Box<dyn Error>> {
+    let alice = ink_e2e::alice();
+    let mut members = vec![alice.clone()];
+    for _ in 1..member_count {
+        members.push(client.create_and_fund_account(&alice, 1_000 * ETH).await);
+    }
+    let members = &members[..];
+    let scenario = format!(
+        "{member_count} member{}, {} earlier proposals; whitelist action",
+        if member_count == 1 { "" } else { "s" },
+        thousands(earlier)
+    );
+    let scenario = scenario.as_str();
     let quorum = u32::try_from(members.len() / 2 + 1)?;
     let board = board_with(client, members, quorum).await?;
     let mut call = ink_e2e::create_call_builder::<WhitelistBoard>(board);
@@ -246,45 +257,12 @@ async fn measure_board_case(
     Ok(())
 }
 
-async fn measure_board(client: &mut EmbeddedClient, bench: &mut Bench) -> Result<(), Box<dyn Error>> {
-    let alice = ink_e2e::alice();
-    let one = [alice.clone()];
-    let mut twenty_one = vec![alice.clone()];
-    for _ in 1..21 {
-        twenty_one.push(client.create_and_fund_account(&alice, 1_000 * ETH).await);
+async fn measure_board(paths: &[PathBuf], bench: &mut Bench) -> Result<(), Box<dyn Error>> {
+    for earlier in [0, 1_000] {
+        for members in [1, 21] {
+            measure_board_case(&mut fresh_client(paths), bench, members, earlier).await?;
+        }
     }
-    measure_board_case(
-        client,
-        bench,
-        &one,
-        0,
-        "1 member, 0 earlier proposals; whitelist action",
-    )
-    .await?;
-    measure_board_case(
-        client,
-        bench,
-        &twenty_one,
-        0,
-        "21 members, 0 earlier proposals; whitelist action",
-    )
-    .await?;
-    measure_board_case(
-        client,
-        bench,
-        &one,
-        1_000,
-        "1 member, 1,000 earlier proposals; whitelist action",
-    )
-    .await?;
-    measure_board_case(
-        client,
-        bench,
-        &twenty_one,
-        1_000,
-        "21 members, 1,000 earlier proposals; whitelist action",
-    )
-    .await?;
     Ok(())
 }
 
@@ -294,13 +272,17 @@ async fn measure_registry(
     client: &mut EmbeddedClient,
     bench: &mut Bench,
     operators: u32,
-    scenario: &'static str,
 ) -> Result<(), Box<dyn Error>> {
+    let scenario = format!(
+        "{} operator{} registered",
+        thousands(u64::from(operators)),
+        if operators == 1 { "" } else { "s" }
+    );
+    let scenario = scenario.as_str();
     let alice = ink_e2e::alice();
     let institution = ink_e2e::bob();
     let mut config = SuiteConfig::single_member(account_of(&alice), ETH);
     config.governor = GovernorChoice::Account(account_of(&alice));
-    config.min_deposit = ETH + u128::from(operators); // a distinct token per case
     let suite = deploy_and_wire(client, &alice, &config).await?;
     let mut registry = ink_e2e::create_call_builder::<OperatorRegistry>(suite.operator_registry);
     let mut token = ink_e2e::create_call_builder::<IcsethToken>(suite.token);
@@ -374,7 +356,6 @@ async fn measure_flash_exit(client: &mut EmbeddedClient, bench: &mut Bench) -> R
     let (alice, bob, charlie) = (ink_e2e::alice(), ink_e2e::bob(), ink_e2e::charlie());
     let mut config = SuiteConfig::single_member(account_of(&alice), ETH);
     config.governor = GovernorChoice::Account(account_of(&alice));
-    config.min_deposit = 3 * ETH; // a distinct token for this case
     let suite = deploy_and_wire(client, &alice, &config).await?;
     let mut token = ink_e2e::create_call_builder::<IcsethToken>(suite.token);
     for (who, amount) in [(&bob, 100 * ETH), (&charlie, 20 * ETH)] {
@@ -402,6 +383,32 @@ async fn measure_flash_exit(client: &mut EmbeddedClient, bench: &mut Bench) -> R
     Ok(())
 }
 
+/// The `i`th holder made up for the benchmark (an account nobody holds the key of).
+fn filler_holder(i: u32) -> AccountId {
+    let mut raw = [0x5au8; 32];
+    raw[..4].copy_from_slice(&i.to_le_bytes());
+    AccountId::from(raw)
+}
+
+/// `1000` as `1,000`.
+fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A client on a fresh embedded chain: each case starts from an empty state, so the setup of one
+/// (thousands of holders, proposals or operators) never slows the dry runs of the next.
+fn fresh_client(paths: &[PathBuf]) -> EmbeddedClient {
+    EmbeddedClient::new(paths.to_vec())
+}
+
 /// Report votes with `holders` holders: a member's vote that does not reach quorum, and the vote
 /// that reaches it and applies the report (a gain with fees, and the finalization page), first with
 /// 1 pending ticket, then with 1,000.
@@ -414,7 +421,6 @@ async fn measure_reports(
     let institution = ink_e2e::dave();
     let mut config = SuiteConfig::single_member(account_of(&alice), ETH);
     config.governor = GovernorChoice::Account(account_of(&alice));
-    config.min_deposit = 2 * ETH + u128::from(holders); // a distinct token per case
     let suite = deploy_and_wire(client, &alice, &config).await?;
     let mut token = ink_e2e::create_call_builder::<IcsethToken>(suite.token);
     let members = vec![account_of(&alice), account_of(&bob), account_of(&charlie)];
@@ -439,28 +445,29 @@ async fn measure_reports(
         .accepted()?;
     // holders beyond the depositor: whitelisted accounts that received a transfer
     for i in 1..holders {
-        let mut raw = [0x5au8; 32];
-        raw[..4].copy_from_slice(&i.to_le_bytes());
-        let holder = AccountId::from(raw);
+        let holder = filler_holder(i);
         submit(client, &alice, &token.add_institution(holder, None), 0)
             .await?
             .accepted()?;
-        submit(
-            client,
-            &institution,
-            &token.transfer(holder, ETH / 1_000, vec![]),
-            0,
-        )
-        .await?
-        .accepted()?;
+        let transfer = token.transfer(holder, ETH / 1_000, vec![]);
+        submit(client, &institution, &transfer, 0).await?.accepted()?;
     }
-    let scenario = |tickets: u32| -> &'static str {
-        match (holders > 1, tickets > 1) {
-            (false, false) => "1 holder, 1 pending ticket",
-            (false, true) => "1 holder, 1,000 pending tickets",
-            (true, false) => "10,000 holders, 1 pending ticket",
-            (true, true) => "10,000 holders, 1,000 pending tickets",
-        }
+    let holding = read(client, &alice, &token.balance_of(filler_holder(holders - 1))).await?;
+    if holders > 1 && holding != ETH / 1_000 {
+        return Err(format!(
+            "the last of {holders} holders holds {holding}, not {}",
+            ETH / 1_000
+        )
+        .into());
+    }
+    let scenario = |tickets: u32| -> String {
+        format!(
+            "{} holder{}, {} pending ticket{}",
+            thousands(u64::from(holders)),
+            if holders == 1 { "" } else { "s" },
+            thousands(u64::from(tickets)),
+            if tickets == 1 { "" } else { "s" },
+        )
     };
     let first = OracleReport {
         epoch: 1,
@@ -473,13 +480,16 @@ async fn measure_reports(
     }
     let mut epoch = 1u64;
     let mut rewards = 0u128;
-    for tickets in [1u32, 1_000] {
+    for tickets in [1u32, 16, 1_000] {
         let pending = read(client, &alice, &token.accounting()).await?;
         let have = u32::try_from(pending.next_ticket - pending.next_to_finalize)?;
         for _ in have..tickets {
-            submit(client, &institution, &token.request_withdrawal(ETH / 50), 0)
-                .await?
-                .accepted()?;
+            let request = token.request_withdrawal(ETH / 50);
+            submit(client, &institution, &request, 0).await?.accepted()?;
+        }
+        let pending = read(client, &alice, &token.accounting()).await?;
+        if pending.next_ticket - pending.next_to_finalize != u64::from(tickets) {
+            return Err(format!("expected {tickets} pending tickets, the token has {pending:?}").into());
         }
         icseth_e2e::advance_ms(24 * 60 * 60 * 1000);
         epoch += 225;
@@ -497,7 +507,7 @@ async fn measure_reports(
         bench.row(
             "icseth_token",
             "autobalance (a vote)",
-            scenario(tickets),
+            &scenario(tickets),
             vote.cost,
         );
         let applying = submit(client, &bob, &token.autobalance(report), 0).await?;
@@ -505,7 +515,7 @@ async fn measure_reports(
         bench.row(
             "icseth_token",
             "autobalance (quorum, applies)",
-            scenario(tickets),
+            &scenario(tickets),
             applying.cost,
         );
     }
@@ -621,8 +631,8 @@ async fn run() -> Result<PathBuf, Box<dyn Error>> {
         });
     }
     code_sizes.sort_by(|a, b| a.contract.cmp(&b.contract));
-    let mut client = EmbeddedClient::new(wasm_paths);
-    let (baseline, baseline_read) = measure_baseline(&mut client).await?;
+    let paths = wasm_paths;
+    let (baseline, baseline_read) = measure_baseline(&mut fresh_client(&paths)).await?;
     println!(
         "{:>16}::{:<20} ref_time {:>14} proof_size {:>8}",
         "baseline_token", "transfer", baseline.ref_time, baseline.proof_size
@@ -637,17 +647,19 @@ async fn run() -> Result<PathBuf, Box<dyn Error>> {
         "a read: the fixed cost of calling the baseline",
         baseline_read,
     );
-    measure_token(&mut client, &mut bench).await?;
-    measure_board(&mut client, &mut bench).await?;
-    measure_registry(&mut client, &mut bench, 1, "1 operator registered").await?;
-    measure_registry(&mut client, &mut bench, 1_000, "1,000 operators registered").await?;
-    measure_flash_exit(&mut client, &mut bench).await?;
+    measure_token(&mut fresh_client(&paths), &mut bench).await?;
+    measure_board(&paths, &mut bench).await?;
+    for operators in [1, 1_000] {
+        measure_registry(&mut fresh_client(&paths), &mut bench, operators).await?;
+    }
+    measure_flash_exit(&mut fresh_client(&paths), &mut bench).await?;
     let holders: u32 = std::env::var("ICSETH_BENCH_HOLDERS")
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(10_000);
-    measure_reports(&mut client, &mut bench, 1).await?;
-    measure_reports(&mut client, &mut bench, holders).await?;
+    for holders in [1, holders] {
+        measure_reports(&mut fresh_client(&paths), &mut bench, holders).await?;
+    }
 
     let report = Report {
         runtime: "ink_sandbox 5.1.1 DefaultSandbox (pallet-contracts), via the project's ClockSandbox",

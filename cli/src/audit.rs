@@ -1,0 +1,210 @@
+//! The auditor's view of the suite: a plain record of what the contracts answer (and the events
+//! they emitted), serialisable as JSON so that `report` can render it again later. Amounts are
+//! decimal strings of the chain's smallest unit (18 decimals), exact beyond JSON's 53-bit numbers.
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use std::fmt;
+
+/// An amount in the chain's smallest unit (1 ETH = 1e18), or an 18-decimal rate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub struct Wei(pub u128);
+
+pub const ONE_ETH: u128 = 1_000_000_000_000_000_000;
+
+impl Wei {
+    /// `12.345678` (six decimals, rounded down): how the report quotes amounts.
+    pub fn eth(self) -> String {
+        format!(
+            "{}.{:06}",
+            self.0 / ONE_ETH,
+            (self.0 % ONE_ETH) / 1_000_000_000_000
+        )
+    }
+
+    /// All eighteen decimals (rates).
+    pub fn exact(self) -> String {
+        format!("{}.{:018}", self.0 / ONE_ETH, self.0 % ONE_ETH)
+    }
+
+    /// As a float, for drawing only.
+    pub fn as_f64(self) -> f64 {
+        self.0 as f64 / ONE_ETH as f64
+    }
+}
+
+impl fmt::Display for Wei {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+impl Serialize for Wei {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.0.to_string())
+    }
+}
+
+impl<'de> Deserialize<'de> for Wei {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        text.parse::<u128>()
+            .map(Wei)
+            .map_err(|e| serde::de::Error::custom(format!("amount {text:?}: {e}")))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Audit {
+    /// What produced the record (`icseth demo` on the embedded chain).
+    pub source: String,
+    /// Chain time of the record, ms since the Unix epoch.
+    pub at_ms: u64,
+    pub contracts: Vec<ContractEntry>,
+    /// Current rate, ETH per icsETH (18 decimals).
+    pub rate: Wei,
+    pub books: Books,
+    /// One point at deployment, then one per applied oracle report.
+    pub history: Vec<HistoryPoint>,
+    pub institutions: Vec<InstitutionEntry>,
+    pub board: BoardEntry,
+    pub operators: Vec<OperatorEntry>,
+    pub incidents: Vec<IncidentEntry>,
+    pub protection: ProtectionEntry,
+    pub flash_exit: FlashExitEntry,
+    pub oracle: OracleEntry,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContractEntry {
+    pub name: String,
+    pub address: String,
+    /// Release Wasm size, when the demo ran on release builds.
+    pub wasm_bytes: Option<u64>,
+}
+
+/// The token's books (`accounting()`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Books {
+    pub total_shares: Wei,
+    pub total_pooled: Wei,
+    pub buffered: Wei,
+    pub reserve: Wei,
+    pub in_flight: Wei,
+    pub cl_balance: Wei,
+    pub unapplied_gain: Wei,
+    pub inflow: Wei,
+    pub queued: Wei,
+    pub claimable: Wei,
+    pub tickets_issued: u64,
+    pub tickets_pending: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HistoryPoint {
+    /// What happened (`deployment` or `report for epoch N`).
+    pub label: String,
+    pub epoch: u64,
+    pub at_ms: u64,
+    pub rate: Wei,
+    pub total_pooled: Wei,
+    pub reserve: Wei,
+    /// From the `ReportApplied` event (zero at deployment).
+    pub applied_gain: Wei,
+    pub loss: Wei,
+    pub covered: Wei,
+    pub protocol_fee: Wei,
+    pub protection_fee: Wei,
+    pub finalized_tickets: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InstitutionEntry {
+    pub name: String,
+    pub account: String,
+    pub whitelisted: bool,
+    pub shares: Wei,
+    /// `shares` at the current rate.
+    pub value: Wei,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BoardEntry {
+    pub members: Vec<String>,
+    pub quorum: u32,
+    pub proposals: Vec<ProposalEntry>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProposalEntry {
+    pub id: u64,
+    pub action: String,
+    pub status: String,
+    pub yes: u32,
+    pub no: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OperatorEntry {
+    pub id: u32,
+    pub name: String,
+    pub kind: String,
+    pub status: String,
+    /// Last attested frame's score, basis points.
+    pub score_bps: Option<u32>,
+    pub validators_funded: u32,
+    pub validators_exited: u32,
+    pub validator_limit: u32,
+    pub frames: u32,
+    pub proposed: u64,
+    pub missed: u64,
+    pub consensus_rewards: Wei,
+    pub mev_rewards: Wei,
+    pub disagreements: u32,
+    pub slashing_incidents: u32,
+    pub slashed: Wei,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IncidentEntry {
+    pub id: u64,
+    pub epoch: u64,
+    pub operator: Option<u32>,
+    pub loss: Wei,
+    pub covered: Wei,
+    pub uncovered: Wei,
+    pub shares_burned: Wei,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProtectionEntry {
+    pub pool_shares: Wei,
+    pub pool_value: Wei,
+    pub per_incident_cap_bps: u128,
+    pub losses: Wei,
+    pub covered: Wei,
+    pub shares_donated: Wei,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FlashExitEntry {
+    pub reserve: Wei,
+    pub fees_collected: Wei,
+    pub min_fee_bps: u128,
+    pub max_fee_bps: u128,
+    pub per_exit_cap_bps: u128,
+    pub paused: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OracleEntry {
+    pub members: Vec<OracleMemberEntry>,
+    pub last_epoch: u64,
+    pub validators: u32,
+    pub funded_validators: u32,
+    pub el_rewards_total: Wei,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OracleMemberEntry {
+    pub account: String,
+    pub disagreements: u32,
+}

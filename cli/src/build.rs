@@ -1,0 +1,182 @@
+//! `icseth build`: release builds of the five contracts with contract-build (what
+//! `cargo contract build --release` runs), copied into one folder with their sizes.
+use crate::error::CliError;
+use contract_build::{
+    BuildArtifacts, BuildMode, ExecuteArgs, Features, ImageVariant, ManifestPath, Network,
+    OptimizationPasses, OutputType, Target, UnstableFlags, Verbosity, DEFAULT_MAX_MEMORY_PAGES,
+};
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The Rust the contracts are built with (rust-toolchain.toml; docs/TOOLCHAIN.md says why).
+pub const PINNED_RUST: &str = "1.91.0";
+
+/// The five contracts, in deployment order: crate name and folder under the workspace root.
+pub const CONTRACTS: [(&str, &str); 5] = [
+    ("whitelist_board", "contracts/whitelist_board"),
+    ("icseth_token", "contracts/icseth_token"),
+    ("flash_exit_pool", "contracts/flash_exit_pool"),
+    ("operator_registry", "contracts/operator_registry"),
+    ("slash_protection", "contracts/slash_protection"),
+];
+
+/// One contract's release artifacts in the output folder.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Artifact {
+    pub contract: String,
+    pub bundle: PathBuf,
+    pub wasm: PathBuf,
+    pub metadata: PathBuf,
+    pub wasm_bytes: u64,
+    pub bundle_bytes: u64,
+}
+
+/// The workspace root (the CLI lives in `<root>/cli`).
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."))
+}
+
+/// The artifacts of `contract` in `out`, if all three files are there.
+pub fn existing(out: &Path, contract: &str) -> Option<Artifact> {
+    let artifact = |ext: &str| out.join(format!("{contract}.{ext}"));
+    let (bundle, wasm, metadata) = (artifact("contract"), artifact("wasm"), artifact("json"));
+    let size = |p: &Path| std::fs::metadata(p).ok().map(|m| m.len());
+    Some(Artifact {
+        contract: contract.to_string(),
+        wasm_bytes: size(&wasm)?,
+        bundle_bytes: size(&bundle)?,
+        metadata: size(&metadata).map(|_| metadata)?,
+        bundle,
+        wasm,
+    })
+}
+
+/// Checks that the pinned toolchain with `rust-src` is the one cargo runs here, so that a missing
+/// toolchain fails with what to do instead of deep inside a nested cargo build.
+pub fn check_toolchain() -> Result<(), CliError> {
+    let fix = "run ./scripts/toolchain.sh (it installs Rust 1.91.0 with rust-src, clippy and rustfmt), \
+               then run the command again from the repository";
+    let rustc = |args: &[&str]| -> Result<String, CliError> {
+        let output = Command::new("rustc")
+            .args(args)
+            .current_dir(workspace_root())
+            .output()
+            .map_err(|e| CliError::Toolchain(format!("cannot run rustc ({e}); {fix}")))?;
+        if !output.status.success() {
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            return Err(CliError::Toolchain(format!(
+                "rustc {} failed: {}; {fix}",
+                args.join(" "),
+                stderr.trim()
+            )));
+        }
+        Ok(String::from_utf8_lossy(&output.stdout).trim().to_string())
+    };
+    let version = rustc(&["--version"])?;
+    if !version.starts_with(&format!("rustc {PINNED_RUST}")) {
+        return Err(CliError::Toolchain(format!(
+            "the contracts build with Rust {PINNED_RUST} and this is {version}; {fix}"
+        )));
+    }
+    let sysroot = PathBuf::from(rustc(&["--print", "sysroot"])?);
+    let rust_src = sysroot.join("lib/rustlib/src/rust/library");
+    if !rust_src.is_dir() {
+        return Err(CliError::Toolchain(format!(
+            "the rust-src component of Rust {PINNED_RUST} is missing ({} does not exist); \
+             run `rustup component add rust-src --toolchain {PINNED_RUST}` or ./scripts/toolchain.sh",
+            rust_src.display()
+        )));
+    }
+    Ok(())
+}
+
+/// Release-builds `contract` (from `dir` under the workspace root) and copies its three artifacts
+/// into `out`.
+fn build_one(contract: &str, dir: &str, out: &Path) -> Result<Artifact, CliError> {
+    let failed = |reason: String| CliError::Build {
+        contract: contract.to_string(),
+        reason,
+    };
+    let manifest = ManifestPath::new(workspace_root().join(dir).join("Cargo.toml"))
+        .map_err(|e| failed(format!("no manifest: {e}")))?;
+    let args = ExecuteArgs {
+        manifest_path: manifest,
+        verbosity: Verbosity::Quiet,
+        build_mode: BuildMode::Release,
+        features: Features::default(),
+        network: Network::Online,
+        build_artifact: BuildArtifacts::All,
+        unstable_flags: UnstableFlags::default(),
+        optimization_passes: Some(OptimizationPasses::default()),
+        keep_debug_symbols: false,
+        extra_lints: false,
+        output_type: OutputType::HumanReadable,
+        skip_wasm_validation: false,
+        target: Target::Wasm,
+        max_memory_pages: DEFAULT_MAX_MEMORY_PAGES,
+        image: ImageVariant::Default,
+    };
+    let result = contract_build::execute(args).map_err(|e| failed(format!("{e:#}")))?;
+    let wasm = result
+        .dest_wasm
+        .ok_or_else(|| failed("contract-build wrote no Wasm".into()))?;
+    let metadata = result
+        .metadata_result
+        .ok_or_else(|| failed("contract-build wrote no metadata".into()))?;
+    std::fs::create_dir_all(out).map_err(|e| CliError::io(out, e))?;
+    for (from, ext) in [
+        (&wasm, "wasm"),
+        (&metadata.dest_metadata, "json"),
+        (&metadata.dest_bundle, "contract"),
+    ] {
+        let to = out.join(format!("{contract}.{ext}"));
+        std::fs::copy(from, &to).map_err(|e| CliError::io(&to, e))?;
+    }
+    existing(out, contract).ok_or_else(|| failed(format!("artifacts missing in {}", out.display())))
+}
+
+/// Builds the contracts into `out`: all of them with `rebuild`, else only those whose artifacts are
+/// missing. `progress` hears one line per contract.
+pub fn build_all(
+    out: &Path,
+    rebuild: bool,
+    progress: &mut dyn FnMut(&str),
+) -> Result<Vec<Artifact>, CliError> {
+    let missing: Vec<_> = CONTRACTS
+        .iter()
+        .filter(|(name, _)| rebuild || existing(out, name).is_none())
+        .collect();
+    if !missing.is_empty() {
+        check_toolchain()?;
+        // Release artifacts go to their own target folder: contract-build names its outputs by
+        // crate only, so sharing ink_e2e's folder would overwrite the debug builds the tests use.
+        let target = std::env::var_os("CARGO_TARGET_DIR")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| workspace_root().join("target"))
+            .join("icseth-release");
+        std::env::set_var("CARGO_TARGET_DIR", &target);
+        std::env::set_var("CARGO_RESOLVER_INCOMPATIBLE_RUST_VERSIONS", "fallback");
+    }
+    let mut artifacts = Vec::new();
+    for (name, dir) in CONTRACTS {
+        let artifact = if rebuild || existing(out, name).is_none() {
+            progress(&format!("building {name} (release)"));
+            build_one(name, dir, out)?
+        } else {
+            existing(out, name).ok_or_else(|| CliError::Build {
+                contract: name.to_string(),
+                reason: "artifacts vanished".into(),
+            })?
+        };
+        progress(&format!(
+            "{name}: {} bytes of Wasm, {} bytes bundle",
+            artifact.wasm_bytes, artifact.bundle_bytes
+        ));
+        artifacts.push(artifact);
+    }
+    Ok(artifacts)
+}

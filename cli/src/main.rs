@@ -1,0 +1,113 @@
+//! `icseth`: the suite's command-line tool. `build` makes the release bundles, `demo` (the default)
+//! runs an institution's day on an embedded chain and writes the auditor's report, `report` renders
+//! a recorded state again. Errors name what to do and exit non-zero (codes in `error.rs`).
+mod args;
+mod audit;
+mod build;
+mod error;
+mod report;
+
+mod scenario;
+
+use args::{BuildArgs, Cli, Command, DemoArgs, ReportArgs, AUDIT_FILE};
+use audit::Audit;
+use clap::Parser;
+use error::CliError;
+use icseth_e2e::EmbeddedClient;
+use std::path::Path;
+use std::process::ExitCode;
+
+fn say(line: &str) {
+    println!("     {line}");
+}
+
+fn write(path: &Path, text: &str) -> Result<(), CliError> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| CliError::io(dir, e))?;
+    }
+    std::fs::write(path, text).map_err(|e| CliError::io(path, e))
+}
+
+/// Writes report.md and chart.svg for `audit` into `out`, and prints the Markdown.
+fn write_report(audit: &Audit, out: &Path) -> Result<(), CliError> {
+    let markdown = report::render_markdown(audit);
+    write(&out.join("report.md"), &markdown)?;
+    write(&out.join("chart.svg"), &report::render_svg(audit))?;
+    println!("\n{markdown}");
+    Ok(())
+}
+
+fn build(args: &BuildArgs) -> Result<(), CliError> {
+    println!(
+        "[ 1] release builds of the five contracts into {}",
+        args.out.display()
+    );
+    let artifacts = build::build_all(&args.out, true, &mut |line| say(line))?;
+    println!("\n| contract | Wasm bytes | bundle bytes |\n|---|---:|---:|");
+    for a in &artifacts {
+        println!("| {} | {} | {} |", a.contract, a.wasm_bytes, a.bundle_bytes);
+    }
+    println!(
+        "\nbundles (.contract), Wasm and metadata (.json) are in {}",
+        args.out.display()
+    );
+    Ok(())
+}
+
+async fn demo(args: &DemoArgs) -> Result<(), CliError> {
+    let mut progress = scenario::Progress::default();
+    progress.start(&format!(
+        "release builds of the five contracts in {} (built when missing)",
+        args.contracts.display()
+    ));
+    let artifacts = build::build_all(&args.contracts, args.rebuild, &mut |line| say(line))?;
+    let mut client = EmbeddedClient::new(artifacts.iter().map(|a| a.wasm.clone()));
+    let audit = scenario::run(&mut client, &artifacts, &mut progress).await?;
+    let json = serde_json::to_string_pretty(&audit).map_err(|e| CliError::State(e.to_string()))?;
+    write(&args.out.join(AUDIT_FILE), &json)?;
+    write_report(&audit, &args.out)?;
+    println!(
+        "auditor's report written to {dir}/report.md, {dir}/{AUDIT_FILE} and {dir}/chart.svg",
+        dir = args.out.display()
+    );
+    Ok(())
+}
+
+fn render(args: &ReportArgs) -> Result<(), CliError> {
+    let text = std::fs::read_to_string(&args.state).map_err(|e| {
+        CliError::io(
+            &args.state,
+            format!("{e} (run `icseth demo` first; it records the chain state there)"),
+        )
+    })?;
+    let audit: Audit =
+        serde_json::from_str(&text).map_err(|e| CliError::State(format!("{}: {e}", args.state.display())))?;
+    write_report(&audit, &args.out)?;
+    println!(
+        "auditor's report written to {dir}/report.md and {dir}/chart.svg",
+        dir = args.out.display()
+    );
+    Ok(())
+}
+
+fn main() -> ExitCode {
+    let command = Cli::parse().into_command();
+    let result = match &command {
+        Command::Build(args) => build(args),
+        Command::Report(args) => render(args),
+        Command::Demo(args) => match ink_e2e::tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+        {
+            Ok(runtime) => runtime.block_on(demo(args)),
+            Err(e) => Err(CliError::State(format!("cannot start the async runtime: {e}"))),
+        },
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(e.exit_code())
+        }
+    }
+}

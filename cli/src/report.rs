@@ -1,0 +1,462 @@
+//! Renders an `Audit` as the auditor's report: Markdown tables and an SVG chart of the rate and the
+//! flash-exit reserve over the applied reports. Pure functions of the record, so the figures in the
+//! report are the contracts' own reads and a test can check them on a known state.
+use crate::audit::{Audit, Wei};
+use std::fmt::Write as _;
+
+fn bps(value: u128) -> String {
+    format!("{}.{:02}%", value / 100, value % 100)
+}
+
+/// The Markdown report.
+pub fn render_markdown(audit: &Audit) -> String {
+    let mut md = String::new();
+    // Writing into a String cannot fail; the results are ignored on purpose.
+    let _ = writeln!(md, "# icsETH auditor's report\n");
+    let _ = writeln!(
+        md,
+        "Source: {}. Chain time: {} ms. Every figure below is a contract read or event.\n",
+        audit.source, audit.at_ms
+    );
+    let _ = writeln!(
+        md,
+        "## Contracts\n\n| contract | address | release Wasm bytes |\n|---|---|---:|"
+    );
+    for c in &audit.contracts {
+        let size = c.wasm_bytes.map(|b| b.to_string()).unwrap_or_else(|| "-".into());
+        let _ = writeln!(md, "| {} | `{}` | {} |", c.name, c.address, size);
+    }
+
+    let b = &audit.books;
+    let _ = writeln!(md, "\n## Exchange rate and pooled assets\n");
+    let _ = writeln!(md, "Rate: **{} ETH per icsETH**\n", audit.rate.exact());
+    let _ = writeln!(md, "| item | ETH |\n|---|---:|");
+    for (item, value) in [
+        ("total supply (icsETH)", b.total_shares),
+        ("pooled assets (owed to holders)", b.total_pooled),
+        ("staking buffer", b.buffered),
+        ("flash-exit reserve", b.reserve),
+        ("sent to validators, not yet reported", b.in_flight),
+        ("consensus-layer balance (last report)", b.cl_balance),
+        ("reported gain not yet applied (rate cap)", b.unapplied_gain),
+        ("received from the vault, not yet reported", b.inflow),
+        ("owed to queued withdrawal tickets", b.queued),
+        ("finalized, waiting for claims", b.claimable),
+    ] {
+        let _ = writeln!(md, "| {item} | {} |", value.eth());
+    }
+    let _ = writeln!(
+        md,
+        "\nWithdrawal tickets: {} issued, {} pending.",
+        b.tickets_issued, b.tickets_pending
+    );
+
+    let _ = writeln!(md, "\n## Rate history\n");
+    let _ = writeln!(md, "![rate and reserve](chart.svg)\n");
+    let _ = writeln!(
+        md,
+        "| event | epoch | rate | pooled ETH | reserve ETH | gain | loss | covered | protocol fee | protection fee | tickets finalized |"
+    );
+    let _ = writeln!(md, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    for p in &audit.history {
+        let _ = writeln!(
+            md,
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+            p.label,
+            p.epoch,
+            p.rate.exact(),
+            p.total_pooled.eth(),
+            p.reserve.eth(),
+            p.applied_gain.eth(),
+            p.loss.eth(),
+            p.covered.eth(),
+            p.protocol_fee.eth(),
+            p.protection_fee.eth(),
+            p.finalized_tickets
+        );
+    }
+
+    let _ = writeln!(md, "\n## Institutions\n\n| institution | account | whitelisted | icsETH | value ETH |\n|---|---|---|---:|---:|");
+    for i in &audit.institutions {
+        let _ = writeln!(
+            md,
+            "| {} | `{}` | {} | {} | {} |",
+            i.name,
+            i.account,
+            if i.whitelisted { "yes" } else { "no (removed)" },
+            i.shares.eth(),
+            i.value.eth()
+        );
+    }
+
+    let board = &audit.board;
+    let _ = writeln!(
+        md,
+        "\n## Board decisions\n\n{} members, quorum {}.\n\n| id | action | status | yes | no |\n|---:|---|---|---:|---:|",
+        board.members.len(),
+        board.quorum
+    );
+    for p in &board.proposals {
+        let _ = writeln!(
+            md,
+            "| {} | `{}` | {} | {} | {} |",
+            p.id, p.action, p.status, p.yes, p.no
+        );
+    }
+
+    let _ = writeln!(md, "\n## Operators\n\n| id | name | kind | status | score | validators (funded/exited/limit) | frames | proposed/missed | CL rewards | MEV rewards | disputed frames | slashings | slashed ETH |\n|---:|---|---|---|---:|---|---:|---|---:|---:|---:|---:|---:|");
+    for o in &audit.operators {
+        let score = o
+            .score_bps
+            .map(|s| bps(u128::from(s)))
+            .unwrap_or_else(|| "-".into());
+        let _ = writeln!(
+            md,
+            "| {} | {} | {} | {} | {} | {}/{}/{} | {} | {}/{} | {} | {} | {} | {} | {} |",
+            o.id,
+            o.name,
+            o.kind,
+            o.status,
+            score,
+            o.validators_funded,
+            o.validators_exited,
+            o.validator_limit,
+            o.frames,
+            o.proposed,
+            o.missed,
+            o.consensus_rewards.eth(),
+            o.mev_rewards.eth(),
+            o.disagreements,
+            o.slashing_incidents,
+            o.slashed.eth()
+        );
+    }
+
+    let p = &audit.protection;
+    let _ = writeln!(md, "\n## Slashing incidents and coverage\n");
+    let _ = writeln!(
+        md,
+        "Protection pool: {} icsETH worth {} ETH; per-incident cap {}; losses {} ETH, covered {} ETH; donations {} icsETH.\n",
+        p.pool_shares.eth(),
+        p.pool_value.eth(),
+        bps(p.per_incident_cap_bps),
+        p.losses.eth(),
+        p.covered.eth(),
+        p.shares_donated.eth()
+    );
+    let _ = writeln!(md, "| id | epoch | operator | loss ETH | covered ETH | uncovered ETH | pool shares burned |\n|---:|---:|---|---:|---:|---:|---:|");
+    for i in &audit.incidents {
+        let operator = i
+            .operator
+            .map(|o| o.to_string())
+            .unwrap_or_else(|| "unattributed".into());
+        let _ = writeln!(
+            md,
+            "| {} | {} | {} | {} | {} | {} | {} |",
+            i.id,
+            i.epoch,
+            operator,
+            i.loss.eth(),
+            i.covered.eth(),
+            i.uncovered.eth(),
+            i.shares_burned.eth()
+        );
+    }
+
+    let f = &audit.flash_exit;
+    let _ = writeln!(md, "\n## Flash-exit reserve\n");
+    let _ = writeln!(
+        md,
+        "Reserve {} ETH; fees collected {} ETH (they stay with the holders); fee {} at or above target up to {} when empty; one exit at most {} of the reserve; {}.",
+        f.reserve.eth(),
+        f.fees_collected.eth(),
+        bps(f.min_fee_bps),
+        bps(f.max_fee_bps),
+        bps(f.per_exit_cap_bps),
+        if f.paused { "paused" } else { "open" }
+    );
+
+    let o = &audit.oracle;
+    let _ = writeln!(md, "\n## Oracle\n");
+    let _ = writeln!(
+        md,
+        "Last applied epoch {}; {} validators seen of {} funded; execution-layer and MEV rewards {} ETH.\n",
+        o.last_epoch,
+        o.validators,
+        o.funded_validators,
+        o.el_rewards_total.eth()
+    );
+    let _ = writeln!(
+        md,
+        "| member | reports that disagreed with the applied one |\n|---|---:|"
+    );
+    for m in &o.members {
+        let _ = writeln!(md, "| `{}` | {} |", m.account, m.disagreements);
+    }
+    md
+}
+
+const WIDTH: f64 = 720.0;
+const HEIGHT: f64 = 320.0;
+const LEFT: f64 = 90.0;
+const RIGHT: f64 = 90.0;
+const TOP: f64 = 40.0;
+const BOTTOM: f64 = 50.0;
+
+/// `values` scaled into the plot's height, with a margin when they are all equal.
+fn scale(values: &[f64]) -> impl Fn(f64) -> f64 {
+    let mut low = values.iter().copied().fold(f64::INFINITY, f64::min);
+    let mut high = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    if !low.is_finite() || !high.is_finite() {
+        (low, high) = (0.0, 1.0);
+    }
+    let pad = if high > low {
+        (high - low) * 0.1
+    } else {
+        low.abs().max(1e-9) * 0.001
+    };
+    let (low, high) = (low - pad, high + pad);
+    move |v| TOP + (HEIGHT - TOP - BOTTOM) * (1.0 - (v - low) / (high - low))
+}
+
+fn x_of(index: usize, count: usize) -> f64 {
+    if count <= 1 {
+        return LEFT;
+    }
+    LEFT + (WIDTH - LEFT - RIGHT) * index as f64 / (count - 1) as f64
+}
+
+fn series(
+    svg: &mut String,
+    values: &[f64],
+    y: &dyn Fn(f64) -> f64,
+    colour: &str,
+    label: &dyn Fn(usize) -> String,
+) {
+    let points: Vec<String> = values
+        .iter()
+        .enumerate()
+        .map(|(i, v)| format!("{:.1},{:.1}", x_of(i, values.len()), y(*v)))
+        .collect();
+    let _ = writeln!(
+        svg,
+        r#"<polyline fill="none" stroke="{colour}" stroke-width="2" points="{}"/>"#,
+        points.join(" ")
+    );
+    for (i, v) in values.iter().enumerate() {
+        let _ = writeln!(
+            svg,
+            r#"<circle cx="{:.1}" cy="{:.1}" r="3" fill="{colour}"><title>{}</title></circle>"#,
+            x_of(i, values.len()),
+            y(*v),
+            label(i)
+        );
+    }
+}
+
+/// The SVG chart: the rate (left axis) and the flash-exit reserve (right axis) at deployment and
+/// after each applied report.
+pub fn render_svg(audit: &Audit) -> String {
+    let history = &audit.history;
+    let rates: Vec<f64> = history.iter().map(|p| p.rate.as_f64()).collect();
+    let reserves: Vec<f64> = history.iter().map(|p| p.reserve.as_f64()).collect();
+    let rate_y = scale(&rates);
+    let reserve_y = scale(&reserves);
+    let mut svg = String::new();
+    let _ = writeln!(
+        svg,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" viewBox="0 0 {WIDTH} {HEIGHT}" font-family="sans-serif" font-size="12">"#
+    );
+    let _ = writeln!(svg, r#"<rect width="100%" height="100%" fill="white"/>"#);
+    let _ = writeln!(
+        svg,
+        r#"<text x="{LEFT}" y="22" font-size="14">icsETH rate (ETH per icsETH, left) and flash-exit reserve (ETH, right)</text>"#
+    );
+    let (x0, x1, y0, y1) = (LEFT, WIDTH - RIGHT, TOP, HEIGHT - BOTTOM);
+    let _ = writeln!(
+        svg,
+        r##"<path d="M{x0},{y0} V{y1} H{x1} V{y0}" fill="none" stroke="#888"/>"##
+    );
+    if let (Some(first), Some(last)) = (history.first(), history.last()) {
+        for (value, p, anchor, x) in [
+            (first.rate.exact(), first, "end", x0 - 6.0),
+            (last.rate.exact(), last, "end", x0 - 6.0),
+        ] {
+            let _ = writeln!(
+                svg,
+                r##"<text x="{x:.1}" y="{:.1}" text-anchor="{anchor}" fill="#1f5fbf">{}</text>"##,
+                rate_y(p.rate.as_f64()) + 4.0,
+                &value[..value.len().min(8)]
+            );
+        }
+        for p in [first, last] {
+            let _ = writeln!(
+                svg,
+                r##"<text x="{:.1}" y="{:.1}" fill="#d98a00">{}</text>"##,
+                x1 + 6.0,
+                reserve_y(p.reserve.as_f64()) + 4.0,
+                p.reserve.eth()
+            );
+        }
+    }
+    for (i, p) in history.iter().enumerate() {
+        let _ = writeln!(
+            svg,
+            r#"<text x="{:.1}" y="{:.1}" text-anchor="middle">{}</text>"#,
+            x_of(i, history.len()),
+            y1 + 18.0,
+            if i == 0 {
+                "deploy".to_string()
+            } else {
+                format!("e{}", p.epoch)
+            }
+        );
+    }
+    series(&mut svg, &rates, &rate_y, "#1f5fbf", &|i| {
+        format!("{}: rate {}", history[i].label, history[i].rate.exact())
+    });
+    series(&mut svg, &reserves, &reserve_y, "#d98a00", &|i| {
+        format!("{}: reserve {} ETH", history[i].label, history[i].reserve.eth())
+    });
+    let _ = writeln!(svg, "</svg>");
+    svg
+}
+
+/// Quoted in step lines: `1.000123 ETH`.
+pub fn eth(value: u128) -> String {
+    Wei(value).eth()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn known() -> Audit {
+        serde_json::from_str(include_str!("../tests/fixtures/audit.json")).expect("the fixture parses")
+    }
+
+    fn line_with<'a>(md: &'a str, start: &str) -> &'a str {
+        md.lines()
+            .find(|l| l.starts_with(start))
+            .unwrap_or_else(|| panic!("no line starting with {start:?} in\n{md}"))
+    }
+
+    #[test]
+    fn amounts_are_quoted_in_eth_rounded_down_and_rates_exactly() {
+        assert_eq!(Wei(1_500_000_000_000_000_000).eth(), "1.500000");
+        assert_eq!(Wei(999_999_999_999).eth(), "0.000000");
+        assert_eq!(Wei(1_000 * crate::audit::ONE_ETH + 999_999_999_999).eth(), "1000.000000");
+        assert_eq!(Wei(1_000_120_000_000_000_000).exact(), "1.000120000000000000");
+        assert_eq!(bps(50), "0.50%");
+        assert_eq!(bps(10_000), "100.00%");
+    }
+
+    #[test]
+    fn markdown_quotes_the_recorded_figures() {
+        let md = render_markdown(&known());
+        assert!(md.contains("Rate: **1.000120000000000000 ETH per icsETH**"));
+        assert_eq!(
+            line_with(&md, "| pooled assets"),
+            "| pooled assets (owed to holders) | 100.012000 |"
+        );
+        assert_eq!(
+            line_with(&md, "| flash-exit reserve"),
+            "| flash-exit reserve | 5.000000 |"
+        );
+        assert!(md.contains("Withdrawal tickets: 3 issued, 1 pending."));
+        assert_eq!(
+            line_with(&md, "| report for epoch 225"),
+            "| report for epoch 225 | 225 | 1.000150000000000000 | 100.015000 | 4.000000 | 0.017647 | 0.000000 | 0.000000 | 0.001764 | 0.000882 | 2 |"
+        );
+        assert_eq!(
+            line_with(&md, "| institution B"),
+            "| institution B | `0xbb` | no (removed) | 40.000000 | 40.004800 |"
+        );
+        assert!(md.contains("3 members, quorum 2."));
+        assert_eq!(
+            line_with(&md, "| 1 | `SetQuorum"),
+            "| 1 | `SetQuorum { quorum: 3 }` | Rejected | 1 | 2 |"
+        );
+        assert_eq!(
+            line_with(&md, "| 0 | Blue Ridge SSV"),
+            "| 0 | Blue Ridge SSV | SsvCluster | Active | 98.95% | 8/1/10 | 4 | 12/1 | 0.200000 | 0.080000 | 1 | 1 | 1.000000 |"
+        );
+        assert_eq!(
+            line_with(&md, "| 1 | 500 |"),
+            "| 1 | 500 | unattributed | 0.500000 | 0.000000 | 0.500000 | 0.000000 |"
+        );
+        assert!(md.contains("fees collected 0.025000 ETH"));
+        assert!(md.contains("fee 0.50% at or above target up to 2.00% when empty"));
+        assert!(md.contains("| `0xdd` | 1 |"));
+        assert_eq!(
+            line_with(&md, "| icseth_token |"),
+            "| icseth_token | `0x02` | - |"
+        );
+    }
+
+    /// The polyline's points, as (x, y).
+    fn polyline(svg: &str, colour: &str) -> Vec<(f64, f64)> {
+        let line = svg
+            .lines()
+            .find(|l| l.starts_with("<polyline") && l.contains(colour))
+            .expect("a polyline of that colour");
+        let points = line
+            .split("points=\"")
+            .nth(1)
+            .and_then(|r| r.split('"').next())
+            .unwrap();
+        points
+            .split(' ')
+            .map(|p| {
+                let (x, y) = p.split_once(',').unwrap();
+                (x.parse().unwrap(), y.parse().unwrap())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_chart_draws_rate_and_reserve_per_report() {
+        let svg = render_svg(&known());
+        assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
+        assert!(svg.trim_end().ends_with("</svg>"));
+        let rate = polyline(&svg, "#1f5fbf");
+        let reserve = polyline(&svg, "#d98a00");
+        assert_eq!(rate.len(), 3);
+        assert_eq!(reserve.len(), 3);
+        // x grows left to right; a higher value sits higher (smaller y)
+        assert!(rate[0].0 < rate[1].0 && rate[1].0 < rate[2].0);
+        assert!(rate[1].1 < rate[2].1 && rate[2].1 < rate[0].1, "{rate:?}");
+        assert!(
+            reserve[2].1 < reserve[1].1 && reserve[1].1 < reserve[0].1,
+            "{reserve:?}"
+        );
+        // every point stays inside the plot
+        for (_, y) in rate.iter().chain(&reserve) {
+            assert!((TOP..=HEIGHT - BOTTOM).contains(y));
+        }
+        assert!(svg.contains("<title>report for epoch 450: rate 1.000120000000000000</title>"));
+        assert!(svg.contains(">e450</text>"));
+    }
+
+    #[test]
+    fn a_flat_or_single_point_history_still_draws() {
+        let mut audit = known();
+        audit.history.truncate(1);
+        let svg = render_svg(&audit);
+        assert_eq!(polyline(&svg, "#1f5fbf").len(), 1);
+        audit.history.clear();
+        assert!(render_svg(&audit).contains("</svg>"));
+        assert!(render_markdown(&audit).contains("## Rate history"));
+    }
+
+    #[test]
+    fn the_record_round_trips_through_json_with_amounts_as_strings() {
+        let audit = known();
+        let json = serde_json::to_string(&audit).unwrap();
+        assert!(json.contains("\"rate\":\"1000120000000000000\""));
+        assert_eq!(serde_json::from_str::<Audit>(&json).unwrap(), audit);
+        let broken = json.replace("\"rate\":\"1000120000000000000\"", "\"rate\":\"1.2\"");
+        let error = serde_json::from_str::<Audit>(&broken).unwrap_err().to_string();
+        assert!(error.contains("amount \"1.2\""), "{error}");
+    }
+}

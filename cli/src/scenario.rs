@@ -1,0 +1,697 @@
+//! The main job's scripted lifecycle on the embedded chain, with real messages and events: board
+//! votes, deposits, an operator's registration and performance records, oracle reports with
+//! rewards and MEV, a flash exit, a withdrawal through the queue, a covered slashing loss and a
+//! removal. Each step prints a line; a failed step names itself, the contract, the message and the
+//! error. At the end the state is read back from the contracts into an `Audit`.
+use crate::audit::{
+    Audit, BoardEntry, Books, ContractEntry, FlashExitEntry, HistoryPoint, IncidentEntry, InstitutionEntry,
+    OperatorEntry, OracleEntry, OracleMemberEntry, ProposalEntry, ProtectionEntry, Wei,
+};
+use crate::build::Artifact;
+use crate::error::CliError;
+use crate::report::eth;
+use flash_exit_pool::flash_exit_pool::FlashExitPool;
+use icseth_core::{
+    governance::{Action, ProtectionDecision, RegistryDecision, TokenDecision},
+    operators::{Figures, VALIDATOR_DEPOSIT},
+    oracle::Report,
+    SuiteAddresses,
+};
+use icseth_e2e::{
+    account_of, advance_ms, deploy_and_wire, events_of, governance::decide_all, hex, now_ms, read, submit,
+    CallError, EmbeddedClient, Outcome, SuiteConfig, ETH,
+};
+use icseth_token::{
+    icseth_token::{IcsethToken, ReportApplied},
+    psp22::PSP22,
+};
+use ink::primitives::AccountId;
+use ink_e2e::Keypair;
+use operator_registry::operator_registry::{OperatorKind, OperatorRegistry, FRAME_MS};
+use slash_protection::slash_protection::SlashProtection;
+use std::fmt::{self, Debug};
+use whitelist_board::whitelist_board::WhitelistBoard;
+
+const DAY_MS: u64 = 24 * 60 * 60 * 1000;
+const TOKEN: &str = "icseth_token";
+const BOARD: &str = "whitelist_board";
+const REGISTRY: &str = "operator_registry";
+const PROTECTION: &str = "slash_protection";
+const POOL: &str = "flash_exit_pool";
+/// Entries per paged read (every contract allows up to 50).
+const PAGE: u32 = 20;
+
+/// Step lines on standard output, and the step a failure belongs to.
+#[derive(Default)]
+pub struct Progress {
+    step: usize,
+    title: String,
+}
+
+impl Progress {
+    pub fn start(&mut self, title: &str) {
+        self.step += 1;
+        self.title = title.to_string();
+        println!("[{:>2}] {title}", self.step);
+    }
+
+    pub fn note(&self, text: impl fmt::Display) {
+        println!("     {text}");
+    }
+
+    /// Turns a failed call of `contract::message` into the error that names this step.
+    fn fail(&self, contract: &'static str, message: &'static str) -> impl Fn(CallError) -> CliError + '_ {
+        move |error| CliError::Step {
+            step: self.step,
+            title: self.title.clone(),
+            contract,
+            message,
+            error: error.to_string(),
+        }
+    }
+}
+
+/// A submitted message's `Ok` value, or why not.
+fn ok<V, E: Debug>(outcome: Result<Outcome<Result<V, E>>, CallError>) -> Result<V, CallError> {
+    outcome.and_then(Outcome::accepted)
+}
+
+/// A read whose message returns `Result`.
+fn inner<V, E: Debug>(read: Result<Result<V, E>, CallError>) -> Result<V, CallError> {
+    read.and_then(|r| r.map_err(|e| CallError::Refused(format!("{e:?}"))))
+}
+
+/// The people of the day.
+struct Cast {
+    protocol: Keypair,
+    member_b: Keypair,
+    member_c: Keypair,
+    bank_a: Keypair,
+    bank_b: Keypair,
+    operator: Keypair,
+    outsider: Keypair,
+    third_oracle: Keypair,
+}
+
+impl Cast {
+    fn new() -> Self {
+        Self {
+            protocol: ink_e2e::alice(),
+            member_b: ink_e2e::bob(),
+            member_c: ink_e2e::charlie(),
+            bank_a: ink_e2e::dave(),
+            bank_b: ink_e2e::eve(),
+            operator: ink_e2e::one(),
+            outsider: ink_e2e::two(),
+            third_oracle: ink_e2e::ferdie(),
+        }
+    }
+
+    fn oracles(&self) -> [&Keypair; 3] {
+        [&self.member_b, &self.member_c, &self.third_oracle]
+    }
+}
+
+/// Passes `actions` on the three-member board: the protocol proposes, two of three approve, the
+/// clock moves past voting and the delay, and anyone executes. Returns the proposal ids.
+async fn decide(
+    client: &mut EmbeddedClient,
+    cast: &Cast,
+    board: AccountId,
+    actions: Vec<Action>,
+) -> Result<Vec<u64>, CallError> {
+    let members = [cast.protocol.clone(), cast.member_b.clone()];
+    decide_all(client, board, &members, &cast.outsider, actions).await
+}
+
+/// Has `voters` submit `report`; returns the rate and books after it, and the `ReportApplied` event
+/// it produced, as one history point.
+async fn report(
+    client: &mut EmbeddedClient,
+    progress: &Progress,
+    suite: &SuiteAddresses,
+    voters: &[&Keypair],
+    report: Report,
+) -> Result<HistoryPoint, CliError> {
+    let mut token = ink_e2e::create_call_builder::<IcsethToken>(suite.token);
+    let applied_before = events_of::<ReportApplied>(&suite.token).len();
+    for voter in voters {
+        ok(submit(client, voter, &token.autobalance(report), 0).await)
+            .map_err(progress.fail(TOKEN, "autobalance"))?;
+    }
+    let applied = events_of::<ReportApplied>(&suite.token);
+    let event = applied
+        .get(applied_before..)
+        .and_then(|new| new.last())
+        .ok_or_else(|| {
+            (progress.fail(TOKEN, "autobalance"))(CallError::Refused("no ReportApplied event".into()))
+        })?;
+    let books = read(client, voters[0], &token.accounting())
+        .await
+        .map_err(progress.fail(TOKEN, "accounting"))?;
+    Ok(HistoryPoint {
+        label: format!("report for epoch {}", report.epoch),
+        epoch: report.epoch,
+        at_ms: now_ms(),
+        rate: Wei(event.new_rate),
+        total_pooled: Wei(books.total_pooled),
+        reserve: Wei(books.reserve),
+        applied_gain: Wei(event.applied_gain),
+        loss: Wei(event.loss),
+        covered: Wei(event.covered),
+        protocol_fee: Wei(event.protocol_fee),
+        protection_fee: Wei(event.protection_fee),
+        finalized_tickets: event.finalized_tickets,
+    })
+}
+
+/// Runs the day on `client` (loaded with the five contracts) and returns the auditor's record.
+pub async fn run(
+    client: &mut EmbeddedClient,
+    artifacts: &[Artifact],
+    progress: &mut Progress,
+) -> Result<Audit, CliError> {
+    let cast = Cast::new();
+    let protocol = &cast.protocol;
+    progress.start("deploying and wiring board, token, flash-exit pool, operator registry, slash protection");
+    let mut config = SuiteConfig::single_member(account_of(protocol), 32 * ETH);
+    config.board_members = vec![
+        account_of(protocol),
+        account_of(&cast.member_b),
+        account_of(&cast.member_c),
+    ];
+    config.quorum = 2;
+    let suite = deploy_and_wire(client, protocol, &config)
+        .await
+        .map_err(|e| CliError::Step {
+            step: progress.step,
+            title: progress.title.clone(),
+            contract: "suite",
+            message: "deploy_and_wire",
+            error: e.to_string(),
+        })?;
+    progress.note(format!("board {} (3 members, quorum 2)", hex(&suite.board)));
+    progress.note(format!("token {}", hex(&suite.token)));
+    let mut token = ink_e2e::create_call_builder::<IcsethToken>(suite.token);
+    let mut registry = ink_e2e::create_call_builder::<OperatorRegistry>(suite.operator_registry);
+    let mut protection = ink_e2e::create_call_builder::<SlashProtection>(suite.slash_protection);
+    let mut history = vec![HistoryPoint {
+        label: "deployment".into(),
+        epoch: 0,
+        at_ms: now_ms(),
+        rate: Wei(inner(read(client, protocol, &token.rate()).await).map_err(progress.fail(TOKEN, "rate"))?),
+        total_pooled: Wei(0),
+        reserve: Wei(0),
+        applied_gain: Wei(0),
+        loss: Wei(0),
+        covered: Wei(0),
+        protocol_fee: Wei(0),
+        protection_fee: Wei(0),
+        finalized_tickets: 0,
+    }];
+
+    progress.start(
+        "the board votes two institutions onto the whitelist (2 of 3 approve; 4 days later, executed)",
+    );
+    let whitelist = [&cast.bank_a, &cast.bank_b]
+        .iter()
+        .map(|who| {
+            Action::Token(TokenDecision::AddInstitution {
+                institution: account_of(who),
+                min_deposit: None,
+            })
+        })
+        .collect();
+    let ids = decide(client, &cast, suite.board, whitelist)
+        .await
+        .map_err(progress.fail(BOARD, "propose/vote/execute"))?;
+    progress.note(format!(
+        "proposals {ids:?} executed: institutions A and B whitelisted"
+    ));
+
+    progress.start("an operator registers and uploads keys; the board approves it and sets the oracle");
+    let operator_id = ok(submit(
+        client,
+        &cast.operator,
+        &registry.register_operator(
+            "Blue Ridge SSV".into(),
+            OperatorKind::SsvCluster,
+            account_of(&cast.operator),
+            account_of(&cast.operator),
+        ),
+        0,
+    )
+    .await)
+    .map_err(progress.fail(REGISTRY, "register_operator"))?;
+    ok(submit(client, &cast.operator, &registry.set_keys(operator_id, 10), 0).await)
+        .map_err(progress.fail(REGISTRY, "set_keys"))?;
+    let decisions = vec![
+        Action::OperatorRegistry(RegistryDecision::ApproveOperator {
+            operator: operator_id,
+        }),
+        Action::OperatorRegistry(RegistryDecision::SetLimit {
+            operator: operator_id,
+            limit: 10,
+        }),
+        Action::SetOracleMembers {
+            members: cast.oracles().iter().map(|k| account_of(k)).collect(),
+        },
+        Action::SlashProtection(ProtectionDecision::AllowDonor {
+            donor: account_of(&cast.bank_a),
+        }),
+    ];
+    decide(client, &cast, suite.board, decisions)
+        .await
+        .map_err(progress.fail(BOARD, "propose/vote/execute"))?;
+    progress.note(
+        "operator 0 approved with a limit of 10 validators; 3 oracle members; A may donate to the pool",
+    );
+
+    progress.start(
+        "institution A deposits 320 ETH, institution B 64 ETH (5% of each fills the flash-exit reserve)",
+    );
+    for (who, amount, message) in [
+        (&cast.bank_a, 320 * ETH, "deposit (A)"),
+        (&cast.bank_b, 64 * ETH, "deposit (B)"),
+    ] {
+        ok(submit(client, who, &token.deposit(), amount).await).map_err(progress.fail(TOKEN, message))?;
+    }
+    let books = read(client, protocol, &token.accounting())
+        .await
+        .map_err(progress.fail(TOKEN, "accounting"))?;
+    progress.note(format!(
+        "pooled {} ETH, reserve {} ETH",
+        eth(books.total_pooled),
+        eth(books.reserve)
+    ));
+
+    progress.start("A transfers 10 icsETH to B; a transfer to a non-whitelisted account is refused");
+    ok(submit(
+        client,
+        &cast.bank_a,
+        &token.transfer(account_of(&cast.bank_b), 10 * ETH, vec![]),
+        0,
+    )
+    .await)
+    .map_err(progress.fail(TOKEN, "PSP22::transfer"))?;
+    let refused = submit(
+        client,
+        &cast.bank_a,
+        &token.transfer(account_of(&cast.outsider), ETH, vec![]),
+        0,
+    )
+    .await
+    .map_err(progress.fail(TOKEN, "PSP22::transfer"))?;
+    match refused.value {
+        Err(e) => progress.note(format!("refused with {e:?}")),
+        Ok(()) => {
+            return Err((progress.fail(TOKEN, "PSP22::transfer"))(CallError::Refused(
+                "a transfer to a non-whitelisted account was accepted".into(),
+            )))
+        }
+    }
+
+    progress
+        .start("the staking manager funds 8 validators (256 ETH) at the operator; the oracle reports them");
+    ok(submit(client, protocol, &token.stake(operator_id, 8), 0).await)
+        .map_err(progress.fail(TOKEN, "stake"))?;
+    let staked = 8 * VALIDATOR_DEPOSIT;
+    let first = Report {
+        epoch: 1_000,
+        cl_balance: staked,
+        validators: 8,
+        ..Report::default()
+    };
+    history.push(report(client, progress, &suite, &cast.oracles()[..2], first).await?);
+
+    progress.start("a day later the operator reports its frame and two oracle members attest it");
+    advance_ms(FRAME_MS.max(DAY_MS));
+    let frame = read(client, protocol, &registry.current_frame())
+        .await
+        .map_err(progress.fail(REGISTRY, "current_frame"))?
+        .saturating_sub(1);
+    let figures = Figures {
+        effectiveness_bps: 9_850,
+        proposed: 3,
+        missed: 0,
+        consensus_rewards: 5 * ETH / 100,
+        mev_rewards: 2 * ETH / 100,
+    };
+    ok(submit(
+        client,
+        &cast.operator,
+        &registry.report_performance(operator_id, frame, figures),
+        0,
+    )
+    .await)
+    .map_err(progress.fail(REGISTRY, "report_performance"))?;
+    for oracle in &cast.oracles()[..2] {
+        ok(submit(client, oracle, &registry.attest(operator_id, frame, figures), 0).await)
+            .map_err(progress.fail(REGISTRY, "attest"))?;
+    }
+    if let Some(record) = read(client, protocol, &registry.operator(operator_id))
+        .await
+        .map_err(progress.fail(REGISTRY, "operator"))?
+    {
+        progress.note(format!(
+            "frame {frame}: score {} bps, status {:?}",
+            record.score.unwrap_or_default(),
+            record.status
+        ));
+    }
+
+    progress.start(
+        "rewards: 0.05 ETH on the consensus layer, 0.02 ETH of MEV sent by the vault; 2 of 3 oracles agree",
+    );
+    ok(submit(client, protocol, &token.receive_inflow(), 2 * ETH / 100).await)
+        .map_err(progress.fail(TOKEN, "receive_inflow"))?;
+    let rewards = Report {
+        epoch: 1_225,
+        cl_balance: staked + 5 * ETH / 100,
+        el_rewards_total: 2 * ETH / 100,
+        ..first
+    };
+    let dissent = Report {
+        cl_balance: staked + 6 * ETH / 100,
+        ..rewards
+    };
+    ok(submit(client, &cast.third_oracle, &token.autobalance(dissent), 0).await)
+        .map_err(progress.fail(TOKEN, "autobalance (dissent)"))?;
+    let point = report(client, progress, &suite, &cast.oracles()[..2], rewards).await?;
+    progress.note(format!(
+        "rate {} -> {} ETH per icsETH; fees {} ETH to the treasury, {} ETH to the protection pool; the third member's dissent is recorded",
+        history.last().map(|p| p.rate.exact()).unwrap_or_default(),
+        point.rate.exact(),
+        point.protocol_fee.eth(),
+        point.protection_fee.eth()
+    ));
+    history.push(point);
+
+    progress.start(
+        "B leaves with 5 icsETH instantly through the flash-exit reserve; the fee stays with the holders",
+    );
+    let quote = inner(read(client, &cast.bank_b, &token.quote_flash_exit(5 * ETH)).await)
+        .map_err(progress.fail(TOKEN, "quote_flash_exit"))?;
+    let paid = ok(submit(client, &cast.bank_b, &token.flash_exit(5 * ETH, quote.payout), 0).await)
+        .map_err(progress.fail(TOKEN, "flash_exit"))?;
+    progress.note(format!(
+        "paid {} ETH, fee {} ETH ({} bps)",
+        eth(paid),
+        eth(quote.fee),
+        quote.fee_bps
+    ));
+
+    progress.start("B requests a withdrawal of 20 icsETH through the queue; anyone finalizes; B claims");
+    let ticket = ok(submit(client, &cast.bank_b, &token.request_withdrawal(20 * ETH), 0).await)
+        .map_err(progress.fail(TOKEN, "request_withdrawal"))?;
+    ok(submit(client, &cast.outsider, &token.finalize_withdrawals(10), 0).await)
+        .map_err(progress.fail(TOKEN, "finalize_withdrawals"))?;
+    let claimed = ok(submit(client, &cast.bank_b, &token.claim(ticket), 0).await)
+        .map_err(progress.fail(TOKEN, "claim"))?;
+    progress.note(format!("ticket {ticket} paid {} ETH", eth(claimed)));
+
+    progress.start("A donates 5 icsETH to the protection pool; a day later 1 ETH is slashed and covered");
+    ok(submit(
+        client,
+        &cast.bank_a,
+        &token.approve(suite.slash_protection, 5 * ETH),
+        0,
+    )
+    .await)
+    .map_err(progress.fail(TOKEN, "PSP22::approve"))?;
+    ok(submit(client, &cast.bank_a, &protection.donate(5 * ETH), 0).await)
+        .map_err(progress.fail(PROTECTION, "donate"))?;
+    advance_ms(DAY_MS);
+    let slashed = Report {
+        epoch: 1_450,
+        cl_balance: rewards.cl_balance - ETH,
+        slashed_operator: Some(operator_id),
+        ..rewards
+    };
+    let point = report(client, progress, &suite, &cast.oracles()[..2], slashed).await?;
+    progress.note(format!(
+        "loss {} ETH, covered {} ETH; rate {} ETH per icsETH",
+        point.loss.eth(),
+        point.covered.eth(),
+        point.rate.exact()
+    ));
+    history.push(point);
+
+    progress.start("the board removes institution B: its deposit is refused, its exit still works");
+    decide(
+        client,
+        &cast,
+        suite.board,
+        vec![Action::Token(TokenDecision::RemoveInstitution {
+            institution: account_of(&cast.bank_b),
+        })],
+    )
+    .await
+    .map_err(progress.fail(BOARD, "propose/vote/execute"))?;
+    let refused = submit(client, &cast.bank_b, &token.deposit(), 64 * ETH)
+        .await
+        .map_err(progress.fail(TOKEN, "deposit"))?;
+    match refused.value {
+        Err(e) => progress.note(format!("deposit refused with {e:?}")),
+        Ok(_) => {
+            return Err((progress.fail(TOKEN, "deposit"))(CallError::Refused(
+                "a removed institution's deposit was accepted".into(),
+            )))
+        }
+    }
+    let exit = ok(submit(client, &cast.bank_b, &token.request_withdrawal(10 * ETH), 0).await)
+        .map_err(progress.fail(TOKEN, "request_withdrawal"))?;
+    progress.note(format!("withdrawal ticket {exit} recorded"));
+
+    progress.start("reading the auditor's view back from the contracts");
+    collect(client, progress, &cast, &suite, artifacts, history).await
+}
+
+/// Reads the whole auditor's record from the contracts (paged reads where lists grow).
+async fn collect(
+    client: &mut EmbeddedClient,
+    progress: &Progress,
+    cast: &Cast,
+    suite: &SuiteAddresses,
+    artifacts: &[Artifact],
+    history: Vec<HistoryPoint>,
+) -> Result<Audit, CliError> {
+    let reader = &cast.protocol;
+    let token = ink_e2e::create_call_builder::<IcsethToken>(suite.token);
+    let board = ink_e2e::create_call_builder::<WhitelistBoard>(suite.board);
+    let registry = ink_e2e::create_call_builder::<OperatorRegistry>(suite.operator_registry);
+    let protection = ink_e2e::create_call_builder::<SlashProtection>(suite.slash_protection);
+    let pool = ink_e2e::create_call_builder::<FlashExitPool>(suite.flash_exit_pool);
+
+    let size_of = |name: &str| {
+        artifacts
+            .iter()
+            .find(|a| a.contract == name)
+            .map(|a| a.wasm_bytes)
+    };
+    let contracts = [
+        (BOARD, suite.board),
+        (TOKEN, suite.token),
+        (POOL, suite.flash_exit_pool),
+        (REGISTRY, suite.operator_registry),
+        (PROTECTION, suite.slash_protection),
+    ]
+    .iter()
+    .map(|(name, address)| ContractEntry {
+        name: name.to_string(),
+        address: hex(address),
+        wasm_bytes: size_of(name),
+    })
+    .collect();
+
+    let rate = inner(read(client, reader, &token.rate()).await).map_err(progress.fail(TOKEN, "rate"))?;
+    let a = read(client, reader, &token.accounting())
+        .await
+        .map_err(progress.fail(TOKEN, "accounting"))?;
+    let books = Books {
+        total_shares: Wei(a.total_shares),
+        total_pooled: Wei(a.total_pooled),
+        buffered: Wei(a.buffered),
+        reserve: Wei(a.reserve),
+        in_flight: Wei(a.in_flight),
+        cl_balance: Wei(a.cl_balance),
+        unapplied_gain: Wei(a.unapplied_gain),
+        inflow: Wei(a.inflow),
+        queued: Wei(a.queued),
+        claimable: Wei(a.claimable),
+        tickets_issued: a.next_ticket,
+        tickets_pending: a.next_ticket.saturating_sub(a.next_to_finalize),
+    };
+
+    let mut institutions = Vec::new();
+    for (name, who) in [("institution A", &cast.bank_a), ("institution B", &cast.bank_b)] {
+        let account = account_of(who);
+        let shares = read(client, reader, &token.balance_of(account))
+            .await
+            .map_err(progress.fail(TOKEN, "PSP22::balance_of"))?;
+        let value = inner(read(client, reader, &token.assets_for(shares)).await)
+            .map_err(progress.fail(TOKEN, "assets_for"))?;
+        let whitelisted = read(client, reader, &token.is_whitelisted(account))
+            .await
+            .map_err(progress.fail(TOKEN, "is_whitelisted"))?;
+        institutions.push(InstitutionEntry {
+            name: name.into(),
+            account: hex(&account),
+            whitelisted,
+            shares: Wei(shares),
+            value: Wei(value),
+        });
+    }
+
+    let mut proposals = Vec::new();
+    loop {
+        let start = u64::try_from(proposals.len()).unwrap_or(u64::MAX);
+        let page = inner(read(client, reader, &board.proposals(start, PAGE)).await)
+            .map_err(progress.fail(BOARD, "proposals"))?;
+        let full = page.len() == PAGE as usize;
+        proposals.extend(page.into_iter().map(|v| ProposalEntry {
+            id: v.id,
+            action: format!("{:?}", v.proposal.action),
+            status: format!("{:?}", v.status),
+            yes: v.yes,
+            no: v.no,
+        }));
+        if !full {
+            break;
+        }
+    }
+    let members = read(client, reader, &board.members())
+        .await
+        .map_err(progress.fail(BOARD, "members"))?;
+    let quorum = read(client, reader, &board.quorum())
+        .await
+        .map_err(progress.fail(BOARD, "quorum"))?;
+
+    let mut operators = Vec::new();
+    loop {
+        let start = u32::try_from(operators.len()).unwrap_or(u32::MAX);
+        let page = inner(read(client, reader, &registry.operators(start, PAGE)).await)
+            .map_err(progress.fail(REGISTRY, "operators"))?;
+        let full = page.len() == PAGE as usize;
+        operators.extend(page.into_iter().map(|(id, o)| OperatorEntry {
+            id,
+            name: o.name,
+            kind: format!("{:?}", o.kind),
+            status: format!("{:?}", o.status),
+            score_bps: o.score,
+            validators_funded: o.counts.funded,
+            validators_exited: o.counts.exited,
+            validator_limit: o.counts.limit,
+            frames: o.totals.frames,
+            proposed: o.totals.proposed,
+            missed: o.totals.missed,
+            consensus_rewards: Wei(o.totals.consensus_rewards),
+            mev_rewards: Wei(o.totals.mev_rewards),
+            disagreements: o.totals.disagreements,
+            slashing_incidents: o.totals.slashing_incidents,
+            slashed: Wei(o.totals.slashed),
+        }));
+        if !full {
+            break;
+        }
+    }
+
+    let mut incidents = Vec::new();
+    loop {
+        let start = u64::try_from(incidents.len()).unwrap_or(u64::MAX);
+        let page = inner(read(client, reader, &protection.incidents(start, PAGE)).await)
+            .map_err(progress.fail(PROTECTION, "incidents"))?;
+        let full = page.len() == PAGE as usize;
+        incidents.extend(page.into_iter().map(|(id, i)| IncidentEntry {
+            id,
+            epoch: i.epoch,
+            operator: i.operator,
+            loss: Wei(i.loss),
+            covered: Wei(i.covered),
+            uncovered: Wei(i.uncovered),
+            shares_burned: Wei(i.shares_burned),
+        }));
+        if !full {
+            break;
+        }
+    }
+    let pool_shares = read(client, reader, &token.balance_of(suite.slash_protection))
+        .await
+        .map_err(progress.fail(TOKEN, "PSP22::balance_of"))?;
+    let pool_value = inner(read(client, reader, &token.assets_for(pool_shares)).await)
+        .map_err(progress.fail(TOKEN, "assets_for"))?;
+    let totals = read(client, reader, &protection.totals())
+        .await
+        .map_err(progress.fail(PROTECTION, "totals"))?;
+    let cap = read(client, reader, &protection.per_incident_cap_bps())
+        .await
+        .map_err(progress.fail(PROTECTION, "per_incident_cap_bps"))?;
+
+    let policy = read(client, reader, &pool.policy())
+        .await
+        .map_err(progress.fail(POOL, "policy"))?;
+    let flash_exit = FlashExitEntry {
+        reserve: Wei(read(client, reader, &pool.reserve())
+            .await
+            .map_err(progress.fail(POOL, "reserve"))?),
+        fees_collected: Wei(read(client, reader, &pool.fees_collected())
+            .await
+            .map_err(progress.fail(POOL, "fees_collected"))?),
+        min_fee_bps: policy.min_fee_bps,
+        max_fee_bps: policy.max_fee_bps,
+        per_exit_cap_bps: policy.per_exit_cap_bps,
+        paused: read(client, reader, &pool.is_paused())
+            .await
+            .map_err(progress.fail(POOL, "is_paused"))?,
+    };
+
+    let config = read(client, reader, &token.oracle_config_read())
+        .await
+        .map_err(progress.fail(TOKEN, "oracle_config_read"))?;
+    let state = read(client, reader, &token.oracle_state_read())
+        .await
+        .map_err(progress.fail(TOKEN, "oracle_state_read"))?;
+    let mut oracle_members = Vec::new();
+    for member in config.members {
+        let disagreements = read(client, reader, &token.disagreements_of(member))
+            .await
+            .map_err(progress.fail(TOKEN, "disagreements_of"))?;
+        oracle_members.push(OracleMemberEntry {
+            account: hex(&member),
+            disagreements,
+        });
+    }
+
+    Ok(Audit {
+        source: "icseth demo on the embedded pallet-contracts chain (ink_sandbox 5.1.1)".into(),
+        at_ms: now_ms(),
+        contracts,
+        rate: Wei(rate),
+        books,
+        history,
+        institutions,
+        board: BoardEntry {
+            members: members.iter().map(hex).collect(),
+            quorum,
+            proposals,
+        },
+        operators,
+        incidents,
+        protection: ProtectionEntry {
+            pool_shares: Wei(pool_shares),
+            pool_value: Wei(pool_value),
+            per_incident_cap_bps: cap,
+            losses: Wei(totals.losses),
+            covered: Wei(totals.covered),
+            shares_donated: Wei(totals.shares_donated),
+        },
+        flash_exit,
+        oracle: OracleEntry {
+            members: oracle_members,
+            last_epoch: state.last.epoch,
+            validators: state.last.validators,
+            funded_validators: state.funded_validators,
+            el_rewards_total: Wei(state.last.el_rewards_total),
+        },
+    })
+}

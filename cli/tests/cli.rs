@@ -1,0 +1,93 @@
+//! The `icseth` binary as a user runs it: exit codes and messages of its commands (the full `demo`
+//! run is part of ./scripts/check.sh, which runs it as the README's first command does).
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn icseth(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_icseth"))
+        .args(args)
+        .output()
+        .expect("the icseth binary runs")
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+fn fixture() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/audit.json")
+}
+
+#[test]
+fn report_renders_a_recorded_state_into_markdown_and_svg() {
+    let out = scratch("report");
+    let state = fixture();
+    let run = icseth(&[
+        "report",
+        "--state",
+        state.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let markdown = std::fs::read_to_string(out.join("report.md")).unwrap();
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    assert!(stdout.contains(&markdown), "the report is printed as written");
+    assert!(markdown.contains("Rate: **1.000120000000000000 ETH per icsETH**"));
+    let svg = std::fs::read_to_string(out.join("chart.svg")).unwrap();
+    assert!(svg.starts_with("<svg") && svg.contains("polyline"));
+}
+
+#[test]
+fn a_missing_state_says_to_run_the_demo_and_exits_6() {
+    let out = scratch("missing");
+    let run = icseth(&["report", "--state", out.join("none.json").to_str().unwrap()]);
+    assert_eq!(run.status.code(), Some(6));
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(stderr.contains("run `icseth demo` first"), "{stderr}");
+    assert!(!out.join("report.md").exists());
+}
+
+#[test]
+fn a_corrupt_state_is_named_and_exits_6() {
+    let dir = scratch("corrupt");
+    std::fs::create_dir_all(&dir).unwrap();
+    let state = dir.join("audit.json");
+    std::fs::write(&state, "{\"source\": 1}").unwrap();
+    let run = icseth(&[
+        "report",
+        "--state",
+        state.to_str().unwrap(),
+        "--out",
+        dir.to_str().unwrap(),
+    ]);
+    assert_eq!(run.status.code(), Some(6));
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(stderr.starts_with("error: recorded state:"), "{stderr}");
+}
+
+#[test]
+fn a_missing_toolchain_is_explained_before_any_build_and_exits_3() {
+    let out = scratch("no-toolchain");
+    let empty = scratch("empty-path");
+    std::fs::create_dir_all(&empty).unwrap();
+    let run = Command::new(env!("CARGO_BIN_EXE_icseth"))
+        .args(["build", "--out", out.to_str().unwrap()])
+        .env("PATH", &empty)
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(3));
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(stderr.contains("toolchain: cannot run rustc"), "{stderr}");
+    assert!(stderr.contains("./scripts/toolchain.sh"), "{stderr}");
+    assert!(!out.exists(), "nothing was written");
+}
+
+#[test]
+fn usage_errors_exit_2_with_the_usage() {
+    let run = icseth(&["deploy"]);
+    assert_eq!(run.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&run.stderr).contains("Usage: icseth"));
+}
