@@ -289,7 +289,7 @@ pub struct Cover {
 }
 
 /// How much of `loss` the pool's `held_shares` cover: min(loss, their value, the per-incident cap
-/// of their value), at the pre-loss rate. Burning `shares_to_burn` (rounded down) while the pool
+/// of their value), at the pre-loss rate, stated as the value of the shares burned for it. Burning `shares_to_burn` (rounded down) while the pool
 /// loses `loss` leaves the rate at most at its pre-loss value, and equal to it (to rounding) when
 /// the cover is whole.
 pub fn cover(
@@ -300,9 +300,9 @@ pub fn cover(
 ) -> Result<Cover, MathError> {
     let held_value = pool.assets_for_shares(held_shares)?;
     let cap = bps_of(held_value, per_incident_cap_bps.min(BPS))?;
-    let covered = loss.min(held_value).min(cap);
+    let wanted = loss.min(held_value).min(cap);
     let shares_to_burn = mul_div_down(
-        covered,
+        wanted,
         pool.total_shares
             .checked_add(crate::shares::VIRTUAL_SHARES)
             .ok_or(MathError::Overflow)?,
@@ -311,6 +311,9 @@ pub fn cover(
             .ok_or(MathError::Overflow)?,
     )?
     .min(held_shares);
+    // What the burned shares are worth: the pool's incident record and the token's event both
+    // state this figure, so the two contracts' books agree to the unit.
+    let covered = pool.value_of(shares_to_burn)?.min(wanted);
     Ok(Cover {
         covered,
         shares_to_burn,
@@ -533,7 +536,11 @@ mod tests {
             let rate_before = pool.rate().unwrap();
             let rate_after = after.rate().unwrap();
             prop_assert!(rate_after <= rate_before, "cover raised the rate");
-            if c.covered == loss {
+            // the stated cover is what the burned shares were worth, within one unit of the target
+            let wanted = loss.min(pool.assets_for_shares(held).unwrap());
+            prop_assert_eq!(c.covered, pool.value_of(c.shares_to_burn).unwrap().min(wanted));
+            prop_assert!(c.covered <= wanted && c.covered + 2 >= wanted, "{} vs {wanted}", c.covered);
+            if c.covered + 2 >= loss {
                 prop_assert!(rate_before - rate_after <= 2, "whole cover: {rate_before} -> {rate_after}");
             }
             // the rate drops by exactly the uncovered loss over the remaining shares (to rounding)
