@@ -208,3 +208,58 @@ pub struct OracleMemberEntry {
     pub account: String,
     pub disagreements: u32,
 }
+
+/// A `Debug` rendering of a board action with every `AccountId([b0, b1, ...])` written as
+/// `0x<hex>`, the form the rest of the report uses for accounts.
+pub fn readable(debug: &str) -> String {
+    const OPEN: &str = "AccountId([";
+    let mut out = String::with_capacity(debug.len());
+    let mut rest = debug;
+    while let Some(start) = rest.find(OPEN) {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + OPEN.len()..];
+        let Some(end) = after.find("])") else {
+            out.push_str(&rest[start..]);
+            return out;
+        };
+        let bytes: Result<Vec<u8>, _> = after[..end].split(',').map(|b| b.trim().parse::<u8>()).collect();
+        match bytes {
+            Ok(bytes) => {
+                out.push_str("0x");
+                for b in bytes {
+                    out.push_str(&format!("{b:02x}"));
+                }
+            }
+            Err(_) => out.push_str(&rest[start..start + OPEN.len() + end + 2]),
+        }
+        rest = &after[end + 2..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accounts_in_actions_read_as_hex() {
+        let mut raw = [0u8; 32];
+        raw[0] = 0xab;
+        raw[31] = 1;
+        let account = ink::primitives::AccountId::from(raw);
+        let debug = format!("Token(AddInstitution {{ institution: {account:?}, min_deposit: None }})");
+        assert_eq!(
+            readable(&debug),
+            format!(
+                "Token(AddInstitution {{ institution: 0xab{}01, min_deposit: None }})",
+                "00".repeat(30)
+            )
+        );
+        let two = format!("SetOracleMembers {{ members: [{account:?}, {account:?}] }}");
+        assert_eq!(readable(&two).matches("0xab").count(), 2);
+        assert_eq!(readable("SetQuorum { quorum: 3 }"), "SetQuorum { quorum: 3 }");
+        assert_eq!(readable("AccountId([1, x])"), "AccountId([1, x])");
+        assert_eq!(readable("AccountId([1, 2"), "AccountId([1, 2");
+    }
+}

@@ -8,6 +8,7 @@ use contract_build::{
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::time::SystemTime;
 
 /// The Rust the contracts are built with (rust-toolchain.toml; docs/TOOLCHAIN.md says why).
 pub const PINNED_RUST: &str = "1.91.0";
@@ -53,6 +54,43 @@ pub fn existing(out: &Path, contract: &str) -> Option<Artifact> {
         bundle,
         wasm,
     })
+}
+
+/// The newest modification time among the files under `path` (recursively).
+fn newest_under(path: &Path) -> Option<SystemTime> {
+    let meta = std::fs::metadata(path).ok()?;
+    if meta.is_file() {
+        return meta.modified().ok();
+    }
+    std::fs::read_dir(path)
+        .ok()?
+        .filter_map(Result::ok)
+        .filter(|entry| entry.file_name() != "target")
+        .filter_map(|entry| newest_under(&entry.path()))
+        .max()
+}
+
+/// Whether `contract` (in `dir`) must be built into `out`: its artifacts are missing, or a source
+/// it is built from (its crate, the plain crate, the workspace manifest, lock file and toolchain
+/// pin) changed after its Wasm was written, so a demo never runs stale code.
+pub fn needs_build(out: &Path, contract: &str, dir: &str) -> bool {
+    let Some(artifact) = existing(out, contract) else {
+        return true;
+    };
+    let Ok(built) = std::fs::metadata(&artifact.wasm).and_then(|m| m.modified()) else {
+        return true;
+    };
+    let root = workspace_root();
+    [
+        root.join(dir),
+        root.join("contracts/icseth_core"),
+        root.join("Cargo.toml"),
+        root.join("Cargo.lock"),
+        root.join("rust-toolchain.toml"),
+    ]
+    .iter()
+    .filter_map(|p| newest_under(p))
+    .any(|source| source > built)
 }
 
 /// Checks that the pinned toolchain with `rust-src` is the one cargo runs here, so that a missing
@@ -139,18 +177,19 @@ fn build_one(contract: &str, dir: &str, out: &Path) -> Result<Artifact, CliError
     existing(out, contract).ok_or_else(|| failed(format!("artifacts missing in {}", out.display())))
 }
 
-/// Builds the contracts into `out`: all of them with `rebuild`, else only those whose artifacts are
-/// missing. `progress` hears one line per contract.
+/// Builds the contracts into `out`: all of them with `rebuild`, else those missing or older than
+/// their sources (`needs_build`). `progress` hears one line per contract.
 pub fn build_all(
     out: &Path,
     rebuild: bool,
     progress: &mut dyn FnMut(&str),
 ) -> Result<Vec<Artifact>, CliError> {
-    let missing: Vec<_> = CONTRACTS
+    let to_build: Vec<&str> = CONTRACTS
         .iter()
-        .filter(|(name, _)| rebuild || existing(out, name).is_none())
+        .filter(|(name, dir)| rebuild || needs_build(out, name, dir))
+        .map(|(name, _)| *name)
         .collect();
-    if !missing.is_empty() {
+    if !to_build.is_empty() {
         check_toolchain()?;
         // Release artifacts go to their own target folder: contract-build names its outputs by
         // crate only, so sharing ink_e2e's folder would overwrite the debug builds the tests use.
@@ -163,7 +202,7 @@ pub fn build_all(
     }
     let mut artifacts = Vec::new();
     for (name, dir) in CONTRACTS {
-        let artifact = if rebuild || existing(out, name).is_none() {
+        let artifact = if to_build.contains(&name) {
             progress(&format!("building {name} (release)"));
             build_one(name, dir, out)?
         } else {
@@ -179,4 +218,56 @@ pub fn build_all(
         artifacts.push(artifact);
     }
     Ok(artifacts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::{Duration, SystemTime};
+
+    fn out_with(name: &str, contract: &str) -> PathBuf {
+        let out = std::env::temp_dir().join(format!("icseth-build-test-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&out);
+        std::fs::create_dir_all(&out).unwrap();
+        for ext in ["wasm", "json", "contract"] {
+            std::fs::write(out.join(format!("{contract}.{ext}")), b"\0asm").unwrap();
+        }
+        out
+    }
+
+    #[test]
+    fn artifacts_newer_than_their_sources_are_kept() {
+        let out = out_with("fresh", "slash_protection");
+        assert!(!needs_build(
+            &out,
+            "slash_protection",
+            "contracts/slash_protection"
+        ));
+        let artifact = existing(&out, "slash_protection").unwrap();
+        assert_eq!((artifact.wasm_bytes, artifact.bundle_bytes), (4, 4));
+    }
+
+    #[test]
+    fn missing_or_stale_artifacts_are_built() {
+        let out = out_with("stale", "slash_protection");
+        // another contract's artifacts are missing
+        assert!(needs_build(&out, "icseth_token", "contracts/icseth_token"));
+        // a Wasm older than the sources (written "in 1970")
+        let wasm = std::fs::File::options()
+            .write(true)
+            .open(out.join("slash_protection.wasm"))
+            .unwrap();
+        wasm.set_modified(SystemTime::UNIX_EPOCH + Duration::from_secs(1))
+            .unwrap();
+        assert!(needs_build(
+            &out,
+            "slash_protection",
+            "contracts/slash_protection"
+        ));
+        // one of the three files missing
+        let out = out_with("partial", "flash_exit_pool");
+        std::fs::remove_file(out.join("flash_exit_pool.json")).unwrap();
+        assert!(existing(&out, "flash_exit_pool").is_none());
+        assert!(needs_build(&out, "flash_exit_pool", "contracts/flash_exit_pool"));
+    }
 }

@@ -345,7 +345,10 @@ mod tests {
     fn amounts_are_quoted_in_eth_rounded_down_and_rates_exactly() {
         assert_eq!(Wei(1_500_000_000_000_000_000).eth(), "1.500000");
         assert_eq!(Wei(999_999_999_999).eth(), "0.000000");
-        assert_eq!(Wei(1_000 * crate::audit::ONE_ETH + 999_999_999_999).eth(), "1000.000000");
+        assert_eq!(
+            Wei(1_000 * crate::audit::ONE_ETH + 999_999_999_999).eth(),
+            "1000.000000"
+        );
         assert_eq!(Wei(1_000_120_000_000_000_000).exact(), "1.000120000000000000");
         assert_eq!(bps(50), "0.50%");
         assert_eq!(bps(10_000), "100.00%");

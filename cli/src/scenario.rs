@@ -322,7 +322,14 @@ pub async fn run(
         validators: 8,
         ..Report::default()
     };
-    history.push(report(client, progress, &suite, &cast.oracles()[..2], first).await?);
+    let point = report(client, progress, &suite, &cast.oracles()[..2], first).await?;
+    progress.note(format!(
+        "epoch {} applied by 2 of 3 oracle members: 8 validators, {} ETH on the consensus layer, rate {}",
+        point.epoch,
+        eth(staked),
+        point.rate.exact()
+    ));
+    history.push(point);
 
     progress.start("a day later the operator reports its frame and two oracle members attest it");
     advance_ms(FRAME_MS.max(DAY_MS));
@@ -551,7 +558,7 @@ async fn collect(
         let full = page.len() == PAGE as usize;
         proposals.extend(page.into_iter().map(|v| ProposalEntry {
             id: v.id,
-            action: format!("{:?}", v.proposal.action),
+            action: crate::audit::readable(&format!("{:?}", v.proposal.action)),
             status: format!("{:?}", v.status),
             yes: v.yes,
             no: v.no,
