@@ -29,7 +29,7 @@ pub enum Command {
     /// The main job (the default): builds what is missing, deploys and wires the suite on an
     /// in-process pallet-contracts chain, runs an institution's day, and writes the auditor's report.
     Demo(DemoArgs),
-    /// Renders the auditor's report (Markdown and SVG) from a state recorded by `demo`.
+    /// Renders the auditor's report (Markdown, JSON and SVG) from a state recorded by `demo`.
     Report(ReportArgs),
 }
 
@@ -68,7 +68,7 @@ pub struct ReportArgs {
     /// The recorded state (written by `demo`).
     #[arg(long, default_value = concat!("target/icseth/report/", "audit.json"))]
     pub state: PathBuf,
-    /// Folder for report.md and chart.svg.
+    /// Folder for report.md, audit.json and chart.svg.
     #[arg(long, default_value = DEFAULT_REPORT_DIR)]
     pub out: PathBuf,
 }

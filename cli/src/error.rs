@@ -64,3 +64,50 @@ impl fmt::Display for CliError {
 }
 
 impl std::error::Error for CliError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_failed_step_names_the_step_the_contract_the_message_and_the_error() {
+        let error = CliError::Step {
+            step: 7,
+            title: "the staking manager funds 8 validators".into(),
+            contract: "icseth_token",
+            message: "stake",
+            error: "the contract refused: OperatorNotActive".into(),
+        };
+        assert_eq!(
+            error.to_string(),
+            "step 7 (the staking manager funds 8 validators) failed: icseth_token::stake: \
+             the contract refused: OperatorNotActive"
+        );
+        assert_eq!(error.exit_code(), 5);
+    }
+
+    #[test]
+    fn each_kind_has_its_own_non_zero_exit_code() {
+        let errors = [
+            CliError::Toolchain("x".into()),
+            CliError::Build {
+                contract: "icseth_token".into(),
+                reason: "x".into(),
+            },
+            CliError::Step {
+                step: 1,
+                title: "x".into(),
+                contract: "c",
+                message: "m",
+                error: "e".into(),
+            },
+            CliError::io(Path::new("/x"), "denied"),
+        ];
+        let codes: Vec<u8> = errors.iter().map(CliError::exit_code).collect();
+        assert_eq!(codes, vec![3, 4, 5, 6]);
+        assert!(errors[1]
+            .to_string()
+            .starts_with("building icseth_token failed: x"));
+        assert_eq!(errors[3].to_string(), "/x: denied");
+    }
+}

@@ -28,8 +28,10 @@ fn write(path: &Path, text: &str) -> Result<(), CliError> {
     std::fs::write(path, text).map_err(|e| CliError::io(path, e))
 }
 
-/// Writes report.md and chart.svg for `audit` into `out`, and prints the Markdown.
+/// Writes audit.json, report.md and chart.svg for `audit` into `out`, and prints the Markdown.
 fn write_report(audit: &Audit, out: &Path) -> Result<(), CliError> {
+    let json = serde_json::to_string_pretty(audit).map_err(|e| CliError::State(e.to_string()))?;
+    write(&out.join(AUDIT_FILE), &json)?;
     let markdown = report::render_markdown(audit);
     write(&out.join("report.md"), &markdown)?;
     write(&out.join("chart.svg"), &report::render_svg(audit))?;
@@ -63,8 +65,6 @@ async fn demo(args: &DemoArgs) -> Result<(), CliError> {
     let artifacts = build::build_all(&args.contracts, args.rebuild, &mut |line| say(line))?;
     let mut client = EmbeddedClient::new(artifacts.iter().map(|a| a.wasm.clone()));
     let audit = scenario::run(&mut client, &artifacts, &mut progress).await?;
-    let json = serde_json::to_string_pretty(&audit).map_err(|e| CliError::State(e.to_string()))?;
-    write(&args.out.join(AUDIT_FILE), &json)?;
     write_report(&audit, &args.out)?;
     println!(
         "auditor's report written to {dir}/report.md, {dir}/{AUDIT_FILE} and {dir}/chart.svg",
@@ -84,7 +84,7 @@ fn render(args: &ReportArgs) -> Result<(), CliError> {
         serde_json::from_str(&text).map_err(|e| CliError::State(format!("{}: {e}", args.state.display())))?;
     write_report(&audit, &args.out)?;
     println!(
-        "auditor's report written to {dir}/report.md and {dir}/chart.svg",
+        "auditor's report written to {dir}/report.md, {dir}/{AUDIT_FILE} and {dir}/chart.svg",
         dir = args.out.display()
     );
     Ok(())

@@ -277,27 +277,33 @@ pub fn render_svg(audit: &Audit) -> String {
         svg,
         r##"<path d="M{x0},{y0} V{y1} H{x1} V{y0}" fill="none" stroke="#888"/>"##
     );
-    if let (Some(first), Some(last)) = (history.first(), history.last()) {
-        for (value, p, anchor, x) in [
-            (first.rate.exact(), first, "end", x0 - 6.0),
-            (last.rate.exact(), last, "end", x0 - 6.0),
-        ] {
-            let _ = writeln!(
-                svg,
-                r##"<text x="{x:.1}" y="{:.1}" text-anchor="{anchor}" fill="#1f5fbf">{}</text>"##,
-                rate_y(p.rate.as_f64()) + 4.0,
-                &value[..value.len().min(8)]
-            );
+    // each axis is labelled at its lowest and highest value
+    let extremes = |values: &[Wei]| -> Vec<Wei> {
+        match (values.iter().min(), values.iter().max()) {
+            (Some(low), Some(high)) if low != high => vec![*low, *high],
+            (Some(low), _) => vec![*low],
+            _ => Vec::new(),
         }
-        for p in [first, last] {
-            let _ = writeln!(
-                svg,
-                r##"<text x="{:.1}" y="{:.1}" fill="#d98a00">{}</text>"##,
-                x1 + 6.0,
-                reserve_y(p.reserve.as_f64()) + 4.0,
-                p.reserve.eth()
-            );
-        }
+    };
+    let rate_values: Vec<Wei> = history.iter().map(|p| p.rate).collect();
+    let reserve_values: Vec<Wei> = history.iter().map(|p| p.reserve).collect();
+    for rate in extremes(&rate_values) {
+        let _ = writeln!(
+            svg,
+            r##"<text x="{:.1}" y="{:.1}" text-anchor="end" fill="#1f5fbf">{}</text>"##,
+            x0 - 6.0,
+            rate_y(rate.as_f64()) + 4.0,
+            &rate.exact()[..8]
+        );
+    }
+    for reserve in extremes(&reserve_values) {
+        let _ = writeln!(
+            svg,
+            r##"<text x="{:.1}" y="{:.1}" fill="#d98a00">{}</text>"##,
+            x1 + 6.0,
+            reserve_y(reserve.as_f64()) + 4.0,
+            reserve.eth()
+        );
     }
     for (i, p) in history.iter().enumerate() {
         let _ = writeln!(
@@ -439,6 +445,9 @@ mod tests {
         }
         assert!(svg.contains("<title>report for epoch 450: rate 1.000120000000000000</title>"));
         assert!(svg.contains(">e450</text>"));
+        // axes labelled at their extremes
+        assert!(svg.contains(">1.000000</text>") && svg.contains(">1.000150</text>"));
+        assert!(svg.contains(">0.000000</text>") && svg.contains(">5.000000</text>"));
     }
 
     #[test]

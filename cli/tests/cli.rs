@@ -36,6 +36,8 @@ fn report_renders_a_recorded_state_into_markdown_and_svg() {
     let stdout = String::from_utf8_lossy(&run.stdout);
     assert!(stdout.contains(&markdown), "the report is printed as written");
     assert!(markdown.contains("Rate: **1.000120000000000000 ETH per icsETH**"));
+    let json = std::fs::read_to_string(out.join("audit.json")).unwrap();
+    assert!(json.contains("\"rate\": \"1000120000000000000\""), "{json}");
     let svg = std::fs::read_to_string(out.join("chart.svg")).unwrap();
     assert!(svg.starts_with("<svg") && svg.contains("polyline"));
 }
