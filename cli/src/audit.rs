@@ -65,12 +65,88 @@ pub struct Audit {
     /// One point at deployment, then one per applied oracle report.
     pub history: Vec<HistoryPoint>,
     pub institutions: Vec<InstitutionEntry>,
+    /// Shares the treasury holds (its protocol fees).
+    pub treasury_shares: Wei,
     pub board: BoardEntry,
     pub operators: Vec<OperatorEntry>,
     pub incidents: Vec<IncidentEntry>,
     pub protection: ProtectionEntry,
     pub flash_exit: FlashExitEntry,
     pub oracle: OracleEntry,
+}
+
+/// One identity the record must satisfy, and whether it does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Check {
+    pub name: &'static str,
+    pub holds: bool,
+    /// Both sides, in wei.
+    pub detail: String,
+}
+
+fn sum(values: impl IntoIterator<Item = Wei>) -> Option<u128> {
+    values.into_iter().try_fold(0u128, |acc, v| acc.checked_add(v.0))
+}
+
+fn check(name: &'static str, left: Option<u128>, right: Option<u128>, sides: (&str, &str)) -> Check {
+    let show = |v: Option<u128>| v.map(|v| v.to_string()).unwrap_or_else(|| "overflow".into());
+    Check {
+        name,
+        holds: left.is_some() && left == right,
+        detail: format!("{} {} = {} {}", sides.0, show(left), sides.1, show(right)),
+    }
+}
+
+/// The identities an auditor checks across the contracts' answers: the token's books balance, the
+/// pool holds the reserve the token counts, the recorded holders own the whole supply, and the
+/// incidents add up to the protection pool's totals.
+pub fn checks(audit: &Audit) -> Vec<Check> {
+    let b = &audit.books;
+    vec![
+        check(
+            "the token's books balance",
+            sum([b.buffered, b.reserve, b.in_flight, b.cl_balance]),
+            sum([b.total_pooled, b.queued, b.unapplied_gain]),
+            (
+                "buffered + reserve + in flight + CL balance",
+                "pooled + queued + unapplied gain",
+            ),
+        ),
+        check(
+            "the flash-exit pool holds the reserve the token counts",
+            Some(audit.flash_exit.reserve.0),
+            Some(b.reserve.0),
+            ("pool reserve", "token reserve"),
+        ),
+        check(
+            "holders' balances sum to the supply",
+            sum(audit
+                .institutions
+                .iter()
+                .map(|i| i.shares)
+                .chain([audit.treasury_shares, audit.protection.pool_shares])),
+            Some(b.total_shares.0),
+            ("institutions + treasury + protection pool", "total supply"),
+        ),
+        check(
+            "incidents add up to the pool's losses",
+            sum(audit.incidents.iter().map(|i| i.loss)),
+            Some(audit.protection.losses.0),
+            ("sum of incident losses", "pool's total losses"),
+        ),
+        check(
+            "incidents add up to the pool's cover",
+            sum(audit.incidents.iter().map(|i| i.covered)),
+            Some(audit.protection.covered.0),
+            ("sum of incident cover", "pool's total cover"),
+        ),
+        check(
+            "every incident is covered plus uncovered",
+            sum(audit.incidents.iter().flat_map(|i| [i.covered, i.uncovered])),
+            sum(audit.incidents.iter().map(|i| i.loss)),
+            ("covered + uncovered", "losses"),
+        ),
+    ]
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -20,6 +20,8 @@ pub enum CliError {
     Io { path: String, error: String },
     /// A recorded state could not be read back.
     State(String),
+    /// The contracts' answers break an identity an auditor checks (the failed checks).
+    Inconsistent(Vec<String>),
 }
 
 impl CliError {
@@ -30,13 +32,15 @@ impl CliError {
         }
     }
 
-    /// 3 toolchain, 4 build, 5 scenario step, 6 files and state (clap uses 2 for usage errors).
+    /// 3 toolchain, 4 build, 5 scenario step, 6 files and state, 7 failed audit checks (clap uses
+    /// 2 for usage errors).
     pub fn exit_code(&self) -> u8 {
         match self {
             CliError::Toolchain(_) => 3,
             CliError::Build { .. } => 4,
             CliError::Step { .. } => 5,
             CliError::Io { .. } | CliError::State(_) => 6,
+            CliError::Inconsistent(_) => 7,
         }
     }
 }
@@ -59,6 +63,13 @@ impl fmt::Display for CliError {
             } => write!(f, "step {step} ({title}) failed: {contract}::{message}: {error}"),
             CliError::Io { path, error } => write!(f, "{path}: {error}"),
             CliError::State(why) => write!(f, "recorded state: {why}"),
+            CliError::Inconsistent(failed) => {
+                write!(
+                    f,
+                    "the auditor's checks failed (see the report's Checks): {}",
+                    failed.join("; ")
+                )
+            }
         }
     }
 }
@@ -102,9 +113,10 @@ mod tests {
                 error: "e".into(),
             },
             CliError::io(Path::new("/x"), "denied"),
+            CliError::Inconsistent(vec!["the token's books balance".into()]),
         ];
         let codes: Vec<u8> = errors.iter().map(CliError::exit_code).collect();
-        assert_eq!(codes, vec![3, 4, 5, 6]);
+        assert_eq!(codes, vec![3, 4, 5, 6, 7]);
         assert!(errors[1]
             .to_string()
             .starts_with("building icseth_token failed: x"));

@@ -29,6 +29,7 @@ fn write(path: &Path, text: &str) -> Result<(), CliError> {
 }
 
 /// Writes audit.json, report.md and chart.svg for `audit` into `out`, and prints the Markdown.
+/// Fails (after writing) when one of the report's checks does not hold.
 fn write_report(audit: &Audit, out: &Path) -> Result<(), CliError> {
     let json = serde_json::to_string_pretty(audit).map_err(|e| CliError::State(e.to_string()))?;
     write(&out.join(AUDIT_FILE), &json)?;
@@ -36,7 +37,16 @@ fn write_report(audit: &Audit, out: &Path) -> Result<(), CliError> {
     write(&out.join("report.md"), &markdown)?;
     write(&out.join("chart.svg"), &report::render_svg(audit))?;
     println!("\n{markdown}");
-    Ok(())
+    let failed: Vec<String> = audit::checks(audit)
+        .into_iter()
+        .filter(|c| !c.holds)
+        .map(|c| format!("{}: {}", c.name, c.detail))
+        .collect();
+    if failed.is_empty() {
+        Ok(())
+    } else {
+        Err(CliError::Inconsistent(failed))
+    }
 }
 
 fn build(args: &BuildArgs) -> Result<(), CliError> {

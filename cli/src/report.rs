@@ -1,7 +1,7 @@
 //! Renders an `Audit` as the auditor's report: Markdown tables and an SVG chart of the rate and the
 //! flash-exit reserve over the applied reports. Pure functions of the record, so the figures in the
 //! report are the contracts' own reads and a test can check them on a known state.
-use crate::audit::{Audit, Wei};
+use crate::audit::{checks, Audit, Wei};
 use std::fmt::Write as _;
 
 fn bps(value: u128) -> String {
@@ -27,6 +27,20 @@ pub fn render_markdown(audit: &Audit) -> String {
         let _ = writeln!(md, "| {} | `{}` | {} |", c.name, c.address, size);
     }
 
+    let _ = writeln!(
+        md,
+        "\n## Checks\n\n| identity | holds | figures (wei) |\n|---|---|---|"
+    );
+    for c in checks(audit) {
+        let _ = writeln!(
+            md,
+            "| {} | {} | {} |",
+            c.name,
+            if c.holds { "yes" } else { "**NO**" },
+            c.detail
+        );
+    }
+
     let b = &audit.books;
     let _ = writeln!(md, "\n## Exchange rate and pooled assets\n");
     let _ = writeln!(md, "Rate: **{} ETH per icsETH**\n", audit.rate.exact());
@@ -45,6 +59,11 @@ pub fn render_markdown(audit: &Audit) -> String {
     ] {
         let _ = writeln!(md, "| {item} | {} |", value.eth());
     }
+    let _ = writeln!(
+        md,
+        "| treasury's icsETH (protocol fees) | {} |",
+        audit.treasury_shares.eth()
+    );
     let _ = writeln!(
         md,
         "\nWithdrawal tickets: {} issued, {} pending.",
@@ -448,6 +467,36 @@ mod tests {
         // axes labelled at their extremes
         assert!(svg.contains(">1.000000</text>") && svg.contains(">1.000150</text>"));
         assert!(svg.contains(">0.000000</text>") && svg.contains(">5.000000</text>"));
+    }
+
+    #[test]
+    fn the_checks_hold_on_a_consistent_record_and_name_what_breaks() {
+        let audit = known();
+        let all = checks(&audit);
+        assert_eq!(all.len(), 6);
+        assert!(all.iter().all(|c| c.holds), "{all:?}");
+        let md = render_markdown(&audit);
+        assert_eq!(
+            line_with(&md, "| holders' balances"),
+            "| holders' balances sum to the supply | yes | institutions + treasury + protection pool \
+             100000000000000000000 = total supply 100000000000000000000 |"
+        );
+        let mut broken = audit.clone();
+        broken.flash_exit.reserve = Wei(broken.books.reserve.0 + 1);
+        broken.books.queued = Wei(0);
+        let failed: Vec<_> = checks(&broken)
+            .into_iter()
+            .filter(|c| !c.holds)
+            .map(|c| c.name)
+            .collect();
+        assert_eq!(
+            failed,
+            vec![
+                "the token's books balance",
+                "the flash-exit pool holds the reserve the token counts"
+            ]
+        );
+        assert!(render_markdown(&broken).contains("| the token's books balance | **NO** |"));
     }
 
     #[test]

@@ -550,6 +550,10 @@ async fn collect(
         });
     }
 
+    let treasury_shares = read(client, reader, &token.balance_of(account_of(&cast.protocol)))
+        .await
+        .map_err(progress.fail(TOKEN, "PSP22::balance_of"))?;
+
     let mut proposals = Vec::new();
     loop {
         let start = u64::try_from(proposals.len()).unwrap_or(u64::MAX);
@@ -677,6 +681,7 @@ async fn collect(
         books,
         history,
         institutions,
+        treasury_shares: Wei(treasury_shares),
         board: BoardEntry {
             members: members.iter().map(hex).collect(),
             quorum,

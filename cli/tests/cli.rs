@@ -93,3 +93,29 @@ fn usage_errors_exit_2_with_the_usage() {
     assert_eq!(run.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&run.stderr).contains("Usage: icseth"));
 }
+
+#[test]
+fn a_record_that_breaks_an_identity_is_reported_and_exits_7() {
+    let dir = scratch("inconsistent");
+    std::fs::create_dir_all(&dir).unwrap();
+    let state = dir.join("audit.json");
+    let text = std::fs::read_to_string(fixture()).unwrap();
+    let broken = text.replace(
+        "\"buffered\": \"92000000000000000000\"",
+        "\"buffered\": \"91000000000000000000\"",
+    );
+    assert_ne!(text, broken);
+    std::fs::write(&state, broken).unwrap();
+    let run = icseth(&[
+        "report",
+        "--state",
+        state.to_str().unwrap(),
+        "--out",
+        dir.to_str().unwrap(),
+    ]);
+    assert_eq!(run.status.code(), Some(7));
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(stderr.contains("the token's books balance"), "{stderr}");
+    let markdown = std::fs::read_to_string(dir.join("report.md")).unwrap();
+    assert!(markdown.contains("| the token's books balance | **NO** |"));
+}
