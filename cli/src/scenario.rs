@@ -59,8 +59,13 @@ impl Progress {
         println!("     {text}");
     }
 
-    /// Turns a failed call of `contract::message` into the error that names this step.
-    fn fail(&self, contract: &'static str, message: &'static str) -> impl Fn(CallError) -> CliError + '_ {
+    /// Turns a failure of `contract::message` (a call error, a deployment error, or what the
+    /// scenario found wrong) into the error that names this step.
+    fn fail<E: fmt::Display>(
+        &self,
+        contract: &'static str,
+        message: &'static str,
+    ) -> impl Fn(E) -> CliError + '_ {
         move |error| CliError::Step {
             step: self.step,
             title: self.title.clone(),
@@ -134,18 +139,15 @@ async fn report(
     report: Report,
 ) -> Result<HistoryPoint, CliError> {
     let mut token = ink_e2e::create_call_builder::<IcsethToken>(suite.token);
-    let applied_before = events_of::<ReportApplied>(&suite.token).len();
     for voter in voters {
         ok(submit(client, voter, &token.autobalance(report), 0).await)
             .map_err(progress.fail(TOKEN, "autobalance"))?;
     }
-    let applied = events_of::<ReportApplied>(&suite.token);
-    let event = applied
-        .get(applied_before..)
-        .and_then(|new| new.last())
-        .ok_or_else(|| {
-            (progress.fail(TOKEN, "autobalance"))(CallError::Refused("no ReportApplied event".into()))
-        })?;
+    // Epochs strictly increase, so the event of this report is the one with its epoch.
+    let event = events_of::<ReportApplied>(&suite.token)
+        .into_iter()
+        .rfind(|e| e.epoch == report.epoch)
+        .ok_or_else(|| progress.fail(TOKEN, "autobalance")("the quorum vote emitted no ReportApplied"))?;
     let books = read(client, voters[0], &token.accounting())
         .await
         .map_err(progress.fail(TOKEN, "accounting"))?;
@@ -183,13 +185,7 @@ pub async fn run(
     config.quorum = 2;
     let suite = deploy_and_wire(client, protocol, &config)
         .await
-        .map_err(|e| CliError::Step {
-            step: progress.step,
-            title: progress.title.clone(),
-            contract: "suite",
-            message: "deploy_and_wire",
-            error: e.to_string(),
-        })?;
+        .map_err(progress.fail("suite", "deploy_and_wire"))?;
     progress.note(format!("board {} (3 members, quorum 2)", hex(&suite.board)));
     progress.note(format!("token {}", hex(&suite.token)));
     let mut token = ink_e2e::create_call_builder::<IcsethToken>(suite.token);
@@ -305,9 +301,9 @@ pub async fn run(
     match refused.value {
         Err(e) => progress.note(format!("refused with {e:?}")),
         Ok(()) => {
-            return Err((progress.fail(TOKEN, "PSP22::transfer"))(CallError::Refused(
-                "a transfer to a non-whitelisted account was accepted".into(),
-            )))
+            return Err(progress.fail(TOKEN, "PSP22::transfer")(
+                "a transfer to a non-whitelisted account was accepted",
+            ))
         }
     }
 
@@ -461,9 +457,9 @@ pub async fn run(
     match refused.value {
         Err(e) => progress.note(format!("deposit refused with {e:?}")),
         Ok(_) => {
-            return Err((progress.fail(TOKEN, "deposit"))(CallError::Refused(
-                "a removed institution's deposit was accepted".into(),
-            )))
+            return Err(progress.fail(TOKEN, "deposit")(
+                "a removed institution's deposit was accepted",
+            ))
         }
     }
     let exit = ok(submit(client, &cast.bank_b, &token.request_withdrawal(10 * ETH), 0).await)
