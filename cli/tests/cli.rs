@@ -10,6 +10,17 @@ fn icseth(args: &[&str]) -> Output {
         .expect("the icseth binary runs")
 }
 
+/// `icseth report --state <state> --out <out>`.
+fn report(state: &Path, out: &Path) -> Output {
+    icseth(&[
+        "report",
+        "--state",
+        state.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ])
+}
+
 fn scratch(name: &str) -> PathBuf {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
     let _ = std::fs::remove_dir_all(&dir);
@@ -24,13 +35,7 @@ fn fixture() -> PathBuf {
 fn report_renders_a_recorded_state_into_markdown_and_svg() {
     let out = scratch("report");
     let state = fixture();
-    let run = icseth(&[
-        "report",
-        "--state",
-        state.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    let run = report(&state, &out);
     assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
     let markdown = std::fs::read_to_string(out.join("report.md")).unwrap();
     let stdout = String::from_utf8_lossy(&run.stdout);
@@ -58,13 +63,7 @@ fn a_corrupt_state_is_named_and_exits_6() {
     std::fs::create_dir_all(&dir).unwrap();
     let state = dir.join("audit.json");
     std::fs::write(&state, "{\"source\": 1}").unwrap();
-    let run = icseth(&[
-        "report",
-        "--state",
-        state.to_str().unwrap(),
-        "--out",
-        dir.to_str().unwrap(),
-    ]);
+    let run = report(&state, &dir);
     assert_eq!(run.status.code(), Some(6));
     let stderr = String::from_utf8_lossy(&run.stderr);
     assert!(stderr.starts_with("error: recorded state:"), "{stderr}");
@@ -106,13 +105,7 @@ fn a_record_that_breaks_an_identity_is_reported_and_exits_7() {
     );
     assert_ne!(text, broken);
     std::fs::write(&state, broken).unwrap();
-    let run = icseth(&[
-        "report",
-        "--state",
-        state.to_str().unwrap(),
-        "--out",
-        dir.to_str().unwrap(),
-    ]);
+    let run = report(&state, &dir);
     assert_eq!(run.status.code(), Some(7));
     let stderr = String::from_utf8_lossy(&run.stderr);
     assert!(stderr.contains("the token's books balance"), "{stderr}");
