@@ -215,9 +215,9 @@ async fn measure_board_case(
     }
     let members = &members[..];
     let scenario = format!(
-        "{member_count} member{}, {} earlier proposals; whitelist action",
-        if member_count == 1 { "" } else { "s" },
-        thousands(earlier)
+        "{}, {}; whitelist action",
+        count(u64::try_from(member_count)?, "member"),
+        count(earlier, "earlier proposal")
     );
     let scenario = scenario.as_str();
     let quorum = u32::try_from(members.len() / 2 + 1)?;
@@ -273,11 +273,7 @@ async fn measure_registry(
     bench: &mut Bench,
     operators: u32,
 ) -> Result<(), Box<dyn Error>> {
-    let scenario = format!(
-        "{} operator{} registered",
-        thousands(u64::from(operators)),
-        if operators == 1 { "" } else { "s" }
-    );
+    let scenario = format!("{} registered", count(u64::from(operators), "operator"));
     let scenario = scenario.as_str();
     let alice = ink_e2e::alice();
     let institution = ink_e2e::bob();
@@ -390,6 +386,11 @@ fn filler_holder(i: u32) -> AccountId {
     AccountId::from(raw)
 }
 
+/// `n` things in a scenario's words: `1 operator`, `1,000 operators`.
+fn count(n: u64, noun: &str) -> String {
+    format!("{} {noun}{}", thousands(n), if n == 1 { "" } else { "s" })
+}
+
 /// `1000` as `1,000`.
 fn thousands(n: u64) -> String {
     let digits = n.to_string();
@@ -462,11 +463,9 @@ async fn measure_reports(
     }
     let scenario = |tickets: u32| -> String {
         format!(
-            "{} holder{}, {} pending ticket{}",
-            thousands(u64::from(holders)),
-            if holders == 1 { "" } else { "s" },
-            thousands(u64::from(tickets)),
-            if tickets == 1 { "" } else { "s" },
+            "{}, {}",
+            count(u64::from(holders), "holder"),
+            count(u64::from(tickets), "pending ticket")
         )
     };
     let first = OracleReport {
