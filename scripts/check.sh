@@ -27,8 +27,11 @@ cargo "${linted[@]}" test --workspace --all-targets --no-run
 step "unit and property tests (plain crate and contracts, off-chain)"
 cargo "${linted[@]}" test --workspace --exclude icseth_e2e
 
+# The integration tests of the whole workspace (the end-to-end suite and the CLI's), selected with
+# `--workspace` like the steps above: `-p icseth_e2e` alone resolves dependency features differently
+# and recompiled a minute of the dependency tree.
 step "end-to-end tests (embedded pallet-contracts chain; builds every contract to Wasm)"
-cargo "${linted[@]}" test -p icseth_e2e
+cargo "${linted[@]}" test --workspace --test '*'
 
 step "main job, as the README's first command runs it (release builds, the day, the auditor's report)"
 out="$(mktemp -d)"
