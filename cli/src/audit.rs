@@ -106,10 +106,10 @@ pub fn checks(audit: &Audit) -> Vec<Check> {
         check(
             "the token's books balance",
             sum([b.buffered, b.reserve, b.in_flight, b.cl_balance]),
-            sum([b.total_pooled, b.queued, b.unapplied_gain]),
+            sum([b.total_pooled, b.unapplied_gain]),
             (
                 "buffered + reserve + in flight + CL balance",
-                "pooled + queued + unapplied gain",
+                "pooled (queued tickets included) + unapplied gain",
             ),
         ),
         check(
@@ -120,13 +120,16 @@ pub fn checks(audit: &Audit) -> Vec<Check> {
         ),
         check(
             "holders' balances sum to the supply",
-            sum(audit
-                .institutions
-                .iter()
-                .map(|i| i.shares)
-                .chain([audit.treasury_shares, audit.protection.pool_shares])),
+            sum(audit.institutions.iter().map(|i| i.shares).chain([
+                audit.treasury_shares,
+                audit.protection.pool_shares,
+                b.queue_shares,
+            ])),
             Some(b.total_shares.0),
-            ("institutions + treasury + protection pool", "total supply"),
+            (
+                "institutions + treasury + protection pool + withdrawal queue",
+                "total supply",
+            ),
         ),
         check(
             "incidents add up to the pool's losses",
@@ -168,7 +171,11 @@ pub struct Books {
     pub cl_balance: Wei,
     pub unapplied_gain: Wei,
     pub inflow: Wei,
+    /// Request value of the tickets not finalized yet (staking never spends it).
     pub queued: Wei,
+    /// Shares locked in the withdrawal queue (the token's own balance), still in the supply.
+    #[serde(default)]
+    pub queue_shares: Wei,
     pub claimable: Wei,
     pub tickets_issued: u64,
     pub tickets_pending: u64,

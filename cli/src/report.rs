@@ -54,7 +54,10 @@ pub fn render_markdown(audit: &Audit) -> String {
         ("consensus-layer balance (last report)", b.cl_balance),
         ("reported gain not yet applied (rate cap)", b.unapplied_gain),
         ("received from the vault, not yet reported", b.inflow),
-        ("owed to queued withdrawal tickets", b.queued),
+        (
+            "request value of pending withdrawal tickets (kept from staking)",
+            b.queued,
+        ),
         ("finalized, waiting for claims", b.claimable),
     ] {
         let _ = writeln!(md, "| {item} | {} |", value.eth());
@@ -385,7 +388,7 @@ mod tests {
         assert!(md.contains("Rate: **1.000120000000000000 ETH per icsETH**"));
         assert_eq!(
             line_with(&md, "| pooled assets"),
-            "| pooled assets (owed to holders) | 100.012000 |"
+            "| pooled assets (owed to holders) | 102.012000 |"
         );
         assert_eq!(
             line_with(&md, "| flash-exit reserve"),
@@ -478,12 +481,12 @@ mod tests {
         let md = render_markdown(&audit);
         assert_eq!(
             line_with(&md, "| holders' balances"),
-            "| holders' balances sum to the supply | yes | institutions + treasury + protection pool \
-             100000000000000000000 = total supply 100000000000000000000 |"
+            "| holders' balances sum to the supply | yes | institutions + treasury + protection pool + \
+             withdrawal queue 102000000000000000000 = total supply 102000000000000000000 |"
         );
         let mut broken = audit.clone();
         broken.flash_exit.reserve = Wei(broken.books.reserve.0 + 1);
-        broken.books.queued = Wei(0);
+        broken.books.unapplied_gain = Wei(1);
         let failed: Vec<_> = checks(&broken)
             .into_iter()
             .filter(|c| !c.holds)

@@ -314,6 +314,7 @@ pub async fn run(
     let staked = 8 * VALIDATOR_DEPOSIT;
     let first = Report {
         epoch: 1_000,
+        ref_time_ms: now_ms(),
         cl_balance: staked,
         validators: 8,
         ..Report::default()
@@ -370,6 +371,7 @@ pub async fn run(
         .map_err(progress.fail(TOKEN, "receive_inflow"))?;
     let rewards = Report {
         epoch: 1_225,
+        ref_time_ms: now_ms(),
         cl_balance: staked + 5 * ETH / 100,
         el_rewards_total: 2 * ETH / 100,
         ..first
@@ -404,16 +406,26 @@ pub async fn run(
         quote.fee_bps
     ));
 
-    progress.start("B requests a withdrawal of 20 icsETH through the queue; anyone finalizes; B claims");
+    progress.start("B requests a withdrawal of 20 icsETH through the queue: it waits for the next report");
     let ticket = ok(submit(client, &cast.bank_b, &token.request_withdrawal(20 * ETH), 0).await)
         .map_err(progress.fail(TOKEN, "request_withdrawal"))?;
-    ok(submit(client, &cast.outsider, &token.finalize_withdrawals(10), 0).await)
+    let early = submit(client, &cast.outsider, &token.finalize_withdrawals(10), 0)
+        .await
         .map_err(progress.fail(TOKEN, "finalize_withdrawals"))?;
-    let claimed = ok(submit(client, &cast.bank_b, &token.claim(ticket), 0).await)
-        .map_err(progress.fail(TOKEN, "claim"))?;
-    progress.note(format!("ticket {ticket} paid {} ETH", eth(claimed)));
+    match early.value {
+        Err(e) => progress.note(format!(
+            "ticket {ticket} recorded; finalizing it before a report is refused with {e:?}"
+        )),
+        Ok(_) => {
+            return Err(progress.fail(TOKEN, "finalize_withdrawals")(
+                "a ticket was finalized without a report",
+            ))
+        }
+    }
 
-    progress.start("A donates 5 icsETH to the protection pool; a day later 1 ETH is slashed and covered");
+    progress.start(
+        "A donates 5 icsETH to the protection pool; a day later 1 ETH is slashed and covered, and the report finalizes B's ticket",
+    );
     ok(submit(
         client,
         &cast.bank_a,
@@ -427,6 +439,7 @@ pub async fn run(
     advance_ms(DAY_MS);
     let slashed = Report {
         epoch: 1_450,
+        ref_time_ms: now_ms(),
         cl_balance: rewards.cl_balance - ETH,
         slashed_operator: Some(operator_id),
         ..rewards
@@ -439,6 +452,12 @@ pub async fn run(
         point.rate.exact()
     ));
     history.push(point);
+    let claimed = ok(submit(client, &cast.bank_b, &token.claim(ticket), 0).await)
+        .map_err(progress.fail(TOKEN, "claim"))?;
+    progress.note(format!(
+        "the report finalized B's ticket {ticket} at its rate; B claimed {} ETH",
+        eth(claimed)
+    ));
 
     progress.start("the board removes institution B: its deposit is refused, its exit still works");
     decide(
@@ -521,6 +540,9 @@ async fn collect(
         unapplied_gain: Wei(a.unapplied_gain),
         inflow: Wei(a.inflow),
         queued: Wei(a.queued),
+        queue_shares: Wei(read(client, reader, &token.balance_of(suite.token))
+            .await
+            .map_err(progress.fail(TOKEN, "PSP22::balance_of (the queue)"))?),
         claimable: Wei(a.claimable),
         tickets_issued: a.next_ticket,
         tickets_pending: a.next_ticket.saturating_sub(a.next_to_finalize),

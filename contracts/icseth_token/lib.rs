@@ -4,8 +4,10 @@
 //! value sent to the contract outside `deposit` never moves the rate. Whitelisted institutions
 //! deposit native value and receive shares at the current rate; each deposit tops the flash-exit
 //! reserve up toward its target and buffers the rest for staking. Holders leave through the
-//! withdrawal queue: a request burns shares for a ticket, tickets are finalized first-in-first-out
-//! from the buffer at min(request rate, finalization rate), and the owner claims the payout.
+//! withdrawal queue: a request moves the shares into the queue (the token's own balance; they stay
+//! in the supply and share the rate), and only an applied oracle report finalizes tickets, first in
+//! first out, those requested before its reference time, each at min(request value, its shares at
+//! the report's rate); the owner claims the payout.
 //!
 //! Roles: the governor (the board) decides whitelist, parameters and roles, and alone unpauses; the
 //! guardian may pause; the staking manager moves buffered value to operators (staking issue); the
@@ -24,7 +26,7 @@ pub mod icseth_token {
         math::bps_of,
         operators::VALIDATOR_DEPOSIT,
         oracle::{evaluate, Before, Bounds, Fees, Outcome, Report, ReportError},
-        queue::finalize_ticket,
+        queue::{stakeable, Batch},
         reserve::{split_deposit, DEFAULT_RESERVE_TARGET_BPS, MAX_RESERVE_TARGET_BPS},
         settle, GovernorError, GovernorRole, MathError, Pool, RawResult, SuiteAddresses, SuiteSlot, Wiring,
         WiringError,
@@ -41,7 +43,7 @@ pub mod icseth_token {
     /// Smallest withdrawal request by default: 0.01 ETH (dust tickets cost more to finalize than
     /// they are worth).
     pub const DEFAULT_MIN_WITHDRAWAL: Balance = 10_000_000_000_000_000;
-    /// Most tickets one `finalize_withdrawals` call (or one report) finalizes.
+    /// Most tickets one `finalize_withdrawals` call finalizes.
     pub const MAX_FINALIZE_PER_CALL: u32 = 32;
     /// Most entries a paged read returns.
     pub const MAX_PAGE: u32 = 50;
@@ -86,6 +88,9 @@ pub mod icseth_token {
         NotTicketOwner,
         /// The ticket is not finalized yet.
         NotFinalized,
+        /// No pending ticket was requested before the last applied report's reference time:
+        /// only a report finalizes, and `finalize_withdrawals` only continues its finalization.
+        NothingDue,
         /// The ticket was claimed already.
         AlreadyClaimed,
         /// A parameter is outside its allowed range.
@@ -96,8 +101,12 @@ pub mod icseth_token {
         TransferFailed,
         /// Only the staking manager may stake.
         NotStakingManager,
-        /// The staking buffer holds less than the validators' deposits.
+        /// The staking buffer holds less than the validators' deposits, or than the next due
+        /// ticket's payout.
         InsufficientBuffer,
+        /// Staking would spend value that tickets not yet finalized were promised (their request
+        /// values); it waits for deposits or withdrawn funds.
+        BufferOwedToTickets,
         /// The operator registry refused the stake; its encoded error is attached.
         StakeRefused(Vec<u8>),
         /// The call to the operator registry itself failed.
@@ -177,22 +186,24 @@ pub mod icseth_token {
         Claimed { payout: Balance },
     }
 
-    /// A withdrawal request.
+    /// A withdrawal request. Its shares sit in the queue (the token's own balance) until a report
+    /// finalizes it: they stay in the supply and share gains, losses and cover through the rate.
     #[derive(Debug, Clone, Copy, PartialEq, Eq)]
     #[ink::scale_derive(Encode, Decode, TypeInfo)]
     #[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
     pub struct Ticket {
         pub owner: AccountId,
-        /// Shares burned at request.
+        /// Shares moved into the queue at request (burned at finalization).
         pub shares: Balance,
-        /// Their value at the request rate (the most the ticket can pay).
+        /// Their value at the request rate: the most the ticket can pay.
         pub assets: Balance,
         pub requested_at: Timestamp,
         pub status: TicketStatus,
     }
 
-    /// The token's books. `buffered + reserve + in_flight + cl_balance == total_pooled + queued +
-    /// unapplied_gain` holds after every message; `claimable` and `inflow` are held apart.
+    /// The token's books. `buffered + reserve + in_flight + cl_balance == total_pooled +
+    /// unapplied_gain` holds after every message; `claimable` and `inflow` are held apart. Pending
+    /// tickets are part of `total_pooled` (their shares are in `total_shares`).
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
     #[ink::scale_derive(Encode, Decode, TypeInfo)]
     #[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
@@ -212,7 +223,7 @@ pub mod icseth_token {
         pub unapplied_gain: Balance,
         /// Withdrawals and rewards received from the vault and not reported yet (held apart).
         pub inflow: Balance,
-        /// Liability to pending tickets, at their request value.
+        /// Request value of the tickets not finalized yet: staking never spends it.
         pub queued: Balance,
         /// Finalized payouts not yet claimed.
         pub claimable: Balance,
@@ -259,6 +270,8 @@ pub mod icseth_token {
         pub last_applied_ms: Timestamp,
         /// Validators the token funded, ever.
         pub funded_validators: u32,
+        /// The finalization the last applied report opened (its cut-off and rate).
+        pub batch: Batch,
     }
 
     /// Only what a read of the never-written cell would yield; the constructor always writes it.
@@ -427,7 +440,8 @@ pub mod icseth_token {
         pub institution: AccountId,
     }
 
-    /// A holder burned `shares` for ticket `ticket`, worth `assets` at the request rate.
+    /// A holder moved `shares` into the queue for ticket `ticket`, worth `assets` at the request
+    /// rate (the most the ticket can pay).
     #[ink(event)]
     pub struct WithdrawalRequested {
         #[ink(topic)]
@@ -438,7 +452,9 @@ pub mod icseth_token {
         pub assets: Balance,
     }
 
-    /// A ticket was funded: `payout` is claimable, `returned_to_pool` went back to the holders.
+    /// A report finalized a ticket: its shares were burned, `payout` is claimable, and
+    /// `kept_by_pool` (what the shares were worth at the report's rate above the request value)
+    /// stayed with the remaining holders.
     #[ink(event)]
     pub struct WithdrawalFinalized {
         #[ink(topic)]
@@ -446,7 +462,9 @@ pub mod icseth_token {
         #[ink(topic)]
         pub ticket: u64,
         pub payout: Balance,
-        pub returned_to_pool: Balance,
+        pub kept_by_pool: Balance,
+        /// The reference time of the report whose rate priced it.
+        pub reference_ms: Timestamp,
     }
 
     /// A ticket's payout was sent to its owner.
@@ -1112,8 +1130,8 @@ pub mod icseth_token {
 
         /// The staking manager only: sends `validators` x 32 ETH from the buffer to an active
         /// operator's deposit address, within the operator's spare limit (the registry checks and
-        /// records it, and answers the address). The value counts as in flight until the oracle
-        /// reports it. Emits `Staked`.
+        /// records it, and answers the address), never from the request value of tickets not yet
+        /// finalized. The value counts as in flight until the oracle reports it. Emits `Staked`.
         #[ink(message)]
         pub fn stake(&mut self, operator: u32, validators: u32) -> Result<(), Error> {
             let settings = self.settings();
@@ -1127,6 +1145,12 @@ pub mod icseth_token {
                 .checked_mul(VALIDATOR_DEPOSIT)
                 .ok_or(Error::Overflow)?;
             let mut books = self.books();
+            if amount > books.buffered {
+                return Err(Error::InsufficientBuffer);
+            }
+            if amount > stakeable(books.buffered, books.queued) {
+                return Err(Error::BufferOwedToTickets);
+            }
             books.buffered = books
                 .buffered
                 .checked_sub(amount)
@@ -1200,7 +1224,9 @@ pub mod icseth_token {
         /// one: votes for `report`. When more than half of the members voted for the identical
         /// report, it is checked against the bounds and applied in the same call: gains are
         /// restaked (smoothed by the per-report rate cap) with fees minted as shares, a loss asks
-        /// the slash-protection pool for cover, and withdrawn funds finalize tickets. A report
+        /// the slash-protection pool for cover, and tickets requested before the report's
+        /// reference time are finalized at the rate it leaves (up to `MAX_FINALIZE_PER_REPORT`,
+        /// as far as the buffer funds them). A report
         /// that fails a bound is refused and the whole call (the vote included) changes nothing.
         /// Emits `ReportVoted`, and on application `ReportApplied` (with `OracleDisagreed` per
         /// dissenting member). Returns whether the report was applied.
@@ -1336,12 +1362,16 @@ pub mod icseth_token {
                 }
             }
             self.books.set(&books);
+            // The report opens its finalization: tickets requested before its snapshot, at the
+            // rate it leaves (fees minted and cover burned included).
+            let batch = Batch::after_report(report.ref_time_ms, &Self::pool_of(&books));
             self.oracle_state.set(&OracleState {
                 last: *report,
                 last_applied_ms: now,
+                batch,
                 ..state
             });
-            let finalized = self.finalize_up_to(MAX_FINALIZE_PER_REPORT)?;
+            let finalized = self.finalize_due(&batch, MAX_FINALIZE_PER_REPORT)?;
             // Withdrawn funds top the reserve up (after the tickets, before new staking).
             if suite.is_some() && out.arrived > 0 {
                 let amount = self.refill_headroom(&self.books())?.min(out.arrived);
@@ -1448,12 +1478,16 @@ pub mod icseth_token {
 
         // ---- withdrawal queue -------------------------------------------------------------
 
-        /// Any holder (a removed institution included), not while paused: burns `shares` and
-        /// queues a ticket worth their assets at the current rate (at least the minimum
-        /// withdrawal). Emits `Transfer` (burn) and `WithdrawalRequested`; returns the ticket id.
+        /// Any holder (a removed institution included), not while paused: moves `shares` into the
+        /// queue (the token's own balance; they stay in the supply and keep sharing gains, losses
+        /// and cover through the rate) for a ticket worth their assets at the current rate, at
+        /// least the minimum withdrawal. The ticket waits for the first report whose reference
+        /// time is after the request. Emits `Transfer` (holder to the queue) and
+        /// `WithdrawalRequested`; returns the ticket id.
         #[ink(message)]
         pub fn request_withdrawal(&mut self, shares: Balance) -> Result<u64, Error> {
             let owner = self.env().caller();
+            let queue = self.env().account_id();
             if self.paused {
                 return Err(Error::Paused);
             }
@@ -1463,21 +1497,22 @@ pub mod icseth_token {
             let balance = self.balance_of_shares(owner);
             let remaining = balance.checked_sub(shares).ok_or(Error::InsufficientShares)?;
             let mut books = self.books();
-            let pool = Self::pool_of(&books);
-            let assets = pool.assets_for_shares(shares)?;
+            let assets = Self::pool_of(&books).assets_for_shares(shares)?;
             if assets < self.settings().min_withdrawal || assets == 0 {
                 return Err(Error::BelowMinWithdrawal);
             }
-            let after = pool.with_exit(assets, shares)?;
+            let locked = self
+                .balance_of_shares(queue)
+                .checked_add(shares)
+                .ok_or(Error::Overflow)?;
             let id = books.next_ticket;
             books.queued = books.queued.checked_add(assets).ok_or(Error::Overflow)?;
             books.next_ticket = id.checked_add(1).ok_or(Error::Overflow)?;
-            books.total_shares = after.total_shares;
-            books.total_pooled = after.total_pooled;
             let owner_count = self.ticket_count_of.get(owner).unwrap_or(0);
             let next_owner_count = owner_count.checked_add(1).ok_or(Error::Overflow)?;
 
             self.balances.insert(owner, &remaining);
+            self.balances.insert(queue, &locked);
             self.books.set(&books);
             self.tickets.insert(
                 id,
@@ -1493,7 +1528,7 @@ pub mod icseth_token {
             self.ticket_count_of.insert(owner, &next_owner_count);
             self.env().emit_event(Transfer {
                 from: Some(owner),
-                to: None,
+                to: Some(queue),
                 value: shares,
             });
             self.env().emit_event(WithdrawalRequested {
@@ -1505,51 +1540,84 @@ pub mod icseth_token {
             Ok(id)
         }
 
-        /// Anyone: finalizes up to `max_tickets` (at most `MAX_FINALIZE_PER_CALL`) pending
-        /// tickets, oldest first, from the buffer, each at min(request value, its shares at the
-        /// current rate). Stops at the first ticket the buffer cannot fund (first in, first out).
-        /// Emits `WithdrawalFinalized` per ticket; returns how many were finalized.
+        /// Anyone: continues the last applied report's finalization (same cut-off, same rate)
+        /// where it stopped: its page ran out, or the buffer could not fund the next ticket and
+        /// funds have since arrived. Finalizes up to `max_tickets` (at most
+        /// `MAX_FINALIZE_PER_CALL`) tickets requested before that report's reference time, oldest
+        /// first; never a ticket requested later (it waits for the next report). Refused with
+        /// `NothingDue` when no such ticket is pending and `InsufficientBuffer` when the buffer
+        /// cannot fund the next one. Emits `Transfer` (burn) and `WithdrawalFinalized` per
+        /// ticket; returns how many were finalized.
         #[ink(message)]
         pub fn finalize_withdrawals(&mut self, max_tickets: u32) -> Result<u32, Error> {
-            self.finalize_up_to(max_tickets.min(MAX_FINALIZE_PER_CALL))
+            let batch = self.oracle_state().batch;
+            let books = self.books();
+            let head = (books.next_to_finalize < books.next_ticket)
+                .then(|| self.tickets.get(books.next_to_finalize))
+                .flatten()
+                .filter(|ticket| batch.is_due(ticket.requested_at))
+                .ok_or(Error::NothingDue)?;
+            if max_tickets == 0 {
+                return Err(Error::ZeroAmount);
+            }
+            if batch.finalize(head.assets, head.shares)?.payout > books.buffered {
+                return Err(Error::InsufficientBuffer);
+            }
+            self.finalize_due(&batch, max_tickets.min(MAX_FINALIZE_PER_CALL))
         }
 
-        /// The FIFO finalization step; the oracle report drives it with withdrawn funds.
-        fn finalize_up_to(&mut self, max_tickets: u32) -> Result<u32, Error> {
+        /// Finalizes, first in first out, up to `max_tickets` pending tickets that are due in
+        /// `batch`, at its rate, while the buffer funds them: burns each ticket's shares from the
+        /// queue and moves its payout from the pooled assets and the buffer to `claimable`.
+        fn finalize_due(&mut self, batch: &Batch, max_tickets: u32) -> Result<u32, Error> {
+            let queue = self.env().account_id();
             let mut books = self.books();
+            let mut locked = self.balance_of_shares(queue);
             let mut done: u32 = 0;
             while done < max_tickets && books.next_to_finalize < books.next_ticket {
                 let id = books.next_to_finalize;
                 let Some(mut ticket) = self.tickets.get(id) else {
                     break;
                 };
-                let f = finalize_ticket(ticket.assets, ticket.shares, &Self::pool_of(&books))?;
+                if !batch.is_due(ticket.requested_at) {
+                    break;
+                }
+                let f = batch.finalize(ticket.assets, ticket.shares)?;
                 let Some(buffered) = books.buffered.checked_sub(f.payout) else {
                     break;
                 };
-                // The buffer loses the payout, the queue the request value, and the pool regains
-                // the difference: buffered + reserve == total_pooled + queued still holds.
+                // The payout leaves the buffer and the pooled assets together, so the books
+                // identity holds; the shares leave the queue and the supply.
                 books.buffered = buffered;
-                books.queued = books.queued.checked_sub(ticket.assets).ok_or(Error::Overflow)?;
-                books.total_pooled = books
-                    .total_pooled
-                    .checked_add(f.returned_to_pool)
+                books.total_pooled = books.total_pooled.checked_sub(f.payout).ok_or(Error::Overflow)?;
+                books.total_shares = books
+                    .total_shares
+                    .checked_sub(ticket.shares)
                     .ok_or(Error::Overflow)?;
+                locked = locked.checked_sub(ticket.shares).ok_or(Error::Overflow)?;
+                books.queued = books.queued.checked_sub(ticket.assets).ok_or(Error::Overflow)?;
                 books.claimable = books.claimable.checked_add(f.payout).ok_or(Error::Overflow)?;
                 books.next_to_finalize = id.checked_add(1).ok_or(Error::Overflow)?;
                 done = done.checked_add(1).ok_or(Error::Overflow)?;
                 ticket.status = TicketStatus::Finalized { payout: f.payout };
                 self.tickets.insert(id, &ticket);
+                self.env().emit_event(Transfer {
+                    from: Some(queue),
+                    to: None,
+                    value: ticket.shares,
+                });
                 self.env().emit_event(WithdrawalFinalized {
                     owner: ticket.owner,
                     ticket: id,
                     payout: f.payout,
-                    returned_to_pool: f.returned_to_pool,
+                    kept_by_pool: f.kept_by_pool,
+                    reference_ms: batch.reference_ms,
                 });
             }
-            // An error above returns before this write (and on chain reverts the tickets written).
+            // An error above returns before these writes (and on chain reverts the tickets written).
             if done > 0 {
                 self.books.set(&books);
+                self.balances.insert(queue, &locked);
             }
             Ok(done)
         }
@@ -1621,11 +1689,14 @@ pub mod icseth_token {
             self.balances.get(owner).unwrap_or(0)
         }
 
-        /// Refuses a receiver that is neither whitelisted nor a suite contract, and any transfer
-        /// while paused.
+        /// Refuses a receiver that is neither whitelisted nor a suite contract, the queue (the
+        /// token itself), and any transfer while paused.
         fn check_transfer_allowed(&self, to: AccountId) -> Result<(), PSP22Error> {
             if self.paused {
                 return Err(PSP22Error::Custom(String::from(refusal::PAUSED)));
+            }
+            if to == self.env().account_id() {
+                return Err(PSP22Error::Custom(String::from(refusal::RECEIVER_IS_THE_QUEUE)));
             }
             // Whitelist first: the common case reads one map entry and never loads the settings.
             if !self.is_whitelisted(to) && !self.settings().wiring.suite().is_some_and(|s| s.contains(&to)) {

@@ -24,6 +24,9 @@ pub mod refusal {
     pub const RECEIVER_NOT_WHITELISTED: &str = "ReceiverNotWhitelisted";
     /// Transfers are paused by the guardian or the governor.
     pub const PAUSED: &str = "Paused";
+    /// The receiver is the token itself: its balance is the withdrawal queue's locked shares,
+    /// which only `request_withdrawal` may add to (shares sent there could never move again).
+    pub const RECEIVER_IS_THE_QUEUE: &str = "ReceiverIsTheQueue";
 }
 
 /// PSP22: balances, allowances and transfers of icsETH shares.

@@ -6,8 +6,8 @@ use icseth_core::{
     oracle::{Report, ReportError},
 };
 use icseth_e2e::{
-    account_of, advance_ms, deploy_and_wire, events_of, governance::decide_all, read, submit, ClockSandbox,
-    SuiteConfig, ETH,
+    account_of, advance_ms, deploy_and_wire, events_of, governance::decide_all, now_ms, read, submit,
+    ClockSandbox, SuiteConfig, ETH,
 };
 use icseth_token::{
     icseth_token::{Error as TokenError, IcsethToken, ReportApplied},
@@ -89,6 +89,7 @@ async fn oracle_quorum_rewards_slashing_cover_and_bounds<Client: E2EBackend>(
     // the first report sees the 8 validators: no gain, no loss
     let first = Report {
         epoch: 1_000,
+        ref_time_ms: now_ms(),
         cl_balance: staked,
         validators: 8,
         ..Report::default()
@@ -111,6 +112,7 @@ async fn oracle_quorum_rewards_slashing_cover_and_bounds<Client: E2EBackend>(
     let gain = 3 * ETH / 100;
     let rewards = Report {
         epoch: 1_225,
+        ref_time_ms: now_ms(),
         cl_balance: staked + gain,
         ..first
     };
@@ -170,6 +172,7 @@ async fn oracle_quorum_rewards_slashing_cover_and_bounds<Client: E2EBackend>(
         .map_err(|e| format!("{e:?}"))?;
     let slashed = Report {
         epoch: 1_450,
+        ref_time_ms: now_ms(),
         cl_balance: staked + gain - 2 * ETH,
         slashed_operator: Some(operator),
         ..rewards
@@ -217,6 +220,7 @@ async fn oracle_quorum_rewards_slashing_cover_and_bounds<Client: E2EBackend>(
         .map_err(|e| format!("{e:?}"))?;
     let greedy = Report {
         epoch: 1_675,
+        ref_time_ms: now_ms(),
         cl_balance: slashed.cl_balance + 5 * ETH,
         ..slashed
     };

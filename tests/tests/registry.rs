@@ -93,7 +93,7 @@ async fn a_weak_operator_goes_to_probation_then_paused_and_gets_no_stake<Client:
     assert_eq!(books.in_flight, 2 * VALIDATOR_DEPOSIT);
     assert_eq!(
         books.buffered + books.reserve + books.in_flight,
-        books.total_pooled + books.queued
+        books.total_pooled
     );
     let record = read(&mut client, &alice, &registry.operator(id))
         .await?

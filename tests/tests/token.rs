@@ -1,7 +1,7 @@
 //! The token on the embedded chain, governed by a test account (the board takes over in its own
 //! issue): whitelisted deposits, restricted transfers with on-chain revert, withdrawal requests,
 //! the clock as contracts see it, events read back, and the PSP22 selectors of the built contract.
-use icseth_core::ONE;
+use icseth_core::{governance::TokenDecision, oracle::Report, ONE};
 use icseth_e2e::{
     account_of, advance_ms, deploy_and_wire, events_of, now_ms, read, submit, ClockSandbox, GovernorChoice,
     SuiteConfig, ETH,
@@ -141,10 +141,35 @@ async fn institutions_deposit_transfer_and_request_withdrawals<Client: E2EBacken
         6 * ETH
     );
 
-    // finalized from the buffer, then claimed in native value
-    submit(&mut client, &dave, &token.finalize_withdrawals(10), 0)
+    // only a report finalizes: the governor makes alice the oracle, and her report (its snapshot
+    // taken after both requests) finalizes both tickets from the buffer; then bob claims
+    let early = submit(&mut client, &dave, &token.finalize_withdrawals(10), 0).await?;
+    assert_eq!(early.value, Err(Error::NothingDue));
+    submit(
+        &mut client,
+        &alice,
+        &token.govern(TokenDecision::SetOracleMembers {
+            members: vec![account_of(&alice)],
+        }),
+        0,
+    )
+    .await?
+    .accepted()?;
+    advance_ms(1);
+    let report = Report {
+        epoch: 1,
+        ref_time_ms: now_ms(),
+        ..Report::default()
+    };
+    assert!(submit(&mut client, &alice, &token.autobalance(report), 0)
         .await?
-        .accepted()?;
+        .accepted()?);
+    assert_eq!(
+        read(&mut client, &bob, &token.ticket(second))
+            .await?
+            .map(|t| t.status),
+        Some(TicketStatus::Finalized { payout: ETH })
+    );
     let before = client
         .free_balance(account_of(&bob))
         .await

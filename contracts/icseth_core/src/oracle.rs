@@ -15,6 +15,10 @@ pub const YEAR_MS: u128 = 365 * 24 * 60 * 60 * 1000;
 pub struct Report {
     /// Beacon-chain epoch the report describes; strictly increasing.
     pub epoch: u64,
+    /// When the consensus-layer snapshot the report describes was taken (ms): never after the
+    /// block that applies it, strictly increasing. Only withdrawal tickets requested before it
+    /// are finalized by the report, so nobody can queue an exit knowing what the report says.
+    pub ref_time_ms: u64,
     /// Consensus-layer balance of the protocol's live validators.
     pub cl_balance: u128,
     /// Validators the oracle has seen activated, ever (at most the funded ones).
@@ -98,6 +102,10 @@ impl Fees {
 pub enum ReportError {
     /// The epoch is not after the last applied one.
     StaleEpoch,
+    /// The reference time is not after the last applied report's.
+    StaleReference,
+    /// The reference time is after the block time: a snapshot of the future.
+    ReferenceInFuture,
     /// Less than the minimum interval since the last applied report.
     TooEarly,
     /// A cumulative counter went down.
@@ -177,6 +185,12 @@ pub fn evaluate(
     let first = before.last_applied_ms == 0;
     if !first && report.epoch <= last.epoch {
         return Err(ReportError::StaleEpoch);
+    }
+    if report.ref_time_ms > before.now_ms {
+        return Err(ReportError::ReferenceInFuture);
+    }
+    if !first && report.ref_time_ms <= last.ref_time_ms {
+        return Err(ReportError::StaleReference);
     }
     if !first && before.now_ms < before.last_applied_ms.saturating_add(bounds.min_interval_ms) {
         return Err(ReportError::TooEarly);
@@ -333,6 +347,7 @@ mod tests {
         Before {
             last: Report {
                 epoch: 100,
+                ref_time_ms: 10 * DAY - 60_000,
                 cl_balance: pooled,
                 validators: 10,
                 ..Report::default()
@@ -351,6 +366,8 @@ mod tests {
     fn report_with(b: &Before, cl: u128) -> Report {
         Report {
             epoch: b.last.epoch + 225,
+            // a snapshot taken right after the last report applied: never in the future
+            ref_time_ms: b.last_applied_ms + 1,
             cl_balance: cl,
             ..b.last
         }
@@ -366,6 +383,27 @@ mod tests {
             ..report_with(&b, 320 * ONE)
         };
         assert_eq!(evaluate(&stale, &b, &bounds, &fees), Err(ReportError::StaleEpoch));
+        let same_snapshot = Report {
+            ref_time_ms: b.last.ref_time_ms,
+            ..report_with(&b, 320 * ONE)
+        };
+        assert_eq!(
+            evaluate(&same_snapshot, &b, &bounds, &fees),
+            Err(ReportError::StaleReference)
+        );
+        let future = Report {
+            ref_time_ms: b.now_ms + 1,
+            ..report_with(&b, 320 * ONE)
+        };
+        assert_eq!(
+            evaluate(&future, &b, &bounds, &fees),
+            Err(ReportError::ReferenceInFuture)
+        );
+        let at_the_block = Report {
+            ref_time_ms: b.now_ms,
+            ..report_with(&b, 320 * ONE)
+        };
+        assert!(evaluate(&at_the_block, &b, &bounds, &fees).is_ok());
         let early = Before {
             now_ms: b.last_applied_ms + DAY / 4,
             ..b

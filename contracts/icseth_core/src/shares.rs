@@ -45,16 +45,26 @@ impl Pool {
         mul_div_down(shares, self.virtual_assets()?, self.virtual_shares()?)
     }
 
-    /// Assets that `shares` are worth when paid out: rounded down, and never more than the pool
-    /// holds (after a loss the virtual offset alone would otherwise pay the last holder a few units
-    /// that do not exist).
+    /// Assets that `shares` are worth when paid out: rounded down, at the lower of the rate with
+    /// the virtual offset and the plain ratio `total_pooled / total_shares`, and never more than
+    /// the pool holds. Below a rate of one (after a loss) the offset's virtual assets would
+    /// otherwise pay an exit a few units above its pro-rata share, at the remaining holders' cost.
     pub fn assets_for_shares(&self, shares: u128) -> Result<u128, MathError> {
-        Ok(self.value_of(shares)?.min(self.total_pooled))
+        let with_offset = self.value_of(shares)?.min(self.total_pooled);
+        if self.total_shares == 0 {
+            return Ok(with_offset);
+        }
+        Ok(with_offset.min(mul_div_down(shares, self.total_pooled, self.total_shares)?))
     }
 
-    /// Shares to burn so that `assets` leave the pool: rounded up.
+    /// Shares to burn so that `assets` leave the pool: rounded up, at the higher of the two share
+    /// prices `assets_for_shares` pays the lower of, so the burned shares always cover the amount.
     pub fn shares_to_burn_for(&self, assets: u128) -> Result<u128, MathError> {
-        mul_div_up(assets, self.virtual_shares()?, self.virtual_assets()?)
+        let with_offset = mul_div_up(assets, self.virtual_shares()?, self.virtual_assets()?)?;
+        if self.total_pooled == 0 {
+            return Ok(with_offset);
+        }
+        Ok(with_offset.max(mul_div_up(assets, self.total_shares, self.total_pooled)?))
     }
 
     /// Assets per `ONE` share (1e18 fixed point), rounded down.
@@ -158,6 +168,18 @@ mod tests {
             let shares = pool.shares_for_deposit(assets).unwrap();
             let after = pool.with_deposit(assets, shares).unwrap();
             prop_assert!(after.rate().unwrap() >= pool.rate().unwrap());
+        }
+
+        #[test]
+        fn a_payout_never_exceeds_the_pro_rata_share(pool in pool_strategy(), fraction in 0u128..=100) {
+            let shares = pool.total_shares * fraction / 100;
+            let paid = pool.assets_for_shares(shares).unwrap();
+            // the test's own arithmetic: paid * supply <= shares * pooled
+            let (lhs, rhs) = (
+                primitive_types::U256::from(paid) * primitive_types::U256::from(pool.total_shares),
+                primitive_types::U256::from(shares) * primitive_types::U256::from(pool.total_pooled),
+            );
+            prop_assert!(pool.total_shares == 0 || lhs <= rhs, "{paid} for {shares} of {pool:?}");
         }
 
         #[test]

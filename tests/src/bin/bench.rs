@@ -167,6 +167,32 @@ async fn measure_token(client: &mut EmbeddedClient, bench: &mut Bench) -> Result
     let request = submit(client, &bob, &token.request_withdrawal(10 * ETH), 0).await?;
     let ticket = request.value.map_err(|e| format!("request_withdrawal: {e:?}"))?;
     bench.row("icseth_token", "request_withdrawal", "later ticket", request.cost);
+    // Only a report finalizes: alice (the governor here) becomes the oracle and reports once more
+    // tickets are pending than a report's page, so `finalize_withdrawals` continues with one.
+    submit(
+        client,
+        &alice,
+        &token.govern(TokenDecision::SetOracleMembers {
+            members: vec![account_of(&alice)],
+        }),
+        0,
+    )
+    .await?
+    .accepted()?;
+    for _ in 2..=icseth_token::icseth_token::MAX_FINALIZE_PER_REPORT {
+        submit(client, &bob, &token.request_withdrawal(ETH / 50), 0)
+            .await?
+            .accepted()?;
+    }
+    icseth_e2e::advance_ms(1);
+    let report = OracleReport {
+        epoch: 1,
+        ref_time_ms: icseth_e2e::now_ms(),
+        ..OracleReport::default()
+    };
+    submit(client, &alice, &token.autobalance(report), 0)
+        .await?
+        .accepted()?;
     let finalize = submit(client, &charlie, &token.finalize_withdrawals(1), 0).await?;
     finalize
         .value
@@ -174,13 +200,9 @@ async fn measure_token(client: &mut EmbeddedClient, bench: &mut Bench) -> Result
     bench.row(
         "icseth_token",
         "finalize_withdrawals",
-        "one ticket",
+        "one ticket, continuing a report's finalization",
         finalize.cost,
     );
-    let finalize = submit(client, &charlie, &token.finalize_withdrawals(1), 0).await?;
-    finalize
-        .value
-        .map_err(|e| format!("finalize_withdrawals: {e:?}"))?;
     let claim = submit(client, &bob, &token.claim(ticket), 0).await?;
     claim.value.map_err(|e| format!("claim: {e:?}"))?;
     bench.row("icseth_token", "claim", "a finalized ticket", claim.cost);
@@ -470,6 +492,7 @@ async fn measure_reports(
     };
     let first = OracleReport {
         epoch: 1,
+        ref_time_ms: icseth_e2e::now_ms(),
         ..OracleReport::default()
     };
     for member in [&alice, &bob] {
@@ -498,6 +521,7 @@ async fn measure_reports(
             .accepted()?;
         let report = OracleReport {
             epoch,
+            ref_time_ms: icseth_e2e::now_ms(),
             el_rewards_total: rewards,
             ..OracleReport::default()
         };
