@@ -72,6 +72,8 @@ pub mod icseth_token {
         AlreadyWhitelisted,
         /// The account is not a whitelisted institution (nothing to remove).
         UnknownInstitution,
+        /// A suite contract cannot be an institution (shares sent to it could never move again).
+        SuiteContract,
         /// The deposit is below the institution's minimum.
         BelowMinDeposit,
         /// The deposit is too small to mint a single share.
@@ -513,11 +515,14 @@ pub mod icseth_token {
     /// (epoch, report hash).
     pub type TallyKey = (u64, ReportHash);
 
-    /// Storage of the token. The root cell holds only the pause flag: ink! loads and writes the
-    /// root on every message, so everything a transfer does not need sits behind `Lazy`.
+    /// Storage of the token. The root cell holds only the pause flag and its time: ink! loads and
+    /// writes the root on every message, so everything a transfer does not need sits behind `Lazy`.
     #[ink(storage)]
     pub struct IcsethToken {
         paused: bool,
+        /// When the pause was last set or lifted (0: never); older board proposals to pause or
+        /// unpause are superseded by it.
+        pause_changed_at: Timestamp,
         balances: Mapping<AccountId, Balance>,
         allowances: Mapping<(AccountId, AccountId), Balance>,
         institutions: Mapping<AccountId, Institution>,
@@ -570,6 +575,7 @@ pub mod icseth_token {
             oracle_state.set(&OracleState::default());
             Self {
                 paused: false,
+                pause_changed_at: 0,
                 balances: Mapping::default(),
                 allowances: Mapping::default(),
                 institutions: Mapping::default(),
@@ -775,6 +781,7 @@ pub mod icseth_token {
                 return Err(Error::AlreadyPaused);
             }
             self.paused = true;
+            self.pause_changed_at = self.env().block_timestamp();
             self.env().emit_event(Paused { by: caller });
             Ok(())
         }
@@ -788,6 +795,7 @@ pub mod icseth_token {
                 return Err(Error::NotPaused);
             }
             self.paused = false;
+            self.pause_changed_at = self.env().block_timestamp();
             self.env().emit_event(Unpaused { by: caller });
             Ok(())
         }
@@ -796,6 +804,14 @@ pub mod icseth_token {
         #[ink(message)]
         pub fn is_paused(&self) -> bool {
             self.paused
+        }
+
+        /// Anyone: when the pause was last set or lifted, by the guardian or the governor
+        /// (0: never). The board reads it so that an older pause or unpause proposal never undoes
+        /// a newer pause.
+        #[ink(message)]
+        pub fn pause_changed_at(&self) -> Timestamp {
+            self.pause_changed_at
         }
 
         // ---- whitelist ----------------------------------------------------------------------
@@ -808,9 +824,15 @@ pub mod icseth_token {
             institution: AccountId,
             min_deposit: Option<Balance>,
         ) -> Result<(), Error> {
-            self.settings().governor.ensure(self.env().caller())?;
+            let settings = self.settings();
+            settings.governor.ensure(self.env().caller())?;
             if self.is_whitelisted(institution) {
                 return Err(Error::AlreadyWhitelisted);
+            }
+            if institution == self.env().account_id()
+                || settings.wiring.suite().is_some_and(|s| s.contains(&institution))
+            {
+                return Err(Error::SuiteContract);
             }
             self.institutions.insert(
                 institution,
@@ -1689,22 +1711,32 @@ pub mod icseth_token {
             self.balances.get(owner).unwrap_or(0)
         }
 
-        /// Refuses a receiver that is neither whitelisted nor a suite contract, the queue (the
-        /// token itself), and any transfer while paused.
-        fn check_transfer_allowed(&self, to: AccountId) -> Result<(), PSP22Error> {
+        /// Refuses any transfer while paused, and a receiver that is not a whitelisted
+        /// institution. Suite contracts never receive by transfer (their shares could never move
+        /// again), with one exception: the slash-protection pool pulls donations into itself with
+        /// `transfer_from` (`spender` is the pool). The queue (the token itself) only fills by
+        /// `request_withdrawal`.
+        fn check_transfer_allowed(&self, spender: AccountId, to: AccountId) -> Result<(), PSP22Error> {
             if self.paused {
                 return Err(PSP22Error::Custom(String::from(refusal::PAUSED)));
+            }
+            // Whitelist first: the common case reads one map entry and never loads the settings
+            // (suite contracts are never whitelisted: `add_institution` refuses them).
+            if self.is_whitelisted(to) {
+                return Ok(());
             }
             if to == self.env().account_id() {
                 return Err(PSP22Error::Custom(String::from(refusal::RECEIVER_IS_THE_QUEUE)));
             }
-            // Whitelist first: the common case reads one map entry and never loads the settings.
-            if !self.is_whitelisted(to) && !self.settings().wiring.suite().is_some_and(|s| s.contains(&to)) {
-                return Err(PSP22Error::Custom(String::from(
+            match self.settings().wiring.suite() {
+                Some(suite) if to == suite.slash_protection && spender == suite.slash_protection => Ok(()),
+                Some(suite) if suite.contains(&to) => Err(PSP22Error::Custom(String::from(
+                    refusal::RECEIVER_IS_SUITE_CONTRACT,
+                ))),
+                _ => Err(PSP22Error::Custom(String::from(
                     refusal::RECEIVER_NOT_WHITELISTED,
-                )));
+                ))),
             }
-            Ok(())
         }
 
         /// Moves shares after every check; writes nothing on error.
@@ -1758,20 +1790,21 @@ pub mod icseth_token {
             self.allowances.get((owner, spender)).unwrap_or(0)
         }
 
-        /// Any holder: moves `value` shares to `to`, which must be whitelisted or a suite contract;
-        /// not while paused. Zero or self transfers succeed and change nothing. Emits `Transfer`.
+        /// Any holder: moves `value` shares to `to`, which must be a whitelisted institution (never
+        /// a suite contract); not while paused. Zero or self transfers succeed and change nothing. Emits `Transfer`.
         #[ink(message)]
         fn transfer(&mut self, to: AccountId, value: u128, _data: Vec<u8>) -> Result<(), PSP22Error> {
             let from = self.env().caller();
             if from == to || value == 0 {
                 return Ok(());
             }
-            self.check_transfer_allowed(to)?;
+            self.check_transfer_allowed(from, to)?;
             self.move_shares(from, to, value)
         }
 
-        /// A spender: moves `value` shares from `from` to `to` (whitelisted or a suite contract),
-        /// spending the caller's allowance; not while paused. Emits `Approval` and `Transfer`.
+        /// A spender: moves `value` shares from `from` to `to` (a whitelisted institution, or the
+        /// slash-protection pool pulling a donation into itself), spending the caller's allowance;
+        /// not while paused. Emits `Approval` and `Transfer`.
         #[ink(message)]
         fn transfer_from(
             &mut self,
@@ -1784,7 +1817,7 @@ pub mod icseth_token {
             if from == to || value == 0 {
                 return Ok(());
             }
-            self.check_transfer_allowed(to)?;
+            self.check_transfer_allowed(spender, to)?;
             if spender == from {
                 return self.move_shares(from, to, value);
             }

@@ -20,13 +20,17 @@ pub enum PSP22Error {
 
 /// The fixed `PSP22Error::Custom` strings of icsETH's own refusals.
 pub mod refusal {
-    /// The receiver is neither a whitelisted institution nor a contract of the suite.
+    /// The receiver is not a whitelisted institution.
     pub const RECEIVER_NOT_WHITELISTED: &str = "ReceiverNotWhitelisted";
     /// Transfers are paused by the guardian or the governor.
     pub const PAUSED: &str = "Paused";
     /// The receiver is the token itself: its balance is the withdrawal queue's locked shares,
     /// which only `request_withdrawal` may add to (shares sent there could never move again).
     pub const RECEIVER_IS_THE_QUEUE: &str = "ReceiverIsTheQueue";
+    /// The receiver is a contract of the suite (board, flash-exit pool, registry, protection
+    /// pool): shares sent there could never move again. Only the protection pool receives, by
+    /// pulling a donation into itself with `transfer_from`.
+    pub const RECEIVER_IS_SUITE_CONTRACT: &str = "ReceiverIsSuiteContract";
 }
 
 /// PSP22: balances, allowances and transfers of icsETH shares.

@@ -502,8 +502,11 @@ fn transfer_moves_shares_to_whitelisted_receivers_only() {
     assert_eq!(snapshot(&token), before);
 }
 
+/// Shares sent to a suite contract could never move again: every transfer to one is refused,
+/// except the slash-protection pool pulling a donation into itself; the board cannot whitelist a
+/// suite contract either.
 #[ink::test]
-fn transfers_to_suite_contracts_are_allowed_and_removed_institutions_cannot_receive() {
+fn transfers_to_suite_contracts_are_refused_except_the_pools_pull() {
     let mut token = deploy_with_institutions();
     // deposit before wiring: afterwards a deposit funds the flash-exit pool, another contract
     deposit(&mut token, inst_a(), 10 * ONE).unwrap();
@@ -511,12 +514,47 @@ fn transfers_to_suite_contracts_are_allowed_and_removed_institutions_cannot_rece
     let suite = suite_with_token(contract_id());
     token.wire(suite).unwrap();
     as_caller(inst_a());
-    token.transfer(suite.slash_protection, ONE, vec![]).unwrap();
-    assert_eq!(token.balance_of(suite.slash_protection), ONE);
-    // the token's own balance is the withdrawal queue: only a request adds to it
+    for contract in [
+        suite.board,
+        suite.flash_exit_pool,
+        suite.operator_registry,
+        suite.slash_protection,
+    ] {
+        assert_refused(&mut token, custom(refusal::RECEIVER_IS_SUITE_CONTRACT), |t| {
+            t.transfer(contract, ONE, vec![])
+        });
+    }
     assert_refused(&mut token, custom(refusal::RECEIVER_IS_THE_QUEUE), |t| {
         t.transfer(contract_id(), ONE, vec![])
     });
+    token.approve(suite.board, ONE).unwrap();
+    token.approve(suite.slash_protection, 2 * ONE).unwrap();
+    // a spender moving shares into a suite contract other than itself: refused
+    as_caller(suite.board);
+    assert_refused(&mut token, custom(refusal::RECEIVER_IS_SUITE_CONTRACT), |t| {
+        t.transfer_from(inst_a(), suite.board, ONE, vec![])
+    });
+    as_caller(suite.slash_protection);
+    assert_refused(&mut token, custom(refusal::RECEIVER_IS_SUITE_CONTRACT), |t| {
+        t.transfer_from(inst_a(), suite.operator_registry, ONE, vec![])
+    });
+    // the pool pulls a donation into itself
+    token
+        .transfer_from(inst_a(), suite.slash_protection, ONE, vec![])
+        .unwrap();
+    assert_eq!(token.balance_of(suite.slash_protection), ONE);
+    as_caller(governor());
+    for contract in [suite.board, suite.slash_protection, contract_id()] {
+        assert_refused(&mut token, Error::SuiteContract, |t| {
+            t.add_institution(contract, None)
+        });
+    }
+}
+
+#[ink::test]
+fn removed_institutions_cannot_receive_but_can_send() {
+    let mut token = deploy_with_institutions();
+    deposit(&mut token, inst_a(), 10 * ONE).unwrap();
     as_caller(governor());
     token.remove_institution(inst_b()).unwrap();
     as_caller(inst_a());

@@ -57,6 +57,8 @@ pub mod operator_registry {
         NotOperatorAdmin,
         /// The operator's status does not allow this change.
         InvalidTransition,
+        /// The decision's deposit address is not the one the operator's admin proposed.
+        DepositAddressNotProposed,
         /// Only the token may record stake or incidents.
         NotToken,
         /// The operator may not receive new stake (pending, on probation, paused or exited).
@@ -136,7 +138,11 @@ pub mod operator_registry {
         pub name: String,
         pub admin: AccountId,
         pub reward_address: AccountId,
+        /// Where stake is sent: the address registered with the operator (approved with it) or
+        /// one the board approved later.
         pub deposit_address: AccountId,
+        /// A new deposit address the admin proposed, waiting for the board's approval.
+        pub proposed_deposit_address: Option<AccountId>,
         pub kind: OperatorKind,
         pub status: OperatorStatus,
         pub registered_at: Timestamp,
@@ -224,12 +230,22 @@ pub mod operator_registry {
         pub counts: ValidatorCounts,
     }
 
-    /// An operator's addresses changed.
+    /// An operator's admin set its reward address (effective now) and proposed a deposit
+    /// address (effective once the board approves it).
     #[ink(event)]
     pub struct AddressesChanged {
         #[ink(topic)]
         pub operator: u32,
         pub reward_address: AccountId,
+        pub proposed_deposit_address: AccountId,
+    }
+
+    /// The board approved an operator's proposed deposit address: stake goes there from now on.
+    #[ink(event)]
+    pub struct DepositAddressApproved {
+        #[ink(topic)]
+        pub operator: u32,
+        #[ink(topic)]
         pub deposit_address: AccountId,
     }
 
@@ -425,6 +441,23 @@ pub mod operator_registry {
                     self.env().emit_event(PolicySet { policy });
                     Ok(())
                 }
+                RegistryDecision::ApproveDepositAddress {
+                    operator,
+                    deposit_address,
+                } => {
+                    let mut record = self.operators.get(operator).ok_or(Error::UnknownOperator)?;
+                    if record.proposed_deposit_address != Some(deposit_address) {
+                        return Err(Error::DepositAddressNotProposed);
+                    }
+                    record.deposit_address = deposit_address;
+                    record.proposed_deposit_address = None;
+                    self.operators.insert(operator, &record);
+                    self.env().emit_event(DepositAddressApproved {
+                        operator,
+                        deposit_address,
+                    });
+                    Ok(())
+                }
             }
         }
 
@@ -480,6 +513,7 @@ pub mod operator_registry {
                     admin,
                     reward_address,
                     deposit_address,
+                    proposed_deposit_address: None,
                     kind,
                     status: OperatorStatus::Pending,
                     registered_at: self.env().block_timestamp(),
@@ -523,8 +557,10 @@ pub mod operator_registry {
             Ok(())
         }
 
-        /// The operator's admin only: sets its reward and deposit addresses. Emits
-        /// `AddressesChanged`.
+        /// The operator's admin only: sets its reward address (effective now) and proposes a
+        /// deposit address. Stake keeps going to the approved deposit address until the board
+        /// approves the proposed one (`RegistryDecision::ApproveDepositAddress`), so an admin
+        /// cannot redirect stake by changing it just before `stake`. Emits `AddressesChanged`.
         #[ink(message)]
         pub fn set_addresses(
             &mut self,
@@ -534,12 +570,13 @@ pub mod operator_registry {
         ) -> Result<(), Error> {
             let mut record = self.admin_record(operator)?;
             record.reward_address = reward_address;
-            record.deposit_address = deposit_address;
+            record.proposed_deposit_address =
+                (deposit_address != record.deposit_address).then_some(deposit_address);
             self.operators.insert(operator, &record);
             self.env().emit_event(AddressesChanged {
                 operator,
                 reward_address,
-                deposit_address,
+                proposed_deposit_address: deposit_address,
             });
             Ok(())
         }

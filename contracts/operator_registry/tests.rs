@@ -308,11 +308,35 @@ fn admins_maintain_keys_and_addresses() {
     });
     registry.set_keys(id, 20).unwrap();
     assert_eq!(registry.operator(id).unwrap().counts.keys, 20);
+    let registered = registry.operator(id).unwrap().deposit_address;
     registry.set_addresses(id, oracle(), accounts().charlie).unwrap();
     let record = registry.operator(id).unwrap();
+    // the reward address changes now; the deposit address only when the board approves it
     assert_eq!(
-        (record.reward_address, record.deposit_address),
-        (oracle(), accounts().charlie)
+        (
+            record.reward_address,
+            record.deposit_address,
+            record.proposed_deposit_address
+        ),
+        (oracle(), registered, Some(accounts().charlie))
+    );
+    as_caller(governor());
+    assert_refused(&mut registry, Error::DepositAddressNotProposed, |r| {
+        r.govern(RegistryDecision::ApproveDepositAddress {
+            operator: id,
+            deposit_address: accounts().django,
+        })
+    });
+    registry
+        .govern(RegistryDecision::ApproveDepositAddress {
+            operator: id,
+            deposit_address: accounts().charlie,
+        })
+        .unwrap();
+    let record = registry.operator(id).unwrap();
+    assert_eq!(
+        (record.deposit_address, record.proposed_deposit_address),
+        (accounts().charlie, None)
     );
 }
 

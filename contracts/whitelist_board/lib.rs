@@ -12,11 +12,11 @@
 #[ink::contract]
 pub mod whitelist_board {
     use icseth_core::{
-        board::{quorum_is_valid, MAX_MEMBERS},
+        board::{is_unanimity_lock, quorum_is_valid, MAX_MEMBERS},
         events::Wired,
         governance::{
             has_duplicates, passes, tally, Action, PoolDecision, ProtectionDecision, RegistryDecision,
-            Target, Timing, TokenDecision, Vote,
+            Subject, Target, Timing, TokenDecision, Vote,
         },
         settle, RawResult, SuiteAddresses, SuiteSlot, Wiring, WiringError,
     };
@@ -61,12 +61,18 @@ pub mod whitelist_board {
         AlreadyExecuted,
         /// The eligible votes for do not reach the quorum.
         QuorumNotReached,
+        /// A subject of the proposal changed at or after its creation (a newer decision, or the
+        /// guardian's pause): the stale decision never executes.
+        Superseded,
         /// The account is a member already.
         AlreadyMember,
         /// The protocol's own member cannot be removed.
         ProtocolMustStay,
-        /// Removing the member would leave fewer members than the quorum.
+        /// The quorum would be above the number of members.
         QuorumUnreachable,
+        /// A board of three or more members would need every member's vote (one lost key would
+        /// freeze the suite): lower the quorum or add a member first.
+        UnanimityLock,
         /// The board's timing is outside its bounds.
         InvalidTiming,
         /// The target contract refused the decision; its encoded error is attached.
@@ -118,6 +124,8 @@ pub mod whitelist_board {
         Executed,
         /// Passed but not executed in its window (it never executes).
         Expired,
+        /// Passed, but a subject changed after its creation (it never executes).
+        Superseded,
     }
 
     /// A proposal with its live tally and status, for auditors.
@@ -209,11 +217,16 @@ pub mod whitelist_board {
         /// Votes per proposal (at most one per member, so at most `MAX_MEMBERS`).
         votes: Mapping<u64, Vec<Vote>>,
         proposal_count: u64,
+        /// For each subject, the proposal count when an executed proposal last changed it: the
+        /// proposals created before (lower ids) are superseded. Ids order creation exactly, even
+        /// within one block, where timestamps tie.
+        subject_changed_at: Mapping<Subject, u64>,
     }
 
     impl WhitelistBoard {
         /// Instantiates the board with its first `members` (which must include `protocol`) and a
-        /// `quorum` strictly above half of them, with the default timing. The caller becomes the
+        /// `quorum` strictly above half of them (and below unanimity from three members on), with
+        /// the default timing. The caller becomes the
         /// deployer that wires it once.
         #[ink(constructor)]
         pub fn new(protocol: AccountId, members: Vec<AccountId>, quorum: u32) -> Result<Self, Error> {
@@ -224,9 +237,7 @@ pub mod whitelist_board {
             if !members.contains(&protocol) {
                 return Err(Error::ProtocolNotMember);
             }
-            if !quorum_is_valid(quorum, count) {
-                return Err(Error::InvalidQuorum);
-            }
+            Self::check_quorum(quorum, count)?;
             // Checked before the first write: at most 21 members, so the pairwise scan is bounded.
             if has_duplicates(&members) {
                 return Err(Error::DuplicateMember);
@@ -245,6 +256,7 @@ pub mod whitelist_board {
                 proposals: Mapping::default(),
                 votes: Mapping::default(),
                 proposal_count: 0,
+                subject_changed_at: Mapping::default(),
             })
         }
 
@@ -366,9 +378,11 @@ pub mod whitelist_board {
         }
 
         /// Anyone, once, from the proposal's execution time until it expires, if its eligible
-        /// votes for reach the quorum: applies the action (pushing it into the contract concerned).
-        /// If the target refuses, nothing changes and the proposal stays executable.
-        /// Emits `ProposalExecuted` (and the action's own events).
+        /// votes for reach the quorum and none of its subjects changed since it was created:
+        /// applies the action (pushing it into the contract concerned) and records the change of
+        /// its subjects, superseding older proposals on them. If the target refuses, nothing
+        /// changes and the proposal stays executable. Emits `ProposalExecuted` (and the action's
+        /// own events).
         #[ink(message)]
         pub fn execute(&mut self, id: u64) -> Result<(), Error> {
             let executor = self.env().caller();
@@ -387,7 +401,13 @@ pub mod whitelist_board {
             if !passes(yes, self.quorum) {
                 return Err(Error::QuorumNotReached);
             }
+            if self.is_superseded(id, &proposal)? {
+                return Err(Error::Superseded);
+            }
             self.apply(&proposal.action)?;
+            for subject in proposal.action.subjects().into_iter().flatten() {
+                self.subject_changed_at.insert(subject, &self.proposal_count);
+            }
             proposal.executed = true;
             self.proposals.insert(id, &proposal);
             self.env().emit_event(ProposalExecuted {
@@ -404,7 +424,7 @@ pub mod whitelist_board {
             let proposal = self.proposals.get(id)?;
             let votes = self.votes.get(id).unwrap_or_default();
             let (yes, no) = self.tally_of(id);
-            let status = self.status_of(&proposal, yes);
+            let status = self.status_of(id, &proposal, yes);
             Some(ProposalView {
                 id,
                 proposal,
@@ -435,6 +455,39 @@ pub mod whitelist_board {
                 .map(|v| v.approve)
         }
 
+        /// Whether a subject of proposal `id` changed after its creation: by a proposal executed
+        /// since, or (for the token's pause) by the guardian, as the token records it (by time:
+        /// a change in the block the proposal was created in counts as later).
+        fn is_superseded(&self, id: u64, proposal: &Proposal) -> Result<bool, Error> {
+            for subject in proposal.action.subjects().into_iter().flatten() {
+                if self
+                    .subject_changed_at
+                    .get(subject)
+                    .is_some_and(|count| id < count)
+                {
+                    return Ok(true);
+                }
+            }
+            if let Action::Token(TokenDecision::Pause | TokenDecision::Unpause) = proposal.action {
+                let token = self.wiring.require()?.token;
+                let answer = build_call::<Environment>()
+                    .call(token)
+                    .exec_input(ExecutionInput::new(Selector::new(ink::selector_bytes!(
+                        "pause_changed_at"
+                    ))))
+                    .returns::<Timestamp>()
+                    .try_invoke();
+                let changed = match answer {
+                    Ok(Ok(at)) => at,
+                    _ => return Err(Error::TargetCallFailed),
+                };
+                if changed != 0 && changed >= proposal.created_at {
+                    return Ok(true);
+                }
+            }
+            Ok(false)
+        }
+
         fn eligible(&self, member: &AccountId, id: u64) -> bool {
             self.joined_at.get(member).is_some_and(|joined| joined <= id)
         }
@@ -445,7 +498,7 @@ pub mod whitelist_board {
             tally(&votes, |m| self.eligible(m, id))
         }
 
-        fn status_of(&self, proposal: &Proposal, yes: u32) -> Status {
+        fn status_of(&self, id: u64, proposal: &Proposal, yes: u32) -> Status {
             let now = self.env().block_timestamp();
             if proposal.executed {
                 Status::Executed
@@ -453,6 +506,8 @@ pub mod whitelist_board {
                 Status::Voting
             } else if !passes(yes, self.quorum) {
                 Status::Rejected
+            } else if now < proposal.expires_at && self.is_superseded(id, proposal).unwrap_or(false) {
+                Status::Superseded
             } else if now < proposal.executable_from {
                 Status::Queued
             } else if now < proposal.expires_at {
@@ -466,13 +521,11 @@ pub mod whitelist_board {
 
         fn apply(&mut self, action: &Action) -> Result<(), Error> {
             match action {
-                Action::AddMember { account } => self.add_member(*account),
-                Action::RemoveMember { account } => self.remove_member(*account),
+                Action::AddMember { account, quorum } => self.add_member(*account, *quorum),
+                Action::RemoveMember { account, quorum } => self.remove_member(*account, *quorum),
                 Action::SetQuorum { quorum } => {
                     let count = u32::try_from(self.members.len()).map_err(|_| Error::Overflow)?;
-                    if !quorum_is_valid(*quorum, count) {
-                        return Err(Error::InvalidQuorum);
-                    }
+                    Self::check_quorum(*quorum, count)?;
                     self.quorum = *quorum;
                     self.env().emit_event(QuorumChanged { quorum: *quorum });
                     Ok(())
@@ -561,7 +614,29 @@ pub mod whitelist_board {
             settle(answer).map_err(|e| e.into_error(Error::TargetRejected, Error::TargetCallFailed))
         }
 
-        fn add_member(&mut self, account: AccountId) -> Result<(), Error> {
+        /// Checks a quorum for a board of `count` members: strictly above half, reachable, and
+        /// no unanimity lock from three members on.
+        fn check_quorum(quorum: u32, count: u32) -> Result<(), Error> {
+            if quorum > count {
+                return Err(Error::QuorumUnreachable);
+            }
+            if !quorum_is_valid(quorum, count) {
+                return Err(Error::InvalidQuorum);
+            }
+            if is_unanimity_lock(quorum, count) {
+                return Err(Error::UnanimityLock);
+            }
+            Ok(())
+        }
+
+        fn set_quorum(&mut self, quorum: u32) {
+            if quorum != self.quorum {
+                self.quorum = quorum;
+                self.env().emit_event(QuorumChanged { quorum });
+            }
+        }
+
+        fn add_member(&mut self, account: AccountId, quorum: u32) -> Result<(), Error> {
             if self.is_member(account) {
                 return Err(Error::AlreadyMember);
             }
@@ -570,18 +645,16 @@ pub mod whitelist_board {
             if new_count > MAX_MEMBERS {
                 return Err(Error::MemberCountOutOfRange);
             }
-            if !quorum_is_valid(self.quorum, new_count) {
-                // the quorum would no longer be above half: raise it first
-                return Err(Error::InvalidQuorum);
-            }
+            Self::check_quorum(quorum, new_count)?;
             // Eligible for proposals created from now on.
             self.joined_at.insert(account, &self.proposal_count);
             self.members.push(account);
             self.env().emit_event(MemberAdded { member: account });
+            self.set_quorum(quorum);
             Ok(())
         }
 
-        fn remove_member(&mut self, account: AccountId) -> Result<(), Error> {
+        fn remove_member(&mut self, account: AccountId, quorum: u32) -> Result<(), Error> {
             if account == self.protocol {
                 return Err(Error::ProtocolMustStay);
             }
@@ -592,12 +665,11 @@ pub mod whitelist_board {
                 .ok_or(Error::NotMember)?;
             let count = u32::try_from(self.members.len()).map_err(|_| Error::Overflow)?;
             let new_count = count.checked_sub(1).ok_or(Error::Overflow)?;
-            if self.quorum > new_count {
-                return Err(Error::QuorumUnreachable);
-            }
+            Self::check_quorum(quorum, new_count)?;
             self.members.remove(index);
             self.joined_at.remove(account);
             self.env().emit_event(MemberRemoved { member: account });
+            self.set_quorum(quorum);
             Ok(())
         }
     }

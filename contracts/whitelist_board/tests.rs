@@ -72,6 +72,14 @@ fn assert_refused<T: std::fmt::Debug>(
     );
 }
 
+/// A valid timing other than the default: two hours to vote.
+fn two_hour_votes() -> Timing {
+    Timing {
+        voting_period_ms: 2 * 60 * 60 * 1000,
+        ..Timing::DEFAULT
+    }
+}
+
 /// Proposes `action` as alice, has alice and bob approve, and moves the clock to its execution time.
 fn pass(board: &mut WhitelistBoard, action: Action) -> u64 {
     let a = accounts();
@@ -117,7 +125,7 @@ fn constructor_checks_members_and_quorum() {
     );
     assert_eq!(
         WhitelistBoard::new(a.alice, vec![a.alice, a.bob], 3).err(),
-        Some(Error::InvalidQuorum)
+        Some(Error::QuorumUnreachable)
     );
     assert_eq!(
         WhitelistBoard::new(a.alice, vec![a.alice, a.bob], 0).err(),
@@ -229,7 +237,11 @@ fn execution_window_and_once_only() {
     let a = accounts();
     let mut board = deploy();
     as_caller(a.alice);
-    let id = board.propose(Action::SetQuorum { quorum: 3 }).unwrap();
+    let id = board
+        .propose(Action::SetTiming {
+            timing: two_hour_votes(),
+        })
+        .unwrap();
     board.vote(id, true).unwrap();
     let view = board.proposal(id).unwrap();
     // one vote of the two needed
@@ -248,7 +260,7 @@ fn execution_window_and_once_only() {
     assert_eq!(board.proposal(id).unwrap().status, Status::Executable);
     assert_refused(&mut board, Error::UnknownProposal, |b| b.execute(9));
     board.execute(id).unwrap();
-    assert_eq!(board.quorum(), 3);
+    assert_eq!(board.timing(), two_hour_votes());
     assert_eq!(board.proposal(id).unwrap().status, Status::Executed);
     assert_refused(&mut board, Error::AlreadyExecuted, |b| b.execute(id));
 }
@@ -256,42 +268,71 @@ fn execution_window_and_once_only() {
 #[ink::test]
 fn expired_proposals_never_execute() {
     let mut board = deploy();
-    let id = pass(&mut board, Action::SetQuorum { quorum: 3 });
+    let id = pass(
+        &mut board,
+        Action::SetTiming {
+            timing: two_hour_votes(),
+        },
+    );
     at(board.proposal(id).unwrap().proposal.expires_at);
     assert_eq!(board.proposal(id).unwrap().status, Status::Expired);
     as_caller(accounts().django);
     assert_refused(&mut board, Error::Expired, |b| b.execute(id));
-    assert_eq!(board.quorum(), 2);
+    assert_eq!(board.timing(), Timing::DEFAULT);
 }
 
 #[ink::test]
-fn members_join_and_leave_with_the_quorum_kept_reachable() {
+fn members_join_and_leave_with_a_valid_quorum() {
     let a = accounts();
     let mut board = deploy();
-    // 3 members, quorum 2: adding a 4th would put the quorum at half
-    let id = pass(&mut board, Action::AddMember { account: a.django });
-    assert_refused(&mut board, Error::InvalidQuorum, |b| b.execute(id));
-    let id = pass(&mut board, Action::SetQuorum { quorum: 3 });
-    board.execute(id).unwrap();
-    // now proposals need alice, bob and charlie
-    as_caller(a.alice);
-    let add = board.propose(Action::AddMember { account: a.django }).unwrap();
-    for m in [a.alice, a.bob, a.charlie] {
-        as_caller(m);
-        board.vote(add, true).unwrap();
-    }
-    at(board.proposal(add).unwrap().proposal.executable_from);
+    // 3 members, quorum 2: a 4th member needs the quorum raised to 3 with it (2 of 4 is half,
+    // 4 of 4 a unanimity lock)
+    let at_half = pass(
+        &mut board,
+        Action::AddMember {
+            account: a.django,
+            quorum: 2,
+        },
+    );
+    assert_refused(&mut board, Error::InvalidQuorum, |b| b.execute(at_half));
+    let unanimity = pass(
+        &mut board,
+        Action::AddMember {
+            account: a.django,
+            quorum: 4,
+        },
+    );
+    assert_refused(&mut board, Error::UnanimityLock, |b| b.execute(unanimity));
+    let add = pass(
+        &mut board,
+        Action::AddMember {
+            account: a.django,
+            quorum: 3,
+        },
+    );
     board.execute(add).unwrap();
     assert_eq!(board.members(), vec![a.alice, a.bob, a.charlie, a.django]);
+    assert_eq!(board.quorum(), 3);
     assert_refused(&mut board, Error::AlreadyExecuted, |b| b.execute(add));
 
-    // removing the protocol is never possible; removing below the quorum is refused
+    // removing the protocol is never possible; quorums out of range are refused
     as_caller(a.alice);
-    let protocol = board.propose(Action::RemoveMember { account: a.alice }).unwrap();
+    let protocol = board
+        .propose(Action::RemoveMember {
+            account: a.alice,
+            quorum: 2,
+        })
+        .unwrap();
     let quorum_zero = board.propose(Action::SetQuorum { quorum: 0 }).unwrap();
     let quorum_high = board.propose(Action::SetQuorum { quorum: 5 }).unwrap();
-    let stranger = board.propose(Action::RemoveMember { account: a.eve }).unwrap();
-    for id in [protocol, quorum_zero, quorum_high, stranger] {
+    let quorum_all = board.propose(Action::SetQuorum { quorum: 4 }).unwrap();
+    let stranger = board
+        .propose(Action::RemoveMember {
+            account: a.eve,
+            quorum: 2,
+        })
+        .unwrap();
+    for id in [protocol, quorum_zero, quorum_high, quorum_all, stranger] {
         for m in [a.alice, a.bob, a.charlie] {
             as_caller(m);
             board.vote(id, true).unwrap();
@@ -300,27 +341,49 @@ fn members_join_and_leave_with_the_quorum_kept_reachable() {
     at(board.proposal(stranger).unwrap().proposal.executable_from);
     assert_refused(&mut board, Error::ProtocolMustStay, |b| b.execute(protocol));
     assert_refused(&mut board, Error::InvalidQuorum, |b| b.execute(quorum_zero));
-    assert_refused(&mut board, Error::InvalidQuorum, |b| b.execute(quorum_high));
+    assert_refused(&mut board, Error::QuorumUnreachable, |b| b.execute(quorum_high));
+    assert_refused(&mut board, Error::UnanimityLock, |b| b.execute(quorum_all));
     assert_refused(&mut board, Error::NotMember, |b| b.execute(stranger));
 }
 
+/// A removal that would leave a board of three needing all three votes is refused (one lost key
+/// would freeze the suite); the same removal with the quorum lowered to 2 of 3 passes.
 #[ink::test]
-fn removal_that_would_strand_the_quorum_is_refused() {
+fn a_removal_that_would_leave_unanimity_is_refused() {
     let a = accounts();
-    let mut board = deploy();
-    let id = pass(&mut board, Action::SetQuorum { quorum: 3 });
-    board.execute(id).unwrap();
+    test::set_caller::<Env>(a.alice);
+    test::set_block_timestamp::<Env>(1_000);
+    let mut board = WhitelistBoard::new(a.alice, vec![a.alice, a.bob, a.charlie, a.django], 3).unwrap();
     as_caller(a.alice);
-    let remove = board
-        .propose(Action::RemoveMember { account: a.charlie })
+    let lock = board
+        .propose(Action::RemoveMember {
+            account: a.django,
+            quorum: 3,
+        })
         .unwrap();
-    for m in [a.alice, a.bob, a.charlie] {
-        as_caller(m);
-        board.vote(remove, true).unwrap();
+    let unreachable = board
+        .propose(Action::RemoveMember {
+            account: a.django,
+            quorum: 4,
+        })
+        .unwrap();
+    let removal = board
+        .propose(Action::RemoveMember {
+            account: a.django,
+            quorum: 2,
+        })
+        .unwrap();
+    for id in [lock, unreachable, removal] {
+        for m in [a.alice, a.bob, a.charlie] {
+            as_caller(m);
+            board.vote(id, true).unwrap();
+        }
     }
-    at(board.proposal(remove).unwrap().proposal.executable_from);
-    // 2 members could never reach a quorum of 3
-    assert_refused(&mut board, Error::QuorumUnreachable, |b| b.execute(remove));
+    at(board.proposal(removal).unwrap().proposal.executable_from);
+    assert_refused(&mut board, Error::UnanimityLock, |b| b.execute(lock));
+    assert_refused(&mut board, Error::QuorumUnreachable, |b| b.execute(unreachable));
+    board.execute(removal).unwrap();
+    assert_eq!((board.members().len(), board.quorum()), (3, 2));
 }
 
 #[ink::test]
@@ -345,7 +408,10 @@ fn a_removed_member_loses_its_vote_and_a_new_member_cannot_vote_on_older_proposa
     at(1_000);
     as_caller(a.alice);
     let remove = board
-        .propose(Action::RemoveMember { account: a.charlie })
+        .propose(Action::RemoveMember {
+            account: a.charlie,
+            quorum: 2,
+        })
         .unwrap();
     board.vote(remove, true).unwrap();
     as_caller(a.bob);
@@ -365,6 +431,7 @@ fn a_removed_member_loses_its_vote_and_a_new_member_cannot_vote_on_older_proposa
     let add = board
         .propose(Action::AddMember {
             account: new_member(1),
+            quorum: 2,
         })
         .unwrap();
     board.vote(add, true).unwrap();
@@ -402,9 +469,18 @@ fn the_member_limit_holds() {
     test::set_block_timestamp::<Env>(1_000);
     let mut members: Vec<AccountId> = (1..MAX_MEMBERS as u8).map(new_member).collect();
     members.push(a.alice);
-    let mut board = WhitelistBoard::new(a.alice, members.clone(), 21).unwrap();
+    assert_eq!(
+        WhitelistBoard::new(a.alice, members.clone(), 21).err(),
+        Some(Error::UnanimityLock)
+    );
+    let mut board = WhitelistBoard::new(a.alice, members.clone(), 20).unwrap();
     as_caller(a.alice);
-    let id = board.propose(Action::AddMember { account: a.bob }).unwrap();
+    let id = board
+        .propose(Action::AddMember {
+            account: a.bob,
+            quorum: 20,
+        })
+        .unwrap();
     for m in &members {
         as_caller(*m);
         board.vote(id, true).unwrap();
@@ -437,4 +513,42 @@ fn cross_contract_actions_need_the_wiring() {
     assert_refused(&mut board, Error::Wiring(WiringError::NotWired), |b| {
         b.execute(id)
     });
+}
+
+/// Two proposals on the same subject pass; once one executes, the other (created before the
+/// change) never executes; a proposal created after the change does. Other subjects are untouched.
+#[ink::test]
+fn a_newer_decision_supersedes_older_proposals_on_its_subject() {
+    let a = accounts();
+    let mut board = deploy();
+    let faster = Timing {
+        execution_delay_ms: 0,
+        ..Timing::DEFAULT
+    };
+    let mut ids = Vec::new();
+    for action in [
+        Action::SetTiming { timing: faster },
+        Action::SetTiming {
+            timing: two_hour_votes(),
+        },
+        Action::SetQuorum { quorum: 2 },
+    ] {
+        as_caller(a.alice);
+        let id = board.propose(action).unwrap();
+        board.vote(id, true).unwrap();
+        as_caller(a.bob);
+        board.vote(id, true).unwrap();
+        ids.push(id);
+    }
+    let (older, newer, other) = (ids[0], ids[1], ids[2]);
+    at(board.proposal(other).unwrap().proposal.executable_from);
+    board.execute(newer).unwrap();
+    assert_eq!(board.proposal(older).unwrap().status, Status::Superseded);
+    as_caller(a.django);
+    assert_refused(&mut board, Error::Superseded, |b| b.execute(older));
+    assert_eq!(board.timing(), two_hour_votes());
+    board.execute(other).unwrap();
+    let later = pass(&mut board, Action::SetTiming { timing: faster });
+    board.execute(later).unwrap();
+    assert_eq!(board.timing(), faster);
 }

@@ -217,16 +217,28 @@ async fn a_failed_target_call_leaves_the_proposal_executable<Client: E2EBackend>
     assert!(!view.proposal.executed);
     assert!(events_of::<ProposalExecuted>(&suite.board).is_empty());
 
-    // once dave is whitelisted, the same proposal executes
+    // once dave is whitelisted by the newer proposal, the older removal is stale: superseded
     execute(&mut client, suite.board, add, &ink_e2e::ferdie())
         .await?
         .map_err(|e| format!("{e:?}"))?;
     assert!(read(&mut client, &ink_e2e::ferdie(), &token.is_whitelisted(dave)).await?);
-    execute(&mut client, suite.board, remove, &ink_e2e::ferdie())
+    let stale = execute(&mut client, suite.board, remove, &ink_e2e::ferdie()).await?;
+    assert_eq!(stale, Err(BoardError::Superseded));
+    assert!(read(&mut client, &ink_e2e::ferdie(), &token.is_whitelisted(dave)).await?);
+    // a removal proposed after the addition executes
+    let fresh = propose_and_approve(
+        &mut client,
+        suite.board,
+        &approvers(),
+        Action::Token(TokenDecision::RemoveInstitution { institution: dave }),
+    )
+    .await?;
+    advance_ms(VOTE_AND_DELAY_MS);
+    execute(&mut client, suite.board, fresh, &ink_e2e::ferdie())
         .await?
         .map_err(|e| format!("{e:?}"))?;
     assert!(!read(&mut client, &ink_e2e::ferdie(), &token.is_whitelisted(dave)).await?);
-    let again = execute(&mut client, suite.board, remove, &ink_e2e::ferdie()).await?;
+    let again = execute(&mut client, suite.board, fresh, &ink_e2e::ferdie()).await?;
     assert_eq!(again, Err(BoardError::AlreadyExecuted));
     Ok(())
 }

@@ -9,6 +9,12 @@ pub fn quorum_is_valid(quorum: u32, member_count: u32) -> bool {
     above_half && quorum <= member_count
 }
 
+/// Whether a board of `member_count` members with `quorum` needs every member's vote while it is
+/// large enough not to: from three members on, one lost key would then freeze the whole suite.
+pub fn is_unanimity_lock(quorum: u32, member_count: u32) -> bool {
+    member_count >= 3 && quorum >= member_count
+}
+
 /// The smallest valid quorum for `member_count` members (a simple majority).
 pub fn majority(member_count: u32) -> u32 {
     (member_count / 2).saturating_add(1)
@@ -30,6 +36,17 @@ mod tests {
         assert!(!quorum_is_valid(10, 21));
         assert_eq!(majority(21), 11);
         assert_eq!(majority(4), 3);
+    }
+
+    #[test]
+    fn unanimity_locks() {
+        // one or two members: unanimity is the only valid quorum, and no lock
+        assert!(!is_unanimity_lock(1, 1));
+        assert!(!is_unanimity_lock(2, 2));
+        assert!(is_unanimity_lock(3, 3));
+        assert!(!is_unanimity_lock(2, 3));
+        assert!(is_unanimity_lock(21, 21));
+        assert!(!is_unanimity_lock(20, 21));
     }
 
     proptest! {

@@ -131,6 +131,12 @@ pub enum RegistryDecision {
     SetOracleMembers { members: Vec<AccountId> },
     /// The score threshold, the weak-frame counts and the claim tolerance.
     SetPolicy { policy: PerformancePolicy },
+    /// The deposit address the operator's admin proposed becomes the one stake is sent to. The
+    /// decision names the address, so the admin cannot swap it while the board votes.
+    ApproveDepositAddress {
+        operator: u32,
+        deposit_address: AccountId,
+    },
 }
 
 /// A contract the board governs by cross-contract call.
@@ -149,10 +155,13 @@ pub enum Target {
 #[ink::scale_derive(Encode, Decode, TypeInfo)]
 #[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
 pub enum Action {
-    /// Admits a board member (at most `MAX_MEMBERS`; the quorum must stay above half).
-    AddMember { account: AccountId },
-    /// Removes a board member (never the protocol; the quorum must stay reachable).
-    RemoveMember { account: AccountId },
+    /// Admits a board member (at most `MAX_MEMBERS`) and sets the quorum for the new board:
+    /// strictly above half, and below unanimity from three members on.
+    AddMember { account: AccountId, quorum: u32 },
+    /// Removes a board member (never the protocol) and sets the quorum for the remaining board,
+    /// with the same rule: a removal that would leave a board of three or more needing every vote
+    /// is refused.
+    RemoveMember { account: AccountId, quorum: u32 },
     /// Sets the quorum (strictly above half of the members, at most their number).
     SetQuorum { quorum: u32 },
     /// Sets the board's voting period, execution delay and execution window (ms).
@@ -171,6 +180,103 @@ pub enum Action {
     ProposeGovernor { target: Target, successor: AccountId },
     /// The board accepts the governor role of `target` that was proposed to it.
     AcceptGovernor { target: Target },
+}
+
+/// What a decision changes. A proposal cannot execute once one of its subjects changed at or after
+/// its creation (a newer decision on the same parameter, role, member or pause, or the guardian's
+/// pause of the token): a stale decision never undoes a newer one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
+pub enum Subject {
+    /// A board member's membership.
+    Member(AccountId),
+    /// The board's quorum.
+    Quorum,
+    /// The board's timing.
+    Timing,
+    /// An institution's whitelist record.
+    Institution(AccountId),
+    /// A token parameter.
+    TokenParameter(TokenParameter),
+    /// A token role.
+    TokenRole(TokenRole),
+    /// Whether a contract is paused.
+    Paused(Target),
+    /// The oracle members of a contract (the token's reports, the registry's attestations).
+    OracleMembers(Target),
+    /// The report bounds.
+    ReportBounds,
+    /// The fees on gains.
+    Fees,
+    /// An operator's status (approved, removed).
+    Operator(u32),
+    /// An operator's validator limit.
+    OperatorLimit(u32),
+    /// The deposit address stake is sent to.
+    OperatorDepositAddress(u32),
+    /// The registry's performance policy.
+    PerformancePolicy,
+    /// The flash-exit fee curve and cap.
+    FlashPolicy,
+    /// The slash-protection pool's per-incident cap.
+    PerIncidentCap,
+    /// A donor's permission.
+    Donor(AccountId),
+    /// The governor role of a contract.
+    Governor(Target),
+}
+
+impl Action {
+    /// The subjects this action changes (one, or two for a membership change with its quorum
+    /// and for the oracle members pushed to two contracts).
+    pub fn subjects(&self) -> [Option<Subject>; 2] {
+        let one = |s: Subject| [Some(s), None];
+        match self {
+            Action::AddMember { account, .. } | Action::RemoveMember { account, .. } => {
+                [Some(Subject::Member(*account)), Some(Subject::Quorum)]
+            }
+            Action::SetQuorum { .. } => one(Subject::Quorum),
+            Action::SetTiming { .. } => one(Subject::Timing),
+            Action::Token(decision) => one(match decision {
+                TokenDecision::AddInstitution { institution, .. }
+                | TokenDecision::RemoveInstitution { institution } => Subject::Institution(*institution),
+                TokenDecision::SetParameter { parameter, .. } => Subject::TokenParameter(*parameter),
+                TokenDecision::SetRole { role, .. } => Subject::TokenRole(*role),
+                TokenDecision::Pause | TokenDecision::Unpause => Subject::Paused(Target::Token),
+                TokenDecision::SetOracleMembers { .. } => Subject::OracleMembers(Target::Token),
+                TokenDecision::SetBounds { .. } => Subject::ReportBounds,
+                TokenDecision::SetFees { .. } => Subject::Fees,
+            }),
+            Action::OperatorRegistry(decision) => one(match decision {
+                RegistryDecision::ApproveOperator { operator }
+                | RegistryDecision::RemoveOperator { operator } => Subject::Operator(*operator),
+                RegistryDecision::SetLimit { operator, .. } => Subject::OperatorLimit(*operator),
+                RegistryDecision::SetOracleMembers { .. } => Subject::OracleMembers(Target::OperatorRegistry),
+                RegistryDecision::SetPolicy { .. } => Subject::PerformancePolicy,
+                RegistryDecision::ApproveDepositAddress { operator, .. } => {
+                    Subject::OperatorDepositAddress(*operator)
+                }
+            }),
+            Action::SlashProtection(decision) => one(match decision {
+                ProtectionDecision::SetPerIncidentCap { .. } => Subject::PerIncidentCap,
+                ProtectionDecision::AllowDonor { donor } | ProtectionDecision::DisallowDonor { donor } => {
+                    Subject::Donor(*donor)
+                }
+            }),
+            Action::FlashExitPool(decision) => one(match decision {
+                PoolDecision::SetPolicy { .. } => Subject::FlashPolicy,
+                PoolDecision::Pause | PoolDecision::Unpause => Subject::Paused(Target::FlashExitPool),
+            }),
+            Action::SetOracleMembers { .. } => [
+                Some(Subject::OracleMembers(Target::Token)),
+                Some(Subject::OracleMembers(Target::OperatorRegistry)),
+            ],
+            Action::ProposeGovernor { target, .. } | Action::AcceptGovernor { target } => {
+                one(Subject::Governor(*target))
+            }
+        }
+    }
 }
 
 /// The board's clock rules, in milliseconds.

@@ -1,0 +1,373 @@
+//! Governance and the registry under attack, on the embedded chain with the real wired contracts:
+//! a stale decision undoing a newer one, a board locked into unanimity, stake redirected by an
+//! operator's admin, and shares stuck in suite contracts. Each refusal is a typed error and
+//! changes nothing in any contract (a digest of every contract's reads, before and after).
+use icseth_core::{
+    governance::{Action, RegistryDecision, TokenDecision},
+    operators::VALIDATOR_DEPOSIT,
+    SuiteAddresses,
+};
+use icseth_e2e::{
+    account_of, advance_ms, deploy_and_wire, governance::decide_all, governance::propose_and_approve, read,
+    submit, ClockSandbox, Env, SuiteConfig, ETH,
+};
+use icseth_token::{
+    icseth_token::{Accounting, IcsethToken},
+    psp22::{refusal, PSP22Error, PSP22},
+};
+use ink::primitives::AccountId;
+use ink_e2e::{ChainBackend, ContractsBackend, E2EBackend, Keypair};
+use operator_registry::operator_registry::{Operator, OperatorKind, OperatorRegistry};
+use slash_protection::slash_protection::SlashProtection;
+use std::fmt;
+use whitelist_board::whitelist_board::{Error as BoardError, WhitelistBoard};
+
+type E2EResult<T> = Result<T, Box<dyn std::error::Error>>;
+
+const VOTE_AND_DELAY_MS: u64 = icseth_core::governance::Timing::DEFAULT.voting_period_ms
+    + icseth_core::governance::Timing::DEFAULT.execution_delay_ms;
+
+/// alice (the protocol, also guardian and staking manager), bob and charlie form the board with
+/// `quorum`, plus `extra` members; the board governs everything.
+fn board_config(extra: &[Keypair], quorum: u32) -> SuiteConfig {
+    let (alice, bob, charlie) = (ink_e2e::alice(), ink_e2e::bob(), ink_e2e::charlie());
+    let mut config = SuiteConfig::single_member(account_of(&alice), ETH);
+    config.board_members = [alice, bob, charlie]
+        .iter()
+        .chain(extra)
+        .map(account_of)
+        .collect();
+    config.quorum = quorum;
+    config
+}
+
+fn approvers() -> [Keypair; 2] {
+    [ink_e2e::alice(), ink_e2e::bob()]
+}
+
+/// Everything an attack could have changed, read from every contract.
+#[derive(Debug, PartialEq)]
+struct Digest {
+    accounting: Accounting,
+    paused: bool,
+    suite_balances: Vec<u128>,
+    holder_balance: u128,
+    members: Vec<AccountId>,
+    quorum: u32,
+    proposals: u64,
+    operator: Option<Operator>,
+    pool_reserve: u128,
+    protection: slash_protection::slash_protection::Totals,
+}
+
+async fn digest<C>(
+    client: &mut C,
+    suite: &SuiteAddresses,
+    holder: AccountId,
+    operator: u32,
+) -> E2EResult<Digest>
+where
+    C: E2EBackend<Env>,
+    <C as ContractsBackend<Env>>::Error: fmt::Debug,
+{
+    let reader = ink_e2e::alice();
+    let token = ink_e2e::create_call_builder::<IcsethToken>(suite.token);
+    let board = ink_e2e::create_call_builder::<WhitelistBoard>(suite.board);
+    let registry = ink_e2e::create_call_builder::<OperatorRegistry>(suite.operator_registry);
+    let pool = ink_e2e::create_call_builder::<flash_exit_pool::flash_exit_pool::FlashExitPool>(
+        suite.flash_exit_pool,
+    );
+    let protection = ink_e2e::create_call_builder::<SlashProtection>(suite.slash_protection);
+    let mut suite_balances = Vec::new();
+    for contract in [
+        suite.token,
+        suite.board,
+        suite.flash_exit_pool,
+        suite.operator_registry,
+        suite.slash_protection,
+    ] {
+        suite_balances.push(read(client, &reader, &token.balance_of(contract)).await?);
+    }
+    Ok(Digest {
+        accounting: read(client, &reader, &token.accounting()).await?,
+        paused: read(client, &reader, &token.is_paused()).await?,
+        suite_balances,
+        holder_balance: read(client, &reader, &token.balance_of(holder)).await?,
+        members: read(client, &reader, &board.members()).await?,
+        quorum: read(client, &reader, &board.quorum()).await?,
+        proposals: read(client, &reader, &board.proposal_count()).await?,
+        operator: read(client, &reader, &registry.operator(operator)).await?,
+        pool_reserve: read(client, &reader, &pool.reserve()).await?,
+        protection: read(client, &reader, &protection.totals()).await?,
+    })
+}
+
+/// A native balance, through the chain backend.
+macro_rules! balance {
+    ($client:expr, $who:expr) => {
+        $client.free_balance($who).await.map_err(|e| format!("{e:?}"))?
+    };
+}
+
+async fn execute<C>(client: &mut C, board: AccountId, id: u64) -> E2EResult<Result<(), BoardError>>
+where
+    C: E2EBackend<Env>,
+    <C as ContractsBackend<Env>>::Error: fmt::Debug,
+{
+    let mut call = ink_e2e::create_call_builder::<WhitelistBoard>(board);
+    Ok(submit(client, &ink_e2e::ferdie(), &call.execute(id), 0)
+        .await?
+        .value)
+}
+
+/// Two Unpause proposals pass; the first executes; the guardian pauses again later; the second,
+/// older one must not unpause the token.
+#[ink_e2e::test(backend(runtime_only(sandbox = ClockSandbox)))]
+async fn a_stale_unpause_cannot_undo_a_newer_pause<Client: E2EBackend>(mut client: Client) -> E2EResult<()> {
+    let alice = ink_e2e::alice();
+    let suite = deploy_and_wire(&mut client, &alice, &board_config(&[], 2)).await?;
+    let mut token = ink_e2e::create_call_builder::<IcsethToken>(suite.token);
+    // the guardian (alice) pauses
+    submit(&mut client, &alice, &token.pause(), 0).await?.accepted()?;
+    advance_ms(60_000);
+    let first = propose_and_approve(
+        &mut client,
+        suite.board,
+        &approvers(),
+        Action::Token(TokenDecision::Unpause),
+    )
+    .await?;
+    let second = propose_and_approve(
+        &mut client,
+        suite.board,
+        &approvers(),
+        Action::Token(TokenDecision::Unpause),
+    )
+    .await?;
+    advance_ms(VOTE_AND_DELAY_MS);
+    assert_eq!(execute(&mut client, suite.board, first).await?, Ok(()));
+    assert!(!read(&mut client, &alice, &token.is_paused()).await?);
+    // an incident: the guardian pauses again
+    advance_ms(60_000);
+    submit(&mut client, &alice, &token.pause(), 0).await?.accepted()?;
+    let before = digest(&mut client, &suite, account_of(&alice), 0).await?;
+    assert_eq!(
+        execute(&mut client, suite.board, second).await?,
+        Err(BoardError::Superseded)
+    );
+    assert_eq!(digest(&mut client, &suite, account_of(&alice), 0).await?, before);
+    assert!(
+        read(&mut client, &alice, &token.is_paused()).await?,
+        "still paused"
+    );
+    // a proposal created after the pause may lift it
+    advance_ms(60_000);
+    let fresh = propose_and_approve(
+        &mut client,
+        suite.board,
+        &approvers(),
+        Action::Token(TokenDecision::Unpause),
+    )
+    .await?;
+    advance_ms(VOTE_AND_DELAY_MS);
+    assert_eq!(execute(&mut client, suite.board, fresh).await?, Ok(()));
+    Ok(())
+}
+
+/// A board of four with quorum three: removing a member while keeping the quorum at three would
+/// need every remaining member's vote (one lost key freezes the suite): refused. The same removal
+/// with the quorum lowered to two of three passes.
+#[ink_e2e::test(backend(runtime_only(sandbox = ClockSandbox)))]
+async fn a_removal_that_would_leave_unanimity_is_refused<Client: E2EBackend>(
+    mut client: Client,
+) -> E2EResult<()> {
+    let alice = ink_e2e::alice();
+    let dave = ink_e2e::dave();
+    let suite = deploy_and_wire(&mut client, &alice, &board_config(std::slice::from_ref(&dave), 3)).await?;
+    let board = ink_e2e::create_call_builder::<WhitelistBoard>(suite.board);
+    let voters = [ink_e2e::alice(), ink_e2e::bob(), ink_e2e::charlie()];
+    let lock = propose_and_approve(
+        &mut client,
+        suite.board,
+        &voters,
+        Action::RemoveMember {
+            account: account_of(&dave),
+            quorum: 3,
+        },
+    )
+    .await?;
+    let removal = propose_and_approve(
+        &mut client,
+        suite.board,
+        &voters,
+        Action::RemoveMember {
+            account: account_of(&dave),
+            quorum: 2,
+        },
+    )
+    .await?;
+    advance_ms(VOTE_AND_DELAY_MS);
+    let before = digest(&mut client, &suite, account_of(&alice), 0).await?;
+    assert_eq!(
+        execute(&mut client, suite.board, lock).await?,
+        Err(BoardError::UnanimityLock)
+    );
+    assert_eq!(digest(&mut client, &suite, account_of(&alice), 0).await?, before);
+    assert_eq!(execute(&mut client, suite.board, removal).await?, Ok(()));
+    assert_eq!(read(&mut client, &alice, &board.members()).await?.len(), 3);
+    assert_eq!(read(&mut client, &alice, &board.quorum()).await?, 2);
+    Ok(())
+}
+
+/// The operator's admin changes its deposit address right before the staking manager stakes:
+/// the stake still goes to the address the board approved; the new one needs the board.
+#[ink_e2e::test(backend(runtime_only(sandbox = ClockSandbox)))]
+async fn an_admin_cannot_redirect_stake<Client: E2EBackend>(mut client: Client) -> E2EResult<()> {
+    let alice = ink_e2e::alice();
+    let admin = ink_e2e::eve();
+    let (approved, attacker) = (account_of(&ink_e2e::one()), account_of(&ink_e2e::two()));
+    let institution = ink_e2e::dave();
+    let suite = deploy_and_wire(&mut client, &alice, &board_config(&[], 2)).await?;
+    let mut token = ink_e2e::create_call_builder::<IcsethToken>(suite.token);
+    let mut registry = ink_e2e::create_call_builder::<OperatorRegistry>(suite.operator_registry);
+    let operator = submit(
+        &mut client,
+        &admin,
+        &registry.register_operator(
+            "Obol cluster".into(),
+            OperatorKind::ObolCluster,
+            approved,
+            approved,
+        ),
+        0,
+    )
+    .await?
+    .accepted()?;
+    submit(&mut client, &admin, &registry.set_keys(operator, 10), 0)
+        .await?
+        .accepted()?;
+    decide_all(
+        &mut client,
+        suite.board,
+        &approvers(),
+        &ink_e2e::ferdie(),
+        vec![
+            Action::Token(TokenDecision::AddInstitution {
+                institution: account_of(&institution),
+                min_deposit: None,
+            }),
+            Action::OperatorRegistry(RegistryDecision::ApproveOperator { operator }),
+            Action::OperatorRegistry(RegistryDecision::SetLimit { operator, limit: 10 }),
+        ],
+    )
+    .await?;
+    submit(&mut client, &institution, &token.deposit(), 200 * ETH)
+        .await?
+        .accepted()?;
+    // front-running the staking manager
+    submit(
+        &mut client,
+        &admin,
+        &registry.set_addresses(operator, attacker, attacker),
+        0,
+    )
+    .await?
+    .accepted()?;
+    let (approved_before, attacker_before) = (balance!(client, approved), balance!(client, attacker));
+    submit(&mut client, &alice, &token.stake(operator, 2), 0)
+        .await?
+        .accepted()?;
+    assert_eq!(
+        balance!(client, approved) - approved_before,
+        2 * VALIDATOR_DEPOSIT
+    );
+    assert_eq!(balance!(client, attacker), attacker_before, "nothing redirected");
+    let record = read(&mut client, &alice, &registry.operator(operator))
+        .await?
+        .ok_or("no operator")?;
+    assert_eq!(
+        (record.deposit_address, record.proposed_deposit_address),
+        (approved, Some(attacker))
+    );
+    // the board may approve the new address, naming it: only then does stake go there
+    decide_all(
+        &mut client,
+        suite.board,
+        &approvers(),
+        &ink_e2e::ferdie(),
+        vec![Action::OperatorRegistry(
+            RegistryDecision::ApproveDepositAddress {
+                operator,
+                deposit_address: attacker,
+            },
+        )],
+    )
+    .await?;
+    let attacker_before = balance!(client, attacker);
+    submit(&mut client, &alice, &token.stake(operator, 1), 0)
+        .await?
+        .accepted()?;
+    assert_eq!(balance!(client, attacker) - attacker_before, VALIDATOR_DEPOSIT);
+    Ok(())
+}
+
+/// A holder sends shares to each suite contract: every transfer is refused with its fixed
+/// string and changes nothing; the protection pool still receives donations by pulling them.
+#[ink_e2e::test(backend(runtime_only(sandbox = ClockSandbox)))]
+async fn shares_cannot_be_stranded_in_suite_contracts<Client: E2EBackend>(
+    mut client: Client,
+) -> E2EResult<()> {
+    let alice = ink_e2e::alice();
+    let holder = ink_e2e::dave();
+    let suite = deploy_and_wire(&mut client, &alice, &board_config(&[], 2)).await?;
+    let mut token = ink_e2e::create_call_builder::<IcsethToken>(suite.token);
+    let mut protection = ink_e2e::create_call_builder::<SlashProtection>(suite.slash_protection);
+    decide_all(
+        &mut client,
+        suite.board,
+        &approvers(),
+        &ink_e2e::ferdie(),
+        vec![
+            Action::Token(TokenDecision::AddInstitution {
+                institution: account_of(&holder),
+                min_deposit: None,
+            }),
+            Action::SlashProtection(icseth_core::governance::ProtectionDecision::AllowDonor {
+                donor: account_of(&holder),
+            }),
+        ],
+    )
+    .await?;
+    submit(&mut client, &holder, &token.deposit(), 10 * ETH)
+        .await?
+        .accepted()?;
+    let before = digest(&mut client, &suite, account_of(&holder), 0).await?;
+    for (contract, expected) in [
+        (suite.board, refusal::RECEIVER_IS_SUITE_CONTRACT),
+        (suite.flash_exit_pool, refusal::RECEIVER_IS_SUITE_CONTRACT),
+        (suite.operator_registry, refusal::RECEIVER_IS_SUITE_CONTRACT),
+        (suite.slash_protection, refusal::RECEIVER_IS_SUITE_CONTRACT),
+        (suite.token, refusal::RECEIVER_IS_THE_QUEUE),
+    ] {
+        let sent = submit(&mut client, &holder, &token.transfer(contract, ETH, vec![]), 0).await?;
+        assert_eq!(sent.value, Err(PSP22Error::Custom(expected.to_string())));
+        assert_eq!(digest(&mut client, &suite, account_of(&holder), 0).await?, before);
+    }
+    // the pool's own pull of a donation still works
+    submit(
+        &mut client,
+        &holder,
+        &token.approve(suite.slash_protection, ETH),
+        0,
+    )
+    .await?
+    .accepted()?;
+    submit(&mut client, &holder, &protection.donate(ETH), 0)
+        .await?
+        .accepted()?;
+    assert_eq!(
+        read(&mut client, &alice, &token.balance_of(suite.slash_protection)).await?,
+        ETH
+    );
+    Ok(())
+}
