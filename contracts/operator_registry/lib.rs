@@ -14,7 +14,10 @@ pub mod operator_registry {
     use icseth_core::{
         events::{GovernorChanged, GovernorProposed, Wired},
         governance::{valid_oracle_members, RegistryDecision},
-        operators::{disagree, next_status, score, CountsError, Figures, PerformancePolicy, ValidatorCounts},
+        operators::{
+            disagree, next_status, score, CountsError, Figures, PerformancePolicy, RegistrationLimits,
+            ValidatorCounts,
+        },
         GovernorError, GovernorRole, SuiteAddresses, SuiteSlot, Wiring, WiringError,
     };
     use ink::{
@@ -49,8 +52,17 @@ pub mod operator_registry {
         InvalidName,
         /// This admin account already registered an operator.
         DuplicateRegistration,
-        /// The registry holds `max_operators` already.
+        /// The registry holds `max_operators` live operators already (exited ones do not count).
         OperatorCapReached,
+        /// The waiting room for self-registrations is full: wait for the board, for an expiry,
+        /// or ask the board for an invitation.
+        PendingCapReached,
+        /// Only a pending registration can expire.
+        NotPending,
+        /// The pending registration has not reached its lifetime yet.
+        NotExpired,
+        /// The registration limits are outside their hard caps.
+        InvalidLimits,
         /// No operator has this id.
         UnknownOperator,
         /// Only the operator's admin may do this.
@@ -300,6 +312,19 @@ pub mod operator_registry {
         pub policy: PerformancePolicy,
     }
 
+    /// The board invited `admin` to register an operator without a pending slot.
+    #[ink(event)]
+    pub struct OperatorInvited {
+        #[ink(topic)]
+        pub admin: AccountId,
+    }
+
+    /// The board set the cap and lifetime of pending registrations.
+    #[ink(event)]
+    pub struct RegistrationLimitsSet {
+        pub limits: RegistrationLimits,
+    }
+
     /// (operator, frame, oracle member).
     pub type AttestationKey = (u32, u32, AccountId);
 
@@ -324,6 +349,13 @@ pub mod operator_registry {
         /// Who attested what: (operator, frame, member).
         attested_by: Mapping<AttestationKey, ()>,
         totals: Totals,
+        limits: RegistrationLimits,
+        /// Self-registrations waiting for the board (invited ones included).
+        pending_count: u32,
+        /// Operators not exited: what `max_operators` caps.
+        live_count: u32,
+        /// Admins the board invited and who have not registered yet.
+        invited: Mapping<AccountId, ()>,
     }
 
     impl OperatorRegistry {
@@ -338,6 +370,10 @@ pub mod operator_registry {
                 operator_of: Mapping::default(),
                 operator_count: 0,
                 max_operators: DEFAULT_MAX_OPERATORS,
+                limits: RegistrationLimits::DEFAULT,
+                pending_count: 0,
+                live_count: 0,
+                invited: Mapping::default(),
                 oracle_members: Vec::new(),
                 policy: PerformancePolicy::DEFAULT,
                 genesis_ms: Self::env().block_timestamp(),
@@ -441,6 +477,22 @@ pub mod operator_registry {
                     self.env().emit_event(PolicySet { policy });
                     Ok(())
                 }
+                RegistryDecision::InviteOperator { admin } => {
+                    if self.operator_of.contains(admin) {
+                        return Err(Error::DuplicateRegistration);
+                    }
+                    self.invited.insert(admin, &());
+                    self.env().emit_event(OperatorInvited { admin });
+                    Ok(())
+                }
+                RegistryDecision::SetRegistrationLimits { limits } => {
+                    if !limits.is_valid() {
+                        return Err(Error::InvalidLimits);
+                    }
+                    self.limits = limits;
+                    self.env().emit_event(RegistrationLimitsSet { limits });
+                    Ok(())
+                }
                 RegistryDecision::ApproveDepositAddress {
                     operator,
                     deposit_address,
@@ -472,6 +524,14 @@ pub mod operator_registry {
                 return Err(Error::InvalidTransition);
             }
             let from = operator.status;
+            // A registration leaves the waiting room when approved, removed or expired; an
+            // operator stops counting against the cap when it exits.
+            if from == OperatorStatus::Pending {
+                self.pending_count = self.pending_count.checked_sub(1).ok_or(Error::Overflow)?;
+            }
+            if to == OperatorStatus::Exited {
+                self.live_count = self.live_count.checked_sub(1).ok_or(Error::Overflow)?;
+            }
             operator.status = to;
             self.operators.insert(id, &operator);
             self.env().emit_event(OperatorStatusChanged {
@@ -485,7 +545,9 @@ pub mod operator_registry {
         // ---- operators ----------------------------------------------------------------------
 
         /// Anyone (the caller becomes the operator's admin), once per admin: registers an operator
-        /// as pending. Emits `OperatorRegistered`; returns its id.
+        /// as pending, while fewer than `max_pending` registrations wait for the board (an admin
+        /// the board invited needs no waiting slot) and fewer than `max_operators` operators are
+        /// live. Emits `OperatorRegistered`; returns its id.
         #[ink(message)]
         pub fn register_operator(
             &mut self,
@@ -501,11 +563,17 @@ pub mod operator_registry {
             if self.operator_of.contains(admin) {
                 return Err(Error::DuplicateRegistration);
             }
-            if self.operator_count >= self.max_operators {
+            if self.live_count >= self.max_operators {
                 return Err(Error::OperatorCapReached);
+            }
+            let invited = self.invited.contains(admin);
+            if !invited && self.pending_count >= self.limits.max_pending {
+                return Err(Error::PendingCapReached);
             }
             let id = self.operator_count;
             let next = id.checked_add(1).ok_or(Error::Overflow)?;
+            let pending = self.pending_count.checked_add(1).ok_or(Error::Overflow)?;
+            let live = self.live_count.checked_add(1).ok_or(Error::Overflow)?;
             self.operators.insert(
                 id,
                 &Operator {
@@ -526,7 +594,12 @@ pub mod operator_registry {
                 },
             );
             self.operator_of.insert(admin, &id);
+            if invited {
+                self.invited.remove(admin);
+            }
             self.operator_count = next;
+            self.pending_count = pending;
+            self.live_count = live;
             self.env().emit_event(OperatorRegistered {
                 operator: id,
                 admin,
@@ -874,6 +947,42 @@ pub mod operator_registry {
         #[ink(message)]
         pub fn operator_count(&self) -> u32 {
             self.operator_count
+        }
+
+        /// Anyone, once a pending registration is `pending_ttl_ms` old: it expires (status
+        /// Exited), freeing its waiting slot. Emits `OperatorStatusChanged`.
+        #[ink(message)]
+        pub fn expire_registration(&mut self, operator: u32) -> Result<(), Error> {
+            let record = self.operators.get(operator).ok_or(Error::UnknownOperator)?;
+            if record.status != OperatorStatus::Pending {
+                return Err(Error::NotPending);
+            }
+            let expires_at = record
+                .registered_at
+                .checked_add(self.limits.pending_ttl_ms)
+                .ok_or(Error::Overflow)?;
+            if self.env().block_timestamp() < expires_at {
+                return Err(Error::NotExpired);
+            }
+            self.transition(operator, &[OperatorStatus::Pending], OperatorStatus::Exited)
+        }
+
+        /// Anyone: the cap and lifetime of pending registrations.
+        #[ink(message)]
+        pub fn registration_limits(&self) -> RegistrationLimits {
+            self.limits
+        }
+
+        /// Anyone: registrations waiting for the board, and operators not exited.
+        #[ink(message)]
+        pub fn waiting_and_live(&self) -> (u32, u32) {
+            (self.pending_count, self.live_count)
+        }
+
+        /// Anyone: whether `admin` holds an unused invitation.
+        #[ink(message)]
+        pub fn is_invited(&self, admin: AccountId) -> bool {
+            self.invited.contains(admin)
         }
 
         /// Anyone: the most operators the registry accepts.

@@ -5,7 +5,7 @@
 use crate::operator_registry::*;
 use icseth_core::{
     governance::RegistryDecision,
-    operators::{CountsError, Figures, PerformancePolicy},
+    operators::{CountsError, Figures, PerformancePolicy, RegistrationLimits},
     GovernorError, SuiteAddresses, WiringError,
 };
 use ink::env::{test, DefaultEnvironment};
@@ -28,6 +28,10 @@ fn oracle() -> AccountId {
 }
 fn token() -> AccountId {
     accounts().frank
+}
+/// Holds no role.
+fn outsider() -> AccountId {
+    AccountId::from([0x99; 32])
 }
 
 fn as_caller(who: AccountId) {
@@ -220,9 +224,24 @@ fn registration_rules() {
     });
 }
 
+fn account(i: u32) -> AccountId {
+    let mut b = [0x70u8; 32];
+    b[..4].copy_from_slice(&i.to_le_bytes());
+    AccountId::from(b)
+}
+
 #[ink::test]
 fn the_operator_cap_holds() {
     let mut registry = deploy();
+    as_caller(governor());
+    registry
+        .govern(RegistryDecision::SetRegistrationLimits {
+            limits: RegistrationLimits {
+                max_pending: DEFAULT_MAX_OPERATORS,
+                ..RegistrationLimits::DEFAULT
+            },
+        })
+        .unwrap();
     for i in 0..DEFAULT_MAX_OPERATORS {
         let who = AccountId::from({
             let mut b = [0x70u8; 32];
@@ -237,6 +256,87 @@ fn the_operator_cap_holds() {
     as_caller(admin());
     assert_refused(&mut registry, Error::OperatorCapReached, |r| {
         r.register_operator("one too many".into(), OperatorKind::SsvCluster, admin(), admin())
+    });
+    // an exited operator no longer counts against the cap
+    as_caller(governor());
+    registry
+        .govern(RegistryDecision::RemoveOperator { operator: 0 })
+        .unwrap();
+    as_caller(admin());
+    registry
+        .register_operator("in its place".into(), OperatorKind::SsvCluster, admin(), admin())
+        .unwrap();
+}
+
+/// Spam fills the waiting room, never the registry: the board invites a legitimate operator past
+/// it, removes a spam registration, and anyone expires the rest after their lifetime.
+#[ink::test]
+fn registration_spam_cannot_stop_onboarding() {
+    let mut registry = deploy();
+    let limits = RegistrationLimits::DEFAULT;
+    for i in 0..limits.max_pending {
+        as_caller(account(i));
+        registry
+            .register_operator("spam".into(), OperatorKind::KycRingFenced, account(i), account(i))
+            .unwrap();
+    }
+    as_caller(admin());
+    assert_refused(&mut registry, Error::PendingCapReached, |r| {
+        r.register_operator("honest".into(), OperatorKind::SsvCluster, admin(), admin())
+    });
+    as_caller(outsider());
+    assert_refused(&mut registry, Error::Governor(GovernorError::NotGovernor), |r| {
+        r.govern(RegistryDecision::InviteOperator { admin: admin() })
+    });
+    as_caller(governor());
+    registry
+        .govern(RegistryDecision::InviteOperator { admin: admin() })
+        .unwrap();
+    assert!(registry.is_invited(admin()));
+    as_caller(admin());
+    let honest = registry
+        .register_operator("honest".into(), OperatorKind::SsvCluster, admin(), admin())
+        .unwrap();
+    assert!(!registry.is_invited(admin()), "an invitation is used once");
+    as_caller(governor());
+    registry
+        .govern(RegistryDecision::ApproveOperator { operator: honest })
+        .unwrap();
+    assert_eq!(
+        registry.waiting_and_live(),
+        (limits.max_pending, limits.max_pending + 1)
+    );
+    // the board removes one spam registration: its slot is free
+    registry
+        .govern(RegistryDecision::RemoveOperator { operator: 0 })
+        .unwrap();
+    as_caller(account(1_000));
+    registry
+        .register_operator(
+            "next".into(),
+            OperatorKind::ObolCluster,
+            account(1_000),
+            account(1_000),
+        )
+        .unwrap();
+    // nobody expires a registration early; after its lifetime anyone does
+    as_caller(outsider());
+    assert_refused(&mut registry, Error::NotExpired, |r| r.expire_registration(1));
+    assert_refused(&mut registry, Error::NotPending, |r| {
+        r.expire_registration(honest)
+    });
+    test::set_block_timestamp::<Env>(limits.pending_ttl_ms + 1_000);
+    registry.expire_registration(1).unwrap();
+    assert_eq!(registry.operator(1).unwrap().status, OperatorStatus::Exited);
+    assert_eq!(registry.waiting_and_live().0, limits.max_pending - 1);
+    as_caller(governor());
+    assert_refused(&mut registry, Error::InvalidLimits, |r| {
+        r.govern(RegistryDecision::SetRegistrationLimits {
+            limits: RegistrationLimits {
+                max_pending: 0,
+                ..limits
+            },
+        })
     });
 }
 

@@ -1,10 +1,10 @@
 //! Governance and the registry under attack, on the embedded chain with the real wired contracts:
 //! a stale decision undoing a newer one, a board locked into unanimity, stake redirected by an
-//! operator's admin, and shares stuck in suite contracts. Each refusal is a typed error and
+//! operator's admin, shares stuck in suite contracts, and registration spam. Each refusal is a typed error and
 //! changes nothing in any contract (a digest of every contract's reads, before and after).
 use icseth_core::{
     governance::{Action, RegistryDecision, TokenDecision},
-    operators::VALIDATOR_DEPOSIT,
+    operators::{RegistrationLimits, VALIDATOR_DEPOSIT},
     SuiteAddresses,
 };
 use icseth_e2e::{
@@ -17,7 +17,9 @@ use icseth_token::{
 };
 use ink::primitives::AccountId;
 use ink_e2e::{ChainBackend, ContractsBackend, E2EBackend, Keypair};
-use operator_registry::operator_registry::{Operator, OperatorKind, OperatorRegistry};
+use operator_registry::operator_registry::{
+    Error as RegistryError, Operator, OperatorKind, OperatorRegistry, OperatorStatus,
+};
 use slash_protection::slash_protection::SlashProtection;
 use std::fmt;
 use whitelist_board::whitelist_board::{Error as BoardError, WhitelistBoard};
@@ -369,5 +371,83 @@ async fn shares_cannot_be_stranded_in_suite_contracts<Client: E2EBackend>(
         read(&mut client, &alice, &token.balance_of(suite.slash_protection)).await?,
         ETH
     );
+    Ok(())
+}
+
+/// An attacker with many accounts fills the registry's waiting room with self-registrations: an
+/// honest self-registration is refused (typed, nothing changes), but the board invites the
+/// honest operator past the waiting room and approves it.
+#[ink_e2e::test(backend(runtime_only(sandbox = ClockSandbox)))]
+async fn registration_spam_cannot_stop_onboarding<Client: E2EBackend>(mut client: Client) -> E2EResult<()> {
+    let alice = ink_e2e::alice();
+    let honest = ink_e2e::eve();
+    let suite = deploy_and_wire(&mut client, &alice, &board_config(&[], 2)).await?;
+    let mut registry = ink_e2e::create_call_builder::<OperatorRegistry>(suite.operator_registry);
+    let limits = RegistrationLimits::DEFAULT;
+    for i in 0..limits.max_pending {
+        let spammer = client.create_and_fund_account(&alice, ETH).await;
+        let who = account_of(&spammer);
+        submit(
+            &mut client,
+            &spammer,
+            &registry.register_operator(format!("spam {i}"), OperatorKind::KycRingFenced, who, who),
+            0,
+        )
+        .await?
+        .accepted()?;
+    }
+    let before = digest(&mut client, &suite, account_of(&honest), 0).await?;
+    let waiting = read(&mut client, &alice, &registry.waiting_and_live()).await?;
+    let who = account_of(&honest);
+    let refused = submit(
+        &mut client,
+        &honest,
+        &registry.register_operator("Honest SSV".into(), OperatorKind::SsvCluster, who, who),
+        0,
+    )
+    .await?;
+    assert_eq!(refused.value, Err(RegistryError::PendingCapReached));
+    assert_eq!(digest(&mut client, &suite, account_of(&honest), 0).await?, before);
+    assert_eq!(
+        read(&mut client, &alice, &registry.waiting_and_live()).await?,
+        waiting
+    );
+
+    decide_all(
+        &mut client,
+        suite.board,
+        &approvers(),
+        &ink_e2e::ferdie(),
+        vec![Action::OperatorRegistry(RegistryDecision::InviteOperator {
+            admin: who,
+        })],
+    )
+    .await?;
+    let operator = submit(
+        &mut client,
+        &honest,
+        &registry.register_operator("Honest SSV".into(), OperatorKind::SsvCluster, who, who),
+        0,
+    )
+    .await?
+    .accepted()?;
+    submit(&mut client, &honest, &registry.set_keys(operator, 10), 0)
+        .await?
+        .accepted()?;
+    decide_all(
+        &mut client,
+        suite.board,
+        &approvers(),
+        &ink_e2e::ferdie(),
+        vec![
+            Action::OperatorRegistry(RegistryDecision::ApproveOperator { operator }),
+            Action::OperatorRegistry(RegistryDecision::SetLimit { operator, limit: 10 }),
+        ],
+    )
+    .await?;
+    let record = read(&mut client, &alice, &registry.operator(operator))
+        .await?
+        .ok_or("no operator")?;
+    assert_eq!(record.status, OperatorStatus::Active);
     Ok(())
 }

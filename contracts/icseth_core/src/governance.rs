@@ -1,6 +1,6 @@
 //! Decisions the board pushes into the other contracts, defined once and shared by the board (which
 //! encodes them) and each target (which decodes and applies them), and the board's own tally rule.
-use crate::operators::PerformancePolicy;
+use crate::operators::{PerformancePolicy, RegistrationLimits};
 use crate::oracle::{Bounds, Fees};
 use ink::prelude::vec::Vec;
 use ink::primitives::AccountId;
@@ -137,6 +137,10 @@ pub enum RegistryDecision {
         operator: u32,
         deposit_address: AccountId,
     },
+    /// `admin` may register one operator without waiting for a pending slot.
+    InviteOperator { admin: AccountId },
+    /// The cap and lifetime of pending self-registrations.
+    SetRegistrationLimits { limits: RegistrationLimits },
 }
 
 /// A contract the board governs by cross-contract call.
@@ -215,6 +219,10 @@ pub enum Subject {
     OperatorLimit(u32),
     /// The deposit address stake is sent to.
     OperatorDepositAddress(u32),
+    /// An admin's invitation to register.
+    Invitation(AccountId),
+    /// The cap and lifetime of pending registrations.
+    RegistrationLimits,
     /// The registry's performance policy.
     PerformancePolicy,
     /// The flash-exit fee curve and cap.
@@ -257,6 +265,8 @@ impl Action {
                 RegistryDecision::ApproveDepositAddress { operator, .. } => {
                     Subject::OperatorDepositAddress(*operator)
                 }
+                RegistryDecision::InviteOperator { admin } => Subject::Invitation(*admin),
+                RegistryDecision::SetRegistrationLimits { .. } => Subject::RegistrationLimits,
             }),
             Action::SlashProtection(decision) => one(match decision {
                 ProtectionDecision::SetPerIncidentCap { .. } => Subject::PerIncidentCap,

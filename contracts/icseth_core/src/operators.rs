@@ -168,6 +168,33 @@ impl OperatorStatus {
     }
 }
 
+/// How open self-registration is. Anyone may register an operator, but registrations waiting
+/// for the board are capped apart from the operators it approved and expire: an attacker with
+/// many accounts can fill the waiting room, never the registry, and the board's invitations
+/// (`RegistryDecision::InviteOperator`) bypass the waiting room, so it can always onboard.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
+pub struct RegistrationLimits {
+    /// Most pending self-registrations at once.
+    pub max_pending: u32,
+    /// How long a pending registration waits for the board before anyone may expire it (ms).
+    pub pending_ttl_ms: u64,
+}
+
+impl RegistrationLimits {
+    /// 32 waiting registrations, two weeks each.
+    pub const DEFAULT: RegistrationLimits = RegistrationLimits {
+        max_pending: 32,
+        pending_ttl_ms: 14 * 24 * 60 * 60 * 1000,
+    };
+    /// Hard caps: at most 1,000 waiting (the registry's size), between a day and 90 days.
+    pub fn is_valid(&self) -> bool {
+        let day = 24 * 60 * 60 * 1000;
+        (1..=1_000).contains(&self.max_pending) && (day..=90 * day).contains(&self.pending_ttl_ms)
+    }
+}
+
 /// The performance rules' parameters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[ink::scale_derive(Encode, Decode, TypeInfo)]

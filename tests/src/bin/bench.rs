@@ -304,6 +304,19 @@ async fn measure_registry(
     let suite = deploy_and_wire(client, &alice, &config).await?;
     let mut registry = ink_e2e::create_call_builder::<OperatorRegistry>(suite.operator_registry);
     let mut token = ink_e2e::create_call_builder::<IcsethToken>(suite.token);
+    // the waiting room holds 32 self-registrations by default: open it to the whole registry
+    let limits = icseth_core::operators::RegistrationLimits {
+        max_pending: operators.max(1),
+        ..icseth_core::operators::RegistrationLimits::DEFAULT
+    };
+    submit(
+        client,
+        &alice,
+        &registry.govern(RegistryDecision::SetRegistrationLimits { limits }),
+        0,
+    )
+    .await?
+    .accepted()?;
     for _ in 1..operators {
         let admin = client.create_and_fund_account(&alice, 10 * ETH).await;
         let who = account_of(&admin);
