@@ -72,7 +72,8 @@ pub mod icseth_token {
         AlreadyWhitelisted,
         /// The account is not a whitelisted institution (nothing to remove).
         UnknownInstitution,
-        /// A suite contract cannot be an institution (shares sent to it could never move again).
+        /// A suite contract cannot be an institution or the treasury (shares sent or minted to it
+        /// could never move again).
         SuiteContract,
         /// The deposit is below the institution's minimum.
         BelowMinDeposit,
@@ -463,6 +464,8 @@ pub mod icseth_token {
         pub owner: AccountId,
         #[ink(topic)]
         pub ticket: u64,
+        /// The ticket's shares, burned from the queue.
+        pub shares: Balance,
         pub payout: Balance,
         pub kept_by_pool: Balance,
         /// The reference time of the report whose rate priced it.
@@ -619,6 +622,16 @@ pub mod icseth_token {
             let own = self.env().account_id();
             let mut settings = self.settings();
             settings.wiring.wire(caller, own, SuiteSlot::Token, suite)?;
+            // Fee shares minted to another suite contract could never move again.
+            let others = [
+                suite.board,
+                suite.flash_exit_pool,
+                suite.operator_registry,
+                suite.slash_protection,
+            ];
+            if others.contains(&settings.treasury) {
+                return Err(Error::SuiteContract);
+            }
             self.settings.set(&settings);
             self.env().emit_event(Wired { by: caller, suite });
             Ok(())
@@ -684,7 +697,15 @@ pub mod icseth_token {
             match role {
                 Role::Guardian => settings.guardian = account,
                 Role::StakingManager => settings.staking_manager = account,
-                Role::Treasury => settings.treasury = account,
+                Role::Treasury => {
+                    // fee shares minted to a suite contract could never move again
+                    if account == self.env().account_id()
+                        || settings.wiring.suite().is_some_and(|s| s.contains(&account))
+                    {
+                        return Err(Error::SuiteContract);
+                    }
+                    settings.treasury = account;
+                }
                 Role::Vault => {
                     let mut oracle = self.oracle_config();
                     oracle.vault = account;
@@ -1266,6 +1287,11 @@ pub mod icseth_token {
             if self.report_votes.contains((report.epoch, member)) {
                 return Err(Error::AlreadyVoted);
             }
+            // A vote publishes the report: one for a snapshot not taken yet would reveal it while
+            // requests can still fall before its cut-off.
+            if report.ref_time_ms > self.env().block_timestamp() {
+                return Err(Error::Report(ReportError::ReferenceInFuture));
+            }
             let mut hash = [0u8; 32];
             ink::env::hash_encoded::<ink::env::hash::Blake2x256, _>(&report, &mut hash);
             let votes = self
@@ -1568,8 +1594,8 @@ pub mod icseth_token {
         /// `MAX_FINALIZE_PER_CALL`) tickets requested before that report's reference time, oldest
         /// first; never a ticket requested later (it waits for the next report). Refused with
         /// `NothingDue` when no such ticket is pending and `InsufficientBuffer` when the buffer
-        /// cannot fund the next one. Emits `Transfer` (burn) and `WithdrawalFinalized` per
-        /// ticket; returns how many were finalized.
+        /// cannot fund the next one. Emits `WithdrawalFinalized` per ticket and one `Transfer`
+        /// (the burn of their shares from the queue); returns how many were finalized.
         #[ink(message)]
         pub fn finalize_withdrawals(&mut self, max_tickets: u32) -> Result<u32, Error> {
             let batch = self.oracle_state().batch;
@@ -1595,6 +1621,7 @@ pub mod icseth_token {
             let queue = self.env().account_id();
             let mut books = self.books();
             let mut locked = self.balance_of_shares(queue);
+            let mut burned: Balance = 0;
             let mut done: u32 = 0;
             while done < max_tickets && books.next_to_finalize < books.next_ticket {
                 let id = books.next_to_finalize;
@@ -1621,16 +1648,13 @@ pub mod icseth_token {
                 books.claimable = books.claimable.checked_add(f.payout).ok_or(Error::Overflow)?;
                 books.next_to_finalize = id.checked_add(1).ok_or(Error::Overflow)?;
                 done = done.checked_add(1).ok_or(Error::Overflow)?;
+                burned = burned.checked_add(ticket.shares).ok_or(Error::Overflow)?;
                 ticket.status = TicketStatus::Finalized { payout: f.payout };
                 self.tickets.insert(id, &ticket);
-                self.env().emit_event(Transfer {
-                    from: Some(queue),
-                    to: None,
-                    value: ticket.shares,
-                });
                 self.env().emit_event(WithdrawalFinalized {
                     owner: ticket.owner,
                     ticket: id,
+                    shares: ticket.shares,
                     payout: f.payout,
                     kept_by_pool: f.kept_by_pool,
                     reference_ms: batch.reference_ms,
@@ -1640,6 +1664,12 @@ pub mod icseth_token {
             if done > 0 {
                 self.books.set(&books);
                 self.balances.insert(queue, &locked);
+                // One burn for the page: the tickets' own events name each ticket's shares.
+                self.env().emit_event(Transfer {
+                    from: Some(queue),
+                    to: None,
+                    value: burned,
+                });
             }
             Ok(done)
         }

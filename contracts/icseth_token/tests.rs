@@ -548,6 +548,10 @@ fn transfers_to_suite_contracts_are_refused_except_the_pools_pull() {
         assert_refused(&mut token, Error::SuiteContract, |t| {
             t.add_institution(contract, None)
         });
+        // nor may fee shares be minted to one
+        assert_refused(&mut token, Error::SuiteContract, |t| {
+            t.set_role(Role::Treasury, contract)
+        });
     }
 }
 
@@ -1163,6 +1167,14 @@ mod oracle {
         assert_refused(&mut token, Error::NotOracleMember, |t| {
             as_caller(governor());
             t.autobalance(first)
+        });
+        // a vote for a snapshot not taken yet would publish the report before its cut-off
+        assert_refused(&mut token, Error::Report(ReportError::ReferenceInFuture), |t| {
+            as_caller(members()[2]);
+            t.autobalance(Report {
+                ref_time_ms: block_time() + 1,
+                ..first
+            })
         });
         // a different report for the same epoch does not count toward the first
         let other = Report {

@@ -950,7 +950,9 @@ pub mod operator_registry {
         }
 
         /// Anyone, once a pending registration is `pending_ttl_ms` old: it expires (status
-        /// Exited), freeing its waiting slot. Emits `OperatorStatusChanged`.
+        /// Exited, the record kept), freeing its waiting slot; its admin may register again.
+        /// The lifetime (14 days by default) must outlast the board's decision time (11 days
+        /// with its default timing). Emits `OperatorStatusChanged`.
         #[ink(message)]
         pub fn expire_registration(&mut self, operator: u32) -> Result<(), Error> {
             let record = self.operators.get(operator).ok_or(Error::UnknownOperator)?;
@@ -964,7 +966,10 @@ pub mod operator_registry {
             if self.env().block_timestamp() < expires_at {
                 return Err(Error::NotExpired);
             }
-            self.transition(operator, &[OperatorStatus::Pending], OperatorStatus::Exited)
+            self.transition(operator, &[OperatorStatus::Pending], OperatorStatus::Exited)?;
+            // An expiry is no judgement of the admin: it may register again or be invited.
+            self.operator_of.remove(record.admin);
+            Ok(())
         }
 
         /// Anyone: the cap and lifetime of pending registrations.

@@ -329,6 +329,18 @@ fn registration_spam_cannot_stop_onboarding() {
     registry.expire_registration(1).unwrap();
     assert_eq!(registry.operator(1).unwrap().status, OperatorStatus::Exited);
     assert_eq!(registry.waiting_and_live().0, limits.max_pending - 1);
+    assert_refused(&mut registry, Error::NotPending, |r| r.expire_registration(1));
+    // an expiry is no judgement: the same admin may register again
+    as_caller(account(1));
+    let again = registry
+        .register_operator(
+            "again".into(),
+            OperatorKind::KycRingFenced,
+            account(1),
+            account(1),
+        )
+        .unwrap();
+    assert_eq!(registry.operator_of(account(1)), Some(again));
     as_caller(governor());
     assert_refused(&mut registry, Error::InvalidLimits, |r| {
         r.govern(RegistryDecision::SetRegistrationLimits {

@@ -217,10 +217,10 @@ pub mod whitelist_board {
         /// Votes per proposal (at most one per member, so at most `MAX_MEMBERS`).
         votes: Mapping<u64, Vec<Vote>>,
         proposal_count: u64,
-        /// For each subject, the proposal count when an executed proposal last changed it: the
-        /// proposals created before (lower ids) are superseded. Ids order creation exactly, even
-        /// within one block, where timestamps tie.
-        subject_changed_at: Mapping<Subject, u64>,
+        /// For each subject, the id of the newest proposal executed on it: older proposals on the
+        /// subject (lower ids: ids order creation exactly, even within one block) are superseded,
+        /// so an older decision can never undo a newer one, whichever became executable first.
+        subject_decided_by: Mapping<Subject, u64>,
     }
 
     impl WhitelistBoard {
@@ -256,7 +256,7 @@ pub mod whitelist_board {
                 proposals: Mapping::default(),
                 votes: Mapping::default(),
                 proposal_count: 0,
-                subject_changed_at: Mapping::default(),
+                subject_decided_by: Mapping::default(),
             })
         }
 
@@ -378,9 +378,10 @@ pub mod whitelist_board {
         }
 
         /// Anyone, once, from the proposal's execution time until it expires, if its eligible
-        /// votes for reach the quorum and none of its subjects changed since it was created:
-        /// applies the action (pushing it into the contract concerned) and records the change of
-        /// its subjects, superseding older proposals on them. If the target refuses, nothing
+        /// votes for reach the quorum and no newer decision on its subjects exists (a newer
+        /// proposal executed, or the guardian's later pause): applies the action (pushing it into
+        /// the contract concerned) and records it as the newest decision on its subjects,
+        /// superseding the older proposals on them. If the target refuses, nothing
         /// changes and the proposal stays executable. Emits `ProposalExecuted` (and the action's
         /// own events).
         #[ink(message)]
@@ -406,7 +407,7 @@ pub mod whitelist_board {
             }
             self.apply(&proposal.action)?;
             for subject in proposal.action.subjects().into_iter().flatten() {
-                self.subject_changed_at.insert(subject, &self.proposal_count);
+                self.subject_decided_by.insert(subject, &id);
             }
             proposal.executed = true;
             self.proposals.insert(id, &proposal);
@@ -455,15 +456,16 @@ pub mod whitelist_board {
                 .map(|v| v.approve)
         }
 
-        /// Whether a subject of proposal `id` changed after its creation: by a proposal executed
-        /// since, or (for the token's pause) by the guardian, as the token records it (by time:
-        /// a change in the block the proposal was created in counts as later).
+        /// Whether a newer decision on a subject of proposal `id` exists: a newer proposal on it
+        /// executed, or (for the token's pause) the guardian paused after the proposal was
+        /// created, as the token records it (by time: a change in the block the proposal was
+        /// created in counts as later).
         fn is_superseded(&self, id: u64, proposal: &Proposal) -> Result<bool, Error> {
             for subject in proposal.action.subjects().into_iter().flatten() {
                 if self
-                    .subject_changed_at
+                    .subject_decided_by
                     .get(subject)
-                    .is_some_and(|count| id < count)
+                    .is_some_and(|newest| id < newest)
                 {
                     return Ok(true);
                 }

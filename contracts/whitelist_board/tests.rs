@@ -515,24 +515,12 @@ fn cross_contract_actions_need_the_wiring() {
     });
 }
 
-/// Two proposals on the same subject pass; once one executes, the other (created before the
-/// change) never executes; a proposal created after the change does. Other subjects are untouched.
-#[ink::test]
-fn a_newer_decision_supersedes_older_proposals_on_its_subject() {
+/// Passes `actions` together (proposed by alice, approved by alice and bob) and moves the clock to
+/// their execution time; returns their ids.
+fn pass_together(board: &mut WhitelistBoard, actions: Vec<Action>) -> Vec<u64> {
     let a = accounts();
-    let mut board = deploy();
-    let faster = Timing {
-        execution_delay_ms: 0,
-        ..Timing::DEFAULT
-    };
     let mut ids = Vec::new();
-    for action in [
-        Action::SetTiming { timing: faster },
-        Action::SetTiming {
-            timing: two_hour_votes(),
-        },
-        Action::SetQuorum { quorum: 2 },
-    ] {
+    for action in actions {
         as_caller(a.alice);
         let id = board.propose(action).unwrap();
         board.vote(id, true).unwrap();
@@ -540,15 +528,61 @@ fn a_newer_decision_supersedes_older_proposals_on_its_subject() {
         board.vote(id, true).unwrap();
         ids.push(id);
     }
+    let last = *ids.last().unwrap();
+    at(board.proposal(last).unwrap().proposal.executable_from);
+    ids
+}
+
+fn faster() -> Timing {
+    Timing {
+        execution_delay_ms: 0,
+        ..Timing::DEFAULT
+    }
+}
+
+/// Two proposals on the same subject pass; once the newer executes, the older never does; a
+/// proposal created later does. Other subjects are untouched.
+#[ink::test]
+fn a_newer_decision_supersedes_older_proposals_on_its_subject() {
+    let mut board = deploy();
+    let ids = pass_together(
+        &mut board,
+        vec![
+            Action::SetTiming { timing: faster() },
+            Action::SetTiming {
+                timing: two_hour_votes(),
+            },
+            Action::SetQuorum { quorum: 2 },
+        ],
+    );
     let (older, newer, other) = (ids[0], ids[1], ids[2]);
-    at(board.proposal(other).unwrap().proposal.executable_from);
     board.execute(newer).unwrap();
     assert_eq!(board.proposal(older).unwrap().status, Status::Superseded);
-    as_caller(a.django);
+    as_caller(accounts().django);
     assert_refused(&mut board, Error::Superseded, |b| b.execute(older));
     assert_eq!(board.timing(), two_hour_votes());
     board.execute(other).unwrap();
-    let later = pass(&mut board, Action::SetTiming { timing: faster });
+    let later = pass(&mut board, Action::SetTiming { timing: faster() });
     board.execute(later).unwrap();
-    assert_eq!(board.timing(), faster);
+    assert_eq!(board.timing(), faster());
+}
+
+/// Executing the older of two passed proposals first does not void the newer one: the newer
+/// decision still executes and stands (an attacker cannot race the old one in to cancel it).
+#[ink::test]
+fn executing_an_older_decision_first_never_voids_a_newer_one() {
+    let mut board = deploy();
+    let ids = pass_together(
+        &mut board,
+        vec![
+            Action::SetTiming { timing: faster() },
+            Action::SetTiming {
+                timing: two_hour_votes(),
+            },
+        ],
+    );
+    as_caller(accounts().django);
+    board.execute(ids[0]).unwrap();
+    board.execute(ids[1]).unwrap();
+    assert_eq!(board.timing(), two_hour_votes());
 }
