@@ -393,6 +393,16 @@ pub mod icseth_token {
         pub finalized_tickets: u32,
     }
 
+    /// An applied report attributed its loss to an operator the registry does not know: the loss
+    /// applied and the incident is recorded without an operator.
+    #[ink(event)]
+    pub struct LossAttributionUnknown {
+        #[ink(topic)]
+        pub epoch: u64,
+        pub operator: u32,
+        pub loss: Balance,
+    }
+
     /// An oracle member's vote differed from the applied report.
     #[ink(event)]
     pub struct OracleDisagreed {
@@ -1389,9 +1399,29 @@ pub mod icseth_token {
             }
             if out.loss > 0 {
                 let suite = settings.wiring.require()?;
+                // A loss named after an operator the registry does not know still applies (a
+                // typo in one field must not stall the oracle), recorded as unattributed.
+                let attributed = match report.slashed_operator {
+                    Some(operator) if !self.registry_knows(suite.operator_registry, operator)? => {
+                        self.env().emit_event(LossAttributionUnknown {
+                            epoch: report.epoch,
+                            operator,
+                            loss: out.loss,
+                        });
+                        None
+                    }
+                    known => known,
+                };
                 let held = self.balance_of_shares(suite.slash_protection);
                 let to_burn = self
-                    .request_cover(suite.slash_protection, report, out.loss, held, &books)?
+                    .request_cover(
+                        suite.slash_protection,
+                        report.epoch,
+                        attributed,
+                        out.loss,
+                        held,
+                        &books,
+                    )?
                     .min(held);
                 covered = Self::pool_of(&books).value_of(to_burn)?.min(out.loss);
                 if to_burn > 0 {
@@ -1405,7 +1435,7 @@ pub mod icseth_token {
                     });
                 }
                 books.total_pooled = books.total_pooled.checked_sub(out.loss).ok_or(Error::Overflow)?;
-                if let Some(operator) = report.slashed_operator {
+                if let Some(operator) = attributed {
                     self.attribute_loss(suite.operator_registry, operator, out.loss)?;
                 }
             }
@@ -1465,7 +1495,8 @@ pub mod icseth_token {
         fn request_cover(
             &self,
             pool: AccountId,
-            report: &Report,
+            epoch: u64,
+            operator: Option<u32>,
             loss: Balance,
             held: Balance,
             books: &Accounting,
@@ -1474,8 +1505,8 @@ pub mod icseth_token {
                 .call(pool)
                 .exec_input(
                     ExecutionInput::new(Selector::new(ink::selector_bytes!("request_cover")))
-                        .push_arg(report.epoch)
-                        .push_arg(report.slashed_operator)
+                        .push_arg(epoch)
+                        .push_arg(operator)
                         .push_arg(loss)
                         .push_arg(held)
                         .push_arg(books.total_shares)
@@ -1484,6 +1515,22 @@ pub mod icseth_token {
                 .returns::<RawResult<Balance>>()
                 .try_invoke();
             settle(answer).map_err(|e| e.into_error(Error::CoverRefused, Error::SuiteCallFailed))
+        }
+
+        /// Whether the registry knows `operator` (a read).
+        fn registry_knows(&self, registry: AccountId, operator: u32) -> Result<bool, Error> {
+            let answer = build_call::<Environment>()
+                .call(registry)
+                .exec_input(
+                    ExecutionInput::new(Selector::new(ink::selector_bytes!("is_operator")))
+                        .push_arg(operator),
+                )
+                .returns::<bool>()
+                .try_invoke();
+            match answer {
+                Ok(Ok(known)) => Ok(known),
+                _ => Err(Error::RegistryCallFailed),
+            }
         }
 
         /// Records the loss on the operator's registry record.

@@ -875,6 +875,13 @@ pub mod operator_registry {
 
         // ---- reads --------------------------------------------------------------------------
 
+        /// Anyone: whether an operator with this id was ever registered (the token asks before it
+        /// attributes a loss).
+        #[ink(message)]
+        pub fn is_operator(&self, id: u32) -> bool {
+            id < self.operator_count
+        }
+
         /// Anyone: an operator's record.
         #[ink(message)]
         pub fn operator(&self, id: u32) -> Option<Operator> {

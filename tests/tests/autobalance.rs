@@ -7,10 +7,10 @@ use icseth_core::{
 };
 use icseth_e2e::{
     account_of, advance_ms, deploy_and_wire, events_of, governance::decide_all, now_ms, read, submit,
-    ClockSandbox, SuiteConfig, ETH,
+    ClockSandbox, GovernorChoice, SuiteConfig, ETH,
 };
 use icseth_token::{
-    icseth_token::{Error as TokenError, IcsethToken, ReportApplied},
+    icseth_token::{Error as TokenError, IcsethToken, LossAttributionUnknown, ReportApplied},
     psp22::PSP22,
 };
 use operator_registry::operator_registry::{OperatorKind, OperatorRegistry};
@@ -250,5 +250,105 @@ async fn oracle_quorum_rewards_slashing_cover_and_bounds<Client: E2EBackend>(
         .await?,
         None
     );
+    Ok(())
+}
+
+/// A loss report naming an operator the registry does not know (a typo, or an operator removed
+/// from the records) must not stall the oracle: the loss applies, unattributed, and says so.
+#[ink_e2e::test(backend(runtime_only(sandbox = ClockSandbox)))]
+async fn a_loss_naming_an_unknown_operator_applies_unattributed<Client: E2EBackend>(
+    mut client: Client,
+) -> E2EResult<()> {
+    let alice = ink_e2e::alice();
+    let (admin, institution) = (ink_e2e::bob(), ink_e2e::dave());
+    let mut config = SuiteConfig::single_member(account_of(&alice), ETH);
+    config.governor = GovernorChoice::Account(account_of(&alice));
+    let suite = deploy_and_wire(&mut client, &alice, &config).await?;
+    let mut token = ink_e2e::create_call_builder::<IcsethToken>(suite.token);
+    let mut registry = ink_e2e::create_call_builder::<OperatorRegistry>(suite.operator_registry);
+    let protection = ink_e2e::create_call_builder::<SlashProtection>(suite.slash_protection);
+    let operator = submit(
+        &mut client,
+        &admin,
+        &registry.register_operator(
+            "SSV".into(),
+            OperatorKind::SsvCluster,
+            account_of(&admin),
+            account_of(&admin),
+        ),
+        0,
+    )
+    .await?
+    .accepted()?;
+    submit(&mut client, &admin, &registry.set_keys(operator, 4), 0)
+        .await?
+        .accepted()?;
+    for decision in [
+        RegistryDecision::ApproveOperator { operator },
+        RegistryDecision::SetLimit { operator, limit: 4 },
+    ] {
+        submit(&mut client, &alice, &registry.govern(decision), 0)
+            .await?
+            .accepted()?;
+    }
+    for decision in [
+        TokenDecision::AddInstitution {
+            institution: account_of(&institution),
+            min_deposit: None,
+        },
+        TokenDecision::SetOracleMembers {
+            members: vec![account_of(&alice)],
+        },
+    ] {
+        submit(&mut client, &alice, &token.govern(decision), 0)
+            .await?
+            .accepted()?;
+    }
+    submit(&mut client, &institution, &token.deposit(), 100 * ETH)
+        .await?
+        .accepted()?;
+    submit(&mut client, &alice, &token.stake(operator, 1), 0)
+        .await?
+        .accepted()?;
+    let first = Report {
+        epoch: 1,
+        ref_time_ms: now_ms(),
+        cl_balance: VALIDATOR_DEPOSIT,
+        validators: 1,
+        ..Report::default()
+    };
+    assert!(submit(&mut client, &alice, &token.autobalance(first), 0)
+        .await?
+        .accepted()?);
+    advance_ms(DAY_MS);
+    let pooled = read(&mut client, &alice, &token.total_pooled()).await?;
+    let unknown = Report {
+        epoch: 226,
+        ref_time_ms: now_ms(),
+        cl_balance: VALIDATOR_DEPOSIT - ETH,
+        slashed_operator: Some(99),
+        ..first
+    };
+    assert!(
+        submit(&mut client, &alice, &token.autobalance(unknown), 0)
+            .await?
+            .accepted()?,
+        "the loss applies"
+    );
+    assert_eq!(
+        read(&mut client, &alice, &token.total_pooled()).await?,
+        pooled - ETH
+    );
+    let unattributed = events_of::<LossAttributionUnknown>(&suite.token);
+    assert_eq!(unattributed.len(), 1);
+    assert_eq!((unattributed[0].operator, unattributed[0].loss), (99, ETH));
+    let incident = read(&mut client, &alice, &protection.incident(0))
+        .await?
+        .ok_or("no incident")?;
+    assert_eq!((incident.operator, incident.loss), (None, ETH));
+    let record = read(&mut client, &alice, &registry.operator(operator))
+        .await?
+        .ok_or("no operator")?;
+    assert_eq!(record.totals.slashed, 0, "nothing attributed to a known operator");
     Ok(())
 }
