@@ -26,7 +26,7 @@ pub mod icseth_token {
         math::bps_of,
         operators::VALIDATOR_DEPOSIT,
         oracle::{evaluate, Before, Bounds, Fees, Outcome, Report, ReportError},
-        queue::{stakeable, Batch},
+        queue::{free_buffer, Batch},
         reserve::{split_deposit, DEFAULT_RESERVE_TARGET_BPS, MAX_RESERVE_TARGET_BPS},
         settle, GovernorError, GovernorRole, MathError, Pool, RawResult, SuiteAddresses, SuiteSlot, Wiring,
         WiringError,
@@ -709,9 +709,7 @@ pub mod icseth_token {
                 Role::StakingManager => settings.staking_manager = account,
                 Role::Treasury => {
                     // fee shares minted to a suite contract could never move again
-                    if account == self.env().account_id()
-                        || settings.wiring.suite().is_some_and(|s| s.contains(&account))
-                    {
+                    if self.is_suite_contract(&settings, account) {
                         return Err(Error::SuiteContract);
                     }
                     settings.treasury = account;
@@ -860,9 +858,7 @@ pub mod icseth_token {
             if self.is_whitelisted(institution) {
                 return Err(Error::AlreadyWhitelisted);
             }
-            if institution == self.env().account_id()
-                || settings.wiring.suite().is_some_and(|s| s.contains(&institution))
-            {
+            if self.is_suite_contract(&settings, institution) {
                 return Err(Error::SuiteContract);
             }
             self.institutions.insert(
@@ -1046,12 +1042,20 @@ pub mod icseth_token {
             settle(answer).map_err(|_| Error::SuiteCallFailed)
         }
 
+        /// Whether `account` is the token itself or another contract of the wired suite: shares
+        /// sent or minted to one could never move again.
+        fn is_suite_contract(&self, settings: &Settings, account: AccountId) -> bool {
+            account == self.env().account_id()
+                || settings.wiring.suite().is_some_and(|s| s.contains(&account))
+        }
+
         /// How much the reserve may take from the buffer now: up to its target, and never from
         /// value that pending tickets are waiting for (queued tickets are served first).
         fn refill_headroom(&self, books: &Accounting) -> Result<Balance, Error> {
             let target = Self::reserve_target(&self.settings(), books)?;
-            let free_buffer = books.buffered.saturating_sub(books.queued);
-            Ok(target.saturating_sub(books.reserve).min(free_buffer))
+            Ok(target
+                .saturating_sub(books.reserve)
+                .min(free_buffer(books.buffered, books.queued)))
         }
 
         fn refill(&mut self, amount: Balance) -> Result<(), Error> {
@@ -1201,7 +1205,7 @@ pub mod icseth_token {
             if amount > books.buffered {
                 return Err(Error::InsufficientBuffer);
             }
-            if amount > stakeable(books.buffered, books.queued) {
+            if amount > free_buffer(books.buffered, books.queued) {
                 return Err(Error::BufferOwedToTickets);
             }
             books.buffered = books
@@ -1442,7 +1446,10 @@ pub mod icseth_token {
             self.books.set(&books);
             // The report opens its finalization: tickets requested before its snapshot, at the
             // rate it leaves (fees minted and cover burned included).
-            let batch = Batch::after_report(report.ref_time_ms, &Self::pool_of(&books));
+            let batch = Batch {
+                reference_ms: report.ref_time_ms,
+                pool: Self::pool_of(&books),
+            };
             self.oracle_state.set(&OracleState {
                 last: *report,
                 last_applied_ms: now,
@@ -1646,8 +1653,15 @@ pub mod icseth_token {
         #[ink(message)]
         pub fn finalize_withdrawals(&mut self, max_tickets: u32) -> Result<u32, Error> {
             let batch = self.oracle_state().batch;
+            if max_tickets > 0 {
+                let done = self.finalize_due(&batch, max_tickets.min(MAX_FINALIZE_PER_CALL))?;
+                if done > 0 {
+                    return Ok(done);
+                }
+            }
+            // Nothing was finalized (and nothing written): say why.
             let books = self.books();
-            let head = (books.next_to_finalize < books.next_ticket)
+            (books.next_to_finalize < books.next_ticket)
                 .then(|| self.tickets.get(books.next_to_finalize))
                 .flatten()
                 .filter(|ticket| batch.is_due(ticket.requested_at))
@@ -1655,10 +1669,8 @@ pub mod icseth_token {
             if max_tickets == 0 {
                 return Err(Error::ZeroAmount);
             }
-            if batch.finalize(head.assets, head.shares)?.payout > books.buffered {
-                return Err(Error::InsufficientBuffer);
-            }
-            self.finalize_due(&batch, max_tickets.min(MAX_FINALIZE_PER_CALL))
+            // The next ticket is due, so only the buffer stopped it.
+            Err(Error::InsufficientBuffer)
         }
 
         /// Finalizes, first in first out, up to `max_tickets` pending tickets that are due in

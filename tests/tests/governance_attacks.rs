@@ -122,6 +122,15 @@ where
         .value)
 }
 
+/// Proposes lifting the token's pause, approved by alice and bob.
+async fn propose_unpause<C>(client: &mut C, board: AccountId) -> E2EResult<u64>
+where
+    C: E2EBackend<Env>,
+    <C as ContractsBackend<Env>>::Error: fmt::Debug,
+{
+    Ok(propose_and_approve(client, board, &approvers(), Action::Token(TokenDecision::Unpause)).await?)
+}
+
 /// Two Unpause proposals pass; the first executes; the guardian pauses again later; the second,
 /// older one must not unpause the token.
 #[ink_e2e::test(backend(runtime_only(sandbox = ClockSandbox)))]
@@ -132,20 +141,8 @@ async fn a_stale_unpause_cannot_undo_a_newer_pause<Client: E2EBackend>(mut clien
     // the guardian (alice) pauses
     submit(&mut client, &alice, &token.pause(), 0).await?.accepted()?;
     advance_ms(60_000);
-    let first = propose_and_approve(
-        &mut client,
-        suite.board,
-        &approvers(),
-        Action::Token(TokenDecision::Unpause),
-    )
-    .await?;
-    let second = propose_and_approve(
-        &mut client,
-        suite.board,
-        &approvers(),
-        Action::Token(TokenDecision::Unpause),
-    )
-    .await?;
+    let first = propose_unpause(&mut client, suite.board).await?;
+    let second = propose_unpause(&mut client, suite.board).await?;
     advance_ms(VOTE_AND_DELAY_MS);
     assert_eq!(execute(&mut client, suite.board, first).await?, Ok(()));
     assert!(!read(&mut client, &alice, &token.is_paused()).await?);
@@ -164,13 +161,7 @@ async fn a_stale_unpause_cannot_undo_a_newer_pause<Client: E2EBackend>(mut clien
     );
     // a proposal created after the pause may lift it
     advance_ms(60_000);
-    let fresh = propose_and_approve(
-        &mut client,
-        suite.board,
-        &approvers(),
-        Action::Token(TokenDecision::Unpause),
-    )
-    .await?;
+    let fresh = propose_unpause(&mut client, suite.board).await?;
     advance_ms(VOTE_AND_DELAY_MS);
     assert_eq!(execute(&mut client, suite.board, fresh).await?, Ok(()));
     Ok(())

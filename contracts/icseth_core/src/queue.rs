@@ -20,10 +20,8 @@ use crate::shares::Pool;
 pub struct Batch {
     /// The report's reference time: tickets requested at or after it wait for a later report.
     pub reference_ms: u64,
-    /// Total shares right after the report (locked ones included).
-    pub total_shares: u128,
-    /// Pooled assets right after the report.
-    pub total_pooled: u128,
+    /// The pool right after the report (locked shares included): the rate tickets are paid at.
+    pub pool: Pool,
 }
 
 /// What a ticket pays at finalization.
@@ -37,22 +35,6 @@ pub struct Finalization {
 }
 
 impl Batch {
-    /// The batch a report opens with the pool as it stands after the report.
-    pub fn after_report(reference_ms: u64, pool: &Pool) -> Batch {
-        Batch {
-            reference_ms,
-            total_shares: pool.total_shares,
-            total_pooled: pool.total_pooled,
-        }
-    }
-
-    fn pool(&self) -> Pool {
-        Pool {
-            total_shares: self.total_shares,
-            total_pooled: self.total_pooled,
-        }
-    }
-
     /// Whether a ticket requested at `requested_at` is due in this batch: requested strictly
     /// before the snapshot the report describes.
     pub fn is_due(&self, requested_at: u64) -> bool {
@@ -62,7 +44,7 @@ impl Batch {
     /// Values a ticket of `shares` recorded at `requested_assets`: min(request value, the shares
     /// at this batch's rate), rounded down.
     pub fn finalize(&self, requested_assets: u128, shares: u128) -> Result<Finalization, MathError> {
-        let at_rate = self.pool().assets_for_shares(shares)?;
+        let at_rate = self.pool.assets_for_shares(shares)?;
         let payout = requested_assets.min(at_rate);
         Ok(Finalization {
             payout,
@@ -71,9 +53,9 @@ impl Batch {
     }
 }
 
-/// The part of the staking buffer that is free to stake: what the request values of tickets not
-/// yet finalized leave of it.
-pub fn stakeable(buffered: u128, queued: u128) -> u128 {
+/// The part of the buffer that staking and the reserve refill may spend: what the request values
+/// of tickets not yet finalized leave of it.
+pub fn free_buffer(buffered: u128, queued: u128) -> u128 {
     buffered.saturating_sub(queued)
 }
 
@@ -87,8 +69,10 @@ mod tests {
     fn batch(shares: u128, pooled: u128) -> Batch {
         Batch {
             reference_ms: 1_000,
-            total_shares: shares,
-            total_pooled: pooled,
+            pool: Pool {
+                total_shares: shares,
+                total_pooled: pooled,
+            },
         }
     }
 
@@ -120,8 +104,8 @@ mod tests {
 
     #[test]
     fn staking_leaves_what_tickets_are_owed() {
-        assert_eq!(stakeable(95 * ONE, 70 * ONE), 25 * ONE);
-        assert_eq!(stakeable(60 * ONE, 70 * ONE), 0);
+        assert_eq!(free_buffer(95 * ONE, 70 * ONE), 25 * ONE);
+        assert_eq!(free_buffer(60 * ONE, 70 * ONE), 0);
     }
 
     proptest! {
@@ -141,9 +125,9 @@ mod tests {
             let b = batch(total_shares, total_pooled);
             let f = b.finalize(requested, shares).unwrap();
             prop_assert!(f.payout <= requested);
-            let at_rate = b.pool().value_of(shares).unwrap();
+            let at_rate = b.pool.value_of(shares).unwrap();
             prop_assert!(f.payout <= at_rate);
-            prop_assert_eq!(f.payout + f.kept_by_pool, b.pool().assets_for_shares(shares).unwrap());
+            prop_assert_eq!(f.payout + f.kept_by_pool, b.pool.assets_for_shares(shares).unwrap());
             // the pool now: same shares, the rate risen by a flash-exit fee or rounding
             let now = Pool { total_shares, total_pooled: total_pooled + total_pooled / 1_000_000 * rise_ppm };
             let after = now.with_exit(f.payout, shares).unwrap();

@@ -15,6 +15,8 @@ pub const VIRTUAL_ASSETS: u128 = 1_000_000;
 
 /// Total shares in circulation and the assets they are worth.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
 pub struct Pool {
     pub total_shares: u128,
     pub total_pooled: u128,
