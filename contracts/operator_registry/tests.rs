@@ -289,6 +289,9 @@ fn registration_spam_cannot_stop_onboarding() {
         r.govern(RegistryDecision::InviteOperator { admin: admin() })
     });
     as_caller(governor());
+    assert_refused(&mut registry, Error::DuplicateRegistration, |r| {
+        r.govern(RegistryDecision::InviteOperator { admin: account(0) })
+    });
     registry
         .govern(RegistryDecision::InviteOperator { admin: admin() })
         .unwrap();
@@ -321,6 +324,9 @@ fn registration_spam_cannot_stop_onboarding() {
         .unwrap();
     // nobody expires a registration early; after its lifetime anyone does
     as_caller(outsider());
+    assert_refused(&mut registry, Error::UnknownOperator, |r| {
+        r.expire_registration(999)
+    });
     assert_refused(&mut registry, Error::NotExpired, |r| r.expire_registration(1));
     assert_refused(&mut registry, Error::NotPending, |r| {
         r.expire_registration(honest)
@@ -432,6 +438,13 @@ fn admins_maintain_keys_and_addresses() {
         ),
         (oracle(), registered, Some(accounts().charlie))
     );
+    // only the governor approves it, the admin cannot approve its own proposal
+    assert_refused(&mut registry, Error::Governor(GovernorError::NotGovernor), |r| {
+        r.govern(RegistryDecision::ApproveDepositAddress {
+            operator: id,
+            deposit_address: accounts().charlie,
+        })
+    });
     as_caller(governor());
     assert_refused(&mut registry, Error::DepositAddressNotProposed, |r| {
         r.govern(RegistryDecision::ApproveDepositAddress {
