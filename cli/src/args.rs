@@ -13,7 +13,7 @@ pub const AUDIT_FILE: &str = "audit.json";
 #[command(
     name = "icseth",
     version,
-    about = "icsETH: build the five contracts, run an institution's day on an embedded chain, \
+    about = "icsETH: build the six contracts, run an institution's day on an embedded chain, \
              and write the auditor's report"
 )]
 pub struct Cli {
@@ -23,7 +23,7 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand, PartialEq, Eq)]
 pub enum Command {
-    /// Release builds of the five contracts (.contract bundle, .wasm, metadata .json) into one
+    /// Release builds of the six contracts (.contract bundle, .wasm, metadata .json) into one
     /// folder, with their sizes. Needs the pinned toolchain (./scripts/toolchain.sh).
     Build(BuildArgs),
     /// The main job (the default): builds what is missing, deploys and wires the suite on an

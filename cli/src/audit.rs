@@ -242,6 +242,8 @@ pub struct OperatorEntry {
     pub consensus_rewards: Wei,
     pub mev_rewards: Wei,
     pub disagreements: u32,
+    /// Oracle members whose agreeing attestations recorded the last frame.
+    pub last_frame_attestations: Option<u32>,
     pub slashing_incidents: u32,
     pub slashed: Wei,
 }
@@ -280,6 +282,12 @@ pub struct FlashExitEntry {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OracleEntry {
     pub members: Vec<OracleMemberEntry>,
+    /// The member set's number (each board change starts a new one; older votes stop counting).
+    pub member_set: u32,
+    /// Votes a report or frame needs.
+    pub quorum: u32,
+    /// A report a quorum agreed on and the token refused, waiting for a retry (its bound).
+    pub refused_report: Option<String>,
     pub last_epoch: u64,
     pub validators: u32,
     pub funded_validators: u32,
@@ -290,6 +298,9 @@ pub struct OracleEntry {
 pub struct OracleMemberEntry {
     pub account: String,
     pub disagreements: u32,
+    /// The reference time of the member's current report vote, and the hash it voted for.
+    pub vote_ref_ms: Option<u64>,
+    pub vote_hash: Option<String>,
 }
 
 /// A `Debug` rendering of a board action with every `AccountId([b0, b1, ...])` written as

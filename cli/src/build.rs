@@ -1,4 +1,4 @@
-//! `icseth build`: release builds of the five contracts with contract-build (what
+//! `icseth build`: release builds of the six contracts with contract-build (what
 //! `cargo contract build --release` runs), copied into one folder with their sizes.
 use crate::error::CliError;
 use contract_build::{
@@ -13,13 +13,14 @@ use std::time::SystemTime;
 /// The Rust the contracts are built with (rust-toolchain.toml; docs/TOOLCHAIN.md says why).
 pub const PINNED_RUST: &str = "1.91.0";
 
-/// The five contracts, in deployment order: crate name and folder under the workspace root.
-pub const CONTRACTS: [(&str, &str); 5] = [
+/// The six contracts, in deployment order: crate name and folder under the workspace root.
+pub const CONTRACTS: [(&str, &str); 6] = [
     ("whitelist_board", "contracts/whitelist_board"),
     ("icseth_token", "contracts/icseth_token"),
     ("flash_exit_pool", "contracts/flash_exit_pool"),
     ("operator_registry", "contracts/operator_registry"),
     ("slash_protection", "contracts/slash_protection"),
+    ("oracle_consensus", "contracts/oracle_consensus"),
 ];
 
 /// One contract's release artifacts in the output folder.

@@ -51,7 +51,7 @@ fn write_report(audit: &Audit, out: &Path) -> Result<(), CliError> {
 
 fn build(args: &BuildArgs) -> Result<(), CliError> {
     println!(
-        "[ 1] release builds of the five contracts into {}",
+        "[ 1] release builds of the six contracts into {}",
         args.out.display()
     );
     let artifacts = build::build_all(&args.out, true, &mut |line| say(line))?;
@@ -69,7 +69,7 @@ fn build(args: &BuildArgs) -> Result<(), CliError> {
 async fn demo(args: &DemoArgs) -> Result<(), CliError> {
     let mut progress = scenario::Progress::default();
     progress.start(&format!(
-        "release builds of the five contracts in {} (built when missing)",
+        "release builds of the six contracts in {} (built when missing)",
         args.contracts.display()
     ));
     let artifacts = build::build_all(&args.contracts, args.rebuild, &mut |line| say(line))?;

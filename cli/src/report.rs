@@ -126,7 +126,7 @@ pub fn render_markdown(audit: &Audit) -> String {
         );
     }
 
-    let _ = writeln!(md, "\n## Operators\n\n| id | name | kind | status | score | validators (funded/exited/limit) | frames | proposed/missed | CL rewards | MEV rewards | disputed frames | slashings | slashed ETH |\n|---:|---|---|---|---:|---|---:|---|---:|---:|---:|---:|---:|");
+    let _ = writeln!(md, "\n## Operators\n\n| id | name | kind | status | score | validators (funded/exited/limit) | frames | last frame's attestations | proposed/missed | CL rewards | MEV rewards | disputed frames | slashings | slashed ETH |\n|---:|---|---|---|---:|---|---:|---:|---|---:|---:|---:|---:|---:|");
     for o in &audit.operators {
         let score = o
             .score_bps
@@ -134,7 +134,7 @@ pub fn render_markdown(audit: &Audit) -> String {
             .unwrap_or_else(|| "-".into());
         let _ = writeln!(
             md,
-            "| {} | {} | {} | {} | {} | {}/{}/{} | {} | {}/{} | {} | {} | {} | {} | {} |",
+            "| {} | {} | {} | {} | {} | {}/{}/{} | {} | {} | {}/{} | {} | {} | {} | {} | {} |",
             o.id,
             o.name,
             o.kind,
@@ -144,6 +144,9 @@ pub fn render_markdown(audit: &Audit) -> String {
             o.validators_exited,
             o.validator_limit,
             o.frames,
+            o.last_frame_attestations
+                .map(|n| n.to_string())
+                .unwrap_or_else(|| "-".into()),
             o.proposed,
             o.missed,
             o.consensus_rewards.eth(),
@@ -210,10 +213,33 @@ pub fn render_markdown(audit: &Audit) -> String {
     );
     let _ = writeln!(
         md,
-        "| member | reports that disagreed with the applied one |\n|---|---:|"
+        "Member set {}, quorum {} of {}.{}\n",
+        o.member_set,
+        o.quorum,
+        o.members.len(),
+        o.refused_report
+            .as_ref()
+            .map(|r| format!(" A report agreed by a quorum and refused by the token waits: {r}."))
+            .unwrap_or_default()
+    );
+    let _ = writeln!(
+        md,
+        "| member | current vote (reference ms) | voted hash | votes that disagreed with the applied report |\n|---|---:|---|---:|"
     );
     for m in &o.members {
-        let _ = writeln!(md, "| `{}` | {} |", m.account, m.disagreements);
+        let _ = writeln!(
+            md,
+            "| `{}` | {} | {} | {} |",
+            m.account,
+            m.vote_ref_ms
+                .map(|t| t.to_string())
+                .unwrap_or_else(|| "none".into()),
+            m.vote_hash
+                .as_deref()
+                .map(|h| format!("`{h}`"))
+                .unwrap_or_else(|| "none".into()),
+            m.disagreements
+        );
     }
     md
 }
@@ -410,15 +436,16 @@ mod tests {
         );
         assert_eq!(
             line_with(&md, "| 0 | Blue Ridge SSV"),
-            "| 0 | Blue Ridge SSV | SsvCluster | Active | 98.95% | 8/1/10 | 4 | 12/1 | 0.200000 | 0.080000 | 1 | 1 | 1.000000 |"
+            "| 0 | Blue Ridge SSV | SsvCluster | Active | 98.95% | 8/1/10 | 4 | 2 | 12/1 | 0.200000 | 0.080000 | 1 | 1 | 1.000000 |"
         );
         assert_eq!(
             line_with(&md, "| 1 | 500 |"),
             "| 1 | 500 | unattributed | 0.500000 | 0.000000 | 0.500000 | 0.000000 |"
         );
         assert!(md.contains("fees collected 0.025000 ETH"));
+        assert!(md.contains("Member set 1, quorum 2 of "), "{md}");
         assert!(md.contains("fee 0.50% at or above target up to 2.00% when empty"));
-        assert!(md.contains("| `0xdd` | 1 |"));
+        assert!(md.contains("| `0xdd` | none | none | 1 |"));
         assert_eq!(
             line_with(&md, "| icseth_token |"),
             "| icseth_token | `0x02` | - |"

@@ -12,7 +12,7 @@ use crate::error::CliError;
 use crate::report::eth;
 use flash_exit_pool::flash_exit_pool::FlashExitPool;
 use icseth_core::{
-    governance::{Action, ProtectionDecision, RegistryDecision, TokenDecision},
+    governance::{Action, OracleDecision, ProtectionDecision, RegistryDecision, TokenDecision},
     operators::{Figures, VALIDATOR_DEPOSIT},
     oracle::Report,
     SuiteAddresses,
@@ -28,12 +28,14 @@ use icseth_token::{
 use ink::primitives::AccountId;
 use ink_e2e::Keypair;
 use operator_registry::operator_registry::{OperatorKind, OperatorRegistry, FRAME_MS};
+use oracle_consensus::oracle_consensus::OracleConsensus;
 use slash_protection::slash_protection::SlashProtection;
 use std::fmt::{self, Debug};
 use whitelist_board::whitelist_board::WhitelistBoard;
 
 const DAY_MS: u64 = 24 * 60 * 60 * 1000;
 const TOKEN: &str = "icseth_token";
+const ORACLE: &str = "oracle_consensus";
 const BOARD: &str = "whitelist_board";
 const REGISTRY: &str = "operator_registry";
 const PROTECTION: &str = "slash_protection";
@@ -138,10 +140,11 @@ async fn report(
     voters: &[&Keypair],
     report: Report,
 ) -> Result<HistoryPoint, CliError> {
-    let mut token = ink_e2e::create_call_builder::<IcsethToken>(suite.token);
+    let token = ink_e2e::create_call_builder::<IcsethToken>(suite.token);
+    let mut oracle = ink_e2e::create_call_builder::<OracleConsensus>(suite.oracle);
     for voter in voters {
-        ok(submit(client, voter, &token.autobalance(report), 0).await)
-            .map_err(progress.fail(TOKEN, "autobalance"))?;
+        ok(submit(client, voter, &oracle.submit_report(report), 0).await)
+            .map_err(progress.fail(ORACLE, "submit_report"))?;
     }
     // Epochs strictly increase, so the event of this report is the one with its epoch.
     let event = events_of::<ReportApplied>(&suite.token)
@@ -167,7 +170,7 @@ async fn report(
     })
 }
 
-/// Runs the day on `client` (loaded with the five contracts) and returns the auditor's record.
+/// Runs the day on `client` (loaded with the six contracts) and returns the auditor's record.
 pub async fn run(
     client: &mut EmbeddedClient,
     artifacts: &[Artifact],
@@ -175,7 +178,9 @@ pub async fn run(
 ) -> Result<Audit, CliError> {
     let cast = Cast::new();
     let protocol = &cast.protocol;
-    progress.start("deploying and wiring board, token, flash-exit pool, operator registry, slash protection");
+    progress.start(
+        "deploying and wiring board, token, flash-exit pool, operator registry, slash protection, oracle",
+    );
     let mut config = SuiteConfig::single_member(account_of(protocol), 32 * ETH);
     config.board_members = vec![
         account_of(protocol),
@@ -190,6 +195,7 @@ pub async fn run(
     progress.note(format!("token {}", hex(&suite.token)));
     let mut token = ink_e2e::create_call_builder::<IcsethToken>(suite.token);
     let mut registry = ink_e2e::create_call_builder::<OperatorRegistry>(suite.operator_registry);
+    let mut consensus = ink_e2e::create_call_builder::<OracleConsensus>(suite.oracle);
     let mut protection = ink_e2e::create_call_builder::<SlashProtection>(suite.slash_protection);
     let mut history = vec![HistoryPoint {
         label: "deployment".into(),
@@ -249,9 +255,9 @@ pub async fn run(
             operator: operator_id,
             limit: 10,
         }),
-        Action::SetOracleMembers {
+        Action::Oracle(OracleDecision::SetMembers {
             members: cast.oracles().iter().map(|k| account_of(k)).collect(),
-        },
+        }),
         Action::SlashProtection(ProtectionDecision::AllowDonor {
             donor: account_of(&cast.bank_a),
         }),
@@ -313,7 +319,7 @@ pub async fn run(
         .map_err(progress.fail(TOKEN, "stake"))?;
     let staked = 8 * VALIDATOR_DEPOSIT;
     let first = Report {
-        epoch: 1_000,
+        epoch: icseth_e2e::oracle::epoch_at(now_ms()),
         ref_time_ms: now_ms(),
         cl_balance: staked,
         validators: 8,
@@ -350,8 +356,8 @@ pub async fn run(
     .await)
     .map_err(progress.fail(REGISTRY, "report_performance"))?;
     for oracle in &cast.oracles()[..2] {
-        ok(submit(client, oracle, &registry.attest(operator_id, frame, figures), 0).await)
-            .map_err(progress.fail(REGISTRY, "attest"))?;
+        ok(submit(client, oracle, &consensus.attest(operator_id, frame, figures), 0).await)
+            .map_err(progress.fail(ORACLE, "attest"))?;
     }
     if let Some(record) = read(client, protocol, &registry.operator(operator_id))
         .await
@@ -370,7 +376,7 @@ pub async fn run(
     ok(submit(client, protocol, &token.receive_inflow(), 2 * ETH / 100).await)
         .map_err(progress.fail(TOKEN, "receive_inflow"))?;
     let rewards = Report {
-        epoch: 1_225,
+        epoch: icseth_e2e::oracle::epoch_at(now_ms()),
         ref_time_ms: now_ms(),
         cl_balance: staked + 5 * ETH / 100,
         el_rewards_total: 2 * ETH / 100,
@@ -380,8 +386,8 @@ pub async fn run(
         cl_balance: staked + 6 * ETH / 100,
         ..rewards
     };
-    ok(submit(client, &cast.third_oracle, &token.autobalance(dissent), 0).await)
-        .map_err(progress.fail(TOKEN, "autobalance (dissent)"))?;
+    ok(submit(client, &cast.third_oracle, &consensus.submit_report(dissent), 0).await)
+        .map_err(progress.fail(ORACLE, "submit_report (dissent)"))?;
     let point = report(client, progress, &suite, &cast.oracles()[..2], rewards).await?;
     progress.note(format!(
         "rate {} -> {} ETH per icsETH; fees {} ETH to the treasury, {} ETH to the protection pool; the third member's dissent is recorded",
@@ -438,7 +444,7 @@ pub async fn run(
         .map_err(progress.fail(PROTECTION, "donate"))?;
     advance_ms(DAY_MS);
     let slashed = Report {
-        epoch: 1_450,
+        epoch: icseth_e2e::oracle::epoch_at(now_ms()),
         ref_time_ms: now_ms(),
         cl_balance: rewards.cl_balance - ETH,
         slashed_operator: Some(operator_id),
@@ -617,12 +623,20 @@ async fn collect(
             consensus_rewards: Wei(o.totals.consensus_rewards),
             mev_rewards: Wei(o.totals.mev_rewards),
             disagreements: o.totals.disagreements,
+            last_frame_attestations: None,
             slashing_incidents: o.totals.slashing_incidents,
             slashed: Wei(o.totals.slashed),
         }));
         if !full {
             break;
         }
+    }
+    // the attestation quorum that recorded each operator's last frame
+    for entry in &mut operators {
+        let history = read(client, reader, &registry.history(entry.id))
+            .await
+            .map_err(progress.fail(REGISTRY, "history"))?;
+        entry.last_frame_attestations = history.last().map(|f| f.attestations);
     }
 
     let mut incidents = Vec::new();
@@ -674,22 +688,43 @@ async fn collect(
             .map_err(progress.fail(POOL, "is_paused"))?,
     };
 
-    let config = read(client, reader, &token.oracle_config_read())
-        .await
-        .map_err(progress.fail(TOKEN, "oracle_config_read"))?;
     let state = read(client, reader, &token.oracle_state_read())
         .await
         .map_err(progress.fail(TOKEN, "oracle_state_read"))?;
+    let consensus = ink_e2e::create_call_builder::<OracleConsensus>(suite.oracle);
+    let member_accounts = read(client, reader, &consensus.members())
+        .await
+        .map_err(progress.fail(ORACLE, "members"))?;
     let mut oracle_members = Vec::new();
-    for member in config.members {
-        let disagreements = read(client, reader, &token.disagreements_of(member))
+    for member in member_accounts {
+        let disagreements = read(client, reader, &consensus.disagreements_of(member))
             .await
-            .map_err(progress.fail(TOKEN, "disagreements_of"))?;
+            .map_err(progress.fail(ORACLE, "disagreements_of"))?;
+        let vote = read(client, reader, &consensus.report_vote(member))
+            .await
+            .map_err(progress.fail(ORACLE, "report_vote"))?;
         oracle_members.push(OracleMemberEntry {
             account: hex(&member),
             disagreements,
+            vote_ref_ms: vote.map(|v| v.ref_time_ms),
+            vote_hash: vote.map(|v| v.report_hash.iter().map(|b| format!("{b:02x}")).collect()),
         });
     }
+    let member_set = read(client, reader, &consensus.member_set())
+        .await
+        .map_err(progress.fail(ORACLE, "member_set"))?;
+    let oracle_quorum = read(client, reader, &consensus.quorum())
+        .await
+        .map_err(progress.fail(ORACLE, "quorum"))?;
+    let refused_report = read(client, reader, &consensus.agreed_report())
+        .await
+        .map_err(progress.fail(ORACLE, "agreed_report"))?
+        .map(|a| {
+            format!(
+                "reference {} ms, refused with {:?}",
+                a.report.ref_time_ms, a.refusal
+            )
+        });
 
     Ok(Audit {
         source: "icseth demo on the embedded pallet-contracts chain (ink_sandbox 5.1.1)".into(),
@@ -718,6 +753,9 @@ async fn collect(
         flash_exit,
         oracle: OracleEntry {
             members: oracle_members,
+            member_set,
+            quorum: oracle_quorum,
+            refused_report,
             last_epoch: state.last.epoch,
             validators: state.last.validators,
             funded_validators: state.funded_validators,

@@ -285,6 +285,7 @@ pub mod flash_exit_pool {
                 flash_exit_pool: ink::env::account_id::<DefaultEnvironment>(),
                 operator_registry: AccountId::from([0x14; 32]),
                 slash_protection: AccountId::from([0x15; 32]),
+                oracle: AccountId::from([0x16; 32]),
             };
             pool.wire(suite).unwrap();
             pool

@@ -22,10 +22,13 @@ pub mod icseth_token {
     use icseth_core::{
         events::{GovernorChanged, GovernorProposed, Wired},
         flash::Quote,
-        governance::{valid_oracle_members, TokenDecision},
+        governance::TokenDecision,
         math::bps_of,
         operators::VALIDATOR_DEPOSIT,
-        oracle::{evaluate, Before, Bounds, Fees, Outcome, Report, ReportError},
+        oracle::{
+            evaluate, loss_shown, Before, Bounds, Fees, LossAllowance, Outcome, Report, ReportError,
+            MAX_LOSS_ALLOWANCE_MS,
+        },
         queue::{free_buffer, Batch},
         reserve::{split_deposit, DEFAULT_RESERVE_TARGET_BPS, MAX_RESERVE_TARGET_BPS},
         settle, GovernorError, GovernorRole, MathError, Pool, RawResult, SuiteAddresses, SuiteSlot, Wiring,
@@ -114,14 +117,16 @@ pub mod icseth_token {
         StakeRefused(Vec<u8>),
         /// The call to the operator registry itself failed.
         RegistryCallFailed,
-        /// Only oracle members may submit reports.
-        NotOracleMember,
-        /// The member already voted for this epoch.
-        AlreadyVoted,
+        /// Only the oracle contract may push reports and votes.
+        NotOracle,
         /// The report failed a sanity bound (or is stale or early); see the inner error.
         Report(ReportError),
-        /// The oracle member list is empty, too long or repeats an account.
-        InvalidOracleMembers,
+        /// A loss is pending: an oracle member voted for a report with a loss, or the bounds
+        /// refused one, and no report applied since. Deposits and flash exits wait for the next
+        /// applied report (withdrawal requests stay open: they share the loss through the rate).
+        LossPending,
+        /// A loss allowance of zero, or valid for no time or longer than 30 days.
+        InvalidLossAllowance,
         /// The bounds or fees are outside their hard caps.
         InvalidBounds,
         /// Only the withdrawal vault may send withdrawals and rewards.
@@ -252,12 +257,12 @@ pub mod icseth_token {
         reserve_target_bps: u128,
     }
 
-    /// The oracle's members, bounds and fees, and the vault that sends withdrawals and rewards.
+    /// The report bounds and fees, and the vault that sends withdrawals and rewards (the members
+    /// and their votes live in the oracle contract).
     #[derive(Debug, Clone, PartialEq, Eq)]
     #[ink::scale_derive(Encode, Decode, TypeInfo)]
     #[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
     pub struct OracleConfig {
-        pub members: Vec<AccountId>,
         pub bounds: Bounds,
         pub fees: Fees,
         pub vault: AccountId,
@@ -275,13 +280,14 @@ pub mod icseth_token {
         pub funded_validators: u32,
         /// The finalization the last applied report opened (its cut-off and rate).
         pub batch: Batch,
+        /// The board's allowance for the next report that applies a loss, until used or expired.
+        pub loss_allowance: Option<LossAllowance>,
     }
 
     /// Only what a read of the never-written cell would yield; the constructor always writes it.
     impl Default for OracleConfig {
         fn default() -> Self {
             Self {
-                members: Vec::new(),
                 bounds: Bounds::DEFAULT,
                 fees: Fees::DEFAULT,
                 vault: AccountId::from([0u8; 32]),
@@ -366,15 +372,35 @@ pub mod icseth_token {
         pub reserve_after: Balance,
     }
 
-    /// An oracle member voted for a report.
+    /// A vote for a report with a loss (or a loss the bounds refused) put deposits and flash exits
+    /// on hold until a report applies.
     #[ink(event)]
-    pub struct ReportVoted {
+    pub struct LossPending {
+        #[ink(topic)]
+        pub ref_time_ms: u64,
+        pub loss: Balance,
+    }
+
+    /// An applied report ended the pending-loss hold that began at `since`.
+    #[ink(event)]
+    pub struct LossPendingEnded {
+        pub since: Timestamp,
+    }
+
+    /// The board allowed the next report that applies a loss to apply up to `amount`.
+    #[ink(event)]
+    pub struct LossAllowanceSet {
+        pub amount: Balance,
+        pub expires_at: Timestamp,
+    }
+
+    /// A report applied a loss and used the board's allowance.
+    #[ink(event)]
+    pub struct LossAllowanceUsed {
         #[ink(topic)]
         pub epoch: u64,
-        #[ink(topic)]
-        pub member: AccountId,
-        pub report_hash: [u8; 32],
-        pub votes: u32,
+        pub allowed: Balance,
+        pub loss: Balance,
     }
 
     /// A report reached quorum and was applied.
@@ -403,27 +429,12 @@ pub mod icseth_token {
         pub loss: Balance,
     }
 
-    /// An oracle member's vote differed from the applied report.
-    #[ink(event)]
-    pub struct OracleDisagreed {
-        #[ink(topic)]
-        pub epoch: u64,
-        #[ink(topic)]
-        pub member: AccountId,
-    }
-
     /// The vault sent withdrawals and rewards (counted when a report covers them).
     #[ink(event)]
     pub struct InflowReceived {
         #[ink(topic)]
         pub vault: AccountId,
         pub amount: Balance,
-    }
-
-    /// The governor set the oracle members.
-    #[ink(event)]
-    pub struct OracleMembersSet {
-        pub members: Vec<AccountId>,
     }
 
     /// The governor set the report bounds.
@@ -521,21 +532,17 @@ pub mod icseth_token {
         pub value: u128,
     }
 
-    /// The BLAKE2-256 hash of an encoded report.
-    pub type ReportHash = [u8; 32];
-    /// (epoch, oracle member).
-    pub type VoteKey = (u64, AccountId);
-    /// (epoch, report hash).
-    pub type TallyKey = (u64, ReportHash);
-
-    /// Storage of the token. The root cell holds only the pause flag and its time: ink! loads and
-    /// writes the root on every message, so everything a transfer does not need sits behind `Lazy`.
+    /// Storage of the token. The root cell holds only the pause flag and its time and the pending
+    /// loss: ink! loads and writes the root on every message, so everything a transfer does not
+    /// need sits behind `Lazy`.
     #[ink(storage)]
     pub struct IcsethToken {
         paused: bool,
         /// When the pause was last set or lifted (0: never); older board proposals to pause or
         /// unpause are superseded by it.
         pause_changed_at: Timestamp,
+        /// Since when a loss is pending (0: none): deposits and flash exits wait for a report.
+        loss_pending_since: Timestamp,
         balances: Mapping<AccountId, Balance>,
         allowances: Mapping<(AccountId, AccountId), Balance>,
         institutions: Mapping<AccountId, Institution>,
@@ -543,12 +550,6 @@ pub mod icseth_token {
         books: Lazy<Accounting>,
         oracle: Lazy<OracleConfig>,
         oracle_state: Lazy<OracleState>,
-        /// Each member's vote per epoch: (epoch, member) -> report hash.
-        report_votes: Mapping<VoteKey, ReportHash>,
-        /// Votes per epoch and report: (epoch, report hash) -> count.
-        report_tally: Mapping<TallyKey, u32>,
-        /// Votes each oracle member cast against an applied report.
-        disagreements: Mapping<AccountId, u32>,
         tickets: Mapping<u64, Ticket>,
         /// A holder's tickets by index (0..count), for paged reads.
         tickets_by_owner: Mapping<(AccountId, u32), u64>,
@@ -589,6 +590,7 @@ pub mod icseth_token {
             Self {
                 paused: false,
                 pause_changed_at: 0,
+                loss_pending_since: 0,
                 balances: Mapping::default(),
                 allowances: Mapping::default(),
                 institutions: Mapping::default(),
@@ -596,9 +598,6 @@ pub mod icseth_token {
                 books,
                 oracle,
                 oracle_state,
-                report_votes: Mapping::default(),
-                report_tally: Mapping::default(),
-                disagreements: Mapping::default(),
                 tickets: Mapping::default(),
                 tickets_by_owner: Mapping::default(),
                 ticket_count_of: Mapping::default(),
@@ -638,6 +637,7 @@ pub mod icseth_token {
                 suite.flash_exit_pool,
                 suite.operator_registry,
                 suite.slash_protection,
+                suite.oracle,
             ];
             if others.contains(&settings.treasury) {
                 return Err(Error::SuiteContract);
@@ -762,7 +762,21 @@ pub mod icseth_token {
                 TokenDecision::SetRole { role, account } => self.set_role(role, account),
                 TokenDecision::Pause => self.pause(),
                 TokenDecision::Unpause => self.unpause(),
-                TokenDecision::SetOracleMembers { members } => self.set_oracle_members(members),
+                TokenDecision::AllowLoss { amount, valid_for_ms } => {
+                    if amount == 0 || valid_for_ms == 0 || valid_for_ms > MAX_LOSS_ALLOWANCE_MS {
+                        return Err(Error::InvalidLossAllowance);
+                    }
+                    let expires_at = self
+                        .env()
+                        .block_timestamp()
+                        .checked_add(valid_for_ms)
+                        .ok_or(Error::Overflow)?;
+                    let mut state = self.oracle_state();
+                    state.loss_allowance = Some(LossAllowance { amount, expires_at });
+                    self.oracle_state.set(&state);
+                    self.env().emit_event(LossAllowanceSet { amount, expires_at });
+                    Ok(())
+                }
                 TokenDecision::SetBounds { bounds } => {
                     if !bounds.is_valid() {
                         return Err(Error::InvalidBounds);
@@ -978,6 +992,9 @@ pub mod icseth_token {
             if self.paused {
                 return Err(Error::Paused);
             }
+            if self.loss_pending_since != 0 {
+                return Err(Error::LossPending);
+            }
             if !self.is_whitelisted(caller) {
                 return Err(Error::NotWhitelisted);
             }
@@ -1118,6 +1135,9 @@ pub mod icseth_token {
             if self.paused {
                 return Err(Error::Paused);
             }
+            if self.loss_pending_since != 0 {
+                return Err(Error::LossPending);
+            }
             if shares == 0 {
                 return Err(Error::ZeroAmount);
             }
@@ -1247,15 +1267,48 @@ pub mod icseth_token {
 
         // ---- oracle ---------------------------------------------------------------------------
 
-        fn set_oracle_members(&mut self, members: Vec<AccountId>) -> Result<(), Error> {
-            if !valid_oracle_members(&members) {
-                return Err(Error::InvalidOracleMembers);
+        /// The oracle contract (from the wiring), or `NotOracle` for anyone else.
+        fn ensure_oracle(&self) -> Result<(), Error> {
+            let suite = self.settings().wiring.require()?;
+            if self.env().caller() != suite.oracle {
+                return Err(Error::NotOracle);
             }
-            let mut oracle = self.oracle_config();
-            oracle.members = members.clone();
-            self.oracle.set(&oracle);
-            self.env().emit_event(OracleMembersSet { members });
             Ok(())
+        }
+
+        /// Enters the pending-loss hold (if not in it) when `report` shows a loss against the
+        /// books. Returns whether a loss is pending.
+        fn hold_if_loss(&mut self, report: &Report, before: &Before) -> bool {
+            if self.loss_pending_since != 0 {
+                return true;
+            }
+            let loss = loss_shown(report, before);
+            if loss == 0 {
+                return false;
+            }
+            self.loss_pending_since = before.now_ms.max(1);
+            self.env().emit_event(LossPending {
+                ref_time_ms: report.ref_time_ms,
+                loss,
+            });
+            true
+        }
+
+        /// The oracle contract only, for a member's vote short of quorum: if the report shows a
+        /// loss against the books, deposits and flash exits are held until a report applies (a
+        /// holder who saw the vote cannot leave at the pre-loss rate, nor can anyone buy in at it).
+        /// Emits `LossPending` when the hold begins. Returns whether a loss is pending.
+        #[ink(message)]
+        pub fn note_report_vote(&mut self, report: Report) -> Result<bool, Error> {
+            self.ensure_oracle()?;
+            let before = self.before_report(&self.oracle_state());
+            Ok(self.hold_if_loss(&report, &before))
+        }
+
+        /// Anyone: since when a loss is pending (deposits and flash exits held), if one is.
+        #[ink(message)]
+        pub fn loss_pending_since(&self) -> Option<Timestamp> {
+            (self.loss_pending_since != 0).then_some(self.loss_pending_since)
         }
 
         /// The withdrawal vault only: hands over withdrawals and execution-layer rewards. They are
@@ -1277,95 +1330,49 @@ pub mod icseth_token {
             Ok(())
         }
 
-        /// Oracle members only, once per member and epoch, for an epoch after the last applied
-        /// one: votes for `report`. When more than half of the members voted for the identical
-        /// report, it is checked against the bounds and applied in the same call: gains are
-        /// restaked (smoothed by the per-report rate cap) with fees minted as shares, a loss asks
-        /// the slash-protection pool for cover, and tickets requested before the report's
-        /// reference time are finalized at the rate it leaves (up to `MAX_FINALIZE_PER_REPORT`,
-        /// as far as the buffer funds them). A report
-        /// that fails a bound is refused and the whole call (the vote included) changes nothing.
-        /// Emits `ReportVoted`, and on application `ReportApplied` (with `OracleDisagreed` per
-        /// dissenting member). Returns whether the report was applied.
+        /// The oracle contract only, with a report a quorum of its members agreed on: checks it
+        /// against the bounds (a loss above the decrease bound passes up to the board's unexpired
+        /// allowance) and applies it: gains are restaked (smoothed by the per-report rate cap) with
+        /// fees minted as shares, a loss asks the slash-protection pool for cover, and tickets
+        /// requested before the report's reference time are finalized at the rate it leaves (up to
+        /// `MAX_FINALIZE_PER_REPORT`, as far as the buffer funds them). An applied report ends a
+        /// pending-loss hold, and one that applies a loss uses up the allowance. A report the
+        /// bounds refuse is answered `Ok(Err(bound))`: nothing is applied, and if it shows a loss
+        /// the pending-loss hold begins. Emits `ReportApplied` (with `LossPendingEnded`,
+        /// `LossAllowanceUsed`), or `LossPending` on a refused loss.
         #[ink(message)]
-        pub fn autobalance(&mut self, report: Report) -> Result<bool, Error> {
-            let member = self.env().caller();
-            let oracle = self.oracle_config();
-            if !oracle.members.contains(&member) {
-                return Err(Error::NotOracleMember);
-            }
+        pub fn autobalance(&mut self, report: Report) -> Result<Result<(), ReportError>, Error> {
+            self.ensure_oracle()?;
             let state = self.oracle_state();
-            if state.last_applied_ms != 0 && report.epoch <= state.last.epoch {
-                return Err(Error::Report(ReportError::StaleEpoch));
-            }
-            if self.report_votes.contains((report.epoch, member)) {
-                return Err(Error::AlreadyVoted);
-            }
-            // A vote publishes the report: one for a snapshot not taken yet would reveal it while
-            // requests can still fall before its cut-off.
-            if report.ref_time_ms > self.env().block_timestamp() {
-                return Err(Error::Report(ReportError::ReferenceInFuture));
-            }
-            let mut hash = [0u8; 32];
-            ink::env::hash_encoded::<ink::env::hash::Blake2x256, _>(&report, &mut hash);
-            let votes = self
-                .report_tally
-                .get((report.epoch, hash))
-                .unwrap_or(0)
-                .checked_add(1)
-                .ok_or(Error::Overflow)?;
-            let members = u32::try_from(oracle.members.len()).map_err(|_| Error::Overflow)?;
-            let reached = votes.saturating_mul(2) > members;
-            // The bounds are checked before the first write, so a refused report leaves nothing.
-            let (before, outcome) = if reached {
-                let before = self.before_report(&state);
-                let outcome = evaluate(&report, &before, &oracle.bounds, &oracle.fees)?;
-                (before, Some(outcome))
-            } else {
-                (Before::default(), None)
-            };
-            self.report_votes.insert((report.epoch, member), &hash);
-            self.report_tally.insert((report.epoch, hash), &votes);
-            self.env().emit_event(ReportVoted {
-                epoch: report.epoch,
-                member,
-                report_hash: hash,
-                votes,
-            });
-            let Some(outcome) = outcome else {
-                return Ok(false);
+            let before = self.before_report(&state);
+            let oracle = self.oracle_config();
+            let outcome = match evaluate(&report, &before, &oracle.bounds, &oracle.fees) {
+                Ok(outcome) => outcome,
+                Err(refusal) => {
+                    self.hold_if_loss(&report, &before);
+                    return Ok(Err(refusal));
+                }
             };
             self.apply_report(&report, state, &before, &outcome)?;
-            // Members who voted otherwise for this epoch (at most MAX_ORACLE_MEMBERS to look at).
-            for other in &oracle.members {
-                if self
-                    .report_votes
-                    .get((report.epoch, *other))
-                    .is_some_and(|h| h != hash)
-                {
-                    let count = self.disagreements.get(other).unwrap_or(0).saturating_add(1);
-                    self.disagreements.insert(other, &count);
-                    self.env().emit_event(OracleDisagreed {
-                        epoch: report.epoch,
-                        member: *other,
-                    });
-                }
-            }
-            Ok(true)
+            Ok(Ok(()))
         }
 
         /// What a report is checked against: the last report and the books as they stand.
         fn before_report(&self, state: &OracleState) -> Before {
             let books = self.books();
+            let now_ms = self.env().block_timestamp();
             Before {
                 last: state.last,
                 last_applied_ms: state.last_applied_ms,
-                now_ms: self.env().block_timestamp(),
+                now_ms,
                 funded_validators: state.funded_validators,
                 in_flight: books.in_flight,
                 inflow: books.inflow,
                 unapplied_gain: books.unapplied_gain,
                 pool: Self::pool_of(&books),
+                loss_allowance: state
+                    .loss_allowance
+                    .map_or(0, |allowance| allowance.available(now_ms)),
             }
         }
 
@@ -1450,12 +1457,33 @@ pub mod icseth_token {
                 reference_ms: report.ref_time_ms,
                 pool: Self::pool_of(&books),
             };
+            // The first report that applies a loss uses the allowance up; an expired one is
+            // dropped by the next report.
+            let loss_allowance = match state.loss_allowance {
+                Some(allowance) if out.loss > 0 => {
+                    self.env().emit_event(LossAllowanceUsed {
+                        epoch: report.epoch,
+                        allowed: allowance.available(now),
+                        loss: out.loss,
+                    });
+                    None
+                }
+                Some(allowance) if allowance.available(now) == 0 => None,
+                kept => kept,
+            };
             self.oracle_state.set(&OracleState {
                 last: *report,
                 last_applied_ms: now,
                 batch,
+                loss_allowance,
                 ..state
             });
+            if self.loss_pending_since != 0 {
+                self.env().emit_event(LossPendingEnded {
+                    since: self.loss_pending_since,
+                });
+                self.loss_pending_since = 0;
+            }
             let finalized = self.finalize_due(&batch, MAX_FINALIZE_PER_REPORT)?;
             // Withdrawn funds top the reserve up (after the tickets, before new staking).
             if suite.is_some() && out.arrived > 0 {
@@ -1554,7 +1582,7 @@ pub mod icseth_token {
             settle(answer).map_err(|_| Error::SuiteCallFailed)
         }
 
-        /// Anyone: the oracle members, bounds, fees and vault.
+        /// Anyone: the report bounds, fees and vault.
         #[ink(message)]
         pub fn oracle_config_read(&self) -> OracleConfig {
             self.oracle_config()
@@ -1564,18 +1592,6 @@ pub mod icseth_token {
         #[ink(message)]
         pub fn oracle_state_read(&self) -> OracleState {
             self.oracle_state()
-        }
-
-        /// Anyone: how `member` voted for `epoch` (the report's hash), if it did.
-        #[ink(message)]
-        pub fn report_vote(&self, epoch: u64, member: AccountId) -> Option<[u8; 32]> {
-            self.report_votes.get((epoch, member))
-        }
-
-        /// Anyone: votes against applied reports cast by `member`.
-        #[ink(message)]
-        pub fn disagreements_of(&self, member: AccountId) -> u32 {
-            self.disagreements.get(member).unwrap_or(0)
         }
 
         // ---- withdrawal queue -------------------------------------------------------------

@@ -5,9 +5,7 @@
 
 use crate::icseth_token::*;
 use crate::psp22::{refusal, PSP22Error, PSP22Metadata, PSP22};
-use icseth_core::{
-    governance::TokenDecision, oracle::Report, GovernorError, SuiteAddresses, WiringError, ONE,
-};
+use icseth_core::{oracle::Report, GovernorError, SuiteAddresses, WiringError, ONE};
 use ink::env::{test, DefaultEnvironment};
 use ink::primitives::AccountId;
 
@@ -96,6 +94,7 @@ struct Snapshot {
     tickets: Vec<Option<Ticket>>,
     queue_shares: u128,
     oracle: OracleState,
+    loss_pending_since: Option<u64>,
     events: usize,
 }
 
@@ -134,6 +133,7 @@ fn snapshot(token: &IcsethToken) -> Snapshot {
             .collect(),
         queue_shares: token.balance_of(contract_id()),
         oracle: token.oracle_state_read(),
+        loss_pending_since: token.loss_pending_since(),
         events: event_count(),
     }
 }
@@ -171,26 +171,32 @@ fn books_balance(token: &IcsethToken) {
 
 const DAY_MS: u64 = 24 * 60 * 60 * 1000;
 
-fn oracle_members() -> [AccountId; 3] {
-    [accounts().alice, accounts().charlie, accounts().frank]
+/// The oracle contract's address in the wiring: the only account that may push reports.
+fn oracle_contract() -> AccountId {
+    AccountId::from([0x16; 32])
 }
 
 fn block_time() -> u64 {
     ink::env::block_timestamp::<Env>()
 }
 
-/// The governor makes alice, charlie and frank the oracle members (two make a quorum).
+/// Wires the token (alice deploys) so that `oracle_contract()` may push reports. The reserve
+/// target goes to zero first: off-chain, a deposit cannot call the wired flash-exit pool.
 fn enable_oracle(token: &mut IcsethToken) {
     as_caller(governor());
-    token
-        .govern(TokenDecision::SetOracleMembers {
-            members: oracle_members().to_vec(),
-        })
-        .unwrap();
+    token.set_parameter(Parameter::ReserveTargetBps, 0).unwrap();
+    as_caller(accounts().alice);
+    token.wire(suite_with_token(contract_id())).unwrap();
 }
 
-/// A day later, two of the three members apply a report that changes no balance, its snapshot
-/// taken at the new block time: it finalizes what was requested before.
+/// The oracle contract pushes `report`; a report the bounds refuse comes back as `Report(bound)`.
+fn push(token: &mut IcsethToken, report: Report) -> Result<(), Error> {
+    as_caller(oracle_contract());
+    token.autobalance(report)?.map_err(Error::Report)
+}
+
+/// A day later, the oracle contract pushes a report that changes no balance, its snapshot taken
+/// at the new block time: it finalizes what was requested before.
 fn report_a_day_later(token: &mut IcsethToken) -> Result<bool, Error> {
     test::set_block_timestamp::<Env>(block_time() + DAY_MS);
     let last = token.oracle_state_read().last;
@@ -199,10 +205,7 @@ fn report_a_day_later(token: &mut IcsethToken) -> Result<bool, Error> {
         ref_time_ms: block_time(),
         ..last
     };
-    as_caller(oracle_members()[0]);
-    token.autobalance(report)?;
-    as_caller(oracle_members()[1]);
-    token.autobalance(report)
+    push(token, report).map(|()| true)
 }
 
 // ---- construction, wiring, roles ------------------------------------------------------------
@@ -233,6 +236,7 @@ fn suite_with_token(token: AccountId) -> SuiteAddresses {
         flash_exit_pool: AccountId::from([0x13; 32]),
         operator_registry: AccountId::from([0x14; 32]),
         slash_protection: AccountId::from([0x15; 32]),
+        oracle: oracle_contract(),
     }
 }
 
@@ -742,7 +746,6 @@ fn a_removed_institution_can_still_request_and_claim_even_while_paused() {
     as_caller(governor());
     token.remove_institution(inst_a()).unwrap();
     as_caller(inst_a());
-    // 9.5 ETH of the 10 are buffered (0.5 went to the reserve)
     let id = token.request_withdrawal(9 * ONE).unwrap();
     assert_eq!(report_a_day_later(&mut token), Ok(true));
     as_caller(guardian());
@@ -754,8 +757,9 @@ fn a_removed_institution_can_still_request_and_claim_even_while_paused() {
 #[ink::test]
 fn finalization_is_fifo_and_stops_at_an_unfundable_ticket() {
     let mut token = deploy_with_institutions();
-    enable_oracle(&mut token);
+    // deposited before the wiring: 5 ETH earmarked for the reserve without calling a pool
     deposit(&mut token, inst_a(), 100 * ONE).unwrap(); // buffer 95, reserve 5
+    enable_oracle(&mut token);
     as_caller(inst_a());
     let first = token.request_withdrawal(60 * ONE).unwrap();
     let second = token.request_withdrawal(36 * ONE).unwrap(); // 60 + 36 > 95 buffered
@@ -779,7 +783,7 @@ fn finalization_is_fifo_and_stops_at_an_unfundable_ticket() {
     });
     books_balance(&token);
     // funds arrive (a deposit): the report's finalization continues, same cut-off and rate
-    deposit(&mut token, inst_b(), 10 * ONE).unwrap(); // 9.5 more buffered: 44.5 >= 36 + 1
+    deposit(&mut token, inst_b(), 10 * ONE).unwrap(); // 45 buffered >= 36 + 1
     as_caller(inst_a());
     let late = token.request_withdrawal(ONE).unwrap();
     as_caller(outsider());
@@ -1101,35 +1105,21 @@ fn stake_refusals_before_the_registry_is_asked() {
 mod oracle {
     use super::*;
     use icseth_core::governance::TokenDecision;
-    use icseth_core::oracle::{Bounds, Fees, Report, ReportError};
+    use icseth_core::oracle::{Bounds, Fees, LossAllowance, Report, ReportError, MAX_LOSS_ALLOWANCE_MS};
 
     const DAY: u64 = 24 * 60 * 60 * 1000;
-
-    fn members() -> [AccountId; 3] {
-        [accounts().alice, accounts().charlie, accounts().frank]
-    }
 
     fn at(ms: u64) {
         test::set_block_timestamp::<Env>(ms);
     }
 
-    /// 100 ETH deposited, three oracle members, the vault is alice (the staking manager).
+    /// 100 ETH deposited, the token wired to the oracle contract, the vault is alice.
     fn setup() -> IcsethToken {
         at(DAY);
         let mut token = deploy_with_institutions();
+        enable_oracle(&mut token);
         deposit(&mut token, inst_a(), 100 * ONE).unwrap();
-        as_caller(governor());
         token
-            .govern(TokenDecision::SetOracleMembers {
-                members: members().to_vec(),
-            })
-            .unwrap();
-        token
-    }
-
-    fn vote(token: &mut IcsethToken, who: AccountId, report: Report) -> Result<bool, Error> {
-        as_caller(who);
-        token.autobalance(report)
     }
 
     fn send_inflow(token: &mut IcsethToken, amount: u128) {
@@ -1141,61 +1131,134 @@ mod oracle {
         test::set_value_transferred::<Env>(0);
     }
 
-    /// Applies `report` with two of three votes.
-    fn apply(token: &mut IcsethToken, report: Report) -> Result<bool, Error> {
-        vote(token, members()[0], report)?;
-        vote(token, members()[1], report)
+    fn apply(token: &mut IcsethToken, report: Report) -> Result<(), Error> {
+        push(token, report)
     }
 
     fn books_hold(token: &IcsethToken) {
         books_balance(token);
     }
 
+    /// The oracle contract pushes `report`; asserts the bounds refused it with `bound`
+    /// (answered as a value, so the oracle contract can record the refusal) and that nothing
+    /// changed.
+    fn assert_bound_refuses(token: &mut IcsethToken, bound: ReportError, report: Report) {
+        let before = snapshot(token);
+        as_caller(oracle_contract());
+        assert_eq!(token.autobalance(report), Ok(Err(bound)));
+        assert_eq!(snapshot(token), before, "a refused report changed state");
+    }
+
     #[ink::test]
-    fn quorum_applies_identical_reports_only() {
-        let mut token = setup();
-        let first = Report {
+    fn only_the_oracle_contract_pushes_reports_and_votes() {
+        at(DAY);
+        let mut unwired = deploy();
+        let report = Report {
             epoch: 10,
             ref_time_ms: block_time(),
             ..Report::default()
         };
-        assert_eq!(vote(&mut token, members()[0], first), Ok(false));
-        assert_refused(&mut token, Error::AlreadyVoted, |t| {
-            as_caller(members()[0]);
-            t.autobalance(first)
+        as_caller(oracle_contract());
+        assert_refused(&mut unwired, Error::Wiring(WiringError::NotWired), |t| {
+            t.autobalance(report)
         });
-        assert_refused(&mut token, Error::NotOracleMember, |t| {
-            as_caller(governor());
-            t.autobalance(first)
+        assert_refused(&mut unwired, Error::Wiring(WiringError::NotWired), |t| {
+            t.note_report_vote(report)
         });
-        // a vote for a snapshot not taken yet would publish the report before its cut-off
-        assert_refused(&mut token, Error::Report(ReportError::ReferenceInFuture), |t| {
-            as_caller(members()[2]);
-            t.autobalance(Report {
+        let mut token = setup();
+        for who in [governor(), accounts().alice, inst_a(), outsider()] {
+            as_caller(who);
+            assert_refused(&mut token, Error::NotOracle, |t| t.autobalance(report));
+            assert_refused(&mut token, Error::NotOracle, |t| t.note_report_vote(report));
+        }
+        apply(&mut token, report).unwrap();
+        assert_eq!(token.oracle_state_read().last.epoch, 10);
+        // stale epochs and snapshots are refused by the bounds
+        at(3 * DAY);
+        assert_bound_refuses(&mut token, ReportError::StaleEpoch, report);
+        assert_bound_refuses(
+            &mut token,
+            ReportError::StaleReference,
+            Report { epoch: 11, ..report },
+        );
+        assert_bound_refuses(
+            &mut token,
+            ReportError::ReferenceInFuture,
+            Report {
+                epoch: 11,
                 ref_time_ms: block_time() + 1,
-                ..first
+                ..report
+            },
+        );
+        books_hold(&token);
+    }
+
+    #[ink::test]
+    fn a_vote_without_a_loss_holds_nothing() {
+        let mut token = setup();
+        let report = Report {
+            epoch: 10,
+            ref_time_ms: block_time(),
+            ..Report::default()
+        };
+        let before = snapshot(&token);
+        as_caller(oracle_contract());
+        assert_eq!(token.note_report_vote(report), Ok(false));
+        assert_eq!(snapshot(&token), before);
+        assert_eq!(token.loss_pending_since(), None);
+    }
+
+    #[ink::test]
+    fn the_board_allows_a_loss_for_a_stated_time() {
+        let mut token = setup();
+        as_caller(outsider());
+        assert_refused(&mut token, Error::Governor(GovernorError::NotGovernor), |t| {
+            t.govern(TokenDecision::AllowLoss {
+                amount: ONE,
+                valid_for_ms: DAY,
             })
         });
-        // a different report for the same epoch does not count toward the first
-        let other = Report {
-            epoch: 10,
-            ref_time_ms: block_time(),
-            cl_balance: 1,
-            ..Report::default()
-        };
-        assert_eq!(vote(&mut token, members()[2], other), Ok(false));
-        assert_eq!(token.oracle_state_read().last_applied_ms, 0);
-        assert_eq!(vote(&mut token, members()[1], first), Ok(true));
-        assert_eq!(token.oracle_state_read().last.epoch, 10);
-        assert_eq!(token.disagreements_of(members()[2]), 1);
-        assert_eq!(token.disagreements_of(members()[0]), 0);
-        // stale epochs are refused
-        at(3 * DAY);
-        assert_refused(&mut token, Error::Report(ReportError::StaleEpoch), |t| {
-            as_caller(members()[0]);
-            t.autobalance(first)
-        });
-        books_hold(&token);
+        as_caller(governor());
+        for (amount, valid_for_ms) in [(0, DAY), (ONE, 0), (ONE, MAX_LOSS_ALLOWANCE_MS + 1)] {
+            assert_refused(&mut token, Error::InvalidLossAllowance, |t| {
+                t.govern(TokenDecision::AllowLoss { amount, valid_for_ms })
+            });
+        }
+        token
+            .govern(TokenDecision::AllowLoss {
+                amount: 15 * ONE,
+                valid_for_ms: MAX_LOSS_ALLOWANCE_MS,
+            })
+            .unwrap();
+        assert_eq!(
+            token.oracle_state_read().loss_allowance,
+            Some(LossAllowance {
+                amount: 15 * ONE,
+                expires_at: DAY + MAX_LOSS_ALLOWANCE_MS,
+            })
+        );
+        // an applied report without a loss keeps it; one after its expiry drops it
+        apply(
+            &mut token,
+            Report {
+                epoch: 10,
+                ref_time_ms: block_time(),
+                ..Report::default()
+            },
+        )
+        .unwrap();
+        assert!(token.oracle_state_read().loss_allowance.is_some());
+        at(DAY + MAX_LOSS_ALLOWANCE_MS);
+        apply(
+            &mut token,
+            Report {
+                epoch: 20,
+                ref_time_ms: block_time(),
+                ..Report::default()
+            },
+        )
+        .unwrap();
+        assert_eq!(token.oracle_state_read().loss_allowance, None);
     }
 
     #[ink::test]
@@ -1230,9 +1293,13 @@ mod oracle {
         assert_eq!(books.inflow, 0);
         assert_eq!(books.total_pooled, 100 * ONE + reward);
         books_hold(&token);
-        // the treasury (alice, also the unwired pool's stand-in) received shares worth 15% of it
+        // the treasury (alice) and the protection pool received shares worth 15% of it, 10% and 5%
         let fee_shares = token.total_supply() - supply;
-        assert_eq!(token.balance_of(accounts().alice), fee_shares);
+        let protection = suite_with_token(contract_id()).slash_protection;
+        let (treasury_shares, pool_shares) =
+            (token.balance_of(accounts().alice), token.balance_of(protection));
+        assert_eq!(treasury_shares + pool_shares, fee_shares);
+        assert!(treasury_shares.abs_diff(2 * pool_shares) <= 2);
         let fee_value = token.assets_for(fee_shares).unwrap();
         assert!(fee_value <= reward * 15 / 100 && fee_value + 10 >= reward * 15 / 100);
         // holders' rate rose by the gain net of fees
@@ -1240,7 +1307,7 @@ mod oracle {
         let expected = rate + (reward - reward * 15 / 100) * ONE / (100 * ONE);
         assert!(new_rate.abs_diff(expected) <= 2, "{new_rate} vs {expected}");
         // balances still sum to supply
-        let sum: u128 = [accounts().alice, inst_a(), inst_b()]
+        let sum: u128 = [accounts().alice, inst_a(), inst_b(), protection]
             .iter()
             .map(|a| token.balance_of(*a))
             .sum();
@@ -1262,24 +1329,15 @@ mod oracle {
         // too early: 12 hours must pass
         at(DAY + DAY / 4);
         send_inflow(&mut token, ONE);
-        vote(
+        assert_bound_refuses(
             &mut token,
-            members()[0],
+            ReportError::TooEarly,
             Report {
                 epoch: 20,
                 ref_time_ms: block_time(),
                 ..Report::default()
             },
-        )
-        .unwrap();
-        assert_refused(&mut token, Error::Report(ReportError::TooEarly), |t| {
-            as_caller(members()[1]);
-            t.autobalance(Report {
-                epoch: 20,
-                ref_time_ms: block_time(),
-                ..Report::default()
-            })
-        });
+        );
         at(2 * DAY);
         // 1 ETH of rewards in a day on 100 ETH is far above 10% a year
         let big = Report {
@@ -1288,11 +1346,7 @@ mod oracle {
             el_rewards_total: ONE,
             ..Report::default()
         };
-        vote(&mut token, members()[0], big).unwrap();
-        assert_refused(&mut token, Error::Report(ReportError::IncreaseAboveBound), |t| {
-            as_caller(members()[1]);
-            t.autobalance(big)
-        });
+        assert_bound_refuses(&mut token, ReportError::IncreaseAboveBound, big);
         // more rewards than the vault sent
         let unsent = Report {
             epoch: 40,
@@ -1300,11 +1354,7 @@ mod oracle {
             el_rewards_total: 2 * ONE,
             ..Report::default()
         };
-        vote(&mut token, members()[0], unsent).unwrap();
-        assert_refused(&mut token, Error::Report(ReportError::InflowNotReceived), |t| {
-            as_caller(members()[1]);
-            t.autobalance(unsent)
-        });
+        assert_bound_refuses(&mut token, ReportError::InflowNotReceived, unsent);
         // validators never seen funded
         let phantom = Report {
             epoch: 50,
@@ -1312,15 +1362,7 @@ mod oracle {
             validators: 1,
             ..Report::default()
         };
-        vote(&mut token, members()[0], phantom).unwrap();
-        assert_refused(
-            &mut token,
-            Error::Report(ReportError::ValidatorsAboveFunded),
-            |t| {
-                as_caller(members()[1]);
-                t.autobalance(phantom)
-            },
-        );
+        assert_bound_refuses(&mut token, ReportError::ValidatorsAboveFunded, phantom);
     }
 
     #[ink::test]
@@ -1346,9 +1388,6 @@ mod oracle {
         };
         assert_refused(&mut token, Error::InvalidBounds, |t| {
             t.govern(TokenDecision::SetFees { fees: greedy })
-        });
-        assert_refused(&mut token, Error::InvalidOracleMembers, |t| {
-            t.govern(TokenDecision::SetOracleMembers { members: vec![] })
         });
         let tighter = Bounds {
             max_decrease_bps: 300,

@@ -3,8 +3,8 @@
 //! Operators register themselves (pending); the board approves (active), limits or removes (exited)
 //! them through `govern`. An operator's admin maintains its keys count and addresses. The token
 //! records stake against an active operator's spare limit and receives its deposit address. Each
-//! frame, operators report their own figures and oracle members (set by the board) attest them; the
-//! registry keeps cumulative totals, a ring of the last `HISTORY_FRAMES` frames, a score from the
+//! frame, operators report their own figures and the oracle contract records the figures a quorum of
+//! its members attested; the registry keeps cumulative totals, a ring of the last `HISTORY_FRAMES` frames, a score from the
 //! attested figures, flags claimed figures that differ from the attested ones, and moves weak
 //! operators to probation and then paused (no new stake), and back on recovery.
 #![cfg_attr(not(feature = "std"), no_std, no_main)]
@@ -13,7 +13,7 @@
 pub mod operator_registry {
     use icseth_core::{
         events::{GovernorChanged, GovernorProposed, Wired},
-        governance::{valid_oracle_members, RegistryDecision},
+        governance::RegistryDecision,
         operators::{
             disagree, next_status, score, CountsError, Figures, PerformancePolicy, RegistrationLimits,
             ValidatorCounts,
@@ -79,16 +79,14 @@ pub mod operator_registry {
         FrameInFuture,
         /// The operator already reported this frame (or a later one).
         FrameAlreadyReported,
-        /// This oracle member already attested this frame for this operator.
+        /// This frame of this operator has attested figures already.
         AlreadyAttested,
         /// The frame is older than the last attested one.
         StaleFrame,
         /// Effectiveness above 100%.
         InvalidFigures,
-        /// Only oracle members may attest.
-        NotOracleMember,
-        /// The oracle member list is empty, too long or repeats an account.
-        InvalidOracleMembers,
+        /// Only the oracle contract may record attested figures.
+        NotOracle,
         /// The performance policy is outside its bounds.
         InvalidPolicy,
         /// A paged read asked for more than `MAX_PAGE` entries.
@@ -176,12 +174,10 @@ pub mod operator_registry {
         pub frame: u32,
         /// What the operator reported.
         pub claimed: Option<Figures>,
-        /// What the first oracle member attested.
+        /// The figures a quorum of oracle members agreed on.
         pub attested: Option<Figures>,
-        /// Oracle members who attested the same figures.
+        /// Oracle members in that quorum.
         pub attestations: u32,
-        /// Oracle members who attested different figures.
-        pub oracle_conflicts: u32,
         pub score: Option<u32>,
         /// Claimed and attested figures differ beyond the tolerance.
         pub disputed: bool,
@@ -194,7 +190,6 @@ pub mod operator_registry {
                 claimed: None,
                 attested: None,
                 attestations: 0,
-                oracle_conflicts: 0,
                 score: None,
                 disputed: false,
             }
@@ -279,14 +274,13 @@ pub mod operator_registry {
         pub figures: Figures,
     }
 
-    /// An oracle member attested a frame.
+    /// The oracle contract recorded the figures a quorum attested for a frame.
     #[ink(event)]
     pub struct PerformanceAttested {
         #[ink(topic)]
         pub operator: u32,
-        #[ink(topic)]
-        pub member: AccountId,
         pub frame: u32,
+        pub attestations: u32,
         pub figures: Figures,
         pub score: Option<u32>,
         pub disputed: bool,
@@ -298,12 +292,6 @@ pub mod operator_registry {
         #[ink(topic)]
         pub operator: u32,
         pub loss: Balance,
-    }
-
-    /// The board set the oracle members.
-    #[ink(event)]
-    pub struct OracleMembersSet {
-        pub members: Vec<AccountId>,
     }
 
     /// The board set the performance policy.
@@ -325,9 +313,6 @@ pub mod operator_registry {
         pub limits: RegistrationLimits,
     }
 
-    /// (operator, frame, oracle member).
-    pub type AttestationKey = (u32, u32, AccountId);
-
     /// Storage of the contract.
     #[ink(storage)]
     pub struct OperatorRegistry {
@@ -340,14 +325,11 @@ pub mod operator_registry {
         operator_count: u32,
         /// Most operators the registry accepts; every message costs the same whatever the count.
         max_operators: u32,
-        oracle_members: Vec<AccountId>,
         policy: PerformancePolicy,
         /// Frame 0 starts here.
         genesis_ms: Timestamp,
         /// Recent history: (operator, frame % HISTORY_FRAMES) -> record.
         history: Mapping<(u32, u32), FrameRecord>,
-        /// Who attested what: (operator, frame, member).
-        attested_by: Mapping<AttestationKey, ()>,
         totals: Totals,
         limits: RegistrationLimits,
         /// Self-registrations waiting for the board (invited ones included).
@@ -374,11 +356,9 @@ pub mod operator_registry {
                 pending_count: 0,
                 live_count: 0,
                 invited: Mapping::default(),
-                oracle_members: Vec::new(),
                 policy: PerformancePolicy::DEFAULT,
                 genesis_ms: Self::env().block_timestamp(),
                 history: Mapping::default(),
-                attested_by: Mapping::default(),
                 totals: Totals::default(),
             }
         }
@@ -433,7 +413,8 @@ pub mod operator_registry {
         }
 
         /// Governor only (the board's execution): approves a pending operator, sets an operator's
-        /// limit, removes an operator, sets the oracle members or the performance policy.
+        /// limit, removes an operator, sets the performance policy, approves a deposit address,
+        /// invites an admin or sets the registration limits.
         #[ink(message)]
         pub fn govern(&mut self, decision: RegistryDecision) -> Result<(), Error> {
             self.governor.ensure(self.env().caller())?;
@@ -459,14 +440,6 @@ pub mod operator_registry {
                         operator,
                         counts: record.counts,
                     });
-                    Ok(())
-                }
-                RegistryDecision::SetOracleMembers { members } => {
-                    if !valid_oracle_members(&members) {
-                        return Err(Error::InvalidOracleMembers);
-                    }
-                    self.oracle_members = members.clone();
-                    self.env().emit_event(OracleMembersSet { members });
                     Ok(())
                 }
                 RegistryDecision::SetPolicy { policy } => {
@@ -778,15 +751,22 @@ pub mod operator_registry {
             Ok(())
         }
 
-        /// Oracle members only, once per member, operator and finished frame: attests the frame's
-        /// figures. The first attestation of a frame (newer than the last attested one) scores it,
-        /// adds it to the totals and applies the status rules; later ones confirm or conflict.
-        /// Emits `PerformanceAttested` (and `OperatorStatusChanged` on a change).
+        /// The oracle contract only, once per operator and finished frame, newer than the last
+        /// attested one: records the figures `attestations` oracle members agreed on (a quorum of
+        /// the current set, counted by the oracle contract), scores them, adds them to the totals
+        /// and applies the status rules. Emits `PerformanceAttested` (and `OperatorStatusChanged`
+        /// on a change).
         #[ink(message)]
-        pub fn attest(&mut self, operator: u32, frame: u32, figures: Figures) -> Result<(), Error> {
-            let member = self.env().caller();
-            if !self.oracle_members.contains(&member) {
-                return Err(Error::NotOracleMember);
+        pub fn record_attestation(
+            &mut self,
+            operator: u32,
+            frame: u32,
+            figures: Figures,
+            attestations: u32,
+        ) -> Result<(), Error> {
+            let oracle = self.wiring.require()?.oracle;
+            if self.env().caller() != oracle {
+                return Err(Error::NotOracle);
             }
             let mut record = self.operators.get(operator).ok_or(Error::UnknownOperator)?;
             if !figures.is_valid() {
@@ -795,67 +775,58 @@ pub mod operator_registry {
             if frame >= self.current_frame() {
                 return Err(Error::FrameInFuture);
             }
-            if self.attested_by.contains((operator, frame, member)) {
+            let mut history = self.frame_record(operator, frame);
+            if history.attested.is_some() {
                 return Err(Error::AlreadyAttested);
             }
-            let mut history = self.frame_record(operator, frame);
-            let first = history.attested.is_none();
-            if first && record.last_attested_frame.is_some_and(|last| frame <= last) {
+            if record.last_attested_frame.is_some_and(|last| frame <= last) {
                 return Err(Error::StaleFrame);
             }
             let mut status_change = None;
-            if first {
-                let frame_score = score(&figures);
-                history.attested = Some(figures);
-                history.attestations = 1;
-                history.score = Some(frame_score);
-                if let Some(claimed) = history.claimed {
-                    self.flag_dispute(&mut record, &mut history, &claimed, &figures)?;
-                }
-                let t = &mut record.totals;
-                t.frames = t.frames.checked_add(1).ok_or(Error::Overflow)?;
-                t.proposed = t
-                    .proposed
-                    .checked_add(u64::from(figures.proposed))
-                    .ok_or(Error::Overflow)?;
-                t.missed = t
-                    .missed
-                    .checked_add(u64::from(figures.missed))
-                    .ok_or(Error::Overflow)?;
-                t.consensus_rewards = t
-                    .consensus_rewards
-                    .checked_add(figures.consensus_rewards)
-                    .ok_or(Error::Overflow)?;
-                t.mev_rewards = t
-                    .mev_rewards
-                    .checked_add(figures.mev_rewards)
-                    .ok_or(Error::Overflow)?;
-                self.totals.consensus_rewards = self
-                    .totals
-                    .consensus_rewards
-                    .checked_add(figures.consensus_rewards)
-                    .ok_or(Error::Overflow)?;
-                self.totals.mev_rewards = self
-                    .totals
-                    .mev_rewards
-                    .checked_add(figures.mev_rewards)
-                    .ok_or(Error::Overflow)?;
-                let (status, streak) =
-                    next_status(record.status, record.weak_streak, frame_score, &self.policy);
-                if status != record.status {
-                    status_change = Some((record.status, status));
-                }
-                record.status = status;
-                record.weak_streak = streak;
-                record.score = Some(frame_score);
-                record.last_attested_frame = Some(frame);
-            } else if history.attested == Some(figures) {
-                history.attestations = history.attestations.checked_add(1).ok_or(Error::Overflow)?;
-            } else {
-                history.oracle_conflicts = history.oracle_conflicts.checked_add(1).ok_or(Error::Overflow)?;
+            let frame_score = score(&figures);
+            history.attested = Some(figures);
+            history.attestations = attestations;
+            history.score = Some(frame_score);
+            if let Some(claimed) = history.claimed {
+                self.flag_dispute(&mut record, &mut history, &claimed, &figures)?;
             }
+            let t = &mut record.totals;
+            t.frames = t.frames.checked_add(1).ok_or(Error::Overflow)?;
+            t.proposed = t
+                .proposed
+                .checked_add(u64::from(figures.proposed))
+                .ok_or(Error::Overflow)?;
+            t.missed = t
+                .missed
+                .checked_add(u64::from(figures.missed))
+                .ok_or(Error::Overflow)?;
+            t.consensus_rewards = t
+                .consensus_rewards
+                .checked_add(figures.consensus_rewards)
+                .ok_or(Error::Overflow)?;
+            t.mev_rewards = t
+                .mev_rewards
+                .checked_add(figures.mev_rewards)
+                .ok_or(Error::Overflow)?;
+            self.totals.consensus_rewards = self
+                .totals
+                .consensus_rewards
+                .checked_add(figures.consensus_rewards)
+                .ok_or(Error::Overflow)?;
+            self.totals.mev_rewards = self
+                .totals
+                .mev_rewards
+                .checked_add(figures.mev_rewards)
+                .ok_or(Error::Overflow)?;
+            let (status, streak) = next_status(record.status, record.weak_streak, frame_score, &self.policy);
+            if status != record.status {
+                status_change = Some((record.status, status));
+            }
+            record.status = status;
+            record.weak_streak = streak;
+            record.score = Some(frame_score);
+            record.last_attested_frame = Some(frame);
             self.totals.attestations = self.totals.attestations.checked_add(1).ok_or(Error::Overflow)?;
-            self.attested_by.insert((operator, frame, member), &());
             self.history.insert((operator, Self::slot(frame)), &history);
             self.operators.insert(operator, &record);
             if let Some((from, to)) = status_change {
@@ -864,8 +835,8 @@ pub mod operator_registry {
             }
             self.env().emit_event(PerformanceAttested {
                 operator,
-                member,
                 frame,
+                attestations,
                 figures,
                 score: history.score,
                 disputed: history.disputed,
@@ -936,12 +907,6 @@ pub mod operator_registry {
         #[ink(message)]
         pub fn totals(&self) -> Totals {
             self.totals
-        }
-
-        /// Anyone: the oracle members.
-        #[ink(message)]
-        pub fn oracle_members(&self) -> Vec<AccountId> {
-            self.oracle_members.clone()
         }
 
         /// Anyone: the performance policy.

@@ -16,7 +16,7 @@ type Env = DefaultEnvironment;
 fn accounts() -> test::DefaultAccounts<Env> {
     test::default_accounts::<Env>()
 }
-/// bob governs; django runs an operator; eve is an oracle member; frank is the token.
+/// bob governs; django runs an operator; eve is the oracle contract; frank is the token.
 fn governor() -> AccountId {
     accounts().bob
 }
@@ -52,14 +52,9 @@ fn deploy() -> OperatorRegistry {
         flash_exit_pool: AccountId::from([0x13; 32]),
         operator_registry: ink::env::account_id::<Env>(),
         slash_protection: AccountId::from([0x15; 32]),
+        oracle: oracle(),
     };
     registry.wire(suite).unwrap();
-    as_caller(governor());
-    registry
-        .govern(RegistryDecision::SetOracleMembers {
-            members: vec![oracle(), accounts().charlie],
-        })
-        .unwrap();
     registry
 }
 
@@ -95,7 +90,6 @@ struct Snapshot {
     operators: Vec<(u32, Operator)>,
     history: Vec<FrameRecord>,
     totals: Totals,
-    oracle: Vec<AccountId>,
     policy: PerformancePolicy,
     governor: AccountId,
     events: usize,
@@ -107,7 +101,6 @@ fn snapshot(registry: &OperatorRegistry) -> Snapshot {
         operators: registry.operators(0, MAX_PAGE).unwrap(),
         history: registry.history(0),
         totals: registry.totals(),
-        oracle: registry.oracle_members(),
         policy: registry.policy(),
         governor: registry.governor(),
         events: test::recorded_events().count(),
@@ -147,7 +140,6 @@ fn constructor_sets_roles_and_defaults() {
     assert_eq!(registry.operator_count(), 0);
     assert_eq!(registry.max_operators(), DEFAULT_MAX_OPERATORS);
     assert_eq!(registry.policy(), PerformancePolicy::DEFAULT);
-    assert!(registry.oracle_members().is_empty());
     assert_eq!(registry.totals(), Totals::default());
 }
 
@@ -162,6 +154,7 @@ fn wire_once_by_the_deployer() {
         flash_exit_pool: AccountId::from([0x13; 32]),
         operator_registry: own,
         slash_protection: AccountId::from([0x15; 32]),
+        oracle: oracle(),
     };
     as_caller(accounts().charlie);
     assert_refused(&mut registry, Error::Wiring(WiringError::NotDeployer), |r| {
@@ -381,14 +374,6 @@ fn board_decisions() {
             limit: 11,
         })
     });
-    assert_refused(&mut registry, Error::InvalidOracleMembers, |r| {
-        r.govern(RegistryDecision::SetOracleMembers { members: vec![] })
-    });
-    assert_refused(&mut registry, Error::InvalidOracleMembers, |r| {
-        r.govern(RegistryDecision::SetOracleMembers {
-            members: vec![oracle(), oracle()],
-        })
-    });
     let bad = PerformancePolicy {
         frames_to_probation: 0,
         ..PerformancePolicy::DEFAULT
@@ -529,25 +514,30 @@ fn reports_and_attestations() {
         r.report_performance(id, 0, good(9_900))
     });
 
-    as_caller(admin());
-    assert_refused(&mut registry, Error::NotOracleMember, |r| {
-        r.attest(id, 1, good(9_900))
-    });
+    // only the oracle contract records what a quorum of its members attested
+    for who in [admin(), governor(), token(), accounts().charlie] {
+        as_caller(who);
+        assert_refused(&mut registry, Error::NotOracle, |r| {
+            r.record_attestation(id, 1, good(9_900), 2)
+        });
+    }
     as_caller(oracle());
     assert_refused(&mut registry, Error::FrameInFuture, |r| {
-        r.attest(id, 3, good(9_900))
+        r.record_attestation(id, 3, good(9_900), 2)
     });
     assert_refused(&mut registry, Error::UnknownOperator, |r| {
-        r.attest(9, 1, good(9_900))
+        r.record_attestation(9, 1, good(9_900), 2)
     });
-    registry.attest(id, 1, good(9_900)).unwrap();
+    assert_refused(&mut registry, Error::InvalidFigures, |r| {
+        r.record_attestation(id, 1, over, 2)
+    });
+    registry.record_attestation(id, 1, good(9_900), 2).unwrap();
     assert_refused(&mut registry, Error::AlreadyAttested, |r| {
-        r.attest(id, 1, good(9_900))
+        r.record_attestation(id, 1, good(9_900), 2)
     });
-    // a second member confirms; a stale first attestation is refused
-    as_caller(accounts().charlie);
-    registry.attest(id, 1, good(9_900)).unwrap();
-    assert_refused(&mut registry, Error::StaleFrame, |r| r.attest(id, 0, good(9_900)));
+    assert_refused(&mut registry, Error::StaleFrame, |r| {
+        r.record_attestation(id, 0, good(9_900), 2)
+    });
 
     let record = registry.operator(id).unwrap();
     assert_eq!(record.score, Some(icseth_core::operators::score(&good(9_900))));
@@ -563,7 +553,7 @@ fn reports_and_attestations() {
     let totals = registry.totals();
     assert_eq!(
         (totals.reports, totals.attestations, totals.mev_rewards),
-        (1, 2, 2_000)
+        (1, 1, 2_000)
     );
 }
 
@@ -574,9 +564,9 @@ fn claims_that_differ_from_attestations_are_flagged() {
     as_caller(admin());
     registry.report_performance(id, 1, good(9_900)).unwrap();
     as_caller(oracle());
-    registry.attest(id, 1, good(9_500)).unwrap();
+    registry.record_attestation(id, 1, good(9_500), 2).unwrap();
     // attested before claimed, for another frame: flagged when the claim arrives
-    registry.attest(id, 2, good(9_900)).unwrap();
+    registry.record_attestation(id, 2, good(9_900), 2).unwrap();
     as_caller(admin());
     registry
         .report_performance(
@@ -591,11 +581,6 @@ fn claims_that_differ_from_attestations_are_flagged() {
     let history = registry.history(id);
     assert!(history.iter().all(|h| h.disputed));
     assert_eq!(registry.operator(id).unwrap().totals.disagreements, 2);
-    // a second oracle member attesting other figures is a conflict, not a new score
-    as_caller(accounts().charlie);
-    registry.attest(id, 2, good(5_000)).unwrap();
-    let frame2 = registry.history(id).into_iter().find(|h| h.frame == 2).unwrap();
-    assert_eq!((frame2.attestations, frame2.oracle_conflicts), (1, 1));
 }
 
 #[ink::test]
@@ -606,7 +591,7 @@ fn weak_frames_lead_to_probation_then_paused_and_recovery_restores() {
     let weak = good(5_000);
     let mut seen = vec![];
     for frame in 0..6 {
-        registry.attest(id, frame, weak).unwrap();
+        registry.record_attestation(id, frame, weak, 2).unwrap();
         seen.push(registry.operator(id).unwrap().status);
     }
     use OperatorStatus::*;
@@ -617,7 +602,7 @@ fn weak_frames_lead_to_probation_then_paused_and_recovery_restores() {
     as_caller(token());
     assert_refused(&mut registry, Error::OperatorNotActive, |r| r.record_stake(id, 1));
     as_caller(oracle());
-    registry.attest(id, 6, good(10_000)).unwrap();
+    registry.record_attestation(id, 6, good(10_000), 2).unwrap();
     assert_eq!(registry.operator(id).unwrap().status, Active);
     assert_eq!(registry.operator(id).unwrap().weak_streak, 0);
 }
@@ -628,7 +613,7 @@ fn history_keeps_the_last_frames() {
     at_frame(30);
     as_caller(oracle());
     for frame in 0..(HISTORY_FRAMES + 3) {
-        registry.attest(id, frame, good(9_900)).unwrap();
+        registry.record_attestation(id, frame, good(9_900), 2).unwrap();
     }
     let history = registry.history(id);
     assert_eq!(history.len(), HISTORY_FRAMES as usize);

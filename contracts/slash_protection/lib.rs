@@ -385,6 +385,7 @@ pub mod slash_protection {
                 flash_exit_pool: AccountId::from([0x13; 32]),
                 operator_registry: AccountId::from([0x14; 32]),
                 slash_protection: ink::env::account_id::<DefaultEnvironment>(),
+                oracle: AccountId::from([0x16; 32]),
             };
             pool.wire(suite).unwrap();
             pool

@@ -15,8 +15,8 @@ pub mod whitelist_board {
         board::{is_unanimity_lock, quorum_is_valid, MAX_MEMBERS},
         events::Wired,
         governance::{
-            has_duplicates, passes, tally, Action, PoolDecision, ProtectionDecision, RegistryDecision,
-            Subject, Target, Timing, TokenDecision, Vote,
+            has_duplicates, passes, tally, Action, OracleDecision, PoolDecision, ProtectionDecision,
+            RegistryDecision, Subject, Target, Timing, TokenDecision, Vote,
         },
         settle, RawResult, SuiteAddresses, SuiteSlot, Wiring, WiringError,
     };
@@ -556,20 +556,9 @@ pub mod whitelist_board {
                     let pool = self.wiring.require()?.flash_exit_pool;
                     self.push::<PoolDecision>(pool, ink::selector_bytes!("govern"), Some(decision))
                 }
-                Action::SetOracleMembers { members } => {
-                    let suite = self.wiring.require()?;
-                    let token = TokenDecision::SetOracleMembers {
-                        members: members.clone(),
-                    };
-                    self.push::<TokenDecision>(suite.token, ink::selector_bytes!("govern"), Some(&token))?;
-                    let registry = RegistryDecision::SetOracleMembers {
-                        members: members.clone(),
-                    };
-                    self.push::<RegistryDecision>(
-                        suite.operator_registry,
-                        ink::selector_bytes!("govern"),
-                        Some(&registry),
-                    )
+                Action::Oracle(decision) => {
+                    let oracle = self.wiring.require()?.oracle;
+                    self.push::<OracleDecision>(oracle, ink::selector_bytes!("govern"), Some(decision))
                 }
                 Action::ProposeGovernor { target, successor } => {
                     let address = self.target_address(*target)?;
@@ -589,6 +578,7 @@ pub mod whitelist_board {
                 Target::FlashExitPool => suite.flash_exit_pool,
                 Target::OperatorRegistry => suite.operator_registry,
                 Target::SlashProtection => suite.slash_protection,
+                Target::Oracle => suite.oracle,
             })
         }
 

@@ -1,9 +1,9 @@
-//! Deployment and wiring of the five contracts, against any ink_e2e backend: the end-to-end tests
+//! Deployment and wiring of the six contracts, against any ink_e2e backend: the end-to-end tests
 //! and the command-line tool use it on the embedded chain, and it serves a node URL unchanged.
 //!
-//! Order (DESIGN.md, "Deployment"): the board first, then the four others with their governor (the
+//! Order (DESIGN.md, "Deployment"): the board first, then the five others with their governor (the
 //! board, or an account while a flow is tested without governance), then one `wire` per contract
-//! with all five addresses. Wiring locks itself; `verify_wiring` reads every contract back.
+//! with all six addresses. Wiring locks itself; `verify_wiring` reads every contract back.
 use crate::calls::{read, submit, CallError, Env};
 use flash_exit_pool::flash_exit_pool::{FlashExitPool, FlashExitPoolRef};
 use icseth_core::SuiteAddresses;
@@ -11,11 +11,12 @@ use icseth_token::icseth_token::{IcsethToken, IcsethTokenRef};
 use ink::primitives::AccountId;
 use ink_e2e::{ContractsBackend, E2EBackend, Keypair};
 use operator_registry::operator_registry::{OperatorRegistry, OperatorRegistryRef};
+use oracle_consensus::oracle_consensus::{OracleConsensus, OracleConsensusRef};
 use slash_protection::slash_protection::{SlashProtection, SlashProtectionRef};
 use std::fmt;
 use whitelist_board::whitelist_board::{WhitelistBoard, WhitelistBoardRef};
 
-/// Who governs the four non-board contracts.
+/// Who governs the five non-board contracts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum GovernorChoice {
     /// The board contract (production).
@@ -42,7 +43,12 @@ pub struct SuiteConfig {
     pub treasury: AccountId,
     /// Smallest deposit any institution may make, in the chain's smallest unit.
     pub min_deposit: u128,
+    /// Start of epoch 0 for the oracle's reports (ms).
+    pub oracle_genesis_ms: u64,
 }
+
+/// Ethereum's beacon-chain genesis (2020-12-01 12:00:23 UTC), in ms: reports name mainnet epochs.
+pub const BEACON_GENESIS_MS: u64 = 1_606_824_023_000;
 
 impl SuiteConfig {
     /// A one-member board (the protocol) that governs everything, `protocol` holding every role.
@@ -56,6 +62,7 @@ impl SuiteConfig {
             staking_manager: protocol,
             treasury: protocol,
             min_deposit,
+            oracle_genesis_ms: BEACON_GENESIS_MS,
         }
     }
 }
@@ -105,7 +112,7 @@ macro_rules! instantiate {
     }};
 }
 
-/// Instantiates the five contracts (not wired yet) and returns their addresses.
+/// Instantiates the six contracts (not wired yet) and returns their addresses.
 pub async fn deploy_suite<C>(
     client: &mut C,
     deployer: &Keypair,
@@ -155,25 +162,32 @@ where
         "slash_protection",
         SlashProtectionRef::new(governor)
     );
+    let oracle = instantiate!(
+        client,
+        deployer,
+        "oracle_consensus",
+        OracleConsensusRef::new(governor, config.oracle_genesis_ms)
+    );
     Ok(SuiteAddresses {
         token,
         board,
         flash_exit_pool,
         operator_registry,
         slash_protection,
+        oracle,
     })
 }
 
 /// The outcome of one contract's `wire`, as the contract reported it (`Err` for a refusal).
 pub type WireOutcome = Result<(), String>;
 
-/// Sends `wire(suite)` from `caller` to all five contracts and returns each one's answer, in the
-/// order token, board, flash-exit pool, operator registry, slash protection.
+/// Sends `wire(suite)` from `caller` to all six contracts and returns each one's answer, in the
+/// order token, board, flash-exit pool, operator registry, slash protection, oracle.
 pub async fn wire_suite<C>(
     client: &mut C,
     caller: &Keypair,
     suite: &SuiteAddresses,
-) -> Result<[WireOutcome; 5], DeployError>
+) -> Result<[WireOutcome; 6], DeployError>
 where
     C: E2EBackend<Env>,
     <C as ContractsBackend<Env>>::Error: fmt::Debug,
@@ -218,7 +232,15 @@ where
             .value
             .map_err(|e| format!("{e:?}"))
     };
-    Ok([token, board, pool, registry, protection])
+    let oracle = {
+        let msg = ink_e2e::create_call_builder::<OracleConsensus>(suite.oracle).wire(*suite);
+        submit(client, caller, &msg, 0)
+            .await
+            .map_err(call_failed("wire oracle_consensus"))?
+            .value
+            .map_err(|e| format!("{e:?}"))
+    };
+    Ok([token, board, pool, registry, protection, oracle])
 }
 
 /// What each contract reports as the suite's addresses, in `wire_suite`'s order.
@@ -226,7 +248,7 @@ pub async fn read_wiring<C>(
     client: &mut C,
     caller: &Keypair,
     suite: &SuiteAddresses,
-) -> Result<[Option<SuiteAddresses>; 5], DeployError>
+) -> Result<[Option<SuiteAddresses>; 6], DeployError>
 where
     C: E2EBackend<Env>,
     <C as ContractsBackend<Env>>::Error: fmt::Debug,
@@ -268,10 +290,17 @@ where
         )
         .await
         .map_err(call_failed(step))?,
+        read(
+            client,
+            caller,
+            &ink_e2e::create_call_builder::<OracleConsensus>(suite.oracle).suite(),
+        )
+        .await
+        .map_err(call_failed(step))?,
     ])
 }
 
-/// Deploys, wires and verifies the suite: every contract must report the same five addresses.
+/// Deploys, wires and verifies the suite: every contract must report the same six addresses.
 pub async fn deploy_and_wire<C>(
     client: &mut C,
     deployer: &Keypair,
@@ -303,10 +332,11 @@ where
 }
 
 /// The contract crates, in `wire_suite`'s order.
-pub const CONTRACT_NAMES: [&str; 5] = [
+pub const CONTRACT_NAMES: [&str; 6] = [
     "icseth_token",
     "whitelist_board",
     "flash_exit_pool",
     "operator_registry",
     "slash_protection",
+    "oracle_consensus",
 ];

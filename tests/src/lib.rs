@@ -4,11 +4,12 @@ pub mod accounts;
 pub mod calls;
 pub mod deploy;
 pub mod governance;
+pub mod oracle;
 pub mod sandbox;
 
 pub use accounts::{account_of, hex};
 pub use calls::{read, submit, CallError, Cost, Env, Outcome};
-pub use deploy::{deploy_and_wire, DeployError, GovernorChoice, SuiteConfig};
+pub use deploy::{deploy_and_wire, DeployError, GovernorChoice, SuiteConfig, BEACON_GENESIS_MS};
 pub use sandbox::{advance_ms, events, events_of, now_ms, ClockSandbox, ETH};
 
 /// The client that drives the embedded chain with the project's sandbox.

@@ -1,19 +1,23 @@
 //! The oracle-fed rate on the embedded chain: three oracle members, quorum by two, rewards restaked
 //! with fees, a slashing covered by the protection pool, and a report above the bound refused.
 use icseth_core::{
-    governance::{Action, ProtectionDecision, RegistryDecision, TokenDecision},
+    governance::{Action, OracleDecision, ProtectionDecision, RegistryDecision, TokenDecision},
     operators::VALIDATOR_DEPOSIT,
     oracle::{Report, ReportError},
 };
 use icseth_e2e::{
-    account_of, advance_ms, deploy_and_wire, events_of, governance::decide_all, now_ms, read, submit,
-    ClockSandbox, GovernorChoice, SuiteConfig, ETH,
+    account_of, advance_ms, deploy_and_wire, events_of,
+    governance::decide_all,
+    now_ms,
+    oracle::{applied, epoch_at},
+    read, submit, ClockSandbox, GovernorChoice, SuiteConfig, ETH,
 };
 use icseth_token::{
-    icseth_token::{Error as TokenError, IcsethToken, LossAttributionUnknown, ReportApplied},
+    icseth_token::{IcsethToken, LossAttributionUnknown, ReportApplied},
     psp22::PSP22,
 };
 use operator_registry::operator_registry::{OperatorKind, OperatorRegistry};
+use oracle_consensus::oracle_consensus::{OracleConsensus, ReportVoteOutcome};
 use slash_protection::slash_protection::SlashProtection;
 
 type E2EResult<T> = Result<T, Box<dyn std::error::Error>>;
@@ -35,6 +39,7 @@ async fn oracle_quorum_rewards_slashing_cover_and_bounds<Client: E2EBackend>(
     let mut token = ink_e2e::create_call_builder::<IcsethToken>(suite.token);
     let mut registry = ink_e2e::create_call_builder::<OperatorRegistry>(suite.operator_registry);
     let mut protection = ink_e2e::create_call_builder::<SlashProtection>(suite.slash_protection);
+    let mut oracle = ink_e2e::create_call_builder::<OracleConsensus>(suite.oracle);
 
     let operator = submit(
         &mut client,
@@ -62,9 +67,9 @@ async fn oracle_quorum_rewards_slashing_cover_and_bounds<Client: E2EBackend>(
                 institution: account_of(&institution),
                 min_deposit: None,
             }),
-            Action::SetOracleMembers {
+            Action::Oracle(OracleDecision::SetMembers {
                 members: oracles.iter().map(account_of).collect(),
-            },
+            }),
             Action::OperatorRegistry(RegistryDecision::ApproveOperator { operator }),
             Action::OperatorRegistry(RegistryDecision::SetLimit { operator, limit: 10 }),
             Action::SlashProtection(ProtectionDecision::AllowDonor {
@@ -73,10 +78,7 @@ async fn oracle_quorum_rewards_slashing_cover_and_bounds<Client: E2EBackend>(
         ],
     )
     .await?;
-    assert_eq!(
-        read(&mut client, &alice, &registry.oracle_members()).await?.len(),
-        3
-    );
+    assert_eq!(read(&mut client, &alice, &oracle.members()).await?.len(), 3);
 
     submit(&mut client, &institution, &token.deposit(), 320 * ETH)
         .await?
@@ -88,18 +90,22 @@ async fn oracle_quorum_rewards_slashing_cover_and_bounds<Client: E2EBackend>(
 
     // the first report sees the 8 validators: no gain, no loss
     let first = Report {
-        epoch: 1_000,
+        epoch: epoch_at(now_ms()),
         ref_time_ms: now_ms(),
         cl_balance: staked,
         validators: 8,
         ..Report::default()
     };
-    assert!(!submit(&mut client, &oracles[0], &token.autobalance(first), 0)
-        .await?
-        .accepted()?);
-    assert!(submit(&mut client, &oracles[1], &token.autobalance(first), 0)
-        .await?
-        .accepted()?);
+    assert!(!applied(
+        submit(&mut client, &oracles[0], &oracle.submit_report(first), 0)
+            .await?
+            .accepted()?
+    ));
+    assert!(applied(
+        submit(&mut client, &oracles[1], &oracle.submit_report(first), 0)
+            .await?
+            .accepted()?
+    ));
     let books = read(&mut client, &alice, &token.accounting()).await?;
     assert_eq!((books.in_flight, books.cl_balance), (0, staked));
 
@@ -111,7 +117,7 @@ async fn oracle_quorum_rewards_slashing_cover_and_bounds<Client: E2EBackend>(
     let supply_before = read(&mut client, &alice, &token.total_supply()).await?;
     let gain = 3 * ETH / 100;
     let rewards = Report {
-        epoch: 1_225,
+        epoch: epoch_at(now_ms()),
         ref_time_ms: now_ms(),
         cl_balance: staked + gain,
         ..first
@@ -120,15 +126,17 @@ async fn oracle_quorum_rewards_slashing_cover_and_bounds<Client: E2EBackend>(
         cl_balance: staked + gain + 1,
         ..rewards
     };
-    submit(&mut client, &oracles[0], &token.autobalance(rewards), 0)
+    submit(&mut client, &oracles[0], &oracle.submit_report(rewards), 0)
         .await?
         .accepted()?;
-    submit(&mut client, &oracles[2], &token.autobalance(wrong), 0)
+    submit(&mut client, &oracles[2], &oracle.submit_report(wrong), 0)
         .await?
         .accepted()?;
-    assert!(submit(&mut client, &oracles[1], &token.autobalance(rewards), 0)
-        .await?
-        .accepted()?);
+    assert!(applied(
+        submit(&mut client, &oracles[1], &oracle.submit_report(rewards), 0)
+            .await?
+            .accepted()?
+    ));
     let rate_after = read(&mut client, &alice, &token.rate())
         .await?
         .map_err(|e| format!("{e:?}"))?;
@@ -139,16 +147,16 @@ async fn oracle_quorum_rewards_slashing_cover_and_bounds<Client: E2EBackend>(
         read(
             &mut client,
             &alice,
-            &token.disagreements_of(account_of(&oracles[2]))
+            &oracle.disagreements_of(account_of(&oracles[2]))
         )
         .await?,
         1
     );
     let fee_shares = read(&mut client, &alice, &token.balance_of(suite.slash_protection)).await?;
     assert!(fee_shares > 0, "the protection fee was minted to the pool");
-    let applied = events_of::<ReportApplied>(&suite.token);
-    assert_eq!(applied.len(), 2);
-    assert_eq!(applied[1].applied_gain, gain);
+    let applied_events = events_of::<ReportApplied>(&suite.token);
+    assert_eq!(applied_events.len(), 2);
+    assert_eq!(applied_events[1].applied_gain, gain);
 
     // the institution donates 5 icsETH to the pool
     submit(
@@ -171,18 +179,20 @@ async fn oracle_quorum_rewards_slashing_cover_and_bounds<Client: E2EBackend>(
         .await?
         .map_err(|e| format!("{e:?}"))?;
     let slashed = Report {
-        epoch: 1_450,
+        epoch: epoch_at(now_ms()),
         ref_time_ms: now_ms(),
         cl_balance: staked + gain - 2 * ETH,
         slashed_operator: Some(operator),
         ..rewards
     };
-    submit(&mut client, &oracles[0], &token.autobalance(slashed), 0)
+    submit(&mut client, &oracles[0], &oracle.submit_report(slashed), 0)
         .await?
         .accepted()?;
-    assert!(submit(&mut client, &oracles[1], &token.autobalance(slashed), 0)
-        .await?
-        .accepted()?);
+    assert!(applied(
+        submit(&mut client, &oracles[1], &oracle.submit_report(slashed), 0)
+            .await?
+            .accepted()?
+    ));
     let rate_after = read(&mut client, &alice, &token.rate())
         .await?
         .map_err(|e| format!("{e:?}"))?;
@@ -198,8 +208,8 @@ async fn oracle_quorum_rewards_slashing_cover_and_bounds<Client: E2EBackend>(
     assert_eq!(incident.covered + incident.uncovered, 2 * ETH);
     assert!(incident.uncovered <= 1, "{incident:?}");
     // the pool's record and the token's event agree to the unit
-    let applied = events_of::<ReportApplied>(&suite.token);
-    let last = applied.last().ok_or("no ReportApplied")?;
+    let applied_events = events_of::<ReportApplied>(&suite.token);
+    let last = applied_events.last().ok_or("no ReportApplied")?;
     assert_eq!((last.loss, last.covered), (incident.loss, incident.covered));
     assert_eq!(incident.operator, Some(operator));
     let record = read(&mut client, &alice, &registry.operator(operator))
@@ -212,25 +222,26 @@ async fn oracle_quorum_rewards_slashing_cover_and_bounds<Client: E2EBackend>(
     let held_after = read(&mut client, &alice, &token.balance_of(suite.slash_protection)).await?;
     assert!(held_after < held);
 
-    // a day later: a report far above the annual bound is refused and changes nothing
+    // a day later: a report far above the annual bound is refused by the token and changes
+    // nothing there; the oracle contract keeps the quorum's votes and the refusal
     advance_ms(DAY_MS);
     let books = read(&mut client, &alice, &token.accounting()).await?;
     let rate = read(&mut client, &alice, &token.rate())
         .await?
         .map_err(|e| format!("{e:?}"))?;
     let greedy = Report {
-        epoch: 1_675,
+        epoch: epoch_at(now_ms()),
         ref_time_ms: now_ms(),
         cl_balance: slashed.cl_balance + 5 * ETH,
         ..slashed
     };
-    submit(&mut client, &oracles[0], &token.autobalance(greedy), 0)
+    submit(&mut client, &oracles[0], &oracle.submit_report(greedy), 0)
         .await?
         .accepted()?;
-    let refused = submit(&mut client, &oracles[1], &token.autobalance(greedy), 0).await?;
+    let refused = submit(&mut client, &oracles[1], &oracle.submit_report(greedy), 0).await?;
     assert_eq!(
         refused.value,
-        Err(TokenError::Report(ReportError::IncreaseAboveBound))
+        Ok(ReportVoteOutcome::Refused(ReportError::IncreaseAboveBound))
     );
     assert_eq!(read(&mut client, &alice, &token.accounting()).await?, books);
     assert_eq!(read(&mut client, &alice, &token.rate()).await?, Ok(rate));
@@ -239,16 +250,14 @@ async fn oracle_quorum_rewards_slashing_cover_and_bounds<Client: E2EBackend>(
             .await?
             .last
             .epoch,
-        1_450
+        slashed.epoch
     );
+    let agreed = read(&mut client, &alice, &oracle.agreed_report())
+        .await?
+        .ok_or("the refused report is not kept")?;
     assert_eq!(
-        read(
-            &mut client,
-            &alice,
-            &token.report_vote(1_675, account_of(&oracles[1]))
-        )
-        .await?,
-        None
+        (agreed.report, agreed.refusal),
+        (greedy, ReportError::IncreaseAboveBound)
     );
     Ok(())
 }
@@ -267,6 +276,7 @@ async fn a_loss_naming_an_unknown_operator_applies_unattributed<Client: E2EBacke
     let mut token = ink_e2e::create_call_builder::<IcsethToken>(suite.token);
     let mut registry = ink_e2e::create_call_builder::<OperatorRegistry>(suite.operator_registry);
     let protection = ink_e2e::create_call_builder::<SlashProtection>(suite.slash_protection);
+    let mut oracle = ink_e2e::create_call_builder::<OracleConsensus>(suite.oracle);
     let operator = submit(
         &mut client,
         &admin,
@@ -291,19 +301,19 @@ async fn a_loss_naming_an_unknown_operator_applies_unattributed<Client: E2EBacke
             .await?
             .accepted()?;
     }
-    for decision in [
-        TokenDecision::AddInstitution {
-            institution: account_of(&institution),
-            min_deposit: None,
-        },
-        TokenDecision::SetOracleMembers {
-            members: vec![account_of(&alice)],
-        },
-    ] {
-        submit(&mut client, &alice, &token.govern(decision), 0)
-            .await?
-            .accepted()?;
-    }
+    let decision = TokenDecision::AddInstitution {
+        institution: account_of(&institution),
+        min_deposit: None,
+    };
+    submit(&mut client, &alice, &token.govern(decision), 0)
+        .await?
+        .accepted()?;
+    let members = OracleDecision::SetMembers {
+        members: vec![account_of(&alice)],
+    };
+    submit(&mut client, &alice, &oracle.govern(members), 0)
+        .await?
+        .accepted()?;
     submit(&mut client, &institution, &token.deposit(), 100 * ETH)
         .await?
         .accepted()?;
@@ -311,28 +321,32 @@ async fn a_loss_naming_an_unknown_operator_applies_unattributed<Client: E2EBacke
         .await?
         .accepted()?;
     let first = Report {
-        epoch: 1,
+        epoch: epoch_at(now_ms()),
         ref_time_ms: now_ms(),
         cl_balance: VALIDATOR_DEPOSIT,
         validators: 1,
         ..Report::default()
     };
-    assert!(submit(&mut client, &alice, &token.autobalance(first), 0)
-        .await?
-        .accepted()?);
+    assert!(applied(
+        submit(&mut client, &alice, &oracle.submit_report(first), 0)
+            .await?
+            .accepted()?
+    ));
     advance_ms(DAY_MS);
     let pooled = read(&mut client, &alice, &token.total_pooled()).await?;
     let unknown = Report {
-        epoch: 226,
+        epoch: epoch_at(now_ms()),
         ref_time_ms: now_ms(),
         cl_balance: VALIDATOR_DEPOSIT - ETH,
         slashed_operator: Some(99),
         ..first
     };
     assert!(
-        submit(&mut client, &alice, &token.autobalance(unknown), 0)
-            .await?
-            .accepted()?,
+        applied(
+            submit(&mut client, &alice, &oracle.submit_report(unknown), 0)
+                .await?
+                .accepted()?
+        ),
         "the loss applies"
     );
     assert_eq!(

@@ -17,15 +17,16 @@ async fn deploys_wires_and_locks_the_suite<Client: E2EBackend>(mut client: Clien
     let config = SuiteConfig::single_member(account(&deployer), ETH);
     let suite = deploy_and_wire(&mut client, &deployer, &config).await?;
 
-    // every contract reports the same five addresses, and said so in a `Wired` event
+    // every contract reports the same six addresses, and said so in a `Wired` event
     let seen = read_wiring(&mut client, &deployer, &suite).await?;
-    assert_eq!(seen, [Some(suite); 5]);
+    assert_eq!(seen, [Some(suite); 6]);
     for address in [
         suite.token,
         suite.board,
         suite.flash_exit_pool,
         suite.operator_registry,
         suite.slash_protection,
+        suite.oracle,
     ] {
         let wired = events_of::<Wired>(&address);
         assert_eq!(wired.len(), 1);
@@ -55,7 +56,7 @@ async fn deploys_wires_and_locks_the_suite<Client: E2EBackend>(mut client: Clien
     }
     assert_eq!(
         read_wiring(&mut client, &deployer, &suite).await?,
-        [Some(suite); 5]
+        [Some(suite); 6]
     );
     for address in [
         suite.token,
@@ -63,6 +64,7 @@ async fn deploys_wires_and_locks_the_suite<Client: E2EBackend>(mut client: Clien
         suite.flash_exit_pool,
         suite.operator_registry,
         suite.slash_protection,
+        suite.oracle,
     ] {
         assert_eq!(events_of::<Wired>(&address).len(), 1);
     }

@@ -7,14 +7,17 @@
 //! - a payout is `floor(shares * min((pooled + 1e6) / (supply + 1e6), pooled / supply))`;
 //! - staking never spends the request value of tickets not yet finalized.
 use icseth_core::{
-    governance::{Action, ProtectionDecision, RegistryDecision, TokenDecision},
+    governance::{Action, OracleDecision, ProtectionDecision, RegistryDecision, TokenDecision},
     operators::VALIDATOR_DEPOSIT,
     oracle::Report,
     SuiteAddresses,
 };
 use icseth_e2e::{
-    account_of, advance_ms, deploy_and_wire, events_of, governance::decide_all, now_ms, read, submit,
-    ClockSandbox, Env, SuiteConfig, ETH,
+    account_of, advance_ms, deploy_and_wire, events_of,
+    governance::decide_all,
+    now_ms,
+    oracle::{applied, epoch_at},
+    read, submit, ClockSandbox, Env, SuiteConfig, ETH,
 };
 use icseth_token::{
     icseth_token::{Accounting, Error as TokenError, IcsethToken, TicketStatus, WithdrawalClaimed},
@@ -22,6 +25,7 @@ use icseth_token::{
 };
 use ink_e2e::{ContractsBackend, E2EBackend, Keypair};
 use operator_registry::operator_registry::{OperatorKind, OperatorRegistry};
+use oracle_consensus::oracle_consensus::OracleConsensus;
 use primitive_types::U256;
 use slash_protection::slash_protection::SlashProtection;
 use std::fmt;
@@ -113,9 +117,9 @@ where
                 institution: account_of(&institution_b()),
                 min_deposit: None,
             }),
-            Action::SetOracleMembers {
+            Action::Oracle(OracleDecision::SetMembers {
                 members: oracles().iter().map(account_of).collect(),
-            },
+            }),
             Action::OperatorRegistry(RegistryDecision::ApproveOperator { operator }),
             Action::OperatorRegistry(RegistryDecision::SetLimit { operator, limit: 100 }),
             Action::SlashProtection(ProtectionDecision::AllowDonor {
@@ -146,9 +150,9 @@ where
     Ok(scene)
 }
 
-/// The next report (one epoch a day later than the last), as the quorum agrees on it.
+/// The next report (its epoch the one its snapshot falls in), as the quorum agrees on it.
 fn next_report(scene: &mut Scene, cl_balance: u128, ref_time_ms: u64) -> Report {
-    scene.epoch += 225;
+    scene.epoch = epoch_at(ref_time_ms);
     scene.cl_balance = cl_balance;
     Report {
         epoch: scene.epoch,
@@ -166,15 +170,19 @@ where
     <C as ContractsBackend<Env>>::Error: fmt::Debug,
 {
     let report = next_report(scene, cl_balance, ref_time_ms);
-    let mut token = ink_e2e::create_call_builder::<IcsethToken>(scene.suite.token);
+    let mut oracle = ink_e2e::create_call_builder::<OracleConsensus>(scene.suite.oracle);
     let [first, second, _] = oracles();
-    assert!(!submit(client, &first, &token.autobalance(report), 0)
-        .await?
-        .accepted()?);
-    assert!(
-        submit(client, &second, &token.autobalance(report), 0)
+    assert!(!applied(
+        submit(client, &first, &oracle.submit_report(report), 0)
             .await?
-            .accepted()?,
+            .accepted()?
+    ));
+    assert!(
+        applied(
+            submit(client, &second, &oracle.submit_report(report), 0)
+                .await?
+                .accepted()?
+        ),
         "the report applies"
     );
     Ok(())
@@ -285,7 +293,8 @@ async fn a_visible_loss_reaches_a_ticket_requested_before_it_is_reported<Client:
     let cl = scene.cl_balance - loss;
     let loss_report = next_report(&mut scene, cl, now_ms());
     let [first, second, _] = oracles();
-    submit(&mut client, &first, &token.autobalance(loss_report), 0)
+    let mut oracle = ink_e2e::create_call_builder::<OracleConsensus>(scene.suite.oracle);
+    submit(&mut client, &first, &oracle.submit_report(loss_report), 0)
         .await?
         .accepted()?;
     advance_ms(1_000);
@@ -293,9 +302,11 @@ async fn a_visible_loss_reaches_a_ticket_requested_before_it_is_reported<Client:
     assert_eq!(value, 100 * ETH, "requested at the pre-loss rate");
     let finalize = submit(&mut client, &ink_e2e::two(), &token.finalize_withdrawals(10), 0).await?;
     assert_eq!(finalize.value, Err(TokenError::NothingDue));
-    assert!(submit(&mut client, &second, &token.autobalance(loss_report), 0)
-        .await?
-        .accepted()?);
+    assert!(applied(
+        submit(&mut client, &second, &oracle.submit_report(loss_report), 0)
+            .await?
+            .accepted()?
+    ));
     assert_eq!(
         payout_of(&mut client, &scene, id).await?,
         None,

@@ -2,7 +2,7 @@
 //! two validators, and performance over several frames driving a weak operator to probation and
 //! then paused, after which staking to it fails.
 use icseth_core::{
-    governance::{Action, RegistryDecision, TokenDecision},
+    governance::{Action, OracleDecision, RegistryDecision, TokenDecision},
     operators::{Figures, VALIDATOR_DEPOSIT},
 };
 use icseth_e2e::{
@@ -14,6 +14,7 @@ use ink_e2e::ChainBackend;
 use operator_registry::operator_registry::{
     Error as RegistryError, OperatorKind, OperatorRegistry, OperatorStatus, FRAME_MS,
 };
+use oracle_consensus::oracle_consensus::{AttestationOutcome, OracleConsensus};
 
 type E2EResult<T> = Result<T, Box<dyn std::error::Error>>;
 
@@ -30,6 +31,7 @@ async fn a_weak_operator_goes_to_probation_then_paused_and_gets_no_stake<Client:
     let suite = deploy_and_wire(&mut client, &alice, &config).await?;
     let mut token = ink_e2e::create_call_builder::<IcsethToken>(suite.token);
     let mut registry = ink_e2e::create_call_builder::<OperatorRegistry>(suite.operator_registry);
+    let mut consensus = ink_e2e::create_call_builder::<OracleConsensus>(suite.oracle);
 
     // an operator registers and uploads keys
     let deposit_address = account_of(&ink_e2e::one());
@@ -62,7 +64,7 @@ async fn a_weak_operator_goes_to_probation_then_paused_and_gets_no_stake<Client:
                 operator: id,
                 limit: 4,
             }),
-            Action::OperatorRegistry(RegistryDecision::SetOracleMembers {
+            Action::Oracle(OracleDecision::SetMembers {
                 members: vec![account_of(&oracle)],
             }),
             Action::Token(TokenDecision::AddInstitution {
@@ -101,7 +103,8 @@ async fn a_weak_operator_goes_to_probation_then_paused_and_gets_no_stake<Client:
     assert_eq!((record.counts.funded, record.counts.limit), (2, 4));
     assert_eq!(events_of::<Staked>(&suite.token).len(), 1);
 
-    // six weak frames, reported by the operator and attested by the oracle
+    // six weak frames, reported by the operator and attested by the oracle (its only member is a
+    // quorum)
     let weak = Figures {
         effectiveness_bps: 6_000,
         proposed: 0,
@@ -121,9 +124,10 @@ async fn a_weak_operator_goes_to_probation_then_paused_and_gets_no_stake<Client:
         )
         .await?
         .accepted()?;
-        submit(&mut client, &oracle, &registry.attest(id, frame, weak), 0)
+        let attested = submit(&mut client, &oracle, &consensus.attest(id, frame, weak), 0)
             .await?
             .accepted()?;
+        assert_eq!(attested, AttestationOutcome::Agreed);
         statuses.push(
             read(&mut client, &alice, &registry.operator(id))
                 .await?

@@ -1,7 +1,7 @@
 //! The token on the embedded chain, governed by a test account (the board takes over in its own
 //! issue): whitelisted deposits, restricted transfers with on-chain revert, withdrawal requests,
 //! the clock as contracts see it, events read back, and the PSP22 selectors of the built contract.
-use icseth_core::{governance::TokenDecision, oracle::Report, ONE};
+use icseth_core::{governance::OracleDecision, oracle::Report, ONE};
 use icseth_e2e::{
     account_of, advance_ms, deploy_and_wire, events_of, now_ms, read, submit, ClockSandbox, GovernorChoice,
     SuiteConfig, ETH,
@@ -10,6 +10,7 @@ use icseth_token::{
     icseth_token::{Deposited, Error, IcsethToken, TicketStatus, WithdrawalRequested},
     psp22::{refusal, PSP22Error, PSP22},
 };
+use oracle_consensus::oracle_consensus::{OracleConsensus, ReportVoteOutcome};
 
 use ink_e2e::ChainBackend;
 
@@ -141,14 +142,16 @@ async fn institutions_deposit_transfer_and_request_withdrawals<Client: E2EBacken
         6 * ETH
     );
 
-    // only a report finalizes: the governor makes alice the oracle, and her report (its snapshot
-    // taken after both requests) finalizes both tickets from the buffer; then bob claims
+    // only a report finalizes: the governor makes alice the only oracle member, and her report
+    // (its snapshot taken after both requests) finalizes both tickets from the buffer; then bob
+    // claims
     let early = submit(&mut client, &dave, &token.finalize_withdrawals(10), 0).await?;
     assert_eq!(early.value, Err(Error::NothingDue));
+    let mut oracle = ink_e2e::create_call_builder::<OracleConsensus>(suite.oracle);
     submit(
         &mut client,
         &alice,
-        &token.govern(TokenDecision::SetOracleMembers {
+        &oracle.govern(OracleDecision::SetMembers {
             members: vec![account_of(&alice)],
         }),
         0,
@@ -156,14 +159,13 @@ async fn institutions_deposit_transfer_and_request_withdrawals<Client: E2EBacken
     .await?
     .accepted()?;
     advance_ms(1);
-    let report = Report {
-        epoch: 1,
-        ref_time_ms: now_ms(),
-        ..Report::default()
-    };
-    assert!(submit(&mut client, &alice, &token.autobalance(report), 0)
-        .await?
-        .accepted()?);
+    let report = icseth_e2e::oracle::at(now_ms(), Report::default());
+    assert_eq!(
+        submit(&mut client, &alice, &oracle.submit_report(report), 0)
+            .await?
+            .accepted()?,
+        ReportVoteOutcome::Applied
+    );
     assert_eq!(
         read(&mut client, &bob, &token.ticket(second))
             .await?

@@ -72,9 +72,12 @@ pub enum TokenDecision {
     },
     Pause,
     Unpause,
-    /// Who votes on reports (1 to 16 distinct accounts).
-    SetOracleMembers {
-        members: Vec<AccountId>,
+    /// The next report that applies a loss may apply up to `amount`, above the decrease bound
+    /// and its hard cap if needed (liveness after a large loss). Lapses unused after
+    /// `valid_for_ms` (at most `MAX_LOSS_ALLOWANCE_MS`); a later decision replaces it.
+    AllowLoss {
+        amount: u128,
+        valid_for_ms: u64,
     },
     /// The report bounds (within their hard caps).
     SetBounds {
@@ -127,8 +130,6 @@ pub enum RegistryDecision {
     RemoveOperator { operator: u32 },
     /// How many validators an operator may run (at most its keys, at least its funded ones).
     SetLimit { operator: u32, limit: u32 },
-    /// Who attests operator performance (1 to 16 distinct accounts).
-    SetOracleMembers { members: Vec<AccountId> },
     /// The score threshold, the weak-frame counts and the claim tolerance.
     SetPolicy { policy: PerformancePolicy },
     /// The deposit address the operator's admin proposed becomes the one stake is sent to. The
@@ -152,6 +153,17 @@ pub enum Target {
     FlashExitPool,
     OperatorRegistry,
     SlashProtection,
+    Oracle,
+}
+
+/// A decision for the oracle (`oracle_consensus::govern`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
+pub enum OracleDecision {
+    /// Who votes on reports and attests operators' frames (1 to 16 distinct accounts). Votes
+    /// cast by the previous set for reports and frames not yet agreed no longer count.
+    SetMembers { members: Vec<AccountId> },
 }
 
 /// What a proposal does when executed.
@@ -178,8 +190,8 @@ pub enum Action {
     SlashProtection(ProtectionDecision),
     /// A decision for the flash-exit pool.
     FlashExitPool(PoolDecision),
-    /// Sets the oracle members in the token (reports) and the registry (attestations) at once.
-    SetOracleMembers { members: Vec<AccountId> },
+    /// A decision for the oracle.
+    Oracle(OracleDecision),
     /// Proposes `successor` as governor of `target` (it takes over with its own `accept_governor`).
     ProposeGovernor { target: Target, successor: AccountId },
     /// The board accepts the governor role of `target` that was proposed to it.
@@ -207,8 +219,10 @@ pub enum Subject {
     TokenRole(TokenRole),
     /// Whether a contract is paused.
     Paused(Target),
-    /// The oracle members of a contract (the token's reports, the registry's attestations).
-    OracleMembers(Target),
+    /// The oracle members.
+    OracleMembers,
+    /// The board's allowance for the next loss report.
+    LossAllowance,
     /// The report bounds.
     ReportBounds,
     /// The fees on gains.
@@ -236,8 +250,7 @@ pub enum Subject {
 }
 
 impl Action {
-    /// The subjects this action changes (one, or two for a membership change with its quorum
-    /// and for the oracle members pushed to two contracts).
+    /// The subjects this action changes (one, or two for a membership change with its quorum).
     pub fn subjects(&self) -> [Option<Subject>; 2] {
         let one = |s: Subject| [Some(s), None];
         match self {
@@ -252,7 +265,7 @@ impl Action {
                 TokenDecision::SetParameter { parameter, .. } => Subject::TokenParameter(*parameter),
                 TokenDecision::SetRole { role, .. } => Subject::TokenRole(*role),
                 TokenDecision::Pause | TokenDecision::Unpause => Subject::Paused(Target::Token),
-                TokenDecision::SetOracleMembers { .. } => Subject::OracleMembers(Target::Token),
+                TokenDecision::AllowLoss { .. } => Subject::LossAllowance,
                 TokenDecision::SetBounds { .. } => Subject::ReportBounds,
                 TokenDecision::SetFees { .. } => Subject::Fees,
             }),
@@ -260,7 +273,6 @@ impl Action {
                 RegistryDecision::ApproveOperator { operator }
                 | RegistryDecision::RemoveOperator { operator } => Subject::Operator(*operator),
                 RegistryDecision::SetLimit { operator, .. } => Subject::OperatorLimit(*operator),
-                RegistryDecision::SetOracleMembers { .. } => Subject::OracleMembers(Target::OperatorRegistry),
                 RegistryDecision::SetPolicy { .. } => Subject::PerformancePolicy,
                 RegistryDecision::ApproveDepositAddress { operator, .. } => {
                     Subject::OperatorDepositAddress(*operator)
@@ -278,10 +290,7 @@ impl Action {
                 PoolDecision::SetPolicy { .. } => Subject::FlashPolicy,
                 PoolDecision::Pause | PoolDecision::Unpause => Subject::Paused(Target::FlashExitPool),
             }),
-            Action::SetOracleMembers { .. } => [
-                Some(Subject::OracleMembers(Target::Token)),
-                Some(Subject::OracleMembers(Target::OperatorRegistry)),
-            ],
+            Action::Oracle(OracleDecision::SetMembers { .. }) => one(Subject::OracleMembers),
             Action::ProposeGovernor { target, .. } | Action::AcceptGovernor { target } => {
                 one(Subject::Governor(*target))
             }

@@ -6,6 +6,47 @@ use crate::shares::Pool;
 
 /// Milliseconds in a 365-day year (the annualized bound is pro rata over this).
 pub const YEAR_MS: u128 = 365 * 24 * 60 * 60 * 1000;
+/// One beacon-chain epoch: 32 slots of 12 seconds.
+pub const EPOCH_MS: u64 = 32 * 12 * 1000;
+/// Longest a board's loss allowance stays usable: 30 days (a month is ample for the oracle to
+/// report the loss; an allowance left lying around would wave through a later, unrelated loss).
+pub const MAX_LOSS_ALLOWANCE_MS: u64 = 30 * 24 * 60 * 60 * 1000;
+
+/// The epoch a snapshot taken at `ref_time_ms` describes, counted from `genesis_ms`; `None`
+/// before genesis. A report's epoch must equal it, so no report can claim an epoch ahead of the
+/// time that has passed.
+pub fn epoch_at(genesis_ms: u64, ref_time_ms: u64) -> Option<u64> {
+    ref_time_ms
+        .checked_sub(genesis_ms)
+        .and_then(|elapsed| elapsed.checked_div(EPOCH_MS))
+}
+
+/// Votes needed among `members`: strictly more than half.
+pub fn quorum(members: u32) -> u32 {
+    (members / 2).saturating_add(1)
+}
+
+/// The board's permission for the next loss report to apply a loss up to `amount`, above the
+/// decrease bound if needed, until `expires_at` (ms). The first report that applies a loss
+/// consumes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
+pub struct LossAllowance {
+    pub amount: u128,
+    pub expires_at: u64,
+}
+
+impl LossAllowance {
+    /// What it allows at `now_ms`: its amount until it expires, nothing after.
+    pub fn available(&self, now_ms: u64) -> u128 {
+        if now_ms < self.expires_at {
+            self.amount
+        } else {
+            0
+        }
+    }
+}
 
 /// What the oracle members agree on for an epoch. Counters (`validators`, `withdrawn_total`,
 /// `el_rewards_total`) are cumulative and never decrease.
@@ -99,6 +140,7 @@ impl Fees {
 /// Why a report was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[ink::scale_derive(Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
 pub enum ReportError {
     /// The epoch is not after the last applied one.
     StaleEpoch,
@@ -144,6 +186,8 @@ pub struct Before {
     /// Gain seen earlier but not applied yet (smoothing).
     pub unapplied_gain: u128,
     pub pool: Pool,
+    /// A loss up to this amount passes the decrease bound (the board's allowance, 0 if none).
+    pub loss_allowance: u128,
 }
 
 /// What a valid report changes.
@@ -174,6 +218,54 @@ fn add(a: u128, b: u128) -> Result<u128, ReportError> {
     a.checked_add(b).ok_or(ReportError::Overflow)
 }
 
+/// What a report says happened since the last one, before any bound is checked.
+struct Movement {
+    activated: u128,
+    arrived: u128,
+    /// Consensus balance plus what arrived, against the last consensus balance plus the
+    /// deposits the oracle now sees.
+    after_side: u128,
+    before_side: u128,
+}
+
+fn movement(report: &Report, before: &Before) -> Result<Movement, ReportError> {
+    let last = &before.last;
+    if report.validators < last.validators
+        || report.withdrawn_total < last.withdrawn_total
+        || report.el_rewards_total < last.el_rewards_total
+    {
+        return Err(ReportError::CounterDecreased);
+    }
+    let new_validators = report.validators.saturating_sub(last.validators);
+    let activated = u128::from(new_validators)
+        .checked_mul(VALIDATOR_DEPOSIT)
+        .ok_or(ReportError::Overflow)?
+        .min(before.in_flight);
+    let arrived = add(
+        sub(report.withdrawn_total, last.withdrawn_total)?,
+        sub(report.el_rewards_total, last.el_rewards_total)?,
+    )?;
+    Ok(Movement {
+        activated,
+        arrived,
+        after_side: add(report.cl_balance, arrived)?,
+        before_side: add(last.cl_balance, activated)?,
+    })
+}
+
+/// The loss holders would bear if `report` applied (after it eats gains not applied yet), with
+/// no bound checked: 0 for a gain or a report that could never apply. A vote for a report with
+/// a loss puts the token into its pending-loss mode.
+pub fn loss_shown(report: &Report, before: &Before) -> u128 {
+    match movement(report, before) {
+        Ok(m) => m
+            .before_side
+            .saturating_sub(m.after_side)
+            .saturating_sub(before.unapplied_gain),
+        Err(_) => 0,
+    }
+}
+
 /// Checks `report` against the bounds and computes what it changes. Pure: nothing is written.
 pub fn evaluate(
     report: &Report,
@@ -195,31 +287,18 @@ pub fn evaluate(
     if !first && before.now_ms < before.last_applied_ms.saturating_add(bounds.min_interval_ms) {
         return Err(ReportError::TooEarly);
     }
-    if report.validators < last.validators
-        || report.withdrawn_total < last.withdrawn_total
-        || report.el_rewards_total < last.el_rewards_total
-    {
-        return Err(ReportError::CounterDecreased);
-    }
+    let Movement {
+        activated,
+        arrived,
+        after_side,
+        before_side,
+    } = movement(report, before)?;
     if report.validators > before.funded_validators {
         return Err(ReportError::ValidatorsAboveFunded);
     }
-    let new_validators = report.validators.saturating_sub(last.validators);
-    let activated = u128::from(new_validators)
-        .checked_mul(VALIDATOR_DEPOSIT)
-        .ok_or(ReportError::Overflow)?;
-    let activated = activated.min(before.in_flight);
-    let arrived = add(
-        sub(report.withdrawn_total, last.withdrawn_total)?,
-        sub(report.el_rewards_total, last.el_rewards_total)?,
-    )?;
     if arrived > before.inflow {
         return Err(ReportError::InflowNotReceived);
     }
-    // Value on the protocol's side before and after: consensus balance plus what arrived,
-    // against the last consensus balance plus the deposits the oracle now sees.
-    let after_side = add(report.cl_balance, arrived)?;
-    let before_side = add(last.cl_balance, activated)?;
     let pooled = before.pool.total_pooled;
     if after_side >= before_side {
         let raw_gain = sub(after_side, before_side)?;
@@ -256,8 +335,11 @@ pub fn evaluate(
         // a loss first eats gains not applied yet
         let absorbed = raw_loss.min(before.unapplied_gain);
         let loss = sub(raw_loss, absorbed)?;
-        if loss > bps_of(pooled, bounds.max_decrease_bps)? {
+        if loss > bps_of(pooled, bounds.max_decrease_bps)? && loss > before.loss_allowance {
             return Err(ReportError::DecreaseAboveBound);
+        }
+        if loss > pooled {
+            return Err(ReportError::Overflow);
         }
         Ok(Outcome {
             activated,
@@ -517,6 +599,79 @@ mod tests {
         assert_eq!(cover(7 * ONE, 10 * ONE, &pool, 5_000).unwrap().covered, 5 * ONE);
         // an empty pool covers nothing
         assert_eq!(cover(7 * ONE, 0, &pool, 5_000).unwrap(), Cover::default());
+    }
+
+    #[test]
+    fn an_allowance_lets_a_loss_above_the_bound_apply_until_it_lapses() {
+        let mut b = before(320 * ONE);
+        // 15% down: above the 5% bound and the 10% hard cap
+        let crash = report_with(&b, 272 * ONE);
+        let (bounds, fees) = (Bounds::DEFAULT, Fees::DEFAULT);
+        assert_eq!(
+            evaluate(&crash, &b, &bounds, &fees),
+            Err(ReportError::DecreaseAboveBound)
+        );
+        let allowance = LossAllowance {
+            amount: 48 * ONE,
+            expires_at: b.now_ms + 1,
+        };
+        b.loss_allowance = allowance.available(b.now_ms);
+        assert_eq!(evaluate(&crash, &b, &bounds, &fees).unwrap().loss, 48 * ONE);
+        // one unit more than allowed is refused
+        let worse = report_with(&b, 272 * ONE - 1);
+        assert_eq!(
+            evaluate(&worse, &b, &bounds, &fees),
+            Err(ReportError::DecreaseAboveBound)
+        );
+        // at its expiry it allows nothing
+        assert_eq!(allowance.available(b.now_ms + 1), 0);
+        // a loss above the pooled assets is refused even when allowed
+        b.loss_allowance = u128::MAX;
+        let total = Report {
+            cl_balance: 0,
+            ..report_with(&b, 0)
+        };
+        let tiny = Before {
+            pool: Pool {
+                total_shares: ONE,
+                total_pooled: ONE,
+            },
+            ..b
+        };
+        assert_eq!(
+            evaluate(&total, &tiny, &bounds, &fees),
+            Err(ReportError::Overflow)
+        );
+    }
+
+    #[test]
+    fn the_loss_a_report_shows_ignores_the_bounds() {
+        let mut b = before(320 * ONE);
+        assert_eq!(loss_shown(&report_with(&b, 272 * ONE), &b), 48 * ONE);
+        assert_eq!(loss_shown(&report_with(&b, 321 * ONE), &b), 0);
+        b.unapplied_gain = ONE;
+        assert_eq!(loss_shown(&report_with(&b, 319 * ONE), &b), 0);
+        assert_eq!(loss_shown(&report_with(&b, 318 * ONE), &b), ONE);
+        // a report that could never apply shows nothing
+        let backwards = Report {
+            validators: 9,
+            ..report_with(&b, 0)
+        };
+        assert_eq!(loss_shown(&backwards, &b), 0);
+    }
+
+    #[test]
+    fn epochs_follow_the_reference_time() {
+        assert_eq!(epoch_at(1_000, 999), None);
+        assert_eq!(epoch_at(1_000, 1_000), Some(0));
+        assert_eq!(epoch_at(1_000, 1_000 + EPOCH_MS - 1), Some(0));
+        assert_eq!(epoch_at(1_000, 1_000 + 225 * EPOCH_MS), Some(225));
+        // the largest reference time gives an epoch far below u64::MAX
+        assert!(epoch_at(0, u64::MAX).unwrap() < u64::MAX / 1_000);
+        assert_eq!(
+            (quorum(1), quorum(2), quorum(3), quorum(4), quorum(16)),
+            (1, 2, 2, 3, 9)
+        );
     }
 
     fn apply(pool: &Pool, out: &Outcome) -> Pool {

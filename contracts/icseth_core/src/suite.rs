@@ -1,4 +1,4 @@
-//! The addresses of the five contracts, wired once at deployment and readable from each of them.
+//! The addresses of the six contracts, wired once at deployment and readable from each of them.
 use ink::primitives::AccountId;
 
 /// Where each contract of the suite lives.
@@ -11,30 +11,30 @@ pub struct SuiteAddresses {
     pub flash_exit_pool: AccountId,
     pub operator_registry: AccountId,
     pub slash_protection: AccountId,
+    /// The oracle's consensus: members, votes, quorum; pushes agreed reports and attestations.
+    pub oracle: AccountId,
 }
 
 impl SuiteAddresses {
     /// Whether `account` is one of the suite's contracts (they may hold and receive icsETH).
     pub fn contains(&self, account: &AccountId) -> bool {
+        self.all().contains(account)
+    }
+
+    fn all(&self) -> [AccountId; 6] {
         [
             self.token,
             self.board,
             self.flash_exit_pool,
             self.operator_registry,
             self.slash_protection,
+            self.oracle,
         ]
-        .contains(account)
     }
 
-    /// Whether the five addresses are pairwise distinct (a wiring that repeats one is a mistake).
+    /// Whether the six addresses are pairwise distinct (a wiring that repeats one is a mistake).
     pub fn all_distinct(&self) -> bool {
-        let all = [
-            self.token,
-            self.board,
-            self.flash_exit_pool,
-            self.operator_registry,
-            self.slash_protection,
-        ];
+        let all = self.all();
         all.iter()
             .enumerate()
             .all(|(i, a)| all.iter().skip(i.saturating_add(1)).all(|b| a != b))
@@ -52,6 +52,7 @@ mod tests {
             flash_exit_pool: AccountId::from([3; 32]),
             operator_registry: AccountId::from([4; 32]),
             slash_protection: AccountId::from([5; 32]),
+            oracle: AccountId::from([6; 32]),
         }
     }
 
@@ -63,5 +64,7 @@ mod tests {
         assert!(s.all_distinct());
         let repeated = SuiteAddresses { board: s.token, ..s };
         assert!(!repeated.all_distinct());
+        assert!(s.contains(&AccountId::from([6; 32])));
+        assert!(!SuiteAddresses { oracle: s.board, ..s }.all_distinct());
     }
 }

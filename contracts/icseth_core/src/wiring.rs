@@ -1,7 +1,7 @@
 //! One-time wiring of the suite's cross references.
 //!
 //! Contracts reference each other, so they cannot all receive the others' addresses at
-//! construction. Each contract records its deployer; the deployer hands it the five addresses once,
+//! construction. Each contract records its deployer; the deployer hands it the six addresses once,
 //! and from then on the wiring is locked: nobody, the deployer included, can wire it again (a later
 //! change of a reference is a governed decision, pushed by the board).
 use crate::suite::SuiteAddresses;
@@ -40,6 +40,7 @@ pub enum SuiteSlot {
     FlashExitPool,
     OperatorRegistry,
     SlashProtection,
+    Oracle,
 }
 
 impl Wiring {
@@ -86,6 +87,7 @@ impl Wiring {
             SuiteSlot::FlashExitPool => suite.flash_exit_pool,
             SuiteSlot::OperatorRegistry => suite.operator_registry,
             SuiteSlot::SlashProtection => suite.slash_protection,
+            SuiteSlot::Oracle => suite.oracle,
         };
         if slot != own_address {
             return Err(WiringError::WrongSelfAddress);
@@ -113,6 +115,7 @@ mod tests {
             flash_exit_pool: account(3),
             operator_registry: account(4),
             slash_protection: account(5),
+            oracle: account(6),
         }
     }
 
@@ -160,6 +163,7 @@ mod tests {
             (SuiteSlot::FlashExitPool, 3),
             (SuiteSlot::OperatorRegistry, 4),
             (SuiteSlot::SlashProtection, 5),
+            (SuiteSlot::Oracle, 6),
         ] {
             let mut w = Wiring::new(account(9));
             assert_eq!(

@@ -5,7 +5,7 @@
 //! A program, not a test: no figure here is a pass/fail threshold. Sandbox weights are
 //! deterministic (docs/TOOLCHAIN.md), so the ratios are stable from run to run.
 use baseline_token::baseline_token::{BaselineToken, BaselineTokenRef};
-use icseth_core::governance::{Action, Timing, TokenDecision};
+use icseth_core::governance::{Action, OracleDecision, Timing, TokenDecision};
 use icseth_core::{governance::RegistryDecision, operators::Figures, oracle::Report as OracleReport};
 use icseth_e2e::{
     account_of, deploy_and_wire, read, submit, Cost, EmbeddedClient, GovernorChoice, SuiteConfig, ETH,
@@ -14,6 +14,7 @@ use icseth_token::{icseth_token::IcsethToken, psp22::PSP22};
 use ink::primitives::AccountId;
 use ink_e2e::{ChainBackend, ContractsBackend, Keypair};
 use operator_registry::operator_registry::{OperatorKind, OperatorRegistry};
+use oracle_consensus::oracle_consensus::{AttestationOutcome, OracleConsensus, ReportVoteOutcome};
 use serde::Serialize;
 use std::{error::Error, fmt::Write as _, path::PathBuf, process::ExitCode};
 use whitelist_board::whitelist_board::WhitelistBoard;
@@ -167,12 +168,14 @@ async fn measure_token(client: &mut EmbeddedClient, bench: &mut Bench) -> Result
     let request = submit(client, &bob, &token.request_withdrawal(10 * ETH), 0).await?;
     let ticket = request.value.map_err(|e| format!("request_withdrawal: {e:?}"))?;
     bench.row("icseth_token", "request_withdrawal", "later ticket", request.cost);
-    // Only a report finalizes: alice (the governor here) becomes the oracle and reports once more
-    // tickets are pending than a report's page, so `finalize_withdrawals` continues with one.
+    // Only a report finalizes: alice (the governor here) becomes the only oracle member and
+    // reports once more tickets are pending than a report's page, so `finalize_withdrawals`
+    // continues with one.
+    let mut oracle = ink_e2e::create_call_builder::<OracleConsensus>(suite.oracle);
     submit(
         client,
         &alice,
-        &token.govern(TokenDecision::SetOracleMembers {
+        &oracle.govern(OracleDecision::SetMembers {
             members: vec![account_of(&alice)],
         }),
         0,
@@ -185,12 +188,8 @@ async fn measure_token(client: &mut EmbeddedClient, bench: &mut Bench) -> Result
             .accepted()?;
     }
     icseth_e2e::advance_ms(1);
-    let report = OracleReport {
-        epoch: 1,
-        ref_time_ms: icseth_e2e::now_ms(),
-        ..OracleReport::default()
-    };
-    submit(client, &alice, &token.autobalance(report), 0)
+    let report = icseth_e2e::oracle::at(icseth_e2e::now_ms(), OracleReport::default());
+    submit(client, &alice, &oracle.submit_report(report), 0)
         .await?
         .accepted()?;
     let finalize = submit(client, &charlie, &token.finalize_withdrawals(1), 0).await?;
@@ -343,9 +342,6 @@ async fn measure_registry(
             operator: id,
             limit: 4,
         },
-        RegistryDecision::SetOracleMembers {
-            members: vec![account_of(&alice)],
-        },
     ] {
         submit(client, &alice, &registry.govern(decision), 0)
             .await?
@@ -362,9 +358,6 @@ async fn measure_registry(
     let report = submit(client, &admin, &registry.report_performance(id, 0, figures), 0).await?;
     report.value.map_err(|e| format!("report_performance: {e:?}"))?;
     bench.row("operator_registry", "report_performance", scenario, report.cost);
-    let attest = submit(client, &alice, &registry.attest(id, 0, figures), 0).await?;
-    attest.value.map_err(|e| format!("attest: {e:?}"))?;
-    bench.row("operator_registry", "attest", scenario, attest.cost);
     submit(
         client,
         &alice,
@@ -445,29 +438,46 @@ fn fresh_client(paths: &[PathBuf]) -> EmbeddedClient {
     EmbeddedClient::new(paths.to_vec())
 }
 
-/// Report votes with `holders` holders: a member's vote that does not reach quorum, and the vote
-/// that reaches it and applies the report (a gain with fees, and the finalization page), first with
-/// 1 pending ticket, then with 1,000.
+/// `count` oracle members (alice and bob first), made the members by alice (the governor).
+async fn oracle_members(
+    client: &mut EmbeddedClient,
+    oracle: AccountId,
+    count: u32,
+) -> Result<Vec<Keypair>, Box<dyn Error>> {
+    let alice = ink_e2e::alice();
+    let mut members = vec![ink_e2e::alice(), ink_e2e::bob()];
+    while members.len() < count as usize {
+        members.push(client.create_and_fund_account(&alice, 10 * ETH).await);
+    }
+    members.truncate(count as usize);
+    let mut call = ink_e2e::create_call_builder::<OracleConsensus>(oracle);
+    let decision = OracleDecision::SetMembers {
+        members: members.iter().map(account_of).collect(),
+    };
+    submit(client, &alice, &call.govern(decision), 0)
+        .await?
+        .accepted()?;
+    Ok(members)
+}
+
+/// Report votes with `holders` holders and `member_count` oracle members: a member's vote that
+/// does not reach quorum (when one can), and the vote that reaches it and applies the report (a
+/// gain with fees, and the finalization page), with 1, then 16, then 1,000 pending tickets.
 async fn measure_reports(
     client: &mut EmbeddedClient,
     bench: &mut Bench,
     holders: u32,
+    member_count: u32,
 ) -> Result<(), Box<dyn Error>> {
-    let (alice, bob, charlie) = (ink_e2e::alice(), ink_e2e::bob(), ink_e2e::charlie());
+    let alice = ink_e2e::alice();
     let institution = ink_e2e::dave();
     let mut config = SuiteConfig::single_member(account_of(&alice), ETH);
     config.governor = GovernorChoice::Account(account_of(&alice));
     let suite = deploy_and_wire(client, &alice, &config).await?;
     let mut token = ink_e2e::create_call_builder::<IcsethToken>(suite.token);
-    let members = vec![account_of(&alice), account_of(&bob), account_of(&charlie)];
-    submit(
-        client,
-        &alice,
-        &token.govern(TokenDecision::SetOracleMembers { members }),
-        0,
-    )
-    .await?
-    .accepted()?;
+    let mut oracle = ink_e2e::create_call_builder::<OracleConsensus>(suite.oracle);
+    let members = oracle_members(client, suite.oracle, member_count).await?;
+    let quorum = icseth_core::oracle::quorum(member_count) as usize;
     submit(
         client,
         &alice,
@@ -498,22 +508,14 @@ async fn measure_reports(
     }
     let scenario = |tickets: u32| -> String {
         format!(
-            "{}, {}",
+            "{}, {}, {}",
+            count(u64::from(member_count), "oracle member"),
             count(u64::from(holders), "holder"),
             count(u64::from(tickets), "pending ticket")
         )
     };
-    let first = OracleReport {
-        epoch: 1,
-        ref_time_ms: icseth_e2e::now_ms(),
-        ..OracleReport::default()
-    };
-    for member in [&alice, &bob] {
-        submit(client, member, &token.autobalance(first), 0)
-            .await?
-            .accepted()?;
-    }
-    let mut epoch = 1u64;
+    let first = icseth_e2e::oracle::at(icseth_e2e::now_ms(), OracleReport::default());
+    icseth_e2e::oracle::agree(client, suite.oracle, &members[..quorum], first).await?;
     let mut rewards = 0u128;
     for tickets in [1u32, 16, 1_000] {
         let pending = read(client, &alice, &token.accounting()).await?;
@@ -527,32 +529,98 @@ async fn measure_reports(
             return Err(format!("expected {tickets} pending tickets, the token has {pending:?}").into());
         }
         icseth_e2e::advance_ms(24 * 60 * 60 * 1000);
-        epoch += 225;
         rewards += ETH / 10;
         submit(client, &alice, &token.receive_inflow(), ETH / 10)
             .await?
             .accepted()?;
-        let report = OracleReport {
-            epoch,
-            ref_time_ms: icseth_e2e::now_ms(),
-            el_rewards_total: rewards,
-            ..OracleReport::default()
-        };
-        let vote = submit(client, &alice, &token.autobalance(report), 0).await?;
-        vote.value.map_err(|e| format!("autobalance: {e:?}"))?;
-        bench.row(
-            "icseth_token",
-            "autobalance (a vote)",
-            &scenario(tickets),
-            vote.cost,
+        let report = icseth_e2e::oracle::at(
+            icseth_e2e::now_ms(),
+            OracleReport {
+                el_rewards_total: rewards,
+                ..OracleReport::default()
+            },
         );
-        let applying = submit(client, &bob, &token.autobalance(report), 0).await?;
-        applying.value.map_err(|e| format!("autobalance: {e:?}"))?;
+        for (i, member) in members[..quorum].iter().enumerate() {
+            let vote = submit(client, member, &oracle.submit_report(report), 0).await?;
+            let outcome = vote.value.map_err(|e| format!("submit_report: {e:?}"))?;
+            if i + 1 < quorum {
+                if i == 0 {
+                    bench.row(
+                        "oracle_consensus",
+                        "submit_report (a vote)",
+                        &scenario(tickets),
+                        vote.cost,
+                    );
+                }
+                continue;
+            }
+            if outcome != ReportVoteOutcome::Applied {
+                return Err(format!("the quorum's vote did not apply: {outcome:?}").into());
+            }
+            bench.row(
+                "oracle_consensus",
+                "submit_report (quorum, applies)",
+                &scenario(tickets),
+                vote.cost,
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Frame attestations with `member_count` oracle members: a member's attestation short of quorum
+/// (when one can be) and the one that reaches it, which the registry scores.
+async fn measure_attestations(
+    client: &mut EmbeddedClient,
+    bench: &mut Bench,
+    member_count: u32,
+) -> Result<(), Box<dyn Error>> {
+    let alice = ink_e2e::alice();
+    let mut config = SuiteConfig::single_member(account_of(&alice), ETH);
+    config.governor = GovernorChoice::Account(account_of(&alice));
+    let suite = deploy_and_wire(client, &alice, &config).await?;
+    let mut registry = ink_e2e::create_call_builder::<OperatorRegistry>(suite.operator_registry);
+    let mut oracle = ink_e2e::create_call_builder::<OracleConsensus>(suite.oracle);
+    let members = oracle_members(client, suite.oracle, member_count).await?;
+    let quorum = icseth_core::oracle::quorum(member_count) as usize;
+    let admin = client.create_and_fund_account(&alice, 10 * ETH).await;
+    let who = account_of(&admin);
+    let msg = registry.register_operator("Measured SSV".into(), OperatorKind::SsvCluster, who, who);
+    let id = submit(client, &admin, &msg, 0).await?.accepted()?;
+    submit(
+        client,
+        &alice,
+        &registry.govern(RegistryDecision::ApproveOperator { operator: id }),
+        0,
+    )
+    .await?
+    .accepted()?;
+    icseth_e2e::advance_ms(operator_registry::operator_registry::FRAME_MS);
+    let figures = Figures {
+        effectiveness_bps: 9_800,
+        proposed: 1,
+        missed: 0,
+        consensus_rewards: ETH / 50,
+        mev_rewards: ETH / 100,
+    };
+    let scenario = count(u64::from(member_count), "oracle member");
+    for (i, member) in members[..quorum].iter().enumerate() {
+        let attest = submit(client, member, &oracle.attest(id, 0, figures), 0).await?;
+        let outcome = attest.value.map_err(|e| format!("attest: {e:?}"))?;
+        if i + 1 < quorum {
+            if i == 0 {
+                bench.row("oracle_consensus", "attest (a vote)", &scenario, attest.cost);
+            }
+            continue;
+        }
+        if outcome != AttestationOutcome::Agreed {
+            return Err(format!("the quorum's attestation was not agreed: {outcome:?}").into());
+        }
         bench.row(
-            "icseth_token",
-            "autobalance (quorum, applies)",
-            &scenario(tickets),
-            applying.cost,
+            "oracle_consensus",
+            "attest (quorum, scored)",
+            &scenario,
+            attest.cost,
         );
     }
     Ok(())
@@ -693,8 +761,11 @@ async fn run() -> Result<PathBuf, Box<dyn Error>> {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(10_000);
-    for holders in [1, holders] {
-        measure_reports(&mut fresh_client(&paths), &mut bench, holders).await?;
+    for (holders, members) in [(1, 1), (1, 16), (holders, 3)] {
+        measure_reports(&mut fresh_client(&paths), &mut bench, holders, members).await?;
+    }
+    for members in [1, 16] {
+        measure_attestations(&mut fresh_client(&paths), &mut bench, members).await?;
     }
 
     let report = Report {

@@ -1,0 +1,739 @@
+//! The oracle's consensus: who the oracle members are, what they voted, and when they agree.
+//!
+//! Members vote on identical content (the hash of an encoded report or of a frame's figures). A
+//! report is keyed by its reference time; its epoch must be the one that time falls in, counted
+//! from the genesis time fixed at deployment. A member holds one report vote at a time and may
+//! replace it until the report it voted for applies. A vote belongs to the member set it was cast
+//! in: when the board changes the set, votes for reports and frames not yet agreed no longer
+//! count. When strictly more than half of the current members agree, the contract pushes the
+//! report to the token (`autobalance`, which checks the bounds and applies it) or the frame's
+//! figures to the registry (`record_attestation`, which scores them). A vote that does not reach
+//! quorum is shown to the token (`note_report_vote`), which enters its pending-loss mode when the
+//! report shows a loss. Calls go one way: this contract calls the token and the registry, never the
+//! reverse. Processing and sanity checks stay with them (Lido's split of `HashConsensus` from
+//! `AccountingOracle` and `OracleReportSanityChecker`).
+#![cfg_attr(not(feature = "std"), no_std, no_main)]
+
+#[ink::contract]
+pub mod oracle_consensus {
+    use icseth_core::{
+        events::{GovernorChanged, GovernorProposed, Wired},
+        governance::{valid_oracle_members, OracleDecision},
+        operators::Figures,
+        oracle::{epoch_at, quorum, Report, ReportError},
+        settle, GovernorError, GovernorRole, RawResult, SuiteAddresses, SuiteSlot, Wiring, WiringError,
+    };
+    use ink::{
+        env::call::{build_call, ExecutionInput, Selector},
+        prelude::vec::Vec,
+        storage::{Lazy, Mapping},
+    };
+
+    /// The BLAKE2-256 hash of an encoded report or frame figures.
+    pub type ContentHash = [u8; 32];
+
+    /// Every way a message of this contract can fail. A refused call changes nothing.
+    #[derive(Debug, PartialEq, Eq)]
+    #[ink::scale_derive(Encode, Decode, TypeInfo)]
+    pub enum Error {
+        /// A governor-only message was called by someone else, or a handover step was wrong.
+        Governor(GovernorError),
+        /// The one-time wiring was refused, or the contract is not wired yet.
+        Wiring(WiringError),
+        /// Only current oracle members may vote.
+        NotMember,
+        /// The member list is empty, longer than 16 or repeats an account.
+        InvalidMembers,
+        /// The report's reference time is in the future, or not after the last applied report's.
+        Report(ReportError),
+        /// The report's epoch is not the epoch its reference time falls in.
+        EpochNotAtReference,
+        /// The member's current vote is already this one.
+        AlreadyVoted,
+        /// No agreed report waits for a retry (none, applied, or its votes no longer count).
+        NothingAgreed,
+        /// The token refused the agreed report again: its bound is attached.
+        StillRefused(ReportError),
+        /// The token refused the call (not wired to this contract, a failing cover); its encoded
+        /// error is attached.
+        TokenRefused(Vec<u8>),
+        /// The call to the token itself failed.
+        TokenCallFailed,
+        /// This frame's figures were agreed already.
+        FrameAgreed,
+        /// The registry refused the agreed figures (unknown operator, unfinished or stale frame,
+        /// invalid figures); its encoded error is attached.
+        RegistryRefused(Vec<u8>),
+        /// The call to the registry itself failed.
+        RegistryCallFailed,
+        /// Arithmetic overflow (cannot happen with real counts; refused rather than wrapped).
+        Overflow,
+    }
+
+    impl From<GovernorError> for Error {
+        fn from(e: GovernorError) -> Self {
+            Error::Governor(e)
+        }
+    }
+
+    impl From<WiringError> for Error {
+        fn from(e: WiringError) -> Self {
+            Error::Wiring(e)
+        }
+    }
+
+    /// A member's current report vote.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    #[ink::scale_derive(Encode, Decode, TypeInfo)]
+    #[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
+    pub struct ReportVote {
+        /// The member set it was cast in (it counts only while that set is current).
+        pub member_set: u32,
+        pub ref_time_ms: u64,
+        pub report_hash: ContentHash,
+    }
+
+    /// A member's attestation of one operator's frame.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    #[ink::scale_derive(Encode, Decode, TypeInfo)]
+    #[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
+    pub struct FrameVote {
+        pub member_set: u32,
+        pub figures_hash: ContentHash,
+    }
+
+    /// A report a quorum agreed on and the token refused (a bound, or too early): anyone may push
+    /// it again while its votes still count, for example after the board allowed a loss.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    #[ink::scale_derive(Encode, Decode, TypeInfo)]
+    #[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
+    pub struct AgreedReport {
+        pub report: Report,
+        pub report_hash: ContentHash,
+        pub member_set: u32,
+        pub refusal: ReportError,
+    }
+
+    /// The last report the token applied.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    #[ink::scale_derive(Encode, Decode, TypeInfo)]
+    #[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
+    pub struct AppliedReport {
+        pub ref_time_ms: u64,
+        pub report_hash: ContentHash,
+    }
+
+    /// What a report vote did.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    #[ink::scale_derive(Encode, Decode, TypeInfo)]
+    pub enum ReportVoteOutcome {
+        /// Counted; the report has `votes` of the `quorum` it needs.
+        Counted { votes: u32, quorum: u32 },
+        /// The vote reached quorum and the token applied the report.
+        Applied,
+        /// The vote reached quorum and the token refused the report for this bound; the vote
+        /// stays, and the agreed report can be pushed again (`apply_agreed`).
+        Refused(ReportError),
+    }
+
+    /// What an attestation did.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    #[ink::scale_derive(Encode, Decode, TypeInfo)]
+    pub enum AttestationOutcome {
+        /// Counted; the figures have `votes` of the `quorum` they need.
+        Counted { votes: u32, quorum: u32 },
+        /// The attestation reached quorum and the registry scored the figures.
+        Agreed,
+    }
+
+    /// The board set the oracle members; votes of earlier sets no longer count.
+    #[ink(event)]
+    pub struct MembersSet {
+        pub members: Vec<AccountId>,
+        pub member_set: u32,
+    }
+
+    /// A member voted for a report (replacing its earlier vote when `replaced`).
+    #[ink(event)]
+    pub struct ReportVoted {
+        #[ink(topic)]
+        pub ref_time_ms: u64,
+        #[ink(topic)]
+        pub member: AccountId,
+        pub report_hash: ContentHash,
+        pub votes: u32,
+        pub replaced: bool,
+    }
+
+    /// A quorum's report was pushed to the token: applied (`refusal` none) or refused.
+    #[ink(event)]
+    pub struct ReportPushed {
+        #[ink(topic)]
+        pub ref_time_ms: u64,
+        pub report_hash: ContentHash,
+        pub votes: u32,
+        pub refusal: Option<ReportError>,
+    }
+
+    /// A member had voted for different content than the report the token applied for the same
+    /// reference time (recorded when its next vote replaces that one).
+    #[ink(event)]
+    pub struct OracleDisagreed {
+        #[ink(topic)]
+        pub member: AccountId,
+        pub ref_time_ms: u64,
+        pub voted: ContentHash,
+        pub applied: ContentHash,
+    }
+
+    /// A member attested an operator's frame.
+    #[ink(event)]
+    pub struct FrameAttested {
+        #[ink(topic)]
+        pub operator: u32,
+        #[ink(topic)]
+        pub member: AccountId,
+        pub frame: u32,
+        pub figures_hash: ContentHash,
+        pub votes: u32,
+        pub replaced: bool,
+    }
+
+    /// A quorum agreed on an operator's frame and the registry scored it.
+    #[ink(event)]
+    pub struct FrameAgreed {
+        #[ink(topic)]
+        pub operator: u32,
+        pub frame: u32,
+        pub figures_hash: ContentHash,
+        pub votes: u32,
+    }
+
+    /// (member set, reference time, report hash).
+    pub type ReportTallyKey = (u32, u64, ContentHash);
+    /// (operator, frame).
+    pub type FrameKey = (u32, u32);
+    /// (operator, frame, member).
+    pub type FrameVoteKey = (u32, u32, AccountId);
+    /// (operator, frame, member set, figures hash).
+    pub type FrameTallyKey = (u32, u32, u32, ContentHash);
+
+    /// Storage. The root holds what every vote reads: roles, the member set, the genesis time
+    /// and the last applied report.
+    #[ink(storage)]
+    pub struct OracleConsensus {
+        governor: GovernorRole,
+        wiring: Wiring,
+        members: Vec<AccountId>,
+        /// Counts changes of the member set; votes carry the count they were cast under.
+        member_set: u32,
+        genesis_ms: Timestamp,
+        last_applied: Option<AppliedReport>,
+        report_votes: Mapping<AccountId, ReportVote>,
+        report_tally: Mapping<ReportTallyKey, u32>,
+        /// The hash of every applied report, by reference time (dissent is judged against it).
+        applied_reports: Mapping<u64, ContentHash>,
+        agreed: Lazy<Option<AgreedReport>>,
+        /// Votes each member cast against an applied report (counted when replaced).
+        disagreements: Mapping<AccountId, u32>,
+        frame_votes: Mapping<FrameVoteKey, FrameVote>,
+        frame_tally: Mapping<FrameTallyKey, u32>,
+        frames_agreed: Mapping<FrameKey, ContentHash>,
+    }
+
+    fn hash_of<T: ink::scale::Encode>(content: &T) -> ContentHash {
+        let mut hash = [0u8; 32];
+        ink::env::hash_encoded::<ink::env::hash::Blake2x256, _>(content, &mut hash);
+        hash
+    }
+
+    impl OracleConsensus {
+        /// Instantiates the consensus with no members (the board sets them). `genesis_ms` is the
+        /// start of epoch 0; the caller becomes the deployer that wires it once.
+        #[ink(constructor)]
+        pub fn new(governor: AccountId, genesis_ms: Timestamp) -> Self {
+            let mut agreed = Lazy::new();
+            agreed.set(&None);
+            Self {
+                governor: GovernorRole::new(governor),
+                wiring: Wiring::new(Self::env().caller()),
+                members: Vec::new(),
+                member_set: 0,
+                genesis_ms,
+                last_applied: None,
+                report_votes: Mapping::default(),
+                report_tally: Mapping::default(),
+                applied_reports: Mapping::default(),
+                agreed,
+                disagreements: Mapping::default(),
+                frame_votes: Mapping::default(),
+                frame_tally: Mapping::default(),
+                frames_agreed: Mapping::default(),
+            }
+        }
+
+        // ---- wiring and roles -------------------------------------------------------------
+
+        /// Deployer only, once: records the suite's addresses and locks them. Emits `Wired`.
+        #[ink(message)]
+        pub fn wire(&mut self, suite: SuiteAddresses) -> Result<(), Error> {
+            let caller = self.env().caller();
+            let own = self.env().account_id();
+            self.wiring.wire(caller, own, SuiteSlot::Oracle, suite)?;
+            self.env().emit_event(Wired { by: caller, suite });
+            Ok(())
+        }
+
+        /// Anyone: the suite's addresses, once wired.
+        #[ink(message)]
+        pub fn suite(&self) -> Option<SuiteAddresses> {
+            self.wiring.suite()
+        }
+
+        /// Anyone: the governor.
+        #[ink(message)]
+        pub fn governor(&self) -> AccountId {
+            self.governor.governor()
+        }
+
+        /// Governor only: proposes `successor` as governor (it takes over with `accept_governor`).
+        #[ink(message)]
+        pub fn propose_governor(&mut self, successor: AccountId) -> Result<(), Error> {
+            let caller = self.env().caller();
+            self.governor.propose(caller, successor)?;
+            self.env().emit_event(GovernorProposed {
+                governor: caller,
+                successor,
+            });
+            Ok(())
+        }
+
+        /// The proposed governor only: takes the governor role.
+        #[ink(message)]
+        pub fn accept_governor(&mut self) -> Result<(), Error> {
+            let caller = self.env().caller();
+            let previous = self.governor.accept(caller)?;
+            self.env().emit_event(GovernorChanged {
+                previous,
+                governor: caller,
+            });
+            Ok(())
+        }
+
+        /// Governor only (the board's execution): sets the members. Starts a new member set, so
+        /// votes cast before for reports and frames not yet agreed no longer count (a removed
+        /// member's vote can never complete a quorum of the new set). Emits `MembersSet`.
+        #[ink(message)]
+        pub fn govern(&mut self, decision: OracleDecision) -> Result<(), Error> {
+            self.governor.ensure(self.env().caller())?;
+            match decision {
+                OracleDecision::SetMembers { members } => {
+                    if !valid_oracle_members(&members) {
+                        return Err(Error::InvalidMembers);
+                    }
+                    self.member_set = self.member_set.checked_add(1).ok_or(Error::Overflow)?;
+                    self.members = members.clone();
+                    self.agreed.set(&None);
+                    self.env().emit_event(MembersSet {
+                        members,
+                        member_set: self.member_set,
+                    });
+                }
+            }
+            Ok(())
+        }
+
+        fn member_count(&self) -> Result<u32, Error> {
+            u32::try_from(self.members.len()).map_err(|_| Error::Overflow)
+        }
+
+        fn ensure_member(&self) -> Result<AccountId, Error> {
+            let caller = self.env().caller();
+            if self.members.contains(&caller) {
+                Ok(caller)
+            } else {
+                Err(Error::NotMember)
+            }
+        }
+
+        // ---- reports ----------------------------------------------------------------------
+
+        /// Current members only: votes for `report`, replacing the member's earlier vote if that
+        /// one's report has not applied. The report's reference time must be after the last
+        /// applied report's and not after the block, and its epoch the one that time falls in.
+        /// A vote short of quorum is shown to the token, which enters its pending-loss mode if the
+        /// report shows a loss. The vote that reaches quorum pushes the report to the token: it
+        /// applies, or the token refuses it for a bound (the vote stays; `apply_agreed` retries).
+        /// Emits `ReportVoted`, `OracleDisagreed` when the replaced vote differed from an applied
+        /// report, and `ReportPushed` at quorum.
+        #[ink(message)]
+        pub fn submit_report(&mut self, report: Report) -> Result<ReportVoteOutcome, Error> {
+            let member = self.ensure_member()?;
+            let token = self.wiring.require()?.token;
+            let now = self.env().block_timestamp();
+            // A vote publishes the report: one for a snapshot not taken yet would reveal it
+            // while withdrawal requests can still fall before its cut-off.
+            if report.ref_time_ms > now {
+                return Err(Error::Report(ReportError::ReferenceInFuture));
+            }
+            let last_ref = self.last_applied.map(|a| a.ref_time_ms);
+            if last_ref.is_some_and(|last| report.ref_time_ms <= last) {
+                return Err(Error::Report(ReportError::StaleReference));
+            }
+            if epoch_at(self.genesis_ms, report.ref_time_ms) != Some(report.epoch) {
+                return Err(Error::EpochNotAtReference);
+            }
+            let hash = hash_of(&report);
+            let set = self.member_set;
+            let mut replaced = false;
+            if let Some(previous) = self.report_votes.get(member) {
+                let open =
+                    previous.member_set == set && last_ref.is_none_or(|last| previous.ref_time_ms > last);
+                if open {
+                    if previous.ref_time_ms == report.ref_time_ms && previous.report_hash == hash {
+                        return Err(Error::AlreadyVoted);
+                    }
+                    let key = (set, previous.ref_time_ms, previous.report_hash);
+                    let left = self.report_tally.get(key).unwrap_or(0).saturating_sub(1);
+                    self.report_tally.insert(key, &left);
+                    replaced = true;
+                } else {
+                    self.record_dissent(member, &previous)?;
+                }
+            }
+            let key = (set, report.ref_time_ms, hash);
+            let votes = self
+                .report_tally
+                .get(key)
+                .unwrap_or(0)
+                .checked_add(1)
+                .ok_or(Error::Overflow)?;
+            self.report_tally.insert(key, &votes);
+            self.report_votes.insert(
+                member,
+                &ReportVote {
+                    member_set: set,
+                    ref_time_ms: report.ref_time_ms,
+                    report_hash: hash,
+                },
+            );
+            self.env().emit_event(ReportVoted {
+                ref_time_ms: report.ref_time_ms,
+                member,
+                report_hash: hash,
+                votes,
+                replaced,
+            });
+            let needed = quorum(self.member_count()?);
+            if votes < needed {
+                self.note_vote(token, &report)?;
+                return Ok(ReportVoteOutcome::Counted {
+                    votes,
+                    quorum: needed,
+                });
+            }
+            match self.push_report(token, &report, hash, votes)? {
+                None => Ok(ReportVoteOutcome::Applied),
+                Some(refusal) => {
+                    self.agreed.set(&Some(AgreedReport {
+                        report,
+                        report_hash: hash,
+                        member_set: set,
+                        refusal,
+                    }));
+                    Ok(ReportVoteOutcome::Refused(refusal))
+                }
+            }
+        }
+
+        /// Anyone: pushes the report a quorum agreed on and the token refused, again (after the
+        /// board allowed a loss, or once the minimum interval passed). Only while its votes count:
+        /// same member set, still a quorum, nothing newer applied. A second refusal changes
+        /// nothing (`StillRefused`). Emits `ReportPushed`.
+        #[ink(message)]
+        pub fn apply_agreed(&mut self) -> Result<(), Error> {
+            let token = self.wiring.require()?.token;
+            let agreed = self.agreed.get().flatten().ok_or(Error::NothingAgreed)?;
+            let key = (agreed.member_set, agreed.report.ref_time_ms, agreed.report_hash);
+            let votes = self.report_tally.get(key).unwrap_or(0);
+            let current = agreed.member_set == self.member_set
+                && votes >= quorum(self.member_count()?)
+                && self
+                    .last_applied
+                    .is_none_or(|last| agreed.report.ref_time_ms > last.ref_time_ms);
+            if !current {
+                return Err(Error::NothingAgreed);
+            }
+            match self.push_report(token, &agreed.report, agreed.report_hash, votes)? {
+                None => Ok(()),
+                Some(refusal) => Err(Error::StillRefused(refusal)),
+            }
+        }
+
+        /// Pushes an agreed report to the token. `None` when it applied (recorded here), the
+        /// bound that refused it otherwise.
+        fn push_report(
+            &mut self,
+            token: AccountId,
+            report: &Report,
+            hash: ContentHash,
+            votes: u32,
+        ) -> Result<Option<ReportError>, Error> {
+            let answer = build_call::<Environment>()
+                .call(token)
+                .exec_input(
+                    ExecutionInput::new(Selector::new(ink::selector_bytes!("autobalance"))).push_arg(report),
+                )
+                .returns::<RawResult<Result<(), ReportError>>>()
+                .try_invoke();
+            let verdict =
+                settle(answer).map_err(|e| e.into_error(Error::TokenRefused, Error::TokenCallFailed))?;
+            let refusal = verdict.err();
+            if refusal.is_none() {
+                self.last_applied = Some(AppliedReport {
+                    ref_time_ms: report.ref_time_ms,
+                    report_hash: hash,
+                });
+                self.applied_reports.insert(report.ref_time_ms, &hash);
+                self.agreed.set(&None);
+            }
+            self.env().emit_event(ReportPushed {
+                ref_time_ms: report.ref_time_ms,
+                report_hash: hash,
+                votes,
+                refusal,
+            });
+            Ok(refusal)
+        }
+
+        /// Shows a vote short of quorum to the token (its pending-loss check).
+        fn note_vote(&self, token: AccountId, report: &Report) -> Result<(), Error> {
+            let answer = build_call::<Environment>()
+                .call(token)
+                .exec_input(
+                    ExecutionInput::new(Selector::new(ink::selector_bytes!("note_report_vote")))
+                        .push_arg(report),
+                )
+                .returns::<RawResult<bool>>()
+                .try_invoke();
+            settle(answer)
+                .map(|_| ())
+                .map_err(|e| e.into_error(Error::TokenRefused, Error::TokenCallFailed))
+        }
+
+        /// Counts a replaced vote against the member if the token applied different content for
+        /// its reference time.
+        fn record_dissent(&mut self, member: AccountId, previous: &ReportVote) -> Result<(), Error> {
+            let Some(applied) = self.applied_reports.get(previous.ref_time_ms) else {
+                return Ok(());
+            };
+            if applied == previous.report_hash {
+                return Ok(());
+            }
+            let count = self
+                .disagreements
+                .get(member)
+                .unwrap_or(0)
+                .checked_add(1)
+                .ok_or(Error::Overflow)?;
+            self.disagreements.insert(member, &count);
+            self.env().emit_event(OracleDisagreed {
+                member,
+                ref_time_ms: previous.ref_time_ms,
+                voted: previous.report_hash,
+                applied,
+            });
+            Ok(())
+        }
+
+        // ---- frame attestations -----------------------------------------------------------
+
+        /// Current members only: attests `figures` for `operator`'s `frame`, replacing the
+        /// member's earlier attestation of that frame. The attestation that reaches quorum pushes
+        /// the figures to the registry, which scores them and applies its status rules (a refusal
+        /// there refuses this call). Emits `FrameAttested`, and `FrameAgreed` at quorum.
+        #[ink(message)]
+        pub fn attest(
+            &mut self,
+            operator: u32,
+            frame: u32,
+            figures: Figures,
+        ) -> Result<AttestationOutcome, Error> {
+            let member = self.ensure_member()?;
+            let registry = self.wiring.require()?.operator_registry;
+            if self.frames_agreed.contains((operator, frame)) {
+                return Err(Error::FrameAgreed);
+            }
+            let hash = hash_of(&figures);
+            let set = self.member_set;
+            let mut replaced = false;
+            if let Some(previous) = self.frame_votes.get((operator, frame, member)) {
+                if previous.member_set == set {
+                    if previous.figures_hash == hash {
+                        return Err(Error::AlreadyVoted);
+                    }
+                    let key = (operator, frame, set, previous.figures_hash);
+                    let left = self.frame_tally.get(key).unwrap_or(0).saturating_sub(1);
+                    self.frame_tally.insert(key, &left);
+                    replaced = true;
+                }
+            }
+            let key = (operator, frame, set, hash);
+            let votes = self
+                .frame_tally
+                .get(key)
+                .unwrap_or(0)
+                .checked_add(1)
+                .ok_or(Error::Overflow)?;
+            self.frame_tally.insert(key, &votes);
+            self.frame_votes.insert(
+                (operator, frame, member),
+                &FrameVote {
+                    member_set: set,
+                    figures_hash: hash,
+                },
+            );
+            self.env().emit_event(FrameAttested {
+                operator,
+                member,
+                frame,
+                figures_hash: hash,
+                votes,
+                replaced,
+            });
+            let needed = quorum(self.member_count()?);
+            if votes < needed {
+                return Ok(AttestationOutcome::Counted {
+                    votes,
+                    quorum: needed,
+                });
+            }
+            let answer = build_call::<Environment>()
+                .call(registry)
+                .exec_input(
+                    ExecutionInput::new(Selector::new(ink::selector_bytes!("record_attestation")))
+                        .push_arg(operator)
+                        .push_arg(frame)
+                        .push_arg(figures)
+                        .push_arg(votes),
+                )
+                .returns::<RawResult<()>>()
+                .try_invoke();
+            settle(answer).map_err(|e| e.into_error(Error::RegistryRefused, Error::RegistryCallFailed))?;
+            self.frames_agreed.insert((operator, frame), &hash);
+            self.env().emit_event(FrameAgreed {
+                operator,
+                frame,
+                figures_hash: hash,
+                votes,
+            });
+            Ok(AttestationOutcome::Agreed)
+        }
+
+        // ---- reads ------------------------------------------------------------------------
+
+        /// Anyone: the current members.
+        #[ink(message)]
+        pub fn members(&self) -> Vec<AccountId> {
+            self.members.clone()
+        }
+
+        /// Anyone: the current member set's number (it counts the board's changes).
+        #[ink(message)]
+        pub fn member_set(&self) -> u32 {
+            self.member_set
+        }
+
+        /// Anyone: votes a report or frame needs among the current members.
+        #[ink(message)]
+        pub fn quorum(&self) -> u32 {
+            quorum(u32::try_from(self.members.len()).unwrap_or(u32::MAX))
+        }
+
+        /// Anyone: the start of epoch 0 (ms).
+        #[ink(message)]
+        pub fn genesis_ms(&self) -> Timestamp {
+            self.genesis_ms
+        }
+
+        /// Anyone: the last report the token applied.
+        #[ink(message)]
+        pub fn last_applied(&self) -> Option<AppliedReport> {
+            self.last_applied
+        }
+
+        /// Anyone: the hash of the report applied for `ref_time_ms`, if one was.
+        #[ink(message)]
+        pub fn applied_report(&self, ref_time_ms: u64) -> Option<ContentHash> {
+            self.applied_reports.get(ref_time_ms)
+        }
+
+        /// Anyone: `member`'s current report vote (it may belong to an earlier member set).
+        #[ink(message)]
+        pub fn report_vote(&self, member: AccountId) -> Option<ReportVote> {
+            self.report_votes.get(member)
+        }
+
+        /// Anyone: the current member set's votes for this report.
+        #[ink(message)]
+        pub fn report_votes_for(&self, ref_time_ms: u64, report_hash: ContentHash) -> u32 {
+            self.report_tally
+                .get((self.member_set, ref_time_ms, report_hash))
+                .unwrap_or(0)
+        }
+
+        /// Anyone: the report a quorum agreed on and the token refused, if it waits for a retry.
+        #[ink(message)]
+        pub fn agreed_report(&self) -> Option<AgreedReport> {
+            self.agreed.get().flatten()
+        }
+
+        /// Anyone: votes `member` cast for other content than the report applied at the same
+        /// reference time (its current vote included).
+        #[ink(message)]
+        pub fn disagreements_of(&self, member: AccountId) -> u32 {
+            let counted = self.disagreements.get(member).unwrap_or(0);
+            let current = self.report_votes.get(member).is_some_and(|vote| {
+                self.applied_reports
+                    .get(vote.ref_time_ms)
+                    .is_some_and(|applied| applied != vote.report_hash)
+            });
+            counted.saturating_add(u32::from(current))
+        }
+
+        /// Anyone: `member`'s attestation of `operator`'s `frame`.
+        #[ink(message)]
+        pub fn frame_vote(&self, operator: u32, frame: u32, member: AccountId) -> Option<FrameVote> {
+            self.frame_votes.get((operator, frame, member))
+        }
+
+        /// Anyone: the current member set's attestations of these figures for the frame.
+        #[ink(message)]
+        pub fn frame_votes_for(&self, operator: u32, frame: u32, figures_hash: ContentHash) -> u32 {
+            self.frame_tally
+                .get((operator, frame, self.member_set, figures_hash))
+                .unwrap_or(0)
+        }
+
+        /// Anyone: the hash of the figures agreed for the frame, if any.
+        #[ink(message)]
+        pub fn frame_agreed(&self, operator: u32, frame: u32) -> Option<ContentHash> {
+            self.frames_agreed.get((operator, frame))
+        }
+
+        /// Anyone: the hash members vote on for a report (as `submit_report` computes it).
+        #[ink(message)]
+        pub fn report_hash(&self, report: Report) -> ContentHash {
+            hash_of(&report)
+        }
+
+        /// Anyone: the hash members vote on for frame figures (as `attest` computes it).
+        #[ink(message)]
+        pub fn figures_hash(&self, figures: Figures) -> ContentHash {
+            hash_of(&figures)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;
