@@ -301,6 +301,8 @@ pub struct OracleMemberEntry {
     /// The reference time of the member's current report vote, and the hash it voted for.
     pub vote_ref_ms: Option<u64>,
     pub vote_hash: Option<String>,
+    /// Votes short of quorum for reports that showed a loss (each held deposits and flash exits).
+    pub loss_votes: u32,
 }
 
 /// A `Debug` rendering of a board action with every `AccountId([b0, b1, ...])` written as

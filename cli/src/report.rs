@@ -224,12 +224,12 @@ pub fn render_markdown(audit: &Audit) -> String {
     );
     let _ = writeln!(
         md,
-        "| member | current vote (reference ms) | voted hash | votes that disagreed with the applied report |\n|---|---:|---|---:|"
+        "| member | current vote (reference ms) | voted hash | votes that disagreed with the applied report | loss votes short of quorum |\n|---|---:|---|---:|---:|"
     );
     for m in &o.members {
         let _ = writeln!(
             md,
-            "| `{}` | {} | {} | {} |",
+            "| `{}` | {} | {} | {} | {} |",
             m.account,
             m.vote_ref_ms
                 .map(|t| t.to_string())
@@ -238,7 +238,8 @@ pub fn render_markdown(audit: &Audit) -> String {
                 .as_deref()
                 .map(|h| format!("`{h}`"))
                 .unwrap_or_else(|| "none".into()),
-            m.disagreements
+            m.disagreements,
+            m.loss_votes
         );
     }
     md
@@ -445,7 +446,7 @@ mod tests {
         assert!(md.contains("fees collected 0.025000 ETH"));
         assert!(md.contains("Member set 1, quorum 2 of "), "{md}");
         assert!(md.contains("fee 0.50% at or above target up to 2.00% when empty"));
-        assert!(md.contains("| `0xdd` | none | none | 1 |"));
+        assert!(md.contains("| `0xdd` | none | none | 1 | 0 |"));
         assert_eq!(
             line_with(&md, "| icseth_token |"),
             "| icseth_token | `0x02` | - |"

@@ -703,9 +703,13 @@ async fn collect(
         let vote = read(client, reader, &consensus.report_vote(member))
             .await
             .map_err(progress.fail(ORACLE, "report_vote"))?;
+        let loss_votes = read(client, reader, &consensus.loss_votes_of(member))
+            .await
+            .map_err(progress.fail(ORACLE, "loss_votes_of"))?;
         oracle_members.push(OracleMemberEntry {
             account: hex(&member),
             disagreements,
+            loss_votes,
             vote_ref_ms: vote.map(|v| v.ref_time_ms),
             vote_hash: vote.map(|v| v.report_hash.iter().map(|b| format!("{b:02x}")).collect()),
         });

@@ -543,6 +543,9 @@ pub mod icseth_token {
         pause_changed_at: Timestamp,
         /// Since when a loss is pending (0: none): deposits and flash exits wait for a report.
         loss_pending_since: Timestamp,
+        /// The newest snapshot a vote with a loss described: only a report at or after it ends
+        /// the hold (an older report describes the time before the loss).
+        loss_pending_ref: u64,
         balances: Mapping<AccountId, Balance>,
         allowances: Mapping<(AccountId, AccountId), Balance>,
         institutions: Mapping<AccountId, Institution>,
@@ -591,6 +594,7 @@ pub mod icseth_token {
                 paused: false,
                 pause_changed_at: 0,
                 loss_pending_since: 0,
+                loss_pending_ref: 0,
                 balances: Mapping::default(),
                 allowances: Mapping::default(),
                 institutions: Mapping::default(),
@@ -1276,28 +1280,32 @@ pub mod icseth_token {
             Ok(())
         }
 
-        /// Enters the pending-loss hold (if not in it) when `report` shows a loss against the
-        /// books. Returns whether a loss is pending.
+        /// When `report` shows a loss against the books: enters the pending-loss hold (if not in
+        /// it) and makes it last until a report at or after this report's snapshot applies.
+        /// Returns whether the report shows a loss.
         fn hold_if_loss(&mut self, report: &Report, before: &Before) -> bool {
-            if self.loss_pending_since != 0 {
-                return true;
-            }
             let loss = loss_shown(report, before);
             if loss == 0 {
                 return false;
             }
-            self.loss_pending_since = before.now_ms.max(1);
-            self.env().emit_event(LossPending {
-                ref_time_ms: report.ref_time_ms,
-                loss,
-            });
+            if self.loss_pending_since == 0 {
+                self.loss_pending_since = before.now_ms.max(1);
+            }
+            if report.ref_time_ms > self.loss_pending_ref {
+                self.loss_pending_ref = report.ref_time_ms;
+                self.env().emit_event(LossPending {
+                    ref_time_ms: report.ref_time_ms,
+                    loss,
+                });
+            }
             true
         }
 
         /// The oracle contract only, for a member's vote short of quorum: if the report shows a
-        /// loss against the books, deposits and flash exits are held until a report applies (a
-        /// holder who saw the vote cannot leave at the pre-loss rate, nor can anyone buy in at it).
-        /// Emits `LossPending` when the hold begins. Returns whether a loss is pending.
+        /// loss against the books, deposits and flash exits are held until a report at or after
+        /// its snapshot applies (a holder who saw the vote cannot leave at the pre-loss rate, nor
+        /// can anyone buy in at it). Emits `LossPending` when the hold begins or is extended to a
+        /// newer snapshot. Returns whether the report shows a loss.
         #[ink(message)]
         pub fn note_report_vote(&mut self, report: Report) -> Result<bool, Error> {
             self.ensure_oracle()?;
@@ -1309,6 +1317,13 @@ pub mod icseth_token {
         #[ink(message)]
         pub fn loss_pending_since(&self) -> Option<Timestamp> {
             (self.loss_pending_since != 0).then_some(self.loss_pending_since)
+        }
+
+        /// Anyone: while a loss is pending, the snapshot a report must describe (or follow) for
+        /// its application to end the hold.
+        #[ink(message)]
+        pub fn loss_pending_until_ref(&self) -> Option<u64> {
+            (self.loss_pending_since != 0).then_some(self.loss_pending_ref)
         }
 
         /// The withdrawal vault only: hands over withdrawals and execution-layer rewards. They are
@@ -1335,8 +1350,9 @@ pub mod icseth_token {
         /// allowance) and applies it: gains are restaked (smoothed by the per-report rate cap) with
         /// fees minted as shares, a loss asks the slash-protection pool for cover, and tickets
         /// requested before the report's reference time are finalized at the rate it leaves (up to
-        /// `MAX_FINALIZE_PER_REPORT`, as far as the buffer funds them). An applied report ends a
-        /// pending-loss hold, and one that applies a loss uses up the allowance. A report the
+        /// `MAX_FINALIZE_PER_REPORT`, as far as the buffer funds them). An applied report at or
+        /// after the newest loss vote's snapshot ends a pending-loss hold, and one that applies a
+        /// loss uses up the allowance. A report the
         /// bounds refuse is answered `Ok(Err(bound))`: nothing is applied, and if it shows a loss
         /// the pending-loss hold begins. Emits `ReportApplied` (with `LossPendingEnded`,
         /// `LossAllowanceUsed`), or `LossPending` on a refused loss.
@@ -1460,15 +1476,15 @@ pub mod icseth_token {
             // The first report that applies a loss uses the allowance up; an expired one is
             // dropped by the next report.
             let loss_allowance = match state.loss_allowance {
+                Some(allowance) if allowance.available(now) == 0 => None,
                 Some(allowance) if out.loss > 0 => {
                     self.env().emit_event(LossAllowanceUsed {
                         epoch: report.epoch,
-                        allowed: allowance.available(now),
+                        allowed: allowance.amount,
                         loss: out.loss,
                     });
                     None
                 }
-                Some(allowance) if allowance.available(now) == 0 => None,
                 kept => kept,
             };
             self.oracle_state.set(&OracleState {
@@ -1478,11 +1494,14 @@ pub mod icseth_token {
                 loss_allowance,
                 ..state
             });
-            if self.loss_pending_since != 0 {
+            // Only a report that describes the time of the newest loss vote (or later) ends the
+            // hold: an older one applied meanwhile says nothing about that loss.
+            if self.loss_pending_since != 0 && report.ref_time_ms >= self.loss_pending_ref {
                 self.env().emit_event(LossPendingEnded {
                     since: self.loss_pending_since,
                 });
                 self.loss_pending_since = 0;
+                self.loss_pending_ref = 0;
             }
             let finalized = self.finalize_due(&batch, MAX_FINALIZE_PER_REPORT)?;
             // Withdrawn funds top the reserve up (after the tickets, before new staking).

@@ -119,6 +119,7 @@ pub mod oracle_consensus {
     #[ink::scale_derive(Encode, Decode, TypeInfo)]
     #[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
     pub struct AppliedReport {
+        pub epoch: u64,
         pub ref_time_ms: u64,
         pub report_hash: ContentHash,
     }
@@ -186,6 +187,16 @@ pub mod oracle_consensus {
         pub applied: ContentHash,
     }
 
+    /// A member's vote short of quorum showed the token a loss: deposits and flash exits are held
+    /// until a report at or after `ref_time_ms` applies.
+    #[ink(event)]
+    pub struct LossVoted {
+        #[ink(topic)]
+        pub member: AccountId,
+        pub ref_time_ms: u64,
+        pub report_hash: ContentHash,
+    }
+
     /// A member attested an operator's frame.
     #[ink(event)]
     pub struct FrameAttested {
@@ -236,6 +247,10 @@ pub mod oracle_consensus {
         agreed: Lazy<Option<AgreedReport>>,
         /// Votes each member cast against an applied report (counted when replaced).
         disagreements: Mapping<AccountId, u32>,
+        /// Votes short of quorum each member cast for a report that showed a loss (each one put
+        /// deposits and flash exits on hold): the board's evidence against a member who holds
+        /// them with invented losses.
+        loss_votes: Mapping<AccountId, u32>,
         frame_votes: Mapping<FrameVoteKey, FrameVote>,
         frame_tally: Mapping<FrameTallyKey, u32>,
         frames_agreed: Mapping<FrameKey, ContentHash>,
@@ -266,6 +281,7 @@ pub mod oracle_consensus {
                 applied_reports: Mapping::default(),
                 agreed,
                 disagreements: Mapping::default(),
+                loss_votes: Mapping::default(),
                 frame_votes: Mapping::default(),
                 frame_tally: Mapping::default(),
                 frames_agreed: Mapping::default(),
@@ -358,14 +374,17 @@ pub mod oracle_consensus {
 
         // ---- reports ----------------------------------------------------------------------
 
-        /// Current members only: votes for `report`, replacing the member's earlier vote if that
-        /// one's report has not applied. The report's reference time must be after the last
-        /// applied report's and not after the block, and its epoch the one that time falls in.
-        /// A vote short of quorum is shown to the token, which enters its pending-loss mode if the
-        /// report shows a loss. The vote that reaches quorum pushes the report to the token: it
-        /// applies, or the token refuses it for a bound (the vote stays; `apply_agreed` retries).
-        /// Emits `ReportVoted`, `OracleDisagreed` when the replaced vote differed from an applied
-        /// report, and `ReportPushed` at quorum.
+        /// Current members only: votes for `report`, replacing the member's earlier vote while
+        /// that one is open (cast in the current member set, for a snapshot after the last applied
+        /// one; a vote for an older snapshot can never apply and is simply overwritten). The
+        /// report's reference time must be after the last applied report's and not after the
+        /// block, and its epoch the one that time falls in and after the last applied epoch. A vote
+        /// short of quorum is shown to the token, which holds deposits and flash exits if the
+        /// report shows a loss (the vote is then counted in `loss_votes_of`). The vote that
+        /// reaches quorum pushes the report to the token: it applies, or the token refuses it for
+        /// a bound (the vote stays; `apply_agreed` retries). Emits `ReportVoted`, `LossVoted`,
+        /// `OracleDisagreed` when the replaced vote differed from an applied report, and
+        /// `ReportPushed` at quorum.
         #[ink(message)]
         pub fn submit_report(&mut self, report: Report) -> Result<ReportVoteOutcome, Error> {
             let member = self.ensure_member()?;
@@ -382,6 +401,11 @@ pub mod oracle_consensus {
             }
             if epoch_at(self.genesis_ms, report.ref_time_ms) != Some(report.epoch) {
                 return Err(Error::EpochNotAtReference);
+            }
+            // A later snapshot in the epoch of the last applied report: the token would refuse it
+            // for ever.
+            if self.last_applied.is_some_and(|last| report.epoch <= last.epoch) {
+                return Err(Error::Report(ReportError::StaleEpoch));
             }
             let hash = hash_of(&report);
             let set = self.member_set;
@@ -426,7 +450,20 @@ pub mod oracle_consensus {
             });
             let needed = quorum(self.member_count()?);
             if votes < needed {
-                self.note_vote(token, &report)?;
+                if self.note_vote(token, &report)? {
+                    let count = self
+                        .loss_votes
+                        .get(member)
+                        .unwrap_or(0)
+                        .checked_add(1)
+                        .ok_or(Error::Overflow)?;
+                    self.loss_votes.insert(member, &count);
+                    self.env().emit_event(LossVoted {
+                        member,
+                        ref_time_ms: report.ref_time_ms,
+                        report_hash: hash,
+                    });
+                }
                 return Ok(ReportVoteOutcome::Counted {
                     votes,
                     quorum: needed,
@@ -491,6 +528,7 @@ pub mod oracle_consensus {
             let refusal = verdict.err();
             if refusal.is_none() {
                 self.last_applied = Some(AppliedReport {
+                    epoch: report.epoch,
                     ref_time_ms: report.ref_time_ms,
                     report_hash: hash,
                 });
@@ -506,8 +544,9 @@ pub mod oracle_consensus {
             Ok(refusal)
         }
 
-        /// Shows a vote short of quorum to the token (its pending-loss check).
-        fn note_vote(&self, token: AccountId, report: &Report) -> Result<(), Error> {
+        /// Shows a vote short of quorum to the token (its pending-loss check); whether the report
+        /// shows a loss.
+        fn note_vote(&self, token: AccountId, report: &Report) -> Result<bool, Error> {
             let answer = build_call::<Environment>()
                 .call(token)
                 .exec_input(
@@ -516,9 +555,7 @@ pub mod oracle_consensus {
                 )
                 .returns::<RawResult<bool>>()
                 .try_invoke();
-            settle(answer)
-                .map(|_| ())
-                .map_err(|e| e.into_error(Error::TokenRefused, Error::TokenCallFailed))
+            settle(answer).map_err(|e| e.into_error(Error::TokenRefused, Error::TokenCallFailed))
         }
 
         /// Counts a replaced vote against the member if the token applied different content for
@@ -699,6 +736,12 @@ pub mod oracle_consensus {
                     .is_some_and(|applied| applied != vote.report_hash)
             });
             counted.saturating_add(u32::from(current))
+        }
+
+        /// Anyone: votes short of quorum `member` cast for reports that showed a loss.
+        #[ink(message)]
+        pub fn loss_votes_of(&self, member: AccountId) -> u32 {
+            self.loss_votes.get(member).unwrap_or(0)
         }
 
         /// Anyone: `member`'s attestation of `operator`'s `frame`.

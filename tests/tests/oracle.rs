@@ -10,12 +10,13 @@
 use icseth_core::{
     governance::{OracleDecision, ProtectionDecision, RegistryDecision, TokenDecision},
     operators::{Figures, VALIDATOR_DEPOSIT},
-    oracle::{Report, ReportError},
+    oracle::{Report, ReportError, EPOCH_MS},
     SuiteAddresses,
 };
 use icseth_e2e::{
-    account_of, advance_ms, deploy_and_wire, events_of, now_ms, oracle::at, read, submit, ClockSandbox, Env,
-    GovernorChoice, SuiteConfig, ETH,
+    account_of, advance_ms, deploy_and_wire, events_of, now_ms,
+    oracle::{at, epoch_at},
+    read, submit, ClockSandbox, Env, GovernorChoice, SuiteConfig, BEACON_GENESIS_MS, ETH,
 };
 use icseth_token::{
     icseth_token::{Error as TokenError, IcsethToken, LossAllowanceUsed, LossPending, LossPendingEnded},
@@ -26,7 +27,7 @@ use operator_registry::operator_registry::{
     Error as RegistryError, OperatorKind, OperatorRegistry, OperatorStatus, FRAME_MS,
 };
 use oracle_consensus::oracle_consensus::{
-    AttestationOutcome, Error as OracleError, OracleConsensus, ReportVoteOutcome,
+    AttestationOutcome, Error as OracleError, LossVoted, OracleConsensus, ReportVoteOutcome,
 };
 use primitive_types::U256;
 use slash_protection::slash_protection::SlashProtection;
@@ -367,6 +368,103 @@ async fn one_member_cannot_decide_an_operators_status<Client: E2EBackend>(
     Ok(())
 }
 
+/// A suite with 320 ETH pooled: 256 ETH staked on 8 validators of one operator and reported by
+/// bob and charlie (members bob, charlie, dave; quorum 2), eve the institution (an allowed donor)
+/// holding 315 icsETH after donating 5 to the protection pool.
+struct Staked {
+    suite: SuiteAddresses,
+    operator: u32,
+    /// The applied report that saw the 8 validators.
+    first: Report,
+}
+
+async fn staked_suite<C>(client: &mut C) -> E2EResult<Staked>
+where
+    C: E2EBackend<Env>,
+    <C as ContractsBackend<Env>>::Error: fmt::Debug,
+{
+    let alice = ink_e2e::alice();
+    let members = [ink_e2e::bob(), ink_e2e::charlie(), ink_e2e::dave()];
+    let (institution, admin) = (ink_e2e::eve(), ink_e2e::ferdie());
+    let suite = suite_with_members(client, &members).await?;
+    let mut token = ink_e2e::create_call_builder::<IcsethToken>(suite.token);
+    let mut registry = ink_e2e::create_call_builder::<OperatorRegistry>(suite.operator_registry);
+    let mut protection = ink_e2e::create_call_builder::<SlashProtection>(suite.slash_protection);
+    let operator = submit(
+        client,
+        &admin,
+        &registry.register_operator(
+            "SSV".into(),
+            OperatorKind::SsvCluster,
+            account_of(&admin),
+            account_of(&admin),
+        ),
+        0,
+    )
+    .await?
+    .accepted()?;
+    submit(client, &admin, &registry.set_keys(operator, 8), 0)
+        .await?
+        .accepted()?;
+    for decision in [
+        RegistryDecision::ApproveOperator { operator },
+        RegistryDecision::SetLimit { operator, limit: 8 },
+    ] {
+        submit(client, &alice, &registry.govern(decision), 0)
+            .await?
+            .accepted()?;
+    }
+    let add = TokenDecision::AddInstitution {
+        institution: account_of(&institution),
+        min_deposit: None,
+    };
+    submit(client, &alice, &token.govern(add), 0).await?.accepted()?;
+    let donor = ProtectionDecision::AllowDonor {
+        donor: account_of(&institution),
+    };
+    submit(client, &alice, &protection.govern(donor), 0)
+        .await?
+        .accepted()?;
+    submit(client, &institution, &token.deposit(), 320 * ETH)
+        .await?
+        .accepted()?;
+    submit(client, &alice, &token.stake(operator, 8), 0)
+        .await?
+        .accepted()?;
+    let staked = 8 * VALIDATOR_DEPOSIT;
+    let first = at(
+        now_ms(),
+        Report {
+            cl_balance: staked,
+            validators: 8,
+            ..Report::default()
+        },
+    );
+    for member in &members[..2] {
+        vote(client, &suite, member, first)
+            .await?
+            .map_err(|e| format!("{e:?}"))?;
+    }
+    submit(
+        client,
+        &institution,
+        &token.approve(suite.slash_protection, 5 * ETH),
+        0,
+    )
+    .await?
+    .accepted()?;
+    submit(client, &institution, &protection.donate(5 * ETH), 0)
+        .await?
+        .accepted()?;
+    let books = read(client, &alice, &token.accounting()).await?;
+    assert_eq!((books.total_pooled, books.total_shares), (320 * ETH, 320 * ETH));
+    Ok(Staked {
+        suite,
+        operator,
+        first,
+    })
+}
+
 /// 320 ETH pooled (256 staked on 8 validators), 5 icsETH donated to the protection pool. A true
 /// 15% loss (48 ETH) is refused by the decrease bound (5%, hard cap 10%). Before, every later
 /// report of the true balance was refused too: the oracle stalled for ever. From the first loss
@@ -380,82 +478,16 @@ async fn a_large_loss_applies_within_the_boards_allowance_and_holds_exits_until_
 ) -> E2EResult<()> {
     let alice = ink_e2e::alice();
     let members = [ink_e2e::bob(), ink_e2e::charlie(), ink_e2e::dave()];
-    let (institution, admin, outsider) = (ink_e2e::eve(), ink_e2e::ferdie(), ink_e2e::one());
-    let suite = suite_with_members(&mut client, &members).await?;
+    let (institution, outsider) = (ink_e2e::eve(), ink_e2e::one());
+    let Staked {
+        suite,
+        operator,
+        first,
+    } = staked_suite(&mut client).await?;
     let mut token = ink_e2e::create_call_builder::<IcsethToken>(suite.token);
-    let mut registry = ink_e2e::create_call_builder::<OperatorRegistry>(suite.operator_registry);
-    let mut protection = ink_e2e::create_call_builder::<SlashProtection>(suite.slash_protection);
+    let protection = ink_e2e::create_call_builder::<SlashProtection>(suite.slash_protection);
     let mut oracle = ink_e2e::create_call_builder::<OracleConsensus>(suite.oracle);
-    let operator = submit(
-        &mut client,
-        &admin,
-        &registry.register_operator(
-            "SSV".into(),
-            OperatorKind::SsvCluster,
-            account_of(&admin),
-            account_of(&admin),
-        ),
-        0,
-    )
-    .await?
-    .accepted()?;
-    submit(&mut client, &admin, &registry.set_keys(operator, 8), 0)
-        .await?
-        .accepted()?;
-    for decision in [
-        RegistryDecision::ApproveOperator { operator },
-        RegistryDecision::SetLimit { operator, limit: 8 },
-    ] {
-        submit(&mut client, &alice, &registry.govern(decision), 0)
-            .await?
-            .accepted()?;
-    }
-    let add = TokenDecision::AddInstitution {
-        institution: account_of(&institution),
-        min_deposit: None,
-    };
-    submit(&mut client, &alice, &token.govern(add), 0)
-        .await?
-        .accepted()?;
-    let donor = ProtectionDecision::AllowDonor {
-        donor: account_of(&institution),
-    };
-    submit(&mut client, &alice, &protection.govern(donor), 0)
-        .await?
-        .accepted()?;
-    submit(&mut client, &institution, &token.deposit(), 320 * ETH)
-        .await?
-        .accepted()?;
-    submit(&mut client, &alice, &token.stake(operator, 8), 0)
-        .await?
-        .accepted()?;
     let staked = 8 * VALIDATOR_DEPOSIT;
-    let first = at(
-        now_ms(),
-        Report {
-            cl_balance: staked,
-            validators: 8,
-            ..Report::default()
-        },
-    );
-    for member in &members[..2] {
-        vote(&mut client, &suite, member, first)
-            .await?
-            .map_err(|e| format!("{e:?}"))?;
-    }
-    submit(
-        &mut client,
-        &institution,
-        &token.approve(suite.slash_protection, 5 * ETH),
-        0,
-    )
-    .await?
-    .accepted()?;
-    submit(&mut client, &institution, &protection.donate(5 * ETH), 0)
-        .await?
-        .accepted()?;
-    let books = read(&mut client, &alice, &token.accounting()).await?;
-    assert_eq!((books.total_pooled, books.total_shares), (320 * ETH, 320 * ETH));
 
     // a day later 48 ETH are lost; the first member's vote shows it
     advance_ms(DAY_MS);
@@ -619,5 +651,102 @@ async fn a_large_loss_applies_within_the_boards_allowance_and_holds_exits_until_
             )),
         Some(true)
     );
+    Ok(())
+}
+
+/// The hold must last until a report at or after the loss vote's snapshot applies. Two members
+/// agree on R1 (a snapshot five minutes before the minimum interval ends: refused `TooEarly`, kept
+/// agreed); dave then votes R2, a 4% loss, which starts the hold; at the end of the interval an
+/// outsider pushes R1 again. R1 describes the time before the loss: it applies, and the hold
+/// stays, so nobody flash-exits at the pre-loss rate; R2 applying ends it.
+#[ink_e2e::test(backend(runtime_only(sandbox = ClockSandbox)))]
+async fn an_older_report_does_not_end_a_loss_hold<Client: E2EBackend>(mut client: Client) -> E2EResult<()> {
+    let alice = ink_e2e::alice();
+    let members = [ink_e2e::bob(), ink_e2e::charlie(), ink_e2e::dave()];
+    let (institution, outsider) = (ink_e2e::eve(), ink_e2e::one());
+    let Staked { suite, first, .. } = staked_suite(&mut client).await?;
+    let mut token = ink_e2e::create_call_builder::<IcsethToken>(suite.token);
+    let mut oracle = ink_e2e::create_call_builder::<OracleConsensus>(suite.oracle);
+    let applied_at = now_ms();
+    advance_ms(12 * 60 * 60 * 1000 - 5 * 60 * 1000);
+    // R1's snapshot at the start of an epoch, so a later snapshot in the same epoch exists
+    let epoch = epoch_at(now_ms() - EPOCH_MS);
+    let r1 = at(BEACON_GENESIS_MS + epoch * EPOCH_MS, first);
+    assert_eq!(
+        vote(&mut client, &suite, &members[0], r1).await?,
+        Ok(ReportVoteOutcome::Counted { votes: 1, quorum: 2 })
+    );
+    assert_eq!(
+        vote(&mut client, &suite, &members[1], r1).await?,
+        Ok(ReportVoteOutcome::Refused(ReportError::TooEarly))
+    );
+    advance_ms(2 * 60 * 1000);
+    let r2 = at(
+        now_ms(),
+        Report {
+            cl_balance: first.cl_balance - 128 * ETH / 10,
+            ..first
+        },
+    );
+    assert_eq!(
+        vote(&mut client, &suite, &members[2], r2).await?,
+        Ok(ReportVoteOutcome::Counted { votes: 1, quorum: 2 })
+    );
+    // the vote that started the hold is on the member's record
+    let loss_votes = events_of::<LossVoted>(&suite.oracle);
+    assert_eq!(
+        (loss_votes.len(), loss_votes[0].member, loss_votes[0].ref_time_ms),
+        (1, account_of(&members[2]), r2.ref_time_ms)
+    );
+    assert_eq!(
+        read(
+            &mut client,
+            &alice,
+            &oracle.loss_votes_of(account_of(&members[2]))
+        )
+        .await?,
+        1
+    );
+    let held = submit(&mut client, &institution, &token.flash_exit(ETH, 0), 0).await?;
+    assert_eq!(held.value, Err(TokenError::LossPending));
+    // the interval ends: R1 applies, the hold stays
+    advance_ms(applied_at + 12 * 60 * 60 * 1000 - now_ms());
+    submit(&mut client, &outsider, &oracle.apply_agreed(), 0)
+        .await?
+        .accepted()?;
+    assert_eq!(
+        read(&mut client, &alice, &token.oracle_state_read()).await?.last,
+        r1
+    );
+    assert_eq!(
+        read(&mut client, &alice, &token.loss_pending_until_ref()).await?,
+        Some(r2.ref_time_ms)
+    );
+    let held = submit(&mut client, &institution, &token.flash_exit(ETH, 0), 0).await?;
+    assert_eq!(held.value, Err(TokenError::LossPending));
+    let held = submit(&mut client, &institution, &token.deposit(), 10 * ETH).await?;
+    assert_eq!(held.value, Err(TokenError::LossPending));
+    // a later snapshot in R1's epoch can never apply: refused before it counts
+    let same_epoch = Report {
+        ref_time_ms: r1.ref_time_ms + 1,
+        ..r1
+    };
+    assert_eq!(
+        vote(&mut client, &suite, &members[1], same_epoch).await?,
+        Err(OracleError::Report(ReportError::StaleEpoch))
+    );
+    // 12 hours later the loss report applies and ends the hold
+    advance_ms(12 * 60 * 60 * 1000);
+    assert_eq!(
+        vote(&mut client, &suite, &members[0], r2).await?,
+        Ok(ReportVoteOutcome::Applied)
+    );
+    assert_eq!(
+        read(&mut client, &alice, &token.loss_pending_since()).await?,
+        None
+    );
+    submit(&mut client, &institution, &token.flash_exit(ETH, 0), 0)
+        .await?
+        .accepted()?;
     Ok(())
 }
