@@ -29,9 +29,10 @@ cargo "${linted[@]}" test --workspace --exclude icseth_e2e
 
 # The integration tests of the whole workspace (the end-to-end suite and the CLI's), selected with
 # `--workspace` like the steps above: `-p icseth_e2e` alone resolves dependency features differently
-# and recompiled a minute of the dependency tree.
+# and recompiled a minute of the dependency tree. `--show-output` prints what the passing tests
+# say of themselves (the permission matrix's size).
 step "end-to-end tests (embedded pallet-contracts chain; builds every contract to Wasm)"
-cargo "${linted[@]}" test --workspace --test '*'
+cargo "${linted[@]}" test --workspace --test '*' -- --show-output
 
 step "main job, as the README's first command runs it (release builds, the day, the auditor's report)"
 out="$(mktemp -d)"

@@ -48,6 +48,52 @@ impl ContractEvent {
 thread_local! {
     static CLOCK_MS: Cell<u64> = const { Cell::new(GENESIS_MS) };
     static EVENTS: RefCell<Vec<ContractEvent>> = const { RefCell::new(Vec::new()) };
+    /// Contracts whose storage digest is taken after every committed execution.
+    static WATCHED: RefCell<Vec<[u8; 32]>> = const { RefCell::new(Vec::new()) };
+    /// The watched contracts' digests after the last committed execution.
+    static DIGESTS: RefCell<Vec<[u8; 32]>> = const { RefCell::new(Vec::new()) };
+    /// Dry runs in progress (their executions are rolled back: no digest is taken).
+    static DRY_RUNS: Cell<u32> = const { Cell::new(0) };
+}
+
+/// From now on, after every committed execution on this thread, digests the state of
+/// `contracts`: each one's contract record (code, storage counts and deposits), every entry of its
+/// storage and its native balance. `storage_digests` returns them.
+pub fn watch_storage(contracts: &[ink::primitives::AccountId]) {
+    WATCHED.with(|w| *w.borrow_mut() = contracts.iter().map(|a| *a.as_ref()).collect());
+    DIGESTS.with(|d| d.borrow_mut().clear());
+}
+
+/// The watched contracts' digests after the last committed execution, in `watch_storage`'s order
+/// (empty before the first execution after `watch_storage`).
+pub fn storage_digests() -> Vec<[u8; 32]> {
+    DIGESTS.with(|d| d.borrow().clone())
+}
+
+/// A contract's state, inside the runtime's externalities: its `ContractInfoOf` record, its child
+/// trie walked key by key, and its free balance.
+fn contract_digest(account: &[u8; 32]) -> [u8; 32] {
+    use ink_sandbox::frame_support::__private::sp_io::{default_child_storage, hashing, storage};
+    use parity_scale_codec::{Decode, Encode};
+    let mut key = hashing::twox_128(b"Contracts").to_vec();
+    key.extend(hashing::twox_128(b"ContractInfoOf"));
+    key.extend(hashing::twox_64(account));
+    key.extend(account);
+    let mut state = Vec::new();
+    let info = storage::get(&key).map(|bytes| bytes.to_vec()).unwrap_or_default();
+    state.extend(info.encode());
+    // The record starts with the trie id (a length-prefixed byte string).
+    if let Ok(trie_id) = Vec::<u8>::decode(&mut &info[..]) {
+        let mut next = default_child_storage::next_key(&trie_id, &[]);
+        while let Some(item) = next {
+            let value = default_child_storage::get(&trie_id, &item).unwrap_or_default();
+            state.extend((&item, value.to_vec()).encode());
+            next = default_child_storage::next_key(&trie_id, &item);
+        }
+    }
+    let who: AccountIdFor<Runtime> = (*account).into();
+    state.extend(ink_sandbox::pallet_balances::Pallet::<Runtime>::free_balance(&who).encode());
+    hashing::blake2_256(&state)
 }
 
 /// The time every later execution on this thread sees as `block_timestamp()`, in ms.
@@ -136,6 +182,13 @@ impl Sandbox for ClockSandbox {
             // The runtime's own event list is never read again: clearing it keeps the state (and
             // so every dry run's snapshot of it) from growing with the number of calls made.
             frame_system::Pallet::<Runtime>::reset_events();
+            if DRY_RUNS.with(Cell::get) == 0 {
+                let watched = WATCHED.with(|w| w.borrow().clone());
+                if !watched.is_empty() {
+                    let digests = watched.iter().map(contract_digest).collect();
+                    DIGESTS.with(|d| *d.borrow_mut() = digests);
+                }
+            }
             out
         })
     }
@@ -150,7 +203,9 @@ impl Sandbox for ClockSandbox {
         };
         let logged = EVENTS.with(|log| log.borrow().len());
         self.inner.execute_with(start_transaction);
+        DRY_RUNS.with(|d| d.set(d.get().saturating_add(1)));
         let out = action(self);
+        DRY_RUNS.with(|d| d.set(d.get().saturating_sub(1)));
         self.inner.execute_with(rollback_transaction);
         EVENTS.with(|log| log.borrow_mut().truncate(logged));
         out

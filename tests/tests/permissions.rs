@@ -1,0 +1,405 @@
+//! The permission matrix, on the embedded chain: every state-changing message of every contract,
+//! called by every role that must not call it, is refused with its typed error, and the storage of
+//! all six contracts (records, every storage entry, native balances) is unchanged afterwards.
+//!
+//! The matrix comes from one table (`matrix!` below): a row names the contract, the message with
+//! its arguments, the roles that may call it, and the error everyone else gets. A new message or
+//! contract adds rows, not code. Messages anyone may call (`execute`, `finalize_withdrawals`,
+//! `apply_agreed`, `expire_registration`, `register_operator`, `approve`, `increase_allowance`) have
+//! no forbidden role and no row; the contracts themselves cannot sign, so the suite contracts'
+//! addresses appear as arguments (a transfer to one), not as callers.
+use flash_exit_pool::flash_exit_pool::FlashExitPool;
+use icseth_core::{
+    governance::{Action, OracleDecision, PoolDecision, ProtectionDecision, RegistryDecision, TokenDecision},
+    operators::Figures,
+    oracle::Report,
+    SuiteAddresses,
+};
+use icseth_e2e::{
+    account_of, governance::decide_all, now_ms, read, sandbox, submit, CallError, ClockSandbox, Env,
+    SuiteConfig, ETH,
+};
+use icseth_token::{
+    icseth_token::{IcsethToken, Parameter, Role as TokenRole},
+    psp22::PSP22,
+};
+use ink::primitives::AccountId;
+use ink_e2e::{ChainBackend, ContractsBackend, E2EBackend, Keypair};
+use operator_registry::operator_registry::{OperatorKind, OperatorRegistry};
+use oracle_consensus::oracle_consensus::OracleConsensus;
+use slash_protection::slash_protection::SlashProtection;
+use std::fmt;
+use whitelist_board::whitelist_board::WhitelistBoard;
+
+type E2EResult<T> = Result<T, Box<dyn std::error::Error>>;
+
+/// Who may (or must not) call a message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    Outsider,
+    Institution,
+    RemovedInstitution,
+    OperatorAdmin,
+    OracleMember,
+    Guardian,
+    StakingManager,
+    Treasury,
+    /// One board member acting alone (the board contract governs; a member is not it).
+    BoardMember,
+}
+
+const ROLES: [Role; 9] = [
+    Role::Outsider,
+    Role::Institution,
+    Role::RemovedInstitution,
+    Role::OperatorAdmin,
+    Role::OracleMember,
+    Role::Guardian,
+    Role::StakingManager,
+    Role::Treasury,
+    Role::BoardMember,
+];
+
+/// The deployed suite and the values the rows' arguments name.
+struct Fixture {
+    suite: SuiteAddresses,
+    /// A report any member could vote for (the first, nothing staked).
+    report: Report,
+    figures: Figures,
+    /// The institution's pending withdrawal ticket.
+    ticket: u64,
+    operator: u32,
+    /// A board proposal open for votes.
+    proposal: u64,
+    institution: AccountId,
+    removed: AccountId,
+    outsider: AccountId,
+}
+
+/// One row of the matrix: the contract, the message, who may call it, the error of everyone else.
+struct Row {
+    contract: &'static str,
+    message: &'static str,
+    allowed: &'static [Role],
+    refusal: &'static str,
+}
+
+macro_rules! builder {
+    (token, $fx:ident) => {
+        ink_e2e::create_call_builder::<IcsethToken>($fx.suite.token)
+    };
+    (board, $fx:ident) => {
+        ink_e2e::create_call_builder::<WhitelistBoard>($fx.suite.board)
+    };
+    (pool, $fx:ident) => {
+        ink_e2e::create_call_builder::<FlashExitPool>($fx.suite.flash_exit_pool)
+    };
+    (registry, $fx:ident) => {
+        ink_e2e::create_call_builder::<OperatorRegistry>($fx.suite.operator_registry)
+    };
+    (protection, $fx:ident) => {
+        ink_e2e::create_call_builder::<SlashProtection>($fx.suite.slash_protection)
+    };
+    (oracle, $fx:ident) => {
+        ink_e2e::create_call_builder::<OracleConsensus>($fx.suite.oracle)
+    };
+}
+
+/// Expands the table into `ROWS` and `attempt`, which calls row `row` as `caller` and returns the
+/// message's error (its `Debug`), or `None` if it was accepted.
+macro_rules! matrix {
+    ($fx:ident; $( $contract:ident . $message:ident ( $($arg:expr),* ) [ $($allowed:ident),* ] => $refusal:literal ; )*) => {
+        const ROWS: &[Row] = &[
+            $( Row {
+                contract: stringify!($contract),
+                message: stringify!($message),
+                allowed: &[$(Role::$allowed),*],
+                refusal: $refusal,
+            }, )*
+        ];
+
+        async fn attempt<C>(
+            client: &mut C,
+            $fx: &Fixture,
+            row: usize,
+            caller: &Keypair,
+        ) -> Result<Option<String>, CallError>
+        where
+            C: E2EBackend<Env>,
+            <C as ContractsBackend<Env>>::Error: fmt::Debug,
+        {
+            let mut index = 0usize;
+            $(
+                if index == row {
+                    let mut call = builder!($contract, $fx);
+                    let outcome = submit(client, caller, &call.$message($($arg),*), 0).await?;
+                    return Ok(outcome.value.err().map(|e| format!("{e:?}")));
+                }
+                index += 1;
+            )*
+            Err(CallError::Refused(format!("no row {row} of {index}")))
+        }
+    };
+}
+
+matrix! { fx;
+    token.wire(fx.suite) [] => "Wiring(AlreadyWired)";
+    token.propose_governor(fx.outsider) [] => "Governor(NotGovernor)";
+    token.accept_governor() [] => "Governor(NotPendingGovernor)";
+    token.set_role(TokenRole::Guardian, fx.outsider) [] => "Governor(NotGovernor)";
+    token.set_parameter(Parameter::MinDeposit, 1) [] => "Governor(NotGovernor)";
+    token.govern(TokenDecision::Pause) [] => "Governor(NotGovernor)";
+    token.pause() [Guardian] => "NotGuardian";
+    token.unpause() [] => "Governor(NotGovernor)";
+    token.add_institution(fx.outsider, None) [] => "Governor(NotGovernor)";
+    token.remove_institution(fx.institution) [] => "Governor(NotGovernor)";
+    token.deposit() [Institution] => "NotWhitelisted";
+    token.refill_reserve(1) [StakingManager] => "NotStakingManager";
+    token.stake(fx.operator, 1) [StakingManager] => "NotStakingManager";
+    token.receive_inflow() [StakingManager] => "NotVault";
+    token.note_report_vote(fx.report) [] => "NotOracle";
+    token.autobalance(fx.report) [] => "NotOracle";
+    token.flash_exit(ETH, 0) [Institution, RemovedInstitution] => "InsufficientShares";
+    token.request_withdrawal(ETH) [Institution, RemovedInstitution] => "InsufficientShares";
+    token.claim(fx.ticket) [Institution] => "NotTicketOwner";
+    token.transfer(fx.institution, ETH, Vec::new()) [Institution, RemovedInstitution] => "InsufficientBalance";
+    token.transfer_from(fx.removed, fx.institution, ETH, Vec::new()) [RemovedInstitution] => "InsufficientAllowance";
+    token.decrease_allowance(fx.suite.board, 1) [] => "InsufficientAllowance";
+    token.transfer(fx.suite.flash_exit_pool, ETH, Vec::new()) [] => "Custom(\"ReceiverIsSuiteContract\")";
+    token.transfer(AccountId::from([0x77; 32]), ETH, Vec::new()) [] => "Custom(\"ReceiverNotWhitelisted\")";
+    board.wire(fx.suite) [] => "Wiring(AlreadyWired)";
+    board.propose(Action::SetQuorum { quorum: 2 }) [BoardMember] => "NotMember";
+    board.vote(fx.proposal, true) [BoardMember] => "NotMember";
+    pool.wire(fx.suite) [] => "Wiring(AlreadyWired)";
+    pool.propose_governor(fx.outsider) [] => "Governor(NotGovernor)";
+    pool.accept_governor() [] => "Governor(NotPendingGovernor)";
+    pool.govern(PoolDecision::Pause) [] => "Governor(NotGovernor)";
+    pool.fund() [] => "NotToken";
+    registry.wire(fx.suite) [] => "Wiring(AlreadyWired)";
+    registry.propose_governor(fx.outsider) [] => "Governor(NotGovernor)";
+    registry.accept_governor() [] => "Governor(NotPendingGovernor)";
+    registry.govern(RegistryDecision::RemoveOperator { operator: fx.operator }) [] => "Governor(NotGovernor)";
+    registry.set_keys(fx.operator, 9) [OperatorAdmin] => "NotOperatorAdmin";
+    registry.set_addresses(fx.operator, fx.outsider, fx.outsider) [OperatorAdmin] => "NotOperatorAdmin";
+    registry.report_performance(fx.operator, 0, fx.figures) [OperatorAdmin] => "NotOperatorAdmin";
+    registry.record_stake(fx.operator, 1) [] => "NotToken";
+    registry.record_slashing(fx.operator, 1) [] => "NotToken";
+    registry.record_attestation(fx.operator, 0, fx.figures, 2) [] => "NotOracle";
+    protection.wire(fx.suite) [] => "Wiring(AlreadyWired)";
+    protection.propose_governor(fx.outsider) [] => "Governor(NotGovernor)";
+    protection.accept_governor() [] => "Governor(NotPendingGovernor)";
+    protection.govern(ProtectionDecision::SetPerIncidentCap { bps: 1 }) [] => "Governor(NotGovernor)";
+    protection.request_cover(1, None, ETH, ETH, ETH, ETH) [] => "NotToken";
+    protection.donate(ETH) [Institution] => "NotAllowedDonor";
+    oracle.wire(fx.suite) [] => "Wiring(AlreadyWired)";
+    oracle.propose_governor(fx.outsider) [] => "Governor(NotGovernor)";
+    oracle.accept_governor() [] => "Governor(NotPendingGovernor)";
+    oracle.govern(OracleDecision::SetMembers { members: vec![fx.outsider] }) [] => "Governor(NotGovernor)";
+    oracle.submit_report(fx.report) [OracleMember] => "NotMember";
+    oracle.attest(fx.operator, 0, fx.figures) [OracleMember] => "NotMember";
+}
+
+/// Deploys the suite under a three-member board (alice, bob, charlie; quorum 2) with every role
+/// held by its own account, an active institution with a pending ticket, a removed one that still
+/// holds shares, an approved operator, three oracle members and an open proposal.
+async fn fixture<C>(client: &mut C, keys: &RoleKeys) -> E2EResult<Fixture>
+where
+    C: E2EBackend<Env>,
+    <C as ContractsBackend<Env>>::Error: fmt::Debug,
+{
+    let alice = ink_e2e::alice();
+    let mut config = SuiteConfig::single_member(account_of(&alice), ETH);
+    config.board_members = vec![
+        account_of(&alice),
+        account_of(&ink_e2e::bob()),
+        account_of(&ink_e2e::charlie()),
+    ];
+    config.quorum = 2;
+    config.guardian = account_of(&keys.guardian);
+    config.staking_manager = account_of(&keys.staking_manager);
+    config.treasury = account_of(&keys.treasury);
+    let suite = icseth_e2e::deploy_and_wire(client, &alice, &config).await?;
+    let mut token = ink_e2e::create_call_builder::<IcsethToken>(suite.token);
+    let mut registry = ink_e2e::create_call_builder::<OperatorRegistry>(suite.operator_registry);
+    let mut board = ink_e2e::create_call_builder::<WhitelistBoard>(suite.board);
+    let admin = &keys.operator_admin;
+    let operator = submit(
+        client,
+        admin,
+        &registry.register_operator(
+            "Matrix SSV".into(),
+            OperatorKind::SsvCluster,
+            account_of(admin),
+            account_of(admin),
+        ),
+        0,
+    )
+    .await?
+    .accepted()?;
+    let deciders = [ink_e2e::alice(), ink_e2e::bob()];
+    decide_all(
+        client,
+        suite.board,
+        &deciders,
+        &alice,
+        vec![
+            Action::Token(TokenDecision::AddInstitution {
+                institution: account_of(&keys.institution),
+                min_deposit: None,
+            }),
+            Action::Token(TokenDecision::AddInstitution {
+                institution: account_of(&keys.removed_institution),
+                min_deposit: None,
+            }),
+            Action::OperatorRegistry(RegistryDecision::ApproveOperator { operator }),
+            Action::Oracle(OracleDecision::SetMembers {
+                members: vec![
+                    account_of(&keys.oracle_member),
+                    account_of(&keys.other_members[0]),
+                    account_of(&keys.other_members[1]),
+                ],
+            }),
+            Action::SlashProtection(ProtectionDecision::AllowDonor {
+                donor: account_of(&keys.institution),
+            }),
+        ],
+    )
+    .await?;
+    submit(client, &keys.institution, &token.deposit(), 100 * ETH)
+        .await?
+        .accepted()?;
+    submit(client, &keys.removed_institution, &token.deposit(), 50 * ETH)
+        .await?
+        .accepted()?;
+    let ticket = submit(client, &keys.institution, &token.request_withdrawal(ETH), 0)
+        .await?
+        .accepted()?;
+    decide_all(
+        client,
+        suite.board,
+        &deciders,
+        &alice,
+        vec![Action::Token(TokenDecision::RemoveInstitution {
+            institution: account_of(&keys.removed_institution),
+        })],
+    )
+    .await?;
+    let proposal = submit(client, &alice, &board.propose(Action::SetQuorum { quorum: 2 }), 0)
+        .await?
+        .accepted()?;
+    let report = icseth_e2e::oracle::at(now_ms(), Report::default());
+    Ok(Fixture {
+        suite,
+        report,
+        figures: Figures {
+            effectiveness_bps: 9_900,
+            ..Figures::default()
+        },
+        ticket,
+        operator,
+        proposal,
+        institution: account_of(&keys.institution),
+        removed: account_of(&keys.removed_institution),
+        outsider: account_of(&keys.outsider),
+    })
+}
+
+/// The accounts that hold each role (dev accounts where there are enough, new ones otherwise).
+struct RoleKeys {
+    outsider: Keypair,
+    institution: Keypair,
+    removed_institution: Keypair,
+    operator_admin: Keypair,
+    oracle_member: Keypair,
+    other_members: [Keypair; 2],
+    guardian: Keypair,
+    staking_manager: Keypair,
+    treasury: Keypair,
+    board_member: Keypair,
+}
+
+impl RoleKeys {
+    fn of(&self, role: Role) -> &Keypair {
+        match role {
+            Role::Outsider => &self.outsider,
+            Role::Institution => &self.institution,
+            Role::RemovedInstitution => &self.removed_institution,
+            Role::OperatorAdmin => &self.operator_admin,
+            Role::OracleMember => &self.oracle_member,
+            Role::Guardian => &self.guardian,
+            Role::StakingManager => &self.staking_manager,
+            Role::Treasury => &self.treasury,
+            Role::BoardMember => &self.board_member,
+        }
+    }
+}
+
+#[ink_e2e::test(backend(runtime_only(sandbox = ClockSandbox)))]
+async fn every_forbidden_caller_is_refused_and_nothing_changes<Client: E2EBackend>(
+    mut client: Client,
+) -> E2EResult<()> {
+    let alice = ink_e2e::alice();
+    let mut funded = Vec::new();
+    for _ in 0..5 {
+        funded.push(client.create_and_fund_account(&alice, 1_000 * ETH).await);
+    }
+    let [first, second, guardian, staking_manager, treasury] =
+        <[Keypair; 5]>::try_from(funded).map_err(|_| "five new accounts")?;
+    let keys = RoleKeys {
+        outsider: ink_e2e::two(),
+        institution: ink_e2e::dave(),
+        removed_institution: ink_e2e::eve(),
+        operator_admin: ink_e2e::ferdie(),
+        oracle_member: ink_e2e::one(),
+        other_members: [first, second],
+        guardian,
+        staking_manager,
+        treasury,
+        board_member: ink_e2e::bob(),
+    };
+    let fx = fixture(&mut client, &keys).await?;
+    let contracts = [
+        fx.suite.token,
+        fx.suite.board,
+        fx.suite.flash_exit_pool,
+        fx.suite.operator_registry,
+        fx.suite.slash_protection,
+        fx.suite.oracle,
+    ];
+    sandbox::watch_storage(&contracts);
+    // a committed call that changes nothing in the suite records the baseline digests
+    let mut token = ink_e2e::create_call_builder::<IcsethToken>(fx.suite.token);
+    submit(&mut client, &alice, &token.approve(fx.outsider, 0), 0).await?;
+    let baseline = sandbox::storage_digests();
+    assert_eq!(baseline.len(), contracts.len());
+    let mut cases = 0usize;
+    for (row, entry) in ROWS.iter().enumerate() {
+        for role in ROLES.iter().filter(|r| !entry.allowed.contains(r)) {
+            let refusal = attempt(&mut client, &fx, row, keys.of(*role)).await?;
+            let which = format!("{}::{} called by {role:?}", entry.contract, entry.message);
+            assert_eq!(refusal.as_deref(), Some(entry.refusal), "{which}");
+            assert_eq!(
+                sandbox::storage_digests(),
+                baseline,
+                "{which} changed the suite's storage"
+            );
+            cases += 1;
+        }
+    }
+    // the digest sees a change: the guardian's pause changes the token's storage and nothing else
+    submit(&mut client, keys.of(Role::Guardian), &token.pause(), 0)
+        .await?
+        .accepted()?;
+    let after_pause = sandbox::storage_digests();
+    assert_ne!(after_pause[0], baseline[0], "the digest missed the token's pause");
+    assert_eq!(after_pause[1..], baseline[1..]);
+    assert!(read(&mut client, &alice, &token.is_paused()).await?);
+    println!(
+        "permission matrix: {} messages of 6 contracts, {} roles, {cases} forbidden calls refused with \
+         their typed error and no storage change",
+        ROWS.len(),
+        ROLES.len()
+    );
+    assert!(cases >= 400, "{cases} cases");
+    Ok(())
+}
