@@ -406,6 +406,34 @@ mod tests {
             ..Timing::DEFAULT
         }
         .is_valid());
+        // every edge of the ranges: an hour and thirty days are valid, one unit beyond is not
+        for (voting, delay, window, valid) in [
+            (HOUR_MS, 0, HOUR_MS, true),
+            (30 * DAY_MS, 30 * DAY_MS, 30 * DAY_MS, true),
+            (30 * DAY_MS + 1, 0, HOUR_MS, false),
+            (HOUR_MS, 30 * DAY_MS + 1, HOUR_MS, false),
+            (HOUR_MS, 0, HOUR_MS - 1, false),
+        ] {
+            let timing = Timing {
+                voting_period_ms: voting,
+                execution_delay_ms: delay,
+                execution_window_ms: window,
+            };
+            assert_eq!(timing.is_valid(), valid, "{timing:?}");
+        }
+        // the defaults: three days, one day, seven days
+        assert_eq!(
+            (
+                Timing::DEFAULT.voting_period_ms,
+                Timing::DEFAULT.execution_delay_ms,
+                Timing::DEFAULT.execution_window_ms
+            ),
+            (
+                3 * 24 * 60 * 60 * 1000,
+                24 * 60 * 60 * 1000,
+                7 * 24 * 60 * 60 * 1000
+            )
+        );
     }
 
     #[test]

@@ -257,6 +257,106 @@ pub fn next_status(
 #[allow(clippy::arithmetic_side_effects)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_count_order_is_checked() {
+        let ok = ValidatorCounts {
+            keys: 4,
+            limit: 3,
+            funded: 2,
+            exited: 1,
+        };
+        assert!(ok.is_valid());
+        // equality at every step is valid
+        assert!(ValidatorCounts {
+            keys: 2,
+            limit: 2,
+            funded: 2,
+            exited: 2,
+        }
+        .is_valid());
+        // each of the three orders broken alone
+        assert!(!ValidatorCounts { keys: 2, ..ok }.is_valid());
+        assert!(!ValidatorCounts { limit: 1, ..ok }.is_valid());
+        assert!(!ValidatorCounts { funded: 0, ..ok }.is_valid());
+    }
+
+    #[test]
+    fn effectiveness_above_one_whole_is_invalid() {
+        let at_most = Figures {
+            effectiveness_bps: 10_000,
+            ..Figures::default()
+        };
+        assert!(at_most.is_valid());
+        assert!(!Figures {
+            effectiveness_bps: 10_001,
+            ..at_most
+        }
+        .is_valid());
+    }
+
+    #[test]
+    fn only_active_operators_may_stake() {
+        use OperatorStatus::*;
+        let may: Vec<bool> = [Pending, Active, Probation, Paused, Exited]
+            .iter()
+            .map(OperatorStatus::may_stake)
+            .collect();
+        assert_eq!(may, vec![false, true, false, false, false]);
+    }
+
+    #[test]
+    fn policy_bounds_are_each_checked() {
+        let p = PerformancePolicy::DEFAULT;
+        assert!(p.is_valid());
+        assert!(PerformancePolicy {
+            threshold_bps: 10_000,
+            tolerance_bps: 10_000,
+            ..p
+        }
+        .is_valid());
+        assert!(!PerformancePolicy {
+            threshold_bps: 10_001,
+            ..p
+        }
+        .is_valid());
+        assert!(!PerformancePolicy {
+            frames_to_probation: 0,
+            ..p
+        }
+        .is_valid());
+        assert!(!PerformancePolicy {
+            frames_to_pause: 0,
+            ..p
+        }
+        .is_valid());
+        assert!(!PerformancePolicy {
+            tolerance_bps: 10_001,
+            ..p
+        }
+        .is_valid());
+    }
+
+    #[test]
+    fn registration_limits_bounds() {
+        let day = 24 * 60 * 60 * 1000;
+        let l = RegistrationLimits::DEFAULT;
+        assert!(l.is_valid());
+        for (max_pending, ttl, valid) in [
+            (1, day, true),
+            (1_000, 90 * day, true),
+            (0, day, false),
+            (1_001, day, false),
+            (1, day - 1, false),
+            (1, 90 * day + 1, false),
+        ] {
+            let limits = RegistrationLimits {
+                max_pending,
+                pending_ttl_ms: ttl,
+            };
+            assert_eq!(limits.is_valid(), valid, "{limits:?}");
+        }
+    }
     use proptest::prelude::*;
 
     fn figures(effectiveness_bps: u32, proposed: u32, missed: u32) -> Figures {

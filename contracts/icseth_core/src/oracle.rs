@@ -602,6 +602,53 @@ mod tests {
     }
 
     #[test]
+    fn each_counter_going_down_alone_is_refused() {
+        let mut b = before(320 * ONE);
+        b.last.withdrawn_total = ONE;
+        b.last.el_rewards_total = ONE;
+        let r = report_with(&b, 320 * ONE);
+        for bad in [
+            Report {
+                withdrawn_total: ONE - 1,
+                ..r
+            },
+            Report {
+                el_rewards_total: ONE - 1,
+                ..r
+            },
+            Report { validators: 9, ..r },
+        ] {
+            assert_eq!(
+                evaluate(&bad, &b, &Bounds::DEFAULT, &Fees::DEFAULT),
+                Err(ReportError::CounterDecreased)
+            );
+        }
+    }
+
+    #[test]
+    fn a_loss_still_moves_activations_and_arrivals() {
+        // 2 new validators seen (64 ETH in flight), 1 ETH withdrawn and received, 0.5 ETH of
+        // gains unapplied; the consensus balance shows 3 ETH less than expected
+        let mut b = before(320 * ONE);
+        b.funded_validators = 12;
+        b.in_flight = 64 * ONE;
+        b.inflow = ONE;
+        b.unapplied_gain = ONE / 2;
+        let r = Report {
+            validators: 12,
+            withdrawn_total: ONE,
+            ..report_with(&b, 320 * ONE + 64 * ONE - ONE - 3 * ONE)
+        };
+        let out = evaluate(&r, &b, &Bounds::DEFAULT, &Fees::DEFAULT).unwrap();
+        assert_eq!(out.activated, 64 * ONE);
+        assert_eq!(out.arrived, ONE);
+        // 3 ETH lost, of which the 0.5 ETH not yet applied absorbs a part
+        assert_eq!(out.loss, 3 * ONE - ONE / 2);
+        assert_eq!(out.unapplied_gain, 0);
+        assert_eq!(out.applied_gain, 0);
+    }
+
+    #[test]
     fn an_allowance_lets_a_loss_above_the_bound_apply_until_it_lapses() {
         let mut b = before(320 * ONE);
         // 15% down: above the 5% bound and the 10% hard cap
