@@ -108,6 +108,21 @@ pub fn quote(assets: u128, reserve: u128, target: u128, policy: &FlashPolicy) ->
 #[allow(clippy::arithmetic_side_effects)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn no_target_means_the_minimum_fee_and_a_whole_reserve_may_leave() {
+        let p = FlashPolicy::DEFAULT;
+        // no reserve target (nothing pooled yet): the minimum fee, never a division by zero
+        assert_eq!(fee_bps(5, 0, &p), Ok(p.min_fee_bps));
+        // with a per-exit cap of 100%, an exit of exactly the reserve is allowed
+        let whole = FlashPolicy {
+            per_exit_cap_bps: BPS,
+            ..p
+        };
+        let q = quote(1_000, 1_000, 1_000, &whole).unwrap();
+        assert_eq!((q.assets, q.fee_bps), (1_000, p.max_fee_bps));
+        assert_eq!(quote(1_001, 1_000, 1_000, &whole), Err(FlashError::AboveReserve));
+    }
     use crate::oracle::Bounds;
     use crate::shares::Pool;
     use crate::ONE;

@@ -372,6 +372,39 @@ mod tests {
     use proptest::prelude::*;
     use std::collections::BTreeMap;
 
+    #[test]
+    fn each_action_names_its_subjects() {
+        let a = AccountId::from([7; 32]);
+        assert_eq!(
+            Action::AddMember {
+                account: a,
+                quorum: 2
+            }
+            .subjects(),
+            [Some(Subject::Member(a)), Some(Subject::Quorum)]
+        );
+        assert_eq!(
+            Action::Token(TokenDecision::AllowLoss {
+                amount: 1,
+                valid_for_ms: 1
+            })
+            .subjects(),
+            [Some(Subject::LossAllowance), None]
+        );
+        assert_eq!(
+            Action::Oracle(OracleDecision::SetMembers { members: vec![a] }).subjects(),
+            [Some(Subject::OracleMembers), None]
+        );
+        assert_eq!(
+            Action::OperatorRegistry(RegistryDecision::SetLimit {
+                operator: 3,
+                limit: 1
+            })
+            .subjects(),
+            [Some(Subject::OperatorLimit(3)), None]
+        );
+    }
+
     fn account(i: u8) -> AccountId {
         AccountId::from([i; 32])
     }

@@ -69,6 +69,20 @@ impl GovernorRole {
 mod tests {
     use super::*;
 
+    #[test]
+    fn a_proposal_is_pending_until_accepted() {
+        let mut role = GovernorRole::new(AccountId::from([1; 32]));
+        assert_eq!(role.pending(), None);
+        role.propose(AccountId::from([1; 32]), AccountId::from([2; 32]))
+            .unwrap();
+        assert_eq!(role.pending(), Some(AccountId::from([2; 32])));
+        role.accept(AccountId::from([2; 32])).unwrap();
+        assert_eq!(
+            (role.governor(), role.pending()),
+            (AccountId::from([2; 32]), None)
+        );
+    }
+
     fn account(byte: u8) -> AccountId {
         AccountId::from([byte; 32])
     }

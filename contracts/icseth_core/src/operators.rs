@@ -259,6 +259,30 @@ mod tests {
     use super::*;
 
     #[test]
+    fn count_changes_accept_their_edges_and_record_them() {
+        let c = ValidatorCounts {
+            keys: 4,
+            limit: 3,
+            funded: 2,
+            exited: 1,
+        };
+        // keys may equal the limit; the limit may equal keys or funded; all the spare may be
+        // funded at once; exits are recorded
+        assert_eq!(c.with_keys(3).map(|c| c.keys), Ok(3));
+        assert_eq!(c.with_keys(2), Err(CountsError::KeysBelowLimit));
+        assert_eq!(c.with_limit(4).map(|c| c.limit), Ok(4));
+        assert_eq!(c.with_limit(2).map(|c| c.limit), Ok(2));
+        assert_eq!(c.with_limit(5), Err(CountsError::LimitOutOfRange));
+        assert_eq!(c.with_limit(1), Err(CountsError::LimitOutOfRange));
+        assert_eq!(c.with_funded(1).map(|c| c.funded), Ok(3));
+        assert_eq!(c.with_funded(2), Err(CountsError::AboveSpareLimit));
+        assert_eq!(c.with_exited(1).map(|c| c.exited), Ok(2));
+        assert_eq!(c.with_exited(2), Err(CountsError::TooManyExits));
+        // two weeks of waiting by default
+        assert_eq!(RegistrationLimits::DEFAULT.pending_ttl_ms, 1_209_600_000);
+    }
+
+    #[test]
     fn each_count_order_is_checked() {
         let ok = ValidatorCounts {
             keys: 4,
