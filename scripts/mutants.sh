@@ -48,7 +48,13 @@ cargo mutants "${args[@]}" -- --lib
 status=$?
 set -e
 results="$out/mutants.out"
-count() { [ -f "$results/$1" ] && grep -c . "$results/$1" || echo 0; }
+count() {
+    if [ -f "$results/$1" ]; then
+        grep -c . "$results/$1" || true
+    else
+        echo 0
+    fi
+}
 caught=$(count caught.txt)
 missed=$(count missed.txt)
 timeouts=$(count timeout.txt)

@@ -602,6 +602,87 @@ mod tests {
     }
 
     #[test]
+    fn constants_and_validity_edges() {
+        assert_eq!(EPOCH_MS, 384_000);
+        assert_eq!(MAX_LOSS_ALLOWANCE_MS, 2_592_000_000);
+        let b = Bounds::DEFAULT;
+        assert!(b.is_valid());
+        assert!(!Bounds {
+            max_rate_increase_bps: 0,
+            ..b
+        }
+        .is_valid());
+        assert!(Bounds {
+            max_rate_increase_bps: 1,
+            min_interval_ms: 3_600_000,
+            ..b
+        }
+        .is_valid());
+        assert!(!Bounds {
+            min_interval_ms: 3_599_999,
+            ..b
+        }
+        .is_valid());
+        assert!(Fees::DEFAULT.is_valid());
+        assert!(Fees {
+            protocol_bps: 2_000,
+            protection_bps: 500
+        }
+        .is_valid());
+        assert!(!Fees {
+            protocol_bps: 2_000,
+            protection_bps: 501
+        }
+        .is_valid());
+    }
+
+    #[test]
+    fn every_bound_admits_its_edge() {
+        let b = before(320 * ONE);
+        let (bounds, fees) = (Bounds::DEFAULT, Fees::DEFAULT);
+        // exactly the minimum interval after the last application
+        let at_interval = Before {
+            now_ms: b.last_applied_ms + bounds.min_interval_ms,
+            ..b
+        };
+        let r = Report {
+            ref_time_ms: at_interval.now_ms,
+            ..report_with(&b, 320 * ONE)
+        };
+        assert!(evaluate(&r, &at_interval, &bounds, &fees).is_ok());
+        // exactly the annual bound's allowance for one day
+        let allowed = mul_div_down(320 * ONE / 10, DAY as u128, YEAR_MS).unwrap();
+        assert!(evaluate(&report_with(&b, 320 * ONE + allowed), &b, &bounds, &fees).is_ok());
+        assert_eq!(
+            evaluate(&report_with(&b, 320 * ONE + allowed + 1), &b, &bounds, &fees),
+            Err(ReportError::IncreaseAboveBound)
+        );
+        // exactly the 5% decrease
+        let out = evaluate(&report_with(&b, 304 * ONE), &b, &bounds, &fees).unwrap();
+        assert_eq!(out.loss, 16 * ONE);
+        // a loss of everything pooled, when allowed
+        let tiny = Before {
+            pool: Pool {
+                total_shares: 320 * ONE,
+                total_pooled: 320 * ONE,
+            },
+            loss_allowance: 320 * ONE,
+            ..b
+        };
+        assert_eq!(
+            evaluate(&report_with(&tiny, 0), &tiny, &bounds, &fees).map(|o| o.loss),
+            Ok(320 * ONE)
+        );
+        // a loss smaller than the gains not applied yet leaves the rest unapplied
+        let carried = Before {
+            unapplied_gain: 2 * ONE,
+            ..b
+        };
+        let out = evaluate(&report_with(&carried, 319 * ONE), &carried, &bounds, &fees).unwrap();
+        assert_eq!((out.loss, out.unapplied_gain), (0, ONE));
+    }
+
+    #[test]
     fn each_counter_going_down_alone_is_refused() {
         let mut b = before(320 * ONE);
         b.last.withdrawn_total = ONE;

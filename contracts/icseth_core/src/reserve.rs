@@ -44,6 +44,16 @@ mod tests {
     use proptest::prelude::*;
 
     #[test]
+    fn a_target_of_one_whole_is_allowed() {
+        let split = split_deposit(10 * ONE, 0, 10 * ONE, BPS).unwrap();
+        assert_eq!((split.to_reserve, split.to_buffer), (10 * ONE, 0));
+        assert_eq!(
+            split_deposit(10 * ONE, 0, 10 * ONE, BPS + 1),
+            Err(MathError::Overflow)
+        );
+    }
+
+    #[test]
     fn first_deposit_fills_the_reserve_to_target() {
         let split = split_deposit(100 * ONE, 0, 100 * ONE, DEFAULT_RESERVE_TARGET_BPS).unwrap();
         assert_eq!(
