@@ -85,6 +85,15 @@ thread_local! {
 struct Rng(u64);
 
 impl Rng {
+    /// The generator for `seed`, its state spread by splitmix64 (neighbouring seeds must not give
+    /// the same run; xorshift's state must not be zero).
+    fn new(seed: u64) -> Self {
+        let mut z = seed.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        Rng((z ^ (z >> 31)) | 1)
+    }
+
     fn next(&mut self) -> u64 {
         self.0 ^= self.0 >> 12;
         self.0 ^= self.0 << 25;
@@ -397,7 +406,7 @@ async fn run(client: &mut EmbeddedClient, seed: u64, steps: u32) -> E2EResult<Do
     let mut done = Done::default();
     REFUSED.with(|r| r.set(0));
     println!("stateful run: seed {seed}, {steps} steps (replay: ICSETH_STATEFUL_SEED={seed})");
-    let mut rng = Rng(seed | 1);
+    let mut rng = Rng::new(seed);
     let mut w = setup(client).await?;
     let all = [
         w.suite.token,
