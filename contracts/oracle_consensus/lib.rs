@@ -26,7 +26,7 @@ pub mod oracle_consensus {
     use ink::{
         env::call::{build_call, ExecutionInput, Selector},
         prelude::vec::Vec,
-        storage::{Lazy, Mapping},
+        storage::{traits::StorageKey, Lazy, Mapping},
     };
 
     /// The BLAKE2-256 hash of an encoded report or frame figures.
@@ -262,6 +262,26 @@ pub mod oracle_consensus {
         hash
     }
 
+    /// Adds one to `key`'s count; the new count.
+    fn count_up<K: ink::scale::Encode, KeyType: StorageKey>(
+        counts: &mut Mapping<K, u32, KeyType>,
+        key: K,
+    ) -> Result<u32, Error> {
+        let count = counts
+            .get(&key)
+            .unwrap_or(0)
+            .checked_add(1)
+            .ok_or(Error::Overflow)?;
+        counts.insert(&key, &count);
+        Ok(count)
+    }
+
+    /// Takes back one vote counted under `key` (a member replacing its vote).
+    fn count_down<K: ink::scale::Encode, KeyType: StorageKey>(counts: &mut Mapping<K, u32, KeyType>, key: K) {
+        let left = counts.get(&key).unwrap_or(0).saturating_sub(1);
+        counts.insert(&key, &left);
+    }
+
     impl OracleConsensus {
         /// Instantiates the consensus with no members (the board sets them). `genesis_ms` is the
         /// start of epoch 0; the caller becomes the deployer that wires it once.
@@ -417,22 +437,16 @@ pub mod oracle_consensus {
                     if previous.ref_time_ms == report.ref_time_ms && previous.report_hash == hash {
                         return Err(Error::AlreadyVoted);
                     }
-                    let key = (set, previous.ref_time_ms, previous.report_hash);
-                    let left = self.report_tally.get(key).unwrap_or(0).saturating_sub(1);
-                    self.report_tally.insert(key, &left);
+                    count_down(
+                        &mut self.report_tally,
+                        (set, previous.ref_time_ms, previous.report_hash),
+                    );
                     replaced = true;
                 } else {
                     self.record_dissent(member, &previous)?;
                 }
             }
-            let key = (set, report.ref_time_ms, hash);
-            let votes = self
-                .report_tally
-                .get(key)
-                .unwrap_or(0)
-                .checked_add(1)
-                .ok_or(Error::Overflow)?;
-            self.report_tally.insert(key, &votes);
+            let votes = count_up(&mut self.report_tally, (set, report.ref_time_ms, hash))?;
             self.report_votes.insert(
                 member,
                 &ReportVote {
@@ -451,13 +465,7 @@ pub mod oracle_consensus {
             let needed = quorum(self.member_count()?);
             if votes < needed {
                 if self.note_vote(token, &report)? {
-                    let count = self
-                        .loss_votes
-                        .get(member)
-                        .unwrap_or(0)
-                        .checked_add(1)
-                        .ok_or(Error::Overflow)?;
-                    self.loss_votes.insert(member, &count);
+                    count_up(&mut self.loss_votes, member)?;
                     self.env().emit_event(LossVoted {
                         member,
                         ref_time_ms: report.ref_time_ms,
@@ -567,13 +575,7 @@ pub mod oracle_consensus {
             if applied == previous.report_hash {
                 return Ok(());
             }
-            let count = self
-                .disagreements
-                .get(member)
-                .unwrap_or(0)
-                .checked_add(1)
-                .ok_or(Error::Overflow)?;
-            self.disagreements.insert(member, &count);
+            count_up(&mut self.disagreements, member)?;
             self.env().emit_event(OracleDisagreed {
                 member,
                 ref_time_ms: previous.ref_time_ms,
@@ -609,20 +611,14 @@ pub mod oracle_consensus {
                     if previous.figures_hash == hash {
                         return Err(Error::AlreadyVoted);
                     }
-                    let key = (operator, frame, set, previous.figures_hash);
-                    let left = self.frame_tally.get(key).unwrap_or(0).saturating_sub(1);
-                    self.frame_tally.insert(key, &left);
+                    count_down(
+                        &mut self.frame_tally,
+                        (operator, frame, set, previous.figures_hash),
+                    );
                     replaced = true;
                 }
             }
-            let key = (operator, frame, set, hash);
-            let votes = self
-                .frame_tally
-                .get(key)
-                .unwrap_or(0)
-                .checked_add(1)
-                .ok_or(Error::Overflow)?;
-            self.frame_tally.insert(key, &votes);
+            let votes = count_up(&mut self.frame_tally, (operator, frame, set, hash))?;
             self.frame_votes.insert(
                 (operator, frame, member),
                 &FrameVote {
