@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod calls;
 pub mod deploy;
 pub mod governance;
+pub mod model;
 pub mod oracle;
 pub mod sandbox;
 

@@ -1,0 +1,988 @@
+//! A month of the protocol on the embedded chain, every figure checked against the test's own
+//! model of the rules (`icseth_e2e::model`, written from the README with its own 256-bit
+//! arithmetic), never against what the contracts said before:
+//!
+//! - the board forms (the protocol alone, then two institutional members, each by vote) and
+//!   whitelists three institutions with different minimum tiers, sets the oracle's members,
+//!   approves an operator of each kind and allows a donor to the protection pool;
+//! - deposits (a deposit below each tier is refused), a donation, staking;
+//! - 30 daily reports with consensus rewards and MEV sent by the vault; one member dissents on
+//!   some days; each day the operators report their frames and two members attest;
+//! - the Obol cluster underperforms: probation after 3 weak frames, paused after 3 more, its stake
+//!   refused; the board removes it and approves a replacement, which is staked;
+//! - a withdrawal requested, finalized by the next report and claimed; two flash exits, the second
+//!   at the reserve the first depleted (a higher fee); a slashing the protection pool covers,
+//!   with deposits held between the first vote and the quorum; a removed institution that exits
+//!   through the queue, paid from validators' withdrawals.
+//!
+//! After every step the token's books, the supply, every holder's shares, the rate, the reserve
+//! the pool holds, each ticket's payout, the fees and the cover are compared with the model;
+//! native payouts are compared with the caller's balance change (less the storage deposit the
+//! chain charged); a refused call changes no contract's storage.
+use icseth_core::{
+    governance::{Action, OracleDecision, ProtectionDecision, RegistryDecision, TokenDecision},
+    operators::Figures,
+    oracle::Report,
+};
+use icseth_e2e::{
+    account_of, advance_ms, deploy_and_wire, events_of,
+    governance::{decide_all, propose_and_approve},
+    model::{mul_div, Protocol, ReportFigures, VALIDATOR},
+    now_ms,
+    oracle::at,
+    read, sandbox, submit, ClockSandbox, EmbeddedClient, GovernorChoice, SuiteConfig, ETH,
+};
+use icseth_token::{
+    icseth_token::{Error as TokenError, FlashExited, IcsethToken, ReportApplied, TicketStatus},
+    psp22::PSP22,
+};
+use ink::primitives::AccountId;
+use ink_e2e::{ChainBackend, Keypair};
+use operator_registry::operator_registry::{OperatorKind, OperatorRegistry, OperatorStatus};
+use oracle_consensus::oracle_consensus::{OracleConsensus, ReportVoteOutcome};
+use slash_protection::slash_protection::SlashProtection;
+use whitelist_board::whitelist_board::{Error as BoardError, WhitelistBoard};
+
+type E2EResult<T> = Result<T, Box<dyn std::error::Error>>;
+
+const HOUR_MS: u64 = 60 * 60 * 1000;
+const DAY_MS: u64 = 24 * HOUR_MS;
+/// Consensus rewards per live validator per day: about 3% a year on 32 ETH.
+const CL_REWARD_PER_VALIDATOR: u128 = 2_630_000_000_000_000;
+/// The slashing on day 15.
+const SLASHED: u128 = ETH;
+
+/// An operator's frame figures: good ones score 9,860; weak ones 4,900 (below the 9,000 threshold).
+const GOOD: Figures = Figures {
+    effectiveness_bps: 9_800,
+    proposed: 1,
+    missed: 0,
+    consensus_rewards: 26_300_000_000_000_000,
+    mev_rewards: 5_000_000_000_000_000,
+};
+const WEAK: Figures = Figures {
+    effectiveness_bps: 7_000,
+    proposed: 0,
+    missed: 1,
+    consensus_rewards: 18_000_000_000_000_000,
+    mev_rewards: 0,
+};
+
+/// The score the README defines: 70% attestation effectiveness, 30% proposal reliability
+/// (proposed of those due; fully reliable when none were due).
+fn model_score(f: &Figures) -> u32 {
+    let due = f.proposed + f.missed;
+    let reliability = if due == 0 {
+        10_000
+    } else {
+        f.proposed * 10_000 / due
+    };
+    (f.effectiveness_bps * 7_000 + reliability * 3_000) / 10_000
+}
+
+/// The status rules: 3 weak frames in a row to probation, 3 more to paused, a good one restores.
+fn model_status(status: OperatorStatus, streak: u32, score: u32) -> (OperatorStatus, u32) {
+    if score >= 9_000 {
+        return (OperatorStatus::Active, 0);
+    }
+    let streak = streak + 1;
+    let next = match status {
+        OperatorStatus::Active if streak >= 3 => OperatorStatus::Probation,
+        OperatorStatus::Probation if streak >= 6 => OperatorStatus::Paused,
+        other => other,
+    };
+    (next, streak)
+}
+
+/// One operator as the test follows it.
+struct Op {
+    id: u32,
+    admin: Keypair,
+    /// What the admin claims each frame, and what the members attest.
+    claims: Figures,
+    attests: Figures,
+    status: OperatorStatus,
+    streak: u32,
+    frames: u32,
+    disputes: u32,
+    /// Validators the test staked with it, and those of them still live.
+    funded: u32,
+    live: u32,
+}
+
+struct Month {
+    suite: icseth_core::SuiteAddresses,
+    model: Protocol,
+    institutions: [Keypair; 3],
+    members: [Keypair; 3],
+    manager: Keypair,
+    ops: Vec<Op>,
+    /// The last applied report and the vault's cumulative MEV.
+    last: Report,
+    mev_sent: u128,
+    withdrawn: u128,
+    reports: u32,
+    dissents: u32,
+    calls: u32,
+    checks: u32,
+}
+
+fn holders(m: &Month) -> Vec<AccountId> {
+    let mut list: Vec<AccountId> = m.institutions.iter().map(account_of).collect();
+    list.extend([m.model.treasury, m.model.protection, m.model.queue]);
+    list
+}
+
+/// Every figure the chain shows against the model.
+async fn check(client: &mut EmbeddedClient, m: &mut Month, step: &str) -> E2EResult<()> {
+    m.checks += 1;
+    let reader = &m.manager;
+    let token = ink_e2e::create_call_builder::<IcsethToken>(m.suite.token);
+    let pool = ink_e2e::create_call_builder::<flash_exit_pool::flash_exit_pool::FlashExitPool>(
+        m.suite.flash_exit_pool,
+    );
+    let b = read(client, reader, &token.accounting()).await?;
+    let x = &m.model;
+    let chain = [
+        b.total_shares,
+        b.total_pooled,
+        b.buffered,
+        b.reserve,
+        b.in_flight,
+        b.cl_balance,
+        b.unapplied_gain,
+        b.inflow,
+        b.queued,
+        b.claimable,
+    ];
+    let model = [
+        x.total_shares,
+        x.total_pooled,
+        x.buffered,
+        x.reserve,
+        x.in_flight,
+        x.cl_balance,
+        x.unapplied_gain,
+        x.inflow,
+        x.queued,
+        x.claimable,
+    ];
+    assert_eq!(
+        chain, model,
+        "{step}: books [shares, pooled, buffered, reserve, in flight, cl, unapplied, inflow, queued, claimable]"
+    );
+    assert_eq!(
+        (b.next_ticket, b.next_to_finalize),
+        (x.tickets.len() as u64, x.next_to_finalize as u64),
+        "{step}: the queue's ends"
+    );
+    assert_eq!(
+        read(client, reader, &token.total_supply()).await?,
+        x.total_shares,
+        "{step}: supply"
+    );
+    for holder in holders(m) {
+        assert_eq!(
+            read(client, reader, &token.balance_of(holder)).await?,
+            m.model.balance(&holder),
+            "{step}: shares of {holder:?}"
+        );
+    }
+    let rate = read(client, reader, &token.rate())
+        .await?
+        .map_err(|e| format!("{e:?}"))?;
+    assert_eq!(rate, m.model.rate(), "{step}: rate");
+    assert_eq!(
+        read(client, reader, &pool.reserve()).await?,
+        m.model.reserve,
+        "{step}: the pool's reserve"
+    );
+    for (id, t) in m.model.tickets.iter().enumerate() {
+        let on_chain = read(client, reader, &token.ticket(id as u64))
+            .await?
+            .ok_or("no ticket")?;
+        let expected = match (t.payout, t.claimed) {
+            (None, _) => TicketStatus::Pending,
+            (Some(payout), false) => TicketStatus::Finalized { payout },
+            (Some(payout), true) => TicketStatus::Claimed { payout },
+        };
+        assert_eq!(
+            (on_chain.shares, on_chain.assets, on_chain.status),
+            (t.shares, t.value, expected),
+            "{step}: ticket {id}"
+        );
+    }
+    Ok(())
+}
+
+/// Submits a call that must be refused with `$expected`; asserts no contract's storage changed.
+macro_rules! refused {
+    ($client:expr, $m:expr, $caller:expr, $call:expr, $value:expr, $expected:expr) => {{
+        let digests = sandbox::storage_digests();
+        let outcome = submit($client, $caller, $call, $value).await?;
+        $m.calls += 1;
+        assert_eq!(outcome.value, Err($expected), "refusal");
+        assert_eq!(
+            sandbox::storage_digests(),
+            digests,
+            "a refused call changed storage"
+        );
+    }};
+}
+
+/// Submits a call that must be accepted; returns its value and the storage deposit it was charged.
+macro_rules! accepted {
+    ($client:expr, $m:expr, $caller:expr, $call:expr, $value:expr) => {{
+        let outcome = submit($client, $caller, $call, $value).await?;
+        $m.calls += 1;
+        let deposit = outcome.cost.storage_deposit;
+        (outcome.accepted()?, deposit)
+    }};
+}
+
+async fn native(client: &mut EmbeddedClient, who: &Keypair) -> E2EResult<i128> {
+    let balance = client
+        .free_balance(account_of(who))
+        .await
+        .map_err(|e| format!("{e:?}"))?;
+    Ok(i128::try_from(balance)?)
+}
+
+/// Consensus rewards of the live validators since yesterday (none before the first report).
+fn day_rewards(m: &Month, day: u32) -> u128 {
+    let live: u32 = m.ops.iter().map(|o| o.live).sum();
+    if day == 0 {
+        0
+    } else {
+        u128::from(live) * CL_REWARD_PER_VALIDATOR
+    }
+}
+
+/// The day's report: consensus rewards on the live validators, the day's MEV (sent by the vault
+/// first), `extra` changes to the consensus balance (activations, exits, a slashing), voted by two
+/// members; on dissent days the third member votes first for other content. Checks the applied
+/// figures against the model's.
+async fn report_day(
+    client: &mut EmbeddedClient,
+    m: &mut Month,
+    day: u32,
+    mev: u128,
+    cl_change: i128,
+    withdrawn: u128,
+    slashed_operator: Option<u32>,
+) -> E2EResult<ReportFigures> {
+    let mut oracle = ink_e2e::create_call_builder::<OracleConsensus>(m.suite.oracle);
+    let mut token = ink_e2e::create_call_builder::<IcsethToken>(m.suite.token);
+    let inflow = mev + withdrawn;
+    if inflow > 0 {
+        accepted!(client, m, &m.manager, &token.receive_inflow(), inflow);
+        m.model.receive_inflow(inflow);
+        m.mev_sent += mev;
+        m.withdrawn += withdrawn;
+    }
+    let rewards = day_rewards(m, day);
+    let cl = i128::try_from(m.last.cl_balance + rewards)? + cl_change;
+    let report = at(
+        now_ms(),
+        Report {
+            cl_balance: u128::try_from(cl)?,
+            validators: m.ops.iter().map(|o| o.funded).sum(),
+            el_rewards_total: m.mev_sent,
+            withdrawn_total: m.withdrawn,
+            slashed_operator,
+            ..m.last
+        },
+    );
+    let dissent_day = day % 7 == 3;
+    let voters: [usize; 2] = if dissent_day {
+        // the dissenter votes first, for a balance 1 gwei higher; the other two apply the report
+        let other = Report {
+            cl_balance: report.cl_balance + 1_000_000_000,
+            ..report
+        };
+        accepted!(client, m, &m.members[2], &oracle.submit_report(other), 0);
+        m.dissents += 1;
+        [0, 1]
+    } else {
+        [[0, 1], [1, 2], [2, 0]][day as usize % 3]
+    };
+    let before_events = events_of::<ReportApplied>(&m.suite.token).len();
+    let (first, _) = accepted!(client, m, &m.members[voters[0]], &oracle.submit_report(report), 0);
+    assert!(
+        matches!(first, ReportVoteOutcome::Counted { votes: 1, quorum: 2 }),
+        "day {day}: {first:?}"
+    );
+    if slashed_operator.is_some() {
+        // a loss is pending from the first vote: deposits and flash exits wait for the report
+        let a = m.institutions[0].clone();
+        refused!(
+            client,
+            m,
+            &a,
+            &token.deposit(),
+            100 * ETH,
+            TokenError::LossPending
+        );
+        refused!(
+            client,
+            m,
+            &a,
+            &token.flash_exit(ETH, 0),
+            0,
+            TokenError::LossPending
+        );
+    }
+    let (second, _) = accepted!(client, m, &m.members[voters[1]], &oracle.submit_report(report), 0);
+    assert_eq!(second, ReportVoteOutcome::Applied, "day {day}");
+    let figures = m
+        .model
+        .apply_report(&report, now_ms())
+        .map_err(|e| format!("day {day}: model: {e}"))?;
+    let applied = events_of::<ReportApplied>(&m.suite.token);
+    assert_eq!(applied.len(), before_events + 1, "day {day}: one report applied");
+    let event = &applied[before_events];
+    assert_eq!(
+        (
+            event.applied_gain,
+            event.unapplied_gain,
+            event.loss,
+            event.covered,
+            event.protocol_fee,
+            event.protection_fee,
+            event.finalized_tickets as usize
+        ),
+        (
+            figures.applied_gain,
+            figures.unapplied_gain,
+            figures.loss,
+            figures.covered,
+            figures.protocol_fee,
+            figures.protection_fee,
+            figures.finalized
+        ),
+        "day {day}: the report's figures [gain, carried, loss, covered, fees, finalized]"
+    );
+    m.last = report;
+    m.reports += 1;
+    check(client, m, &format!("day {day}: report")).await?;
+    Ok(figures)
+}
+
+/// Each live operator reports yesterday's frame and two members attest it; the registry's
+/// status, score, frame count and disputes follow the model.
+async fn frames_day(client: &mut EmbeddedClient, m: &mut Month, day: u32) -> E2EResult<()> {
+    let mut registry = ink_e2e::create_call_builder::<OperatorRegistry>(m.suite.operator_registry);
+    let mut oracle = ink_e2e::create_call_builder::<OracleConsensus>(m.suite.oracle);
+    let frame = read(client, &m.manager, &registry.current_frame()).await? - 1;
+    for i in 0..m.ops.len() {
+        if !matches!(
+            m.ops[i].status,
+            OperatorStatus::Active | OperatorStatus::Probation | OperatorStatus::Paused
+        ) {
+            continue;
+        }
+        let (id, admin, claims, attests) = (
+            m.ops[i].id,
+            m.ops[i].admin.clone(),
+            m.ops[i].claims,
+            m.ops[i].attests,
+        );
+        accepted!(
+            client,
+            m,
+            &admin,
+            &registry.report_performance(id, frame, claims),
+            0
+        );
+        for member in [
+            &m.members[day as usize % 3].clone(),
+            &m.members[(day as usize + 1) % 3].clone(),
+        ] {
+            accepted!(client, m, member, &oracle.attest(id, frame, attests), 0);
+        }
+        let score = model_score(&attests);
+        let op = &mut m.ops[i];
+        (op.status, op.streak) = model_status(op.status, op.streak, score);
+        op.frames += 1;
+        if claims != attests {
+            op.disputes += 1;
+        }
+        let record = read(client, &m.manager, &registry.operator(id))
+            .await?
+            .ok_or("no operator")?;
+        assert_eq!(
+            (
+                record.status,
+                record.score,
+                record.totals.frames,
+                record.totals.disagreements
+            ),
+            (op.status, Some(score), op.frames, op.disputes),
+            "day {day}: operator {id} [status, score, frames, disputes]"
+        );
+    }
+    Ok(())
+}
+
+/// Proposes `actions` as `members[0]`, approved by all of `members`: ids to execute later.
+async fn propose(
+    client: &mut EmbeddedClient,
+    m: &mut Month,
+    members: &[Keypair],
+    actions: Vec<Action>,
+) -> E2EResult<Vec<u64>> {
+    let mut ids = Vec::new();
+    for action in actions {
+        ids.push(propose_and_approve(client, m.suite.board, members, action).await?);
+        m.calls += 1 + members.len() as u32;
+    }
+    Ok(ids)
+}
+
+/// Executes passed proposals (anyone may); a second execution is refused.
+async fn execute(client: &mut EmbeddedClient, m: &mut Month, ids: &[u64]) -> E2EResult<()> {
+    let mut board = ink_e2e::create_call_builder::<WhitelistBoard>(m.suite.board);
+    let executor = m.manager.clone();
+    for id in ids {
+        accepted!(client, m, &executor, &board.execute(*id), 0);
+        refused!(
+            client,
+            m,
+            &executor,
+            &board.execute(*id),
+            0,
+            BoardError::AlreadyExecuted
+        );
+    }
+    Ok(())
+}
+
+#[ink_e2e::test(backend(runtime_only(sandbox = ClockSandbox)))]
+async fn a_month_of_the_protocol_matches_the_rules<Client: E2EBackend>(mut client: Client) -> E2EResult<()> {
+    let alice = ink_e2e::alice();
+    let (bob, charlie) = (ink_e2e::bob(), ink_e2e::charlie());
+    let mut fund = Vec::new();
+    for _ in 0..14 {
+        fund.push(client.create_and_fund_account(&alice, 100_000 * ETH).await);
+    }
+    let [a, b, c, m0, m1, m2, manager, guardian, treasury, ssv, obol, kyc, replacement, outsider]: [Keypair;
+        14] = fund.try_into().map_err(|_| "accounts")?;
+
+    // ---- the board forms: the protocol alone, then two institutional members by vote ----------
+    let mut config = SuiteConfig::single_member(account_of(&alice), ETH);
+    config.governor = GovernorChoice::Board;
+    config.guardian = account_of(&guardian);
+    config.staking_manager = account_of(&manager);
+    config.treasury = account_of(&treasury);
+    let suite = deploy_and_wire(&mut client, &alice, &config).await?;
+    sandbox::watch_storage(&[
+        suite.token,
+        suite.board,
+        suite.flash_exit_pool,
+        suite.operator_registry,
+        suite.slash_protection,
+        suite.oracle,
+    ]);
+    let mut m = Month {
+        suite,
+        model: Protocol::new(account_of(&treasury), suite.slash_protection, suite.token),
+        institutions: [a.clone(), b.clone(), c.clone()],
+        members: [m0.clone(), m1.clone(), m2.clone()],
+        manager: manager.clone(),
+        ops: Vec::new(),
+        last: Report::default(),
+        mev_sent: 0,
+        withdrawn: 0,
+        reports: 0,
+        dissents: 0,
+        calls: 0,
+        checks: 0,
+    };
+    let mut token = ink_e2e::create_call_builder::<IcsethToken>(suite.token);
+    let mut registry = ink_e2e::create_call_builder::<OperatorRegistry>(suite.operator_registry);
+    let mut protection = ink_e2e::create_call_builder::<SlashProtection>(suite.slash_protection);
+    let board = ink_e2e::create_call_builder::<WhitelistBoard>(suite.board);
+    decide_all(
+        &mut client,
+        suite.board,
+        std::slice::from_ref(&alice),
+        &alice,
+        vec![Action::AddMember {
+            account: account_of(&bob),
+            quorum: 2,
+        }],
+    )
+    .await?;
+    // operators of each kind register (pending) while the board is forming
+    for (admin, name, kind) in [
+        (&ssv, "SSV cluster", OperatorKind::SsvCluster),
+        (&obol, "Obol cluster", OperatorKind::ObolCluster),
+        (&kyc, "KYC ring-fenced", OperatorKind::KycRingFenced),
+    ] {
+        let (id, _) = accepted!(
+            &mut client,
+            m,
+            admin,
+            &registry.register_operator(name.into(), kind, account_of(admin), account_of(admin)),
+            0
+        );
+        accepted!(&mut client, m, admin, &registry.set_keys(id, 16), 0);
+        // the Obol cluster underperforms and claims the good figures anyway: each frame is disputed
+        let attests = if kind == OperatorKind::ObolCluster {
+            WEAK
+        } else {
+            GOOD
+        };
+        m.ops.push(Op {
+            id,
+            admin: admin.clone(),
+            claims: GOOD,
+            attests,
+            status: OperatorStatus::Pending,
+            streak: 0,
+            frames: 0,
+            disputes: 0,
+            funded: 0,
+            live: 0,
+        });
+    }
+    let tiers = [100 * ETH, 50 * ETH, 10 * ETH];
+    let mut actions = vec![Action::AddMember {
+        account: account_of(&charlie),
+        quorum: 2,
+    }];
+    for (institution, tier) in m.institutions.iter().zip(tiers) {
+        actions.push(Action::Token(TokenDecision::AddInstitution {
+            institution: account_of(institution),
+            min_deposit: Some(tier),
+        }));
+    }
+    actions.push(Action::Oracle(OracleDecision::SetMembers {
+        members: m.members.iter().map(account_of).collect(),
+    }));
+    for op in &m.ops {
+        actions.push(Action::OperatorRegistry(RegistryDecision::ApproveOperator {
+            operator: op.id,
+        }));
+        actions.push(Action::OperatorRegistry(RegistryDecision::SetLimit {
+            operator: op.id,
+            limit: 16,
+        }));
+    }
+    actions.push(Action::SlashProtection(ProtectionDecision::AllowDonor {
+        donor: account_of(&a),
+    }));
+    decide_all(
+        &mut client,
+        suite.board,
+        &[alice.clone(), bob.clone()],
+        &alice,
+        actions,
+    )
+    .await?;
+    for op in &mut m.ops {
+        op.status = OperatorStatus::Active;
+    }
+    assert_eq!(
+        read(&mut client, &alice, &board.members()).await?,
+        vec![account_of(&alice), account_of(&bob), account_of(&charlie)]
+    );
+    println!("lifecycle: the board formed and decided by vote; the month starts");
+
+    // ---- day 0: deposits at each tier, a donation, staking, the first report --------------------
+    for (institution, tier) in m.institutions.clone().iter().zip(tiers) {
+        refused!(
+            &mut client,
+            m,
+            institution,
+            &token.deposit(),
+            tier - 1,
+            TokenError::BelowMinDeposit
+        );
+    }
+    refused!(
+        &mut client,
+        m,
+        &outsider,
+        &token.deposit(),
+        100 * ETH,
+        TokenError::NotWhitelisted
+    );
+    for (institution, assets) in m
+        .institutions
+        .clone()
+        .iter()
+        .zip([400 * ETH, 300 * ETH, 200 * ETH])
+    {
+        let (shares, _) = accepted!(&mut client, m, institution, &token.deposit(), assets);
+        assert_eq!(
+            shares,
+            m.model.deposit(account_of(institution), assets),
+            "deposit shares"
+        );
+        check(&mut client, &mut m, "day 0: deposit").await?;
+    }
+    accepted!(
+        &mut client,
+        m,
+        &a,
+        &token.approve(suite.slash_protection, 4 * ETH),
+        0
+    );
+    accepted!(&mut client, m, &a, &protection.donate(4 * ETH), 0);
+    m.model.transfer(account_of(&a), suite.slash_protection, 4 * ETH);
+    for (i, validators) in [(0usize, 10u32), (1, 8), (2, 7)] {
+        assert!(m.model.may_stake(validators));
+        accepted!(&mut client, m, &manager, &token.stake(m.ops[i].id, validators), 0);
+        m.model.stake(validators);
+        m.ops[i].funded += validators;
+        m.ops[i].live += validators;
+    }
+    check(&mut client, &mut m, "day 0: staked").await?;
+    // the first report sees the 25 validators at their deposits: no gain to apply yet
+    let first = report_day(&mut client, &mut m, 0, 0, 25 * VALIDATOR as i128, 0, None).await?;
+    assert_eq!(first, ReportFigures::default());
+
+    // ---- the month ------------------------------------------------------------------------------
+    let mut replace_ids = Vec::new();
+    let mut removal_ids = Vec::new();
+    let mut b_ticket = None;
+    let mut c_ticket = None;
+    let mut b_second_ticket = None;
+    let mut flash_fees = Vec::new();
+    for day in 1..=30u32 {
+        advance_ms(DAY_MS);
+        frames_day(&mut client, &mut m, day).await?;
+        let mev = u128::from(day % 5 + 1) * 4_000_000_000_000_000;
+        let mut cl_change: i128 = 0;
+        let mut withdrawn = 0;
+        let mut slashed = None;
+        match day {
+            11 => {
+                // the replacement's validator, staked yesterday, is seen
+                cl_change = VALIDATOR as i128;
+                let r = m.ops.iter_mut().find(|o| o.id == 3).ok_or("no replacement")?;
+                r.live += 1;
+            }
+            15 => {
+                cl_change = -(SLASHED as i128);
+                slashed = Some(m.ops[0].id);
+            }
+            19 => {
+                // the removed Obol cluster's 8 validators exited: their balance arrives
+                withdrawn = 8 * VALIDATOR;
+                cl_change = -(withdrawn as i128);
+                m.ops[1].live = 0;
+            }
+            _ => {}
+        }
+        let rate_before = m.model.rate();
+        let rewards = day_rewards(&m, day);
+        let figures = report_day(&mut client, &mut m, day, mev, cl_change, withdrawn, slashed).await?;
+        match day {
+            2 => {
+                // b asks to withdraw 30 icsETH after the report: the next report finalizes it
+                advance_ms(HOUR_MS);
+                let (id, _) = accepted!(&mut client, m, &b, &token.request_withdrawal(30 * ETH), 0);
+                let expected = m.model.request(account_of(&b), 30 * ETH, now_ms());
+                assert_eq!(id, expected as u64);
+                b_ticket = Some(expected);
+                check(&mut client, &mut m, "day 2: request").await?;
+            }
+            3 => {
+                assert_eq!(figures.finalized, 1, "day 3: b's ticket finalized");
+                let id = b_ticket.ok_or("no ticket")?;
+                let before = native(&mut client, &b).await?;
+                let (paid, deposit) = accepted!(&mut client, m, &b, &token.claim(id as u64), 0);
+                let owed = m.model.claim(id);
+                assert_eq!(paid, owed, "day 3: claim");
+                assert_eq!(
+                    native(&mut client, &b).await? - before,
+                    i128::try_from(owed)? - deposit
+                );
+                refused!(
+                    &mut client,
+                    m,
+                    &b,
+                    &token.claim(id as u64),
+                    0,
+                    TokenError::AlreadyClaimed
+                );
+                check(&mut client, &mut m, "day 3: claim").await?;
+            }
+            5 => {
+                // the replacement registers while the Obol cluster is on probation
+                let (id, _) = accepted!(
+                    &mut client,
+                    m,
+                    &replacement,
+                    &registry.register_operator(
+                        "Replacement SSV".into(),
+                        OperatorKind::SsvCluster,
+                        account_of(&replacement),
+                        account_of(&replacement)
+                    ),
+                    0
+                );
+                accepted!(&mut client, m, &replacement, &registry.set_keys(id, 16), 0);
+                m.ops.push(Op {
+                    id,
+                    admin: replacement.clone(),
+                    claims: GOOD,
+                    attests: GOOD,
+                    status: OperatorStatus::Pending,
+                    streak: 0,
+                    frames: 0,
+                    disputes: 0,
+                    funded: 0,
+                    live: 0,
+                });
+            }
+            6 => {
+                assert_eq!(m.ops[1].status, OperatorStatus::Paused, "six weak frames pause");
+                // c tops up (the deposit refills the reserve first); the buffer could fund a
+                // validator, but not with the paused operator
+                let (shares, _) = accepted!(&mut client, m, &c, &token.deposit(), 50 * ETH);
+                assert_eq!(shares, m.model.deposit(account_of(&c), 50 * ETH));
+                check(&mut client, &mut m, "day 6: deposit").await?;
+                assert!(m.model.may_stake(1));
+                let paused = m.ops[1].id;
+                let digests = sandbox::storage_digests();
+                let refused = submit(&mut client, &manager, &token.stake(paused, 1), 0).await?;
+                assert!(
+                    matches!(refused.value, Err(TokenError::StakeRefused(_))),
+                    "{:?}",
+                    refused.value
+                );
+                assert_eq!(sandbox::storage_digests(), digests);
+                // the members of the board replace it: bob proposes, bob and charlie approve
+                let new = m.ops[3].id;
+                replace_ids = propose(
+                    &mut client,
+                    &mut m,
+                    &[bob.clone(), charlie.clone()],
+                    vec![
+                        Action::OperatorRegistry(RegistryDecision::RemoveOperator { operator: paused }),
+                        Action::OperatorRegistry(RegistryDecision::ApproveOperator { operator: new }),
+                        Action::OperatorRegistry(RegistryDecision::SetLimit {
+                            operator: new,
+                            limit: 16,
+                        }),
+                    ],
+                )
+                .await?;
+            }
+            8 => {
+                // a exits at once twice: the second exit meets the reserve the first depleted
+                for (shares, label) in [(20 * ETH, "first"), (10 * ETH, "second")] {
+                    let quote = m.model.quote_exit(shares).ok_or("the model refuses the exit")?;
+                    let before = native(&mut client, &a).await?;
+                    let (paid, deposit) =
+                        accepted!(&mut client, m, &a, &token.flash_exit(shares, quote.payout), 0);
+                    let exit = m.model.flash_exit(account_of(&a), shares);
+                    assert_eq!(paid, exit.payout, "day 8: {label} flash exit");
+                    assert_eq!(
+                        native(&mut client, &a).await? - before,
+                        i128::try_from(exit.payout)? - deposit
+                    );
+                    let event = events_of::<FlashExited>(&suite.token).pop().ok_or("no event")?;
+                    assert_eq!((event.fee, event.reserve_after), (exit.fee, m.model.reserve));
+                    flash_fees.push(exit.fee_bps);
+                    check(&mut client, &mut m, &format!("day 8: {label} flash exit")).await?;
+                }
+                assert!(
+                    flash_fees[1] > flash_fees[0],
+                    "the depleted reserve costs more: {flash_fees:?}"
+                );
+                // above half the reserve: refused
+                let big = mul_div(
+                    m.model.reserve * 6 / 10,
+                    m.model.total_shares,
+                    m.model.total_pooled,
+                );
+                assert!(m.model.quote_exit(big).is_none());
+                let digests = sandbox::storage_digests();
+                let refused = submit(&mut client, &a, &token.flash_exit(big, 0), 0).await?;
+                assert!(
+                    refused.value.is_err(),
+                    "an exit above the cap: {:?}",
+                    refused.value
+                );
+                assert_eq!(sandbox::storage_digests(), digests);
+            }
+            10 => {
+                advance_ms(HOUR_MS);
+                execute(&mut client, &mut m, &replace_ids).await?;
+                m.ops[1].status = OperatorStatus::Exited;
+                m.ops[3].status = OperatorStatus::Active;
+                // the replacement is staked
+                assert!(m.model.may_stake(1), "the buffer funds the replacement");
+                accepted!(&mut client, m, &manager, &token.stake(m.ops[3].id, 1), 0);
+                m.model.stake(1);
+                m.ops[3].funded += 1;
+                check(&mut client, &mut m, "day 10: replaced and staked").await?;
+                let removed = read(&mut client, &manager, &registry.operator(m.ops[1].id))
+                    .await?
+                    .ok_or("no operator")?;
+                assert_eq!(removed.status, OperatorStatus::Exited);
+            }
+            14 => {
+                // the board removes c; charlie proposes
+                removal_ids = propose(
+                    &mut client,
+                    &mut m,
+                    &[charlie.clone(), alice.clone()],
+                    vec![Action::Token(TokenDecision::RemoveInstitution {
+                        institution: account_of(&c),
+                    })],
+                )
+                .await?;
+            }
+            15 => {
+                // the slashing, net of the day's rewards and MEV: within half the pool's value, so
+                // covered whole; the rate holds at its pre-loss value (rounding only down)
+                assert_eq!(figures.loss, SLASHED - rewards - mev);
+                // (the cover is the value of the shares burned for it, rounded down)
+                assert!(figures.covered <= figures.loss && figures.covered + 2 >= figures.loss);
+                assert!(m.model.rate() <= rate_before && m.model.rate() + 2 >= rate_before);
+                let incidents = read(&mut client, &manager, &protection.incident_count()).await?;
+                assert_eq!(incidents, 1);
+                let incident = read(&mut client, &manager, &protection.incident(0))
+                    .await?
+                    .ok_or("no incident")?;
+                assert_eq!(
+                    (
+                        incident.operator,
+                        incident.loss,
+                        incident.covered,
+                        incident.uncovered,
+                        incident.shares_burned
+                    ),
+                    (
+                        Some(m.ops[0].id),
+                        figures.loss,
+                        figures.covered,
+                        figures.loss - figures.covered,
+                        figures.cover_shares
+                    )
+                );
+                let slashed_op = read(&mut client, &manager, &registry.operator(m.ops[0].id))
+                    .await?
+                    .ok_or("no operator")?;
+                assert_eq!(
+                    (slashed_op.totals.slashing_incidents, slashed_op.totals.slashed),
+                    (1, figures.loss)
+                );
+            }
+            18 => {
+                advance_ms(HOUR_MS);
+                execute(&mut client, &mut m, &removal_ids).await?;
+                // removed: no more deposits or shares in, but its exit stays open
+                refused!(
+                    &mut client,
+                    m,
+                    &c,
+                    &token.deposit(),
+                    10 * ETH,
+                    TokenError::NotWhitelisted
+                );
+                let everything = m.model.balance(&account_of(&c));
+                let (id, _) = accepted!(&mut client, m, &c, &token.request_withdrawal(everything), 0);
+                let expected = m.model.request(account_of(&c), everything, now_ms());
+                assert_eq!(id, expected as u64);
+                c_ticket = Some(expected);
+                check(&mut client, &mut m, "day 18: the removed institution requests").await?;
+            }
+            19 => {
+                assert_eq!(
+                    figures.finalized, 1,
+                    "day 19: c's ticket finalized from the withdrawals"
+                );
+                assert!(figures.refilled > 0 || m.model.reserve >= m.model.reserve_target());
+            }
+            20 => {
+                let id = c_ticket.ok_or("no ticket")?;
+                let before = native(&mut client, &c).await?;
+                let (paid, deposit) = accepted!(&mut client, m, &c, &token.claim(id as u64), 0);
+                let owed = m.model.claim(id);
+                assert_eq!(paid, owed, "day 20: the removed institution's claim");
+                assert_eq!(
+                    native(&mut client, &c).await? - before,
+                    i128::try_from(owed)? - deposit
+                );
+                assert_eq!(m.model.balance(&account_of(&c)), 0);
+                check(&mut client, &mut m, "day 20: c paid").await?;
+            }
+            22 => {
+                advance_ms(HOUR_MS);
+                let (id, _) = accepted!(&mut client, m, &b, &token.request_withdrawal(20 * ETH), 0);
+                assert_eq!(id, m.model.request(account_of(&b), 20 * ETH, now_ms()) as u64);
+                b_second_ticket = Some(id as usize);
+                // shares to a removed institution are refused; between institutions they move
+                let digests = sandbox::storage_digests();
+                let to_c = submit(
+                    &mut client,
+                    &a,
+                    &token.transfer(account_of(&c), ETH, Vec::new()),
+                    0,
+                )
+                .await?;
+                assert!(to_c.value.is_err());
+                assert_eq!(sandbox::storage_digests(), digests);
+                accepted!(
+                    &mut client,
+                    m,
+                    &a,
+                    &token.transfer(account_of(&b), 10 * ETH, Vec::new()),
+                    0
+                );
+                m.model.transfer(account_of(&a), account_of(&b), 10 * ETH);
+                check(&mut client, &mut m, "day 22: request and transfer").await?;
+            }
+            24 => {
+                let id = b_second_ticket.ok_or("no ticket")?;
+                let (paid, _) = accepted!(&mut client, m, &b, &token.claim(id as u64), 0);
+                assert_eq!(paid, m.model.claim(id));
+                check(&mut client, &mut m, "day 24: claim").await?;
+            }
+            _ => {}
+        }
+    }
+
+    // ---- the month's end: what the auditors read ------------------------------------------------
+    let oracle = ink_e2e::create_call_builder::<OracleConsensus>(suite.oracle);
+    assert_eq!(
+        read(&mut client, &manager, &oracle.disagreements_of(account_of(&m2))).await?,
+        m.dissents
+    );
+    for honest in [&m0, &m1] {
+        assert_eq!(
+            read(
+                &mut client,
+                &manager,
+                &oracle.disagreements_of(account_of(honest))
+            )
+            .await?,
+            0
+        );
+    }
+    let totals = read(&mut client, &manager, &protection.totals()).await?;
+    let incident = read(&mut client, &manager, &protection.incident(0))
+        .await?
+        .ok_or("no incident")?;
+    assert_eq!((totals.losses, totals.covered), (incident.loss, incident.covered));
+    assert_eq!(totals.shares_donated, 4 * ETH);
+    // the rate rose over the month: holding earned what the reports applied, less the fees
+    assert!(m.model.rate() > ETH);
+    check(&mut client, &mut m, "day 30").await?;
+    println!(
+        "lifecycle: 30 days, {} reports ({} with a dissenting vote), {} calls, {} checks of every figure; final rate {}, flash-exit fees {:?} bps",
+        m.reports,
+        m.dissents,
+        m.calls,
+        m.checks,
+        m.model.rate(),
+        flash_fees
+    );
+    Ok(())
+}
