@@ -21,7 +21,8 @@ pub const VALIDATOR: u128 = 32 * ETH;
 pub const OFFSET: u128 = 1_000_000;
 const BPS: u128 = 10_000;
 const YEAR_MS: u128 = 365 * 24 * 60 * 60 * 1000;
-const RESERVE_TARGET_BPS: u128 = 500;
+/// The reserve target's default (`ReserveTargetBps`, governable).
+pub const RESERVE_TARGET_BPS: u128 = 500;
 const MIN_FEE_BPS: u128 = 50;
 const MAX_FEE_BPS: u128 = 200;
 const PER_EXIT_CAP_BPS: u128 = 5_000;
@@ -109,6 +110,8 @@ pub struct Protocol {
     pub protection: AccountId,
     /// The token's own account: it holds the queue's shares.
     pub queue: AccountId,
+    /// The reserve's target, in basis points of pooled assets.
+    pub reserve_target_bps: u128,
 }
 
 impl Protocol {
@@ -134,6 +137,7 @@ impl Protocol {
             treasury,
             protection,
             queue,
+            reserve_target_bps: RESERVE_TARGET_BPS,
         }
     }
 
@@ -174,7 +178,7 @@ impl Protocol {
 
     /// The reserve's target now.
     pub fn reserve_target(&self) -> u128 {
-        mul_div(self.total_pooled, RESERVE_TARGET_BPS, BPS)
+        mul_div(self.total_pooled, self.reserve_target_bps, BPS)
     }
 
     /// A deposit: shares at the rate with the offset (rounded down); the reserve is topped up
@@ -397,5 +401,105 @@ impl Protocol {
             done += 1;
         }
         done
+    }
+}
+
+impl Protocol {
+    /// How much the staking manager may move from the buffer to the reserve now: up to the
+    /// target, never from what pending tickets' request values wait for.
+    pub fn refill_headroom(&self) -> u128 {
+        self.reserve_target()
+            .saturating_sub(self.reserve)
+            .min(self.buffered.saturating_sub(self.queued))
+    }
+
+    pub fn refill(&mut self, amount: u128) {
+        assert!(
+            amount <= self.refill_headroom(),
+            "model: refill above the headroom"
+        );
+        self.buffered -= amount;
+        self.reserve += amount;
+    }
+
+    /// What `shares` are worth at the share price with the offset (rounded down): the value a
+    /// holder's balance stands for.
+    pub fn worth(&self, shares: u128) -> u128 {
+        mul_div(shares, self.total_pooled + OFFSET, self.total_shares + OFFSET)
+    }
+
+    /// What `who` holds now: its shares' worth, the request values of its pending tickets and the
+    /// payouts of its finalized tickets not claimed yet.
+    pub fn holdings(&self, who: &AccountId) -> u128 {
+        let tickets: u128 = self
+            .tickets
+            .iter()
+            .filter(|t| &t.owner == who && !t.claimed)
+            .map(|t| t.payout.unwrap_or(t.value))
+            .sum();
+        self.worth(self.balance(who)) + tickets
+    }
+}
+
+/// What holding would have earned: an upper bound on what each account may ever take out,
+/// independent of how exits are priced. Each account is owed what it deposited or received,
+/// plus what its shares gained from every rise of the share price while it held them (applied
+/// gains, flash-exit fees, value a finalized ticket left behind); losses are not subtracted.
+/// Shares in a ticket stop earning for their owner: the ticket promises its request value.
+#[derive(Debug, Clone, Default)]
+pub struct Owed {
+    owed: BTreeMap<AccountId, u128>,
+    paid: BTreeMap<AccountId, u128>,
+}
+
+impl Owed {
+    pub fn deposited(&mut self, who: AccountId, assets: u128) {
+        *self.owed.entry(who).or_insert(0) += assets;
+    }
+
+    /// `shares` moved from one holder to another at the current price.
+    pub fn moved(&mut self, model: &Protocol, from: AccountId, to: AccountId, shares: u128) {
+        let value = model.worth(shares);
+        let from_owed = self.owed.entry(from).or_insert(0);
+        *from_owed = from_owed.saturating_sub(value);
+        // the receiver's balance may be worth one unit more than the value moved (rounding)
+        *self.owed.entry(to).or_insert(0) += value + 1;
+    }
+
+    pub fn paid(&mut self, who: AccountId, amount: u128) {
+        *self.paid.entry(who).or_insert(0) += amount;
+    }
+
+    /// The share price moved from `before` (shares, pooled) to `model`'s: every holder in
+    /// `accounts` earns the rise on the shares it holds now (rounded up).
+    pub fn price_moved(&mut self, before: (u128, u128), model: &Protocol, accounts: &[AccountId]) {
+        let (shares_before, pooled_before) = before;
+        for who in accounts {
+            let balance = model.balance(who);
+            let old = U256::from(balance)
+                * U256::from(pooled_before + OFFSET)
+                * U256::from(model.total_shares + OFFSET);
+            let new = U256::from(balance)
+                * U256::from(model.total_pooled + OFFSET)
+                * U256::from(shares_before + OFFSET);
+            if new > old {
+                let d = U256::from(shares_before + OFFSET) * U256::from(model.total_shares + OFFSET);
+                let rise = ((new - old + d - U256::one()) / d).low_u128();
+                *self.owed.entry(*who).or_insert(0) += rise;
+            }
+        }
+    }
+
+    /// Fails when `who` has taken out and still holds more than holding would have earned.
+    pub fn check(&self, model: &Protocol, who: &AccountId) -> Result<(), String> {
+        let owed = self.owed.get(who).copied().unwrap_or(0);
+        let paid = self.paid.get(who).copied().unwrap_or(0);
+        let holds = model.holdings(who);
+        if paid + holds > owed {
+            return Err(format!(
+                "{who:?} took out {paid} and holds {holds}: above the {owed} holding would have earned"
+            ));
+        }
+        Ok(())
     }
 }
