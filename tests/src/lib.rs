@@ -5,6 +5,7 @@ pub mod calls;
 pub mod deploy;
 pub mod governance;
 pub mod model;
+pub mod operators;
 pub mod oracle;
 pub mod sandbox;
 

@@ -503,3 +503,31 @@ impl Owed {
         Ok(())
     }
 }
+
+/// Asserts that the token's last `ReportApplied` event states the model's figures for the report.
+pub fn assert_report_applied(token: &AccountId, figures: &ReportFigures, label: &str) {
+    let event = crate::sandbox::events_of::<icseth_token::icseth_token::ReportApplied>(token)
+        .pop()
+        .expect("no ReportApplied event");
+    assert_eq!(
+        (
+            event.applied_gain,
+            event.unapplied_gain,
+            event.loss,
+            event.covered,
+            event.protocol_fee,
+            event.protection_fee,
+            event.finalized_tickets as usize
+        ),
+        (
+            figures.applied_gain,
+            figures.unapplied_gain,
+            figures.loss,
+            figures.covered,
+            figures.protocol_fee,
+            figures.protection_fee,
+            figures.finalized
+        ),
+        "{label}: the report's figures [gain, carried, loss, covered, fees, finalized]"
+    );
+}

@@ -5,6 +5,7 @@ use icseth_core::{
     operators::VALIDATOR_DEPOSIT,
     oracle::{Report, ReportError},
 };
+use icseth_e2e::operators::{approve_operator, register_operator};
 use icseth_e2e::{
     account_of, advance_ms, deploy_and_wire, events_of,
     governance::decide_all,
@@ -37,26 +38,19 @@ async fn oracle_quorum_rewards_slashing_cover_and_bounds<Client: E2EBackend>(
     config.quorum = 2;
     let suite = deploy_and_wire(&mut client, &alice, &config).await?;
     let mut token = ink_e2e::create_call_builder::<IcsethToken>(suite.token);
-    let mut registry = ink_e2e::create_call_builder::<OperatorRegistry>(suite.operator_registry);
+    let registry = ink_e2e::create_call_builder::<OperatorRegistry>(suite.operator_registry);
     let mut protection = ink_e2e::create_call_builder::<SlashProtection>(suite.slash_protection);
     let mut oracle = ink_e2e::create_call_builder::<OracleConsensus>(suite.oracle);
 
-    let operator = submit(
+    let operator = register_operator(
         &mut client,
+        suite.operator_registry,
         &operator_admin,
-        &registry.register_operator(
-            "Ring-fenced KYC".into(),
-            OperatorKind::KycRingFenced,
-            account_of(&operator_admin),
-            account_of(&operator_admin),
-        ),
-        0,
+        "Ring-fenced KYC",
+        OperatorKind::KycRingFenced,
+        10,
     )
-    .await?
-    .accepted()?;
-    submit(&mut client, &operator_admin, &registry.set_keys(operator, 10), 0)
-        .await?
-        .accepted()?;
+    .await?;
     decide_all(
         &mut client,
         suite.board,
@@ -274,33 +268,19 @@ async fn a_loss_naming_an_unknown_operator_applies_unattributed<Client: E2EBacke
     config.governor = GovernorChoice::Account(account_of(&alice));
     let suite = deploy_and_wire(&mut client, &alice, &config).await?;
     let mut token = ink_e2e::create_call_builder::<IcsethToken>(suite.token);
-    let mut registry = ink_e2e::create_call_builder::<OperatorRegistry>(suite.operator_registry);
+    let registry = ink_e2e::create_call_builder::<OperatorRegistry>(suite.operator_registry);
     let protection = ink_e2e::create_call_builder::<SlashProtection>(suite.slash_protection);
     let mut oracle = ink_e2e::create_call_builder::<OracleConsensus>(suite.oracle);
-    let operator = submit(
+    let operator = register_operator(
         &mut client,
+        suite.operator_registry,
         &admin,
-        &registry.register_operator(
-            "SSV".into(),
-            OperatorKind::SsvCluster,
-            account_of(&admin),
-            account_of(&admin),
-        ),
-        0,
+        "SSV",
+        OperatorKind::SsvCluster,
+        4,
     )
-    .await?
-    .accepted()?;
-    submit(&mut client, &admin, &registry.set_keys(operator, 4), 0)
-        .await?
-        .accepted()?;
-    for decision in [
-        RegistryDecision::ApproveOperator { operator },
-        RegistryDecision::SetLimit { operator, limit: 4 },
-    ] {
-        submit(&mut client, &alice, &registry.govern(decision), 0)
-            .await?
-            .accepted()?;
-    }
+    .await?;
+    approve_operator(&mut client, suite.operator_registry, &alice, operator, 4).await?;
     let decision = TokenDecision::AddInstitution {
         institution: account_of(&institution),
         min_deposit: None,

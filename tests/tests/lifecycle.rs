@@ -24,10 +24,11 @@ use icseth_core::{
     operators::Figures,
     oracle::Report,
 };
+use icseth_e2e::operators::register_operator;
 use icseth_e2e::{
     account_of, advance_ms, deploy_and_wire, events_of,
     governance::{decide_all, propose_and_approve},
-    model::{mul_div, Protocol, ReportFigures, VALIDATOR},
+    model::{assert_report_applied, mul_div, Protocol, ReportFigures, VALIDATOR},
     now_ms,
     oracle::at,
     read, sandbox, submit, ClockSandbox, EmbeddedClient, GovernorChoice, SuiteConfig, ETH,
@@ -340,28 +341,7 @@ async fn report_day(
         .map_err(|e| format!("day {day}: model: {e}"))?;
     let applied = events_of::<ReportApplied>(&m.suite.token);
     assert_eq!(applied.len(), before_events + 1, "day {day}: one report applied");
-    let event = &applied[before_events];
-    assert_eq!(
-        (
-            event.applied_gain,
-            event.unapplied_gain,
-            event.loss,
-            event.covered,
-            event.protocol_fee,
-            event.protection_fee,
-            event.finalized_tickets as usize
-        ),
-        (
-            figures.applied_gain,
-            figures.unapplied_gain,
-            figures.loss,
-            figures.covered,
-            figures.protocol_fee,
-            figures.protection_fee,
-            figures.finalized
-        ),
-        "day {day}: the report's figures [gain, carried, loss, covered, fees, finalized]"
-    );
+    assert_report_applied(&m.suite.token, &figures, &format!("day {day}"));
     m.last = report;
     m.reports += 1;
     check(client, m, &format!("day {day}: report")).await?;
@@ -499,7 +479,7 @@ async fn a_month_of_the_protocol_matches_the_rules<Client: E2EBackend>(mut clien
         checks: 0,
     };
     let mut token = ink_e2e::create_call_builder::<IcsethToken>(suite.token);
-    let mut registry = ink_e2e::create_call_builder::<OperatorRegistry>(suite.operator_registry);
+    let registry = ink_e2e::create_call_builder::<OperatorRegistry>(suite.operator_registry);
     let mut protection = ink_e2e::create_call_builder::<SlashProtection>(suite.slash_protection);
     let board = ink_e2e::create_call_builder::<WhitelistBoard>(suite.board);
     decide_all(
@@ -519,14 +499,8 @@ async fn a_month_of_the_protocol_matches_the_rules<Client: E2EBackend>(mut clien
         (&obol, "Obol cluster", OperatorKind::ObolCluster),
         (&kyc, "KYC ring-fenced", OperatorKind::KycRingFenced),
     ] {
-        let (id, _) = accepted!(
-            &mut client,
-            m,
-            admin,
-            &registry.register_operator(name.into(), kind, account_of(admin), account_of(admin)),
-            0
-        );
-        accepted!(&mut client, m, admin, &registry.set_keys(id, 16), 0);
+        let id = register_operator(&mut client, suite.operator_registry, admin, name, kind, 16).await?;
+        m.calls += 2;
         // the Obol cluster underperforms and claims the good figures anyway: each frame is disputed
         let attests = if kind == OperatorKind::ObolCluster {
             WEAK
@@ -712,19 +686,16 @@ async fn a_month_of_the_protocol_matches_the_rules<Client: E2EBackend>(mut clien
             }
             5 => {
                 // the replacement registers while the Obol cluster is on probation
-                let (id, _) = accepted!(
+                let id = register_operator(
                     &mut client,
-                    m,
+                    suite.operator_registry,
                     &replacement,
-                    &registry.register_operator(
-                        "Replacement SSV".into(),
-                        OperatorKind::SsvCluster,
-                        account_of(&replacement),
-                        account_of(&replacement)
-                    ),
-                    0
-                );
-                accepted!(&mut client, m, &replacement, &registry.set_keys(id, 16), 0);
+                    "Replacement SSV",
+                    OperatorKind::SsvCluster,
+                    16,
+                )
+                .await?;
+                m.calls += 2;
                 m.ops.push(Op {
                     id,
                     admin: replacement.clone(),

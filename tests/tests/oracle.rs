@@ -13,6 +13,7 @@ use icseth_core::{
     oracle::{Report, ReportError, EPOCH_MS},
     SuiteAddresses,
 };
+use icseth_e2e::operators::{approve_operator, register_operator};
 use icseth_e2e::{
     account_of, advance_ms, deploy_and_wire, events_of, now_ms,
     oracle::{at, epoch_at},
@@ -388,32 +389,17 @@ where
     let (institution, admin) = (ink_e2e::eve(), ink_e2e::ferdie());
     let suite = suite_with_members(client, &members).await?;
     let mut token = ink_e2e::create_call_builder::<IcsethToken>(suite.token);
-    let mut registry = ink_e2e::create_call_builder::<OperatorRegistry>(suite.operator_registry);
     let mut protection = ink_e2e::create_call_builder::<SlashProtection>(suite.slash_protection);
-    let operator = submit(
+    let operator = register_operator(
         client,
+        suite.operator_registry,
         &admin,
-        &registry.register_operator(
-            "SSV".into(),
-            OperatorKind::SsvCluster,
-            account_of(&admin),
-            account_of(&admin),
-        ),
-        0,
+        "SSV",
+        OperatorKind::SsvCluster,
+        8,
     )
-    .await?
-    .accepted()?;
-    submit(client, &admin, &registry.set_keys(operator, 8), 0)
-        .await?
-        .accepted()?;
-    for decision in [
-        RegistryDecision::ApproveOperator { operator },
-        RegistryDecision::SetLimit { operator, limit: 8 },
-    ] {
-        submit(client, &alice, &registry.govern(decision), 0)
-            .await?
-            .accepted()?;
-    }
+    .await?;
+    approve_operator(client, suite.operator_registry, &alice, operator, 8).await?;
     let add = TokenDecision::AddInstitution {
         institution: account_of(&institution),
         min_deposit: None,

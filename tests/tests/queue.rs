@@ -12,6 +12,7 @@ use icseth_core::{
     oracle::Report,
     SuiteAddresses,
 };
+use icseth_e2e::operators::register_operator;
 use icseth_e2e::{
     account_of, advance_ms, deploy_and_wire, events_of,
     governance::decide_all,
@@ -86,23 +87,15 @@ where
     )
     .await?;
     let mut token = ink_e2e::create_call_builder::<IcsethToken>(suite.token);
-    let mut registry = ink_e2e::create_call_builder::<OperatorRegistry>(suite.operator_registry);
-    let operator = submit(
+    let operator = register_operator(
         client,
+        suite.operator_registry,
         &admin,
-        &registry.register_operator(
-            "SSV cluster".into(),
-            OperatorKind::SsvCluster,
-            account_of(&admin),
-            account_of(&admin),
-        ),
-        0,
+        "SSV cluster",
+        OperatorKind::SsvCluster,
+        100,
     )
-    .await?
-    .accepted()?;
-    submit(client, &admin, &registry.set_keys(operator, 100), 0)
-        .await?
-        .accepted()?;
+    .await?;
     decide_all(
         client,
         suite.board,

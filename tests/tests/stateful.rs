@@ -35,16 +35,17 @@ use icseth_core::{
     operators::Figures,
     oracle::Report,
 };
+use icseth_e2e::operators::register_operator;
 use icseth_e2e::{
-    account_of, advance_ms, deploy_and_wire, events_of,
+    account_of, advance_ms, deploy_and_wire,
     governance::{decide_all, propose_and_approve},
-    model::{mul_div, Owed, Protocol, VALIDATOR},
+    model::{assert_report_applied, mul_div, Owed, Protocol, VALIDATOR},
     now_ms,
     oracle::at,
     read, sandbox, submit, ClockSandbox, EmbeddedClient, SuiteConfig, ETH,
 };
 use icseth_token::{
-    icseth_token::{IcsethToken, ReportApplied, TicketStatus},
+    icseth_token::{IcsethToken, TicketStatus},
     psp22::PSP22,
 };
 use ink::primitives::AccountId;
@@ -422,23 +423,15 @@ async fn setup(client: &mut EmbeddedClient) -> E2EResult<World> {
         ink_e2e::eve(),
     ];
     let oracle_pool = vec![ink_e2e::ferdie(), ink_e2e::one(), ink_e2e::two(), spare_oracle];
-    let mut registry = ink_e2e::create_call_builder::<OperatorRegistry>(suite.operator_registry);
-    let operator = submit(
+    let operator = register_operator(
         client,
+        suite.operator_registry,
         &alice,
-        &registry.register_operator(
-            "Stateful".into(),
-            OperatorKind::SsvCluster,
-            account_of(&alice),
-            account_of(&alice),
-        ),
-        0,
+        "Stateful",
+        OperatorKind::SsvCluster,
+        1_000,
     )
-    .await?
-    .accepted()?;
-    submit(client, &alice, &registry.set_keys(operator, 1_000), 0)
-        .await?
-        .accepted()?;
+    .await?;
     let mut actions: Vec<Action> = institutions
         .iter()
         .map(|i| {
@@ -584,34 +577,6 @@ async fn frame(client: &mut EmbeddedClient, w: &mut World, rng: &mut Rng, done: 
     w.next_frame = Some(frame + 1);
     done.frames += 1;
     Ok(())
-}
-
-/// The last report's figures against the model's: the token's `ReportApplied` and the model.
-fn applied_matches(w: &World, figures: &icseth_e2e::model::ReportFigures, label: &str) {
-    let event = events_of::<ReportApplied>(&w.suite.token)
-        .pop()
-        .expect("no ReportApplied event");
-    assert_eq!(
-        (
-            event.applied_gain,
-            event.unapplied_gain,
-            event.loss,
-            event.covered,
-            event.protocol_fee,
-            event.protection_fee,
-            event.finalized_tickets as usize
-        ),
-        (
-            figures.applied_gain,
-            figures.unapplied_gain,
-            figures.loss,
-            figures.covered,
-            figures.protocol_fee,
-            figures.protection_fee,
-            figures.finalized
-        ),
-        "{label}: the report's figures [gain, carried, loss, covered, fees, finalized]"
-    );
 }
 
 async fn run(client: &mut EmbeddedClient, seed: u64, steps: u32) -> E2EResult<Done> {
@@ -922,7 +887,7 @@ async fn run(client: &mut EmbeddedClient, seed: u64, steps: u32) -> E2EResult<Do
                     .model
                     .apply_report(&report, now_ms())
                     .map_err(|e| format!("{label}: the model refuses what the token applied: {e}"))?;
-                applied_matches(&w, &figures, &label);
+                assert_report_applied(&w.suite.token, &figures, &label);
                 w.last = report;
                 w.losses += figures.loss;
                 w.covered += figures.covered;
