@@ -12,6 +12,7 @@
 use crate::sandbox::ETH;
 use icseth_core::oracle::Report;
 use ink::primitives::AccountId;
+use operator_registry::operator_registry::OperatorStatus;
 use primitive_types::U256;
 use std::collections::BTreeMap;
 
@@ -442,50 +443,55 @@ impl Protocol {
 }
 
 /// What holding would have earned: an upper bound on what each account may ever take out,
-/// independent of how exits are priced. Each account is owed what it deposited or received,
-/// plus what its shares gained from every rise of the share price while it held them (applied
-/// gains, flash-exit fees, value a finalized ticket left behind); losses are not subtracted.
-/// Shares in a ticket stop earning for their owner: the ticket promises its request value.
+/// whatever the exit rules say. Each account is owed what it deposited or received, moved up and
+/// down with the share price on the shares it holds (applied gains net of fees, flash-exit fees,
+/// value a finalized ticket left behind, losses net of cover), rounded in its favour. Shares in a
+/// ticket stop following the price for their owner: the ticket promises its request value. An
+/// exit that pays above the worth of what left (a ticket paid at a later price than its
+/// request's, an exit priced above the pool) shows as taking out more than is owed.
 #[derive(Debug, Clone, Default)]
 pub struct Owed {
-    owed: BTreeMap<AccountId, u128>,
+    owed: BTreeMap<AccountId, i128>,
     paid: BTreeMap<AccountId, u128>,
 }
 
 impl Owed {
+    fn add(&mut self, who: AccountId, delta: i128) {
+        *self.owed.entry(who).or_insert(0) += delta;
+    }
+
     pub fn deposited(&mut self, who: AccountId, assets: u128) {
-        *self.owed.entry(who).or_insert(0) += assets;
+        self.add(who, assets as i128);
     }
 
     /// `shares` moved from one holder to another at the current price.
     pub fn moved(&mut self, model: &Protocol, from: AccountId, to: AccountId, shares: u128) {
-        let value = model.worth(shares);
-        let from_owed = self.owed.entry(from).or_insert(0);
-        *from_owed = from_owed.saturating_sub(value);
+        let value = model.worth(shares) as i128;
+        self.add(from, -value);
         // the receiver's balance may be worth one unit more than the value moved (rounding)
-        *self.owed.entry(to).or_insert(0) += value + 1;
+        self.add(to, value + 1);
     }
 
     pub fn paid(&mut self, who: AccountId, amount: u128) {
         *self.paid.entry(who).or_insert(0) += amount;
     }
 
-    /// The share price moved from `before` (shares, pooled) to `model`'s: every holder in
-    /// `accounts` earns the rise on the shares it holds now (rounded up).
+    /// The share price moved from `before` (shares, pooled) to `model`'s: each holder in
+    /// `accounts` gains or loses the move on the shares it holds now (a rise rounded up, a fall
+    /// rounded down: in the holder's favour).
     pub fn price_moved(&mut self, before: (u128, u128), model: &Protocol, accounts: &[AccountId]) {
         let (shares_before, pooled_before) = before;
+        let d = U256::from(shares_before + OFFSET) * U256::from(model.total_shares + OFFSET);
         for who in accounts {
-            let balance = model.balance(who);
-            let old = U256::from(balance)
-                * U256::from(pooled_before + OFFSET)
-                * U256::from(model.total_shares + OFFSET);
-            let new = U256::from(balance)
-                * U256::from(model.total_pooled + OFFSET)
-                * U256::from(shares_before + OFFSET);
+            let balance = U256::from(model.balance(who));
+            let old = balance * U256::from(pooled_before + OFFSET) * U256::from(model.total_shares + OFFSET);
+            let new = balance * U256::from(model.total_pooled + OFFSET) * U256::from(shares_before + OFFSET);
             if new > old {
-                let d = U256::from(shares_before + OFFSET) * U256::from(model.total_shares + OFFSET);
-                let rise = ((new - old + d - U256::one()) / d).low_u128();
-                *self.owed.entry(*who).or_insert(0) += rise;
+                let rise = (new - old + d - U256::one()) / d;
+                self.add(*who, rise.low_u128() as i128);
+            } else {
+                let fall = (old - new) / d;
+                self.add(*who, -(fall.low_u128() as i128));
             }
         }
     }
@@ -495,7 +501,7 @@ impl Owed {
         let owed = self.owed.get(who).copied().unwrap_or(0);
         let paid = self.paid.get(who).copied().unwrap_or(0);
         let holds = model.holdings(who);
-        if paid + holds > owed {
+        if (paid + holds) as i128 > owed {
             return Err(format!(
                 "{who:?} took out {paid} and holds {holds}: above the {owed} holding would have earned"
             ));
@@ -504,30 +510,29 @@ impl Owed {
     }
 }
 
-/// Asserts that the token's last `ReportApplied` event states the model's figures for the report.
-pub fn assert_report_applied(token: &AccountId, figures: &ReportFigures, label: &str) {
-    let event = crate::sandbox::events_of::<icseth_token::icseth_token::ReportApplied>(token)
-        .pop()
-        .expect("no ReportApplied event");
-    assert_eq!(
-        (
-            event.applied_gain,
-            event.unapplied_gain,
-            event.loss,
-            event.covered,
-            event.protocol_fee,
-            event.protection_fee,
-            event.finalized_tickets as usize
-        ),
-        (
-            figures.applied_gain,
-            figures.unapplied_gain,
-            figures.loss,
-            figures.covered,
-            figures.protocol_fee,
-            figures.protection_fee,
-            figures.finalized
-        ),
-        "{label}: the report's figures [gain, carried, loss, covered, fees, finalized]"
-    );
+/// The frame score the README defines: 70% attestation effectiveness, 30% proposal reliability
+/// (proposed of those due; fully reliable when none were due), in basis points.
+pub fn frame_score(figures: &icseth_core::operators::Figures) -> u32 {
+    let due = figures.proposed + figures.missed;
+    let reliability = if due == 0 {
+        10_000
+    } else {
+        figures.proposed * 10_000 / due
+    };
+    (figures.effectiveness_bps * 7_000 + reliability * 3_000) / 10_000
+}
+
+/// The status rules: below 9,000 for 3 frames in a row to probation, 3 more to paused; one good
+/// frame restores active. Returns the status and the run of weak frames.
+pub fn next_status(status: OperatorStatus, weak_run: u32, score: u32) -> (OperatorStatus, u32) {
+    if score >= 9_000 {
+        return (OperatorStatus::Active, 0);
+    }
+    let weak_run = weak_run + 1;
+    let next = match status {
+        OperatorStatus::Active if weak_run >= 3 => OperatorStatus::Probation,
+        OperatorStatus::Probation if weak_run >= 6 => OperatorStatus::Paused,
+        other => other,
+    };
+    (next, weak_run)
 }

@@ -3,6 +3,7 @@
 use crate::accounts::account_of;
 use crate::calls::{submit, CallError, Env};
 use icseth_core::governance::{Action, RegistryDecision};
+use icseth_core::operators::Figures;
 use ink::primitives::AccountId;
 use ink_e2e::{ContractsBackend, E2EBackend, Keypair};
 use operator_registry::operator_registry::{OperatorKind, OperatorRegistry};
@@ -69,3 +70,21 @@ where
     }
     Ok(())
 }
+
+/// A good frame: scores 9,860 (effectiveness 98%, one block proposed of one due).
+pub const GOOD_FRAME: Figures = Figures {
+    effectiveness_bps: 9_800,
+    proposed: 1,
+    missed: 0,
+    consensus_rewards: 26_300_000_000_000_000,
+    mev_rewards: 5_000_000_000_000_000,
+};
+
+/// A weak frame: scores 4,900 (effectiveness 70%, its one proposal missed), below the threshold.
+pub const WEAK_FRAME: Figures = Figures {
+    effectiveness_bps: 7_000,
+    proposed: 0,
+    missed: 1,
+    consensus_rewards: 18_000_000_000_000_000,
+    mev_rewards: 0,
+};

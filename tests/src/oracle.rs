@@ -51,3 +51,32 @@ where
 pub fn applied(outcome: ReportVoteOutcome) -> bool {
     outcome == ReportVoteOutcome::Applied
 }
+
+/// Asserts that the token's last `ReportApplied` event states the figures the test's model
+/// computed for the report.
+pub fn assert_report_applied(token: &AccountId, figures: &crate::model::ReportFigures, label: &str) {
+    let event = crate::sandbox::events_of::<icseth_token::icseth_token::ReportApplied>(token)
+        .pop()
+        .expect("no ReportApplied event");
+    assert_eq!(
+        (
+            event.applied_gain,
+            event.unapplied_gain,
+            event.loss,
+            event.covered,
+            event.protocol_fee,
+            event.protection_fee,
+            event.finalized_tickets as usize
+        ),
+        (
+            figures.applied_gain,
+            figures.unapplied_gain,
+            figures.loss,
+            figures.covered,
+            figures.protocol_fee,
+            figures.protection_fee,
+            figures.finalized
+        ),
+        "{label}: the report's figures [gain, carried, loss, covered, fees, finalized]"
+    );
+}

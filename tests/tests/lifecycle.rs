@@ -19,23 +19,28 @@
 //! the pool holds, each ticket's payout, the fees and the cover are compared with the model;
 //! native payouts are compared with the caller's balance change (less the storage deposit the
 //! chain charged); a refused call changes no contract's storage.
+use flash_exit_pool::flash_exit_pool::{Error as PoolError, FlashExitPool};
+use icseth_core::flash::FlashError;
 use icseth_core::{
     governance::{Action, OracleDecision, ProtectionDecision, RegistryDecision, TokenDecision},
     operators::Figures,
     oracle::Report,
 };
-use icseth_e2e::operators::register_operator;
+use icseth_e2e::operators::{approval, register_operator, GOOD_FRAME as GOOD, WEAK_FRAME as WEAK};
+use icseth_e2e::oracle::assert_report_applied;
 use icseth_e2e::{
     account_of, advance_ms, deploy_and_wire, events_of,
     governance::{decide_all, propose_and_approve},
-    model::{assert_report_applied, mul_div, Protocol, ReportFigures, VALIDATOR},
+    model::{frame_score, mul_div, next_status, Protocol, ReportFigures, VALIDATOR},
     now_ms,
     oracle::at,
     read, sandbox, submit, ClockSandbox, EmbeddedClient, GovernorChoice, SuiteConfig, ETH,
 };
 use icseth_token::{
-    icseth_token::{Error as TokenError, FlashExited, IcsethToken, ReportApplied, TicketStatus},
-    psp22::PSP22,
+    icseth_token::{
+        Error as TokenError, FlashExited, IcsethToken, ReportApplied, ReserveRefilled, TicketStatus,
+    },
+    psp22::{refusal, PSP22Error, PSP22},
 };
 use ink::primitives::AccountId;
 use ink_e2e::{ChainBackend, Keypair};
@@ -50,50 +55,10 @@ const HOUR_MS: u64 = 60 * 60 * 1000;
 const DAY_MS: u64 = 24 * HOUR_MS;
 /// Consensus rewards per live validator per day: about 3% a year on 32 ETH.
 const CL_REWARD_PER_VALIDATOR: u128 = 2_630_000_000_000_000;
+/// Days the oracle does not report (an outage).
+const OUTAGE: std::ops::RangeInclusive<u32> = 25..=28;
 /// The slashing on day 15.
 const SLASHED: u128 = ETH;
-
-/// An operator's frame figures: good ones score 9,860; weak ones 4,900 (below the 9,000 threshold).
-const GOOD: Figures = Figures {
-    effectiveness_bps: 9_800,
-    proposed: 1,
-    missed: 0,
-    consensus_rewards: 26_300_000_000_000_000,
-    mev_rewards: 5_000_000_000_000_000,
-};
-const WEAK: Figures = Figures {
-    effectiveness_bps: 7_000,
-    proposed: 0,
-    missed: 1,
-    consensus_rewards: 18_000_000_000_000_000,
-    mev_rewards: 0,
-};
-
-/// The score the README defines: 70% attestation effectiveness, 30% proposal reliability
-/// (proposed of those due; fully reliable when none were due).
-fn model_score(f: &Figures) -> u32 {
-    let due = f.proposed + f.missed;
-    let reliability = if due == 0 {
-        10_000
-    } else {
-        f.proposed * 10_000 / due
-    };
-    (f.effectiveness_bps * 7_000 + reliability * 3_000) / 10_000
-}
-
-/// The status rules: 3 weak frames in a row to probation, 3 more to paused, a good one restores.
-fn model_status(status: OperatorStatus, streak: u32, score: u32) -> (OperatorStatus, u32) {
-    if score >= 9_000 {
-        return (OperatorStatus::Active, 0);
-    }
-    let streak = streak + 1;
-    let next = match status {
-        OperatorStatus::Active if streak >= 3 => OperatorStatus::Probation,
-        OperatorStatus::Probation if streak >= 6 => OperatorStatus::Paused,
-        other => other,
-    };
-    (next, streak)
-}
 
 /// One operator as the test follows it.
 struct Op {
@@ -126,6 +91,12 @@ struct Month {
     dissents: u32,
     calls: u32,
     checks: u32,
+    /// Consensus rewards and MEV since the last applied report.
+    unreported_rewards: u128,
+    unreported_mev: u128,
+    /// The pool's own balance before any reserve (its existential deposit): it holds this plus
+    /// the reserve.
+    pool_base: u128,
 }
 
 fn holders(m: &Month) -> Vec<AccountId> {
@@ -139,9 +110,7 @@ async fn check(client: &mut EmbeddedClient, m: &mut Month, step: &str) -> E2ERes
     m.checks += 1;
     let reader = &m.manager;
     let token = ink_e2e::create_call_builder::<IcsethToken>(m.suite.token);
-    let pool = ink_e2e::create_call_builder::<flash_exit_pool::flash_exit_pool::FlashExitPool>(
-        m.suite.flash_exit_pool,
-    );
+    let pool = ink_e2e::create_call_builder::<FlashExitPool>(m.suite.flash_exit_pool);
     let b = read(client, reader, &token.accounting()).await?;
     let x = &m.model;
     let chain = [
@@ -197,6 +166,15 @@ async fn check(client: &mut EmbeddedClient, m: &mut Month, step: &str) -> E2ERes
         read(client, reader, &pool.reserve()).await?,
         m.model.reserve,
         "{step}: the pool's reserve"
+    );
+    let held = client
+        .free_balance(m.suite.flash_exit_pool)
+        .await
+        .map_err(|e| format!("{e:?}"))?;
+    assert_eq!(
+        held,
+        m.pool_base + m.model.reserve,
+        "{step}: the value the pool holds"
     );
     for (id, t) in m.model.tickets.iter().enumerate() {
         let on_chain = read(client, reader, &token.ticket(id as u64))
@@ -259,20 +237,13 @@ fn day_rewards(m: &Month, day: u32) -> u128 {
     }
 }
 
-/// The day's report: consensus rewards on the live validators, the day's MEV (sent by the vault
-/// first), `extra` changes to the consensus balance (activations, exits, a slashing), voted by two
-/// members; on dissent days the third member votes first for other content. Checks the applied
-/// figures against the model's.
-async fn report_day(
+/// The vault hands the day's MEV and validators' withdrawals to the token.
+async fn vault_sends(
     client: &mut EmbeddedClient,
     m: &mut Month,
-    day: u32,
     mev: u128,
-    cl_change: i128,
     withdrawn: u128,
-    slashed_operator: Option<u32>,
-) -> E2EResult<ReportFigures> {
-    let mut oracle = ink_e2e::create_call_builder::<OracleConsensus>(m.suite.oracle);
+) -> E2EResult<()> {
     let mut token = ink_e2e::create_call_builder::<IcsethToken>(m.suite.token);
     let inflow = mev + withdrawn;
     if inflow > 0 {
@@ -281,7 +252,22 @@ async fn report_day(
         m.mev_sent += mev;
         m.withdrawn += withdrawn;
     }
-    let rewards = day_rewards(m, day);
+    Ok(())
+}
+
+/// The report: `rewards` of consensus rewards since the last one, `cl_change` to the consensus
+/// balance (activations, exits, a slashing), everything the vault sent, voted by two members; on dissent days the third member votes first for other content. Checks the applied
+/// figures against the model's.
+async fn report_day(
+    client: &mut EmbeddedClient,
+    m: &mut Month,
+    day: u32,
+    rewards: u128,
+    cl_change: i128,
+    slashed_operator: Option<u32>,
+) -> E2EResult<ReportFigures> {
+    let mut oracle = ink_e2e::create_call_builder::<OracleConsensus>(m.suite.oracle);
+    let mut token = ink_e2e::create_call_builder::<IcsethToken>(m.suite.token);
     let cl = i128::try_from(m.last.cl_balance + rewards)? + cl_change;
     let report = at(
         now_ms(),
@@ -380,9 +366,9 @@ async fn frames_day(client: &mut EmbeddedClient, m: &mut Month, day: u32) -> E2E
         ] {
             accepted!(client, m, member, &oracle.attest(id, frame, attests), 0);
         }
-        let score = model_score(&attests);
+        let score = frame_score(&attests);
         let op = &mut m.ops[i];
-        (op.status, op.streak) = model_status(op.status, op.streak, score);
+        (op.status, op.streak) = next_status(op.status, op.streak, score);
         op.frames += 1;
         if claims != attests {
             op.disputes += 1;
@@ -477,6 +463,12 @@ async fn a_month_of_the_protocol_matches_the_rules<Client: E2EBackend>(mut clien
         dissents: 0,
         calls: 0,
         checks: 0,
+        unreported_rewards: 0,
+        unreported_mev: 0,
+        pool_base: client
+            .free_balance(suite.flash_exit_pool)
+            .await
+            .map_err(|e| format!("{e:?}"))?,
     };
     let mut token = ink_e2e::create_call_builder::<IcsethToken>(suite.token);
     let registry = ink_e2e::create_call_builder::<OperatorRegistry>(suite.operator_registry);
@@ -535,13 +527,7 @@ async fn a_month_of_the_protocol_matches_the_rules<Client: E2EBackend>(mut clien
         members: m.members.iter().map(account_of).collect(),
     }));
     for op in &m.ops {
-        actions.push(Action::OperatorRegistry(RegistryDecision::ApproveOperator {
-            operator: op.id,
-        }));
-        actions.push(Action::OperatorRegistry(RegistryDecision::SetLimit {
-            operator: op.id,
-            limit: 16,
-        }));
+        actions.extend(approval(op.id, 16));
     }
     actions.push(Action::SlashProtection(ProtectionDecision::AllowDonor {
         donor: account_of(&a),
@@ -614,7 +600,7 @@ async fn a_month_of_the_protocol_matches_the_rules<Client: E2EBackend>(mut clien
     }
     check(&mut client, &mut m, "day 0: staked").await?;
     // the first report sees the 25 validators at their deposits: no gain to apply yet
-    let first = report_day(&mut client, &mut m, 0, 0, 25 * VALIDATOR as i128, 0, None).await?;
+    let first = report_day(&mut client, &mut m, 0, 0, 25 * VALIDATOR as i128, None).await?;
     assert_eq!(first, ReportFigures::default());
 
     // ---- the month ------------------------------------------------------------------------------
@@ -652,7 +638,49 @@ async fn a_month_of_the_protocol_matches_the_rules<Client: E2EBackend>(mut clien
         }
         let rate_before = m.model.rate();
         let rewards = day_rewards(&m, day);
-        let figures = report_day(&mut client, &mut m, day, mev, cl_change, withdrawn, slashed).await?;
+        vault_sends(&mut client, &mut m, mev, withdrawn).await?;
+        m.unreported_rewards += rewards;
+        m.unreported_mev += mev;
+        if OUTAGE.contains(&day) {
+            // the oracle is down: nothing is reported, the vault's MEV waits in the inflow
+            check(&mut client, &mut m, &format!("day {day}: no report")).await?;
+            continue;
+        }
+        if day == OUTAGE.end() + 1 {
+            // a MEV spike on top of five days of rewards: above the per-report cap (0.1% of the
+            // pooled assets), within the annual bound (10% a year pro rata, here five days), so
+            // the report applies the cap and carries the rest
+            let cap = mul_div(m.model.total_pooled, 10, 10_000);
+            let elapsed = u128::from(now_ms() - m.model.last_applied_ms);
+            let allowed = mul_div(m.model.total_pooled / 10, elapsed, 365 * u128::from(DAY_MS));
+            assert!(allowed > cap, "five days allow more than the cap");
+            let spike = (cap + allowed) / 2 - m.unreported_rewards - m.unreported_mev;
+            vault_sends(&mut client, &mut m, spike, 0).await?;
+            m.unreported_mev += spike;
+        }
+        let unreported = std::mem::take(&mut m.unreported_rewards);
+        let pooled_before = m.model.total_pooled;
+        let carried_before = m.model.unapplied_gain;
+        let figures = report_day(&mut client, &mut m, day, unreported, cl_change, slashed).await?;
+        let gain = std::mem::take(&mut m.unreported_mev) + unreported;
+        if slashed.is_none() && withdrawn == 0 && cl_change == 0 {
+            // the rules on an ordinary day: what arrived and accrued is the gain; at most 0.1% of
+            // the pooled assets applies, the rest is carried
+            let cap = mul_div(pooled_before, 10, 10_000);
+            assert_eq!(
+                figures.applied_gain,
+                (gain + carried_before).min(cap),
+                "day {day}: applied"
+            );
+            assert_eq!(
+                figures.unapplied_gain,
+                (gain + carried_before).saturating_sub(cap),
+                "day {day}: carried"
+            );
+        }
+        if day == OUTAGE.end() + 1 {
+            assert!(figures.unapplied_gain > 0, "day {day}: the spike is carried");
+        }
         match day {
             2 => {
                 // b asks to withdraw 30 icsETH after the report: the next report finalizes it
@@ -732,14 +760,12 @@ async fn a_month_of_the_protocol_matches_the_rules<Client: E2EBackend>(mut clien
                     &mut client,
                     &mut m,
                     &[bob.clone(), charlie.clone()],
-                    vec![
-                        Action::OperatorRegistry(RegistryDecision::RemoveOperator { operator: paused }),
-                        Action::OperatorRegistry(RegistryDecision::ApproveOperator { operator: new }),
-                        Action::OperatorRegistry(RegistryDecision::SetLimit {
-                            operator: new,
-                            limit: 16,
-                        }),
-                    ],
+                    [Action::OperatorRegistry(RegistryDecision::RemoveOperator {
+                        operator: paused,
+                    })]
+                    .into_iter()
+                    .chain(approval(new, 16))
+                    .collect(),
                 )
                 .await?;
             }
@@ -774,11 +800,8 @@ async fn a_month_of_the_protocol_matches_the_rules<Client: E2EBackend>(mut clien
                 assert!(m.model.quote_exit(big).is_none());
                 let digests = sandbox::storage_digests();
                 let refused = submit(&mut client, &a, &token.flash_exit(big, 0), 0).await?;
-                assert!(
-                    refused.value.is_err(),
-                    "an exit above the cap: {:?}",
-                    refused.value
-                );
+                let above_cap = ink::scale::Encode::encode(&PoolError::Flash(FlashError::AboveExitCap));
+                assert_eq!(refused.value, Err(TokenError::FlashExitRefused(above_cap)));
                 assert_eq!(sandbox::storage_digests(), digests);
             }
             10 => {
@@ -869,7 +892,15 @@ async fn a_month_of_the_protocol_matches_the_rules<Client: E2EBackend>(mut clien
                     figures.finalized, 1,
                     "day 19: c's ticket finalized from the withdrawals"
                 );
-                assert!(figures.refilled > 0 || m.model.reserve >= m.model.reserve_target());
+                // the withdrawals left after the ticket top the reserve the exits depleted up
+                assert!(figures.refilled > 0, "day 19: no refill");
+                let refill = events_of::<ReserveRefilled>(&suite.token)
+                    .pop()
+                    .ok_or("no refill")?;
+                assert_eq!(
+                    (refill.amount, refill.reserve),
+                    (figures.refilled, m.model.reserve)
+                );
             }
             20 => {
                 let id = c_ticket.ok_or("no ticket")?;
@@ -898,7 +929,10 @@ async fn a_month_of_the_protocol_matches_the_rules<Client: E2EBackend>(mut clien
                     0,
                 )
                 .await?;
-                assert!(to_c.value.is_err());
+                assert_eq!(
+                    to_c.value,
+                    Err(PSP22Error::Custom(refusal::RECEIVER_NOT_WHITELISTED.into()))
+                );
                 assert_eq!(sandbox::storage_digests(), digests);
                 accepted!(
                     &mut client,
@@ -912,8 +946,14 @@ async fn a_month_of_the_protocol_matches_the_rules<Client: E2EBackend>(mut clien
             }
             24 => {
                 let id = b_second_ticket.ok_or("no ticket")?;
-                let (paid, _) = accepted!(&mut client, m, &b, &token.claim(id as u64), 0);
-                assert_eq!(paid, m.model.claim(id));
+                let before = native(&mut client, &b).await?;
+                let (paid, deposit) = accepted!(&mut client, m, &b, &token.claim(id as u64), 0);
+                let owed = m.model.claim(id);
+                assert_eq!(paid, owed, "day 24: claim");
+                assert_eq!(
+                    native(&mut client, &b).await? - before,
+                    i128::try_from(owed)? - deposit
+                );
                 check(&mut client, &mut m, "day 24: claim").await?;
             }
             _ => {}
