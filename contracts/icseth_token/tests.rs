@@ -630,6 +630,13 @@ fn transfer_from_spends_the_allowance() {
     let before = snapshot(&token);
     token.transfer_from(inst_a(), inst_b(), 0, vec![]).unwrap();
     assert_eq!(snapshot(&token), before);
+    // exactly the allowance, exactly the whole balance: both edges are allowed
+    as_caller(inst_a());
+    token.approve(inst_b(), 8 * ONE).unwrap();
+    as_caller(inst_b());
+    token.transfer_from(inst_a(), inst_b(), 8 * ONE, vec![]).unwrap();
+    assert_eq!(token.allowance(inst_a(), inst_b()), 0);
+    assert_eq!(token.balance_of(inst_a()), 0);
 }
 
 #[ink::test]
@@ -728,6 +735,9 @@ fn request_refusals_change_nothing() {
     assert_refused(&mut token, Error::BelowMinWithdrawal, |t| {
         t.request_withdrawal(DEFAULT_MIN_WITHDRAWAL - 1)
     });
+    // exactly the minimum (at a rate of one, shares and value are equal) is a request
+    let id = token.request_withdrawal(DEFAULT_MIN_WITHDRAWAL).unwrap();
+    assert_eq!(token.ticket(id).unwrap().assets, DEFAULT_MIN_WITHDRAWAL);
     as_caller(outsider());
     assert_refused(&mut token, Error::InsufficientShares, |t| {
         t.request_withdrawal(ONE)

@@ -215,6 +215,18 @@ fn registration_rules() {
     assert_refused(&mut registry, Error::InvalidName, |r| {
         r.register_operator(long, OperatorKind::ObolCluster, admin(), admin())
     });
+    // a name of exactly the limit is accepted
+    let longest = registry
+        .register_operator(
+            "x".repeat(MAX_NAME_BYTES),
+            OperatorKind::ObolCluster,
+            admin(),
+            admin(),
+        )
+        .unwrap();
+    assert_eq!(registry.operator(longest).unwrap().name.len(), MAX_NAME_BYTES);
+    // frames are days: the history and the status rules count in them
+    assert_eq!(FRAME_MS, 86_400_000);
 }
 
 fn account(i: u32) -> AccountId {
@@ -324,7 +336,11 @@ fn registration_spam_cannot_stop_onboarding() {
     assert_refused(&mut registry, Error::NotPending, |r| {
         r.expire_registration(honest)
     });
-    test::set_block_timestamp::<Env>(limits.pending_ttl_ms + 1_000);
+    // its lifetime ends exactly `pending_ttl_ms` after the registration
+    let registered_at = registry.operator(1).unwrap().registered_at;
+    test::set_block_timestamp::<Env>(registered_at + limits.pending_ttl_ms - 1);
+    assert_refused(&mut registry, Error::NotExpired, |r| r.expire_registration(1));
+    test::set_block_timestamp::<Env>(registered_at + limits.pending_ttl_ms);
     registry.expire_registration(1).unwrap();
     assert_eq!(registry.operator(1).unwrap().status, OperatorStatus::Exited);
     assert_eq!(registry.waiting_and_live().0, limits.max_pending - 1);

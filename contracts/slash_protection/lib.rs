@@ -484,6 +484,10 @@ pub mod slash_protection {
                 Err(Error::InvalidCap)
             );
             assert_eq!(state(&pool), before);
+            // the whole pool for one incident is the widest cap allowed
+            pool.govern(ProtectionDecision::SetPerIncidentCap { bps: 10_000 })
+                .unwrap();
+            assert_eq!(pool.per_incident_cap_bps(), 10_000);
             pool.govern(ProtectionDecision::SetPerIncidentCap { bps: 2_000 })
                 .unwrap();
             assert_eq!(pool.per_incident_cap_bps(), 2_000);

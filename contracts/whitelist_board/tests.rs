@@ -194,6 +194,11 @@ fn propose_records_the_schedule() {
     assert_eq!((view.yes, view.no), (0, 0));
     assert_eq!(board.proposal_count(), 1);
     assert_eq!(board.proposal(1), None);
+    // voting lasts until its end, exclusive: then, without votes, it is rejected
+    at(view.proposal.voting_ends_at - 1);
+    assert_eq!(board.proposal(id).unwrap().status, Status::Voting);
+    at(view.proposal.voting_ends_at);
+    assert_eq!(board.proposal(id).unwrap().status, Status::Rejected);
 }
 
 #[ink::test]
@@ -491,12 +496,38 @@ fn the_member_limit_holds() {
 }
 
 #[ink::test]
+fn the_last_seat_can_be_filled() {
+    let a = accounts();
+    test::set_caller::<Env>(a.alice);
+    test::set_block_timestamp::<Env>(1_000);
+    // one seat short of the limit
+    let mut members: Vec<AccountId> = (1..MAX_MEMBERS as u8 - 1).map(new_member).collect();
+    members.push(a.alice);
+    let mut board = WhitelistBoard::new(a.alice, members.clone(), 19).unwrap();
+    as_caller(a.alice);
+    let id = board
+        .propose(Action::AddMember {
+            account: a.bob,
+            quorum: 20,
+        })
+        .unwrap();
+    for m in &members {
+        as_caller(*m);
+        board.vote(id, true).unwrap();
+    }
+    at(board.proposal(id).unwrap().proposal.executable_from);
+    board.execute(id).unwrap();
+    assert_eq!(board.members().len(), MAX_MEMBERS as usize);
+}
+
+#[ink::test]
 fn proposals_are_paged() {
     let mut board = deploy();
     as_caller(accounts().alice);
     for q in 0..25 {
         board.propose(Action::SetQuorum { quorum: q }).unwrap();
     }
+    assert_eq!(board.proposal_count(), 25);
     assert_eq!(board.proposals(0, MAX_PAGE + 1), Err(Error::PageTooLarge));
     let page = board.proposals(20, MAX_PAGE).unwrap();
     assert_eq!(page.len(), 5);
