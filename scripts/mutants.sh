@@ -8,9 +8,11 @@
 #   ./scripts/mutants.sh --shard 0/4           # the first quarter of its mutants
 #   ./scripts/mutants.sh --package icseth_token --timeout 120
 #   ./scripts/mutants.sh --file contracts/icseth_core/src/oracle.rs
+#   ./scripts/mutants.sh --package whitelist_board --re 'add_member|status_of'   # only these
 #
 # Prints caught / missed / timeout / unviable and the score (caught of viable); the survivors are
-# listed in target/mutants/<package>[-<shard>]/mutants.out/missed.txt.
+# listed in target/mutants/<package>[-<shard>][-selected]/mutants.out/missed.txt (-selected: with
+# --file or --re).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/toolchain.sh
@@ -27,7 +29,8 @@ while [ $# -gt 0 ]; do
         --timeout) timeout="$2"; shift 2 ;;
         --shard) shard="$2"; shift 2 ;;
         --file) files+=("--file" "$2"); shift 2 ;;
-        *) echo "usage: $0 [--package P] [--timeout SECONDS] [--shard K/N] [--file PATH]..." >&2; exit 2 ;;
+        --re) files+=("--re" "$2"); shift 2 ;;
+        *) echo "usage: $0 [--package P] [--timeout SECONDS] [--shard K/N] [--file PATH]... [--re REGEX]" >&2; exit 2 ;;
     esac
 done
 
@@ -36,7 +39,7 @@ if ! cargo mutants --version 2>/dev/null | grep -q "$MUTANTS_VERSION"; then
     cargo install cargo-mutants --version "$MUTANTS_VERSION" --locked
 fi
 
-out="target/mutants/${package}${shard:+-${shard/\//of}}"
+out="target/mutants/${package}${shard:+-${shard/\//of}}${files[*]:+-selected}"
 mkdir -p "$out"
 args=(--package "$package" --timeout "$timeout" --output "$out" --no-shuffle "${files[@]}")
 if [ -n "$shard" ]; then

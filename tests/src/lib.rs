@@ -17,3 +17,13 @@ pub use sandbox::{advance_ms, events, events_of, now_ms, ClockSandbox, ETH};
 /// The client that drives the embedded chain with the project's sandbox.
 pub type EmbeddedClient =
     ink_e2e::SandboxClient<ink::primitives::AccountId, ink::primitives::Hash, ClockSandbox>;
+
+/// `who`'s free native balance on the embedded chain, signed so that changes subtract.
+pub async fn native_balance(client: &mut EmbeddedClient, who: &ink_e2e::Keypair) -> Result<i128, CallError> {
+    use ink_e2e::ChainBackend;
+    let balance = client
+        .free_balance(account_of(who))
+        .await
+        .map_err(|e| CallError::Backend(format!("{e:?}")))?;
+    i128::try_from(balance).map_err(|e| CallError::Decode(e.to_string()))
+}

@@ -26,6 +26,7 @@ use icseth_core::{
     operators::Figures,
     oracle::Report,
 };
+use icseth_e2e::native_balance;
 use icseth_e2e::operators::{approval, register_operator, GOOD_FRAME as GOOD, WEAK_FRAME as WEAK};
 use icseth_e2e::oracle::assert_report_applied;
 use icseth_e2e::{
@@ -217,14 +218,6 @@ macro_rules! accepted {
         let deposit = outcome.cost.storage_deposit;
         (outcome.accepted()?, deposit)
     }};
-}
-
-async fn native(client: &mut EmbeddedClient, who: &Keypair) -> E2EResult<i128> {
-    let balance = client
-        .free_balance(account_of(who))
-        .await
-        .map_err(|e| format!("{e:?}"))?;
-    Ok(i128::try_from(balance)?)
 }
 
 /// Consensus rewards of the live validators since yesterday (none before the first report).
@@ -694,12 +687,12 @@ async fn a_month_of_the_protocol_matches_the_rules<Client: E2EBackend>(mut clien
             3 => {
                 assert_eq!(figures.finalized, 1, "day 3: b's ticket finalized");
                 let id = b_ticket.ok_or("no ticket")?;
-                let before = native(&mut client, &b).await?;
+                let before = native_balance(&mut client, &b).await?;
                 let (paid, deposit) = accepted!(&mut client, m, &b, &token.claim(id as u64), 0);
                 let owed = m.model.claim(id);
                 assert_eq!(paid, owed, "day 3: claim");
                 assert_eq!(
-                    native(&mut client, &b).await? - before,
+                    native_balance(&mut client, &b).await? - before,
                     i128::try_from(owed)? - deposit
                 );
                 refused!(
@@ -773,13 +766,13 @@ async fn a_month_of_the_protocol_matches_the_rules<Client: E2EBackend>(mut clien
                 // a exits at once twice: the second exit meets the reserve the first depleted
                 for (shares, label) in [(20 * ETH, "first"), (10 * ETH, "second")] {
                     let quote = m.model.quote_exit(shares).ok_or("the model refuses the exit")?;
-                    let before = native(&mut client, &a).await?;
+                    let before = native_balance(&mut client, &a).await?;
                     let (paid, deposit) =
                         accepted!(&mut client, m, &a, &token.flash_exit(shares, quote.payout), 0);
                     let exit = m.model.flash_exit(account_of(&a), shares);
                     assert_eq!(paid, exit.payout, "day 8: {label} flash exit");
                     assert_eq!(
-                        native(&mut client, &a).await? - before,
+                        native_balance(&mut client, &a).await? - before,
                         i128::try_from(exit.payout)? - deposit
                     );
                     let event = events_of::<FlashExited>(&suite.token).pop().ok_or("no event")?;
@@ -904,12 +897,12 @@ async fn a_month_of_the_protocol_matches_the_rules<Client: E2EBackend>(mut clien
             }
             20 => {
                 let id = c_ticket.ok_or("no ticket")?;
-                let before = native(&mut client, &c).await?;
+                let before = native_balance(&mut client, &c).await?;
                 let (paid, deposit) = accepted!(&mut client, m, &c, &token.claim(id as u64), 0);
                 let owed = m.model.claim(id);
                 assert_eq!(paid, owed, "day 20: the removed institution's claim");
                 assert_eq!(
-                    native(&mut client, &c).await? - before,
+                    native_balance(&mut client, &c).await? - before,
                     i128::try_from(owed)? - deposit
                 );
                 assert_eq!(m.model.balance(&account_of(&c)), 0);
@@ -946,12 +939,12 @@ async fn a_month_of_the_protocol_matches_the_rules<Client: E2EBackend>(mut clien
             }
             24 => {
                 let id = b_second_ticket.ok_or("no ticket")?;
-                let before = native(&mut client, &b).await?;
+                let before = native_balance(&mut client, &b).await?;
                 let (paid, deposit) = accepted!(&mut client, m, &b, &token.claim(id as u64), 0);
                 let owed = m.model.claim(id);
                 assert_eq!(paid, owed, "day 24: claim");
                 assert_eq!(
-                    native(&mut client, &b).await? - before,
+                    native_balance(&mut client, &b).await? - before,
                     i128::try_from(owed)? - deposit
                 );
                 check(&mut client, &mut m, "day 24: claim").await?;

@@ -35,6 +35,7 @@ use icseth_core::{
     governance::{Action, OracleDecision, ProtectionDecision, Timing, TokenDecision, TokenParameter},
     oracle::Report,
 };
+use icseth_e2e::native_balance;
 use icseth_e2e::operators::{approval, register_operator, GOOD_FRAME as GOOD, WEAK_FRAME as WEAK};
 use icseth_e2e::oracle::assert_report_applied;
 use icseth_e2e::{
@@ -105,6 +106,14 @@ impl Done {
 
 thread_local! {
     static REFUSED: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+    /// The storage deposit the last attempted call was charged (negative: refunded).
+    static LAST_DEPOSIT: std::cell::Cell<i128> = const { std::cell::Cell::new(0) };
+}
+
+/// The native value `who` received by the last call: its balance change plus the storage deposit
+/// the chain charged it.
+async fn received(client: &mut EmbeddedClient, who: &Keypair, before: i128) -> E2EResult<i128> {
+    Ok(native_balance(client, who).await? - before + LAST_DEPOSIT.with(|d| d.get()))
 }
 
 /// xorshift64*: small, seedable, enough to draw operations.
@@ -393,6 +402,7 @@ macro_rules! attempt {
     ($client:expr, $caller:expr, $call:expr, $value:expr) => {{
         let digests = sandbox::storage_digests();
         let outcome = submit($client, $caller, $call, $value).await?;
+        LAST_DEPOSIT.with(|d| d.set(outcome.cost.storage_deposit));
         if outcome.value.is_err() {
             REFUSED.with(|r| r.set(r.get() + 1));
             assert_eq!(
@@ -739,10 +749,13 @@ async fn run(client: &mut EmbeddedClient, seed: u64, steps: u32) -> E2EResult<Do
                 };
                 if let Some(id) = pick {
                     let t = w.model.tickets[id].clone();
+                    let before = native_balance(client, &holder).await?;
                     match attempt!(client, &holder, &token.claim(id as u64)) {
                         Ok(payout) => {
                             assert!(t.owner == holder_id && !t.claimed, "{label}: claim of {t:?}");
                             assert_eq!(payout, w.model.claim(id), "{label}: claim");
+                            let got = received(client, &holder, before).await?;
+                            assert_eq!(got, i128::try_from(payout)?, "{label}: native value claimed");
                             w.owed.paid(holder_id, payout);
                             done.claims += 1;
                         }
@@ -757,11 +770,14 @@ async fn run(client: &mut EmbeddedClient, seed: u64, steps: u32) -> E2EResult<Do
             5 => {
                 let shares = rng.amount(w.model.balance(&holder_id) / 10 + 1);
                 let quote = w.model.quote_exit(shares);
+                let before = native_balance(client, &holder).await?;
                 match attempt!(client, &holder, &token.flash_exit(shares, 0)) {
                     Ok(payout) => {
                         assert!(!w.paused && quote.is_some(), "{label}: flash exit accepted");
                         let exit = w.model.flash_exit(holder_id, shares);
                         assert_eq!(payout, exit.payout, "{label}: flash exit payout");
+                        let got = received(client, &holder, before).await?;
+                        assert_eq!(got, i128::try_from(payout)?, "{label}: native value paid");
                         // the price rises by the fee spread over the remaining shares, no more, and
                         // by what the exit was priced below the offset's price (after a loss the
                         // plain ratio pays less: that difference stays in the pool too)
