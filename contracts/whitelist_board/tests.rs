@@ -597,6 +597,12 @@ fn a_newer_decision_supersedes_older_proposals_on_its_subject() {
     let later = pass(&mut board, Action::SetTiming { timing: faster() });
     board.execute(later).unwrap();
     assert_eq!(board.timing(), faster());
+    // a superseded proposal is superseded until its expiry, then simply expired
+    let expiry = board.proposal(older).unwrap().proposal.expires_at;
+    at(expiry - 1);
+    assert_eq!(board.proposal(older).unwrap().status, Status::Superseded);
+    at(expiry);
+    assert_eq!(board.proposal(older).unwrap().status, Status::Expired);
 }
 
 /// Executing the older of two passed proposals first does not void the newer one: the newer
