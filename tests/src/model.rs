@@ -536,3 +536,53 @@ pub fn next_status(status: OperatorStatus, weak_run: u32, score: u32) -> (Operat
     };
     (next, weak_run)
 }
+
+/// The token's ten book figures in the order `book_figures` gives them, for messages.
+pub const BOOK_FIGURES: &str =
+    "[shares, pooled, buffered, reserve, in flight, cl, unapplied, inflow, queued, claimable]";
+
+/// The token's books as the chain reports them, in `BOOK_FIGURES`' order.
+pub fn book_figures(b: &icseth_token::icseth_token::Accounting) -> [u128; 10] {
+    [
+        b.total_shares,
+        b.total_pooled,
+        b.buffered,
+        b.reserve,
+        b.in_flight,
+        b.cl_balance,
+        b.unapplied_gain,
+        b.inflow,
+        b.queued,
+        b.claimable,
+    ]
+}
+
+impl Protocol {
+    /// The model's books, in `BOOK_FIGURES`' order.
+    pub fn book_figures(&self) -> [u128; 10] {
+        [
+            self.total_shares,
+            self.total_pooled,
+            self.buffered,
+            self.reserve,
+            self.in_flight,
+            self.cl_balance,
+            self.unapplied_gain,
+            self.inflow,
+            self.queued,
+            self.claimable,
+        ]
+    }
+}
+
+impl ModelTicket {
+    /// The status the token must show for this ticket.
+    pub fn status(&self) -> icseth_token::icseth_token::TicketStatus {
+        use icseth_token::icseth_token::TicketStatus;
+        match (self.payout, self.claimed) {
+            (None, _) => TicketStatus::Pending,
+            (Some(payout), false) => TicketStatus::Finalized { payout },
+            (Some(payout), true) => TicketStatus::Claimed { payout },
+        }
+    }
+}

@@ -32,15 +32,15 @@ use icseth_e2e::oracle::assert_report_applied;
 use icseth_e2e::{
     account_of, advance_ms, deploy_and_wire, events_of,
     governance::{decide_all, propose_and_approve},
-    model::{frame_score, mul_div, next_status, Protocol, ReportFigures, VALIDATOR},
+    model::{
+        book_figures, frame_score, mul_div, next_status, Protocol, ReportFigures, BOOK_FIGURES, VALIDATOR,
+    },
     now_ms,
     oracle::at,
     read, sandbox, submit, ClockSandbox, EmbeddedClient, GovernorChoice, SuiteConfig, ETH,
 };
 use icseth_token::{
-    icseth_token::{
-        Error as TokenError, FlashExited, IcsethToken, ReportApplied, ReserveRefilled, TicketStatus,
-    },
+    icseth_token::{Error as TokenError, FlashExited, IcsethToken, ReportApplied, ReserveRefilled},
     psp22::{refusal, PSP22Error, PSP22},
 };
 use ink::primitives::AccountId;
@@ -114,34 +114,7 @@ async fn check(client: &mut EmbeddedClient, m: &mut Month, step: &str) -> E2ERes
     let pool = ink_e2e::create_call_builder::<FlashExitPool>(m.suite.flash_exit_pool);
     let b = read(client, reader, &token.accounting()).await?;
     let x = &m.model;
-    let chain = [
-        b.total_shares,
-        b.total_pooled,
-        b.buffered,
-        b.reserve,
-        b.in_flight,
-        b.cl_balance,
-        b.unapplied_gain,
-        b.inflow,
-        b.queued,
-        b.claimable,
-    ];
-    let model = [
-        x.total_shares,
-        x.total_pooled,
-        x.buffered,
-        x.reserve,
-        x.in_flight,
-        x.cl_balance,
-        x.unapplied_gain,
-        x.inflow,
-        x.queued,
-        x.claimable,
-    ];
-    assert_eq!(
-        chain, model,
-        "{step}: books [shares, pooled, buffered, reserve, in flight, cl, unapplied, inflow, queued, claimable]"
-    );
+    assert_eq!(book_figures(&b), x.book_figures(), "{step}: books {BOOK_FIGURES}");
     assert_eq!(
         (b.next_ticket, b.next_to_finalize),
         (x.tickets.len() as u64, x.next_to_finalize as u64),
@@ -181,14 +154,9 @@ async fn check(client: &mut EmbeddedClient, m: &mut Month, step: &str) -> E2ERes
         let on_chain = read(client, reader, &token.ticket(id as u64))
             .await?
             .ok_or("no ticket")?;
-        let expected = match (t.payout, t.claimed) {
-            (None, _) => TicketStatus::Pending,
-            (Some(payout), false) => TicketStatus::Finalized { payout },
-            (Some(payout), true) => TicketStatus::Claimed { payout },
-        };
         assert_eq!(
             (on_chain.shares, on_chain.assets, on_chain.status),
-            (t.shares, t.value, expected),
+            (t.shares, t.value, t.status()),
             "{step}: ticket {id}"
         );
     }
@@ -380,6 +348,28 @@ async fn frames_day(client: &mut EmbeddedClient, m: &mut Month, day: u32) -> E2E
             "day {day}: operator {id} [status, score, frames, disputes]"
         );
     }
+    Ok(())
+}
+
+/// `owner` claims ticket `id`: it pays what the model says the ticket owes, and the owner's
+/// native balance rises by that less the storage deposit the chain charged.
+async fn claim(
+    client: &mut EmbeddedClient,
+    m: &mut Month,
+    owner: &Keypair,
+    id: usize,
+    label: &str,
+) -> E2EResult<()> {
+    let mut token = ink_e2e::create_call_builder::<IcsethToken>(m.suite.token);
+    let before = native_balance(client, owner).await?;
+    let (paid, deposit) = accepted!(client, m, owner, &token.claim(id as u64), 0);
+    let owed = m.model.claim(id);
+    assert_eq!(paid, owed, "{label}");
+    assert_eq!(
+        native_balance(client, owner).await? - before,
+        i128::try_from(owed)? - deposit,
+        "{label}: native value"
+    );
     Ok(())
 }
 
@@ -687,14 +677,7 @@ async fn a_month_of_the_protocol_matches_the_rules<Client: E2EBackend>(mut clien
             3 => {
                 assert_eq!(figures.finalized, 1, "day 3: b's ticket finalized");
                 let id = b_ticket.ok_or("no ticket")?;
-                let before = native_balance(&mut client, &b).await?;
-                let (paid, deposit) = accepted!(&mut client, m, &b, &token.claim(id as u64), 0);
-                let owed = m.model.claim(id);
-                assert_eq!(paid, owed, "day 3: claim");
-                assert_eq!(
-                    native_balance(&mut client, &b).await? - before,
-                    i128::try_from(owed)? - deposit
-                );
+                claim(&mut client, &mut m, &b, id, "day 3: claim").await?;
                 refused!(
                     &mut client,
                     m,
@@ -897,14 +880,14 @@ async fn a_month_of_the_protocol_matches_the_rules<Client: E2EBackend>(mut clien
             }
             20 => {
                 let id = c_ticket.ok_or("no ticket")?;
-                let before = native_balance(&mut client, &c).await?;
-                let (paid, deposit) = accepted!(&mut client, m, &c, &token.claim(id as u64), 0);
-                let owed = m.model.claim(id);
-                assert_eq!(paid, owed, "day 20: the removed institution's claim");
-                assert_eq!(
-                    native_balance(&mut client, &c).await? - before,
-                    i128::try_from(owed)? - deposit
-                );
+                claim(
+                    &mut client,
+                    &mut m,
+                    &c,
+                    id,
+                    "day 20: the removed institution's claim",
+                )
+                .await?;
                 assert_eq!(m.model.balance(&account_of(&c)), 0);
                 check(&mut client, &mut m, "day 20: c paid").await?;
             }
@@ -939,14 +922,7 @@ async fn a_month_of_the_protocol_matches_the_rules<Client: E2EBackend>(mut clien
             }
             24 => {
                 let id = b_second_ticket.ok_or("no ticket")?;
-                let before = native_balance(&mut client, &b).await?;
-                let (paid, deposit) = accepted!(&mut client, m, &b, &token.claim(id as u64), 0);
-                let owed = m.model.claim(id);
-                assert_eq!(paid, owed, "day 24: claim");
-                assert_eq!(
-                    native_balance(&mut client, &b).await? - before,
-                    i128::try_from(owed)? - deposit
-                );
+                claim(&mut client, &mut m, &b, id, "day 24: claim").await?;
                 check(&mut client, &mut m, "day 24: claim").await?;
             }
             _ => {}

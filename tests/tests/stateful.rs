@@ -41,7 +41,9 @@ use icseth_e2e::oracle::assert_report_applied;
 use icseth_e2e::{
     account_of, advance_ms, deploy_and_wire,
     governance::{decide_all, propose_and_approve},
-    model::{frame_score, mul_div, next_status, Owed, Protocol, OFFSET, VALIDATOR},
+    model::{
+        book_figures, frame_score, mul_div, next_status, Owed, Protocol, BOOK_FIGURES, OFFSET, VALIDATOR,
+    },
     now_ms,
     oracle::at,
     read, sandbox, submit, ClockSandbox, EmbeddedClient, SuiteConfig, ETH,
@@ -225,33 +227,7 @@ async fn check(
     );
     let b = read(client, reader, &token.accounting()).await?;
     let x = &w.model;
-    assert_eq!(
-        [
-            b.total_shares,
-            b.total_pooled,
-            b.buffered,
-            b.reserve,
-            b.in_flight,
-            b.cl_balance,
-            b.unapplied_gain,
-            b.inflow,
-            b.queued,
-            b.claimable
-        ],
-        [
-            x.total_shares,
-            x.total_pooled,
-            x.buffered,
-            x.reserve,
-            x.in_flight,
-            x.cl_balance,
-            x.unapplied_gain,
-            x.inflow,
-            x.queued,
-            x.claimable
-        ],
-        "{step}: books [shares, pooled, buffered, reserve, in flight, cl, unapplied, inflow, queued, claimable]"
-    );
+    assert_eq!(book_figures(&b), x.book_figures(), "{step}: books {BOOK_FIGURES}");
     assert_eq!(
         (b.next_ticket, b.next_to_finalize),
         (x.tickets.len() as u64, x.next_to_finalize as u64),
@@ -313,14 +289,9 @@ async fn check(
         let ticket = read(client, reader, &token.ticket(id as u64))
             .await?
             .ok_or("a recorded ticket is gone")?;
-        let expected = match (t.payout, t.claimed) {
-            (None, _) => TicketStatus::Pending,
-            (Some(payout), false) => TicketStatus::Finalized { payout },
-            (Some(payout), true) => TicketStatus::Claimed { payout },
-        };
         assert_eq!(
             (ticket.owner, ticket.shares, ticket.assets, ticket.status),
-            (t.owner, t.shares, t.value, expected),
+            (t.owner, t.shares, t.value, t.status()),
             "{step}: ticket {id}"
         );
         match ticket.status {
