@@ -106,10 +106,10 @@ pub fn checks(audit: &Audit) -> Vec<Check> {
         check(
             "the token's books balance",
             sum([b.buffered, b.reserve, b.in_flight, b.cl_balance]),
-            sum([b.total_pooled, b.unapplied_gain]),
+            sum([b.total_pooled, b.unapplied_gain, b.kept_from_tickets]),
             (
                 "buffered + reserve + in flight + CL balance",
-                "pooled (queued tickets included) + unapplied gain",
+                "pooled (queued tickets included) + unapplied gain + kept from tickets",
             ),
         ),
         check(
@@ -170,6 +170,10 @@ pub struct Books {
     pub in_flight: Wei,
     pub cl_balance: Wei,
     pub unapplied_gain: Wei,
+    /// What finalized tickets left behind, released to the holders by later reports (absent
+    /// from records made before it existed).
+    #[serde(default)]
+    pub kept_from_tickets: Wei,
     pub inflow: Wei,
     /// Request value of the tickets not finalized yet (staking never spends it).
     pub queued: Wei,
@@ -292,6 +296,28 @@ pub struct OracleEntry {
     pub validators: u32,
     pub funded_validators: u32,
     pub el_rewards_total: Wei,
+    /// Every hold of deposits and flash exits a loss vote started, from the token's events
+    /// (absent from records made before holds were listed).
+    #[serde(default)]
+    pub loss_holds: Vec<LossHoldEntry>,
+}
+
+/// A hold of deposits and flash exits: who started it, on what basis, when and why it ended.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LossHoldEntry {
+    /// The oracle member whose vote started it, or "quorum" for an agreed report the bounds
+    /// refused.
+    pub started_by: String,
+    /// "lone" (lapses after 36 hours) or "corroborated".
+    pub basis: String,
+    pub since_ms: u64,
+    /// The snapshot a report must reach to end it (the newest its votes named).
+    pub until_ref_ms: u64,
+    pub lapses_at_ms: Option<u64>,
+    /// When it ended, if it did.
+    pub ended_ms: Option<u64>,
+    /// "report applied", "lapsed", or "holding".
+    pub end: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -301,8 +327,16 @@ pub struct OracleMemberEntry {
     /// The reference time of the member's current report vote, and the hash it voted for.
     pub vote_ref_ms: Option<u64>,
     pub vote_hash: Option<String>,
-    /// Votes short of quorum for reports that showed a loss (each held deposits and flash exits).
+    /// Votes short of quorum for reports that showed a loss (an honest member's first vote for a
+    /// real slashing among them).
     pub loss_votes: u32,
+    /// Loss votes the report applied for the same frame did not confirm: the evidence of
+    /// invented losses.
+    #[serde(default)]
+    pub unconfirmed_loss_votes: u32,
+    /// Whether the member may not start a lone hold now (after an unconfirmed one).
+    #[serde(default)]
+    pub lone_hold_barred: bool,
 }
 
 /// A `Debug` rendering of a board action with every `AccountId([b0, b1, ...])` written as

@@ -53,6 +53,10 @@ pub fn render_markdown(audit: &Audit) -> String {
         ("sent to validators, not yet reported", b.in_flight),
         ("consensus-layer balance (last report)", b.cl_balance),
         ("reported gain not yet applied (rate cap)", b.unapplied_gain),
+        (
+            "kept from finalized tickets, released by later reports (rate cap)",
+            b.kept_from_tickets,
+        ),
         ("received from the vault, not yet reported", b.inflow),
         (
             "request value of pending withdrawal tickets (kept from staking)",
@@ -224,12 +228,12 @@ pub fn render_markdown(audit: &Audit) -> String {
     );
     let _ = writeln!(
         md,
-        "| member | current vote (reference ms) | voted hash | votes that disagreed with the applied report | loss votes short of quorum |\n|---|---:|---|---:|---:|"
+        "| member | current vote (reference ms) | voted hash | votes that disagreed with the applied report | loss votes short of quorum | of them unconfirmed by the frame's report | barred from lone holds |\n|---|---:|---|---:|---:|---:|---|"
     );
     for m in &o.members {
         let _ = writeln!(
             md,
-            "| `{}` | {} | {} | {} | {} |",
+            "| `{}` | {} | {} | {} | {} | {} | {} |",
             m.account,
             m.vote_ref_ms
                 .map(|t| t.to_string())
@@ -239,8 +243,37 @@ pub fn render_markdown(audit: &Audit) -> String {
                 .map(|h| format!("`{h}`"))
                 .unwrap_or_else(|| "none".into()),
             m.disagreements,
-            m.loss_votes
+            m.loss_votes,
+            m.unconfirmed_loss_votes,
+            if m.lone_hold_barred { "yes" } else { "no" }
         );
+    }
+    let _ = writeln!(
+        md,
+        "\nHolds of deposits and flash exits (a loss vote short of quorum starts one: lone, it ends with \
+         its frame's report or 36 hours later; corroborated by two members or a refused quorum \
+         report, it lasts until a report reaches its snapshot):\n"
+    );
+    if o.loss_holds.is_empty() {
+        let _ = writeln!(md, "none");
+    } else {
+        let _ = writeln!(
+            md,
+            "| started by | basis | since (ms) | until a report at (ms) | lapses at (ms) | ended (ms) | how |\n|---|---|---:|---:|---:|---:|---|"
+        );
+        for h in &o.loss_holds {
+            let _ = writeln!(
+                md,
+                "| `{}` | {} | {} | {} | {} | {} | {} |",
+                h.started_by,
+                h.basis,
+                h.since_ms,
+                h.until_ref_ms,
+                h.lapses_at_ms.map_or_else(|| "never".into(), |t| t.to_string()),
+                h.ended_ms.map_or_else(|| "-".into(), |t| t.to_string()),
+                h.end
+            );
+        }
     }
     md
 }
@@ -433,7 +466,7 @@ mod tests {
         assert!(md.contains("3 members, quorum 2."));
         assert_eq!(
             line_with(&md, "| 1 | `SetQuorum"),
-            "| 1 | `SetQuorum { quorum: 3 }` | Rejected | 1 | 2 |"
+            "| 1 | `SetQuorum { quorum: 3 }` | NotPassed | 1 | 2 |"
         );
         assert_eq!(
             line_with(&md, "| 0 | Blue Ridge SSV"),

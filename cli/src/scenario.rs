@@ -5,7 +5,7 @@
 //! error. At the end the state is read back from the contracts into an `Audit`.
 use crate::audit::{
     Audit, BoardEntry, Books, ContractEntry, FlashExitEntry, HistoryPoint, IncidentEntry, InstitutionEntry,
-    OperatorEntry, OracleEntry, OracleMemberEntry, ProposalEntry, ProtectionEntry, Wei,
+    LossHoldEntry, OperatorEntry, OracleEntry, OracleMemberEntry, ProposalEntry, ProtectionEntry, Wei,
 };
 use crate::build::Artifact;
 use crate::error::CliError;
@@ -13,6 +13,7 @@ use crate::report::eth;
 use flash_exit_pool::flash_exit_pool::FlashExitPool;
 use icseth_core::{
     governance::{Action, OracleDecision, ProtectionDecision, RegistryDecision, TokenDecision},
+    hold::{HoldBasis, HoldEnd},
     operators::{Figures, VALIDATOR_DEPOSIT},
     oracle::Report,
     SuiteAddresses,
@@ -22,7 +23,7 @@ use icseth_e2e::{
     CallError, EmbeddedClient, Outcome, SuiteConfig, ETH,
 };
 use icseth_token::{
-    icseth_token::{IcsethToken, ReportApplied},
+    icseth_token::{IcsethToken, LossPending, LossPendingEnded, ReportApplied},
     psp22::PSP22,
 };
 use ink::primitives::AccountId;
@@ -319,8 +320,8 @@ pub async fn run(
         .map_err(progress.fail(TOKEN, "stake"))?;
     let staked = 8 * VALIDATOR_DEPOSIT;
     let first = Report {
-        epoch: icseth_e2e::oracle::epoch_at(now_ms()),
-        ref_time_ms: now_ms(),
+        epoch: icseth_e2e::oracle::epoch_at(icseth_e2e::oracle::frame_start(now_ms())),
+        ref_time_ms: icseth_e2e::oracle::frame_start(now_ms()),
         cl_balance: staked,
         validators: 8,
         ..Report::default()
@@ -376,8 +377,8 @@ pub async fn run(
     ok(submit(client, protocol, &token.receive_inflow(), 2 * ETH / 100).await)
         .map_err(progress.fail(TOKEN, "receive_inflow"))?;
     let rewards = Report {
-        epoch: icseth_e2e::oracle::epoch_at(now_ms()),
-        ref_time_ms: now_ms(),
+        epoch: icseth_e2e::oracle::epoch_at(icseth_e2e::oracle::frame_start(now_ms())),
+        ref_time_ms: icseth_e2e::oracle::frame_start(now_ms()),
         cl_balance: staked + 5 * ETH / 100,
         el_rewards_total: 2 * ETH / 100,
         ..first
@@ -444,8 +445,8 @@ pub async fn run(
         .map_err(progress.fail(PROTECTION, "donate"))?;
     advance_ms(DAY_MS);
     let slashed = Report {
-        epoch: icseth_e2e::oracle::epoch_at(now_ms()),
-        ref_time_ms: now_ms(),
+        epoch: icseth_e2e::oracle::epoch_at(icseth_e2e::oracle::frame_start(now_ms())),
+        ref_time_ms: icseth_e2e::oracle::frame_start(now_ms()),
         cl_balance: rewards.cl_balance - ETH,
         slashed_operator: Some(operator_id),
         ..rewards
@@ -544,6 +545,7 @@ async fn collect(
         in_flight: Wei(a.in_flight),
         cl_balance: Wei(a.cl_balance),
         unapplied_gain: Wei(a.unapplied_gain),
+        kept_from_tickets: Wei(a.kept_from_tickets),
         inflow: Wei(a.inflow),
         queued: Wei(a.queued),
         queue_shares: Wei(read(client, reader, &token.balance_of(suite.token))
@@ -706,10 +708,18 @@ async fn collect(
         let loss_votes = read(client, reader, &consensus.loss_votes_of(member))
             .await
             .map_err(progress.fail(ORACLE, "loss_votes_of"))?;
+        let unconfirmed_loss_votes = read(client, reader, &consensus.unconfirmed_loss_votes_of(member))
+            .await
+            .map_err(progress.fail(ORACLE, "unconfirmed_loss_votes_of"))?;
+        let lone_hold_barred = read(client, reader, &consensus.lone_hold_barred_now(member))
+            .await
+            .map_err(progress.fail(ORACLE, "lone_hold_barred_now"))?;
         oracle_members.push(OracleMemberEntry {
             account: hex(&member),
             disagreements,
             loss_votes,
+            unconfirmed_loss_votes,
+            lone_hold_barred,
             vote_ref_ms: vote.map(|v| v.ref_time_ms),
             vote_hash: vote.map(|v| v.report_hash.iter().map(|b| format!("{b:02x}")).collect()),
         });
@@ -764,6 +774,59 @@ async fn collect(
             validators: state.last.validators,
             funded_validators: state.funded_validators,
             el_rewards_total: Wei(state.last.el_rewards_total),
+            loss_holds: loss_holds(suite, now_ms()),
         },
     })
+}
+
+/// The holds of deposits and flash exits, rebuilt from the token's `LossPending` and
+/// `LossPendingEnded` events (a lone hold whose lapse passed without an event since shows as
+/// lapsed at its lapse time).
+fn loss_holds(suite: &SuiteAddresses, now: u64) -> Vec<LossHoldEntry> {
+    let basis_name = |b: HoldBasis| match b {
+        HoldBasis::Lone => "lone",
+        HoldBasis::Corroborated => "corroborated",
+    };
+    let mut holds: Vec<(HoldBasis, LossHoldEntry)> = Vec::new();
+    for event in events_of::<LossPending>(&suite.token) {
+        let open = holds
+            .iter_mut()
+            .find(|(b, h)| *b == event.basis && h.since_ms == event.since && h.ended_ms.is_none());
+        match open {
+            Some((_, hold)) => hold.until_ref_ms = hold.until_ref_ms.max(event.ref_time_ms),
+            None => holds.push((
+                event.basis,
+                LossHoldEntry {
+                    started_by: event.member.map_or_else(|| "quorum".into(), |m| hex(&m)),
+                    basis: basis_name(event.basis).into(),
+                    since_ms: event.since,
+                    until_ref_ms: event.ref_time_ms,
+                    lapses_at_ms: event.lapses_at,
+                    ended_ms: None,
+                    end: "holding".into(),
+                },
+            )),
+        }
+    }
+    for ended in events_of::<LossPendingEnded>(&suite.token) {
+        if let Some((_, hold)) = holds
+            .iter_mut()
+            .find(|(b, h)| *b == ended.basis && h.since_ms == ended.since && h.ended_ms.is_none())
+        {
+            hold.ended_ms = Some(ended.ended_at);
+            hold.end = match ended.how {
+                HoldEnd::ReportApplied => "report applied".into(),
+                HoldEnd::Lapsed => "lapsed".into(),
+            };
+        }
+    }
+    for (_, hold) in &mut holds {
+        if let (None, Some(lapse)) = (hold.ended_ms, hold.lapses_at_ms) {
+            if now >= lapse {
+                hold.ended_ms = Some(lapse);
+                hold.end = "lapsed".into();
+            }
+        }
+    }
+    holds.into_iter().map(|(_, h)| h).collect()
 }

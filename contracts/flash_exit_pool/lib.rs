@@ -11,7 +11,7 @@
 pub mod flash_exit_pool {
     use icseth_core::{
         events::{GovernorChanged, GovernorProposed, Wired},
-        flash::{quote, FlashError, FlashPolicy, Quote},
+        flash::{quote, FlashError, FlashPolicy, FrameExits, Quote},
         governance::PoolDecision,
         GovernorError, GovernorRole, SuiteAddresses, SuiteSlot, Wiring, WiringError,
     };
@@ -28,7 +28,7 @@ pub mod flash_exit_pool {
         NotToken,
         /// The pool is paused: no flash exits.
         Paused,
-        /// The exit cannot be quoted (zero, above the per-exit cap or the reserve).
+        /// The exit cannot be quoted (zero, above the frame's exit limit or the reserve).
         Flash(FlashError),
         /// The fee curve is out of order or above its caps.
         InvalidPolicy,
@@ -97,6 +97,8 @@ pub mod flash_exit_pool {
         paused: bool,
         /// Fees kept in the pooled assets, ever.
         fees_collected: Balance,
+        /// What exits took in the current report frame, against its limit.
+        frame_exits: FrameExits,
     }
 
     impl FlashExitPool {
@@ -111,6 +113,7 @@ pub mod flash_exit_pool {
                 policy: FlashPolicy::DEFAULT,
                 paused: false,
                 fees_collected: 0,
+                frame_exits: FrameExits::default(),
             }
         }
 
@@ -206,7 +209,9 @@ pub mod flash_exit_pool {
         }
 
         /// The token only, not while paused: prices an exit of `assets` against the reserve and
-        /// its `target`, pays the payout to `holder` and answers the quote. Emits `ExitPaid`.
+        /// its `target` (the curve's integral over the depletion), within what is left of this
+        /// frame's exit limit (`per_exit_cap_bps` of the reserve at the frame's first exit), pays
+        /// the payout to `holder` and answers the quote. Emits `ExitPaid`.
         #[ink(message)]
         pub fn pay_exit(
             &mut self,
@@ -219,6 +224,10 @@ pub mod flash_exit_pool {
                 return Err(Error::Paused);
             }
             let q = quote(assets, self.reserve, target, &self.policy)?;
+            self.frame_exits = self
+                .frame_exits
+                .at(self.env().block_timestamp(), self.reserve)
+                .take(assets, &self.policy)?;
             self.reserve = self.reserve.checked_sub(q.payout).ok_or(Error::Overflow)?;
             self.fees_collected = self.fees_collected.checked_add(q.fee).ok_or(Error::Overflow)?;
             self.env()
@@ -234,10 +243,24 @@ pub mod flash_exit_pool {
             Ok(q)
         }
 
-        /// Anyone: what an exit of `assets` would pay now against `target` (changes nothing).
+        /// Anyone: what an exit of `assets` would pay now against `target`, or why it would be
+        /// refused (changes nothing).
         #[ink(message)]
         pub fn quote(&self, assets: Balance, target: Balance) -> Result<Quote, Error> {
-            Ok(quote(assets, self.reserve, target, &self.policy)?)
+            let q = quote(assets, self.reserve, target, &self.policy)?;
+            self.frame_exits
+                .at(self.env().block_timestamp(), self.reserve)
+                .take(assets, &self.policy)?;
+            Ok(q)
+        }
+
+        /// Anyone: what exits may still take from the reserve in the current report frame.
+        #[ink(message)]
+        pub fn exit_limit_left(&self) -> Balance {
+            self.frame_exits
+                .at(self.env().block_timestamp(), self.reserve)
+                .left(&self.policy)
+                .unwrap_or(0)
         }
 
         /// Anyone: the native value held for flash exits.
@@ -370,14 +393,48 @@ pub mod flash_exit_pool {
             fund(&mut pool, 1_000);
             assert_eq!(pool.reserve(), 1_000);
             let quoted = pool.quote(400, 1_000).unwrap();
-            // 600 left of a 1,000 target: 0.5% + 1.5% x 40%, rounded up
-            assert_eq!(quoted.fee_bps, 110);
+            // from 1,000 down to 600 of a 1,000 target: the curve's average over that stretch,
+            // 0.5% + 1.5% x 20% = 0.8%: 3.2 rounded up
+            assert_eq!((quoted.fee, quoted.fee_bps), (4, 100));
             test::set_caller::<DefaultEnvironment>(accounts().frank);
             let paid = pool.pay_exit(accounts().django, 400, 1_000).unwrap();
             assert_eq!(paid, quoted);
             assert_eq!(paid.payout + paid.fee, 400);
             assert_eq!(pool.reserve(), 1_000 - paid.payout);
             assert_eq!(pool.fees_collected(), paid.fee);
+        }
+
+        /// Ten exits of 5% of the reserve took 93% of it within one report interval (each under a
+        /// per-call cap of 50%): the limit is now per frame, half of the reserve at the frame's
+        /// first exit, whoever exits; the next frame starts again from the reserve then.
+        #[ink::test]
+        fn the_exit_limit_is_per_frame() {
+            let mut pool = deploy();
+            let day = icseth_core::hold::REPORT_FRAME_MS;
+            test::set_block_timestamp::<DefaultEnvironment>(10 * day);
+            fund(&mut pool, 100_000);
+            test::set_caller::<DefaultEnvironment>(accounts().frank);
+            let mut taken = 0;
+            for _ in 0..10 {
+                match pool.pay_exit(accounts().django, 5_000, 100_000) {
+                    Ok(_) => taken += 5_000,
+                    Err(e) => {
+                        assert_eq!(e, Error::Flash(FlashError::AboveExitCap));
+                        break;
+                    }
+                }
+            }
+            assert_eq!(taken, 50_000, "half of the frame's starting reserve");
+            assert_eq!(pool.exit_limit_left(), 0);
+            assert_eq!(
+                pool.quote(1, 100_000),
+                Err(Error::Flash(FlashError::AboveExitCap))
+            );
+            // the next frame: half of the reserve as it stands
+            test::set_block_timestamp::<DefaultEnvironment>(11 * day);
+            let reserve = pool.reserve();
+            assert_eq!(pool.exit_limit_left(), reserve / 2);
+            pool.pay_exit(accounts().django, reserve / 2, 100_000).unwrap();
         }
 
         #[ink::test]
@@ -393,6 +450,7 @@ pub mod flash_exit_pool {
                 pool.pay_exit(accounts().django, 501, 1_000),
                 Err(Error::Flash(FlashError::AboveExitCap))
             );
+            assert_eq!(pool.exit_limit_left(), 500);
             assert_eq!(
                 pool.pay_exit(accounts().django, 1_001, 1_000),
                 Err(Error::Flash(FlashError::AboveReserve))

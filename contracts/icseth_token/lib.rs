@@ -23,6 +23,7 @@ pub mod icseth_token {
         events::{GovernorChanged, GovernorProposed, Wired},
         flash::Quote,
         governance::TokenDecision,
+        hold::{HoldBasis, HoldChange, HoldEnd, HoldUntil, LossHold},
         math::bps_of,
         operators::VALIDATOR_DEPOSIT,
         oracle::{
@@ -122,9 +123,10 @@ pub mod icseth_token {
         /// The report failed a sanity bound (or is stale or early); see the inner error.
         Report(ReportError),
         /// A loss is pending: an oracle member voted for a report with a loss, or the bounds
-        /// refused one, and no report applied since. Deposits and flash exits wait for the next
-        /// applied report (withdrawal requests stay open: they share the loss through the rate).
-        LossPending,
+        /// refused one. Deposits and flash exits wait until a report at or after the attached
+        /// snapshot applies, or (a lone member's hold) until the attached lapse time; withdrawal
+        /// requests stay open (they share the loss through the rate).
+        LossPending(HoldUntil),
         /// A loss allowance of zero, or valid for no time or longer than 30 days.
         InvalidLossAllowance,
         /// The bounds or fees are outside their hard caps.
@@ -210,8 +212,9 @@ pub mod icseth_token {
     }
 
     /// The token's books. `buffered + reserve + in_flight + cl_balance == total_pooled +
-    /// unapplied_gain` holds after every message; `claimable` and `inflow` are held apart. Pending
-    /// tickets are part of `total_pooled` (their shares are in `total_shares`).
+    /// unapplied_gain + kept_from_tickets` holds after every message; `claimable` and `inflow` are
+    /// held apart. Pending tickets are part of `total_pooled` (their shares are in
+    /// `total_shares`).
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
     #[ink::scale_derive(Encode, Decode, TypeInfo)]
     #[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
@@ -229,6 +232,11 @@ pub mod icseth_token {
         pub cl_balance: Balance,
         /// Gain reported but not applied yet (above the per-report rate cap); joins later reports.
         pub unapplied_gain: Balance,
+        /// What finalized tickets' shares were worth at their report's rate above the tickets'
+        /// request values: the holders', released to them by later reports before any reward,
+        /// fee-free and under the same per-report cap (so finalization never lifts the rate at
+        /// once); a loss uses it first.
+        pub kept_from_tickets: Balance,
         /// Withdrawals and rewards received from the vault and not reported yet (held apart).
         pub inflow: Balance,
         /// Request value of the tickets not finalized yet: staking never spends it.
@@ -372,19 +380,33 @@ pub mod icseth_token {
         pub reserve_after: Balance,
     }
 
-    /// A vote for a report with a loss (or a loss the bounds refused) put deposits and flash exits
-    /// on hold until a report applies.
+    /// A vote for a report with a loss (or a loss the bounds refused) began a hold of deposits and
+    /// flash exits, or moved it to a newer snapshot: until a report at or after `ref_time_ms`
+    /// applies, or (a lone hold) until `lapses_at`. `member` is the oracle member whose vote it
+    /// was (none: a quorum's report the bounds refused).
     #[ink(event)]
     pub struct LossPending {
         #[ink(topic)]
         pub ref_time_ms: u64,
+        #[ink(topic)]
+        pub member: Option<AccountId>,
         pub loss: Balance,
+        pub basis: HoldBasis,
+        /// When this hold began.
+        pub since: Timestamp,
+        /// The hold began now (false: a running one reached a newer snapshot).
+        pub began: bool,
+        pub lapses_at: Option<Timestamp>,
     }
 
-    /// An applied report ended the pending-loss hold that began at `since`.
+    /// A hold that began at `since` ended at `ended_at`: a report at or after its snapshot applied,
+    /// or (a lone hold) it lapsed.
     #[ink(event)]
     pub struct LossPendingEnded {
         pub since: Timestamp,
+        pub ended_at: Timestamp,
+        pub basis: HoldBasis,
+        pub how: HoldEnd,
     }
 
     /// The board allowed the next report that applies a loss to apply up to `amount`.
@@ -412,6 +434,10 @@ pub mod icseth_token {
         pub new_rate: u128,
         pub applied_gain: Balance,
         pub unapplied_gain: Balance,
+        /// Value kept from finalized tickets released to the holders (before the gain).
+        pub released_kept: Balance,
+        /// Value kept from finalized tickets still to release (after this report's tickets).
+        pub kept_from_tickets: Balance,
         pub loss: Balance,
         pub covered: Balance,
         pub protocol_fee: Balance,
@@ -478,7 +504,7 @@ pub mod icseth_token {
 
     /// A report finalized a ticket: its shares were burned, `payout` is claimable, and
     /// `kept_by_pool` (what the shares were worth at the report's rate above the request value)
-    /// stayed with the remaining holders.
+    /// went to `kept_from_tickets`, which later reports release to the remaining holders.
     #[ink(event)]
     pub struct WithdrawalFinalized {
         #[ink(topic)]
@@ -538,14 +564,13 @@ pub mod icseth_token {
     #[ink(storage)]
     pub struct IcsethToken {
         paused: bool,
-        /// When the pause was last set or lifted (0: never); older board proposals to pause or
-        /// unpause are superseded by it.
-        pause_changed_at: Timestamp,
-        /// Since when a loss is pending (0: none): deposits and flash exits wait for a report.
-        loss_pending_since: Timestamp,
-        /// The newest snapshot a vote with a loss described: only a report at or after it ends
-        /// the hold (an older report describes the time before the loss).
-        loss_pending_ref: u64,
+        /// When the guardian last paused (0: never): the board's pause and unpause proposals
+        /// created before it are superseded by it (the board orders its own decisions by id).
+        guardian_paused_at: Timestamp,
+        /// The pending loss: deposits and flash exits wait while it holds. Only a report at or
+        /// after a span's snapshot ends it (an older report describes the time before the loss);
+        /// a lone member's span also lapses.
+        loss_hold: LossHold,
         balances: Mapping<AccountId, Balance>,
         allowances: Mapping<(AccountId, AccountId), Balance>,
         institutions: Mapping<AccountId, Institution>,
@@ -592,9 +617,8 @@ pub mod icseth_token {
             oracle_state.set(&OracleState::default());
             Self {
                 paused: false,
-                pause_changed_at: 0,
-                loss_pending_since: 0,
-                loss_pending_ref: 0,
+                guardian_paused_at: 0,
+                loss_hold: LossHold::default(),
                 balances: Mapping::default(),
                 allowances: Mapping::default(),
                 institutions: Mapping::default(),
@@ -828,7 +852,11 @@ pub mod icseth_token {
                 return Err(Error::AlreadyPaused);
             }
             self.paused = true;
-            self.pause_changed_at = self.env().block_timestamp();
+            // Only the guardian's pause is timestamped: the board's own pause is ordered with its
+            // other decisions by proposal id, and must not void its newer unpause.
+            if caller != settings.governor.governor() {
+                self.guardian_paused_at = self.env().block_timestamp();
+            }
             self.env().emit_event(Paused { by: caller });
             Ok(())
         }
@@ -842,7 +870,6 @@ pub mod icseth_token {
                 return Err(Error::NotPaused);
             }
             self.paused = false;
-            self.pause_changed_at = self.env().block_timestamp();
             self.env().emit_event(Unpaused { by: caller });
             Ok(())
         }
@@ -853,12 +880,12 @@ pub mod icseth_token {
             self.paused
         }
 
-        /// Anyone: when the pause was last set or lifted, by the guardian or the governor
-        /// (0: never). The board reads it so that an older pause or unpause proposal never undoes
-        /// a newer pause.
+        /// Anyone: when the guardian last paused (0: never). The board reads it so that a pause or
+        /// unpause proposal created before the guardian's pause never undoes it; the board's own
+        /// pauses are not timestamped here (its decisions are ordered by proposal id).
         #[ink(message)]
-        pub fn pause_changed_at(&self) -> Timestamp {
-            self.pause_changed_at
+        pub fn guardian_paused_at(&self) -> Timestamp {
+            self.guardian_paused_at
         }
 
         // ---- whitelist ----------------------------------------------------------------------
@@ -965,10 +992,24 @@ pub mod icseth_token {
             Ok(self.pool().rate()?)
         }
 
-        /// Anyone: shares a deposit of `assets` would mint now (rounded down).
+        /// Anyone: shares a deposit of `assets` would mint now (rounded down), priced with the
+        /// value kept from finalized tickets (see `deposit`).
         #[ink(message)]
         pub fn shares_for(&self, assets: Balance) -> Result<Balance, Error> {
-            Ok(self.pool().shares_for_deposit(assets)?)
+            Ok(Self::deposit_price(&self.books())?.shares_for_deposit(assets)?)
+        }
+
+        /// The pool deposits are priced against: the holders' assets and the value kept from
+        /// finalized tickets, which later reports release to the holders. A depositor buys its
+        /// share of that value too, so it cannot collect value earned before it deposited.
+        fn deposit_price(books: &Accounting) -> Result<Pool, Error> {
+            Ok(Pool {
+                total_shares: books.total_shares,
+                total_pooled: books
+                    .total_pooled
+                    .checked_add(books.kept_from_tickets)
+                    .ok_or(Error::Overflow)?,
+            })
         }
 
         /// Anyone: assets `shares` are worth now (rounded down).
@@ -985,10 +1026,13 @@ pub mod icseth_token {
 
         // ---- deposit ----------------------------------------------------------------------
 
-        /// Whitelisted institutions only, not while paused: deposits the attached value (at least
-        /// `min_deposit_of(caller)`) and mints shares at the current rate. The value tops the
-        /// flash-exit reserve up toward its target share of pooled assets; the rest is buffered
-        /// for staking. Emits `Transfer` (mint) and `Deposited`; returns the shares minted.
+        /// Whitelisted institutions only, once the suite is wired, not while paused or a loss is
+        /// pending: deposits the attached value (at least `min_deposit_of(caller)`) and mints
+        /// shares at the current rate, counting the value kept from finalized tickets that later
+        /// reports release (`shares_for`). The value first fills the buffer up to what pending
+        /// withdrawal tickets wait for (their request values), then tops the flash-exit reserve up
+        /// toward its target share of pooled assets; the rest is buffered for staking. Emits `Transfer` (mint) and
+        /// `Deposited`; returns the shares minted.
         #[ink(message, payable)]
         pub fn deposit(&mut self) -> Result<Balance, Error> {
             let caller = self.env().caller();
@@ -996,26 +1040,33 @@ pub mod icseth_token {
             if self.paused {
                 return Err(Error::Paused);
             }
-            if self.loss_pending_since != 0 {
-                return Err(Error::LossPending);
-            }
-            if !self.is_whitelisted(caller) {
-                return Err(Error::NotWhitelisted);
-            }
-            if assets < self.min_deposit_of(caller) {
+            self.ensure_no_loss_pending()?;
+            let institution = self
+                .institutions
+                .get(caller)
+                .filter(|r| r.active)
+                .ok_or(Error::NotWhitelisted)?;
+            let settings = self.settings();
+            // Before wiring there is no pool to hold the reserve's part of a deposit.
+            let suite = settings.wiring.require()?;
+            if assets < settings.min_deposit.max(institution.min_deposit.unwrap_or(0)) {
                 return Err(Error::BelowMinDeposit);
             }
             let mut books = self.books();
             let pool = Self::pool_of(&books);
-            let shares = pool.shares_for_deposit(assets)?;
+            let shares = Self::deposit_price(&books)?.shares_for_deposit(assets)?;
             if shares == 0 {
                 return Err(Error::ZeroShares);
             }
             let after = pool.with_deposit(assets, shares)?;
-            // The reserve is earmarked here and handed to the flash-exit pool by its own issue's
-            // deposit hook; either way it is no longer available for staking.
-            let target_bps = self.settings().reserve_target_bps;
-            let split = split_deposit(assets, books.reserve, after.total_pooled, target_bps)?;
+            // Pending tickets come first: the reserve only takes what they do not wait for.
+            let split = split_deposit(
+                assets,
+                books.reserve,
+                after.total_pooled,
+                settings.reserve_target_bps,
+                books.queued.saturating_sub(books.buffered),
+            )?;
             let balance = self
                 .balance_of_shares(caller)
                 .checked_add(shares)
@@ -1033,9 +1084,7 @@ pub mod icseth_token {
 
             self.books.set(&books);
             self.balances.insert(caller, &balance);
-            // The reserve's share goes to the flash-exit pool; before wiring it stays earmarked
-            // in the token (deployment wires the suite before any deposit).
-            if let (Some(suite), true) = (self.settings().wiring.suite(), split.to_reserve > 0) {
+            if split.to_reserve > 0 {
                 self.fund_reserve(suite.flash_exit_pool, split.to_reserve)?;
             }
             self.env().emit_event(Transfer {
@@ -1139,9 +1188,7 @@ pub mod icseth_token {
             if self.paused {
                 return Err(Error::Paused);
             }
-            if self.loss_pending_since != 0 {
-                return Err(Error::LossPending);
-            }
+            self.ensure_no_loss_pending()?;
             if shares == 0 {
                 return Err(Error::ZeroAmount);
             }
@@ -1280,50 +1327,128 @@ pub mod icseth_token {
             Ok(())
         }
 
-        /// When `report` shows a loss against the books: enters the pending-loss hold (if not in
-        /// it) and makes it last until a report at or after this report's snapshot applies.
-        /// Returns whether the report shows a loss.
-        fn hold_if_loss(&mut self, report: &Report, before: &Before) -> bool {
-            let loss = loss_shown(report, before);
-            if loss == 0 {
-                return false;
+        /// `LossPending` with until when, while a loss is pending.
+        fn ensure_no_loss_pending(&self) -> Result<(), Error> {
+            match self.loss_hold.until(self.env().block_timestamp()) {
+                Some(until) => Err(Error::LossPending(until)),
+                None => Ok(()),
             }
-            if self.loss_pending_since == 0 {
-                self.loss_pending_since = before.now_ms.max(1);
-            }
-            if report.ref_time_ms > self.loss_pending_ref {
-                self.loss_pending_ref = report.ref_time_ms;
-                self.env().emit_event(LossPending {
-                    ref_time_ms: report.ref_time_ms,
-                    loss,
-                });
-            }
-            true
         }
 
-        /// The oracle contract only, for a member's vote short of quorum: if the report shows a
-        /// loss against the books, deposits and flash exits are held until a report at or after
-        /// its snapshot applies (a holder who saw the vote cannot leave at the pre-loss rate, nor
-        /// can anyone buy in at it). Emits `LossPending` when the hold begins or is extended to a
-        /// newer snapshot. Returns whether the report shows a loss.
+        /// When `report` shows a loss against the books and `basis` is given: starts or extends
+        /// the hold on `basis` (see `icseth_core::hold`). Returns the loss the report shows.
+        fn hold_if_loss(
+            &mut self,
+            report: &Report,
+            before: &Before,
+            member: Option<AccountId>,
+            basis: Option<HoldBasis>,
+        ) -> Balance {
+            let loss = loss_shown(report, before);
+            let Some(basis) = basis.filter(|_| loss > 0) else {
+                return loss;
+            };
+            let change = self.loss_hold.on_loss(report.ref_time_ms, basis, before.now_ms);
+            self.emit_hold_ends(&change);
+            let began = change.corroborated_started || change.lone_started;
+            if began || change.lone_extended || change.corroborated_extended {
+                let (since, lapses_at) = match basis {
+                    HoldBasis::Lone => (
+                        self.loss_hold.lone.map_or(before.now_ms, |l| l.since),
+                        self.loss_hold.lone.map(|l| l.lapses_at),
+                    ),
+                    HoldBasis::Corroborated => (
+                        self.loss_hold.corroborated.map_or(before.now_ms, |c| c.since),
+                        None,
+                    ),
+                };
+                self.env().emit_event(LossPending {
+                    ref_time_ms: report.ref_time_ms,
+                    member,
+                    loss,
+                    basis,
+                    since,
+                    began,
+                    lapses_at,
+                });
+            }
+            loss
+        }
+
+        /// Events for the spans a vote or report ended.
+        fn emit_hold_ends(&self, change: &HoldChange) {
+            if let Some((since, ended_at)) = change.ended_corroborated {
+                self.env().emit_event(LossPendingEnded {
+                    since,
+                    ended_at,
+                    basis: HoldBasis::Corroborated,
+                    how: HoldEnd::ReportApplied,
+                });
+            }
+            if let Some((since, ended_at, how)) = change.ended_lone {
+                self.env().emit_event(LossPendingEnded {
+                    since,
+                    ended_at,
+                    basis: HoldBasis::Lone,
+                    how,
+                });
+            }
+        }
+
+        /// The oracle contract only, for a member's vote short of quorum: returns the loss the
+        /// report shows against the books (0: none) and, when a lone hold holds after the vote,
+        /// when it lapses (the oracle keeps it to bar a member whose lone hold ends unconfirmed). With a loss and a `basis`, deposits and flash
+        /// exits are held (a holder who saw the vote cannot leave at the pre-loss rate, nor can
+        /// anyone buy in at it): on a corroborated basis until a report at or after its snapshot
+        /// applies; on a lone one until that or 36 hours, whichever is first. The oracle contract
+        /// decides the basis (it counts the frame's loss voters) and gives none for a member
+        /// barred from lone holds. Emits `LossPending` when a hold begins or reaches a newer
+        /// snapshot, `LossPendingEnded` for a lone hold found lapsed.
         #[ink(message)]
-        pub fn note_report_vote(&mut self, report: Report) -> Result<bool, Error> {
+        pub fn note_report_vote(
+            &mut self,
+            report: Report,
+            member: AccountId,
+            basis: Option<HoldBasis>,
+        ) -> Result<(Balance, Option<Timestamp>), Error> {
             self.ensure_oracle()?;
             let before = self.before_report(&self.oracle_state());
-            Ok(self.hold_if_loss(&report, &before))
+            let loss = self.hold_if_loss(&report, &before, Some(member), basis);
+            let lone_lapses_at = self
+                .loss_hold
+                .lone
+                .map(|l| l.lapses_at)
+                .filter(|lapse| before.now_ms < *lapse);
+            Ok((loss, lone_lapses_at))
         }
 
         /// Anyone: since when a loss is pending (deposits and flash exits held), if one is.
         #[ink(message)]
         pub fn loss_pending_since(&self) -> Option<Timestamp> {
-            (self.loss_pending_since != 0).then_some(self.loss_pending_since)
+            self.loss_hold.since(self.env().block_timestamp())
         }
 
         /// Anyone: while a loss is pending, the snapshot a report must describe (or follow) for
         /// its application to end the hold.
         #[ink(message)]
         pub fn loss_pending_until_ref(&self) -> Option<u64> {
-            (self.loss_pending_since != 0).then_some(self.loss_pending_ref)
+            self.loss_hold
+                .until(self.env().block_timestamp())
+                .map(|until| until.until_ref)
+        }
+
+        /// Anyone: until when deposits and flash exits are held, if they are: the snapshot a
+        /// report must reach, and the lapse time of a lone member's hold.
+        #[ink(message)]
+        pub fn loss_hold_until(&self) -> Option<HoldUntil> {
+            self.loss_hold.until(self.env().block_timestamp())
+        }
+
+        /// Anyone: the pending-loss record (a lapsed lone span stays in it until the next vote or
+        /// report clears it; `loss_hold_until` says what holds now).
+        #[ink(message)]
+        pub fn loss_hold(&self) -> LossHold {
+            self.loss_hold
         }
 
         /// The withdrawal vault only: hands over withdrawals and execution-layer rewards. They are
@@ -1365,7 +1490,8 @@ pub mod icseth_token {
             let outcome = match evaluate(&report, &before, &oracle.bounds, &oracle.fees) {
                 Ok(outcome) => outcome,
                 Err(refusal) => {
-                    self.hold_if_loss(&report, &before);
+                    // A quorum agreed on it: a loss it shows is corroborated.
+                    self.hold_if_loss(&report, &before, None, Some(HoldBasis::Corroborated));
                     return Ok(Err(refusal));
                 }
             };
@@ -1385,6 +1511,7 @@ pub mod icseth_token {
                 in_flight: books.in_flight,
                 inflow: books.inflow,
                 unapplied_gain: books.unapplied_gain,
+                kept_from_tickets: books.kept_from_tickets,
                 pool: Self::pool_of(&books),
                 loss_allowance: state
                     .loss_allowance
@@ -1411,6 +1538,11 @@ pub mod icseth_token {
             books.buffered = books.buffered.checked_add(out.arrived).ok_or(Error::Overflow)?;
             books.cl_balance = report.cl_balance;
             books.unapplied_gain = out.unapplied_gain;
+            books.kept_from_tickets = out.kept_from_tickets;
+            books.total_pooled = books
+                .total_pooled
+                .checked_add(out.released_kept)
+                .ok_or(Error::Overflow)?;
             let settings = self.settings();
             let suite = settings.wiring.suite();
             let mut covered = 0;
@@ -1494,15 +1626,10 @@ pub mod icseth_token {
                 loss_allowance,
                 ..state
             });
-            // Only a report that describes the time of the newest loss vote (or later) ends the
-            // hold: an older one applied meanwhile says nothing about that loss.
-            if self.loss_pending_since != 0 && report.ref_time_ms >= self.loss_pending_ref {
-                self.env().emit_event(LossPendingEnded {
-                    since: self.loss_pending_since,
-                });
-                self.loss_pending_since = 0;
-                self.loss_pending_ref = 0;
-            }
+            // Only a report that describes the time of a span's newest loss vote (or later) ends
+            // it: an older one applied meanwhile says nothing about that loss.
+            let change = self.loss_hold.on_report_applied(report.ref_time_ms, now);
+            self.emit_hold_ends(&change);
             let finalized = self.finalize_due(&batch, MAX_FINALIZE_PER_REPORT)?;
             // Withdrawn funds top the reserve up (after the tickets, before new staking).
             if suite.is_some() && out.arrived > 0 {
@@ -1518,6 +1645,8 @@ pub mod icseth_token {
                 new_rate,
                 applied_gain: out.applied_gain,
                 unapplied_gain: out.unapplied_gain,
+                released_kept: out.released_kept,
+                kept_from_tickets: self.books().kept_from_tickets,
                 loss: out.loss,
                 covered,
                 protocol_fee: out.protocol_fee,
@@ -1729,10 +1858,20 @@ pub mod icseth_token {
                 let Some(buffered) = books.buffered.checked_sub(f.payout) else {
                     break;
                 };
-                // The payout leaves the buffer and the pooled assets together, so the books
-                // identity holds; the shares leave the queue and the supply.
+                // The payout leaves the buffer and the pooled assets together; what the shares
+                // were worth above it leaves the pooled assets for `kept_from_tickets` (later
+                // reports release it under the rate cap), so the books identity holds and the
+                // rate does not jump; the shares leave the queue and the supply.
                 books.buffered = buffered;
-                books.total_pooled = books.total_pooled.checked_sub(f.payout).ok_or(Error::Overflow)?;
+                books.total_pooled = books
+                    .total_pooled
+                    .checked_sub(f.payout)
+                    .and_then(|p| p.checked_sub(f.kept_by_pool))
+                    .ok_or(Error::Overflow)?;
+                books.kept_from_tickets = books
+                    .kept_from_tickets
+                    .checked_add(f.kept_by_pool)
+                    .ok_or(Error::Overflow)?;
                 books.total_shares = books
                     .total_shares
                     .checked_sub(ticket.shares)

@@ -54,11 +54,17 @@ fn deploy() -> IcsethToken {
     )
 }
 
+/// Whitelists two institutions and wires the token (deposits wait for wiring). The reserve
+/// target is zero: off-chain, a deposit cannot call the wired flash-exit pool (the embedded-chain
+/// suite tests the reserve's part of each deposit).
 fn deploy_with_institutions() -> IcsethToken {
     let mut token = deploy();
     as_caller(governor());
     token.add_institution(inst_a(), None).unwrap();
     token.add_institution(inst_b(), None).unwrap();
+    token.set_parameter(Parameter::ReserveTargetBps, 0).unwrap();
+    as_caller(accounts().alice);
+    token.wire(suite_with_token(contract_id())).unwrap();
     token
 }
 
@@ -95,6 +101,7 @@ struct Snapshot {
     queue_shares: u128,
     oracle: OracleState,
     loss_pending_since: Option<u64>,
+    loss_hold: icseth_core::hold::LossHold,
     events: usize,
 }
 
@@ -134,6 +141,7 @@ fn snapshot(token: &IcsethToken) -> Snapshot {
         queue_shares: token.balance_of(contract_id()),
         oracle: token.oracle_state_read(),
         loss_pending_since: token.loss_pending_since(),
+        loss_hold: token.loss_hold(),
         events: event_count(),
     }
 }
@@ -164,7 +172,7 @@ fn books_balance(token: &IcsethToken) {
     let a = token.accounting();
     assert_eq!(
         a.buffered + a.reserve + a.in_flight + a.cl_balance,
-        a.total_pooled + a.unapplied_gain,
+        a.total_pooled + a.unapplied_gain + a.kept_from_tickets,
         "books out of balance: {a:?}"
     );
 }
@@ -183,6 +191,9 @@ fn block_time() -> u64 {
 /// Wires the token (alice deploys) so that `oracle_contract()` may push reports. The reserve
 /// target goes to zero first: off-chain, a deposit cannot call the wired flash-exit pool.
 fn enable_oracle(token: &mut IcsethToken) {
+    if token.suite().is_some() {
+        return;
+    }
     as_caller(governor());
     token.set_parameter(Parameter::ReserveTargetBps, 0).unwrap();
     as_caller(accounts().alice);
@@ -388,17 +399,33 @@ fn deposit_mints_at_the_rate_and_splits_the_value() {
     assert_eq!(token.total_supply(), 100 * ONE);
     let books = token.accounting();
     assert_eq!(books.total_pooled, 100 * ONE);
-    // 5% of the pooled assets go to the flash-exit reserve, the rest to the staking buffer
-    assert_eq!(books.reserve, 5 * ONE);
-    assert_eq!(books.buffered, 95 * ONE);
+    // with a reserve target of zero everything is buffered for staking (the 5% split, which funds
+    // the flash-exit pool, is tested on the embedded chain: tests/tests/token.rs, flash_exit.rs)
+    assert_eq!(books.reserve, 0);
+    assert_eq!(books.buffered, 100 * ONE);
     assert_eq!(event_count(), events + 2);
     books_balance(&token);
 
-    // a second deposit tops the reserve up to 5% of the new total only
     deposit(&mut token, inst_b(), 100 * ONE).unwrap();
-    assert_eq!(token.accounting().reserve, 10 * ONE);
+    assert_eq!(token.accounting().buffered, 200 * ONE);
     assert_eq!(token.rate(), Ok(ONE));
     books_balance(&token);
+}
+
+/// Before, 100 ETH deposited while an account governed and before wiring left the token counting
+/// 5 ETH of reserve the flash-exit pool never received. Deposits now wait for the wiring.
+#[ink::test]
+fn deposits_wait_for_the_wiring() {
+    let mut token = deploy();
+    as_caller(governor());
+    token.add_institution(inst_a(), None).unwrap();
+    let before = snapshot(&token);
+    as_caller(inst_a());
+    test::set_value_transferred::<Env>(100 * ONE);
+    assert_eq!(token.deposit(), Err(Error::Wiring(WiringError::NotWired)));
+    test::set_value_transferred::<Env>(0);
+    assert_eq!(snapshot(&token), before);
+    assert_eq!(token.accounting().reserve, 0);
 }
 
 #[ink::test]
@@ -512,11 +539,8 @@ fn transfer_moves_shares_to_whitelisted_receivers_only() {
 #[ink::test]
 fn transfers_to_suite_contracts_are_refused_except_the_pools_pull() {
     let mut token = deploy_with_institutions();
-    // deposit before wiring: afterwards a deposit funds the flash-exit pool, another contract
     deposit(&mut token, inst_a(), 10 * ONE).unwrap();
-    as_caller(accounts().alice);
     let suite = suite_with_token(contract_id());
-    token.wire(suite).unwrap();
     as_caller(inst_a());
     for contract in [
         suite.board,
@@ -767,13 +791,32 @@ fn a_removed_institution_can_still_request_and_claim_even_while_paused() {
 #[ink::test]
 fn finalization_is_fifo_and_stops_at_an_unfundable_ticket() {
     let mut token = deploy_with_institutions();
-    // deposited before the wiring: 5 ETH earmarked for the reserve without calling a pool
-    deposit(&mut token, inst_a(), 100 * ONE).unwrap(); // buffer 95, reserve 5
-    enable_oracle(&mut token);
+    test::set_block_timestamp::<Env>(DAY_MS);
+    deposit(&mut token, inst_a(), 100 * ONE).unwrap(); // 100 buffered
+                                                       // two reports: 0.02 ETH of consensus rewards raise the rate, so 100 shares are worth more
+                                                       // than the 100 ETH buffered
+    let first_report = Report {
+        epoch: 10,
+        ref_time_ms: block_time(),
+        ..Report::default()
+    };
+    push(&mut token, first_report).unwrap();
+    test::set_block_timestamp::<Env>(2 * DAY_MS);
+    push(
+        &mut token,
+        Report {
+            epoch: 235,
+            ref_time_ms: block_time(),
+            cl_balance: ONE / 50,
+            ..first_report
+        },
+    )
+    .unwrap();
     as_caller(inst_a());
     let first = token.request_withdrawal(60 * ONE).unwrap();
-    let second = token.request_withdrawal(36 * ONE).unwrap(); // 60 + 36 > 95 buffered
-    let third = token.request_withdrawal(ONE).unwrap();
+    // 60 + 39.99 shares are worth more than the 100 ETH buffered
+    let second = token.request_withdrawal(3_999 * ONE / 100).unwrap();
+    let third = token.request_withdrawal(ONE / 100).unwrap();
     assert_eq!(report_a_day_later(&mut token), Ok(true));
     assert!(matches!(
         token.ticket(first).unwrap().status,
@@ -793,8 +836,8 @@ fn finalization_is_fifo_and_stops_at_an_unfundable_ticket() {
     });
     books_balance(&token);
     // funds arrive (a deposit): the report's finalization continues, same cut-off and rate
-    deposit(&mut token, inst_b(), 10 * ONE).unwrap(); // 45 buffered >= 36 + 1
-    as_caller(inst_a());
+    deposit(&mut token, inst_b(), 10 * ONE).unwrap(); // about 50 buffered >= 40
+    as_caller(inst_b());
     let late = token.request_withdrawal(ONE).unwrap();
     as_caller(outsider());
     assert_eq!(token.finalize_withdrawals(10), Ok(2));
@@ -1058,13 +1101,6 @@ fn flash_exit_refusals_before_the_pool_is_asked() {
     assert_refused(&mut token, Error::InsufficientShares, |t| {
         t.flash_exit(10 * ONE + 1, 0)
     });
-    assert_refused(&mut token, Error::Wiring(WiringError::NotWired), |t| {
-        t.flash_exit(ONE, 0)
-    });
-    assert_eq!(
-        token.quote_flash_exit(ONE),
-        Err(Error::Wiring(WiringError::NotWired))
-    );
     as_caller(guardian());
     token.pause().unwrap();
     as_caller(inst_a());
@@ -1074,7 +1110,7 @@ fn flash_exit_refusals_before_the_pool_is_asked() {
 #[ink::test]
 fn refill_refusals_before_the_pool_is_asked() {
     let mut token = deploy_with_institutions();
-    deposit(&mut token, inst_a(), 100 * ONE).unwrap(); // reserve at its 5 ETH target
+    deposit(&mut token, inst_a(), 100 * ONE).unwrap(); // 100 buffered, no reserve target
     as_caller(outsider());
     assert_refused(&mut token, Error::NotStakingManager, |t| t.refill_reserve(ONE));
     as_caller(accounts().alice); // the staking manager
@@ -1082,15 +1118,10 @@ fn refill_refusals_before_the_pool_is_asked() {
     assert_refused(&mut token, Error::AboveRefillHeadroom, |t| t.refill_reserve(1));
     as_caller(governor());
     token.set_parameter(Parameter::ReserveTargetBps, 1_000).unwrap(); // target 10 ETH
-    as_caller(accounts().alice);
-    // 5 ETH of headroom now; the pool is another contract, which this unwired token cannot reach
-    assert_refused(&mut token, Error::Wiring(WiringError::NotWired), |t| {
-        t.refill_reserve(ONE)
-    });
     as_caller(inst_a());
-    token.request_withdrawal(92 * ONE).unwrap(); // 92 of the 95 buffered are owed to the ticket
+    token.request_withdrawal(97 * ONE).unwrap(); // 97 of the 100 buffered are owed to the ticket
     as_caller(accounts().alice);
-    // 5 ETH short of the target, but only 3 ETH of the buffer are not owed to the ticket
+    // 10 ETH short of the target, but only 3 ETH of the buffer are not owed to the ticket
     assert_refused(&mut token, Error::AboveRefillHeadroom, |t| {
         t.refill_reserve(3 * ONE + 1)
     });
@@ -1099,15 +1130,16 @@ fn refill_refusals_before_the_pool_is_asked() {
 #[ink::test]
 fn stake_refusals_before_the_registry_is_asked() {
     let mut token = deploy_with_institutions();
-    deposit(&mut token, inst_a(), 100 * ONE).unwrap(); // 95 ETH buffered
+    deposit(&mut token, inst_a(), 100 * ONE).unwrap(); // 100 ETH buffered
     as_caller(outsider());
     assert_refused(&mut token, Error::NotStakingManager, |t| t.stake(0, 1));
     as_caller(accounts().alice); // the staking manager
     assert_refused(&mut token, Error::ZeroAmount, |t| t.stake(0, 0));
-    assert_refused(&mut token, Error::InsufficientBuffer, |t| t.stake(0, 3));
-    assert_refused(&mut token, Error::Wiring(WiringError::NotWired), |t| {
-        t.stake(0, 2)
-    });
+    assert_refused(&mut token, Error::InsufficientBuffer, |t| t.stake(0, 4));
+    as_caller(inst_a());
+    token.request_withdrawal(40 * ONE).unwrap(); // 40 of the 100 buffered are owed to the ticket
+    as_caller(accounts().alice);
+    assert_refused(&mut token, Error::BufferOwedToTickets, |t| t.stake(0, 2));
 }
 
 // ---- oracle reports ----------------------------------------------------------------------------
@@ -1115,6 +1147,7 @@ fn stake_refusals_before_the_registry_is_asked() {
 mod oracle {
     use super::*;
     use icseth_core::governance::TokenDecision;
+    use icseth_core::hold::{HoldBasis, HoldUntil, LossHold, LONE_HOLD_MS};
     use icseth_core::oracle::{Bounds, Fees, LossAllowance, Report, ReportError, MAX_LOSS_ALLOWANCE_MS};
 
     const DAY: u64 = 24 * 60 * 60 * 1000;
@@ -1173,13 +1206,15 @@ mod oracle {
             t.autobalance(report)
         });
         assert_refused(&mut unwired, Error::Wiring(WiringError::NotWired), |t| {
-            t.note_report_vote(report)
+            t.note_report_vote(report, inst_a(), Some(HoldBasis::Lone))
         });
         let mut token = setup();
         for who in [governor(), accounts().alice, inst_a(), outsider()] {
             as_caller(who);
             assert_refused(&mut token, Error::NotOracle, |t| t.autobalance(report));
-            assert_refused(&mut token, Error::NotOracle, |t| t.note_report_vote(report));
+            assert_refused(&mut token, Error::NotOracle, |t| {
+                t.note_report_vote(report, inst_a(), Some(HoldBasis::Corroborated))
+            });
         }
         apply(&mut token, report).unwrap();
         assert_eq!(token.oracle_state_read().last.epoch, 10);
@@ -1213,9 +1248,141 @@ mod oracle {
         };
         let before = snapshot(&token);
         as_caller(oracle_contract());
-        assert_eq!(token.note_report_vote(report), Ok(false));
+        for basis in [None, Some(HoldBasis::Lone), Some(HoldBasis::Corroborated)] {
+            assert_eq!(token.note_report_vote(report, inst_a(), basis), Ok((0, None)));
+        }
         assert_eq!(snapshot(&token), before);
         assert_eq!(token.loss_pending_since(), None);
+    }
+
+    /// A report a day after `setup`'s first that reports 0.02 ETH of consensus rewards, and a
+    /// vote two days later (at `3 * DAY`) for a report that takes them back: a 0.02 ETH loss.
+    fn with_a_loss_to_vote() -> (IcsethToken, Report) {
+        let mut token = setup();
+        let first = Report {
+            epoch: 10,
+            ref_time_ms: block_time(),
+            ..Report::default()
+        };
+        apply(&mut token, first).unwrap();
+        at(2 * DAY);
+        let gain = Report {
+            epoch: 235,
+            ref_time_ms: block_time(),
+            cl_balance: ONE / 50,
+            ..first
+        };
+        apply(&mut token, gain).unwrap();
+        at(3 * DAY);
+        let loss = Report {
+            epoch: 460,
+            ref_time_ms: block_time(),
+            cl_balance: 0,
+            ..gain
+        };
+        (token, loss)
+    }
+
+    #[ink::test]
+    fn a_lone_hold_lapses_and_a_corroborated_one_lasts_until_its_report() {
+        let (mut token, loss) = with_a_loss_to_vote();
+        let lost = ONE / 50;
+        // a member barred from lone holds: the loss is answered, nothing is held
+        as_caller(oracle_contract());
+        assert_eq!(token.note_report_vote(loss, inst_b(), None), Ok((lost, None)));
+        assert_eq!(token.loss_hold_until(), None);
+        assert_eq!(token.loss_hold(), LossHold::default());
+        // a lone member's vote holds deposits and flash exits until its frame's report or 36 h
+        as_caller(oracle_contract());
+        assert_eq!(
+            token.note_report_vote(loss, inst_b(), Some(HoldBasis::Lone)),
+            Ok((lost, Some(3 * DAY + LONE_HOLD_MS)))
+        );
+        let lone = HoldUntil {
+            until_ref: 3 * DAY,
+            lapses_at: Some(3 * DAY + LONE_HOLD_MS),
+        };
+        assert_eq!(token.loss_hold_until(), Some(lone));
+        assert_eq!(token.loss_pending_since(), Some(3 * DAY));
+        // voting again 35 hours on neither moves the lapse nor starts a new hold
+        at(3 * DAY + 35 * 60 * 60 * 1000);
+        as_caller(oracle_contract());
+        assert_eq!(
+            token.note_report_vote(loss, inst_b(), Some(HoldBasis::Lone)),
+            Ok((lost, Some(3 * DAY + LONE_HOLD_MS)))
+        );
+        at(3 * DAY);
+        assert_eq!(deposit(&mut token, inst_a(), ONE), Err(Error::LossPending(lone)));
+        as_caller(inst_a());
+        assert_eq!(token.flash_exit(ONE, 0), Err(Error::LossPending(lone)));
+        at(3 * DAY + LONE_HOLD_MS - 1);
+        assert_eq!(deposit(&mut token, inst_a(), ONE), Err(Error::LossPending(lone)));
+        // it lapses to the millisecond
+        at(3 * DAY + LONE_HOLD_MS);
+        assert_eq!(token.loss_hold_until(), None);
+        assert_eq!(token.loss_pending_since(), None);
+        deposit(&mut token, inst_a(), ONE).unwrap();
+        // two members' votes: corroborated, it outlasts 36 hours
+        as_caller(oracle_contract());
+        assert_eq!(
+            token.note_report_vote(loss, inst_b(), Some(HoldBasis::Corroborated)),
+            Ok((lost, None))
+        );
+        let corroborated = HoldUntil {
+            until_ref: 3 * DAY,
+            lapses_at: None,
+        };
+        at(13 * DAY);
+        assert_eq!(
+            deposit(&mut token, inst_a(), ONE),
+            Err(Error::LossPending(corroborated))
+        );
+        // a report reaching its snapshot ends it (here one without the loss: applying a loss
+        // asks the protection pool, which only the embedded chain can run)
+        apply(
+            &mut token,
+            Report {
+                cl_balance: ONE / 50,
+                ..loss
+            },
+        )
+        .unwrap();
+        assert_eq!(token.loss_hold(), LossHold::default());
+        deposit(&mut token, inst_a(), ONE).unwrap();
+        books_hold(&token);
+    }
+
+    #[ink::test]
+    fn a_refused_quorum_loss_holds_until_a_report_reaches_its_snapshot() {
+        let (mut token, loss) = with_a_loss_to_vote();
+        // agreed by a quorum, refused as too early (six hours after the last report): the hold is
+        // corroborated
+        at(2 * DAY + DAY / 4);
+        let early = Report {
+            ref_time_ms: 2 * DAY + DAY / 4,
+            ..loss
+        };
+        as_caller(oracle_contract());
+        assert_eq!(token.autobalance(early), Ok(Err(ReportError::TooEarly)));
+        assert_eq!(
+            token.loss_hold_until(),
+            Some(HoldUntil {
+                until_ref: 2 * DAY + DAY / 4,
+                lapses_at: None
+            })
+        );
+        at(30 * DAY);
+        assert!(token.loss_hold_until().is_some(), "no lapse");
+        // a report at its snapshot ends it (one without the loss: see above)
+        apply(
+            &mut token,
+            Report {
+                cl_balance: ONE / 50,
+                ..early
+            },
+        )
+        .unwrap();
+        assert_eq!(token.loss_hold_until(), None);
     }
 
     #[ink::test]

@@ -238,13 +238,14 @@ pub mod operator_registry {
     }
 
     /// An operator's admin set its reward address (effective now) and proposed a deposit
-    /// address (effective once the board approves it).
+    /// address (effective once the board approves it), or withdrew a pending proposal by naming
+    /// the approved address again (`proposed_deposit_address: None`).
     #[ink(event)]
     pub struct AddressesChanged {
         #[ink(topic)]
         pub operator: u32,
         pub reward_address: AccountId,
-        pub proposed_deposit_address: AccountId,
+        pub proposed_deposit_address: Option<AccountId>,
     }
 
     /// The board approved an operator's proposed deposit address: stake goes there from now on.
@@ -604,7 +605,7 @@ pub mod operator_registry {
         }
 
         /// The operator's admin only: sets its reward address (effective now) and proposes a
-        /// deposit address. Stake keeps going to the approved deposit address until the board
+        /// deposit address (naming the approved one withdraws a pending proposal). Stake keeps going to the approved deposit address until the board
         /// approves the proposed one (`RegistryDecision::ApproveDepositAddress`), so an admin
         /// cannot redirect stake by changing it just before `stake`. Emits `AddressesChanged`.
         #[ink(message)]
@@ -622,7 +623,7 @@ pub mod operator_registry {
             self.env().emit_event(AddressesChanged {
                 operator,
                 reward_address,
-                proposed_deposit_address: deposit_address,
+                proposed_deposit_address: record.proposed_deposit_address,
             });
             Ok(())
         }

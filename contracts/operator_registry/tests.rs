@@ -655,3 +655,22 @@ fn reads_are_paged() {
     assert_eq!(registry.operators(1, 5).unwrap(), vec![]);
     assert_eq!(registry.operators(0, 1).unwrap()[0].0, id);
 }
+
+/// The event says what the record holds: naming the approved deposit address again withdraws a
+/// pending proposal, and `AddressesChanged` then proposes nothing.
+#[ink::test]
+fn withdrawing_a_proposed_deposit_address_is_evented_as_none() {
+    use ink::scale::Decode;
+    let (mut registry, id) = deploy_with_operator();
+    let approved = registry.operator(id).unwrap().deposit_address;
+    let last_event = || {
+        let event = test::recorded_events().last().expect("an event");
+        AddressesChanged::decode(&mut &event.data[..]).expect("AddressesChanged")
+    };
+    as_caller(admin());
+    registry.set_addresses(id, oracle(), accounts().charlie).unwrap();
+    assert_eq!(last_event().proposed_deposit_address, Some(accounts().charlie));
+    registry.set_addresses(id, oracle(), approved).unwrap();
+    assert_eq!(registry.operator(id).unwrap().proposed_deposit_address, None);
+    assert_eq!(last_event().proposed_deposit_address, None);
+}

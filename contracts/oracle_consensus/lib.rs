@@ -19,6 +19,10 @@ pub mod oracle_consensus {
     use icseth_core::{
         events::{GovernorChanged, GovernorProposed, Wired},
         governance::{valid_oracle_members, OracleDecision},
+        hold::{
+            corroboration_threshold, frame_of_reference, lone_hold_barred, loss_vote_unconfirmed, HoldBasis,
+            REPORT_FRAME_MS,
+        },
         operators::Figures,
         oracle::{epoch_at, quorum, Report, ReportError},
         settle, GovernorError, GovernorRole, RawResult, SuiteAddresses, SuiteSlot, Wiring, WiringError,
@@ -48,6 +52,9 @@ pub mod oracle_consensus {
         Report(ReportError),
         /// The report's epoch is not the epoch its reference time falls in.
         EpochNotAtReference,
+        /// The report's reference time is not the start of a report frame (225 epochs, a day,
+        /// from genesis): every report describes the snapshot at a frame's start.
+        NotFrameStart,
         /// The member's current vote is already this one.
         AlreadyVoted,
         /// No agreed report waits for a retry (none, applied, or its votes no longer count).
@@ -91,6 +98,22 @@ pub mod oracle_consensus {
         pub member_set: u32,
         pub ref_time_ms: u64,
         pub report_hash: ContentHash,
+        /// The token found a loss in it (the member is counted among the frame's loss voters).
+        pub showed_loss: bool,
+    }
+
+    /// A member's last vote that started or extended a lone loss hold: if the report applied for
+    /// its frame does not confirm it, the member may not start another lone hold for
+    /// `LONE_HOLD_BAR_FRAMES` frames after the hold's lapse.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    #[ink::scale_derive(Encode, Decode, TypeInfo)]
+    #[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
+    pub struct LoneHoldRecord {
+        pub ref_time_ms: u64,
+        pub report_hash: ContentHash,
+        /// When the token's lone hold this vote joined lapses (as the token answered): a vote
+        /// again while it runs never moves it, so a member cannot restart its own hold.
+        pub lapses_at: Timestamp,
     }
 
     /// A member's attestation of one operator's frame.
@@ -187,14 +210,29 @@ pub mod oracle_consensus {
         pub applied: ContentHash,
     }
 
-    /// A member's vote short of quorum showed the token a loss: deposits and flash exits are held
-    /// until a report at or after `ref_time_ms` applies.
+    /// A member's vote short of quorum showed the token a loss. `loss_voters` members voted a
+    /// loss for this frame; `basis` is the hold the token was asked for: corroborated (until a
+    /// report at or after `ref_time_ms` applies), lone (that, or 36 hours), or none (the member
+    /// is barred from lone holds after an unconfirmed one).
     #[ink(event)]
     pub struct LossVoted {
         #[ink(topic)]
         pub member: AccountId,
         pub ref_time_ms: u64,
         pub report_hash: ContentHash,
+        pub loss_voters: u32,
+        pub basis: Option<HoldBasis>,
+    }
+
+    /// A member's loss vote was not confirmed by the report applied for its frame (other content,
+    /// or the frame passed over): the board's evidence against invented losses.
+    #[ink(event)]
+    pub struct LossVoteUnconfirmed {
+        #[ink(topic)]
+        pub member: AccountId,
+        pub ref_time_ms: u64,
+        pub voted: ContentHash,
+        pub applied: Option<ContentHash>,
     }
 
     /// A member attested an operator's frame.
@@ -247,10 +285,19 @@ pub mod oracle_consensus {
         agreed: Lazy<Option<AgreedReport>>,
         /// Votes each member cast against an applied report (counted when replaced).
         disagreements: Mapping<AccountId, u32>,
-        /// Votes short of quorum each member cast for a report that showed a loss (each one put
-        /// deposits and flash exits on hold): the board's evidence against a member who holds
-        /// them with invented losses.
+        /// Votes short of quorum each member cast for a report that showed a loss.
         loss_votes: Mapping<AccountId, u32>,
+        /// Loss votes the report applied for the same frame did not confirm (judged when the
+        /// member's vote is replaced): the board's evidence against invented losses.
+        unconfirmed_loss_votes: Mapping<AccountId, u32>,
+        /// Distinct members of a set whose current vote for a frame showed a loss.
+        loss_voters: Mapping<(u32, u64), u32>,
+        /// Each member's last vote that asked for a lone hold.
+        lone_holds: Mapping<AccountId, LoneHoldRecord>,
+        /// A loss vote the member replaced before its frame's report applied (reference time and
+        /// hash), judged once the frame is decided: retracting an invented loss erases no
+        /// evidence.
+        retracted_loss_votes: Mapping<AccountId, (u64, ContentHash)>,
         frame_votes: Mapping<FrameVoteKey, FrameVote>,
         frame_tally: Mapping<FrameTallyKey, u32>,
         frames_agreed: Mapping<FrameKey, ContentHash>,
@@ -302,6 +349,10 @@ pub mod oracle_consensus {
                 agreed,
                 disagreements: Mapping::default(),
                 loss_votes: Mapping::default(),
+                unconfirmed_loss_votes: Mapping::default(),
+                loss_voters: Mapping::default(),
+                lone_holds: Mapping::default(),
+                retracted_loss_votes: Mapping::default(),
                 frame_votes: Mapping::default(),
                 frame_tally: Mapping::default(),
                 frames_agreed: Mapping::default(),
@@ -419,6 +470,9 @@ pub mod oracle_consensus {
             if last_ref.is_some_and(|last| report.ref_time_ms <= last) {
                 return Err(Error::Report(ReportError::StaleReference));
             }
+            if frame_of_reference(self.genesis_ms, report.ref_time_ms).is_none() {
+                return Err(Error::NotFrameStart);
+            }
             if epoch_at(self.genesis_ms, report.ref_time_ms) != Some(report.epoch) {
                 return Err(Error::EpochNotAtReference);
             }
@@ -430,6 +484,7 @@ pub mod oracle_consensus {
             let hash = hash_of(&report);
             let set = self.member_set;
             let mut replaced = false;
+            self.judge_retracted(member)?;
             if let Some(previous) = self.report_votes.get(member) {
                 let open =
                     previous.member_set == set && last_ref.is_none_or(|last| previous.ref_time_ms > last);
@@ -441,20 +496,24 @@ pub mod oracle_consensus {
                         &mut self.report_tally,
                         (set, previous.ref_time_ms, previous.report_hash),
                     );
+                    if previous.showed_loss {
+                        count_down(&mut self.loss_voters, (set, previous.ref_time_ms));
+                        self.retract_loss_vote(member, &previous)?;
+                    }
                     replaced = true;
                 } else {
                     self.record_dissent(member, &previous)?;
+                    self.judge_loss_vote(member, &previous)?;
                 }
             }
             let votes = count_up(&mut self.report_tally, (set, report.ref_time_ms, hash))?;
-            self.report_votes.insert(
-                member,
-                &ReportVote {
-                    member_set: set,
-                    ref_time_ms: report.ref_time_ms,
-                    report_hash: hash,
-                },
-            );
+            let mut vote = ReportVote {
+                member_set: set,
+                ref_time_ms: report.ref_time_ms,
+                report_hash: hash,
+                showed_loss: false,
+            };
+            self.report_votes.insert(member, &vote);
             self.env().emit_event(ReportVoted {
                 ref_time_ms: report.ref_time_ms,
                 member,
@@ -464,12 +523,44 @@ pub mod oracle_consensus {
             });
             let needed = quorum(self.member_count()?);
             if votes < needed {
-                if self.note_vote(token, &report)? {
+                // The hold this vote would ask for if the token finds a loss: corroborated once
+                // enough members voted a loss for the frame, lone otherwise, none for a member
+                // barred after an unconfirmed lone hold.
+                let loss_voters = self
+                    .loss_voters
+                    .get((set, report.ref_time_ms))
+                    .unwrap_or(0)
+                    .checked_add(1)
+                    .ok_or(Error::Overflow)?;
+                let basis = if loss_voters >= corroboration_threshold(needed) {
+                    Some(HoldBasis::Corroborated)
+                } else if self.lone_hold_barred(member, report.ref_time_ms, now) {
+                    None
+                } else {
+                    Some(HoldBasis::Lone)
+                };
+                let (loss, lone_lapses_at) = self.note_vote(token, &report, member, basis)?;
+                if loss > 0 {
+                    self.loss_voters.insert((set, report.ref_time_ms), &loss_voters);
+                    vote.showed_loss = true;
+                    self.report_votes.insert(member, &vote);
                     count_up(&mut self.loss_votes, member)?;
+                    if let (Some(HoldBasis::Lone), Some(lapses_at)) = (basis, lone_lapses_at) {
+                        self.lone_holds.insert(
+                            member,
+                            &LoneHoldRecord {
+                                ref_time_ms: report.ref_time_ms,
+                                report_hash: hash,
+                                lapses_at,
+                            },
+                        );
+                    }
                     self.env().emit_event(LossVoted {
                         member,
                         ref_time_ms: report.ref_time_ms,
                         report_hash: hash,
+                        loss_voters,
+                        basis,
                     });
                 }
                 return Ok(ReportVoteOutcome::Counted {
@@ -552,18 +643,114 @@ pub mod oracle_consensus {
             Ok(refusal)
         }
 
-        /// Shows a vote short of quorum to the token (its pending-loss check); whether the report
-        /// shows a loss.
-        fn note_vote(&self, token: AccountId, report: &Report) -> Result<bool, Error> {
+        /// Shows a vote short of quorum to the token (its pending-loss check), with the hold it
+        /// may start; the loss the report shows (0: none) and when the lone hold lapses, if one
+        /// holds.
+        fn note_vote(
+            &self,
+            token: AccountId,
+            report: &Report,
+            member: AccountId,
+            basis: Option<HoldBasis>,
+        ) -> Result<(u128, Option<Timestamp>), Error> {
             let answer = build_call::<Environment>()
                 .call(token)
                 .exec_input(
                     ExecutionInput::new(Selector::new(ink::selector_bytes!("note_report_vote")))
-                        .push_arg(report),
+                        .push_arg(report)
+                        .push_arg(member)
+                        .push_arg(basis),
                 )
-                .returns::<RawResult<bool>>()
+                .returns::<RawResult<(u128, Option<Timestamp>)>>()
                 .try_invoke();
             settle(answer).map_err(|e| e.into_error(Error::TokenRefused, Error::TokenCallFailed))
+        }
+
+        /// Keeps a loss vote the member replaced before its frame was decided, to judge it once
+        /// it is (an earlier retraction, once decided, is judged first; an undecided one stays:
+        /// the first retraction is the evidence).
+        fn retract_loss_vote(&mut self, member: AccountId, previous: &ReportVote) -> Result<(), Error> {
+            self.judge_retracted(member)?;
+            if self.retracted_loss_votes.contains(member) {
+                return Ok(());
+            }
+            self.retracted_loss_votes
+                .insert(member, &(previous.ref_time_ms, previous.report_hash));
+            Ok(())
+        }
+
+        /// Judges the member's retracted loss vote once its frame is decided.
+        fn judge_retracted(&mut self, member: AccountId) -> Result<(), Error> {
+            let Some((ref_time_ms, hash)) = self.retracted_loss_votes.get(member) else {
+                return Ok(());
+            };
+            let Some(unconfirmed) = self.loss_vote_unconfirmed(ref_time_ms, &hash) else {
+                return Ok(());
+            };
+            self.retracted_loss_votes.remove(member);
+            if unconfirmed {
+                self.count_unconfirmed(member, ref_time_ms, hash)?;
+            }
+            Ok(())
+        }
+
+        fn count_unconfirmed(
+            &mut self,
+            member: AccountId,
+            ref_time_ms: u64,
+            voted: ContentHash,
+        ) -> Result<(), Error> {
+            count_up(&mut self.unconfirmed_loss_votes, member)?;
+            self.env().emit_event(LossVoteUnconfirmed {
+                member,
+                ref_time_ms,
+                voted,
+                applied: self.applied_reports.get(ref_time_ms),
+            });
+            Ok(())
+        }
+
+        /// Whether `vote` (a loss vote) stands unconfirmed now, `None` while undecided.
+        fn loss_vote_unconfirmed(&self, ref_time_ms: u64, voted: &ContentHash) -> Option<bool> {
+            let applied = self.applied_reports.get(ref_time_ms);
+            loss_vote_unconfirmed(
+                ref_time_ms,
+                voted,
+                applied.as_ref(),
+                self.last_applied.map(|a| a.ref_time_ms),
+            )
+        }
+
+        /// Counts a replaced loss vote against the member when its frame's report did not
+        /// confirm it.
+        fn judge_loss_vote(&mut self, member: AccountId, previous: &ReportVote) -> Result<(), Error> {
+            if !previous.showed_loss
+                || self.loss_vote_unconfirmed(previous.ref_time_ms, &previous.report_hash) != Some(true)
+            {
+                return Ok(());
+            }
+            self.count_unconfirmed(member, previous.ref_time_ms, previous.report_hash)
+        }
+
+        /// Whether `member` may not start a lone hold for the snapshot `ref_time_ms` at `now`: its
+        /// last lone hold has ended (its frame's report applied, or it lapsed) without the report
+        /// for its frame confirming the loss, and fewer than `LONE_HOLD_BAR_FRAMES` frames passed
+        /// since its lapse time's frame.
+        fn lone_hold_barred(&self, member: AccountId, ref_time_ms: u64, now: Timestamp) -> bool {
+            let Some(last) = self.lone_holds.get(member) else {
+                return false;
+            };
+            let lapses_at = last.lapses_at;
+            let reported = self
+                .last_applied
+                .is_some_and(|a| a.ref_time_ms >= last.ref_time_ms);
+            let ended = now >= lapses_at || reported;
+            let confirmed = self.loss_vote_unconfirmed(last.ref_time_ms, &last.report_hash) == Some(false);
+            if !ended || confirmed {
+                return false;
+            }
+            let frame_of = |t: u64| t.saturating_sub(self.genesis_ms).checked_div(REPORT_FRAME_MS);
+            lone_hold_barred(frame_of(lapses_at), frame_of(ref_time_ms).unwrap_or(0))
         }
 
         /// Counts a replaced vote against the member if the token applied different content for
@@ -734,10 +921,54 @@ pub mod oracle_consensus {
             counted.saturating_add(u32::from(current))
         }
 
-        /// Anyone: votes short of quorum `member` cast for reports that showed a loss.
+        /// Anyone: votes short of quorum `member` cast for reports that showed a loss (an honest
+        /// member's first vote for a real slashing among them).
         #[ink(message)]
         pub fn loss_votes_of(&self, member: AccountId) -> u32 {
             self.loss_votes.get(member).unwrap_or(0)
+        }
+
+        /// Anyone: `member`'s loss votes that the report applied for the same frame did not
+        /// confirm (other content, or the frame passed over), its current vote included: the
+        /// evidence of invented losses. A vote for a real loss that applied never counts.
+        #[ink(message)]
+        pub fn unconfirmed_loss_votes_of(&self, member: AccountId) -> u32 {
+            let counted = self.unconfirmed_loss_votes.get(member).unwrap_or(0);
+            let current = self.report_votes.get(member).is_some_and(|vote| {
+                vote.showed_loss
+                    && self.loss_vote_unconfirmed(vote.ref_time_ms, &vote.report_hash) == Some(true)
+            });
+            let retracted = self
+                .retracted_loss_votes
+                .get(member)
+                .is_some_and(|(ref_time_ms, hash)| {
+                    self.loss_vote_unconfirmed(ref_time_ms, &hash) == Some(true)
+                });
+            counted
+                .saturating_add(u32::from(current))
+                .saturating_add(u32::from(retracted))
+        }
+
+        /// Anyone: whether `member` may not start a lone loss hold for the current frame now (its
+        /// last lone hold ended unconfirmed less than `LONE_HOLD_BAR_FRAMES` frames ago).
+        #[ink(message)]
+        pub fn lone_hold_barred_now(&self, member: AccountId) -> bool {
+            let now = self.env().block_timestamp();
+            let frame_start = icseth_core::hold::frame_start_at(self.genesis_ms, now).unwrap_or(0);
+            self.lone_hold_barred(member, frame_start, now)
+        }
+
+        /// Anyone: `member`'s last vote that asked for a lone hold.
+        #[ink(message)]
+        pub fn lone_hold_of(&self, member: AccountId) -> Option<LoneHoldRecord> {
+            self.lone_holds.get(member)
+        }
+
+        /// Anyone: members of the current set whose vote for the snapshot `ref_time_ms` showed a
+        /// loss.
+        #[ink(message)]
+        pub fn loss_voters_for(&self, ref_time_ms: u64) -> u32 {
+            self.loss_voters.get((self.member_set, ref_time_ms)).unwrap_or(0)
         }
 
         /// Anyone: `member`'s attestation of `operator`'s `frame`.

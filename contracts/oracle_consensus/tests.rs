@@ -7,6 +7,7 @@
 use crate::oracle_consensus::*;
 use icseth_core::{
     governance::OracleDecision,
+    hold::REPORT_FRAME_MS,
     operators::Figures,
     oracle::{Report, ReportError, EPOCH_MS},
     GovernorError, SuiteAddresses, WiringError,
@@ -49,7 +50,8 @@ fn suite() -> SuiteAddresses {
 
 fn deploy() -> OracleConsensus {
     as_caller(accounts().alice);
-    test::set_block_timestamp::<Env>(GENESIS + 10 * EPOCH_MS);
+    // the start of frame 2 (epoch 450)
+    test::set_block_timestamp::<Env>(GENESIS + 2 * REPORT_FRAME_MS);
     OracleConsensus::new(governor(), GENESIS)
 }
 
@@ -242,8 +244,16 @@ fn votes_are_refused_before_anything_is_counted() {
     assert_refused(&mut oracle, Error::Report(ReportError::ReferenceInFuture), |o| {
         o.submit_report(report_at(now + 1))
     });
+    // a snapshot that is not a frame's start (one a member could pick a minute after the honest
+    // members' to keep its loss vote from ever being reached by their report)
+    for ref_time_ms in [now - 1, now - REPORT_FRAME_MS + 60_000, GENESIS + 1] {
+        assert_refused(&mut oracle, Error::NotFrameStart, |o| {
+            o.submit_report(report_at(ref_time_ms))
+        });
+    }
     // an epoch ahead of the reference time (u64::MAX included) or behind it
-    for epoch in [u64::MAX, 11, 9] {
+    assert_eq!(report_at(now).epoch, 450);
+    for epoch in [u64::MAX, 451, 449] {
         assert_refused(&mut oracle, Error::EpochNotAtReference, |o| {
             o.submit_report(Report {
                 epoch,
@@ -251,8 +261,8 @@ fn votes_are_refused_before_anything_is_counted() {
             })
         });
     }
-    // a reference time before genesis has no epoch
-    assert_refused(&mut oracle, Error::EpochNotAtReference, |o| {
+    // a reference time before genesis has no frame
+    assert_refused(&mut oracle, Error::NotFrameStart, |o| {
         o.submit_report(Report {
             epoch: 0,
             ref_time_ms: GENESIS - 1,
@@ -281,5 +291,10 @@ fn reads_hash_content_and_count_for_the_current_set() {
     );
     assert_eq!(oracle.report_votes_for(now, oracle.report_hash(a)), 0);
     assert_eq!(oracle.disagreements_of(members()[0]), 0);
+    assert_eq!(oracle.loss_votes_of(members()[0]), 0);
+    assert_eq!(oracle.unconfirmed_loss_votes_of(members()[0]), 0);
+    assert!(!oracle.lone_hold_barred_now(members()[0]));
+    assert_eq!(oracle.lone_hold_of(members()[0]), None);
+    assert_eq!(oracle.loss_voters_for(now), 0);
     assert_eq!(oracle.frame_agreed(0, 0), None);
 }

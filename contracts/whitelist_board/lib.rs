@@ -118,8 +118,10 @@ pub mod whitelist_board {
         Queued,
         /// Executable now.
         Executable,
-        /// Voting ended without quorum (it never executes).
-        Rejected,
+        /// Voting ended short of the current quorum. Not final: if the board later lowers its
+        /// quorum (or removes a member who voted against), the same votes may pass it until it
+        /// expires.
+        NotPassed,
         /// Executed (it never executes again).
         Executed,
         /// Passed but not executed in its window (it never executes).
@@ -458,8 +460,8 @@ pub mod whitelist_board {
 
         /// Whether a newer decision on a subject of proposal `id` exists: a newer proposal on it
         /// executed, or (for the token's pause) the guardian paused after the proposal was
-        /// created, as the token records it (by time: a change in the block the proposal was
-        /// created in counts as later).
+        /// created, as the token records it (by time: a pause in the block the proposal was
+        /// created in counts as later). The board's own pauses are ordered by id only.
         fn is_superseded(&self, id: u64, proposal: &Proposal) -> Result<bool, Error> {
             for subject in proposal.action.subjects().into_iter().flatten() {
                 if self
@@ -475,7 +477,7 @@ pub mod whitelist_board {
                 let answer = build_call::<Environment>()
                     .call(token)
                     .exec_input(ExecutionInput::new(Selector::new(ink::selector_bytes!(
-                        "pause_changed_at"
+                        "guardian_paused_at"
                     ))))
                     .returns::<Timestamp>()
                     .try_invoke();
@@ -507,7 +509,7 @@ pub mod whitelist_board {
             } else if now < proposal.voting_ends_at {
                 Status::Voting
             } else if !passes(yes, self.quorum) {
-                Status::Rejected
+                Status::NotPassed
             } else if now < proposal.expires_at && self.is_superseded(id, proposal).unwrap_or(false) {
                 Status::Superseded
             } else if now < proposal.executable_from {

@@ -198,7 +198,7 @@ fn propose_records_the_schedule() {
     at(view.proposal.voting_ends_at - 1);
     assert_eq!(board.proposal(id).unwrap().status, Status::Voting);
     at(view.proposal.voting_ends_at);
-    assert_eq!(board.proposal(id).unwrap().status, Status::Rejected);
+    assert_eq!(board.proposal(id).unwrap().status, Status::NotPassed);
 }
 
 #[ink::test]
@@ -235,7 +235,7 @@ fn voting_rules() {
     at(view.proposal.voting_ends_at);
     as_caller(a.charlie);
     assert_refused(&mut board, Error::VotingClosed, |b| b.vote(id, true));
-    assert_eq!(board.proposal(id).unwrap().status, Status::Rejected);
+    assert_eq!(board.proposal(id).unwrap().status, Status::NotPassed);
 }
 
 #[ink::test]
@@ -253,7 +253,7 @@ fn execution_window_and_once_only() {
     // one vote of the two needed
     at(view.proposal.executable_from);
     assert_refused(&mut board, Error::QuorumNotReached, |b| b.execute(id));
-    assert_eq!(board.proposal(id).unwrap().status, Status::Rejected);
+    assert_eq!(board.proposal(id).unwrap().status, Status::NotPassed);
 
     at(view.proposal.created_at);
     as_caller(a.bob);
@@ -622,5 +622,44 @@ fn executing_an_older_decision_first_never_voids_a_newer_one() {
     as_caller(accounts().django);
     board.execute(ids[0]).unwrap();
     board.execute(ids[1]).unwrap();
+    assert_eq!(board.timing(), two_hour_votes());
+}
+
+/// "Not passed" is not final: a board of four with quorum three; a proposal with two votes ends
+/// its voting short of quorum; removing the fourth member with the quorum set to two (an
+/// earlier proposal, executed) makes the same two votes pass it, and it executes.
+#[ink::test]
+fn a_proposal_short_of_quorum_may_pass_after_a_quorum_change() {
+    let a = accounts();
+    test::set_caller::<Env>(a.alice);
+    test::set_block_timestamp::<Env>(1_000);
+    let mut board = WhitelistBoard::new(a.alice, vec![a.alice, a.bob, a.charlie, a.django], 3).unwrap();
+    let removal = board
+        .propose(Action::RemoveMember {
+            account: a.django,
+            quorum: 2,
+        })
+        .unwrap();
+    let timing = board
+        .propose(Action::SetTiming {
+            timing: two_hour_votes(),
+        })
+        .unwrap();
+    for who in [a.alice, a.bob, a.charlie] {
+        as_caller(who);
+        board.vote(removal, true).unwrap();
+    }
+    for who in [a.alice, a.bob] {
+        as_caller(who);
+        board.vote(timing, true).unwrap();
+    }
+    let view = board.proposal(timing).unwrap();
+    at(view.proposal.executable_from);
+    assert_eq!(board.proposal(timing).unwrap().status, Status::NotPassed);
+    assert_refused(&mut board, Error::QuorumNotReached, |b| b.execute(timing));
+    board.execute(removal).unwrap();
+    assert_eq!(board.quorum(), 2);
+    assert_eq!(board.proposal(timing).unwrap().status, Status::Executable);
+    board.execute(timing).unwrap();
     assert_eq!(board.timing(), two_hour_votes());
 }

@@ -4,8 +4,9 @@
 //! this model side by side asserts the contracts' figures against figures computed here.
 //!
 //! Defaults as the README states them: reserve target 5% of pooled; flash-exit fee 0.5% at or above
-//! the target rising linearly (rounded up) to 2% at an empty reserve, priced at the reserve the
-//! exit leaves, one exit at most 50% of the reserve; fees on gains 10% (treasury) and 5%
+//! the target rising linearly to 2% at an empty reserve, each unit leaving at the level it leaves
+//! from (the curve's integral over the exit's depletion, rounded up), exits in one day's frame
+//! at most 50% of the reserve at the frame's first exit; fees on gains 10% (treasury) and 5%
 //! (protection pool), minted at the post-gain rate; increase at most 10% a year pro rata, at most
 //! 0.1% of pooled assets applied per report (the rest carried), decrease at most 5%; cover
 //! min(loss, the pool's value, 50% of it); a virtual offset of 1e6 shares over 1e6 units.
@@ -66,6 +67,8 @@ pub struct ModelTicket {
 pub struct ReportFigures {
     pub applied_gain: u128,
     pub unapplied_gain: u128,
+    /// Value kept from finalized tickets that this report gave the holders.
+    pub released_kept: u128,
     pub loss: u128,
     pub covered: u128,
     pub cover_shares: u128,
@@ -96,6 +99,9 @@ pub struct Protocol {
     pub in_flight: u128,
     pub cl_balance: u128,
     pub unapplied_gain: u128,
+    /// What finalized tickets' shares were worth above their payouts: the holders', handed to
+    /// them by later reports within the rate cap, before rewards and without fees.
+    pub kept_from_tickets: u128,
     pub inflow: u128,
     pub queued: u128,
     pub claimable: u128,
@@ -113,6 +119,8 @@ pub struct Protocol {
     pub queue: AccountId,
     /// The reserve's target, in basis points of pooled assets.
     pub reserve_target_bps: u128,
+    /// Flash exits in the current frame: (frame, the reserve at its first exit, assets taken).
+    pub frame_exits: Option<(u64, u128, u128)>,
 }
 
 impl Protocol {
@@ -125,6 +133,7 @@ impl Protocol {
             in_flight: 0,
             cl_balance: 0,
             unapplied_gain: 0,
+            kept_from_tickets: 0,
             inflow: 0,
             queued: 0,
             claimable: 0,
@@ -139,6 +148,7 @@ impl Protocol {
             protection,
             queue,
             reserve_target_bps: RESERVE_TARGET_BPS,
+            frame_exits: None,
         }
     }
 
@@ -182,13 +192,24 @@ impl Protocol {
         mul_div(self.total_pooled, self.reserve_target_bps, BPS)
     }
 
-    /// A deposit: shares at the rate with the offset (rounded down); the reserve is topped up
-    /// toward its target of the pooled assets after the deposit, the rest is buffered.
+    /// A deposit: shares at the rate with the offset (rounded down), the value kept from finalized
+    /// tickets counted in; what pending tickets' request
+    /// values exceed the buffer by stays in the buffer, then the reserve is topped up toward its
+    /// target of the pooled assets after the deposit, the rest is buffered.
     pub fn deposit(&mut self, who: AccountId, assets: u128) -> u128 {
-        let shares = mul_div(assets, self.total_shares + OFFSET, self.total_pooled + OFFSET);
+        // priced with the value kept from tickets, which the holders will receive
+        let shares = mul_div(
+            assets,
+            self.total_shares + OFFSET,
+            self.total_pooled + self.kept_from_tickets + OFFSET,
+        );
         self.total_shares += shares;
         self.total_pooled += assets;
-        let to_reserve = self.reserve_target().saturating_sub(self.reserve).min(assets);
+        let for_tickets = self.queued.saturating_sub(self.buffered).min(assets);
+        let to_reserve = self
+            .reserve_target()
+            .saturating_sub(self.reserve)
+            .min(assets - for_tickets);
         self.reserve += to_reserve;
         self.buffered += assets - to_reserve;
         self.credit(who, shares);
@@ -244,32 +265,65 @@ impl Protocol {
         payout
     }
 
-    /// The flash-exit quote for `shares` now, or `None` when the reserve or the per-exit cap
-    /// refuses it.
-    pub fn quote_exit(&self, shares: u128) -> Option<ExitFigures> {
+    /// The flash-exit quote for `shares` at `now_ms`, or `None` when the reserve or the frame's
+    /// exit limit refuses it.
+    pub fn quote_exit(&self, shares: u128, now_ms: u64) -> Option<ExitFigures> {
         let assets = self.value_of(shares);
-        if assets == 0 || assets > self.reserve || assets > mul_div(self.reserve, PER_EXIT_CAP_BPS, BPS) {
+        if assets == 0 || assets > self.reserve || assets > self.exit_limit_left(now_ms) {
             return None;
         }
-        let target = self.reserve_target();
-        let left = self.reserve - assets;
-        let fee_bps = if target == 0 || left >= target {
-            MIN_FEE_BPS
-        } else {
-            (MIN_FEE_BPS + mul_div_up(MAX_FEE_BPS - MIN_FEE_BPS, target - left, target)).min(MAX_FEE_BPS)
-        };
-        let fee = mul_div_up(assets, fee_bps, BPS).min(assets);
+        let fee = Self::depletion_fee(self.reserve, self.reserve - assets, self.reserve_target()).min(assets);
         Some(ExitFigures {
             assets,
-            fee_bps,
+            fee_bps: mul_div_up(fee, BPS, assets),
             fee,
             payout: assets - fee,
         })
     }
 
-    /// A flash exit: the shares burn, the payout leaves the pool and the reserve, the fee stays.
-    pub fn flash_exit(&mut self, who: AccountId, shares: u128) -> ExitFigures {
-        let exit = self.quote_exit(shares).expect("model: exit refused");
+    /// What exits may still take in the frame `now_ms` falls in: half of the reserve as it stood
+    /// at the frame's first exit, less what exits took since.
+    pub fn exit_limit_left(&self, now_ms: u64) -> u128 {
+        let frame = now_ms / FRAME_MS;
+        let (base, taken) = match self.frame_exits {
+            Some((f, base, taken)) if f == frame => (base, taken),
+            _ => (self.reserve, 0),
+        };
+        mul_div(base, PER_EXIT_CAP_BPS, BPS).saturating_sub(taken)
+    }
+
+    /// The fee for taking the reserve from `from` down to `to` against `target`: every unit pays
+    /// the curve at the level it leaves from (the minimum at or above the target, rising linearly
+    /// to the maximum at empty), summed exactly and rounded up once.
+    fn depletion_fee(from: u128, to: u128, target: u128) -> u128 {
+        if target == 0 {
+            return mul_div_up(from - to, MIN_FEE_BPS, BPS);
+        }
+        let lo_top = from.min(target);
+        let below = lo_top.saturating_sub(to);
+        let t2 = U256::from(target) * U256::from(2u8);
+        // over 2 x target x BPS: every unit at the minimum, plus the rise below the target,
+        // spread x (2 x target x below - (lo_top^2 - to^2))
+        let flat = U256::from(from - to) * U256::from(MIN_FEE_BPS) * t2;
+        let squares = if below == 0 {
+            U256::zero()
+        } else {
+            U256::from(lo_top) * U256::from(lo_top) - U256::from(to) * U256::from(to)
+        };
+        let rise = U256::from(MAX_FEE_BPS - MIN_FEE_BPS) * (t2 * U256::from(below) - squares);
+        let d = t2 * U256::from(BPS);
+        ((flat + rise + d - U256::one()) / d).low_u128()
+    }
+
+    /// A flash exit at `now_ms`: the shares burn, the payout leaves the pool and the reserve, the
+    /// fee stays; the exit counts against the frame's limit.
+    pub fn flash_exit(&mut self, who: AccountId, shares: u128, now_ms: u64) -> ExitFigures {
+        let exit = self.quote_exit(shares, now_ms).expect("model: exit refused");
+        let frame = now_ms / FRAME_MS;
+        self.frame_exits = Some(match self.frame_exits {
+            Some((f, base, taken)) if f == frame => (f, base, taken + exit.assets),
+            _ => (frame, self.reserve, exit.assets),
+        });
         self.debit(who, shares);
         self.total_shares -= shares;
         self.total_pooled -= exit.payout;
@@ -295,6 +349,7 @@ impl Protocol {
         let before_side = last.cl_balance + activated;
         let pooled = self.total_pooled;
         let mut f = ReportFigures::default();
+        let mut used_kept = 0;
         if after_side >= before_side {
             let raw = after_side - before_side;
             let allowed = if first {
@@ -309,28 +364,37 @@ impl Protocol {
             if raw > allowed {
                 return Err("increase above the annual bound");
             }
+            // the rate cap covers the kept value first, then rewards
+            let cap = mul_div(pooled, RATE_INCREASE_BPS, BPS);
+            f.released_kept = self.kept_from_tickets.min(cap);
             let candidate = raw + self.unapplied_gain;
-            f.applied_gain = candidate.min(mul_div(pooled, RATE_INCREASE_BPS, BPS));
+            f.applied_gain = candidate.min(cap - f.released_kept);
             f.unapplied_gain = candidate - f.applied_gain;
         } else {
+            // a loss takes the kept value first, then carried rewards, then the holders
             let raw = before_side - after_side;
-            let absorbed = raw.min(self.unapplied_gain);
-            f.loss = raw - absorbed;
+            let from_kept = raw.min(self.kept_from_tickets);
+            let absorbed = (raw - from_kept).min(self.unapplied_gain);
+            f.loss = raw - from_kept - absorbed;
             f.unapplied_gain = self.unapplied_gain - absorbed;
             if f.loss > mul_div(pooled, DECREASE_BPS, BPS) {
                 return Err("decrease above the bound");
             }
+            used_kept = from_kept;
         }
         self.in_flight -= activated;
         self.inflow -= arrived;
         self.buffered += arrived;
         self.cl_balance = report.cl_balance;
         self.unapplied_gain = f.unapplied_gain;
+        self.kept_from_tickets -= f.released_kept + used_kept;
+        self.total_pooled += f.released_kept;
         if f.applied_gain > 0 {
-            // fee shares s with s / (S + s) = fee / (P + gain): priced at the post-gain rate
+            // fee shares s with s / (S + s) = fee / (P + gain): priced at the post-report rate
+            // (the released kept value included); fees only on the reward
             f.protocol_fee = mul_div(f.applied_gain, PROTOCOL_FEE_BPS, BPS);
             f.protection_fee = mul_div(f.applied_gain, PROTECTION_FEE_BPS, BPS);
-            let holders_value = pooled + f.applied_gain - f.protocol_fee - f.protection_fee;
+            let holders_value = pooled + f.released_kept + f.applied_gain - f.protocol_fee - f.protection_fee;
             f.protocol_fee_shares =
                 mul_div(f.protocol_fee, self.total_shares + OFFSET, holders_value + OFFSET);
             f.protection_fee_shares = mul_div(
@@ -385,14 +449,16 @@ impl Protocol {
             if ticket.requested_at >= cutoff {
                 break;
             }
-            let payout = ticket
-                .value
-                .min(Self::payout_value(ticket.shares, batch_shares, batch_pooled));
+            let worth = Self::payout_value(ticket.shares, batch_shares, batch_pooled);
+            let payout = ticket.value.min(worth);
             if payout > self.buffered {
                 break;
             }
             self.buffered -= payout;
-            self.total_pooled -= payout;
+            // the shares' whole worth leaves the holders' pool; what it exceeds the payout by
+            // waits to be released by later reports
+            self.total_pooled -= worth;
+            self.kept_from_tickets += worth - payout;
             self.total_shares -= ticket.shares;
             self.debit(self.queue, ticket.shares);
             self.queued -= ticket.value;
@@ -424,9 +490,17 @@ impl Protocol {
     }
 
     /// What `shares` are worth at the share price with the offset (rounded down): the value a
-    /// holder's balance stands for.
+    /// holder's balance stands for, the value kept from tickets (the holders', released later)
+    /// counted in.
     pub fn worth(&self, shares: u128) -> u128 {
-        mul_div(shares, self.total_pooled + OFFSET, self.total_shares + OFFSET)
+        let (total_shares, value) = self.price();
+        mul_div(shares, value + OFFSET, total_shares + OFFSET)
+    }
+
+    /// The holders' share price as (shares, value): their pooled assets and what later reports
+    /// will release to them from finalized tickets.
+    pub fn price(&self) -> (u128, u128) {
+        (self.total_shares, self.total_pooled + self.kept_from_tickets)
     }
 
     /// What `who` holds now: its shares' worth, the request values of its pending tickets and the
@@ -476,16 +550,17 @@ impl Owed {
         *self.paid.entry(who).or_insert(0) += amount;
     }
 
-    /// The share price moved from `before` (shares, pooled) to `model`'s: each holder in
+    /// The share price moved from `before` (`Protocol::price`) to `model`'s: each holder in
     /// `accounts` gains or loses the move on the shares it holds now (a rise rounded up, a fall
     /// rounded down: in the holder's favour).
     pub fn price_moved(&mut self, before: (u128, u128), model: &Protocol, accounts: &[AccountId]) {
         let (shares_before, pooled_before) = before;
-        let d = U256::from(shares_before + OFFSET) * U256::from(model.total_shares + OFFSET);
+        let (shares_now, value_now) = model.price();
+        let d = U256::from(shares_before + OFFSET) * U256::from(shares_now + OFFSET);
         for who in accounts {
             let balance = U256::from(model.balance(who));
-            let old = balance * U256::from(pooled_before + OFFSET) * U256::from(model.total_shares + OFFSET);
-            let new = balance * U256::from(model.total_pooled + OFFSET) * U256::from(shares_before + OFFSET);
+            let old = balance * U256::from(pooled_before + OFFSET) * U256::from(shares_now + OFFSET);
+            let new = balance * U256::from(value_now + OFFSET) * U256::from(shares_before + OFFSET);
             if new > old {
                 let rise = (new - old + d - U256::one()) / d;
                 self.add(*who, rise.low_u128() as i128);
@@ -539,10 +614,10 @@ pub fn next_status(status: OperatorStatus, weak_run: u32, score: u32) -> (Operat
 
 /// The token's ten book figures in the order `book_figures` gives them, for messages.
 pub const BOOK_FIGURES: &str =
-    "[shares, pooled, buffered, reserve, in flight, cl, unapplied, inflow, queued, claimable]";
+    "[shares, pooled, buffered, reserve, in flight, cl, unapplied, kept, inflow, queued, claimable]";
 
 /// The token's books as the chain reports them, in `BOOK_FIGURES`' order.
-pub fn book_figures(b: &icseth_token::icseth_token::Accounting) -> [u128; 10] {
+pub fn book_figures(b: &icseth_token::icseth_token::Accounting) -> [u128; 11] {
     [
         b.total_shares,
         b.total_pooled,
@@ -551,6 +626,7 @@ pub fn book_figures(b: &icseth_token::icseth_token::Accounting) -> [u128; 10] {
         b.in_flight,
         b.cl_balance,
         b.unapplied_gain,
+        b.kept_from_tickets,
         b.inflow,
         b.queued,
         b.claimable,
@@ -559,7 +635,7 @@ pub fn book_figures(b: &icseth_token::icseth_token::Accounting) -> [u128; 10] {
 
 impl Protocol {
     /// The model's books, in `BOOK_FIGURES`' order.
-    pub fn book_figures(&self) -> [u128; 10] {
+    pub fn book_figures(&self) -> [u128; 11] {
         [
             self.total_shares,
             self.total_pooled,
@@ -568,6 +644,7 @@ impl Protocol {
             self.in_flight,
             self.cl_balance,
             self.unapplied_gain,
+            self.kept_from_tickets,
             self.inflow,
             self.queued,
             self.claimable,
@@ -584,5 +661,162 @@ impl ModelTicket {
             (Some(payout), false) => TicketStatus::Finalized { payout },
             (Some(payout), true) => TicketStatus::Claimed { payout },
         }
+    }
+}
+
+/// A report frame: reports describe the snapshot at a frame's start (a day from genesis).
+pub const FRAME_MS: u64 = 24 * 60 * 60 * 1000;
+/// How long a lone member's hold lasts at most.
+pub const LONE_HOLD_MS: u64 = 36 * 60 * 60 * 1000;
+/// Frames after an unconfirmed lone hold's lapse during which its member starts no lone hold.
+const LONE_BAR_FRAMES: u64 = 3;
+
+impl Protocol {
+    /// The loss `report` shows against the books, bounds aside: what the consensus balance and
+    /// arrivals fall short of the last balance and the deposits seen, after the carried gain.
+    pub fn loss_shown(&self, report: &Report) -> u128 {
+        let last = self.last.unwrap_or_default();
+        if report.validators < last.validators
+            || report.withdrawn_total < last.withdrawn_total
+            || report.el_rewards_total < last.el_rewards_total
+        {
+            return 0;
+        }
+        let activated = (u128::from(report.validators - last.validators) * VALIDATOR).min(self.in_flight);
+        let arrived = (report.withdrawn_total - last.withdrawn_total)
+            + (report.el_rewards_total - last.el_rewards_total);
+        (last.cl_balance + activated)
+            .saturating_sub(report.cl_balance + arrived)
+            .saturating_sub(self.kept_from_tickets)
+            .saturating_sub(self.unapplied_gain)
+    }
+}
+
+/// The pending-loss hold as the README states it: a loss vote short of quorum holds deposits and
+/// flash exits. With at least two members (and a third of the quorum) voting a loss for the frame
+/// it is corroborated and lasts until a report for that snapshot or later applies; otherwise it
+/// is lone and also lapses 36 hours after it began. A member whose lone hold ended without the
+/// frame's report confirming its vote starts no lone hold until three frames after that hold's
+/// lapse.
+#[derive(Debug, Clone, Default)]
+pub struct HoldModel {
+    /// (since, snapshot) of the corroborated hold.
+    pub corroborated: Option<(u64, u64)>,
+    /// (since, snapshot, lapses at) of the lone hold.
+    pub lone: Option<(u64, u64, u64)>,
+    /// The members whose current vote for a snapshot showed a loss.
+    loss_voters: BTreeMap<u64, Vec<AccountId>>,
+    /// Each member's last vote that asked for a lone hold: (snapshot, report, cast at).
+    lone_asked: BTreeMap<AccountId, (u64, Report, u64)>,
+    applied: BTreeMap<u64, Report>,
+    last_applied: Option<u64>,
+}
+
+impl HoldModel {
+    /// Until when deposits and flash exits wait at `now`: (snapshot, lapse of a lone hold alone).
+    pub fn until(&self, now: u64) -> Option<(u64, Option<u64>)> {
+        let lone = self.lone.filter(|l| now < l.2);
+        match (self.corroborated, lone) {
+            (None, None) => None,
+            (Some((_, r)), None) => Some((r, None)),
+            (None, Some((_, r, lapse))) => Some((r, Some(lapse))),
+            (Some((_, a)), Some((_, b, _))) => Some((a.max(b), None)),
+        }
+    }
+
+    fn frame(genesis: u64, t: u64) -> u64 {
+        (t - genesis) / FRAME_MS
+    }
+
+    /// `member` votes `report` (short of quorum) at `now`, showing a loss of `loss`; the basis the
+    /// hold took: `Some(true)` corroborated, `Some(false)` lone, `None` barred or no loss.
+    pub fn vote(
+        &mut self,
+        member: AccountId,
+        report: &Report,
+        loss: u128,
+        now: u64,
+        quorum: u32,
+        genesis: u64,
+    ) -> Option<bool> {
+        // the member's earlier open vote is replaced
+        let last = self.last_applied;
+        for (r, voters) in self.loss_voters.iter_mut() {
+            if last.is_none_or(|l| *r > l) {
+                voters.retain(|v| *v != member);
+            }
+        }
+        if loss == 0 {
+            return None;
+        }
+        let voters = self.loss_voters.get(&report.ref_time_ms).map_or(0, Vec::len) as u32 + 1;
+        let needed = (quorum.div_ceil(3)).max(2);
+        let corroborated = voters >= needed;
+        if !corroborated {
+            if let Some((r, voted, at)) = self.lone_asked.get(&member) {
+                let lapse = at + LONE_HOLD_MS;
+                let ended = now >= lapse || last.is_some_and(|l| l >= *r);
+                let confirmed = self.applied.get(r) == Some(voted);
+                if ended
+                    && !confirmed
+                    && Self::frame(genesis, report.ref_time_ms)
+                        <= Self::frame(genesis, lapse) + LONE_BAR_FRAMES
+                {
+                    self.loss_voters
+                        .entry(report.ref_time_ms)
+                        .or_default()
+                        .push(member);
+                    return None;
+                }
+            }
+        }
+        self.loss_voters
+            .entry(report.ref_time_ms)
+            .or_default()
+            .push(member);
+        if self.lone.is_some_and(|l| now >= l.2) {
+            self.lone = None;
+        }
+        if corroborated {
+            self.corroborated = Some(match self.corroborated {
+                Some((since, r)) => (since, r.max(report.ref_time_ms)),
+                None => (now, report.ref_time_ms),
+            });
+        } else {
+            self.lone_asked.insert(member, (report.ref_time_ms, *report, now));
+            self.lone = Some(match self.lone {
+                Some((since, r, lapse)) => (since, r.max(report.ref_time_ms), lapse),
+                None => (now, report.ref_time_ms, now + LONE_HOLD_MS),
+            });
+        }
+        Some(corroborated)
+    }
+
+    /// A quorum's report that the bounds refused shows a loss: corroborated.
+    pub fn refused_loss(&mut self, report: &Report, now: u64) {
+        if self.lone.is_some_and(|l| now >= l.2) {
+            self.lone = None;
+        }
+        self.corroborated = Some(match self.corroborated {
+            Some((since, r)) => (since, r.max(report.ref_time_ms)),
+            None => (now, report.ref_time_ms),
+        });
+    }
+
+    /// `report` applied at `now`: the holds its snapshot reaches end.
+    pub fn applied(&mut self, report: &Report, now: u64) {
+        self.applied.insert(report.ref_time_ms, *report);
+        self.last_applied = Some(report.ref_time_ms);
+        if self.lone.is_some_and(|l| now >= l.2 || report.ref_time_ms >= l.1) {
+            self.lone = None;
+        }
+        if self.corroborated.is_some_and(|c| report.ref_time_ms >= c.1) {
+            self.corroborated = None;
+        }
+    }
+
+    /// The board set new oracle members: votes of the old set no longer count.
+    pub fn new_member_set(&mut self) {
+        self.loss_voters.clear();
     }
 }

@@ -13,9 +13,23 @@ pub fn epoch_at(ref_time_ms: u64) -> u64 {
     icseth_core::oracle::epoch_at(BEACON_GENESIS_MS, ref_time_ms).unwrap_or(0)
 }
 
-/// `report` with its reference time set to `ref_time_ms` and its epoch to the one that time
-/// falls in.
-pub fn at(ref_time_ms: u64, report: Report) -> Report {
+/// The start of the report frame `time_ms` falls in: the newest snapshot a report may describe at
+/// that time (reports describe frame starts), for a suite deployed with the default genesis.
+pub fn frame_start(time_ms: u64) -> u64 {
+    icseth_core::hold::frame_start_at(BEACON_GENESIS_MS, time_ms).unwrap_or(0)
+}
+
+/// Moves the clock to the start of the next report frame; returns it.
+pub fn next_frame() -> u64 {
+    let next = frame_start(crate::sandbox::now_ms()) + icseth_core::hold::REPORT_FRAME_MS;
+    crate::sandbox::advance_ms(next - crate::sandbox::now_ms());
+    next
+}
+
+/// `report` describing the snapshot at the start of the frame `time_ms` falls in, with the epoch
+/// that snapshot falls in.
+pub fn at(time_ms: u64, report: Report) -> Report {
+    let ref_time_ms = frame_start(time_ms);
     Report {
         epoch: epoch_at(ref_time_ms),
         ref_time_ms,
@@ -62,6 +76,7 @@ pub fn assert_report_applied(token: &AccountId, figures: &crate::model::ReportFi
         (
             event.applied_gain,
             event.unapplied_gain,
+            event.released_kept,
             event.loss,
             event.covered,
             event.protocol_fee,
@@ -71,12 +86,13 @@ pub fn assert_report_applied(token: &AccountId, figures: &crate::model::ReportFi
         (
             figures.applied_gain,
             figures.unapplied_gain,
+            figures.released_kept,
             figures.loss,
             figures.covered,
             figures.protocol_fee,
             figures.protection_fee,
             figures.finalized
         ),
-        "{label}: the report's figures [gain, carried, loss, covered, fees, finalized]"
+        "{label}: the report's figures [gain, carried, released kept, loss, covered, fees, finalized]"
     );
 }

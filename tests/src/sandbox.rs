@@ -20,8 +20,10 @@ type Runtime = <DefaultSandbox as Sandbox>::Runtime;
 pub const ETH: u128 = 1_000_000_000_000_000_000;
 /// What each dev account holds at the start: enough for institutional-size deposits.
 pub const DEV_ACCOUNT_BALANCE: u128 = 1_000_000 * ETH;
-/// Where every thread's clock starts (2023-11-14, milliseconds since the epoch).
-pub const GENESIS_MS: u64 = 1_700_000_000_000;
+/// Where every thread's clock starts (2023-11-14 12:00:23 UTC, milliseconds since the epoch): the
+/// start of an oracle report frame (beacon genesis + 1,078 days), so a test that moves the clock
+/// by whole days reports the snapshot at its block time.
+pub const GENESIS_MS: u64 = 1_699_963_223_000;
 
 /// One event a contract emitted, as the runtime recorded it.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -10,7 +10,7 @@ use icseth_e2e::{
     account_of, advance_ms, deploy_and_wire, events_of,
     governance::decide_all,
     now_ms,
-    oracle::{applied, epoch_at},
+    oracle::{applied, epoch_at, frame_start},
     read, submit, ClockSandbox, GovernorChoice, SuiteConfig, ETH,
 };
 use icseth_token::{
@@ -84,8 +84,8 @@ async fn oracle_quorum_rewards_slashing_cover_and_bounds<Client: E2EBackend>(
 
     // the first report sees the 8 validators: no gain, no loss
     let first = Report {
-        epoch: epoch_at(now_ms()),
-        ref_time_ms: now_ms(),
+        epoch: epoch_at(frame_start(now_ms())),
+        ref_time_ms: frame_start(now_ms()),
         cl_balance: staked,
         validators: 8,
         ..Report::default()
@@ -111,8 +111,8 @@ async fn oracle_quorum_rewards_slashing_cover_and_bounds<Client: E2EBackend>(
     let supply_before = read(&mut client, &alice, &token.total_supply()).await?;
     let gain = 3 * ETH / 100;
     let rewards = Report {
-        epoch: epoch_at(now_ms()),
-        ref_time_ms: now_ms(),
+        epoch: epoch_at(frame_start(now_ms())),
+        ref_time_ms: frame_start(now_ms()),
         cl_balance: staked + gain,
         ..first
     };
@@ -173,8 +173,8 @@ async fn oracle_quorum_rewards_slashing_cover_and_bounds<Client: E2EBackend>(
         .await?
         .map_err(|e| format!("{e:?}"))?;
     let slashed = Report {
-        epoch: epoch_at(now_ms()),
-        ref_time_ms: now_ms(),
+        epoch: epoch_at(frame_start(now_ms())),
+        ref_time_ms: frame_start(now_ms()),
         cl_balance: staked + gain - 2 * ETH,
         slashed_operator: Some(operator),
         ..rewards
@@ -224,8 +224,8 @@ async fn oracle_quorum_rewards_slashing_cover_and_bounds<Client: E2EBackend>(
         .await?
         .map_err(|e| format!("{e:?}"))?;
     let greedy = Report {
-        epoch: epoch_at(now_ms()),
-        ref_time_ms: now_ms(),
+        epoch: epoch_at(frame_start(now_ms())),
+        ref_time_ms: frame_start(now_ms()),
         cl_balance: slashed.cl_balance + 5 * ETH,
         ..slashed
     };
@@ -301,8 +301,8 @@ async fn a_loss_naming_an_unknown_operator_applies_unattributed<Client: E2EBacke
         .await?
         .accepted()?;
     let first = Report {
-        epoch: epoch_at(now_ms()),
-        ref_time_ms: now_ms(),
+        epoch: epoch_at(frame_start(now_ms())),
+        ref_time_ms: frame_start(now_ms()),
         cl_balance: VALIDATOR_DEPOSIT,
         validators: 1,
         ..Report::default()
@@ -315,8 +315,8 @@ async fn a_loss_naming_an_unknown_operator_applies_unattributed<Client: E2EBacke
     advance_ms(DAY_MS);
     let pooled = read(&mut client, &alice, &token.total_pooled()).await?;
     let unknown = Report {
-        epoch: epoch_at(now_ms()),
-        ref_time_ms: now_ms(),
+        epoch: epoch_at(frame_start(now_ms())),
+        ref_time_ms: frame_start(now_ms()),
         cl_balance: VALIDATOR_DEPOSIT - ETH,
         slashed_operator: Some(99),
         ..first

@@ -167,6 +167,39 @@ async fn a_stale_unpause_cannot_undo_a_newer_pause<Client: E2EBackend>(mut clien
     Ok(())
 }
 
+/// Pause #0 and Unpause #1 both pass while the token runs. Before, executing the older Pause first
+/// made the newer Unpause `Superseded` (the board's own pause was timestamped like the
+/// guardian's) and the token stayed paused. The board's decisions are ordered by id: #1 still
+/// lifts the pause.
+#[ink_e2e::test(backend(runtime_only(sandbox = ClockSandbox)))]
+async fn a_stale_pause_cannot_void_a_newer_unpause<Client: E2EBackend>(mut client: Client) -> E2EResult<()> {
+    let alice = ink_e2e::alice();
+    let suite = deploy_and_wire(&mut client, &alice, &board_config(&[], 2)).await?;
+    let token = ink_e2e::create_call_builder::<IcsethToken>(suite.token);
+    let pause = propose_and_approve(
+        &mut client,
+        suite.board,
+        &approvers(),
+        Action::Token(TokenDecision::Pause),
+    )
+    .await?;
+    let unpause = propose_unpause(&mut client, suite.board).await?;
+    advance_ms(VOTE_AND_DELAY_MS);
+    assert_eq!(execute(&mut client, suite.board, pause).await?, Ok(()));
+    assert!(read(&mut client, &alice, &token.is_paused()).await?);
+    assert_eq!(execute(&mut client, suite.board, unpause).await?, Ok(()));
+    assert!(
+        !read(&mut client, &alice, &token.is_paused()).await?,
+        "the newer decision stands"
+    );
+    // the older pause can never run again
+    assert_eq!(
+        execute(&mut client, suite.board, pause).await?,
+        Err(BoardError::AlreadyExecuted)
+    );
+    Ok(())
+}
+
 /// A board of four with quorum three: removing a member while keeping the quorum at three would
 /// need every remaining member's vote (one lost key freezes the suite): refused. The same removal
 /// with the quorum lowered to two of three passes.

@@ -261,15 +261,20 @@ async fn report_day(
         "day {day}: {first:?}"
     );
     if slashed_operator.is_some() {
-        // a loss is pending from the first vote: deposits and flash exits wait for the report
+        // a loss is pending from the first vote: deposits and flash exits wait for the report,
+        // one member's vote alone holds them 36 hours at most
         let a = m.institutions[0].clone();
+        let until = icseth_core::hold::HoldUntil {
+            until_ref: report.ref_time_ms,
+            lapses_at: Some(now_ms() + icseth_core::hold::LONE_HOLD_MS),
+        };
         refused!(
             client,
             m,
             &a,
             &token.deposit(),
             100 * ETH,
-            TokenError::LossPending
+            TokenError::LossPending(until)
         );
         refused!(
             client,
@@ -277,7 +282,7 @@ async fn report_day(
             &a,
             &token.flash_exit(ETH, 0),
             0,
-            TokenError::LossPending
+            TokenError::LossPending(until)
         );
     }
     let (second, _) = accepted!(client, m, &m.members[voters[1]], &oracle.submit_report(report), 0);
@@ -746,13 +751,19 @@ async fn a_month_of_the_protocol_matches_the_rules<Client: E2EBackend>(mut clien
                 .await?;
             }
             8 => {
-                // a exits at once twice: the second exit meets the reserve the first depleted
-                for (shares, label) in [(20 * ETH, "first"), (10 * ETH, "second")] {
-                    let quote = m.model.quote_exit(shares).ok_or("the model refuses the exit")?;
+                // a exits at once twice: the second exit meets the reserve the first depleted, and
+                // what is left of the day's exit limit (half the reserve at the first exit)
+                for (wanted, label) in [(20 * ETH, "first"), (10 * ETH, "second")] {
+                    let room = m.model.exit_limit_left(now_ms()) * 9 / 10;
+                    let shares = wanted.min(mul_div(room, m.model.total_shares, m.model.total_pooled));
+                    let quote = m
+                        .model
+                        .quote_exit(shares, now_ms())
+                        .ok_or("the model refuses the exit")?;
                     let before = native_balance(&mut client, &a).await?;
                     let (paid, deposit) =
                         accepted!(&mut client, m, &a, &token.flash_exit(shares, quote.payout), 0);
-                    let exit = m.model.flash_exit(account_of(&a), shares);
+                    let exit = m.model.flash_exit(account_of(&a), shares, now_ms());
                     assert_eq!(paid, exit.payout, "day 8: {label} flash exit");
                     assert_eq!(
                         native_balance(&mut client, &a).await? - before,
@@ -767,13 +778,13 @@ async fn a_month_of_the_protocol_matches_the_rules<Client: E2EBackend>(mut clien
                     flash_fees[1] > flash_fees[0],
                     "the depleted reserve costs more: {flash_fees:?}"
                 );
-                // above half the reserve: refused
+                // above what is left of the day's limit: refused
                 let big = mul_div(
                     m.model.reserve * 6 / 10,
                     m.model.total_shares,
                     m.model.total_pooled,
                 );
-                assert!(m.model.quote_exit(big).is_none());
+                assert!(m.model.quote_exit(big, now_ms()).is_none());
                 let digests = sandbox::storage_digests();
                 let refused = submit(&mut client, &a, &token.flash_exit(big, 0), 0).await?;
                 let above_cap = ink::scale::Encode::encode(&PoolError::Flash(FlashError::AboveExitCap));

@@ -9,15 +9,15 @@
 //! - a loss above the decrease bound applies only within the board's unexpired allowance.
 use icseth_core::{
     governance::{OracleDecision, ProtectionDecision, RegistryDecision, TokenDecision},
+    hold::{HoldBasis, HoldEnd, HoldUntil, LONE_HOLD_MS, REPORT_FRAME_MS},
     operators::{Figures, VALIDATOR_DEPOSIT},
     oracle::{Report, ReportError, EPOCH_MS},
     SuiteAddresses,
 };
 use icseth_e2e::operators::{approve_operator, register_operator};
 use icseth_e2e::{
-    account_of, advance_ms, deploy_and_wire, events_of, now_ms,
-    oracle::{at, epoch_at},
-    read, submit, ClockSandbox, Env, GovernorChoice, SuiteConfig, BEACON_GENESIS_MS, ETH,
+    account_of, advance_ms, deploy_and_wire, events_of, now_ms, oracle::at, read, submit, ClockSandbox, Env,
+    GovernorChoice, SuiteConfig, ETH,
 };
 use icseth_token::{
     icseth_token::{Error as TokenError, IcsethToken, LossAllowanceUsed, LossPending, LossPendingEnded},
@@ -134,7 +134,12 @@ async fn votes_of_removed_members_never_count<Client: E2EBackend>(mut client: Cl
         Err(OracleError::NotMember)
     );
     // a snapshot of the future, and the epoch u64::MAX, are refused before anything counts
-    let future = at(now_ms() + 1, Report::default());
+    let next_frame_start = icseth_e2e::oracle::frame_start(now_ms()) + REPORT_FRAME_MS;
+    let future = Report {
+        epoch: icseth_e2e::oracle::epoch_at(next_frame_start),
+        ref_time_ms: next_frame_start,
+        ..Report::default()
+    };
     assert_eq!(
         vote(&mut client, &suite, &new[1], future).await?,
         Err(OracleError::Report(ReportError::ReferenceInFuture))
@@ -148,7 +153,13 @@ async fn votes_of_removed_members_never_count<Client: E2EBackend>(mut client: Cl
     for caller in [&alice, &new[1]] {
         let direct = submit(&mut client, caller, &token.autobalance(h), 0).await?;
         assert_eq!(direct.value, Err(TokenError::NotOracle));
-        let direct = submit(&mut client, caller, &token.note_report_vote(h), 0).await?;
+        let direct = submit(
+            &mut client,
+            caller,
+            &token.note_report_vote(h, account_of(caller), Some(HoldBasis::Corroborated)),
+            0,
+        )
+        .await?;
         assert_eq!(direct.value, Err(TokenError::NotOracle));
         let direct = submit(
             &mut client,
@@ -495,10 +506,15 @@ async fn a_large_loss_applies_within_the_boards_allowance_and_holds_exits_until_
         (pending.len(), pending[0].loss, pending[0].ref_time_ms),
         (1, loss, crash.ref_time_ms)
     );
+    // one member's vote: a lone hold, until the frame's report or 36 hours
+    let until = HoldUntil {
+        until_ref: crash.ref_time_ms,
+        lapses_at: Some(now_ms() + LONE_HOLD_MS),
+    };
     let held = submit(&mut client, &institution, &token.deposit(), 10 * ETH).await?;
-    assert_eq!(held.value, Err(TokenError::LossPending));
+    assert_eq!(held.value, Err(TokenError::LossPending(until)));
     let held = submit(&mut client, &institution, &token.flash_exit(ETH, 0), 0).await?;
-    assert_eq!(held.value, Err(TokenError::LossPending));
+    assert_eq!(held.value, Err(TokenError::LossPending(until)));
     // a withdrawal request stays open: it shares the loss through the rate
     let ticket = submit(&mut client, &institution, &token.request_withdrawal(ETH), 0)
         .await?
@@ -510,9 +526,14 @@ async fn a_large_loss_applies_within_the_boards_allowance_and_holds_exits_until_
         Ok(ReportVoteOutcome::Refused(ReportError::DecreaseAboveBound))
     );
     assert_eq!(read(&mut client, &alice, &token.accounting()).await?, books);
-    assert!(read(&mut client, &alice, &token.loss_pending_since())
-        .await?
-        .is_some());
+    // a quorum agreed on it: the hold is corroborated and no longer lapses
+    assert_eq!(
+        read(&mut client, &alice, &token.loss_hold_until()).await?,
+        Some(HoldUntil {
+            until_ref: crash.ref_time_ms,
+            lapses_at: None
+        })
+    );
 
     // an allowance that lapses unused lets nothing through, and a too small one neither
     let short = TokenDecision::AllowLoss {
@@ -585,7 +606,15 @@ async fn a_large_loss_applies_within_the_boards_allowance_and_holds_exits_until_
     assert_eq!((used.len(), used[0].allowed, used[0].loss), (1, loss, loss));
     let state = read(&mut client, &alice, &token.oracle_state_read()).await?;
     assert_eq!((state.last, state.loss_allowance), (crash, None));
-    assert_eq!(events_of::<LossPendingEnded>(&suite.token).len(), 1);
+    // the lone span and the corroborated one, both ended by the loss report
+    let ended = events_of::<LossPendingEnded>(&suite.token);
+    assert_eq!(
+        ended.iter().map(|e| (e.basis, e.how)).collect::<Vec<_>>(),
+        vec![
+            (HoldBasis::Corroborated, HoldEnd::ReportApplied),
+            (HoldBasis::Lone, HoldEnd::ReportApplied)
+        ]
+    );
     assert_eq!(
         read(&mut client, &alice, &token.loss_pending_since()).await?,
         None
@@ -641,10 +670,10 @@ async fn a_large_loss_applies_within_the_boards_allowance_and_holds_exits_until_
 }
 
 /// The hold must last until a report at or after the loss vote's snapshot applies. Two members
-/// agree on R1 (a snapshot five minutes before the minimum interval ends: refused `TooEarly`, kept
-/// agreed); dave then votes R2, a 4% loss, which starts the hold; at the end of the interval an
-/// outsider pushes R1 again. R1 describes the time before the loss: it applies, and the hold
-/// stays, so nobody flash-exits at the pre-loss rate; R2 applying ends it.
+/// agree on R1 (frame 1, rewards above the annual bound: refused, kept agreed); dave then votes R2
+/// (frame 2, a 4% loss), which starts the hold; the board widens the bound and an outsider pushes
+/// R1 again. R1 describes the time before the loss: it applies, and the hold stays, so nobody
+/// flash-exits at the pre-loss rate; R2 applying ends it.
 #[ink_e2e::test(backend(runtime_only(sandbox = ClockSandbox)))]
 async fn an_older_report_does_not_end_a_loss_hold<Client: E2EBackend>(mut client: Client) -> E2EResult<()> {
     let alice = ink_e2e::alice();
@@ -653,22 +682,28 @@ async fn an_older_report_does_not_end_a_loss_hold<Client: E2EBackend>(mut client
     let Staked { suite, first, .. } = staked_suite(&mut client).await?;
     let mut token = ink_e2e::create_call_builder::<IcsethToken>(suite.token);
     let mut oracle = ink_e2e::create_call_builder::<OracleConsensus>(suite.oracle);
-    let applied_at = now_ms();
-    advance_ms(12 * 60 * 60 * 1000 - 5 * 60 * 1000);
-    // R1's snapshot at the start of an epoch, so a later snapshot in the same epoch exists
-    let epoch = epoch_at(now_ms() - EPOCH_MS);
-    let r1 = at(BEACON_GENESIS_MS + epoch * EPOCH_MS, first);
+    let frame_1 = icseth_e2e::oracle::next_frame();
+    advance_ms(60 * 60 * 1000);
+    // 0.15 ETH in a day on 320 ETH: above 10% a year, within 20%
+    let r1 = at(
+        frame_1,
+        Report {
+            cl_balance: first.cl_balance + 15 * ETH / 100,
+            ..first
+        },
+    );
     assert_eq!(
         vote(&mut client, &suite, &members[0], r1).await?,
         Ok(ReportVoteOutcome::Counted { votes: 1, quorum: 2 })
     );
     assert_eq!(
         vote(&mut client, &suite, &members[1], r1).await?,
-        Ok(ReportVoteOutcome::Refused(ReportError::TooEarly))
+        Ok(ReportVoteOutcome::Refused(ReportError::IncreaseAboveBound))
     );
-    advance_ms(2 * 60 * 1000);
+    let frame_2 = icseth_e2e::oracle::next_frame();
+    advance_ms(60 * 60 * 1000);
     let r2 = at(
-        now_ms(),
+        frame_2,
         Report {
             cl_balance: first.cl_balance - 128 * ETH / 10,
             ..first
@@ -693,10 +728,25 @@ async fn an_older_report_does_not_end_a_loss_hold<Client: E2EBackend>(mut client
         .await?,
         1
     );
+    let until = HoldUntil {
+        until_ref: frame_2,
+        lapses_at: Some(now_ms() + LONE_HOLD_MS),
+    };
     let held = submit(&mut client, &institution, &token.flash_exit(ETH, 0), 0).await?;
-    assert_eq!(held.value, Err(TokenError::LossPending));
-    // the interval ends: R1 applies, the hold stays
-    advance_ms(applied_at + 12 * 60 * 60 * 1000 - now_ms());
+    assert_eq!(held.value, Err(TokenError::LossPending(until)));
+    // the board widens the bound; R1 applies, the hold stays
+    let bounds = icseth_core::oracle::Bounds {
+        max_annual_increase_bps: 2_000,
+        ..icseth_core::oracle::Bounds::DEFAULT
+    };
+    submit(
+        &mut client,
+        &alice,
+        &token.govern(TokenDecision::SetBounds { bounds }),
+        0,
+    )
+    .await?
+    .accepted()?;
     submit(&mut client, &outsider, &oracle.apply_agreed(), 0)
         .await?
         .accepted()?;
@@ -709,20 +759,32 @@ async fn an_older_report_does_not_end_a_loss_hold<Client: E2EBackend>(mut client
         Some(r2.ref_time_ms)
     );
     let held = submit(&mut client, &institution, &token.flash_exit(ETH, 0), 0).await?;
-    assert_eq!(held.value, Err(TokenError::LossPending));
+    assert_eq!(held.value, Err(TokenError::LossPending(until)));
     let held = submit(&mut client, &institution, &token.deposit(), 10 * ETH).await?;
-    assert_eq!(held.value, Err(TokenError::LossPending));
-    // a later snapshot in R1's epoch can never apply: refused before it counts
-    let same_epoch = Report {
-        ref_time_ms: r1.ref_time_ms + 1,
-        ..r1
-    };
+    assert_eq!(held.value, Err(TokenError::LossPending(until)));
+    // R1's snapshot again, or one between frames, can never apply: refused before it counts
     assert_eq!(
-        vote(&mut client, &suite, &members[1], same_epoch).await?,
-        Err(OracleError::Report(ReportError::StaleEpoch))
+        vote(&mut client, &suite, &members[1], Report { cl_balance: 1, ..r1 }).await?,
+        Err(OracleError::Report(ReportError::StaleReference))
     );
-    // 12 hours later the loss report applies and ends the hold
+    assert_eq!(
+        vote(
+            &mut client,
+            &suite,
+            &members[1],
+            Report {
+                ref_time_ms: r1.ref_time_ms + EPOCH_MS,
+                ..r1
+            }
+        )
+        .await?,
+        Err(OracleError::NotFrameStart)
+    );
+    // the minimum interval after R1 later (the lone hold has not lapsed), a second vote applies
+    // the loss report and ends the hold
     advance_ms(12 * 60 * 60 * 1000);
+    let held = submit(&mut client, &institution, &token.flash_exit(ETH, 0), 0).await?;
+    assert_eq!(held.value, Err(TokenError::LossPending(until)));
     assert_eq!(
         vote(&mut client, &suite, &members[0], r2).await?,
         Ok(ReportVoteOutcome::Applied)
@@ -734,5 +796,307 @@ async fn an_older_report_does_not_end_a_loss_hold<Client: E2EBackend>(mut client
     submit(&mut client, &institution, &token.flash_exit(ETH, 0), 0)
         .await?
         .accepted()?;
+    Ok(())
+}
+
+/// One member invents a 1-wei loss every frame (measured before: its vote for a snapshot a minute
+/// after the honest members' kept deposits and flash exits on hold through three honest reports,
+/// four days at default timing). Now a report describes a frame's start, so the member can only
+/// vote for the snapshot the honest report also describes: its lone hold ends when that report
+/// applies, it is then barred from lone holds for three frames, and its unconfirmed loss votes
+/// are counted. A real loss voted by two members of five holds exits past the lone lapse until it
+/// applies.
+#[ink_e2e::test(backend(runtime_only(sandbox = ClockSandbox)))]
+async fn an_invented_loss_holds_exits_only_until_its_frames_report<Client: E2EBackend>(
+    mut client: Client,
+) -> E2EResult<()> {
+    let alice = ink_e2e::alice();
+    let members = [ink_e2e::bob(), ink_e2e::charlie(), ink_e2e::dave()];
+    let liar = &members[2];
+    let institution = ink_e2e::eve();
+    let Staked { suite, first, .. } = staked_suite(&mut client).await?;
+    let mut token = ink_e2e::create_call_builder::<IcsethToken>(suite.token);
+    let oracle = ink_e2e::create_call_builder::<OracleConsensus>(suite.oracle);
+    let mut last = first;
+    for frame in 1..=3u64 {
+        let start = icseth_e2e::oracle::next_frame();
+        advance_ms(60 * 60 * 1000);
+        let honest = at(
+            start,
+            Report {
+                cl_balance: last.cl_balance + ETH / 100,
+                ..last
+            },
+        );
+        let invented = Report {
+            cl_balance: last.cl_balance - 1,
+            ..honest
+        };
+        // a snapshot a minute after the honest one: no report will ever describe it
+        let off_frame = Report {
+            ref_time_ms: start + 60_000,
+            ..invented
+        };
+        assert_eq!(
+            vote(&mut client, &suite, liar, off_frame).await?,
+            Err(OracleError::NotFrameStart)
+        );
+        assert_eq!(
+            vote(&mut client, &suite, liar, invented).await?,
+            Ok(ReportVoteOutcome::Counted { votes: 1, quorum: 2 })
+        );
+        let voted = events_of::<LossVoted>(&suite.oracle).pop().expect("LossVoted");
+        let deposit = submit(&mut client, &institution, &token.deposit(), 10 * ETH).await?;
+        if frame == 1 {
+            // the first invented loss holds, on a lone basis that lapses within 36 hours
+            assert_eq!(voted.basis, Some(HoldBasis::Lone));
+            let until = HoldUntil {
+                until_ref: start,
+                lapses_at: Some(now_ms() + LONE_HOLD_MS),
+            };
+            assert_eq!(deposit.value, Err(TokenError::LossPending(until)));
+            let exit = submit(&mut client, &institution, &token.flash_exit(ETH, 0), 0).await?;
+            assert_eq!(exit.value, Err(TokenError::LossPending(until)));
+        } else {
+            // barred after its unconfirmed lone hold: the vote is counted, nothing is held
+            assert_eq!(voted.basis, None, "frame {frame}");
+            deposit.accepted()?;
+        }
+        // the honest report of the frame applies
+        vote(&mut client, &suite, &members[0], honest)
+            .await?
+            .map_err(|e| format!("{e:?}"))?;
+        assert_eq!(
+            vote(&mut client, &suite, &members[1], honest).await?,
+            Ok(ReportVoteOutcome::Applied)
+        );
+        // deposits and flash exits are open again at once
+        assert_eq!(read(&mut client, &alice, &token.loss_hold_until()).await?, None);
+        submit(&mut client, &institution, &token.deposit(), 10 * ETH)
+            .await?
+            .accepted()?;
+        submit(&mut client, &institution, &token.flash_exit(ETH / 10, 0), 0)
+            .await?
+            .accepted()?;
+        assert!(
+            read(
+                &mut client,
+                &alice,
+                &oracle.lone_hold_barred_now(account_of(liar))
+            )
+            .await?,
+            "frame {frame}: barred"
+        );
+        last = honest;
+    }
+    let ended = events_of::<LossPendingEnded>(&suite.token);
+    assert_eq!(ended.len(), 1, "one hold, ended by its frame's report");
+    assert_eq!(
+        (ended[0].basis, ended[0].how),
+        (HoldBasis::Lone, HoldEnd::ReportApplied)
+    );
+    // the evidence: three loss votes, all unconfirmed; the honest members have none
+    assert_eq!(
+        read(&mut client, &alice, &oracle.loss_votes_of(account_of(liar))).await?,
+        3
+    );
+    assert_eq!(
+        read(
+            &mut client,
+            &alice,
+            &oracle.unconfirmed_loss_votes_of(account_of(liar))
+        )
+        .await?,
+        3
+    );
+    for honest_member in &members[..2] {
+        assert_eq!(
+            read(
+                &mut client,
+                &alice,
+                &oracle.unconfirmed_loss_votes_of(account_of(honest_member))
+            )
+            .await?,
+            0
+        );
+    }
+
+    // a real 4 ETH slashing, five members (quorum 3): two members' votes corroborate it and hold
+    // exits past the lone lapse until the third vote applies it
+    let five = [
+        ink_e2e::bob(),
+        ink_e2e::charlie(),
+        ink_e2e::dave(),
+        ink_e2e::one(),
+        ink_e2e::two(),
+    ];
+    set_members(&mut client, &suite, &five).await?;
+    let start = icseth_e2e::oracle::next_frame();
+    let slashing = at(
+        start,
+        Report {
+            cl_balance: last.cl_balance - 4 * ETH,
+            ..last
+        },
+    );
+    vote(&mut client, &suite, &five[3], slashing)
+        .await?
+        .map_err(|e| format!("{e:?}"))?;
+    assert_eq!(
+        events_of::<LossVoted>(&suite.oracle).pop().map(|v| v.basis),
+        Some(Some(HoldBasis::Lone))
+    );
+    vote(&mut client, &suite, &five[4], slashing)
+        .await?
+        .map_err(|e| format!("{e:?}"))?;
+    let voted = events_of::<LossVoted>(&suite.oracle).pop().expect("LossVoted");
+    assert_eq!(
+        (voted.loss_voters, voted.basis),
+        (2, Some(HoldBasis::Corroborated))
+    );
+    advance_ms(LONE_HOLD_MS + 60 * 60 * 1000);
+    let corroborated = HoldUntil {
+        until_ref: start,
+        lapses_at: None,
+    };
+    let held = submit(&mut client, &institution, &token.deposit(), 10 * ETH).await?;
+    assert_eq!(held.value, Err(TokenError::LossPending(corroborated)));
+    let held = submit(&mut client, &institution, &token.flash_exit(ETH, 0), 0).await?;
+    assert_eq!(held.value, Err(TokenError::LossPending(corroborated)));
+    assert_eq!(
+        vote(&mut client, &suite, &five[0], slashing).await?,
+        Ok(ReportVoteOutcome::Applied)
+    );
+    assert_eq!(read(&mut client, &alice, &token.loss_hold_until()).await?, None);
+    submit(&mut client, &institution, &token.deposit(), 10 * ETH)
+        .await?
+        .accepted()?;
+    // a vote for a real loss that applied is no evidence against the member
+    assert_eq!(
+        read(
+            &mut client,
+            &alice,
+            &oracle.unconfirmed_loss_votes_of(account_of(&five[3]))
+        )
+        .await?,
+        0
+    );
+    Ok(())
+}
+
+/// A member cannot restart its own lone hold, nor erase its evidence. While the honest report
+/// for frame F is late, dave holds exits with an invented loss, votes another invented version
+/// 35 hours later and a third right after the lapse: before, each vote moved the member's own
+/// clock and the third started a new 36-hour hold; now the hold lapses at 36 hours and dave is
+/// barred. In the next frame dave invents a loss and then replaces it with the honest report
+/// before it applies: the retracted loss vote still counts as unconfirmed.
+#[ink_e2e::test(backend(runtime_only(sandbox = ClockSandbox)))]
+async fn a_lone_hold_cannot_be_restarted_nor_its_evidence_erased<Client: E2EBackend>(
+    mut client: Client,
+) -> E2EResult<()> {
+    let alice = ink_e2e::alice();
+    let members = [ink_e2e::bob(), ink_e2e::charlie(), ink_e2e::dave()];
+    let liar = &members[2];
+    let institution = ink_e2e::eve();
+    let Staked { suite, first, .. } = staked_suite(&mut client).await?;
+    let mut token = ink_e2e::create_call_builder::<IcsethToken>(suite.token);
+    let oracle = ink_e2e::create_call_builder::<OracleConsensus>(suite.oracle);
+    let hour = 60 * 60 * 1000;
+    let frame = icseth_e2e::oracle::next_frame();
+    advance_ms(hour);
+    let invented = |wei: u128| {
+        at(
+            frame,
+            Report {
+                cl_balance: first.cl_balance - wei,
+                ..first
+            },
+        )
+    };
+    vote(&mut client, &suite, liar, invented(1))
+        .await?
+        .map_err(|e| format!("{e:?}"))?;
+    let lapse = now_ms() + LONE_HOLD_MS;
+    advance_ms(35 * hour);
+    vote(&mut client, &suite, liar, invented(2))
+        .await?
+        .map_err(|e| format!("{e:?}"))?;
+    assert_eq!(
+        read(&mut client, &alice, &token.loss_hold_until()).await?,
+        Some(HoldUntil {
+            until_ref: frame,
+            lapses_at: Some(lapse)
+        }),
+        "a second vote moves nothing"
+    );
+    advance_ms(lapse - now_ms());
+    vote(&mut client, &suite, liar, invented(3))
+        .await?
+        .map_err(|e| format!("{e:?}"))?;
+    let voted = events_of::<LossVoted>(&suite.oracle).pop().ok_or("LossVoted")?;
+    assert_eq!(voted.basis, None, "barred after its lone hold lapsed unconfirmed");
+    assert_eq!(read(&mut client, &alice, &token.loss_hold_until()).await?, None);
+    submit(&mut client, &institution, &token.deposit(), 10 * ETH)
+        .await?
+        .accepted()?;
+    // the late honest report for F applies
+    let honest = at(
+        frame,
+        Report {
+            cl_balance: first.cl_balance + ETH / 100,
+            ..first
+        },
+    );
+    vote(&mut client, &suite, &members[0], honest)
+        .await?
+        .map_err(|e| format!("{e:?}"))?;
+    assert_eq!(
+        vote(&mut client, &suite, &members[1], honest).await?,
+        Ok(ReportVoteOutcome::Applied)
+    );
+    // the first invented vote (retracted by the second) and the last both count
+    assert_eq!(
+        read(
+            &mut client,
+            &alice,
+            &oracle.unconfirmed_loss_votes_of(account_of(liar))
+        )
+        .await?,
+        2
+    );
+    // next frame: an invented loss, replaced by the honest report before it applies
+    let next = icseth_e2e::oracle::next_frame();
+    advance_ms(hour);
+    let honest_next = at(
+        next,
+        Report {
+            cl_balance: honest.cl_balance + ETH / 100,
+            ..honest
+        },
+    );
+    let invented_next = Report {
+        cl_balance: honest.cl_balance - 1,
+        ..honest_next
+    };
+    vote(&mut client, &suite, liar, invented_next)
+        .await?
+        .map_err(|e| format!("{e:?}"))?;
+    vote(&mut client, &suite, liar, honest_next)
+        .await?
+        .map_err(|e| format!("{e:?}"))?;
+    assert_eq!(
+        vote(&mut client, &suite, &members[0], honest_next).await?,
+        Ok(ReportVoteOutcome::Applied)
+    );
+    assert_eq!(
+        read(
+            &mut client,
+            &alice,
+            &oracle.unconfirmed_loss_votes_of(account_of(liar))
+        )
+        .await?,
+        3,
+        "the retracted invented loss still counts"
+    );
     Ok(())
 }

@@ -157,7 +157,7 @@ matrix! { fx;
     token.refill_reserve(1) [StakingManager] => "NotStakingManager";
     token.stake(fx.operator, 1) [StakingManager] => "NotStakingManager";
     token.receive_inflow() [StakingManager] => "NotVault";
-    token.note_report_vote(fx.report) [] => "NotOracle";
+    token.note_report_vote(fx.report, fx.outsider, Some(icseth_core::hold::HoldBasis::Corroborated)) [] => "NotOracle";
     token.autobalance(fx.report) [] => "NotOracle";
     token.flash_exit(ETH, 0) [Institution, RemovedInstitution] => "InsufficientShares";
     token.request_withdrawal(ETH) [Institution, RemovedInstitution] => "InsufficientShares";

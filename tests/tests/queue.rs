@@ -17,11 +17,14 @@ use icseth_e2e::{
     account_of, advance_ms, deploy_and_wire, events_of,
     governance::decide_all,
     now_ms,
-    oracle::{applied, epoch_at},
+    oracle::{applied, epoch_at, frame_start, next_frame},
     read, submit, ClockSandbox, Env, SuiteConfig, ETH,
 };
 use icseth_token::{
-    icseth_token::{Accounting, Error as TokenError, IcsethToken, TicketStatus, WithdrawalClaimed},
+    icseth_token::{
+        Accounting, Deposited, Error as TokenError, IcsethToken, ReportApplied, TicketStatus,
+        WithdrawalClaimed, WithdrawalFinalized,
+    },
     psp22::PSP22,
 };
 use ink_e2e::{ContractsBackend, E2EBackend, Keypair};
@@ -138,13 +141,18 @@ where
         cl_balance: u128::from(validators) * VALIDATOR_DEPOSIT,
         validators,
     };
+    // the first report at a frame's start: later reports a whole number of days on describe
+    // their block time's frame
+    next_frame();
     let first = scene.cl_balance;
     report(client, &mut scene, first, now_ms()).await?;
     Ok(scene)
 }
 
-/// The next report (its epoch the one its snapshot falls in), as the quorum agrees on it.
-fn next_report(scene: &mut Scene, cl_balance: u128, ref_time_ms: u64) -> Report {
+/// The next report, describing the start of the frame `time_ms` falls in (its epoch the one that
+/// snapshot falls in), as the quorum agrees on it.
+fn next_report(scene: &mut Scene, cl_balance: u128, time_ms: u64) -> Report {
+    let ref_time_ms = frame_start(time_ms);
     scene.epoch = epoch_at(ref_time_ms);
     scene.cl_balance = cl_balance;
     Report {
@@ -195,7 +203,7 @@ where
 fn assert_books_balance(books: &Accounting) {
     assert_eq!(
         books.buffered + books.reserve + books.in_flight + books.cl_balance,
-        books.total_pooled + books.unapplied_gain,
+        books.total_pooled + books.unapplied_gain + books.kept_from_tickets,
         "books out of balance: {books:?}"
     );
 }
@@ -363,8 +371,11 @@ async fn depositing_around_a_report_earns_only_that_reports_increase<Client: E2E
     report(&mut client, &mut scene, cl, now_ms()).await?;
     assert_eq!(payout_of(&mut client, &scene, id).await?, Some(value));
     let after = books(&mut client, &scene).await?;
+    // the next gain stays with the holders: what A's shares gained after the request is kept
+    // for them (released by the following reports within the rate cap)
+    assert!(after.kept_from_tickets > 0);
     assert_eq!(
-        after.total_pooled,
+        after.total_pooled + after.kept_from_tickets,
         pooled_at_r + gain - value,
         "the next gain stays with the holders"
     );
@@ -424,7 +435,8 @@ async fn a_ticket_waiting_through_a_gain_and_a_loss_gets_the_smaller_value<Clien
 ) -> E2EResult<()> {
     let mut scene = setup(&mut client, 100 * ETH, 1_000 * ETH, 1).await?;
     let a = institution_a();
-    let reference_before_request = now_ms() + HOUR_MS / 2;
+    // R1 describes the start of the next frame; A requests an hour into it
+    let reference_before_request = next_frame();
     advance_ms(HOUR_MS);
     let (id, shares, value) = request_all(&mut client, &scene, &a).await?;
     assert_eq!(value, 100 * ETH);
@@ -550,5 +562,133 @@ async fn a_cover_reaches_waiting_tickets_through_the_rate<Client: E2EBackend>(
         "the cover reached the ticket: {expected} vs {without_cover}"
     );
     assert_books_balance(&books(&mut client, &scene).await?);
+    Ok(())
+}
+
+/// 8. Due tickets come before the reserve. A's 40 ETH ticket is due (requested before the last
+/// report) but only 28.9 ETH are buffered; the reserve is 12 ETH below its target after B's flash
+/// exit. Before, B's 20 ETH deposit topped the reserve up by 12.4 ETH and the ticket stayed
+/// unfunded (`InsufficientBuffer`); now the deposit first fills the buffer up to what the ticket
+/// waits for, and anyone finalizes it at once.
+#[ink_e2e::test(backend(runtime_only(sandbox = ClockSandbox)))]
+async fn a_deposit_funds_due_tickets_before_the_reserve<Client: E2EBackend>(
+    mut client: Client,
+) -> E2EResult<()> {
+    // 502 ETH pooled: 25.1 to the reserve, 14 validators staked, 28.9 buffered
+    let mut scene = setup(&mut client, 40 * ETH, 462 * ETH, 14).await?;
+    let (a, b) = (institution_a(), institution_b());
+    let mut token = ink_e2e::create_call_builder::<IcsethToken>(scene.suite.token);
+    submit(&mut client, &b, &token.flash_exit(12 * ETH, 0), 0)
+        .await?
+        .accepted()?;
+    let (id, _, value) = request_all(&mut client, &scene, &a).await?;
+    advance_ms(DAY_MS);
+    let cl = scene.cl_balance;
+    report(&mut client, &mut scene, cl, now_ms()).await?;
+    assert_eq!(payout_of(&mut client, &scene, id).await?, None, "due, not funded");
+    let finalize = submit(&mut client, &ink_e2e::two(), &token.finalize_withdrawals(1), 0).await?;
+    assert_eq!(finalize.value, Err(TokenError::InsufficientBuffer));
+    let before = books(&mut client, &scene).await?;
+    assert_eq!(before.buffered, 289 * ETH / 10);
+    let shortfall = value - before.buffered;
+    submit(&mut client, &b, &token.deposit(), 20 * ETH)
+        .await?
+        .accepted()?;
+    let deposited = events_of::<Deposited>(&scene.suite.token)
+        .pop()
+        .ok_or("no Deposited")?;
+    assert_eq!(
+        (deposited.to_buffer, deposited.to_reserve),
+        (shortfall, 20 * ETH - shortfall)
+    );
+    let after = books(&mut client, &scene).await?;
+    assert_eq!(after.buffered, value);
+    assert_books_balance(&after);
+    let finalize = submit(&mut client, &ink_e2e::two(), &token.finalize_withdrawals(1), 0).await?;
+    assert_eq!(finalize.value, Ok(1));
+    assert!(payout_of(&mut client, &scene, id)
+        .await?
+        .is_some_and(|p| p <= value));
+    Ok(())
+}
+
+/// 9. Finalization lifted the rate outside the per-report cap. A's 500 ETH ticket is due after a
+/// report with rewards, but the buffer cannot fund it; right after the report B deposits 1,000
+/// ETH, which funds it, and calls `finalize_withdrawals(1)`. Before, what A's shares were worth
+/// above the request value stayed in the pool at once: B's deposit, held through no report, was
+/// worth more the moment the ticket finalized. Now that value is kept apart
+/// (`kept_from_tickets`) and the next report releases it, fee-free, within the rate cap; and a
+/// deposit made before the release pays for its share of it (deposits are priced with it), so a
+/// large deposit cannot collect what the remaining holders were owed.
+#[ink_e2e::test(backend(runtime_only(sandbox = ClockSandbox)))]
+async fn finalization_lifts_no_rate_outside_a_report<Client: E2EBackend>(
+    mut client: Client,
+) -> E2EResult<()> {
+    // 500 ETH pooled: 25 to the reserve, 14 validators staked, 27 buffered
+    let mut scene = setup(&mut client, 500 * ETH, 0, 14).await?;
+    let (a, b) = (institution_a(), institution_b());
+    let mut token = ink_e2e::create_call_builder::<IcsethToken>(scene.suite.token);
+    let (id, _, value) = request_all(&mut client, &scene, &a).await?;
+    assert_eq!(value, 500 * ETH);
+    // a day of rewards: the rate rises, so A's shares are worth more than the request value
+    advance_ms(DAY_MS);
+    let cl = scene.cl_balance + ETH / 10;
+    report(&mut client, &mut scene, cl, now_ms()).await?;
+    assert_eq!(payout_of(&mut client, &scene, id).await?, None, "due, not funded");
+    // B deposits right after the report and finalizes A's ticket
+    let shares = submit(&mut client, &b, &token.deposit(), 1_000 * ETH)
+        .await?
+        .accepted()?;
+    let worth_before = read(&mut client, &b, &token.assets_for(shares))
+        .await?
+        .map_err(|e| format!("{e:?}"))?;
+    assert!(worth_before <= 1_000 * ETH);
+    let finalize = submit(&mut client, &b, &token.finalize_withdrawals(1), 0).await?;
+    assert_eq!(finalize.value, Ok(1));
+    let finalized = events_of::<WithdrawalFinalized>(&scene.suite.token)
+        .pop()
+        .ok_or("no WithdrawalFinalized")?;
+    assert_eq!(finalized.payout, value);
+    assert!(
+        finalized.kept_by_pool > ETH / 100,
+        "A's shares gained: {}",
+        finalized.kept_by_pool
+    );
+    // B's deposit is worth what it was (before: about 0.08 ETH more at once)
+    let worth_after = read(&mut client, &b, &token.assets_for(shares))
+        .await?
+        .map_err(|e| format!("{e:?}"))?;
+    assert!(worth_after <= worth_before + 2, "{worth_before} -> {worth_after}");
+    let books = books(&mut client, &scene).await?;
+    assert_eq!(books.kept_from_tickets, finalized.kept_by_pool);
+    assert_books_balance(&books);
+    // a depositor now pays for its share of the kept value: 10,000 ETH deposited before the
+    // release are worth 10,000 ETH after it, not more
+    let late = submit(&mut client, &b, &token.deposit(), 10_000 * ETH)
+        .await?
+        .accepted()?;
+    // the next report releases the kept value first, within its cap, to whoever holds then
+    advance_ms(DAY_MS);
+    let cl = scene.cl_balance;
+    report(&mut client, &mut scene, cl, now_ms()).await?;
+    let applied = events_of::<ReportApplied>(&scene.suite.token)
+        .pop()
+        .ok_or("no ReportApplied")?;
+    assert_eq!(
+        (
+            applied.released_kept,
+            applied.kept_from_tickets,
+            applied.protocol_fee
+        ),
+        (finalized.kept_by_pool, 0, 0)
+    );
+    let late_worth = read(&mut client, &b, &token.assets_for(late))
+        .await?
+        .map_err(|e| format!("{e:?}"))?;
+    assert!(
+        late_worth <= 10_000 * ETH,
+        "the late deposit took kept value: {late_worth}"
+    );
+    assert!(late_worth + 10_000 >= 10_000 * ETH, "{late_worth}");
     Ok(())
 }

@@ -42,11 +42,12 @@ use icseth_e2e::{
     account_of, advance_ms, deploy_and_wire,
     governance::{decide_all, propose_and_approve},
     model::{
-        book_figures, frame_score, mul_div, next_status, Owed, Protocol, BOOK_FIGURES, OFFSET, VALIDATOR,
+        book_figures, frame_score, mul_div, next_status, HoldModel, Owed, Protocol, BOOK_FIGURES, OFFSET,
+        VALIDATOR,
     },
     now_ms,
-    oracle::at,
-    read, sandbox, submit, ClockSandbox, EmbeddedClient, SuiteConfig, ETH,
+    oracle::{at, frame_start, next_frame},
+    read, sandbox, submit, ClockSandbox, EmbeddedClient, SuiteConfig, BEACON_GENESIS_MS, ETH,
 };
 use icseth_token::{
     icseth_token::{Error as TokenError, IcsethToken, TicketStatus},
@@ -73,6 +74,7 @@ struct Done {
     requests: u32,
     claims: u32,
     flash_exits: u32,
+    split_exits: u32,
     finalized_tickets: u64,
     stakes: u32,
     refills: u32,
@@ -81,6 +83,8 @@ struct Done {
     losses: u32,
     covered_losses: u32,
     refused_reports: u32,
+    invented_losses: u32,
+    stale_pauses: u32,
     frames: u32,
     board_decisions: u32,
     refused_calls: u32,
@@ -92,6 +96,7 @@ impl Done {
         self.requests += o.requests;
         self.claims += o.claims;
         self.flash_exits += o.flash_exits;
+        self.split_exits += o.split_exits;
         self.finalized_tickets += o.finalized_tickets;
         self.stakes += o.stakes;
         self.refills += o.refills;
@@ -100,6 +105,8 @@ impl Done {
         self.losses += o.losses;
         self.covered_losses += o.covered_losses;
         self.refused_reports += o.refused_reports;
+        self.invented_losses += o.invented_losses;
+        self.stale_pauses += o.stale_pauses;
         self.frames += o.frames;
         self.board_decisions += o.board_decisions;
         self.refused_calls += o.refused_calls;
@@ -151,6 +158,8 @@ impl Rng {
 /// What a passed board proposal changes once executed.
 #[derive(Debug, Clone)]
 enum Effect {
+    /// The board's own pause (a stale one: an Unpause proposed after it is executed right after).
+    Pause,
     Unpause,
     RemoveInstitution(usize),
     ReaddInstitution(usize),
@@ -186,6 +195,8 @@ struct World {
     /// A change of the institutions, the reserve target, the oracle or the board is pending.
     decision_pending: bool,
     model: Protocol,
+    /// The pending-loss hold by the README's rules.
+    hold: HoldModel,
     owed: Owed,
     last: Report,
     el_sent: u128,
@@ -227,6 +238,12 @@ async fn check(
     );
     let b = read(client, reader, &token.accounting()).await?;
     let x = &w.model;
+    let hold = read(client, reader, &token.loss_hold_until()).await?;
+    assert_eq!(
+        hold.map(|h| (h.until_ref, h.lapses_at)),
+        w.hold.until(now_ms()),
+        "{step}: the loss hold"
+    );
     assert_eq!(book_figures(&b), x.book_figures(), "{step}: books {BOOK_FIGURES}");
     assert_eq!(
         (b.next_ticket, b.next_to_finalize),
@@ -235,7 +252,7 @@ async fn check(
     );
     assert_eq!(
         b.buffered + b.reserve + b.in_flight + b.cl_balance,
-        b.total_pooled + b.unapplied_gain,
+        b.total_pooled + b.unapplied_gain + b.kept_from_tickets,
         "{step}: books identity {b:?}"
     );
     let supply = read(client, reader, &token.total_supply()).await?;
@@ -453,6 +470,7 @@ async fn setup(client: &mut EmbeddedClient) -> E2EResult<World> {
         executed: Vec::new(),
         decision_pending: false,
         model: Protocol::new(account_of(&alice), suite.slash_protection, suite.token),
+        hold: HoldModel::default(),
         owed: Owed::default(),
         last: Report::default(),
         el_sent: 0,
@@ -491,17 +509,21 @@ async fn execute_due(client: &mut EmbeddedClient, w: &mut World, done: &mut Done
         w.executed.push(id);
         done.board_decisions += 1;
         match effect {
+            Effect::Pause => w.paused = true,
             Effect::Unpause => w.paused = false,
             Effect::RemoveInstitution(i) => w.removed[i] = true,
             Effect::ReaddInstitution(i) => w.removed[i] = false,
             Effect::ReserveTarget(bps) => w.model.reserve_target_bps = bps,
-            Effect::OracleMembers(set) => w.members = set,
+            Effect::OracleMembers(set) => {
+                w.members = set;
+                w.hold.new_member_set();
+            }
             Effect::AddBoardMember => w.board.push(w.spare_member.clone()),
             Effect::RemoveBoardMember => {
                 w.board.pop();
             }
         }
-        if !matches!(effect, Effect::Unpause) {
+        if !matches!(effect, Effect::Unpause | Effect::Pause) {
             w.decision_pending = false;
         }
     }
@@ -610,6 +632,17 @@ async fn run(client: &mut EmbeddedClient, seed: u64, steps: u32) -> E2EResult<Do
         .apply_report(&first, now_ms())
         .map_err(|e| format!("model: {e}"))?;
     w.last = first;
+    // every run starts with a stale pause on the board: a Pause and, after it, an Unpause pass;
+    // both execute (in that order) when they fall due during the run, and the Unpause stands
+    propose(client, &mut w, Action::Token(TokenDecision::Pause), Effect::Pause).await?;
+    propose(
+        client,
+        &mut w,
+        Action::Token(TokenDecision::Unpause),
+        Effect::Unpause,
+    )
+    .await?;
+    done.stale_pauses += 1;
     let mut rate = check(client, &w, 0, true, "setup").await?;
     let mut counts = [0u32; 15];
     for step in 0..steps {
@@ -628,14 +661,19 @@ async fn run(client: &mut EmbeddedClient, seed: u64, steps: u32) -> E2EResult<Do
         let holder_id = account_of(&holder);
         let label = format!("step {step} (seed {seed}) op {op} by institution {who}");
         let mut rate_may_move = false;
-        let price_before = (w.model.total_shares, w.model.total_pooled);
+        let price_before = w.model.price();
         match op {
             // deposit: shares from the model
             0 => {
                 let assets = ETH / 10 + rng.amount(50 * ETH);
                 match attempt!(client, &holder, &token.deposit(), assets) {
                     Ok(shares) => {
-                        assert!(!w.removed[who] && !w.paused, "{label}: deposit accepted");
+                        assert!(
+                            !w.removed[who] && !w.paused && w.hold.until(now_ms()).is_none(),
+                            "{label}: deposit accepted"
+                        );
+                        // priced with the value kept from tickets: the pooled rate rises by it
+                        rate_may_move = w.model.kept_from_tickets > 0;
                         assert_eq!(
                             shares,
                             w.model.deposit(holder_id, assets),
@@ -644,7 +682,10 @@ async fn run(client: &mut EmbeddedClient, seed: u64, steps: u32) -> E2EResult<Do
                         w.owed.deposited(holder_id, assets);
                         done.deposits += 1;
                     }
-                    Err(e) => assert!(w.removed[who] || w.paused, "{label}: deposit refused {e:?}"),
+                    Err(e) => assert!(
+                        w.removed[who] || w.paused || w.hold.until(now_ms()).is_some(),
+                        "{label}: deposit refused {e:?}"
+                    ),
                 }
             }
             // transfer to another institution
@@ -737,37 +778,61 @@ async fn run(client: &mut EmbeddedClient, seed: u64, steps: u32) -> E2EResult<Do
                     }
                 }
             }
-            // a flash exit of a small part of the holding
+            // a flash exit of a small part of the holding, sometimes split into parts in a row
+            // (the parts pay what one exit pays and share the frame's limit)
             5 => {
-                let shares = rng.amount(w.model.balance(&holder_id) / 10 + 1);
-                let quote = w.model.quote_exit(shares);
-                let before = native_balance(client, &holder).await?;
-                match attempt!(client, &holder, &token.flash_exit(shares, 0)) {
-                    Ok(payout) => {
-                        assert!(!w.paused && quote.is_some(), "{label}: flash exit accepted");
-                        let exit = w.model.flash_exit(holder_id, shares);
-                        assert_eq!(payout, exit.payout, "{label}: flash exit payout");
-                        let got = received(client, &holder, before).await?;
-                        assert_eq!(got, i128::try_from(payout)?, "{label}: native value paid");
-                        // the price rises by the fee spread over the remaining shares, no more, and
-                        // by what the exit was priced below the offset's price (after a loss the
-                        // plain ratio pays less: that difference stays in the pool too)
-                        let (shares_before, pooled_before) = price_before;
-                        let at_offset = mul_div(shares, pooled_before + OFFSET, shares_before + OFFSET);
-                        let kept = exit.fee + (at_offset - exit.assets);
-                        assert!(
-                            price_rise_within(price_before, &w.model, Some(kept)),
-                            "{label}: {exit:?}"
-                        );
-                        w.owed.paid(holder_id, payout);
-                        done.flash_exits += 1;
-                        rate_may_move = true;
-                        // the staking manager often answers a depleted reserve with a refill
-                        if rng.below(2) == 0 {
-                            refill(client, &mut w, &mut rng, &mut done, &label).await?;
+                let parts = if rng.below(3) == 0 { 2 + rng.below(3) } else { 1 };
+                for part in 0..parts {
+                    // mostly within what is left of the frame's exit limit (shared by the
+                    // parts), sometimes anything up to a tenth of the holding
+                    let room = mul_div(
+                        w.model.exit_limit_left(now_ms()),
+                        w.model.total_shares + OFFSET,
+                        w.model.total_pooled + OFFSET,
+                    ) / parts as u128;
+                    let most = if rng.below(4) == 0 {
+                        w.model.balance(&holder_id) / 10
+                    } else {
+                        (w.model.balance(&holder_id) / 10).min(room)
+                    };
+                    let shares = rng.amount(most + 1);
+                    let quote = w.model.quote_exit(shares, now_ms());
+                    let before = native_balance(client, &holder).await?;
+                    let part_before = w.model.price();
+                    match attempt!(client, &holder, &token.flash_exit(shares, 0)) {
+                        Ok(payout) => {
+                            assert!(
+                                !w.paused && quote.is_some() && w.hold.until(now_ms()).is_none(),
+                                "{label}: flash exit {part} accepted"
+                            );
+                            let exit = w.model.flash_exit(holder_id, shares, now_ms());
+                            assert_eq!(payout, exit.payout, "{label}: flash exit {part} payout");
+                            let got = received(client, &holder, before).await?;
+                            assert_eq!(got, i128::try_from(payout)?, "{label}: native value paid");
+                            // the price rises by the fee spread over the remaining shares, no more,
+                            // and by what the exit was priced below the offset's price (after a
+                            // loss the plain ratio pays less: that difference stays in the pool)
+                            let (shares_before, pooled_before) = part_before;
+                            let at_offset = mul_div(shares, pooled_before + OFFSET, shares_before + OFFSET);
+                            let kept = exit.fee + (at_offset - exit.assets);
+                            assert!(
+                                price_rise_within(part_before, &w.model, Some(kept)),
+                                "{label}: {exit:?}"
+                            );
+                            w.owed.paid(holder_id, payout);
+                            done.flash_exits += 1;
+                            done.split_exits += u32::from(part > 0);
+                            rate_may_move = true;
                         }
+                        Err(e) => assert!(
+                            w.paused || quote.is_none() || w.hold.until(now_ms()).is_some(),
+                            "{label}: flash exit {part} refused {e:?}"
+                        ),
                     }
-                    Err(e) => assert!(w.paused || quote.is_none(), "{label}: flash exit refused {e:?}"),
+                }
+                // the staking manager often answers a depleted reserve with a refill
+                if rate_may_move && rng.below(2) == 0 {
+                    refill(client, &mut w, &mut rng, &mut done, &label).await?;
                 }
             }
             // anyone continues the finalization
@@ -803,6 +868,10 @@ async fn run(client: &mut EmbeddedClient, seed: u64, steps: u32) -> E2EResult<Do
             // sometimes a dissenting member, sometimes an out-of-bound report first
             8 | 9 => {
                 advance_ms(12 * HOUR_MS + rng.below(24) * HOUR_MS);
+                // one report per frame: it describes the frame's start
+                if frame_start(now_ms()) <= w.last.ref_time_ms {
+                    next_frame();
+                }
                 let pooled = w.model.total_pooled;
                 let elapsed = u128::from(now_ms() - w.model.last_applied_ms);
                 let allowed = mul_div(pooled / 10, elapsed, YEAR_MS) * 9 / 10;
@@ -878,20 +947,36 @@ async fn run(client: &mut EmbeddedClient, seed: u64, steps: u32) -> E2EResult<Do
                     submit(client, &member, &oracle.submit_report(dissent), 0)
                         .await?
                         .accepted()?;
+                    let loss = w.model.loss_shown(&dissent);
+                    w.hold.vote(
+                        account_of(&member),
+                        &dissent,
+                        loss,
+                        now_ms(),
+                        2,
+                        BEACON_GENESIS_MS,
+                    );
                 }
                 let member = w.member(0).clone();
                 let first_vote = submit(client, &member, &oracle.submit_report(report), 0)
                     .await?
                     .accepted()?;
+                if matches!(first_vote, ReportVoteOutcome::Counted { .. }) {
+                    let loss = w.model.loss_shown(&report);
+                    w.hold
+                        .vote(account_of(&member), &report, loss, now_ms(), 2, BEACON_GENESIS_MS);
+                }
                 if shows_loss && matches!(first_vote, ReportVoteOutcome::Counted { .. }) {
                     // a loss is pending: deposits and flash exits wait until the report applies
-                    // (a pause answers first)
+                    // (a pause answers first), and say until when
                     let paused = w.paused;
+                    let (until_ref, lapses_at) = w.hold.until(now_ms()).ok_or("no hold")?;
+                    let until = icseth_core::hold::HoldUntil { until_ref, lapses_at };
                     let expected = || {
                         if paused {
                             TokenError::Paused
                         } else {
-                            TokenError::LossPending
+                            TokenError::LossPending(until)
                         }
                     };
                     let held = attempt!(client, &holder, &token.deposit(), ETH);
@@ -912,6 +997,7 @@ async fn run(client: &mut EmbeddedClient, seed: u64, steps: u32) -> E2EResult<Do
                     .model
                     .apply_report(&report, now_ms())
                     .map_err(|e| format!("{label}: the model refuses what the token applied: {e}"))?;
+                w.hold.applied(&report, now_ms());
                 assert_report_applied(&w.suite.token, &figures, &label);
                 w.last = report;
                 w.losses += figures.loss;
@@ -939,7 +1025,7 @@ async fn run(client: &mut EmbeddedClient, seed: u64, steps: u32) -> E2EResult<Do
                 assert!(
                     matches!(
                         refused,
-                        Err(TokenError::NotWhitelisted | TokenError::Paused | TokenError::LossPending)
+                        Err(TokenError::NotWhitelisted | TokenError::Paused | TokenError::LossPending(_))
                     ),
                     "{label}: an outsider's deposit {refused:?}"
                 );
@@ -964,7 +1050,7 @@ async fn run(client: &mut EmbeddedClient, seed: u64, steps: u32) -> E2EResult<Do
                 assert!(
                     matches!(
                         exit,
-                        Err(TokenError::InsufficientShares | TokenError::Paused | TokenError::LossPending)
+                        Err(TokenError::InsufficientShares | TokenError::Paused | TokenError::LossPending(_))
                     ),
                     "{label}: an outsider's flash exit {exit:?}"
                 );
@@ -990,13 +1076,12 @@ async fn run(client: &mut EmbeddedClient, seed: u64, steps: u32) -> E2EResult<Do
                     "{label}: pulled by an outsider"
                 );
             }
-            // the guardian pauses now and then (the board's unpause follows by vote: days), or the
-            // clock moves
+            // the guardian pauses now and then (the board's unpause follows by vote: days), the
+            // board passes a stale pause and a newer unpause, or the clock moves (and a member may
+            // invent a loss)
             11 => {
-                if !w.paused
-                    && !w.pending.iter().any(|(_, _, e)| matches!(e, Effect::Unpause))
-                    && rng.below(4) == 0
-                {
+                let pick = rng.below(8);
+                if !w.paused && !w.pending.iter().any(|(_, _, e)| matches!(e, Effect::Unpause)) && pick < 2 {
                     submit(client, &w.manager, &token.pause(), 0).await?.accepted()?;
                     w.paused = true;
                     // a decision made in the pause's own block would count as older than it
@@ -1008,8 +1093,56 @@ async fn run(client: &mut EmbeddedClient, seed: u64, steps: u32) -> E2EResult<Do
                         Effect::Unpause,
                     )
                     .await?;
+                } else if !w.paused
+                    && !w
+                        .pending
+                        .iter()
+                        .any(|(_, _, e)| matches!(e, Effect::Unpause | Effect::Pause))
+                    && (2..4).contains(&pick)
+                {
+                    // a stale pause: the board passes a Pause and, after it, an Unpause; both
+                    // execute in that order, and the newer Unpause stands
+                    propose(client, &mut w, Action::Token(TokenDecision::Pause), Effect::Pause).await?;
+                    propose(
+                        client,
+                        &mut w,
+                        Action::Token(TokenDecision::Unpause),
+                        Effect::Unpause,
+                    )
+                    .await?;
+                    done.stale_pauses += 1;
                 } else {
                     advance_ms(rng.below(48) * HOUR_MS);
+                    // sometimes a member invents a loss for the frame whose report has not
+                    // applied yet: a lone hold, or nothing if the member is barred
+                    let frame = frame_start(now_ms());
+                    if frame > w.last.ref_time_ms && rng.below(2) == 0 {
+                        let member = w.member(2).clone();
+                        let invented = at(
+                            frame,
+                            Report {
+                                cl_balance: w.last.cl_balance.saturating_sub(1),
+                                ..w.last
+                            },
+                        );
+                        let outcome = submit(client, &member, &oracle.submit_report(invented), 0)
+                            .await?
+                            .accepted()?;
+                        assert!(
+                            matches!(outcome, ReportVoteOutcome::Counted { .. }),
+                            "{label}: {outcome:?}"
+                        );
+                        let loss = w.model.loss_shown(&invented);
+                        w.hold.vote(
+                            account_of(&member),
+                            &invented,
+                            loss,
+                            now_ms(),
+                            2,
+                            BEACON_GENESIS_MS,
+                        );
+                        done.invented_losses += 1;
+                    }
                 }
             }
             // the board decides one change at a time
@@ -1123,16 +1256,15 @@ async fn refill(
     Ok(())
 }
 
-/// Whether the share price moved from `before` (shares, pooled) to `model`'s without falling and,
+/// Whether the share price (`Protocol::price`: the value kept from tickets counted in) moved from
+/// `before` to `model`'s without falling and,
 /// with `Some(value)`, rose by at most `value` (and a unit of rounding) on the remaining shares.
 fn price_rise_within(before: (u128, u128), model: &Protocol, value: Option<u128>) -> bool {
     use primitive_types::U256;
     let offset = OFFSET;
     let (s0, p0) = (U256::from(before.0 + offset), U256::from(before.1 + offset));
-    let (s1, p1) = (
-        U256::from(model.total_shares + offset),
-        U256::from(model.total_pooled + offset),
-    );
+    let (shares_now, value_now) = model.price();
+    let (s1, p1) = (U256::from(shares_now + offset), U256::from(value_now + offset));
     let (new, old) = (p1 * s0, p0 * s1);
     new >= old && value.is_none_or(|v| new <= old + U256::from(v + 1) * s0)
 }
@@ -1190,6 +1322,10 @@ async fn random_runs_keep_every_invariant<Client: E2EBackend>(mut client: Client
             "{total:?}"
         );
         assert!(
+            total.invented_losses > 0 && total.split_exits > 0 && total.stale_pauses > 0,
+            "{total:?}"
+        );
+        assert!(
             total.covered_losses > 0 && total.frames > 0 && total.board_decisions > 0,
             "{total:?}"
         );
@@ -1218,12 +1354,12 @@ fn a_ticket_paid_above_its_request_value_breaks_the_holding_bound() {
         owed.deposited(who, 100 * ETH);
     }
     // a 2% loss first: the bound follows the price down, so it leaves no slack to hide in
-    let before = (model.total_shares, model.total_pooled);
+    let before = model.price();
     model.total_pooled -= 4 * ETH;
     owed.price_moved(before, &model, &[a, b]);
     let ticket = model.request(a, model.balance(&a), 1);
     // a 0.1% gain applies; a's shares sit in the queue and earn nothing for a
-    let before = (model.total_shares, model.total_pooled);
+    let before = model.price();
     model.total_pooled += 200 * ETH / 1_000;
     owed.price_moved(before, &model, &[a, b]);
     assert!(owed.check(&model, &a).is_ok() && owed.check(&model, &b).is_ok());

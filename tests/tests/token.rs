@@ -143,7 +143,7 @@ async fn institutions_deposit_transfer_and_request_withdrawals<Client: E2EBacken
     );
 
     // only a report finalizes: the governor makes alice the only oracle member, and her report
-    // (its snapshot taken after both requests) finalizes both tickets from the buffer; then bob
+    // (its snapshot at a frame's start after both requests) finalizes both tickets from the buffer; then bob
     // claims
     let early = submit(&mut client, &dave, &token.finalize_withdrawals(10), 0).await?;
     assert_eq!(early.value, Err(Error::NothingDue));
@@ -158,7 +158,8 @@ async fn institutions_deposit_transfer_and_request_withdrawals<Client: E2EBacken
     )
     .await?
     .accepted()?;
-    advance_ms(1);
+    // the report describes the start of the next frame, after both requests
+    icseth_e2e::oracle::next_frame();
     let report = icseth_e2e::oracle::at(now_ms(), Report::default());
     assert_eq!(
         submit(&mut client, &alice, &oracle.submit_report(report), 0)

@@ -10,6 +10,7 @@ pub mod events;
 pub mod flash;
 pub mod governance;
 pub mod governor;
+pub mod hold;
 pub mod math;
 pub mod operators;
 pub mod oracle;

@@ -185,6 +185,9 @@ pub struct Before {
     pub inflow: u128,
     /// Gain seen earlier but not applied yet (smoothing).
     pub unapplied_gain: u128,
+    /// Value finalized tickets left behind (their shares were worth more at the report's rate
+    /// than their request value), not yet released to the holders.
+    pub kept_from_tickets: u128,
     pub pool: Pool,
     /// A loss up to this amount passes the decrease bound (the board's allowance, 0 if none).
     pub loss_allowance: u128,
@@ -201,6 +204,11 @@ pub struct Outcome {
     pub applied_gain: u128,
     /// Gain left for later reports.
     pub unapplied_gain: u128,
+    /// Value kept from finalized tickets released to the holders now (before any reward, under
+    /// the same per-report cap, fee-free).
+    pub released_kept: u128,
+    /// Value kept from finalized tickets left for later reports (a loss uses it first).
+    pub kept_from_tickets: u128,
     /// Loss to apply (before cover).
     pub loss: u128,
     /// Fee value minted to the treasury and to the protection pool, as shares.
@@ -261,6 +269,7 @@ pub fn loss_shown(report: &Report, before: &Before) -> u128 {
         Ok(m) => m
             .before_side
             .saturating_sub(m.after_side)
+            .saturating_sub(before.kept_from_tickets)
             .saturating_sub(before.unapplied_gain),
         Err(_) => 0,
     }
@@ -313,17 +322,28 @@ pub fn evaluate(
         if raw_gain > allowed {
             return Err(ReportError::IncreaseAboveBound);
         }
-        let candidate = add(raw_gain, before.unapplied_gain)?;
+        // One cap for everything a report adds to the rate: first the value kept from
+        // finalized tickets (fee-free: it was the holders' already), then rewards.
         let cap = bps_of(pooled, bounds.max_rate_increase_bps)?;
-        let applied_gain = candidate.min(cap);
+        let released_kept = before.kept_from_tickets.min(cap);
+        let room = sub(cap, released_kept)?;
+        let candidate = add(raw_gain, before.unapplied_gain)?;
+        let applied_gain = candidate.min(room);
         let unapplied_gain = sub(candidate, applied_gain)?;
+        // fee shares are priced with the released value already in the pool
+        let released_pool = Pool {
+            total_pooled: add(pooled, released_kept)?,
+            ..before.pool
+        };
         let (protocol_fee, protection_fee, protocol_fee_shares, protection_fee_shares) =
-            fee_shares(applied_gain, &before.pool, fees)?;
+            fee_shares(applied_gain, &released_pool, fees)?;
         Ok(Outcome {
             activated,
             arrived,
             applied_gain,
             unapplied_gain,
+            released_kept,
+            kept_from_tickets: sub(before.kept_from_tickets, released_kept)?,
             loss: 0,
             protocol_fee_shares,
             protection_fee_shares,
@@ -332,9 +352,12 @@ pub fn evaluate(
         })
     } else {
         let raw_loss = sub(before_side, after_side)?;
-        // a loss first eats gains not applied yet
-        let absorbed = raw_loss.min(before.unapplied_gain);
-        let loss = sub(raw_loss, absorbed)?;
+        // a loss first uses the value kept from finalized tickets, then gains not applied yet,
+        // and only then reaches the holders (and asks for cover)
+        let from_kept = raw_loss.min(before.kept_from_tickets);
+        let rest = sub(raw_loss, from_kept)?;
+        let absorbed = rest.min(before.unapplied_gain);
+        let loss = sub(rest, absorbed)?;
         if loss > bps_of(pooled, bounds.max_decrease_bps)? && loss > before.loss_allowance {
             return Err(ReportError::DecreaseAboveBound);
         }
@@ -345,6 +368,7 @@ pub fn evaluate(
             activated,
             arrived,
             unapplied_gain: sub(before.unapplied_gain, absorbed)?,
+            kept_from_tickets: sub(before.kept_from_tickets, from_kept)?,
             loss,
             ..Outcome::default()
         })
@@ -566,6 +590,67 @@ mod tests {
         assert_eq!(
             (out.protocol_fee, out.protection_fee, out.protocol_fee_shares),
             (0, 0, 0)
+        );
+    }
+
+    /// Measured before: with 900 of 1,000 shares queued after a 30-day gap, finalization lifted
+    /// the rate 0.72% at once (the cap is 0.1%). The value kept from tickets now waits in
+    /// `kept_from_tickets` and reports release it first, fee-free, within the same cap.
+    #[test]
+    fn kept_value_is_released_before_rewards_within_the_cap() {
+        let mut b = before(320 * ONE);
+        let cap = 320 * ONE / 1_000; // 0.32 ETH
+        b.kept_from_tickets = ONE / 5;
+        let gain = 8 * ONE / 100;
+        let out = evaluate(
+            &report_with(&b, 320 * ONE + gain),
+            &b,
+            &Bounds::DEFAULT,
+            &Fees::DEFAULT,
+        )
+        .unwrap();
+        assert_eq!((out.released_kept, out.kept_from_tickets), (ONE / 5, 0));
+        assert_eq!((out.applied_gain, out.unapplied_gain), (gain, 0));
+        // fees on the reward only
+        assert_eq!(out.protocol_fee, gain / 10);
+        assert_eq!(out.protection_fee, gain / 20);
+        // more kept than the cap: the cap goes to it, the reward waits, no fee
+        b.kept_from_tickets = ONE / 2;
+        let out = evaluate(
+            &report_with(&b, 320 * ONE + gain),
+            &b,
+            &Bounds::DEFAULT,
+            &Fees::DEFAULT,
+        )
+        .unwrap();
+        assert_eq!((out.released_kept, out.kept_from_tickets), (cap, ONE / 2 - cap));
+        assert_eq!((out.applied_gain, out.unapplied_gain), (0, gain));
+        assert_eq!((out.protocol_fee, out.protection_fee), (0, 0));
+    }
+
+    #[test]
+    fn a_loss_uses_the_kept_value_first_then_carried_rewards() {
+        let mut b = before(320 * ONE);
+        b.kept_from_tickets = ONE / 2;
+        b.unapplied_gain = ONE / 10;
+        let r = report_with(&b, 320 * ONE - 55 * ONE / 100);
+        assert_eq!(loss_shown(&r, &b), 0);
+        let out = evaluate(&r, &b, &Bounds::DEFAULT, &Fees::DEFAULT).unwrap();
+        assert_eq!(
+            (
+                out.loss,
+                out.kept_from_tickets,
+                out.unapplied_gain,
+                out.released_kept
+            ),
+            (0, 0, ONE / 20, 0)
+        );
+        let r = report_with(&b, 319 * ONE);
+        assert_eq!(loss_shown(&r, &b), 4 * ONE / 10);
+        let out = evaluate(&r, &b, &Bounds::DEFAULT, &Fees::DEFAULT).unwrap();
+        assert_eq!(
+            (out.loss, out.kept_from_tickets, out.unapplied_gain),
+            (4 * ONE / 10, 0, 0)
         );
     }
 
@@ -810,6 +895,29 @@ mod tests {
     }
 
     proptest! {
+        /// Whatever is kept from tickets and carried from rewards, one report adds at most the
+        /// cap to the holders' assets, and fees are never charged on the kept value.
+        #[test]
+        fn one_report_adds_at_most_the_cap(
+            kept in 0u128..ONE,
+            carried in 0u128..ONE,
+            gain_ppm in 0u128..=900,
+        ) {
+            let mut b = before(320 * ONE);
+            b.kept_from_tickets = kept;
+            b.unapplied_gain = carried;
+            let allowed = 320 * ONE / 10 / 365; // a day at 10% a year
+            let gain = allowed / 1_000 * gain_ppm;
+            let out = evaluate(&report_with(&b, 320 * ONE + gain), &b, &Bounds::DEFAULT, &Fees::DEFAULT).unwrap();
+            let cap = 320 * ONE / 1_000;
+            prop_assert!(out.released_kept + out.applied_gain <= cap);
+            prop_assert_eq!(out.released_kept + out.kept_from_tickets, kept);
+            prop_assert_eq!(out.applied_gain + out.unapplied_gain, gain + carried);
+            prop_assert_eq!(out.protocol_fee, out.applied_gain / 10);
+            // the kept value goes first
+            prop_assert!(out.kept_from_tickets == 0 || out.applied_gain == 0);
+        }
+
         #[test]
         fn gains_raise_the_rate_by_gain_minus_fees(
             pooled in 32u128 * ONE..100_000 * ONE,

@@ -29,8 +29,9 @@ pub struct Batch {
 pub struct Finalization {
     /// Paid to the ticket's owner on claim; leaves the pooled assets.
     pub payout: u128,
-    /// What the ticket's shares were worth at the report's rate above the payout: it stays in the
-    /// pooled assets, with the remaining holders (gains made while the ticket waited).
+    /// What the ticket's shares were worth at the report's rate above the payout: the remaining
+    /// holders' (gains made while the ticket waited), set aside and released to them by later
+    /// reports under the per-report rate cap.
     pub kept_by_pool: u128,
 }
 
@@ -130,7 +131,8 @@ mod tests {
             prop_assert_eq!(f.payout + f.kept_by_pool, b.pool.assets_for_shares(shares).unwrap());
             // the pool now: same shares, the rate risen by a flash-exit fee or rounding
             let now = Pool { total_shares, total_pooled: total_pooled + total_pooled / 1_000_000 * rise_ppm };
-            let after = now.with_exit(f.payout, shares).unwrap();
+            // the payout and the kept value (set aside for later reports) both leave the pool
+            let after = now.with_exit(f.payout + f.kept_by_pool, shares).unwrap();
             if after.total_shares > 0 {
                 prop_assert!(after.rate().unwrap() >= now.rate().unwrap());
             }

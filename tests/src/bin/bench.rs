@@ -187,7 +187,7 @@ async fn measure_token(client: &mut EmbeddedClient, bench: &mut Bench) -> Result
             .await?
             .accepted()?;
     }
-    icseth_e2e::advance_ms(1);
+    icseth_e2e::oracle::next_frame();
     let report = icseth_e2e::oracle::at(icseth_e2e::now_ms(), OracleReport::default());
     submit(client, &alice, &oracle.submit_report(report), 0)
         .await?
