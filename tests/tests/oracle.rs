@@ -84,6 +84,37 @@ where
         .value)
 }
 
+/// `member` votes for `report`; the vote must be accepted.
+async fn cast<C>(
+    client: &mut C,
+    suite: &SuiteAddresses,
+    member: &Keypair,
+    report: Report,
+) -> E2EResult<ReportVoteOutcome>
+where
+    C: E2EBackend<Env>,
+    <C as ContractsBackend<Env>>::Error: fmt::Debug,
+{
+    Ok(vote(client, suite, member, report)
+        .await?
+        .map_err(|e| format!("{e:?}"))?)
+}
+
+/// `member`'s loss votes that the report applied for their frame did not confirm.
+async fn unconfirmed_of<C>(client: &mut C, suite: &SuiteAddresses, member: &Keypair) -> E2EResult<u32>
+where
+    C: E2EBackend<Env>,
+    <C as ContractsBackend<Env>>::Error: fmt::Debug,
+{
+    let oracle = ink_e2e::create_call_builder::<OracleConsensus>(suite.oracle);
+    Ok(read(
+        client,
+        &ink_e2e::alice(),
+        &oracle.unconfirmed_loss_votes_of(account_of(member)),
+    )
+    .await?)
+}
+
 /// Members {bob, charlie, dave, eve, ferdie} (quorum 3); bob and charlie vote for report H; the
 /// board replaces bob and charlie. Before, dave's single vote applied H (the tally kept the old
 /// votes and the quorum was checked against the new set): now it is one vote of the three H needs.
@@ -106,9 +137,7 @@ async fn votes_of_removed_members_never_count<Client: E2EBackend>(mut client: Cl
     let oracle = ink_e2e::create_call_builder::<OracleConsensus>(suite.oracle);
     let h = at(now_ms(), Report::default());
     for member in &old[..2] {
-        vote(&mut client, &suite, member, h)
-            .await?
-            .map_err(|e| format!("{e:?}"))?;
+        cast(&mut client, &suite, member, h).await?;
     }
     let new = [
         ink_e2e::dave(),
@@ -205,9 +234,7 @@ async fn a_member_replaces_a_vote_after_a_bound_refused_the_report<Client: E2EBa
     let oracle = ink_e2e::create_call_builder::<OracleConsensus>(suite.oracle);
     let first = at(now_ms(), Report::default());
     for member in &members[..2] {
-        vote(&mut client, &suite, member, first)
-            .await?
-            .map_err(|e| format!("{e:?}"))?;
+        cast(&mut client, &suite, member, first).await?;
     }
     advance_ms(DAY_MS);
     // 1 ETH of consensus rewards on nothing pooled: above any bound
@@ -273,9 +300,7 @@ async fn a_member_replaces_a_vote_after_a_bound_refused_the_report<Client: E2EBa
     // the dissent is counted for good once the member votes again
     advance_ms(DAY_MS);
     let next = at(now_ms(), first);
-    vote(&mut client, &suite, &members[1], next)
-        .await?
-        .map_err(|e| format!("{e:?}"))?;
+    cast(&mut client, &suite, &members[1], next).await?;
     assert_eq!(
         read(
             &mut client,
@@ -438,9 +463,7 @@ where
         },
     );
     for member in &members[..2] {
-        vote(client, &suite, member, first)
-            .await?
-            .map_err(|e| format!("{e:?}"))?;
+        cast(client, &suite, member, first).await?;
     }
     submit(
         client,
@@ -646,9 +669,7 @@ async fn a_large_loss_applies_within_the_boards_allowance_and_holds_exits_until_
             ..crash
         },
     );
-    vote(&mut client, &suite, &members[2], next)
-        .await?
-        .map_err(|e| format!("{e:?}"))?;
+    cast(&mut client, &suite, &members[2], next).await?;
     assert_eq!(
         vote(&mut client, &suite, &members[0], next).await?,
         Ok(ReportVoteOutcome::Applied)
@@ -863,9 +884,7 @@ async fn an_invented_loss_holds_exits_only_until_its_frames_report<Client: E2EBa
             deposit.accepted()?;
         }
         // the honest report of the frame applies
-        vote(&mut client, &suite, &members[0], honest)
-            .await?
-            .map_err(|e| format!("{e:?}"))?;
+        cast(&mut client, &suite, &members[0], honest).await?;
         assert_eq!(
             vote(&mut client, &suite, &members[1], honest).await?,
             Ok(ReportVoteOutcome::Applied)
@@ -900,25 +919,9 @@ async fn an_invented_loss_holds_exits_only_until_its_frames_report<Client: E2EBa
         read(&mut client, &alice, &oracle.loss_votes_of(account_of(liar))).await?,
         3
     );
-    assert_eq!(
-        read(
-            &mut client,
-            &alice,
-            &oracle.unconfirmed_loss_votes_of(account_of(liar))
-        )
-        .await?,
-        3
-    );
+    assert_eq!(unconfirmed_of(&mut client, &suite, liar).await?, 3);
     for honest_member in &members[..2] {
-        assert_eq!(
-            read(
-                &mut client,
-                &alice,
-                &oracle.unconfirmed_loss_votes_of(account_of(honest_member))
-            )
-            .await?,
-            0
-        );
+        assert_eq!(unconfirmed_of(&mut client, &suite, honest_member).await?, 0);
     }
 
     // a real 4 ETH slashing, five members (quorum 3): two members' votes corroborate it and hold
@@ -939,16 +942,12 @@ async fn an_invented_loss_holds_exits_only_until_its_frames_report<Client: E2EBa
             ..last
         },
     );
-    vote(&mut client, &suite, &five[3], slashing)
-        .await?
-        .map_err(|e| format!("{e:?}"))?;
+    cast(&mut client, &suite, &five[3], slashing).await?;
     assert_eq!(
         events_of::<LossVoted>(&suite.oracle).pop().map(|v| v.basis),
         Some(Some(HoldBasis::Lone))
     );
-    vote(&mut client, &suite, &five[4], slashing)
-        .await?
-        .map_err(|e| format!("{e:?}"))?;
+    cast(&mut client, &suite, &five[4], slashing).await?;
     let voted = events_of::<LossVoted>(&suite.oracle).pop().expect("LossVoted");
     assert_eq!(
         (voted.loss_voters, voted.basis),
@@ -972,15 +971,7 @@ async fn an_invented_loss_holds_exits_only_until_its_frames_report<Client: E2EBa
         .await?
         .accepted()?;
     // a vote for a real loss that applied is no evidence against the member
-    assert_eq!(
-        read(
-            &mut client,
-            &alice,
-            &oracle.unconfirmed_loss_votes_of(account_of(&five[3]))
-        )
-        .await?,
-        0
-    );
+    assert_eq!(unconfirmed_of(&mut client, &suite, &five[3]).await?, 0);
     Ok(())
 }
 
@@ -1000,7 +991,6 @@ async fn a_lone_hold_cannot_be_restarted_nor_its_evidence_erased<Client: E2EBack
     let institution = ink_e2e::eve();
     let Staked { suite, first, .. } = staked_suite(&mut client).await?;
     let mut token = ink_e2e::create_call_builder::<IcsethToken>(suite.token);
-    let oracle = ink_e2e::create_call_builder::<OracleConsensus>(suite.oracle);
     let hour = 60 * 60 * 1000;
     let frame = icseth_e2e::oracle::next_frame();
     advance_ms(hour);
@@ -1013,14 +1003,10 @@ async fn a_lone_hold_cannot_be_restarted_nor_its_evidence_erased<Client: E2EBack
             },
         )
     };
-    vote(&mut client, &suite, liar, invented(1))
-        .await?
-        .map_err(|e| format!("{e:?}"))?;
+    cast(&mut client, &suite, liar, invented(1)).await?;
     let lapse = now_ms() + LONE_HOLD_MS;
     advance_ms(35 * hour);
-    vote(&mut client, &suite, liar, invented(2))
-        .await?
-        .map_err(|e| format!("{e:?}"))?;
+    cast(&mut client, &suite, liar, invented(2)).await?;
     assert_eq!(
         read(&mut client, &alice, &token.loss_hold_until()).await?,
         Some(HoldUntil {
@@ -1030,9 +1016,7 @@ async fn a_lone_hold_cannot_be_restarted_nor_its_evidence_erased<Client: E2EBack
         "a second vote moves nothing"
     );
     advance_ms(lapse - now_ms());
-    vote(&mut client, &suite, liar, invented(3))
-        .await?
-        .map_err(|e| format!("{e:?}"))?;
+    cast(&mut client, &suite, liar, invented(3)).await?;
     let voted = events_of::<LossVoted>(&suite.oracle).pop().ok_or("LossVoted")?;
     assert_eq!(voted.basis, None, "barred after its lone hold lapsed unconfirmed");
     assert_eq!(read(&mut client, &alice, &token.loss_hold_until()).await?, None);
@@ -1047,23 +1031,13 @@ async fn a_lone_hold_cannot_be_restarted_nor_its_evidence_erased<Client: E2EBack
             ..first
         },
     );
-    vote(&mut client, &suite, &members[0], honest)
-        .await?
-        .map_err(|e| format!("{e:?}"))?;
+    cast(&mut client, &suite, &members[0], honest).await?;
     assert_eq!(
         vote(&mut client, &suite, &members[1], honest).await?,
         Ok(ReportVoteOutcome::Applied)
     );
     // the first invented vote (retracted by the second) and the last both count
-    assert_eq!(
-        read(
-            &mut client,
-            &alice,
-            &oracle.unconfirmed_loss_votes_of(account_of(liar))
-        )
-        .await?,
-        2
-    );
+    assert_eq!(unconfirmed_of(&mut client, &suite, liar).await?, 2);
     // next frame: an invented loss, replaced by the honest report before it applies
     let next = icseth_e2e::oracle::next_frame();
     advance_ms(hour);
@@ -1078,23 +1052,14 @@ async fn a_lone_hold_cannot_be_restarted_nor_its_evidence_erased<Client: E2EBack
         cl_balance: honest.cl_balance - 1,
         ..honest_next
     };
-    vote(&mut client, &suite, liar, invented_next)
-        .await?
-        .map_err(|e| format!("{e:?}"))?;
-    vote(&mut client, &suite, liar, honest_next)
-        .await?
-        .map_err(|e| format!("{e:?}"))?;
+    cast(&mut client, &suite, liar, invented_next).await?;
+    cast(&mut client, &suite, liar, honest_next).await?;
     assert_eq!(
         vote(&mut client, &suite, &members[0], honest_next).await?,
         Ok(ReportVoteOutcome::Applied)
     );
     assert_eq!(
-        read(
-            &mut client,
-            &alice,
-            &oracle.unconfirmed_loss_votes_of(account_of(liar))
-        )
-        .await?,
+        unconfirmed_of(&mut client, &suite, liar).await?,
         3,
         "the retracted invented loss still counts"
     );

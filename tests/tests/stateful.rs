@@ -545,6 +545,15 @@ async fn propose(
     Ok(())
 }
 
+/// The board passes a Pause and, after it, an Unpause: both execute, in that order, when they
+/// fall due, and the newer Unpause stands (the board's own pause never voids it).
+async fn stale_pause(client: &mut EmbeddedClient, w: &mut World, done: &mut Done) -> E2EResult<()> {
+    propose(client, w, Action::Token(TokenDecision::Pause), Effect::Pause).await?;
+    propose(client, w, Action::Token(TokenDecision::Unpause), Effect::Unpause).await?;
+    done.stale_pauses += 1;
+    Ok(())
+}
+
 /// The operator reports its next finished frame and two members attest it (weak one time in
 /// three): the status follows the frame rules.
 async fn frame(client: &mut EmbeddedClient, w: &mut World, rng: &mut Rng, done: &mut Done) -> E2EResult<()> {
@@ -634,15 +643,7 @@ async fn run(client: &mut EmbeddedClient, seed: u64, steps: u32) -> E2EResult<Do
     w.last = first;
     // every run starts with a stale pause on the board: a Pause and, after it, an Unpause pass;
     // both execute (in that order) when they fall due during the run, and the Unpause stands
-    propose(client, &mut w, Action::Token(TokenDecision::Pause), Effect::Pause).await?;
-    propose(
-        client,
-        &mut w,
-        Action::Token(TokenDecision::Unpause),
-        Effect::Unpause,
-    )
-    .await?;
-    done.stale_pauses += 1;
+    stale_pause(client, &mut w, &mut done).await?;
     let mut rate = check(client, &w, 0, true, "setup").await?;
     let mut counts = [0u32; 15];
     for step in 0..steps {
@@ -1102,15 +1103,7 @@ async fn run(client: &mut EmbeddedClient, seed: u64, steps: u32) -> E2EResult<Do
                 {
                     // a stale pause: the board passes a Pause and, after it, an Unpause; both
                     // execute in that order, and the newer Unpause stands
-                    propose(client, &mut w, Action::Token(TokenDecision::Pause), Effect::Pause).await?;
-                    propose(
-                        client,
-                        &mut w,
-                        Action::Token(TokenDecision::Unpause),
-                        Effect::Unpause,
-                    )
-                    .await?;
-                    done.stale_pauses += 1;
+                    stale_pause(client, &mut w, &mut done).await?;
                 } else {
                     advance_ms(rng.below(48) * HOUR_MS);
                     // sometimes a member invents a loss for the frame whose report has not
