@@ -1638,7 +1638,8 @@ pub mod icseth_token {
                     self.refill(amount)?;
                 }
             }
-            let new_rate = self.pool().rate()?;
+            let after = self.books();
+            let new_rate = Self::pool_of(&after).rate()?;
             self.env().emit_event(ReportApplied {
                 epoch: report.epoch,
                 old_rate,
@@ -1646,7 +1647,7 @@ pub mod icseth_token {
                 applied_gain: out.applied_gain,
                 unapplied_gain: out.unapplied_gain,
                 released_kept: out.released_kept,
-                kept_from_tickets: self.books().kept_from_tickets,
+                kept_from_tickets: after.kept_from_tickets,
                 loss: out.loss,
                 covered,
                 protocol_fee: out.protocol_fee,

@@ -20,8 +20,8 @@ pub mod oracle_consensus {
         events::{GovernorChanged, GovernorProposed, Wired},
         governance::{valid_oracle_members, OracleDecision},
         hold::{
-            corroboration_threshold, frame_of_reference, lone_hold_barred, loss_vote_unconfirmed, HoldBasis,
-            REPORT_FRAME_MS,
+            corroboration_threshold, frame_at, frame_of_reference, lone_hold_barred, loss_vote_unconfirmed,
+            HoldBasis,
         },
         operators::Figures,
         oracle::{epoch_at, quorum, Report, ReportError},
@@ -749,8 +749,10 @@ pub mod oracle_consensus {
             if !ended || confirmed {
                 return false;
             }
-            let frame_of = |t: u64| t.saturating_sub(self.genesis_ms).checked_div(REPORT_FRAME_MS);
-            lone_hold_barred(frame_of(lapses_at), frame_of(ref_time_ms).unwrap_or(0))
+            lone_hold_barred(
+                frame_at(self.genesis_ms, lapses_at),
+                frame_at(self.genesis_ms, ref_time_ms).unwrap_or(0),
+            )
         }
 
         /// Counts a replaced vote against the member if the token applied different content for

@@ -792,17 +792,6 @@ impl HoldModel {
         Some(corroborated)
     }
 
-    /// A quorum's report that the bounds refused shows a loss: corroborated.
-    pub fn refused_loss(&mut self, report: &Report, now: u64) {
-        if self.lone.is_some_and(|l| now >= l.2) {
-            self.lone = None;
-        }
-        self.corroborated = Some(match self.corroborated {
-            Some((since, r)) => (since, r.max(report.ref_time_ms)),
-            None => (now, report.ref_time_ms),
-        });
-    }
-
     /// `report` applied at `now`: the holds its snapshot reaches end.
     pub fn applied(&mut self, report: &Report, now: u64) {
         self.applied.insert(report.ref_time_ms, *report);

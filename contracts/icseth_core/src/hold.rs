@@ -25,14 +25,15 @@ pub const LONE_HOLD_MS: u64 = 36 * 60 * 60 * 1000;
 /// Frames after a lone hold ended unconfirmed during which its member cannot start another.
 pub const LONE_HOLD_BAR_FRAMES: u64 = 3;
 
+/// The frame `time_ms` falls in, counted from `genesis_ms` (`None` before genesis).
+pub fn frame_at(genesis_ms: u64, time_ms: u64) -> Option<u64> {
+    time_ms.checked_sub(genesis_ms)?.checked_div(REPORT_FRAME_MS)
+}
+
 /// The frame whose start is `ref_time_ms` (counted from `genesis_ms`), or `None` when the time is
 /// before genesis or not a frame's start.
 pub fn frame_of_reference(genesis_ms: u64, ref_time_ms: u64) -> Option<u64> {
-    let elapsed = ref_time_ms.checked_sub(genesis_ms)?;
-    if elapsed.checked_rem(REPORT_FRAME_MS)? != 0 {
-        return None;
-    }
-    elapsed.checked_div(REPORT_FRAME_MS)
+    frame_at(genesis_ms, ref_time_ms).filter(|_| frame_start_at(genesis_ms, ref_time_ms) == Some(ref_time_ms))
 }
 
 /// The start of the frame `now_ms` falls in: the newest snapshot a report may describe at `now_ms`
@@ -147,16 +148,29 @@ pub struct HoldChange {
     pub ended_lone: Option<(u64, u64, HoldEnd)>,
 }
 
+/// Moves a span's snapshot to `ref_time_ms` if that is newer; whether it moved.
+fn reach(until_ref: &mut u64, ref_time_ms: u64) -> bool {
+    let newer = ref_time_ms > *until_ref;
+    if newer {
+        *until_ref = ref_time_ms;
+    }
+    newer
+}
+
 impl LossHold {
     /// Whether deposits and flash exits wait at `now_ms`.
     pub fn is_active(&self, now_ms: u64) -> bool {
-        self.corroborated.is_some() || self.lone.is_some_and(|l| now_ms < l.lapses_at)
+        self.corroborated.is_some() || self.live_lone(now_ms).is_some()
+    }
+
+    /// The lone span, unless it has lapsed by `now_ms`.
+    fn live_lone(&self, now_ms: u64) -> Option<LoneSpan> {
+        self.lone.filter(|l| now_ms < l.lapses_at)
     }
 
     /// Until when the hold lasts, as a refused caller is told; `None` when nothing holds.
     pub fn until(&self, now_ms: u64) -> Option<HoldUntil> {
-        let lone = self.lone.filter(|l| now_ms < l.lapses_at);
-        match (self.corroborated, lone) {
+        match (self.corroborated, self.live_lone(now_ms)) {
             (None, None) => None,
             (Some(c), None) => Some(HoldUntil {
                 until_ref: c.until_ref,
@@ -176,8 +190,10 @@ impl LossHold {
 
     /// Since when a hold is active (the earlier span's start), if one is.
     pub fn since(&self, now_ms: u64) -> Option<u64> {
-        let lone = self.lone.filter(|l| now_ms < l.lapses_at).map(|l| l.since);
-        match (self.corroborated.map(|c| c.since), lone) {
+        match (
+            self.corroborated.map(|c| c.since),
+            self.live_lone(now_ms).map(|l| l.since),
+        ) {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
         }
@@ -202,12 +218,7 @@ impl LossHold {
         self.drop_lapsed(now_ms, &mut change);
         match basis {
             HoldBasis::Corroborated => match &mut self.corroborated {
-                Some(c) => {
-                    if ref_time_ms > c.until_ref {
-                        c.until_ref = ref_time_ms;
-                        change.corroborated_extended = true;
-                    }
-                }
+                Some(c) => change.corroborated_extended = reach(&mut c.until_ref, ref_time_ms),
                 None => {
                     self.corroborated = Some(HoldSpan {
                         since: now_ms,
@@ -217,12 +228,7 @@ impl LossHold {
                 }
             },
             HoldBasis::Lone => match &mut self.lone {
-                Some(l) => {
-                    if ref_time_ms > l.until_ref {
-                        l.until_ref = ref_time_ms;
-                        change.lone_extended = true;
-                    }
-                }
+                Some(l) => change.lone_extended = reach(&mut l.until_ref, ref_time_ms),
                 None => {
                     self.lone = Some(LoneSpan {
                         since: now_ms,
@@ -289,6 +295,9 @@ mod tests {
             Some(GENESIS + 3 * DAY)
         );
         assert_eq!(frame_start_at(GENESIS, GENESIS - 1), None);
+        assert_eq!(frame_at(GENESIS, GENESIS + 3 * DAY + 5), Some(3));
+        assert_eq!(frame_at(GENESIS, GENESIS + 3 * DAY - 1), Some(2));
+        assert_eq!(frame_at(GENESIS, GENESIS - 1), None);
     }
 
     #[test]
