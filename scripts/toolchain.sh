@@ -15,6 +15,6 @@ if ! rustup run "$ICSETH_RUST" rustc --version >/dev/null 2>&1 \
     echo "==> installing Rust $ICSETH_RUST with rust-src, clippy, rustfmt"
     rustup toolchain install "$ICSETH_RUST" --profile minimal -c rust-src,clippy,rustfmt
 fi
-# Contract Wasm builds resolve dependencies afresh, without Cargo.lock: skip versions that need a
+# When cargo resolves a version Cargo.lock does not hold (a new dependency): skip versions that need a
 # newer Rust than the pin (docs/TOOLCHAIN.md).
 export CARGO_RESOLVER_INCOMPATIBLE_RUST_VERSIONS=fallback

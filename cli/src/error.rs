@@ -1,13 +1,13 @@
 //! What can go wrong, said so that the user can act on it; each kind has its own exit code.
+use icseth_deploy::BuildError;
 use std::fmt;
 use std::path::Path;
 
 #[derive(Debug)]
 pub enum CliError {
-    /// The pinned Rust toolchain (or its rust-src) is missing.
-    Toolchain(String),
-    /// A contract failed to build.
-    Build { contract: String, reason: String },
+    /// The release builds failed: the toolchain is missing, a contract did not build or is above
+    /// its size budget.
+    Build(BuildError),
     /// A step of the scenario failed: which step, which contract and message, and its error.
     Step {
         step: usize,
@@ -36,8 +36,9 @@ impl CliError {
     /// 2 for usage errors).
     pub fn exit_code(&self) -> u8 {
         match self {
-            CliError::Toolchain(_) => 3,
-            CliError::Build { .. } => 4,
+            CliError::Build(BuildError::Toolchain(_)) => 3,
+            CliError::Build(BuildError::Io { .. }) => 6,
+            CliError::Build(_) => 4,
             CliError::Step { .. } => 5,
             CliError::Io { .. } | CliError::State(_) => 6,
             CliError::Inconsistent(_) => 7,
@@ -48,12 +49,7 @@ impl CliError {
 impl fmt::Display for CliError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            CliError::Toolchain(why) => write!(f, "toolchain: {why}"),
-            CliError::Build { contract, reason } => write!(
-                f,
-                "building {contract} failed: {reason}\n(the nested cargo output above says where; \
-                 `cargo test -p {contract}` shows compile errors faster)"
-            ),
+            CliError::Build(error) => write!(f, "{error}"),
             CliError::Step {
                 step,
                 title,
@@ -75,6 +71,12 @@ impl fmt::Display for CliError {
 }
 
 impl std::error::Error for CliError {}
+
+impl From<BuildError> for CliError {
+    fn from(error: BuildError) -> Self {
+        CliError::Build(error)
+    }
+}
 
 #[cfg(test)]
 mod tests {
@@ -100,11 +102,11 @@ mod tests {
     #[test]
     fn each_kind_has_its_own_non_zero_exit_code() {
         let errors = [
-            CliError::Toolchain("x".into()),
-            CliError::Build {
+            CliError::Build(BuildError::Toolchain("x".into())),
+            CliError::Build(BuildError::Build {
                 contract: "icseth_token".into(),
                 reason: "x".into(),
-            },
+            }),
             CliError::Step {
                 step: 1,
                 title: "x".into(),

@@ -3,7 +3,6 @@
 //! a recorded state again. Errors name what to do and exit non-zero (codes in `error.rs`).
 mod args;
 mod audit;
-mod build;
 mod error;
 mod report;
 
@@ -13,6 +12,7 @@ use args::{BuildArgs, Cli, Command, DemoArgs, ReportArgs, AUDIT_FILE};
 use audit::Audit;
 use clap::Parser;
 use error::CliError;
+use icseth_deploy::build;
 use icseth_e2e::EmbeddedClient;
 use std::path::Path;
 use std::process::ExitCode;
@@ -55,9 +55,12 @@ fn build(args: &BuildArgs) -> Result<(), CliError> {
         args.out.display()
     );
     let artifacts = build::build_all(&args.out, true, &mut |line| say(line))?;
-    println!("\n| contract | Wasm bytes | bundle bytes |\n|---|---:|---:|");
-    for a in &artifacts {
-        println!("| {} | {} | {} |", a.contract, a.wasm_bytes, a.bundle_bytes);
+    println!("\n| contract | Wasm bytes | budget | bundle bytes | code hash |\n|---|---:|---:|---:|---|");
+    for (a, c) in artifacts.iter().zip(build::CONTRACTS) {
+        println!(
+            "| {} | {} | {} | {} | {} |",
+            a.contract, a.wasm_bytes, c.release_budget_bytes, a.bundle_bytes, a.code_hash
+        );
     }
     println!(
         "\nbundles (.contract), Wasm and metadata (.json) are in {}",

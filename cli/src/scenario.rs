@@ -7,7 +7,6 @@ use crate::audit::{
     Audit, BoardEntry, Books, ContractEntry, FlashExitEntry, HistoryPoint, IncidentEntry, InstitutionEntry,
     LossHoldEntry, OperatorEntry, OracleEntry, OracleMemberEntry, ProposalEntry, ProtectionEntry, Wei,
 };
-use crate::build::Artifact;
 use crate::error::CliError;
 use crate::report::eth;
 use flash_exit_pool::flash_exit_pool::FlashExitPool;
@@ -18,6 +17,7 @@ use icseth_core::{
     oracle::Report,
     SuiteAddresses,
 };
+use icseth_deploy::Artifact;
 use icseth_e2e::{
     account_of, advance_ms, deploy_and_wire, events_of, governance::decide_all, hex, now_ms, read, submit,
     CallError, EmbeddedClient, Outcome, SuiteConfig, ETH,

@@ -14,7 +14,8 @@
 //! treasury receives the protocol fee (autobalance issue).
 #![cfg_attr(not(feature = "std"), no_std, no_main)]
 
-pub mod psp22;
+/// The PSP22 interface the token implements (defined with the suite's other interfaces).
+pub use icseth_abi::psp22;
 
 #[ink::contract]
 pub mod icseth_token {

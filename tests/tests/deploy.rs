@@ -70,3 +70,26 @@ async fn deploys_wires_and_locks_the_suite<Client: E2EBackend>(mut client: Clien
     }
     Ok(())
 }
+
+/// The embedded chain refuses code over 123 KiB. Debug builds (what the end-to-end tests run) are
+/// the largest; one above 110 KiB fails here, with its size, long before a deployment would.
+#[test]
+fn every_debug_build_stays_under_110_kib() -> E2EResult<()> {
+    const LIMIT_BYTES: u64 = 110 * 1024;
+    let built = ink_e2e::build_root_and_contract_dependencies();
+    for contract in CONTRACT_NAMES {
+        assert!(
+            built.iter().any(|p| p.file_stem().is_some_and(|s| s == contract)),
+            "{contract} was not built"
+        );
+    }
+    let mut over = Vec::new();
+    for wasm in &built {
+        let bytes = std::fs::metadata(wasm)?.len();
+        if bytes > LIMIT_BYTES {
+            over.push(format!("{}: {bytes} bytes", wasm.display()));
+        }
+    }
+    assert!(over.is_empty(), "debug builds above {LIMIT_BYTES} bytes: {over:?}");
+    Ok(())
+}
