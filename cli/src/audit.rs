@@ -158,6 +158,24 @@ pub struct ContractEntry {
     pub address: String,
     /// Release Wasm size, when the demo ran on release builds.
     pub wasm_bytes: Option<u64>,
+    /// The release build's code hash (rebuild the source with `icseth build` to compare).
+    #[serde(default)]
+    pub code_hash: Option<String>,
+    /// The contract's authority cell: governor, guardian, a proposed successor, storage version.
+    #[serde(default)]
+    pub authority: Option<AuthorityEntry>,
+}
+
+/// A contract's authority cell as its `authority()` read gives it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuthorityEntry {
+    pub governor: String,
+    pub guardian: String,
+    /// A proposed successor and the last moment (ms) it may accept; shown after its window closed
+    /// too, until the governor replaces or withdraws it.
+    pub pending_governor: Option<(String, u64)>,
+    pub accept_window_ms: u64,
+    pub storage_version: u16,
 }
 
 /// The token's books (`accounting()`).

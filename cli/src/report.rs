@@ -20,11 +20,31 @@ pub fn render_markdown(audit: &Audit) -> String {
     );
     let _ = writeln!(
         md,
-        "## Contracts\n\n| contract | address | release Wasm bytes |\n|---|---|---:|"
+        "## Contracts\n\n| contract | address | release Wasm bytes | release code hash |\n|---|---|---:|---|"
     );
     for c in &audit.contracts {
         let size = c.wasm_bytes.map(|b| b.to_string()).unwrap_or_else(|| "-".into());
-        let _ = writeln!(md, "| {} | `{}` | {} |", c.name, c.address, size);
+        let hash = c.code_hash.as_deref().unwrap_or("-");
+        let _ = writeln!(md, "| {} | `{}` | {} | `{}` |", c.name, c.address, size, hash);
+    }
+    let _ = writeln!(
+        md,
+        "\n## Authority\n\nEach contract's authority cell. A proposed successor may accept until the time shown; \
+         the board withdraws one by decision.\n\n| contract | governor | guardian | proposed successor (accepts until, ms) | acceptance window (ms) | storage version |\n|---|---|---|---|---:|---:|"
+    );
+    for c in &audit.contracts {
+        let Some(a) = &c.authority else {
+            continue;
+        };
+        let pending = a.pending_governor.as_ref().map_or_else(
+            || "none".to_string(),
+            |(who, until)| format!("`{who}` (until {until})"),
+        );
+        let _ = writeln!(
+            md,
+            "| {} | `{}` | `{}` | {} | {} | {} |",
+            c.name, a.governor, a.guardian, pending, a.accept_window_ms, a.storage_version
+        );
     }
 
     let _ = writeln!(
@@ -481,9 +501,19 @@ mod tests {
         assert!(md.contains("fee 0.50% at or above target up to 2.00% when empty"));
         assert!(md.contains("| `0xdd` | none | none | 1 | 0 |"));
         assert_eq!(
-            line_with(&md, "| icseth_token |"),
-            "| icseth_token | `0x02` | - |"
+            line_with(&md, "| icseth_token | `0x02`"),
+            "| icseth_token | `0x02` | - | `0xc0de` |"
         );
+        // a record written before the authority cell existed renders without it
+        assert_eq!(
+            line_with(&md, "| whitelist_board | `0x01`"),
+            "| whitelist_board | `0x01` | 30000 | `-` |"
+        );
+        assert_eq!(
+            line_with(&md, "| icseth_token | `0x01`"),
+            "| icseth_token | `0x01` | `0xaa` | `0xee` (until 1700604800000) | 604800000 | 1 |"
+        );
+        assert!(!md.contains("| whitelist_board | `0x01` | `"));
     }
 
     /// The polyline's points, as (x, y).

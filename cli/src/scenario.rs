@@ -4,12 +4,14 @@
 //! removal. Each step prints a line; a failed step names itself, the contract, the message and the
 //! error. At the end the state is read back from the contracts into an `Audit`.
 use crate::audit::{
-    Audit, BoardEntry, Books, ContractEntry, FlashExitEntry, HistoryPoint, IncidentEntry, InstitutionEntry,
-    LossHoldEntry, OperatorEntry, OracleEntry, OracleMemberEntry, ProposalEntry, ProtectionEntry, Wei,
+    Audit, AuthorityEntry, BoardEntry, Books, ContractEntry, FlashExitEntry, HistoryPoint, IncidentEntry,
+    InstitutionEntry, LossHoldEntry, OperatorEntry, OracleEntry, OracleMemberEntry, ProposalEntry,
+    ProtectionEntry, Wei,
 };
 use crate::error::CliError;
 use crate::report::eth;
 use flash_exit_pool::flash_exit_pool::FlashExitPool;
+use icseth_abi::authority::Governed;
 use icseth_core::{
     governance::{Action, OracleDecision, ProtectionDecision, RegistryDecision, TokenDecision},
     hold::{HoldBasis, HoldEnd},
@@ -518,20 +520,36 @@ async fn collect(
             .find(|a| a.contract == name)
             .map(|a| a.wasm_bytes)
     };
-    let contracts = [
+    let mut contracts = Vec::new();
+    for (name, address) in [
         (BOARD, suite.board),
         (TOKEN, suite.token),
         (POOL, suite.flash_exit_pool),
         (REGISTRY, suite.operator_registry),
         (PROTECTION, suite.slash_protection),
-    ]
-    .iter()
-    .map(|(name, address)| ContractEntry {
-        name: name.to_string(),
-        address: hex(address),
-        wasm_bytes: size_of(name),
-    })
-    .collect();
+        (ORACLE, suite.oracle),
+    ] {
+        // every contract answers `Governed` with the same selectors
+        let governed = ink_e2e::create_call_builder::<IcsethToken>(address);
+        let authority = inner(read(client, reader, &Governed::authority(&governed)).await)
+            .map_err(progress.fail(name, "authority"))?;
+        contracts.push(ContractEntry {
+            name: name.to_string(),
+            address: hex(&address),
+            wasm_bytes: size_of(name),
+            code_hash: artifacts
+                .iter()
+                .find(|a| a.contract == name)
+                .map(|a| a.code_hash.clone()),
+            authority: Some(AuthorityEntry {
+                governor: hex(&authority.governor()),
+                guardian: hex(&authority.guardian()),
+                pending_governor: authority.pending().map(|p| (hex(&p.successor), p.expires_at)),
+                accept_window_ms: authority.accept_window_ms(),
+                storage_version: authority.storage_version(),
+            }),
+        });
+    }
 
     let rate = inner(read(client, reader, &token.rate()).await).map_err(progress.fail(TOKEN, "rate"))?;
     let a = read(client, reader, &token.accounting())

@@ -9,11 +9,16 @@
 
 #[ink::contract]
 pub mod flash_exit_pool {
+    use icseth_abi::authority::Governed;
+    use icseth_core::authority::{
+        cell::{self as authority_cell, AuthorityCell},
+        Authority, AuthorityDecision, PendingGovernor,
+    };
     use icseth_core::{
-        events::{GovernorChanged, GovernorProposed, Wired},
+        events::Wired,
         flash::{quote, FlashError, FlashPolicy, FrameExits, Quote},
         governance::PoolDecision,
-        GovernorError, GovernorRole, SuiteAddresses, SuiteSlot, Wiring, WiringError,
+        GovernorError, SuiteAddresses, SuiteSlot, Wiring, WiringError,
     };
 
     /// Every way a message of this contract can fail.
@@ -89,7 +94,7 @@ pub mod flash_exit_pool {
     /// The reserve and its policy.
     #[ink(storage)]
     pub struct FlashExitPool {
-        governor: GovernorRole,
+        authority: AuthorityCell,
         wiring: Wiring,
         /// Native value held for flash exits, counted by the pool (never read from its balance).
         reserve: Balance,
@@ -101,13 +106,41 @@ pub mod flash_exit_pool {
         frame_exits: FrameExits,
     }
 
+    /// The authority messages, delegated to the suite's one authority cell (`icseth_core::authority`).
+    impl Governed for FlashExitPool {
+        #[ink(message)]
+        fn authority(&self) -> Result<Authority, GovernorError> {
+            authority_cell::read(&self.authority)
+        }
+
+        #[ink(message)]
+        fn governor(&self) -> Result<AccountId, GovernorError> {
+            authority_cell::governor(&self.authority)
+        }
+
+        #[ink(message)]
+        fn pending_governor(&self) -> Result<Option<PendingGovernor>, GovernorError> {
+            authority_cell::pending_governor(&self.authority)
+        }
+
+        #[ink(message)]
+        fn accept_governor(&mut self) -> Result<(), GovernorError> {
+            authority_cell::accept_governor(&mut self.authority)
+        }
+
+        #[ink(message)]
+        fn govern_authority(&mut self, decision: AuthorityDecision) -> Result<(), GovernorError> {
+            authority_cell::govern(&mut self.authority, decision)
+        }
+    }
+
     impl FlashExitPool {
         /// Instantiates the pool with `governor` (the board, or a test account); the caller becomes
         /// the deployer that wires it once.
         #[ink(constructor)]
-        pub fn new(governor: AccountId) -> Self {
+        pub fn new(governor: AccountId, guardian: AccountId) -> Self {
             Self {
-                governor: GovernorRole::new(governor),
+                authority: authority_cell::new(governor, guardian),
                 wiring: Wiring::new(Self::env().caller()),
                 reserve: 0,
                 policy: FlashPolicy::DEFAULT,
@@ -133,41 +166,11 @@ pub mod flash_exit_pool {
             self.wiring.suite()
         }
 
-        /// Anyone: the governor.
-        #[ink(message)]
-        pub fn governor(&self) -> AccountId {
-            self.governor.governor()
-        }
-
-        /// Governor only: proposes `successor` as governor (it takes over with `accept_governor`).
-        #[ink(message)]
-        pub fn propose_governor(&mut self, successor: AccountId) -> Result<(), Error> {
-            let caller = self.env().caller();
-            self.governor.propose(caller, successor)?;
-            self.env().emit_event(GovernorProposed {
-                governor: caller,
-                successor,
-            });
-            Ok(())
-        }
-
-        /// The proposed governor only: takes the governor role.
-        #[ink(message)]
-        pub fn accept_governor(&mut self) -> Result<(), Error> {
-            let caller = self.env().caller();
-            let previous = self.governor.accept(caller)?;
-            self.env().emit_event(GovernorChanged {
-                previous,
-                governor: caller,
-            });
-            Ok(())
-        }
-
         /// Governor only (the board's execution): sets the fee curve (`min <= max <= 5%`, the
         /// minimum above the largest per-report rate increase), pauses or unpauses exits.
         #[ink(message)]
         pub fn govern(&mut self, decision: PoolDecision) -> Result<(), Error> {
-            self.governor.ensure(self.env().caller())?;
+            authority_cell::ensure_governor(&self.authority)?;
             match decision {
                 PoolDecision::SetPolicy { policy } => {
                     if !policy.is_valid() {
@@ -301,7 +304,7 @@ pub mod flash_exit_pool {
         /// alice deploys, bob governs, frank plays the token.
         fn deploy() -> FlashExitPool {
             test::set_caller::<DefaultEnvironment>(accounts().alice);
-            let mut pool = FlashExitPool::new(accounts().bob);
+            let mut pool = FlashExitPool::new(accounts().bob, accounts().eve);
             let suite = SuiteAddresses {
                 token: accounts().frank,
                 board: accounts().bob,
@@ -339,8 +342,8 @@ pub mod flash_exit_pool {
         #[ink::test]
         fn constructor_sets_roles_and_defaults() {
             test::set_caller::<DefaultEnvironment>(accounts().alice);
-            let pool = FlashExitPool::new(accounts().bob);
-            assert_eq!(pool.governor(), accounts().bob);
+            let pool = FlashExitPool::new(accounts().bob, accounts().eve);
+            assert_eq!(pool.governor(), Ok(accounts().bob));
             assert_eq!(pool.suite(), None);
             assert_eq!(pool.reserve(), 0);
             assert_eq!(pool.policy(), FlashPolicy::DEFAULT);
@@ -361,19 +364,21 @@ pub mod flash_exit_pool {
             let mut pool = deploy();
             test::set_caller::<DefaultEnvironment>(accounts().alice);
             assert_eq!(
-                pool.propose_governor(accounts().charlie),
-                Err(Error::Governor(GovernorError::NotGovernor))
+                pool.govern_authority(AuthorityDecision::ProposeGovernor {
+                    successor: accounts().charlie
+                }),
+                Err(GovernorError::NotGovernor)
             );
             test::set_caller::<DefaultEnvironment>(accounts().bob);
-            pool.propose_governor(accounts().charlie).unwrap();
+            pool.govern_authority(AuthorityDecision::ProposeGovernor {
+                successor: accounts().charlie,
+            })
+            .unwrap();
             test::set_caller::<DefaultEnvironment>(accounts().django);
-            assert_eq!(
-                pool.accept_governor(),
-                Err(Error::Governor(GovernorError::NotPendingGovernor))
-            );
+            assert_eq!(pool.accept_governor(), Err(GovernorError::NotPendingGovernor));
             test::set_caller::<DefaultEnvironment>(accounts().charlie);
             pool.accept_governor().unwrap();
-            assert_eq!(pool.governor(), accounts().charlie);
+            assert_eq!(pool.governor(), Ok(accounts().charlie));
         }
 
         #[ink::test]

@@ -20,8 +20,13 @@ pub use icseth_abi::psp22;
 #[ink::contract]
 pub mod icseth_token {
     use crate::psp22::{refusal, PSP22Error, PSP22Metadata, PSP22};
+    use icseth_abi::authority::Governed;
+    use icseth_core::authority::{
+        cell::{self as authority_cell, AuthorityCell},
+        Authority, AuthorityDecision, PendingGovernor,
+    };
     use icseth_core::{
-        events::{GovernorChanged, GovernorProposed, Wired},
+        events::Wired,
         flash::Quote,
         governance::TokenDecision,
         hold::{HoldBasis, HoldChange, HoldEnd, HoldUntil, LossHold},
@@ -33,8 +38,7 @@ pub mod icseth_token {
         },
         queue::{free_buffer, Batch},
         reserve::{split_deposit, DEFAULT_RESERVE_TARGET_BPS, MAX_RESERVE_TARGET_BPS},
-        settle, GovernorError, GovernorRole, MathError, Pool, RawResult, SuiteAddresses, SuiteSlot, Wiring,
-        WiringError,
+        settle, GovernorError, MathError, Pool, RawResult, SuiteAddresses, SuiteSlot, Wiring, WiringError,
     };
     use ink::{
         env::call::{build_call, ExecutionInput, Selector},
@@ -256,9 +260,7 @@ pub mod icseth_token {
     #[ink::scale_derive(Encode, Decode, TypeInfo)]
     #[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
     pub struct Settings {
-        governor: GovernorRole,
         wiring: Wiring,
-        guardian: AccountId,
         staking_manager: AccountId,
         treasury: AccountId,
         min_deposit: Balance,
@@ -309,9 +311,7 @@ pub mod icseth_token {
         fn default() -> Self {
             let nobody = AccountId::from([0u8; 32]);
             Self {
-                governor: GovernorRole::new(nobody),
                 wiring: Wiring::new(nobody),
-                guardian: nobody,
                 staking_manager: nobody,
                 treasury: nobody,
                 min_deposit: Balance::MAX,
@@ -572,6 +572,7 @@ pub mod icseth_token {
         /// after a span's snapshot ends it (an older report describes the time before the loss);
         /// a lone member's span also lapses.
         loss_hold: LossHold,
+        authority: AuthorityCell,
         balances: Mapping<AccountId, Balance>,
         allowances: Mapping<(AccountId, AccountId), Balance>,
         institutions: Mapping<AccountId, Institution>,
@@ -583,6 +584,34 @@ pub mod icseth_token {
         /// A holder's tickets by index (0..count), for paged reads.
         tickets_by_owner: Mapping<(AccountId, u32), u64>,
         ticket_count_of: Mapping<AccountId, u32>,
+    }
+
+    /// The authority messages, delegated to the suite's one authority cell (`icseth_core::authority`).
+    impl Governed for IcsethToken {
+        #[ink(message)]
+        fn authority(&self) -> Result<Authority, GovernorError> {
+            authority_cell::read(&self.authority)
+        }
+
+        #[ink(message)]
+        fn governor(&self) -> Result<AccountId, GovernorError> {
+            authority_cell::governor(&self.authority)
+        }
+
+        #[ink(message)]
+        fn pending_governor(&self) -> Result<Option<PendingGovernor>, GovernorError> {
+            authority_cell::pending_governor(&self.authority)
+        }
+
+        #[ink(message)]
+        fn accept_governor(&mut self) -> Result<(), GovernorError> {
+            authority_cell::accept_governor(&mut self.authority)
+        }
+
+        #[ink(message)]
+        fn govern_authority(&mut self, decision: AuthorityDecision) -> Result<(), GovernorError> {
+            authority_cell::govern(&mut self.authority, decision)
+        }
     }
 
     impl IcsethToken {
@@ -598,9 +627,7 @@ pub mod icseth_token {
         ) -> Self {
             let mut settings = Lazy::new();
             settings.set(&Settings {
-                governor: GovernorRole::new(governor),
                 wiring: Wiring::new(Self::env().caller()),
-                guardian,
                 staking_manager,
                 treasury,
                 min_deposit,
@@ -620,6 +647,7 @@ pub mod icseth_token {
                 paused: false,
                 guardian_paused_at: 0,
                 loss_hold: LossHold::default(),
+                authority: authority_cell::new(governor, guardian),
                 balances: Mapping::default(),
                 allowances: Mapping::default(),
                 institutions: Mapping::default(),
@@ -682,59 +710,29 @@ pub mod icseth_token {
             self.settings().wiring.suite()
         }
 
-        /// Anyone: the governor.
-        #[ink(message)]
-        pub fn governor(&self) -> AccountId {
-            self.settings().governor.governor()
-        }
-
         /// Anyone: the holder of `role`.
         #[ink(message)]
-        pub fn role(&self, role: Role) -> AccountId {
+        pub fn role(&self, role: Role) -> Result<AccountId, Error> {
             let settings = self.settings();
-            match role {
-                Role::Guardian => settings.guardian,
+            Ok(match role {
+                Role::Guardian => authority_cell::read(&self.authority)?.guardian(),
                 Role::StakingManager => settings.staking_manager,
                 Role::Treasury => settings.treasury,
                 Role::Vault => self.oracle_config().vault,
-            }
-        }
-
-        /// Governor only: proposes `successor` as governor (it takes over with `accept_governor`).
-        #[ink(message)]
-        pub fn propose_governor(&mut self, successor: AccountId) -> Result<(), Error> {
-            let caller = self.env().caller();
-            let mut settings = self.settings();
-            settings.governor.propose(caller, successor)?;
-            self.settings.set(&settings);
-            self.env().emit_event(GovernorProposed {
-                governor: caller,
-                successor,
-            });
-            Ok(())
-        }
-
-        /// The proposed governor only: takes the governor role.
-        #[ink(message)]
-        pub fn accept_governor(&mut self) -> Result<(), Error> {
-            let caller = self.env().caller();
-            let mut settings = self.settings();
-            let previous = settings.governor.accept(caller)?;
-            self.settings.set(&settings);
-            self.env().emit_event(GovernorChanged {
-                previous,
-                governor: caller,
-            });
-            Ok(())
+            })
         }
 
         /// Governor only: gives `role` to `account`. Emits `RoleChanged`.
         #[ink(message)]
         pub fn set_role(&mut self, role: Role, account: AccountId) -> Result<(), Error> {
             let mut settings = self.settings();
-            settings.governor.ensure(self.env().caller())?;
+            authority_cell::ensure_governor(&self.authority)?;
             match role {
-                Role::Guardian => settings.guardian = account,
+                Role::Guardian => {
+                    let mut authority = authority_cell::read(&self.authority)?;
+                    authority.set_guardian(self.env().caller(), account)?;
+                    self.authority.set(&authority);
+                }
                 Role::StakingManager => settings.staking_manager = account,
                 Role::Treasury => {
                     // fee shares minted to a suite contract could never move again
@@ -759,7 +757,7 @@ pub mod icseth_token {
         #[ink(message)]
         pub fn set_parameter(&mut self, parameter: Parameter, value: u128) -> Result<(), Error> {
             let mut settings = self.settings();
-            settings.governor.ensure(self.env().caller())?;
+            authority_cell::ensure_governor(&self.authority)?;
             match parameter {
                 Parameter::MinDeposit => settings.min_deposit = value,
                 Parameter::MinWithdrawal => settings.min_withdrawal = value,
@@ -780,7 +778,7 @@ pub mod icseth_token {
         /// `pause`, `unpause`), with the same checks, errors and events.
         #[ink(message)]
         pub fn govern(&mut self, decision: TokenDecision) -> Result<(), Error> {
-            self.settings().governor.ensure(self.env().caller())?;
+            authority_cell::ensure_governor(&self.authority)?;
             match decision {
                 TokenDecision::AddInstitution {
                     institution,
@@ -845,8 +843,8 @@ pub mod icseth_token {
         #[ink(message)]
         pub fn pause(&mut self) -> Result<(), Error> {
             let caller = self.env().caller();
-            let settings = self.settings();
-            if caller != settings.guardian && caller != settings.governor.governor() {
+            let authority = authority_cell::read(&self.authority)?;
+            if !authority.may_pause(caller) {
                 return Err(Error::NotGuardian);
             }
             if self.paused {
@@ -855,7 +853,7 @@ pub mod icseth_token {
             self.paused = true;
             // Only the guardian's pause is timestamped: the board's own pause is ordered with its
             // other decisions by proposal id, and must not void its newer unpause.
-            if caller != settings.governor.governor() {
+            if caller != authority.governor() {
                 self.guardian_paused_at = self.env().block_timestamp();
             }
             self.env().emit_event(Paused { by: caller });
@@ -866,7 +864,7 @@ pub mod icseth_token {
         #[ink(message)]
         pub fn unpause(&mut self) -> Result<(), Error> {
             let caller = self.env().caller();
-            self.settings().governor.ensure(caller)?;
+            authority_cell::ensure_governor(&self.authority)?;
             if !self.paused {
                 return Err(Error::NotPaused);
             }
@@ -900,7 +898,7 @@ pub mod icseth_token {
             min_deposit: Option<Balance>,
         ) -> Result<(), Error> {
             let settings = self.settings();
-            settings.governor.ensure(self.env().caller())?;
+            authority_cell::ensure_governor(&self.authority)?;
             if self.is_whitelisted(institution) {
                 return Err(Error::AlreadyWhitelisted);
             }
@@ -926,7 +924,7 @@ pub mod icseth_token {
         /// Emits `InstitutionRemoved`.
         #[ink(message)]
         pub fn remove_institution(&mut self, institution: AccountId) -> Result<(), Error> {
-            self.settings().governor.ensure(self.env().caller())?;
+            authority_cell::ensure_governor(&self.authority)?;
             let mut record = self
                 .institutions
                 .get(institution)

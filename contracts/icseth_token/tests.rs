@@ -5,7 +5,9 @@
 
 use crate::icseth_token::*;
 use crate::psp22::{refusal, PSP22Error, PSP22Metadata, PSP22};
-use icseth_core::{oracle::Report, GovernorError, SuiteAddresses, WiringError, ONE};
+use icseth_abi::authority::Governed;
+use icseth_core::authority::AuthorityDecision;
+use icseth_core::{oracle::Report, Authority, GovernorError, SuiteAddresses, WiringError, ONE};
 use ink::env::{test, DefaultEnvironment};
 use ink::primitives::AccountId;
 
@@ -94,8 +96,8 @@ struct Snapshot {
     allowances: Vec<u128>,
     whitelisted: Vec<bool>,
     paused: bool,
-    governor: AccountId,
-    roles: [AccountId; 3],
+    authority: Result<Authority, GovernorError>,
+    roles: [Result<AccountId, Error>; 3],
     parameters: [u128; 3],
     tickets: Vec<Option<Ticket>>,
     queue_shares: u128,
@@ -124,7 +126,7 @@ fn snapshot(token: &IcsethToken) -> Snapshot {
             .collect(),
         whitelisted: who.iter().map(|a| token.is_whitelisted(*a)).collect(),
         paused: token.is_paused(),
-        governor: token.governor(),
+        authority: token.authority(),
         roles: [
             token.role(Role::Guardian),
             token.role(Role::StakingManager),
@@ -224,10 +226,16 @@ fn report_a_day_later(token: &mut IcsethToken) -> Result<bool, Error> {
 #[ink::test]
 fn constructor_sets_roles_parameters_and_metadata() {
     let token = deploy();
-    assert_eq!(token.governor(), governor());
-    assert_eq!(token.role(Role::Guardian), guardian());
-    assert_eq!(token.role(Role::StakingManager), accounts().alice);
-    assert_eq!(token.role(Role::Treasury), accounts().alice);
+    assert_eq!(token.governor(), Ok(governor()));
+    assert_eq!(token.authority().map(|a| a.guardian()), Ok(guardian()));
+    assert_eq!(token.pending_governor(), Ok(None));
+    assert_eq!(
+        token.authority().map(|a| a.storage_version()),
+        Ok(icseth_core::authority::STORAGE_VERSION)
+    );
+    assert_eq!(token.role(Role::Guardian), Ok(guardian()));
+    assert_eq!(token.role(Role::StakingManager), Ok(accounts().alice));
+    assert_eq!(token.role(Role::Treasury), Ok(accounts().alice));
     assert_eq!(token.min_deposit(), MIN_DEPOSIT);
     assert_eq!(token.parameter(Parameter::MinWithdrawal), DEFAULT_MIN_WITHDRAWAL);
     assert_eq!(token.total_supply(), 0);
@@ -270,24 +278,47 @@ fn wire_once_by_the_deployer() {
     });
 }
 
+/// A value of another type at the authority cell's key: the token's governed messages, its pause
+/// and its role reads fail with a typed error instead of trusting a default governor.
+#[ink::test]
+fn an_unreadable_authority_cell_fails_loudly() {
+    let mut token = deploy();
+    ink::env::set_contract_storage(&icseth_core::authority::AUTHORITY_KEY, &[0u8; 3]);
+    let unreadable = GovernorError::AuthorityUnreadable;
+    for caller in [governor(), guardian(), AccountId::from([0u8; 32])] {
+        as_caller(caller);
+        assert_refused(&mut token, Error::Governor(unreadable), |t| {
+            t.add_institution(outsider(), None)
+        });
+        assert_refused(&mut token, Error::Governor(unreadable), |t| t.pause());
+        assert_refused(&mut token, unreadable, |t| t.accept_governor());
+    }
+    assert_eq!(token.role(Role::Guardian), Err(Error::Governor(unreadable)));
+    assert_eq!(token.governor(), Err(unreadable));
+}
+
 #[ink::test]
 fn governor_handover_is_two_step() {
     let mut token = deploy();
     as_caller(outsider());
-    assert_refused(&mut token, Error::Governor(GovernorError::NotGovernor), |t| {
-        t.propose_governor(outsider())
+    assert_refused(&mut token, GovernorError::NotGovernor, |t| {
+        t.govern_authority(AuthorityDecision::ProposeGovernor {
+            successor: outsider(),
+        })
     });
     as_caller(governor());
-    token.propose_governor(accounts().alice).unwrap();
+    token
+        .govern_authority(AuthorityDecision::ProposeGovernor {
+            successor: accounts().alice,
+        })
+        .unwrap();
     as_caller(outsider());
-    assert_refused(
-        &mut token,
-        Error::Governor(GovernorError::NotPendingGovernor),
-        |t| t.accept_governor(),
-    );
+    assert_refused(&mut token, GovernorError::NotPendingGovernor, |t| {
+        t.accept_governor()
+    });
     as_caller(accounts().alice);
     token.accept_governor().unwrap();
-    assert_eq!(token.governor(), accounts().alice);
+    assert_eq!(token.governor(), Ok(accounts().alice));
     as_caller(governor());
     assert_refused(&mut token, Error::Governor(GovernorError::NotGovernor), |t| {
         t.set_role(Role::Guardian, outsider())
@@ -312,7 +343,7 @@ fn set_role_and_parameters_by_the_governor_only() {
     ] {
         let events = event_count();
         token.set_role(role, who).unwrap();
-        assert_eq!(token.role(role), who);
+        assert_eq!(token.role(role), Ok(who));
         assert_eq!(event_count(), events + 1);
     }
     token.set_parameter(Parameter::MinDeposit, 5 * ONE).unwrap();
@@ -1071,7 +1102,7 @@ fn govern_applies_each_decision_as_its_message() {
             account: inst_b(),
         })
         .unwrap();
-    assert_eq!(token.role(Role::Treasury), inst_b());
+    assert_eq!(token.role(Role::Treasury), Ok(inst_b()));
     token.govern(TokenDecision::Pause).unwrap();
     assert!(token.is_paused());
     assert_refused(&mut token, Error::AlreadyPaused, |t| {
@@ -1581,7 +1612,7 @@ mod oracle {
         token.govern(TokenDecision::SetFees { fees }).unwrap();
         assert_eq!(token.oracle_config_read().fees, fees);
         token.set_role(Role::Vault, inst_b()).unwrap();
-        assert_eq!(token.role(Role::Vault), inst_b());
+        assert_eq!(token.role(Role::Vault), Ok(inst_b()));
     }
 
     #[ink::test]

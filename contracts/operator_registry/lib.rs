@@ -11,14 +11,19 @@
 
 #[ink::contract]
 pub mod operator_registry {
+    use icseth_abi::authority::Governed;
+    use icseth_core::authority::{
+        cell::{self as authority_cell, AuthorityCell},
+        Authority, AuthorityDecision, PendingGovernor,
+    };
     use icseth_core::{
-        events::{GovernorChanged, GovernorProposed, Wired},
+        events::Wired,
         governance::RegistryDecision,
         operators::{
             disagree, next_status, score, CountsError, Figures, PerformancePolicy, RegistrationLimits,
             ValidatorCounts,
         },
-        GovernorError, GovernorRole, SuiteAddresses, SuiteSlot, Wiring, WiringError,
+        GovernorError, SuiteAddresses, SuiteSlot, Wiring, WiringError,
     };
     use ink::{
         prelude::{string::String, vec::Vec},
@@ -317,7 +322,7 @@ pub mod operator_registry {
     /// Storage of the contract.
     #[ink(storage)]
     pub struct OperatorRegistry {
-        governor: GovernorRole,
+        authority: AuthorityCell,
         wiring: Wiring,
         operators: Mapping<u32, Operator>,
         /// The operator an admin account registered (one per admin).
@@ -341,13 +346,41 @@ pub mod operator_registry {
         invited: Mapping<AccountId, ()>,
     }
 
+    /// The authority messages, delegated to the suite's one authority cell (`icseth_core::authority`).
+    impl Governed for OperatorRegistry {
+        #[ink(message)]
+        fn authority(&self) -> Result<Authority, GovernorError> {
+            authority_cell::read(&self.authority)
+        }
+
+        #[ink(message)]
+        fn governor(&self) -> Result<AccountId, GovernorError> {
+            authority_cell::governor(&self.authority)
+        }
+
+        #[ink(message)]
+        fn pending_governor(&self) -> Result<Option<PendingGovernor>, GovernorError> {
+            authority_cell::pending_governor(&self.authority)
+        }
+
+        #[ink(message)]
+        fn accept_governor(&mut self) -> Result<(), GovernorError> {
+            authority_cell::accept_governor(&mut self.authority)
+        }
+
+        #[ink(message)]
+        fn govern_authority(&mut self, decision: AuthorityDecision) -> Result<(), GovernorError> {
+            authority_cell::govern(&mut self.authority, decision)
+        }
+    }
+
     impl OperatorRegistry {
         /// Instantiates the registry with `governor` (the board, or a test account); the caller
         /// becomes the deployer that wires it once. Frame 0 starts now.
         #[ink(constructor)]
-        pub fn new(governor: AccountId) -> Self {
+        pub fn new(governor: AccountId, guardian: AccountId) -> Self {
             Self {
-                governor: GovernorRole::new(governor),
+                authority: authority_cell::new(governor, guardian),
                 wiring: Wiring::new(Self::env().caller()),
                 operators: Mapping::default(),
                 operator_of: Mapping::default(),
@@ -383,42 +416,12 @@ pub mod operator_registry {
             self.wiring.suite()
         }
 
-        /// Anyone: the governor.
-        #[ink(message)]
-        pub fn governor(&self) -> AccountId {
-            self.governor.governor()
-        }
-
-        /// Governor only: proposes `successor` as governor (it takes over with `accept_governor`).
-        #[ink(message)]
-        pub fn propose_governor(&mut self, successor: AccountId) -> Result<(), Error> {
-            let caller = self.env().caller();
-            self.governor.propose(caller, successor)?;
-            self.env().emit_event(GovernorProposed {
-                governor: caller,
-                successor,
-            });
-            Ok(())
-        }
-
-        /// The proposed governor only: takes the governor role.
-        #[ink(message)]
-        pub fn accept_governor(&mut self) -> Result<(), Error> {
-            let caller = self.env().caller();
-            let previous = self.governor.accept(caller)?;
-            self.env().emit_event(GovernorChanged {
-                previous,
-                governor: caller,
-            });
-            Ok(())
-        }
-
         /// Governor only (the board's execution): approves a pending operator, sets an operator's
         /// limit, removes an operator, sets the performance policy, approves a deposit address,
         /// invites an admin or sets the registration limits.
         #[ink(message)]
         pub fn govern(&mut self, decision: RegistryDecision) -> Result<(), Error> {
-            self.governor.ensure(self.env().caller())?;
+            authority_cell::ensure_governor(&self.authority)?;
             match decision {
                 RegistryDecision::ApproveOperator { operator } => {
                     self.transition(operator, &[OperatorStatus::Pending], OperatorStatus::Active)

@@ -3,6 +3,8 @@
 #![allow(clippy::arithmetic_side_effects)]
 
 use crate::operator_registry::*;
+use icseth_abi::authority::Governed;
+use icseth_core::authority::AuthorityDecision;
 use icseth_core::{
     governance::RegistryDecision,
     operators::{CountsError, Figures, PerformancePolicy, RegistrationLimits},
@@ -45,7 +47,7 @@ fn at_frame(frame: u64) {
 fn deploy() -> OperatorRegistry {
     as_caller(accounts().alice);
     at_frame(0);
-    let mut registry = OperatorRegistry::new(governor());
+    let mut registry = OperatorRegistry::new(governor(), AccountId::from([0xee; 32]));
     let suite = SuiteAddresses {
         token: token(),
         board: governor(),
@@ -91,7 +93,7 @@ struct Snapshot {
     history: Vec<FrameRecord>,
     totals: Totals,
     policy: PerformancePolicy,
-    governor: AccountId,
+    governor: Result<icseth_core::Authority, GovernorError>,
     events: usize,
 }
 
@@ -102,15 +104,15 @@ fn snapshot(registry: &OperatorRegistry) -> Snapshot {
         history: registry.history(0),
         totals: registry.totals(),
         policy: registry.policy(),
-        governor: registry.governor(),
+        governor: registry.authority(),
         events: test::recorded_events().count(),
     }
 }
 
-fn assert_refused<T: std::fmt::Debug>(
+fn assert_refused<T: std::fmt::Debug, E: std::fmt::Debug + PartialEq>(
     registry: &mut OperatorRegistry,
-    expected: Error,
-    f: impl FnOnce(&mut OperatorRegistry) -> Result<T, Error>,
+    expected: E,
+    f: impl FnOnce(&mut OperatorRegistry) -> Result<T, E>,
 ) {
     let before = snapshot(registry);
     assert_eq!(f(registry).err(), Some(expected));
@@ -134,8 +136,8 @@ fn good(effectiveness_bps: u32) -> Figures {
 #[ink::test]
 fn constructor_sets_roles_and_defaults() {
     as_caller(accounts().alice);
-    let registry = OperatorRegistry::new(governor());
-    assert_eq!(registry.governor(), governor());
+    let registry = OperatorRegistry::new(governor(), AccountId::from([0xee; 32]));
+    assert_eq!(registry.governor(), Ok(governor()));
     assert_eq!(registry.suite(), None);
     assert_eq!(registry.operator_count(), 0);
     assert_eq!(registry.max_operators(), DEFAULT_MAX_OPERATORS);
@@ -146,7 +148,7 @@ fn constructor_sets_roles_and_defaults() {
 #[ink::test]
 fn wire_once_by_the_deployer() {
     as_caller(accounts().alice);
-    let mut registry = OperatorRegistry::new(governor());
+    let mut registry = OperatorRegistry::new(governor(), AccountId::from([0xee; 32]));
     let own = ink::env::account_id::<Env>();
     let suite = SuiteAddresses {
         token: token(),
@@ -172,20 +174,24 @@ fn wire_once_by_the_deployer() {
 fn governor_handover_is_two_step() {
     let mut registry = deploy();
     as_caller(accounts().alice);
-    assert_refused(&mut registry, Error::Governor(GovernorError::NotGovernor), |r| {
-        r.propose_governor(accounts().charlie)
+    assert_refused(&mut registry, GovernorError::NotGovernor, |r| {
+        r.govern_authority(AuthorityDecision::ProposeGovernor {
+            successor: accounts().charlie,
+        })
     });
     as_caller(governor());
-    registry.propose_governor(accounts().charlie).unwrap();
+    registry
+        .govern_authority(AuthorityDecision::ProposeGovernor {
+            successor: accounts().charlie,
+        })
+        .unwrap();
     as_caller(accounts().django);
-    assert_refused(
-        &mut registry,
-        Error::Governor(GovernorError::NotPendingGovernor),
-        |r| r.accept_governor(),
-    );
+    assert_refused(&mut registry, GovernorError::NotPendingGovernor, |r| {
+        r.accept_governor()
+    });
     as_caller(accounts().charlie);
     registry.accept_governor().unwrap();
-    assert_eq!(registry.governor(), accounts().charlie);
+    assert_eq!(registry.governor(), Ok(accounts().charlie));
 }
 
 #[ink::test]

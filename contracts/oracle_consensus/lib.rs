@@ -16,8 +16,13 @@
 
 #[ink::contract]
 pub mod oracle_consensus {
+    use icseth_abi::authority::Governed;
+    use icseth_core::authority::{
+        cell::{self as authority_cell, AuthorityCell},
+        Authority, AuthorityDecision, PendingGovernor,
+    };
     use icseth_core::{
-        events::{GovernorChanged, GovernorProposed, Wired},
+        events::Wired,
         governance::{valid_oracle_members, OracleDecision},
         hold::{
             corroboration_threshold, frame_at, frame_of_reference, lone_hold_barred, loss_vote_unconfirmed,
@@ -25,7 +30,7 @@ pub mod oracle_consensus {
         },
         operators::Figures,
         oracle::{epoch_at, quorum, Report, ReportError},
-        settle, GovernorError, GovernorRole, RawResult, SuiteAddresses, SuiteSlot, Wiring, WiringError,
+        settle, GovernorError, RawResult, SuiteAddresses, SuiteSlot, Wiring, WiringError,
     };
     use ink::{
         env::call::{build_call, ExecutionInput, Selector},
@@ -271,7 +276,7 @@ pub mod oracle_consensus {
     /// and the last applied report.
     #[ink(storage)]
     pub struct OracleConsensus {
-        governor: GovernorRole,
+        authority: AuthorityCell,
         wiring: Wiring,
         members: Vec<AccountId>,
         /// Counts changes of the member set; votes carry the count they were cast under.
@@ -329,15 +334,43 @@ pub mod oracle_consensus {
         counts.insert(&key, &left);
     }
 
+    /// The authority messages, delegated to the suite's one authority cell (`icseth_core::authority`).
+    impl Governed for OracleConsensus {
+        #[ink(message)]
+        fn authority(&self) -> Result<Authority, GovernorError> {
+            authority_cell::read(&self.authority)
+        }
+
+        #[ink(message)]
+        fn governor(&self) -> Result<AccountId, GovernorError> {
+            authority_cell::governor(&self.authority)
+        }
+
+        #[ink(message)]
+        fn pending_governor(&self) -> Result<Option<PendingGovernor>, GovernorError> {
+            authority_cell::pending_governor(&self.authority)
+        }
+
+        #[ink(message)]
+        fn accept_governor(&mut self) -> Result<(), GovernorError> {
+            authority_cell::accept_governor(&mut self.authority)
+        }
+
+        #[ink(message)]
+        fn govern_authority(&mut self, decision: AuthorityDecision) -> Result<(), GovernorError> {
+            authority_cell::govern(&mut self.authority, decision)
+        }
+    }
+
     impl OracleConsensus {
         /// Instantiates the consensus with no members (the board sets them). `genesis_ms` is the
         /// start of epoch 0; the caller becomes the deployer that wires it once.
         #[ink(constructor)]
-        pub fn new(governor: AccountId, genesis_ms: Timestamp) -> Self {
+        pub fn new(governor: AccountId, guardian: AccountId, genesis_ms: Timestamp) -> Self {
             let mut agreed = Lazy::new();
             agreed.set(&None);
             Self {
-                governor: GovernorRole::new(governor),
+                authority: authority_cell::new(governor, guardian),
                 wiring: Wiring::new(Self::env().caller()),
                 members: Vec::new(),
                 member_set: 0,
@@ -377,42 +410,12 @@ pub mod oracle_consensus {
             self.wiring.suite()
         }
 
-        /// Anyone: the governor.
-        #[ink(message)]
-        pub fn governor(&self) -> AccountId {
-            self.governor.governor()
-        }
-
-        /// Governor only: proposes `successor` as governor (it takes over with `accept_governor`).
-        #[ink(message)]
-        pub fn propose_governor(&mut self, successor: AccountId) -> Result<(), Error> {
-            let caller = self.env().caller();
-            self.governor.propose(caller, successor)?;
-            self.env().emit_event(GovernorProposed {
-                governor: caller,
-                successor,
-            });
-            Ok(())
-        }
-
-        /// The proposed governor only: takes the governor role.
-        #[ink(message)]
-        pub fn accept_governor(&mut self) -> Result<(), Error> {
-            let caller = self.env().caller();
-            let previous = self.governor.accept(caller)?;
-            self.env().emit_event(GovernorChanged {
-                previous,
-                governor: caller,
-            });
-            Ok(())
-        }
-
         /// Governor only (the board's execution): sets the members. Starts a new member set, so
         /// votes cast before for reports and frames not yet agreed no longer count (a removed
         /// member's vote can never complete a quorum of the new set). Emits `MembersSet`.
         #[ink(message)]
         pub fn govern(&mut self, decision: OracleDecision) -> Result<(), Error> {
-            self.governor.ensure(self.env().caller())?;
+            authority_cell::ensure_governor(&self.authority)?;
             match decision {
                 OracleDecision::SetMembers { members } => {
                     if !valid_oracle_members(&members) {

@@ -9,11 +9,14 @@
 
 #[ink::contract]
 pub mod slash_protection {
+    use icseth_abi::authority::Governed;
+    use icseth_core::authority::{
+        cell::{self as authority_cell, AuthorityCell},
+        Authority, AuthorityDecision, PendingGovernor,
+    };
     use icseth_core::{
-        events::{GovernorChanged, GovernorProposed, Wired},
-        governance::ProtectionDecision,
-        oracle::cover,
-        settle, GovernorError, GovernorRole, Pool, RawResult, SuiteAddresses, SuiteSlot, Wiring, WiringError,
+        events::Wired, governance::ProtectionDecision, oracle::cover, settle, GovernorError, Pool, RawResult,
+        SuiteAddresses, SuiteSlot, Wiring, WiringError,
     };
     use ink::{
         env::call::{build_call, ExecutionInput, Selector},
@@ -128,7 +131,7 @@ pub mod slash_protection {
     /// Storage of the contract.
     #[ink(storage)]
     pub struct SlashProtection {
-        governor: GovernorRole,
+        authority: AuthorityCell,
         wiring: Wiring,
         /// Largest cover one incident may draw, in basis points of the pool's value.
         per_incident_cap_bps: u128,
@@ -139,13 +142,41 @@ pub mod slash_protection {
         totals: Totals,
     }
 
+    /// The authority messages, delegated to the suite's one authority cell (`icseth_core::authority`).
+    impl Governed for SlashProtection {
+        #[ink(message)]
+        fn authority(&self) -> Result<Authority, GovernorError> {
+            authority_cell::read(&self.authority)
+        }
+
+        #[ink(message)]
+        fn governor(&self) -> Result<AccountId, GovernorError> {
+            authority_cell::governor(&self.authority)
+        }
+
+        #[ink(message)]
+        fn pending_governor(&self) -> Result<Option<PendingGovernor>, GovernorError> {
+            authority_cell::pending_governor(&self.authority)
+        }
+
+        #[ink(message)]
+        fn accept_governor(&mut self) -> Result<(), GovernorError> {
+            authority_cell::accept_governor(&mut self.authority)
+        }
+
+        #[ink(message)]
+        fn govern_authority(&mut self, decision: AuthorityDecision) -> Result<(), GovernorError> {
+            authority_cell::govern(&mut self.authority, decision)
+        }
+    }
+
     impl SlashProtection {
         /// Instantiates the pool with `governor` (the board, or a test account); the caller becomes
         /// the deployer that wires it once.
         #[ink(constructor)]
-        pub fn new(governor: AccountId) -> Self {
+        pub fn new(governor: AccountId, guardian: AccountId) -> Self {
             Self {
-                governor: GovernorRole::new(governor),
+                authority: authority_cell::new(governor, guardian),
                 wiring: Wiring::new(Self::env().caller()),
                 per_incident_cap_bps: DEFAULT_PER_INCIDENT_CAP_BPS,
                 incidents: Mapping::default(),
@@ -171,41 +202,11 @@ pub mod slash_protection {
             self.wiring.suite()
         }
 
-        /// Anyone: the governor.
-        #[ink(message)]
-        pub fn governor(&self) -> AccountId {
-            self.governor.governor()
-        }
-
-        /// Governor only: proposes `successor` as governor (it takes over with `accept_governor`).
-        #[ink(message)]
-        pub fn propose_governor(&mut self, successor: AccountId) -> Result<(), Error> {
-            let caller = self.env().caller();
-            self.governor.propose(caller, successor)?;
-            self.env().emit_event(GovernorProposed {
-                governor: caller,
-                successor,
-            });
-            Ok(())
-        }
-
-        /// The proposed governor only: takes the governor role.
-        #[ink(message)]
-        pub fn accept_governor(&mut self) -> Result<(), Error> {
-            let caller = self.env().caller();
-            let previous = self.governor.accept(caller)?;
-            self.env().emit_event(GovernorChanged {
-                previous,
-                governor: caller,
-            });
-            Ok(())
-        }
-
         /// Governor only (the board's execution): sets the per-incident cap, or allows or
         /// disallows a donor.
         #[ink(message)]
         pub fn govern(&mut self, decision: ProtectionDecision) -> Result<(), Error> {
-            self.governor.ensure(self.env().caller())?;
+            authority_cell::ensure_governor(&self.authority)?;
             match decision {
                 ProtectionDecision::SetPerIncidentCap { bps } => {
                     if bps == 0 || bps > 10_000 {
@@ -378,7 +379,7 @@ pub mod slash_protection {
         /// frank plays the token; bob governs.
         fn deploy() -> SlashProtection {
             test::set_caller::<DefaultEnvironment>(accounts().alice);
-            let mut pool = SlashProtection::new(accounts().bob);
+            let mut pool = SlashProtection::new(accounts().bob, accounts().eve);
             let suite = SuiteAddresses {
                 token: accounts().frank,
                 board: accounts().bob,
@@ -404,8 +405,8 @@ pub mod slash_protection {
         #[ink::test]
         fn constructor_sets_roles_and_defaults() {
             test::set_caller::<DefaultEnvironment>(accounts().alice);
-            let pool = SlashProtection::new(accounts().bob);
-            assert_eq!(pool.governor(), accounts().bob);
+            let pool = SlashProtection::new(accounts().bob, accounts().eve);
+            assert_eq!(pool.governor(), Ok(accounts().bob));
             assert_eq!(pool.suite(), None);
             assert_eq!(pool.per_incident_cap_bps(), DEFAULT_PER_INCIDENT_CAP_BPS);
             assert_eq!(pool.incident_count(), 0);
@@ -426,14 +427,106 @@ pub mod slash_protection {
             let mut pool = deploy();
             test::set_caller::<DefaultEnvironment>(accounts().alice);
             assert_eq!(
-                pool.propose_governor(accounts().charlie),
-                Err(Error::Governor(GovernorError::NotGovernor))
+                pool.govern_authority(AuthorityDecision::ProposeGovernor {
+                    successor: accounts().charlie
+                }),
+                Err(GovernorError::NotGovernor)
             );
             test::set_caller::<DefaultEnvironment>(accounts().bob);
-            pool.propose_governor(accounts().charlie).unwrap();
+            pool.govern_authority(AuthorityDecision::ProposeGovernor {
+                successor: accounts().charlie,
+            })
+            .unwrap();
             test::set_caller::<DefaultEnvironment>(accounts().charlie);
             pool.accept_governor().unwrap();
-            assert_eq!(pool.governor(), accounts().charlie);
+            assert_eq!(pool.governor(), Ok(accounts().charlie));
+        }
+
+        #[ink::test]
+        fn the_authority_messages_are_the_governors_and_record_each_change() {
+            let mut pool = deploy();
+            let events = test::recorded_events().count();
+            test::set_caller::<DefaultEnvironment>(accounts().charlie);
+            assert_eq!(
+                pool.govern_authority(AuthorityDecision::SetGuardian {
+                    guardian: accounts().charlie
+                }),
+                Err(GovernorError::NotGovernor)
+            );
+            assert_eq!(
+                pool.govern_authority(AuthorityDecision::SetAcceptWindow {
+                    window_ms: 60 * 60 * 1000
+                }),
+                Err(GovernorError::NotGovernor)
+            );
+            assert_eq!(
+                pool.govern_authority(AuthorityDecision::WithdrawGovernorProposal),
+                Err(GovernorError::NotGovernor)
+            );
+            assert_eq!(test::recorded_events().count(), events);
+            test::set_caller::<DefaultEnvironment>(accounts().bob);
+            assert_eq!(
+                pool.govern_authority(AuthorityDecision::WithdrawGovernorProposal),
+                Err(GovernorError::NoPendingGovernor)
+            );
+            assert_eq!(
+                pool.govern_authority(AuthorityDecision::SetAcceptWindow { window_ms: 0 }),
+                Err(GovernorError::InvalidAcceptWindow)
+            );
+            assert_eq!(pool.authority().map(|a| a.guardian()), Ok(accounts().eve));
+            pool.govern_authority(AuthorityDecision::SetGuardian {
+                guardian: accounts().charlie,
+            })
+            .unwrap();
+            pool.govern_authority(AuthorityDecision::SetAcceptWindow {
+                window_ms: 60 * 60 * 1000,
+            })
+            .unwrap();
+            test::set_block_timestamp::<DefaultEnvironment>(1_000);
+            pool.govern_authority(AuthorityDecision::ProposeGovernor {
+                successor: accounts().django,
+            })
+            .unwrap();
+            let pending = pool.pending_governor().unwrap().unwrap();
+            assert_eq!(
+                (pending.successor, pending.expires_at),
+                (accounts().django, 1_000 + 60 * 60 * 1000)
+            );
+            pool.govern_authority(AuthorityDecision::WithdrawGovernorProposal)
+                .unwrap();
+            assert_eq!(pool.pending_governor(), Ok(None));
+            assert_eq!(pool.authority().map(|a| a.guardian()), Ok(accounts().charlie));
+            assert_eq!(
+                pool.authority().map(|a| a.storage_version()),
+                Ok(icseth_core::authority::STORAGE_VERSION)
+            );
+            assert_eq!(test::recorded_events().count(), events + 4);
+        }
+
+        /// A value of another type at the authority cell's key (as a careless upgrade could
+        /// leave): every read and every governed message fails with a typed error, none trusts a
+        /// default governor.
+        #[ink::test]
+        fn an_unreadable_authority_cell_fails_loudly() {
+            let mut pool = deploy();
+            ink::env::set_contract_storage(&icseth_core::authority::AUTHORITY_KEY, &7u8);
+            test::set_caller::<DefaultEnvironment>(accounts().bob);
+            let unreadable = GovernorError::AuthorityUnreadable;
+            assert_eq!(pool.governor(), Err(unreadable));
+            assert_eq!(pool.authority().map(|_| ()), Err(unreadable));
+            assert_eq!(
+                pool.govern_authority(AuthorityDecision::ProposeGovernor {
+                    successor: accounts().charlie
+                }),
+                Err(unreadable)
+            );
+            assert_eq!(
+                pool.govern(ProtectionDecision::SetPerIncidentCap { bps: 1 }),
+                Err(Error::Governor(unreadable))
+            );
+            // so does a zeroed cell that a default read would have taken for "governor: nobody"
+            test::set_caller::<DefaultEnvironment>(AccountId::from([0u8; 32]));
+            assert_eq!(pool.accept_governor(), Err(unreadable));
         }
 
         #[ink::test]

@@ -11,6 +11,12 @@
 
 #[ink::contract]
 pub mod whitelist_board {
+    use icseth_abi::authority::Governed;
+    use icseth_core::authority::{
+        cell::{self as authority_cell, AuthorityCell},
+        Authority, AuthorityDecision, GovernorError, PendingGovernor,
+    };
+    use icseth_core::events::GuardianChanged;
     use icseth_core::{
         board::{is_unanimity_lock, quorum_is_valid, MAX_MEMBERS},
         events::Wired,
@@ -21,6 +27,7 @@ pub mod whitelist_board {
         settle, RawResult, SuiteAddresses, SuiteSlot, Wiring, WiringError,
     };
     use ink::{
+        codegen::TraitCallBuilder,
         env::call::{build_call, ExecutionInput, Selector},
         prelude::vec::Vec,
         storage::Mapping,
@@ -83,6 +90,16 @@ pub mod whitelist_board {
         PageTooLarge,
         /// A counter overflowed (cannot happen in practice; refused rather than wrapped).
         Overflow,
+        /// The board's own authority cell refused (it is unreadable).
+        Governor(GovernorError),
+        /// The target contract refused an authority decision (governor, guardian, window).
+        TargetGovernor(GovernorError),
+    }
+
+    impl From<GovernorError> for Error {
+        fn from(e: GovernorError) -> Self {
+            Error::Governor(e)
+        }
     }
 
     impl From<WiringError> for Error {
@@ -204,6 +221,8 @@ pub mod whitelist_board {
     /// Storage of the contract.
     #[ink(storage)]
     pub struct WhitelistBoard {
+        /// Governor: the board itself (its own executed proposals); guardian: the suite's.
+        authority: AuthorityCell,
         wiring: Wiring,
         /// The protocol's own member account.
         protocol: AccountId,
@@ -225,13 +244,46 @@ pub mod whitelist_board {
         subject_decided_by: Mapping<Subject, u64>,
     }
 
+    /// The authority messages, delegated to the suite's one authority cell (`icseth_core::authority`).
+    impl Governed for WhitelistBoard {
+        #[ink(message)]
+        fn authority(&self) -> Result<Authority, GovernorError> {
+            authority_cell::read(&self.authority)
+        }
+
+        #[ink(message)]
+        fn governor(&self) -> Result<AccountId, GovernorError> {
+            authority_cell::governor(&self.authority)
+        }
+
+        #[ink(message)]
+        fn pending_governor(&self) -> Result<Option<PendingGovernor>, GovernorError> {
+            authority_cell::pending_governor(&self.authority)
+        }
+
+        #[ink(message)]
+        fn accept_governor(&mut self) -> Result<(), GovernorError> {
+            authority_cell::accept_governor(&mut self.authority)
+        }
+
+        #[ink(message)]
+        fn govern_authority(&mut self, decision: AuthorityDecision) -> Result<(), GovernorError> {
+            authority_cell::govern(&mut self.authority, decision)
+        }
+    }
+
     impl WhitelistBoard {
         /// Instantiates the board with its first `members` (which must include `protocol`) and a
         /// `quorum` strictly above half of them (and below unanimity from three members on), with
-        /// the default timing. The caller becomes the
-        /// deployer that wires it once.
+        /// the default timing, and the suite's `guardian`. The board is its own governor. The
+        /// caller becomes the deployer that wires it once.
         #[ink(constructor)]
-        pub fn new(protocol: AccountId, members: Vec<AccountId>, quorum: u32) -> Result<Self, Error> {
+        pub fn new(
+            protocol: AccountId,
+            members: Vec<AccountId>,
+            quorum: u32,
+            guardian: AccountId,
+        ) -> Result<Self, Error> {
             let count = u32::try_from(members.len()).map_err(|_| Error::MemberCountOutOfRange)?;
             if count == 0 || count > MAX_MEMBERS {
                 return Err(Error::MemberCountOutOfRange);
@@ -249,6 +301,7 @@ pub mod whitelist_board {
                 joined_at.insert(member, &0u64);
             }
             Ok(Self {
+                authority: authority_cell::new(Self::env().account_id(), guardian),
                 wiring: Wiring::new(Self::env().caller()),
                 protocol,
                 joined_at,
@@ -463,7 +516,14 @@ pub mod whitelist_board {
         /// created, as the token records it (by time: a pause in the block the proposal was
         /// created in counts as later). The board's own pauses are ordered by id only.
         fn is_superseded(&self, id: u64, proposal: &Proposal) -> Result<bool, Error> {
-            for subject in proposal.action.subjects().into_iter().flatten() {
+            let target_governor = proposal.action.target().map(Subject::Governor);
+            for subject in proposal
+                .action
+                .subjects()
+                .into_iter()
+                .chain([target_governor])
+                .flatten()
+            {
                 if self
                     .subject_decided_by
                     .get(subject)
@@ -563,13 +623,78 @@ pub mod whitelist_board {
                     self.push::<OracleDecision>(oracle, ink::selector_bytes!("govern"), Some(decision))
                 }
                 Action::ProposeGovernor { target, successor } => {
-                    let address = self.target_address(*target)?;
-                    self.push::<AccountId>(address, ink::selector_bytes!("propose_governor"), Some(successor))
+                    let mut governed = self.governed(*target)?;
+                    Self::settle_governed(
+                        governed
+                            .call_mut()
+                            .govern_authority(AuthorityDecision::ProposeGovernor {
+                                successor: *successor,
+                            })
+                            .try_invoke(),
+                    )
                 }
                 Action::AcceptGovernor { target } => {
-                    let address = self.target_address(*target)?;
-                    self.push::<()>(address, ink::selector_bytes!("accept_governor"), None)
+                    let mut governed = self.governed(*target)?;
+                    Self::settle_governed(governed.call_mut().accept_governor().try_invoke())
                 }
+                Action::WithdrawGovernorProposal { target } => {
+                    let mut governed = self.governed(*target)?;
+                    Self::settle_governed(
+                        governed
+                            .call_mut()
+                            .govern_authority(AuthorityDecision::WithdrawGovernorProposal)
+                            .try_invoke(),
+                    )
+                }
+                Action::SetAcceptWindow { target, window_ms } => {
+                    let mut governed = self.governed(*target)?;
+                    Self::settle_governed(
+                        governed
+                            .call_mut()
+                            .govern_authority(AuthorityDecision::SetAcceptWindow {
+                                window_ms: *window_ms,
+                            })
+                            .try_invoke(),
+                    )
+                }
+                Action::SetGuardian { guardian } => self.set_guardian_everywhere(*guardian),
+            }
+        }
+
+        /// The board's own guardian, then each governed contract's: one guardian for the suite.
+        /// A contract that refuses (the board is not its governor) fails the whole execution.
+        fn set_guardian_everywhere(&mut self, guardian: AccountId) -> Result<(), Error> {
+            let mut authority = authority_cell::read(&self.authority)?;
+            authority.set_guardian(self.env().account_id(), guardian)?;
+            self.authority.set(&authority);
+            self.env().emit_event(GuardianChanged { guardian });
+            for target in [
+                Target::Token,
+                Target::FlashExitPool,
+                Target::OperatorRegistry,
+                Target::SlashProtection,
+                Target::Oracle,
+            ] {
+                let mut governed = self.governed(target)?;
+                let decision = AuthorityDecision::SetGuardian { guardian };
+                Self::settle_governed(governed.call_mut().govern_authority(decision).try_invoke())?;
+            }
+            Ok(())
+        }
+
+        /// `target`'s authority messages, called through the `Governed` interface.
+        fn governed(&self, target: Target) -> Result<ink::contract_ref!(Governed), Error> {
+            Ok(self.target_address(target)?.into())
+        }
+
+        /// A target's answer to an authority decision: its refusal arrives typed.
+        fn settle_governed(
+            answer: Result<ink::MessageResult<Result<(), GovernorError>>, ink::env::Error>,
+        ) -> Result<(), Error> {
+            match answer {
+                Ok(Ok(Ok(()))) => Ok(()),
+                Ok(Ok(Err(refusal))) => Err(Error::TargetGovernor(refusal)),
+                Ok(Err(_)) | Err(_) => Err(Error::TargetCallFailed),
             }
         }
 

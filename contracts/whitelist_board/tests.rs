@@ -22,7 +22,7 @@ fn deploy() -> WhitelistBoard {
     let a = accounts();
     test::set_caller::<Env>(a.alice);
     test::set_block_timestamp::<Env>(1_000);
-    WhitelistBoard::new(a.alice, vec![a.alice, a.bob, a.charlie], 2).unwrap()
+    WhitelistBoard::new(a.alice, vec![a.alice, a.bob, a.charlie], 2, a.eve).unwrap()
 }
 
 fn as_caller(who: AccountId) {
@@ -105,38 +105,38 @@ fn constructor_checks_members_and_quorum() {
     assert_eq!(board.suite(), None);
 
     assert_eq!(
-        WhitelistBoard::new(a.alice, vec![], 1).err(),
+        WhitelistBoard::new(a.alice, vec![], 1, a.eve).err(),
         Some(Error::MemberCountOutOfRange)
     );
     let too_many: Vec<AccountId> = (0..=MAX_MEMBERS)
         .map(|i| AccountId::from([i as u8; 32]))
         .collect();
     assert_eq!(
-        WhitelistBoard::new(too_many[0], too_many.clone(), 12).err(),
+        WhitelistBoard::new(too_many[0], too_many.clone(), 12, a.eve).err(),
         Some(Error::MemberCountOutOfRange)
     );
     assert_eq!(
-        WhitelistBoard::new(a.alice, vec![a.bob], 1).err(),
+        WhitelistBoard::new(a.alice, vec![a.bob], 1, a.eve).err(),
         Some(Error::ProtocolNotMember)
     );
     assert_eq!(
-        WhitelistBoard::new(a.alice, vec![a.alice, a.bob], 1).err(),
+        WhitelistBoard::new(a.alice, vec![a.alice, a.bob], 1, a.eve).err(),
         Some(Error::InvalidQuorum)
     );
     assert_eq!(
-        WhitelistBoard::new(a.alice, vec![a.alice, a.bob], 3).err(),
+        WhitelistBoard::new(a.alice, vec![a.alice, a.bob], 3, a.eve).err(),
         Some(Error::QuorumUnreachable)
     );
     assert_eq!(
-        WhitelistBoard::new(a.alice, vec![a.alice, a.bob], 0).err(),
+        WhitelistBoard::new(a.alice, vec![a.alice, a.bob], 0, a.eve).err(),
         Some(Error::InvalidQuorum)
     );
     assert_eq!(
-        WhitelistBoard::new(a.alice, vec![a.alice, a.bob, a.alice], 2).err(),
+        WhitelistBoard::new(a.alice, vec![a.alice, a.bob, a.alice], 2, a.eve).err(),
         Some(Error::DuplicateMember)
     );
     let full: Vec<AccountId> = (0..MAX_MEMBERS).map(|i| AccountId::from([i as u8; 32])).collect();
-    assert!(WhitelistBoard::new(full[0], full, 11).is_ok());
+    assert!(WhitelistBoard::new(full[0], full, 11, a.eve).is_ok());
 }
 
 #[ink::test]
@@ -359,7 +359,8 @@ fn a_removal_that_would_leave_unanimity_is_refused() {
     let a = accounts();
     test::set_caller::<Env>(a.alice);
     test::set_block_timestamp::<Env>(1_000);
-    let mut board = WhitelistBoard::new(a.alice, vec![a.alice, a.bob, a.charlie, a.django], 3).unwrap();
+    let mut board =
+        WhitelistBoard::new(a.alice, vec![a.alice, a.bob, a.charlie, a.django], 3, a.eve).unwrap();
     as_caller(a.alice);
     let lock = board
         .propose(Action::RemoveMember {
@@ -476,10 +477,10 @@ fn the_member_limit_holds() {
     let mut members: Vec<AccountId> = (1..MAX_MEMBERS as u8).map(new_member).collect();
     members.push(a.alice);
     assert_eq!(
-        WhitelistBoard::new(a.alice, members.clone(), 21).err(),
+        WhitelistBoard::new(a.alice, members.clone(), 21, a.eve).err(),
         Some(Error::UnanimityLock)
     );
-    let mut board = WhitelistBoard::new(a.alice, members.clone(), 20).unwrap();
+    let mut board = WhitelistBoard::new(a.alice, members.clone(), 20, a.eve).unwrap();
     as_caller(a.alice);
     let id = board
         .propose(Action::AddMember {
@@ -503,7 +504,7 @@ fn the_last_seat_can_be_filled() {
     // one seat short of the limit
     let mut members: Vec<AccountId> = (1..MAX_MEMBERS as u8 - 1).map(new_member).collect();
     members.push(a.alice);
-    let mut board = WhitelistBoard::new(a.alice, members.clone(), 19).unwrap();
+    let mut board = WhitelistBoard::new(a.alice, members.clone(), 19, a.eve).unwrap();
     as_caller(a.alice);
     let id = board
         .propose(Action::AddMember {
@@ -633,7 +634,8 @@ fn a_proposal_short_of_quorum_may_pass_after_a_quorum_change() {
     let a = accounts();
     test::set_caller::<Env>(a.alice);
     test::set_block_timestamp::<Env>(1_000);
-    let mut board = WhitelistBoard::new(a.alice, vec![a.alice, a.bob, a.charlie, a.django], 3).unwrap();
+    let mut board =
+        WhitelistBoard::new(a.alice, vec![a.alice, a.bob, a.charlie, a.django], 3, a.eve).unwrap();
     let removal = board
         .propose(Action::RemoveMember {
             account: a.django,

@@ -88,7 +88,7 @@ pub const CONTRACTS: [Contract; 6] = [
     Contract {
         name: "whitelist_board",
         dir: "contracts/whitelist_board",
-        release_budget_bytes: 40 * KIB,
+        release_budget_bytes: 48 * KIB,
     },
     Contract {
         name: "icseth_token",
@@ -98,22 +98,22 @@ pub const CONTRACTS: [Contract; 6] = [
     Contract {
         name: "flash_exit_pool",
         dir: "contracts/flash_exit_pool",
-        release_budget_bytes: 28 * KIB,
+        release_budget_bytes: 32 * KIB,
     },
     Contract {
         name: "operator_registry",
         dir: "contracts/operator_registry",
-        release_budget_bytes: 40 * KIB,
+        release_budget_bytes: 44 * KIB,
     },
     Contract {
         name: "slash_protection",
         dir: "contracts/slash_protection",
-        release_budget_bytes: 24 * KIB,
+        release_budget_bytes: 28 * KIB,
     },
     Contract {
         name: "oracle_consensus",
         dir: "contracts/oracle_consensus",
-        release_budget_bytes: 44 * KIB,
+        release_budget_bytes: 48 * KIB,
     },
 ];
 

@@ -126,7 +126,12 @@ where
         client,
         deployer,
         "whitelist_board",
-        WhitelistBoardRef::new(config.protocol, config.board_members.clone(), config.quorum)
+        WhitelistBoardRef::new(
+            config.protocol,
+            config.board_members.clone(),
+            config.quorum,
+            config.guardian
+        )
     );
     let governor = match config.governor {
         GovernorChoice::Board => board,
@@ -148,25 +153,25 @@ where
         client,
         deployer,
         "flash_exit_pool",
-        FlashExitPoolRef::new(governor)
+        FlashExitPoolRef::new(governor, config.guardian)
     );
     let operator_registry = instantiate!(
         client,
         deployer,
         "operator_registry",
-        OperatorRegistryRef::new(governor)
+        OperatorRegistryRef::new(governor, config.guardian)
     );
     let slash_protection = instantiate!(
         client,
         deployer,
         "slash_protection",
-        SlashProtectionRef::new(governor)
+        SlashProtectionRef::new(governor, config.guardian)
     );
     let oracle = instantiate!(
         client,
         deployer,
         "oracle_consensus",
-        OracleConsensusRef::new(governor, config.oracle_genesis_ms)
+        OracleConsensusRef::new(governor, config.guardian, config.oracle_genesis_ms)
     );
     Ok(SuiteAddresses {
         token,

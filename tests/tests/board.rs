@@ -1,4 +1,5 @@
 //! The board governing the suite on the embedded chain, with the real contracts.
+use icseth_abi::authority::Governed;
 use icseth_core::governance::{Action, RegistryDecision, Timing, TokenDecision, TokenParameter};
 use icseth_e2e::{
     account_of, advance_ms, deploy_and_wire, events_of,
@@ -53,7 +54,10 @@ async fn the_board_whitelists_and_removes_institutions<Client: E2EBackend>(
     let suite = deploy_and_wire(&mut client, &ink_e2e::alice(), &board_config()).await?;
     let mut token = ink_e2e::create_call_builder::<IcsethToken>(suite.token);
     let (dave, eve) = (ink_e2e::dave(), ink_e2e::eve());
-    assert_eq!(read(&mut client, &dave, &token.governor()).await?, suite.board);
+    assert_eq!(
+        read(&mut client, &dave, &token.governor()).await?,
+        Ok(suite.board)
+    );
 
     // the governor is the board: a direct call by the protocol's account is refused
     let direct = submit(

@@ -90,6 +90,9 @@ fn every_debug_build_stays_under_110_kib() -> E2EResult<()> {
             over.push(format!("{}: {bytes} bytes", wasm.display()));
         }
     }
-    assert!(over.is_empty(), "debug builds above {LIMIT_BYTES} bytes: {over:?}");
+    assert!(
+        over.is_empty(),
+        "debug builds above {LIMIT_BYTES} bytes: {over:?}"
+    );
     Ok(())
 }

@@ -2,8 +2,11 @@
 //! a stale decision undoing a newer one, a board locked into unanimity, stake redirected by an
 //! operator's admin, shares stuck in suite contracts, and registration spam. Each refusal is a typed error and
 //! changes nothing in any contract (a digest of every contract's reads, before and after).
+use icseth_abi::authority::Governed;
+use icseth_core::authority::AuthorityDecision;
 use icseth_core::{
-    governance::{Action, RegistryDecision, TokenDecision},
+    authority::{Authority, GovernorError, DEFAULT_ACCEPT_WINDOW_MS},
+    governance::{Action, RegistryDecision, Target, TokenDecision, TokenParameter},
     operators::{RegistrationLimits, VALIDATOR_DEPOSIT},
     SuiteAddresses,
 };
@@ -25,6 +28,8 @@ use std::fmt;
 use whitelist_board::whitelist_board::{Error as BoardError, WhitelistBoard};
 
 type E2EResult<T> = Result<T, Box<dyn std::error::Error>>;
+
+const DAY_MS: u64 = 24 * 60 * 60 * 1000;
 
 const VOTE_AND_DELAY_MS: u64 = icseth_core::governance::Timing::DEFAULT.voting_period_ms
     + icseth_core::governance::Timing::DEFAULT.execution_delay_ms;
@@ -473,5 +478,213 @@ async fn registration_spam_cannot_stop_onboarding<Client: E2EBackend>(mut client
         .await?
         .ok_or("no operator")?;
     assert_eq!(record.status, OperatorStatus::Active);
+    Ok(())
+}
+
+/// Every contract's authority cell, read through `Governed`: the suite's six addresses in order.
+fn governed_contracts(suite: &SuiteAddresses) -> [AccountId; 6] {
+    [
+        suite.token,
+        suite.board,
+        suite.flash_exit_pool,
+        suite.operator_registry,
+        suite.slash_protection,
+        suite.oracle,
+    ]
+}
+
+async fn authority_of<C>(client: &mut C, contract: AccountId) -> E2EResult<Authority>
+where
+    C: E2EBackend<Env>,
+    <C as ContractsBackend<Env>>::Error: fmt::Debug,
+{
+    let governed = ink_e2e::create_call_builder::<IcsethToken>(contract);
+    Ok(read(client, &ink_e2e::ferdie(), &Governed::authority(&governed))
+        .await?
+        .map_err(|e| format!("{e:?}"))?)
+}
+
+/// The board proposes dave as the token's governor and nobody withdraws it; dave comes back 60
+/// days later. Before the acceptance window, dave took the role. Now the proposal lapses after
+/// seven days, the board sees it (`pending_governor`) and can withdraw one before it lapses.
+#[ink_e2e::test(backend(runtime_only(sandbox = ClockSandbox)))]
+async fn a_forgotten_governor_proposal_lapses_and_the_board_can_withdraw_one<Client: E2EBackend>(
+    mut client: Client,
+) -> E2EResult<()> {
+    let alice = ink_e2e::alice();
+    let (dave, eve) = (ink_e2e::dave(), ink_e2e::eve());
+    let suite = deploy_and_wire(&mut client, &alice, &board_config(&[], 2)).await?;
+    let mut token = ink_e2e::create_call_builder::<IcsethToken>(suite.token);
+    let propose = Action::ProposeGovernor {
+        target: Target::Token,
+        successor: account_of(&dave),
+    };
+    decide_all(&mut client, suite.board, &approvers(), &alice, vec![propose]).await?;
+    let pending = read(&mut client, &alice, &token.pending_governor())
+        .await?
+        .map_err(|e| format!("{e:?}"))?
+        .ok_or("no pending governor")?;
+    assert_eq!(pending.successor, account_of(&dave));
+    assert_eq!(pending.expires_at, pending.proposed_at + DEFAULT_ACCEPT_WINDOW_MS);
+
+    advance_ms(60 * DAY_MS);
+    let before = authority_of(&mut client, suite.token).await?;
+    let late = submit(&mut client, &dave, &token.accept_governor(), 0).await?;
+    assert_eq!(late.value, Err(GovernorError::PendingGovernorExpired));
+    assert_eq!(authority_of(&mut client, suite.token).await?, before);
+    assert_eq!(
+        read(&mut client, &alice, &token.governor()).await?,
+        Ok(suite.board)
+    );
+
+    // a proposal the board withdraws before it lapses cannot be accepted either
+    let mut oracle =
+        ink_e2e::create_call_builder::<oracle_consensus::oracle_consensus::OracleConsensus>(suite.oracle);
+    let actions = vec![
+        Action::ProposeGovernor {
+            target: Target::Oracle,
+            successor: account_of(&eve),
+        },
+        Action::WithdrawGovernorProposal {
+            target: Target::Oracle,
+        },
+    ];
+    decide_all(&mut client, suite.board, &approvers(), &alice, actions).await?;
+    assert_eq!(
+        read(&mut client, &alice, &oracle.pending_governor()).await?,
+        Ok(None)
+    );
+    let withdrawn = submit(&mut client, &eve, &oracle.accept_governor(), 0).await?;
+    assert_eq!(withdrawn.value, Err(GovernorError::NotPendingGovernor));
+    assert_eq!(
+        read(&mut client, &alice, &oracle.governor()).await?,
+        Ok(suite.board)
+    );
+    Ok(())
+}
+
+/// One board decision sets the guardian of all six contracts; the old guardian can no longer
+/// pause. If one contract refuses (the board handed it away), no contract changes.
+#[ink_e2e::test(backend(runtime_only(sandbox = ClockSandbox)))]
+async fn the_board_pushes_one_guardian_to_every_contract<Client: E2EBackend>(
+    mut client: Client,
+) -> E2EResult<()> {
+    let alice = ink_e2e::alice();
+    let dave = ink_e2e::dave();
+    let suite = deploy_and_wire(&mut client, &alice, &board_config(&[], 2)).await?;
+    let mut token = ink_e2e::create_call_builder::<IcsethToken>(suite.token);
+    for contract in governed_contracts(&suite) {
+        assert_eq!(
+            authority_of(&mut client, contract).await?.guardian(),
+            account_of(&alice)
+        );
+    }
+    let set = Action::SetGuardian {
+        guardian: account_of(&dave),
+    };
+    decide_all(&mut client, suite.board, &approvers(), &alice, vec![set]).await?;
+    for contract in governed_contracts(&suite) {
+        assert_eq!(
+            authority_of(&mut client, contract).await?.guardian(),
+            account_of(&dave)
+        );
+    }
+    let old = submit(&mut client, &alice, &token.pause(), 0).await?;
+    assert_eq!(old.value, Err(icseth_token::icseth_token::Error::NotGuardian));
+    submit(&mut client, &dave, &token.pause(), 0).await?.accepted()?;
+
+    // the board hands the protection pool to eve; its next guardian decision is refused whole
+    let eve = ink_e2e::eve();
+    let handover = Action::ProposeGovernor {
+        target: Target::SlashProtection,
+        successor: account_of(&eve),
+    };
+    decide_all(&mut client, suite.board, &approvers(), &alice, vec![handover]).await?;
+    let mut protection = ink_e2e::create_call_builder::<SlashProtection>(suite.slash_protection);
+    submit(&mut client, &eve, &protection.accept_governor(), 0)
+        .await?
+        .accepted()?;
+    let again = Action::SetGuardian {
+        guardian: account_of(&alice),
+    };
+    let id = propose_and_approve(&mut client, suite.board, &approvers(), again).await?;
+    advance_ms(VOTE_AND_DELAY_MS);
+    let mut before = Vec::new();
+    for contract in governed_contracts(&suite) {
+        before.push(authority_of(&mut client, contract).await?);
+    }
+    assert_eq!(
+        execute(&mut client, suite.board, id).await?,
+        Err(BoardError::TargetGovernor(GovernorError::NotGovernor))
+    );
+    for (contract, was) in governed_contracts(&suite).into_iter().zip(before) {
+        assert_eq!(authority_of(&mut client, contract).await?, was);
+    }
+    Ok(())
+}
+
+/// The board passes a change of the token's minimum deposit and, separately, a handover of the
+/// token to dave; the handover executes first, so the change cannot (the board is no longer the
+/// governor). Dave hands the token back. Before, the older change then executed, a decision made
+/// for a contract the board has since given away and taken back. Now it is superseded.
+#[ink_e2e::test(backend(runtime_only(sandbox = ClockSandbox)))]
+async fn a_handover_away_and_back_voids_the_boards_older_decisions_on_that_contract<Client: E2EBackend>(
+    mut client: Client,
+) -> E2EResult<()> {
+    let alice = ink_e2e::alice();
+    let dave = ink_e2e::dave();
+    let suite = deploy_and_wire(&mut client, &alice, &board_config(&[], 2)).await?;
+    let mut token = ink_e2e::create_call_builder::<IcsethToken>(suite.token);
+    let min_deposit = read(&mut client, &alice, &token.min_deposit()).await?;
+    let change = Action::Token(TokenDecision::SetParameter {
+        parameter: TokenParameter::MinDeposit,
+        value: 5 * ETH,
+    });
+    let stale = propose_and_approve(&mut client, suite.board, &approvers(), change).await?;
+    let away = Action::ProposeGovernor {
+        target: Target::Token,
+        successor: account_of(&dave),
+    };
+    let away = propose_and_approve(&mut client, suite.board, &approvers(), away).await?;
+    advance_ms(VOTE_AND_DELAY_MS);
+    execute(&mut client, suite.board, away)
+        .await?
+        .map_err(|e| format!("{e:?}"))?;
+    submit(&mut client, &dave, &token.accept_governor(), 0)
+        .await?
+        .accepted()?;
+    // dave hands it back: he proposes the board, the board accepts by decision
+    submit(
+        &mut client,
+        &dave,
+        &token.govern_authority(AuthorityDecision::ProposeGovernor {
+            successor: suite.board,
+        }),
+        0,
+    )
+    .await?
+    .accepted()?;
+    let back = Action::AcceptGovernor {
+        target: Target::Token,
+    };
+    decide_all(&mut client, suite.board, &approvers(), &alice, vec![back]).await?;
+    assert_eq!(
+        read(&mut client, &alice, &token.governor()).await?,
+        Ok(suite.board)
+    );
+
+    let digest_before = digest(&mut client, &suite, account_of(&alice), 0).await?;
+    assert_eq!(
+        execute(&mut client, suite.board, stale).await?,
+        Err(BoardError::Superseded)
+    );
+    assert_eq!(
+        digest(&mut client, &suite, account_of(&alice), 0).await?,
+        digest_before
+    );
+    assert_eq!(
+        read(&mut client, &alice, &token.min_deposit()).await?,
+        min_deposit
+    );
     Ok(())
 }

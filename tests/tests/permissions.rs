@@ -9,6 +9,8 @@
 //! no forbidden role and no row; the contracts themselves cannot sign, so the suite contracts'
 //! addresses appear as arguments (a transfer to one), not as callers.
 use flash_exit_pool::flash_exit_pool::FlashExitPool;
+use icseth_abi::authority::Governed;
+use icseth_core::authority::AuthorityDecision;
 use icseth_core::{
     governance::{Action, OracleDecision, PoolDecision, ProtectionDecision, RegistryDecision, TokenDecision},
     operators::Figures,
@@ -47,6 +49,9 @@ enum Role {
     /// One board member acting alone (the board contract governs; a member is not it).
     BoardMember,
 }
+
+/// An acceptance window inside the allowed range (one day).
+const DAY_MS: u64 = 24 * 60 * 60 * 1000;
 
 const ROLES: [Role; 9] = [
     Role::Outsider,
@@ -144,8 +149,11 @@ macro_rules! matrix {
 
 matrix! { fx;
     token.wire(fx.suite) [] => "Wiring(AlreadyWired)";
-    token.propose_governor(fx.outsider) [] => "Governor(NotGovernor)";
-    token.accept_governor() [] => "Governor(NotPendingGovernor)";
+    token.govern_authority(AuthorityDecision::ProposeGovernor { successor: fx.outsider }) [] => "NotGovernor";
+    token.accept_governor() [] => "NotPendingGovernor";
+    token.govern_authority(AuthorityDecision::WithdrawGovernorProposal) [] => "NotGovernor";
+    token.govern_authority(AuthorityDecision::SetGuardian { guardian: fx.outsider }) [] => "NotGovernor";
+    token.govern_authority(AuthorityDecision::SetAcceptWindow { window_ms: DAY_MS }) [] => "NotGovernor";
     token.set_role(TokenRole::Guardian, fx.outsider) [] => "Governor(NotGovernor)";
     token.set_parameter(Parameter::MinDeposit, 1) [] => "Governor(NotGovernor)";
     token.govern(TokenDecision::Pause) [] => "Governor(NotGovernor)";
@@ -170,14 +178,25 @@ matrix! { fx;
     board.wire(fx.suite) [] => "Wiring(AlreadyWired)";
     board.propose(Action::SetQuorum { quorum: 2 }) [BoardMember] => "NotMember";
     board.vote(fx.proposal, true) [BoardMember] => "NotMember";
+    board.govern_authority(AuthorityDecision::ProposeGovernor { successor: fx.outsider }) [] => "NotGovernor";
+    board.accept_governor() [] => "NotPendingGovernor";
+    board.govern_authority(AuthorityDecision::WithdrawGovernorProposal) [] => "NotGovernor";
+    board.govern_authority(AuthorityDecision::SetGuardian { guardian: fx.outsider }) [] => "NotGovernor";
+    board.govern_authority(AuthorityDecision::SetAcceptWindow { window_ms: DAY_MS }) [] => "NotGovernor";
     pool.wire(fx.suite) [] => "Wiring(AlreadyWired)";
-    pool.propose_governor(fx.outsider) [] => "Governor(NotGovernor)";
-    pool.accept_governor() [] => "Governor(NotPendingGovernor)";
+    pool.govern_authority(AuthorityDecision::ProposeGovernor { successor: fx.outsider }) [] => "NotGovernor";
+    pool.accept_governor() [] => "NotPendingGovernor";
+    pool.govern_authority(AuthorityDecision::WithdrawGovernorProposal) [] => "NotGovernor";
+    pool.govern_authority(AuthorityDecision::SetGuardian { guardian: fx.outsider }) [] => "NotGovernor";
+    pool.govern_authority(AuthorityDecision::SetAcceptWindow { window_ms: DAY_MS }) [] => "NotGovernor";
     pool.govern(PoolDecision::Pause) [] => "Governor(NotGovernor)";
     pool.fund() [] => "NotToken";
     registry.wire(fx.suite) [] => "Wiring(AlreadyWired)";
-    registry.propose_governor(fx.outsider) [] => "Governor(NotGovernor)";
-    registry.accept_governor() [] => "Governor(NotPendingGovernor)";
+    registry.govern_authority(AuthorityDecision::ProposeGovernor { successor: fx.outsider }) [] => "NotGovernor";
+    registry.accept_governor() [] => "NotPendingGovernor";
+    registry.govern_authority(AuthorityDecision::WithdrawGovernorProposal) [] => "NotGovernor";
+    registry.govern_authority(AuthorityDecision::SetGuardian { guardian: fx.outsider }) [] => "NotGovernor";
+    registry.govern_authority(AuthorityDecision::SetAcceptWindow { window_ms: DAY_MS }) [] => "NotGovernor";
     registry.govern(RegistryDecision::RemoveOperator { operator: fx.operator }) [] => "Governor(NotGovernor)";
     registry.set_keys(fx.operator, 9) [OperatorAdmin] => "NotOperatorAdmin";
     registry.set_addresses(fx.operator, fx.outsider, fx.outsider) [OperatorAdmin] => "NotOperatorAdmin";
@@ -186,14 +205,20 @@ matrix! { fx;
     registry.record_slashing(fx.operator, 1) [] => "NotToken";
     registry.record_attestation(fx.operator, 0, fx.figures, 2) [] => "NotOracle";
     protection.wire(fx.suite) [] => "Wiring(AlreadyWired)";
-    protection.propose_governor(fx.outsider) [] => "Governor(NotGovernor)";
-    protection.accept_governor() [] => "Governor(NotPendingGovernor)";
+    protection.govern_authority(AuthorityDecision::ProposeGovernor { successor: fx.outsider }) [] => "NotGovernor";
+    protection.accept_governor() [] => "NotPendingGovernor";
+    protection.govern_authority(AuthorityDecision::WithdrawGovernorProposal) [] => "NotGovernor";
+    protection.govern_authority(AuthorityDecision::SetGuardian { guardian: fx.outsider }) [] => "NotGovernor";
+    protection.govern_authority(AuthorityDecision::SetAcceptWindow { window_ms: DAY_MS }) [] => "NotGovernor";
     protection.govern(ProtectionDecision::SetPerIncidentCap { bps: 1 }) [] => "Governor(NotGovernor)";
     protection.request_cover(1, None, ETH, ETH, ETH, ETH) [] => "NotToken";
     protection.donate(ETH) [Institution] => "NotAllowedDonor";
     oracle.wire(fx.suite) [] => "Wiring(AlreadyWired)";
-    oracle.propose_governor(fx.outsider) [] => "Governor(NotGovernor)";
-    oracle.accept_governor() [] => "Governor(NotPendingGovernor)";
+    oracle.govern_authority(AuthorityDecision::ProposeGovernor { successor: fx.outsider }) [] => "NotGovernor";
+    oracle.accept_governor() [] => "NotPendingGovernor";
+    oracle.govern_authority(AuthorityDecision::WithdrawGovernorProposal) [] => "NotGovernor";
+    oracle.govern_authority(AuthorityDecision::SetGuardian { guardian: fx.outsider }) [] => "NotGovernor";
+    oracle.govern_authority(AuthorityDecision::SetAcceptWindow { window_ms: DAY_MS }) [] => "NotGovernor";
     oracle.govern(OracleDecision::SetMembers { members: vec![fx.outsider] }) [] => "Governor(NotGovernor)";
     oracle.submit_report(fx.report) [OracleMember] => "NotMember";
     oracle.attest(fx.operator, 0, fx.figures) [OracleMember] => "NotMember";
@@ -394,9 +419,13 @@ async fn every_forbidden_caller_is_refused_and_nothing_changes<Client: E2EBacken
     assert_ne!(after_pause[0], baseline[0], "the digest missed the token's pause");
     assert_eq!(after_pause[1..], baseline[1..]);
     assert!(read(&mut client, &alice, &token.is_paused()).await?);
+    let messages: std::collections::BTreeSet<(&str, &str)> =
+        ROWS.iter().map(|r| (r.contract, r.message)).collect();
     println!(
-        "permission matrix: {} messages of 6 contracts, {} roles, {cases} forbidden calls refused with \
-         their typed error and no storage change",
+        "permission matrix: {} messages of 6 contracts in {} rows (a message taking several decisions \
+         has a row for each), {} roles, {cases} forbidden calls refused with their typed error and no \
+         storage change",
+        messages.len(),
         ROWS.len(),
         ROLES.len()
     );

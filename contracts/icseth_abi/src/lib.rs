@@ -6,4 +6,5 @@
 //! removed or reordered, since deployed contracts decode them by position.
 #![cfg_attr(not(feature = "std"), no_std)]
 
+pub mod authority;
 pub mod psp22;

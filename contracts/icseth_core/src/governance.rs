@@ -196,6 +196,13 @@ pub enum Action {
     ProposeGovernor { target: Target, successor: AccountId },
     /// The board accepts the governor role of `target` that was proposed to it.
     AcceptGovernor { target: Target },
+    /// The guardian of every contract: the board sets its own and pushes it to the five others.
+    SetGuardian { guardian: AccountId },
+    /// Withdraws the governor successor the board proposed for `target`.
+    WithdrawGovernorProposal { target: Target },
+    /// How long a successor proposed for `target`'s governor role has to accept (one hour to
+    /// thirty days).
+    SetAcceptWindow { target: Target, window_ms: u64 },
 }
 
 /// What a decision changes. A proposal cannot execute once one of its subjects changed at or after
@@ -247,6 +254,10 @@ pub enum Subject {
     Donor(AccountId),
     /// The governor role of a contract.
     Governor(Target),
+    /// The guardian of every contract.
+    Guardian,
+    /// How long a proposed governor of a contract has to accept.
+    AcceptWindow(Target),
 }
 
 impl Action {
@@ -263,6 +274,15 @@ impl Action {
                 TokenDecision::AddInstitution { institution, .. }
                 | TokenDecision::RemoveInstitution { institution } => Subject::Institution(*institution),
                 TokenDecision::SetParameter { parameter, .. } => Subject::TokenParameter(*parameter),
+                TokenDecision::SetRole {
+                    role: TokenRole::Guardian,
+                    ..
+                } => {
+                    return [
+                        Some(Subject::TokenRole(TokenRole::Guardian)),
+                        Some(Subject::Guardian),
+                    ]
+                }
                 TokenDecision::SetRole { role, .. } => Subject::TokenRole(*role),
                 TokenDecision::Pause | TokenDecision::Unpause => Subject::Paused(Target::Token),
                 TokenDecision::AllowLoss { .. } => Subject::LossAllowance,
@@ -291,9 +311,38 @@ impl Action {
                 PoolDecision::Pause | PoolDecision::Unpause => Subject::Paused(Target::FlashExitPool),
             }),
             Action::Oracle(OracleDecision::SetMembers { .. }) => one(Subject::OracleMembers),
-            Action::ProposeGovernor { target, .. } | Action::AcceptGovernor { target } => {
-                one(Subject::Governor(*target))
-            }
+            Action::ProposeGovernor { target, .. }
+            | Action::AcceptGovernor { target }
+            | Action::WithdrawGovernorProposal { target } => one(Subject::Governor(*target)),
+            // the token's guardian is every contract's: the two decisions supersede each other
+            Action::SetGuardian { .. } => [
+                Some(Subject::Guardian),
+                Some(Subject::TokenRole(TokenRole::Guardian)),
+            ],
+            Action::SetAcceptWindow { target, .. } => one(Subject::AcceptWindow(*target)),
+        }
+    }
+
+    /// The contract this action is pushed into (`None`: the board's own, or every contract). A
+    /// proposal on a target is stale once the target's governor role changed by a later decision
+    /// of the board: the board that hands a contract away and takes it back does not execute what
+    /// it decided for it before.
+    pub fn target(&self) -> Option<Target> {
+        match self {
+            Action::AddMember { .. }
+            | Action::RemoveMember { .. }
+            | Action::SetQuorum { .. }
+            | Action::SetTiming { .. }
+            | Action::SetGuardian { .. } => None,
+            Action::Token(_) => Some(Target::Token),
+            Action::OperatorRegistry(_) => Some(Target::OperatorRegistry),
+            Action::SlashProtection(_) => Some(Target::SlashProtection),
+            Action::FlashExitPool(_) => Some(Target::FlashExitPool),
+            Action::Oracle(_) => Some(Target::Oracle),
+            Action::ProposeGovernor { target, .. }
+            | Action::AcceptGovernor { target }
+            | Action::WithdrawGovernorProposal { target }
+            | Action::SetAcceptWindow { target, .. } => Some(*target),
         }
     }
 }
@@ -407,6 +456,53 @@ mod tests {
 
     fn account(i: u8) -> AccountId {
         AccountId::from([i; 32])
+    }
+
+    #[test]
+    fn guardian_decisions_supersede_each_other_and_targeted_actions_name_their_target() {
+        let guardian = account(5);
+        let set_guardian = Action::SetGuardian { guardian };
+        let token_guardian = Action::Token(TokenDecision::SetRole {
+            role: TokenRole::Guardian,
+            account: guardian,
+        });
+        assert_eq!(
+            set_guardian.subjects(),
+            [
+                Some(Subject::Guardian),
+                Some(Subject::TokenRole(TokenRole::Guardian))
+            ]
+        );
+        assert_eq!(
+            token_guardian.subjects(),
+            [
+                Some(Subject::TokenRole(TokenRole::Guardian)),
+                Some(Subject::Guardian)
+            ]
+        );
+        assert_eq!(set_guardian.target(), None);
+        assert_eq!(token_guardian.target(), Some(Target::Token));
+        let window = Action::SetAcceptWindow {
+            target: Target::Oracle,
+            window_ms: 1,
+        };
+        assert_eq!(
+            window.subjects(),
+            [Some(Subject::AcceptWindow(Target::Oracle)), None]
+        );
+        assert_eq!(window.target(), Some(Target::Oracle));
+        let withdraw = Action::WithdrawGovernorProposal {
+            target: Target::SlashProtection,
+        };
+        assert_eq!(
+            withdraw.subjects(),
+            [Some(Subject::Governor(Target::SlashProtection)), None]
+        );
+        assert_eq!(Action::SetQuorum { quorum: 2 }.target(), None);
+        assert_eq!(
+            Action::FlashExitPool(PoolDecision::Pause).target(),
+            Some(Target::FlashExitPool)
+        );
     }
 
     #[test]

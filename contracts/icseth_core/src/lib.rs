@@ -5,11 +5,12 @@
 //! rounding direction is chosen in the protocol's favour.
 #![cfg_attr(not(feature = "std"), no_std)]
 
+pub mod authority;
 pub mod board;
+pub mod cell;
 pub mod events;
 pub mod flash;
 pub mod governance;
-pub mod governor;
 pub mod hold;
 pub mod math;
 pub mod operators;
@@ -21,7 +22,8 @@ pub mod shares;
 pub mod suite;
 pub mod wiring;
 
-pub use governor::{GovernorError, GovernorRole};
+pub use authority::{Authority, GovernorError, PendingGovernor};
+pub use cell::{Required, Unreadable};
 pub use math::{MathError, BPS, ONE};
 pub use raw_result::{settle, CallRefusal, RawResult};
 pub use shares::Pool;
