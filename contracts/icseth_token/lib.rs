@@ -40,6 +40,7 @@ pub mod icseth_token {
         reserve::{split_deposit, DEFAULT_RESERVE_TARGET_BPS, MAX_RESERVE_TARGET_BPS},
         settle, GovernorError, MathError, Pool, RawResult, SuiteAddresses, SuiteSlot, Wiring, WiringError,
     };
+    use ink::storage::traits::ManualKey;
     use ink::{
         env::call::{build_call, ExecutionInput, Selector},
         prelude::{string::String, vec::Vec},
@@ -559,6 +560,22 @@ pub mod icseth_token {
         pub value: u128,
     }
 
+    /// The storage key of every cell behind the root (fixed, so a new version of the code finds
+    /// each cell where this one wrote it, whatever it renames; the authority cell is at
+    /// `icseth_core::authority::AUTHORITY_KEY` in every contract).
+    pub mod keys {
+        pub const BALANCES: u32 = 0x0101;
+        pub const ALLOWANCES: u32 = 0x0102;
+        pub const INSTITUTIONS: u32 = 0x0103;
+        pub const SETTINGS: u32 = 0x0104;
+        pub const BOOKS: u32 = 0x0105;
+        pub const ORACLE: u32 = 0x0106;
+        pub const ORACLE_STATE: u32 = 0x0107;
+        pub const TICKETS: u32 = 0x0108;
+        pub const TICKETS_BY_OWNER: u32 = 0x0109;
+        pub const TICKET_COUNT_OF: u32 = 0x010a;
+    }
+
     /// Storage of the token. The root cell holds only the pause flag and its time and the pending
     /// loss: ink! loads and writes the root on every message, so everything a transfer does not
     /// need sits behind `Lazy`.
@@ -573,17 +590,17 @@ pub mod icseth_token {
         /// a lone member's span also lapses.
         loss_hold: LossHold,
         authority: AuthorityCell,
-        balances: Mapping<AccountId, Balance>,
-        allowances: Mapping<(AccountId, AccountId), Balance>,
-        institutions: Mapping<AccountId, Institution>,
-        settings: Lazy<Settings>,
-        books: Lazy<Accounting>,
-        oracle: Lazy<OracleConfig>,
-        oracle_state: Lazy<OracleState>,
-        tickets: Mapping<u64, Ticket>,
+        balances: Mapping<AccountId, Balance, ManualKey<{ keys::BALANCES }>>,
+        allowances: Mapping<(AccountId, AccountId), Balance, ManualKey<{ keys::ALLOWANCES }>>,
+        institutions: Mapping<AccountId, Institution, ManualKey<{ keys::INSTITUTIONS }>>,
+        settings: Lazy<Settings, ManualKey<{ keys::SETTINGS }>>,
+        books: Lazy<Accounting, ManualKey<{ keys::BOOKS }>>,
+        oracle: Lazy<OracleConfig, ManualKey<{ keys::ORACLE }>>,
+        oracle_state: Lazy<OracleState, ManualKey<{ keys::ORACLE_STATE }>>,
+        tickets: Mapping<u64, Ticket, ManualKey<{ keys::TICKETS }>>,
         /// A holder's tickets by index (0..count), for paged reads.
-        tickets_by_owner: Mapping<(AccountId, u32), u64>,
-        ticket_count_of: Mapping<AccountId, u32>,
+        tickets_by_owner: Mapping<(AccountId, u32), u64, ManualKey<{ keys::TICKETS_BY_OWNER }>>,
+        ticket_count_of: Mapping<AccountId, u32, ManualKey<{ keys::TICKET_COUNT_OF }>>,
     }
 
     /// The authority messages, delegated to the suite's one authority cell (`icseth_core::authority`).

@@ -297,6 +297,17 @@ fn an_unreadable_authority_cell_fails_loudly() {
     assert_eq!(token.governor(), Err(unreadable));
 }
 
+/// Balances live at the documented key whatever the code calls the field: an auditor reading raw
+/// storage, and a later version of the code, find them at `(keys::BALANCES, account)`.
+#[ink::test]
+fn balances_live_at_their_fixed_storage_key() {
+    let token = deploy();
+    let holder = inst_a();
+    assert_eq!(token.balance_of(holder), 0);
+    ink::env::set_contract_storage(&(keys::BALANCES, holder), &(7 * ONE));
+    assert_eq!(token.balance_of(holder), 7 * ONE);
+}
+
 #[ink::test]
 fn governor_handover_is_two_step() {
     let mut token = deploy();

@@ -25,6 +25,7 @@ pub mod operator_registry {
         },
         GovernorError, SuiteAddresses, SuiteSlot, Wiring, WiringError,
     };
+    use ink::storage::traits::ManualKey;
     use ink::{
         prelude::{string::String, vec::Vec},
         storage::Mapping,
@@ -319,14 +320,24 @@ pub mod operator_registry {
         pub limits: RegistrationLimits,
     }
 
+    /// The storage key of every cell behind the root (fixed, so a new version of the code finds
+    /// each cell where this one wrote it, whatever it renames; the authority cell is at
+    /// `icseth_core::authority::AUTHORITY_KEY` in every contract).
+    pub mod keys {
+        pub const OPERATORS: u32 = 0x0401;
+        pub const OPERATOR_OF: u32 = 0x0402;
+        pub const HISTORY: u32 = 0x0403;
+        pub const INVITED: u32 = 0x0404;
+    }
+
     /// Storage of the contract.
     #[ink(storage)]
     pub struct OperatorRegistry {
         authority: AuthorityCell,
         wiring: Wiring,
-        operators: Mapping<u32, Operator>,
+        operators: Mapping<u32, Operator, ManualKey<{ keys::OPERATORS }>>,
         /// The operator an admin account registered (one per admin).
-        operator_of: Mapping<AccountId, u32>,
+        operator_of: Mapping<AccountId, u32, ManualKey<{ keys::OPERATOR_OF }>>,
         /// Operators registered so far (ids are 0..count).
         operator_count: u32,
         /// Most operators the registry accepts; every message costs the same whatever the count.
@@ -335,7 +346,7 @@ pub mod operator_registry {
         /// Frame 0 starts here.
         genesis_ms: Timestamp,
         /// Recent history: (operator, frame % HISTORY_FRAMES) -> record.
-        history: Mapping<(u32, u32), FrameRecord>,
+        history: Mapping<(u32, u32), FrameRecord, ManualKey<{ keys::HISTORY }>>,
         totals: Totals,
         limits: RegistrationLimits,
         /// Self-registrations waiting for the board (invited ones included).
@@ -343,7 +354,7 @@ pub mod operator_registry {
         /// Operators not exited: what `max_operators` caps.
         live_count: u32,
         /// Admins the board invited and who have not registered yet.
-        invited: Mapping<AccountId, ()>,
+        invited: Mapping<AccountId, (), ManualKey<{ keys::INVITED }>>,
     }
 
     /// The authority messages, delegated to the suite's one authority cell (`icseth_core::authority`).

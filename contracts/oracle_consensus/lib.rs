@@ -32,6 +32,7 @@ pub mod oracle_consensus {
         oracle::{epoch_at, quorum, Report, ReportError},
         settle, GovernorError, RawResult, SuiteAddresses, SuiteSlot, Wiring, WiringError,
     };
+    use ink::storage::traits::ManualKey;
     use ink::{
         env::call::{build_call, ExecutionInput, Selector},
         prelude::vec::Vec,
@@ -272,6 +273,25 @@ pub mod oracle_consensus {
     /// (operator, frame, member set, figures hash).
     pub type FrameTallyKey = (u32, u32, u32, ContentHash);
 
+    /// The storage key of every cell behind the root (fixed, so a new version of the code finds
+    /// each cell where this one wrote it, whatever it renames; the authority cell is at
+    /// `icseth_core::authority::AUTHORITY_KEY` in every contract).
+    pub mod keys {
+        pub const REPORT_VOTES: u32 = 0x0601;
+        pub const REPORT_TALLY: u32 = 0x0602;
+        pub const APPLIED_REPORTS: u32 = 0x0603;
+        pub const AGREED: u32 = 0x0604;
+        pub const DISAGREEMENTS: u32 = 0x0605;
+        pub const LOSS_VOTES: u32 = 0x0606;
+        pub const UNCONFIRMED_LOSS_VOTES: u32 = 0x0607;
+        pub const LOSS_VOTERS: u32 = 0x0608;
+        pub const LONE_HOLDS: u32 = 0x0609;
+        pub const RETRACTED_LOSS_VOTES: u32 = 0x060a;
+        pub const FRAME_VOTES: u32 = 0x060b;
+        pub const FRAME_TALLY: u32 = 0x060c;
+        pub const FRAMES_AGREED: u32 = 0x060d;
+    }
+
     /// Storage. The root holds what every vote reads: roles, the member set, the genesis time
     /// and the last applied report.
     #[ink(storage)]
@@ -283,29 +303,30 @@ pub mod oracle_consensus {
         member_set: u32,
         genesis_ms: Timestamp,
         last_applied: Option<AppliedReport>,
-        report_votes: Mapping<AccountId, ReportVote>,
-        report_tally: Mapping<ReportTallyKey, u32>,
+        report_votes: Mapping<AccountId, ReportVote, ManualKey<{ keys::REPORT_VOTES }>>,
+        report_tally: Mapping<ReportTallyKey, u32, ManualKey<{ keys::REPORT_TALLY }>>,
         /// The hash of every applied report, by reference time (dissent is judged against it).
-        applied_reports: Mapping<u64, ContentHash>,
-        agreed: Lazy<Option<AgreedReport>>,
+        applied_reports: Mapping<u64, ContentHash, ManualKey<{ keys::APPLIED_REPORTS }>>,
+        agreed: Lazy<Option<AgreedReport>, ManualKey<{ keys::AGREED }>>,
         /// Votes each member cast against an applied report (counted when replaced).
-        disagreements: Mapping<AccountId, u32>,
+        disagreements: Mapping<AccountId, u32, ManualKey<{ keys::DISAGREEMENTS }>>,
         /// Votes short of quorum each member cast for a report that showed a loss.
-        loss_votes: Mapping<AccountId, u32>,
+        loss_votes: Mapping<AccountId, u32, ManualKey<{ keys::LOSS_VOTES }>>,
         /// Loss votes the report applied for the same frame did not confirm (judged when the
         /// member's vote is replaced): the board's evidence against invented losses.
-        unconfirmed_loss_votes: Mapping<AccountId, u32>,
+        unconfirmed_loss_votes: Mapping<AccountId, u32, ManualKey<{ keys::UNCONFIRMED_LOSS_VOTES }>>,
         /// Distinct members of a set whose current vote for a frame showed a loss.
-        loss_voters: Mapping<(u32, u64), u32>,
+        loss_voters: Mapping<(u32, u64), u32, ManualKey<{ keys::LOSS_VOTERS }>>,
         /// Each member's last vote that asked for a lone hold.
-        lone_holds: Mapping<AccountId, LoneHoldRecord>,
+        lone_holds: Mapping<AccountId, LoneHoldRecord, ManualKey<{ keys::LONE_HOLDS }>>,
         /// A loss vote the member replaced before its frame's report applied (reference time and
         /// hash), judged once the frame is decided: retracting an invented loss erases no
         /// evidence.
-        retracted_loss_votes: Mapping<AccountId, (u64, ContentHash)>,
-        frame_votes: Mapping<FrameVoteKey, FrameVote>,
-        frame_tally: Mapping<FrameTallyKey, u32>,
-        frames_agreed: Mapping<FrameKey, ContentHash>,
+        retracted_loss_votes:
+            Mapping<AccountId, (u64, ContentHash), ManualKey<{ keys::RETRACTED_LOSS_VOTES }>>,
+        frame_votes: Mapping<FrameVoteKey, FrameVote, ManualKey<{ keys::FRAME_VOTES }>>,
+        frame_tally: Mapping<FrameTallyKey, u32, ManualKey<{ keys::FRAME_TALLY }>>,
+        frames_agreed: Mapping<FrameKey, ContentHash, ManualKey<{ keys::FRAMES_AGREED }>>,
     }
 
     fn hash_of<T: ink::scale::Encode>(content: &T) -> ContentHash {

@@ -18,6 +18,7 @@ pub mod slash_protection {
         events::Wired, governance::ProtectionDecision, oracle::cover, settle, GovernorError, Pool, RawResult,
         SuiteAddresses, SuiteSlot, Wiring, WiringError,
     };
+    use ink::storage::traits::ManualKey;
     use ink::{
         env::call::{build_call, ExecutionInput, Selector},
         prelude::vec::Vec,
@@ -128,6 +129,14 @@ pub mod slash_protection {
         pub allowed: bool,
     }
 
+    /// The storage key of every cell behind the root (fixed, so a new version of the code finds
+    /// each cell where this one wrote it, whatever it renames; the authority cell is at
+    /// `icseth_core::authority::AUTHORITY_KEY` in every contract).
+    pub mod keys {
+        pub const INCIDENTS: u32 = 0x0501;
+        pub const ALLOWED_DONORS: u32 = 0x0502;
+    }
+
     /// Storage of the contract.
     #[ink(storage)]
     pub struct SlashProtection {
@@ -135,10 +144,10 @@ pub mod slash_protection {
         wiring: Wiring,
         /// Largest cover one incident may draw, in basis points of the pool's value.
         per_incident_cap_bps: u128,
-        incidents: Mapping<u64, Incident>,
+        incidents: Mapping<u64, Incident, ManualKey<{ keys::INCIDENTS }>>,
         /// Incidents recorded so far (ids are 0..count).
         incident_count: u64,
-        allowed_donors: Mapping<AccountId, ()>,
+        allowed_donors: Mapping<AccountId, (), ManualKey<{ keys::ALLOWED_DONORS }>>,
         totals: Totals,
     }
 

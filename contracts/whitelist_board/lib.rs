@@ -26,6 +26,7 @@ pub mod whitelist_board {
         },
         settle, RawResult, SuiteAddresses, SuiteSlot, Wiring, WiringError,
     };
+    use ink::storage::traits::ManualKey;
     use ink::{
         codegen::TraitCallBuilder,
         env::call::{build_call, ExecutionInput, Selector},
@@ -218,6 +219,16 @@ pub mod whitelist_board {
         pub timing: Timing,
     }
 
+    /// The storage key of every cell behind the root (fixed, so a new version of the code finds
+    /// each cell where this one wrote it, whatever it renames; the authority cell is at
+    /// `icseth_core::authority::AUTHORITY_KEY` in every contract).
+    pub mod keys {
+        pub const JOINED_AT: u32 = 0x0201;
+        pub const PROPOSALS: u32 = 0x0202;
+        pub const VOTES: u32 = 0x0203;
+        pub const SUBJECT_DECIDED_BY: u32 = 0x0204;
+    }
+
     /// Storage of the contract.
     #[ink(storage)]
     pub struct WhitelistBoard {
@@ -228,20 +239,20 @@ pub mod whitelist_board {
         protocol: AccountId,
         /// Members by account, with the proposal count when they were admitted: a member may vote
         /// on proposals whose id is at least that count (created after admission).
-        joined_at: Mapping<AccountId, u64>,
+        joined_at: Mapping<AccountId, u64, ManualKey<{ keys::JOINED_AT }>>,
         /// Members in order of admission; bounded by `MAX_MEMBERS`.
         members: Vec<AccountId>,
         /// Votes a proposal needs to pass.
         quorum: u32,
         timing: Timing,
-        proposals: Mapping<u64, Proposal>,
+        proposals: Mapping<u64, Proposal, ManualKey<{ keys::PROPOSALS }>>,
         /// Votes per proposal (at most one per member, so at most `MAX_MEMBERS`).
-        votes: Mapping<u64, Vec<Vote>>,
+        votes: Mapping<u64, Vec<Vote>, ManualKey<{ keys::VOTES }>>,
         proposal_count: u64,
         /// For each subject, the id of the newest proposal executed on it: older proposals on the
         /// subject (lower ids: ids order creation exactly, even within one block) are superseded,
         /// so an older decision can never undo a newer one, whichever became executable first.
-        subject_decided_by: Mapping<Subject, u64>,
+        subject_decided_by: Mapping<Subject, u64, ManualKey<{ keys::SUBJECT_DECIDED_BY }>>,
     }
 
     /// The authority messages, delegated to the suite's one authority cell (`icseth_core::authority`).
