@@ -26,7 +26,7 @@ pub mod icseth_token {
         Authority, AuthorityDecision, PendingGovernor,
     };
     use icseth_core::{
-        events::Wired,
+        events::{GuardianChanged, Wired},
         flash::Quote,
         governance::TokenDecision,
         hold::{HoldBasis, HoldChange, HoldEnd, HoldUntil, LossHold},
@@ -749,6 +749,7 @@ pub mod icseth_token {
                     let mut authority = authority_cell::read(&self.authority)?;
                     authority.set_guardian(self.env().caller(), account)?;
                     self.authority.set(&authority);
+                    self.env().emit_event(GuardianChanged { guardian: account });
                 }
                 Role::StakingManager => settings.staking_manager = account,
                 Role::Treasury => {

@@ -523,18 +523,17 @@ pub mod whitelist_board {
         }
 
         /// Whether a newer decision on a subject of proposal `id` exists: a newer proposal on it
-        /// executed, or (for the token's pause) the guardian paused after the proposal was
+        /// executed, the board took a contract the proposal is pushed into (back) after its
+        /// creation, or (for the token's pause) the guardian paused after the proposal was
         /// created, as the token records it (by time: a pause in the block the proposal was
         /// created in counts as later). The board's own pauses are ordered by id only.
         fn is_superseded(&self, id: u64, proposal: &Proposal) -> Result<bool, Error> {
-            let target_governor = proposal.action.target().map(Subject::Governor);
-            for subject in proposal
+            let taken = proposal
                 .action
-                .subjects()
-                .into_iter()
-                .chain([target_governor])
-                .flatten()
-            {
+                .targets()
+                .iter()
+                .map(|target| Some(Subject::GovernorTaken(*target)));
+            for subject in proposal.action.subjects().into_iter().chain(taken).flatten() {
                 if self
                     .subject_decided_by
                     .get(subject)
@@ -646,7 +645,11 @@ pub mod whitelist_board {
                 }
                 Action::AcceptGovernor { target } => {
                     let mut governed = self.governed(*target)?;
-                    Self::settle_governed(governed.call_mut().accept_governor().try_invoke())
+                    Self::settle_governed(governed.call_mut().accept_governor().try_invoke())?;
+                    // the previous governor's guardian goes with it: the suite's guardian returns
+                    let guardian = authority_cell::read(&self.authority)?.guardian();
+                    let decision = AuthorityDecision::SetGuardian { guardian };
+                    Self::settle_governed(governed.call_mut().govern_authority(decision).try_invoke())
                 }
                 Action::WithdrawGovernorProposal { target } => {
                     let mut governed = self.governed(*target)?;

@@ -2,11 +2,12 @@
 //! a stale decision undoing a newer one, a board locked into unanimity, stake redirected by an
 //! operator's admin, shares stuck in suite contracts, and registration spam. Each refusal is a typed error and
 //! changes nothing in any contract (a digest of every contract's reads, before and after).
+use flash_exit_pool::flash_exit_pool::FlashExitPool;
 use icseth_abi::authority::Governed;
 use icseth_core::authority::AuthorityDecision;
 use icseth_core::{
     authority::{Authority, GovernorError, DEFAULT_ACCEPT_WINDOW_MS},
-    governance::{Action, RegistryDecision, Target, TokenDecision, TokenParameter},
+    governance::{Action, OracleDecision, RegistryDecision, Target, TokenDecision, TokenParameter},
     operators::{RegistrationLimits, VALIDATOR_DEPOSIT},
     SuiteAddresses,
 };
@@ -23,6 +24,7 @@ use ink_e2e::{ChainBackend, ContractsBackend, E2EBackend, Keypair};
 use operator_registry::operator_registry::{
     Error as RegistryError, Operator, OperatorKind, OperatorRegistry, OperatorStatus,
 };
+use oracle_consensus::oracle_consensus::OracleConsensus;
 use slash_protection::slash_protection::SlashProtection;
 use std::fmt;
 use whitelist_board::whitelist_board::{Error as BoardError, WhitelistBoard};
@@ -537,19 +539,31 @@ async fn a_forgotten_governor_proposal_lapses_and_the_board_can_withdraw_one<Cli
         Ok(suite.board)
     );
 
-    // a proposal the board withdraws before it lapses cannot be accepted either
-    let mut oracle =
-        ink_e2e::create_call_builder::<oracle_consensus::oracle_consensus::OracleConsensus>(suite.oracle);
-    let actions = vec![
-        Action::ProposeGovernor {
-            target: Target::Oracle,
-            successor: account_of(&eve),
-        },
-        Action::WithdrawGovernorProposal {
-            target: Target::Oracle,
-        },
-    ];
-    decide_all(&mut client, suite.board, &approvers(), &alice, actions).await?;
+    // a proposal the board withdraws before it lapses cannot be accepted either; proposing and
+    // withdrawing a successor leave the board's older decisions on the oracle executable (the
+    // board governs it throughout), whatever order anyone executes them in
+    let mut oracle = ink_e2e::create_call_builder::<OracleConsensus>(suite.oracle);
+    let members = vec![account_of(&alice), account_of(&ink_e2e::bob())];
+    let older = Action::Oracle(OracleDecision::SetMembers {
+        members: members.clone(),
+    });
+    let older = propose_and_approve(&mut client, suite.board, &approvers(), older).await?;
+    let propose = Action::ProposeGovernor {
+        target: Target::Oracle,
+        successor: account_of(&eve),
+    };
+    let propose = propose_and_approve(&mut client, suite.board, &approvers(), propose).await?;
+    let withdraw = Action::WithdrawGovernorProposal {
+        target: Target::Oracle,
+    };
+    let withdraw = propose_and_approve(&mut client, suite.board, &approvers(), withdraw).await?;
+    advance_ms(VOTE_AND_DELAY_MS);
+    for id in [propose, withdraw, older] {
+        execute(&mut client, suite.board, id)
+            .await?
+            .map_err(|e| format!("{id}: {e:?}"))?;
+    }
+    assert_eq!(read(&mut client, &alice, &oracle.members()).await?, members);
     assert_eq!(
         read(&mut client, &alice, &oracle.pending_governor()).await?,
         Ok(None)
@@ -558,6 +572,29 @@ async fn a_forgotten_governor_proposal_lapses_and_the_board_can_withdraw_one<Cli
     assert_eq!(withdrawn.value, Err(GovernorError::NotPendingGovernor));
     assert_eq!(
         read(&mut client, &alice, &oracle.governor()).await?,
+        Ok(suite.board)
+    );
+
+    // the guardian (alice here) cancels a handover at once, and can never start one
+    let mut pool = ink_e2e::create_call_builder::<FlashExitPool>(suite.flash_exit_pool);
+    let to_eve = Action::ProposeGovernor {
+        target: Target::FlashExitPool,
+        successor: account_of(&eve),
+    };
+    decide_all(&mut client, suite.board, &approvers(), &alice, vec![to_eve]).await?;
+    let start = pool.govern_authority(AuthorityDecision::ProposeGovernor {
+        successor: account_of(&alice),
+    });
+    assert_eq!(
+        submit(&mut client, &alice, &start, 0).await?.value,
+        Err(GovernorError::NotGovernor)
+    );
+    let cancel = pool.govern_authority(AuthorityDecision::WithdrawGovernorProposal);
+    submit(&mut client, &alice, &cancel, 0).await?.accepted()?;
+    let cancelled = submit(&mut client, &eve, &pool.accept_governor(), 0).await?;
+    assert_eq!(cancelled.value, Err(GovernorError::NotPendingGovernor));
+    assert_eq!(
+        read(&mut client, &alice, &pool.governor()).await?,
         Ok(suite.board)
     );
     Ok(())
@@ -641,6 +678,11 @@ async fn a_handover_away_and_back_voids_the_boards_older_decisions_on_that_contr
         value: 5 * ETH,
     });
     let stale = propose_and_approve(&mut client, suite.board, &approvers(), change).await?;
+    // a guardian decision is pushed into every contract, the token among them
+    let old_guardian = Action::SetGuardian {
+        guardian: account_of(&ink_e2e::eve()),
+    };
+    let stale_guardian = propose_and_approve(&mut client, suite.board, &approvers(), old_guardian).await?;
     let away = Action::ProposeGovernor {
         target: Target::Token,
         successor: account_of(&dave),
@@ -653,7 +695,14 @@ async fn a_handover_away_and_back_voids_the_boards_older_decisions_on_that_contr
     submit(&mut client, &dave, &token.accept_governor(), 0)
         .await?
         .accepted()?;
-    // dave hands it back: he proposes the board, the board accepts by decision
+    // dave sets his own guardian, then hands the token back: he proposes the board, the board
+    // accepts by decision, and the suite's guardian returns with it
+    let own_guardian = AuthorityDecision::SetGuardian {
+        guardian: account_of(&dave),
+    };
+    submit(&mut client, &dave, &token.govern_authority(own_guardian), 0)
+        .await?
+        .accepted()?;
     submit(
         &mut client,
         &dave,
@@ -673,11 +722,25 @@ async fn a_handover_away_and_back_voids_the_boards_older_decisions_on_that_contr
         Ok(suite.board)
     );
 
+    assert_eq!(
+        authority_of(&mut client, suite.token).await?.guardian(),
+        account_of(&alice)
+    );
     let digest_before = digest(&mut client, &suite, account_of(&alice), 0).await?;
     assert_eq!(
         execute(&mut client, suite.board, stale).await?,
         Err(BoardError::Superseded)
     );
+    assert_eq!(
+        execute(&mut client, suite.board, stale_guardian).await?,
+        Err(BoardError::Superseded)
+    );
+    for contract in governed_contracts(&suite) {
+        assert_eq!(
+            authority_of(&mut client, contract).await?.guardian(),
+            account_of(&alice)
+        );
+    }
     assert_eq!(
         digest(&mut client, &suite, account_of(&alice), 0).await?,
         digest_before

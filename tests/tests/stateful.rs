@@ -4,9 +4,10 @@
 //! outsider try the same (deposit, receive, pull with an allowance, request, exit, claim); the
 //! staking manager stakes and refills the reserve; the vault sends rewards and validators'
 //! withdrawals; oracle members report (honest, dissenting, out of bounds, losses); the operator
-//! reports frames and members attest them; the guardian pauses; the board votes (unpause,
-//! removing and re-adding an institution, the reserve target, the oracle's members, its own
-//! members) and anyone executes what passed; the clock moves.
+//! reports frames and members attest them; the guardian pauses (a retired one is refused); the
+//! board votes (unpause, removing and re-adding an institution, the reserve target, the oracle's
+//! members, its own members, the suite's guardian, checked in all six contracts) and anyone
+//! executes what passed; the clock moves.
 //!
 //! The test runs its own model of the rules beside the chain (`icseth_e2e::model`, written from
 //! the README with its own 256-bit arithmetic, never `icseth_core`'s functions). After every step:
@@ -31,6 +32,7 @@
 //!
 //! The seed is printed; `ICSETH_STATEFUL_SEED=<n>` replays one run, `ICSETH_STATEFUL_STEPS=<n>`
 //! sets its length (scripts/campaign.sh runs many seeds for a bounded time).
+use icseth_abi::authority::Governed;
 use icseth_core::{
     governance::{Action, OracleDecision, ProtectionDecision, Timing, TokenDecision, TokenParameter},
     oracle::Report,
@@ -85,6 +87,7 @@ struct Done {
     refused_reports: u32,
     invented_losses: u32,
     stale_pauses: u32,
+    guardian_rotations: u32,
     frames: u32,
     board_decisions: u32,
     refused_calls: u32,
@@ -107,6 +110,7 @@ impl Done {
         self.refused_reports += o.refused_reports;
         self.invented_losses += o.invented_losses;
         self.stale_pauses += o.stale_pauses;
+        self.guardian_rotations += o.guardian_rotations;
         self.frames += o.frames;
         self.board_decisions += o.board_decisions;
         self.refused_calls += o.refused_calls;
@@ -168,6 +172,8 @@ enum Effect {
     OracleMembers([usize; 3]),
     AddBoardMember,
     RemoveBoardMember,
+    /// The suite's guardian (an index into `World::guardians`), pushed to every contract.
+    Guardian(usize),
 }
 
 /// The actors, the model and what waits for execution.
@@ -176,8 +182,11 @@ struct World {
     institutions: Vec<Keypair>,
     removed: Vec<bool>,
     outsider: Keypair,
-    /// Staking manager, vault, treasury, guardian and the operator's admin.
+    /// Staking manager, vault, treasury, the first guardian and the operator's admin.
     manager: Keypair,
+    /// The manager and a second key the board rotates the guardian role to and back.
+    guardians: [Keypair; 2],
+    guardian: usize,
     /// The board's members (the protocol first); `spare_member` joins and leaves by vote.
     board: Vec<Keypair>,
     spare_member: Keypair,
@@ -406,10 +415,10 @@ macro_rules! attempt {
 async fn setup(client: &mut EmbeddedClient) -> E2EResult<World> {
     let alice = ink_e2e::alice();
     let mut accounts = Vec::new();
-    for _ in 0..5 {
+    for _ in 0..6 {
         accounts.push(client.create_and_fund_account(&alice, 10_000 * ETH).await);
     }
-    let [outsider, board_1, board_2, spare_member, spare_oracle]: [Keypair; 5] =
+    let [outsider, board_1, board_2, spare_member, spare_oracle, spare_guardian]: [Keypair; 6] =
         accounts.try_into().map_err(|_| "accounts")?;
     let board = vec![alice.clone(), board_1, board_2];
     let mut config = SuiteConfig::single_member(account_of(&alice), ETH / 10);
@@ -457,6 +466,8 @@ async fn setup(client: &mut EmbeddedClient) -> E2EResult<World> {
         institutions,
         outsider,
         manager: alice.clone(),
+        guardians: [alice.clone(), spare_guardian],
+        guardian: 0,
         board,
         spare_member,
         oracle_pool,
@@ -521,6 +532,26 @@ async fn execute_due(client: &mut EmbeddedClient, w: &mut World, done: &mut Done
             Effect::AddBoardMember => w.board.push(w.spare_member.clone()),
             Effect::RemoveBoardMember => {
                 w.board.pop();
+            }
+            Effect::Guardian(i) => {
+                w.guardian = i;
+                done.guardian_rotations += 1;
+                // one execution set it in all six contracts
+                let expected = account_of(&w.guardians[i]);
+                for contract in [
+                    w.suite.token,
+                    w.suite.board,
+                    w.suite.flash_exit_pool,
+                    w.suite.operator_registry,
+                    w.suite.slash_protection,
+                    w.suite.oracle,
+                ] {
+                    let governed = ink_e2e::create_call_builder::<IcsethToken>(contract);
+                    let authority = read(client, &w.outsider, &Governed::authority(&governed))
+                        .await?
+                        .map_err(|e| format!("authority of {contract:?}: {e:?}"))?;
+                    assert_eq!(authority.guardian(), expected, "guardian of {contract:?}");
+                }
             }
         }
         if !matches!(effect, Effect::Unpause | Effect::Pause) {
@@ -644,6 +675,14 @@ async fn run(client: &mut EmbeddedClient, seed: u64, steps: u32) -> E2EResult<Do
     // every run starts with a stale pause on the board: a Pause and, after it, an Unpause pass;
     // both execute (in that order) when they fall due during the run, and the Unpause stands
     stale_pause(client, &mut w, &mut done).await?;
+    // and with a rotation of the suite's guardian, checked in all six contracts when it executes;
+    // the board may rotate it back later
+    let next = 1 - w.guardian;
+    let rotate = Action::SetGuardian {
+        guardian: account_of(&w.guardians[next]),
+    };
+    propose(client, &mut w, rotate, Effect::Guardian(next)).await?;
+    w.decision_pending = true;
     let mut rate = check(client, &w, 0, true, "setup").await?;
     let mut counts = [0u32; 15];
     for step in 0..steps {
@@ -1083,7 +1122,16 @@ async fn run(client: &mut EmbeddedClient, seed: u64, steps: u32) -> E2EResult<Do
             11 => {
                 let pick = rng.below(8);
                 if !w.paused && !w.pending.iter().any(|(_, _, e)| matches!(e, Effect::Unpause)) && pick < 2 {
-                    submit(client, &w.manager, &token.pause(), 0).await?.accepted()?;
+                    // the retired guardian is refused and changes nothing; the current one pauses
+                    let retired = w.guardians[1 - w.guardian].clone();
+                    let refused = attempt!(client, &retired, &token.pause());
+                    assert_eq!(
+                        refused,
+                        Err(TokenError::NotGuardian),
+                        "{label}: a retired guardian paused"
+                    );
+                    let guardian = w.guardians[w.guardian].clone();
+                    submit(client, &guardian, &token.pause(), 0).await?.accepted()?;
                     w.paused = true;
                     // a decision made in the pause's own block would count as older than it
                     advance_ms(1_000);
@@ -1141,7 +1189,7 @@ async fn run(client: &mut EmbeddedClient, seed: u64, steps: u32) -> E2EResult<Do
             // the board decides one change at a time
             12 => {
                 if !w.decision_pending {
-                    let choice = match rng.below(5) {
+                    let choice = match rng.below(6) {
                         0 if who != 0 => {
                             let institution = account_of(&holder);
                             Some(if w.removed[who] {
@@ -1196,6 +1244,15 @@ async fn run(client: &mut EmbeddedClient, seed: u64, steps: u32) -> E2EResult<Do
                             },
                             Effect::RemoveBoardMember,
                         )),
+                        5 => {
+                            let next = 1 - w.guardian;
+                            Some((
+                                Action::SetGuardian {
+                                    guardian: account_of(&w.guardians[next]),
+                                },
+                                Effect::Guardian(next),
+                            ))
+                        }
                         _ => None,
                     };
                     if let Some((action, effect)) = choice {

@@ -26,8 +26,8 @@ pub trait Governed {
     #[ink(message)]
     fn accept_governor(&mut self) -> Result<(), GovernorError>;
 
-    /// Governor only: proposes or withdraws a successor, sets the guardian or the acceptance
-    /// window. Emits `GovernorProposed`, `GovernorProposalWithdrawn`, `GuardianChanged` or
+    /// Governor only (the guardian may also withdraw a proposed successor, never propose one):
+    /// proposes or withdraws a successor, sets the guardian or the acceptance window. Emits `GovernorProposed`, `GovernorProposalWithdrawn`, `GuardianChanged` or
     /// `AcceptWindowChanged`.
     #[ink(message)]
     fn govern_authority(&mut self, decision: AuthorityDecision) -> Result<(), GovernorError>;

@@ -69,7 +69,8 @@ pub enum AuthorityDecision {
 pub struct PendingGovernor {
     pub successor: AccountId,
     pub proposed_at: u64,
-    /// The last moment (ms) `accept_governor` succeeds.
+    /// The last moment (ms) `accept_governor` succeeds (inclusive: an accept at exactly this time
+    /// succeeds).
     pub expires_at: u64,
 }
 
@@ -168,9 +169,13 @@ impl Authority {
         Ok(previous)
     }
 
-    /// By the governor: withdraws the proposed successor (lapsed or not). Returns it.
+    /// By the governor or the guardian: withdraws the proposed successor (lapsed or not). Returns
+    /// it. The guardian may cancel a handover (a successor's key found stolen) at once, where the
+    /// board needs days to decide; it can never propose one.
     pub fn withdraw(&mut self, caller: AccountId) -> Result<PendingGovernor, GovernorError> {
-        self.ensure(caller)?;
+        if caller != self.guardian {
+            self.ensure(caller)?;
+        }
         let pending = self.pending.ok_or(GovernorError::NoPendingGovernor)?;
         self.pending = None;
         Ok(pending)
@@ -358,6 +363,21 @@ mod tests {
         assert_eq!(role.withdraw(account(1)), Ok(pending));
         assert_eq!(role.pending(), None);
         assert_eq!(role.accept(account(3), 1), Err(GovernorError::NotPendingGovernor));
+    }
+
+    #[test]
+    fn the_guardian_may_cancel_a_handover_but_never_start_one() {
+        let mut role = Authority::new(account(1), account(9));
+        assert_eq!(
+            role.propose(account(9), account(3), 0),
+            Err(GovernorError::NotGovernor)
+        );
+        assert_eq!(role.withdraw(account(9)), Err(GovernorError::NoPendingGovernor));
+        let pending = role.propose(account(1), account(3), 0).unwrap();
+        assert_eq!(role.withdraw(account(2)), Err(GovernorError::NotGovernor));
+        assert_eq!(role.withdraw(account(9)), Ok(pending));
+        assert_eq!(role.accept(account(3), 1), Err(GovernorError::NotPendingGovernor));
+        assert_eq!(role.governor(), account(1));
     }
 
     #[test]

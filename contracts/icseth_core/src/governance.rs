@@ -258,6 +258,9 @@ pub enum Subject {
     Guardian,
     /// How long a proposed governor of a contract has to accept.
     AcceptWindow(Target),
+    /// The board took a contract's governor role (back): every proposal pushed into that
+    /// contract and created before is stale.
+    GovernorTaken(Target),
 }
 
 impl Action {
@@ -311,9 +314,13 @@ impl Action {
                 PoolDecision::Pause | PoolDecision::Unpause => Subject::Paused(Target::FlashExitPool),
             }),
             Action::Oracle(OracleDecision::SetMembers { .. }) => one(Subject::OracleMembers),
-            Action::ProposeGovernor { target, .. }
-            | Action::AcceptGovernor { target }
-            | Action::WithdrawGovernorProposal { target } => one(Subject::Governor(*target)),
+            Action::ProposeGovernor { target, .. } | Action::WithdrawGovernorProposal { target } => {
+                one(Subject::Governor(*target))
+            }
+            Action::AcceptGovernor { target } => [
+                Some(Subject::Governor(*target)),
+                Some(Subject::GovernorTaken(*target)),
+            ],
             // the token's guardian is every contract's: the two decisions supersede each other
             Action::SetGuardian { .. } => [
                 Some(Subject::Guardian),
@@ -323,26 +330,42 @@ impl Action {
         }
     }
 
-    /// The contract this action is pushed into (`None`: the board's own, or every contract). A
-    /// proposal on a target is stale once the target's governor role changed by a later decision
-    /// of the board: the board that hands a contract away and takes it back does not execute what
-    /// it decided for it before.
-    pub fn target(&self) -> Option<Target> {
+    /// The contracts this action is pushed into (none: the board's own decisions). A proposal is
+    /// stale once the board took one of them (back) after its creation (`GovernorTaken`): a board
+    /// that hands a contract away and takes it back does not execute what it decided for it
+    /// before. Proposing or withdrawing a successor does not count: the board still governs then.
+    pub fn targets(&self) -> &'static [Target] {
+        const ALL: [Target; 5] = [
+            Target::Token,
+            Target::FlashExitPool,
+            Target::OperatorRegistry,
+            Target::SlashProtection,
+            Target::Oracle,
+        ];
+        const fn one(target: Target) -> &'static [Target] {
+            match target {
+                Target::Token => &[Target::Token],
+                Target::FlashExitPool => &[Target::FlashExitPool],
+                Target::OperatorRegistry => &[Target::OperatorRegistry],
+                Target::SlashProtection => &[Target::SlashProtection],
+                Target::Oracle => &[Target::Oracle],
+            }
+        }
         match self {
             Action::AddMember { .. }
             | Action::RemoveMember { .. }
             | Action::SetQuorum { .. }
-            | Action::SetTiming { .. }
-            | Action::SetGuardian { .. } => None,
-            Action::Token(_) => Some(Target::Token),
-            Action::OperatorRegistry(_) => Some(Target::OperatorRegistry),
-            Action::SlashProtection(_) => Some(Target::SlashProtection),
-            Action::FlashExitPool(_) => Some(Target::FlashExitPool),
-            Action::Oracle(_) => Some(Target::Oracle),
+            | Action::SetTiming { .. } => &[],
+            Action::SetGuardian { .. } => &ALL,
+            Action::Token(_) => one(Target::Token),
+            Action::OperatorRegistry(_) => one(Target::OperatorRegistry),
+            Action::SlashProtection(_) => one(Target::SlashProtection),
+            Action::FlashExitPool(_) => one(Target::FlashExitPool),
+            Action::Oracle(_) => one(Target::Oracle),
             Action::ProposeGovernor { target, .. }
             | Action::AcceptGovernor { target }
             | Action::WithdrawGovernorProposal { target }
-            | Action::SetAcceptWindow { target, .. } => Some(*target),
+            | Action::SetAcceptWindow { target, .. } => one(*target),
         }
     }
 }
@@ -480,8 +503,8 @@ mod tests {
                 Some(Subject::Guardian)
             ]
         );
-        assert_eq!(set_guardian.target(), None);
-        assert_eq!(token_guardian.target(), Some(Target::Token));
+        assert_eq!(set_guardian.targets().len(), 5);
+        assert_eq!(token_guardian.targets(), &[Target::Token]);
         let window = Action::SetAcceptWindow {
             target: Target::Oracle,
             window_ms: 1,
@@ -490,7 +513,7 @@ mod tests {
             window.subjects(),
             [Some(Subject::AcceptWindow(Target::Oracle)), None]
         );
-        assert_eq!(window.target(), Some(Target::Oracle));
+        assert_eq!(window.targets(), &[Target::Oracle]);
         let withdraw = Action::WithdrawGovernorProposal {
             target: Target::SlashProtection,
         };
@@ -498,10 +521,21 @@ mod tests {
             withdraw.subjects(),
             [Some(Subject::Governor(Target::SlashProtection)), None]
         );
-        assert_eq!(Action::SetQuorum { quorum: 2 }.target(), None);
+        assert!(Action::SetQuorum { quorum: 2 }.targets().is_empty());
         assert_eq!(
-            Action::FlashExitPool(PoolDecision::Pause).target(),
-            Some(Target::FlashExitPool)
+            Action::FlashExitPool(PoolDecision::Pause).targets(),
+            &[Target::FlashExitPool]
+        );
+        // only taking a contract (back) makes the older decisions on it stale
+        assert_eq!(
+            Action::AcceptGovernor {
+                target: Target::Oracle
+            }
+            .subjects(),
+            [
+                Some(Subject::Governor(Target::Oracle)),
+                Some(Subject::GovernorTaken(Target::Oracle))
+            ]
         );
     }
 
