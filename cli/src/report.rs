@@ -30,7 +30,7 @@ pub fn render_markdown(audit: &Audit) -> String {
     let _ = writeln!(
         md,
         "\n## Authority\n\nEach contract's authority cell. A proposed successor may accept until the time shown; \
-         the board withdraws one by decision.\n\n| contract | governor | guardian | proposed successor (accepts until, ms) | acceptance window (ms) | storage version |\n|---|---|---|---|---:|---:|"
+         the board (by decision) or the guardian (at once) may withdraw it.\n\n| contract | governor | guardian | proposed successor (accepts until, ms) | acceptance window (ms) | storage version |\n|---|---|---|---|---:|---:|"
     );
     for c in &audit.contracts {
         let Some(a) = &c.authority else {

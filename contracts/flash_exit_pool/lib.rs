@@ -10,56 +10,21 @@
 #[ink::contract]
 pub mod flash_exit_pool {
     use icseth_abi::authority::Governed;
+    use icseth_abi::pool::FlashExitReserve;
     use icseth_core::authority::{
         cell::{self as authority_cell, AuthorityCell},
         Authority, AuthorityDecision, PendingGovernor,
     };
     use icseth_core::{
         events::Wired,
-        flash::{quote, FlashError, FlashPolicy, FrameExits, Quote},
+        flash::{quote, FlashPolicy, FrameExits, Quote},
         governance::PoolDecision,
-        GovernorError, SuiteAddresses, SuiteSlot, Wiring, WiringError,
+        GovernorError, SuiteAddresses, SuiteSlot, Wiring,
     };
 
-    /// Every way a message of this contract can fail.
-    #[derive(Debug, PartialEq, Eq)]
-    #[ink::scale_derive(Encode, Decode, TypeInfo)]
-    pub enum Error {
-        /// A governor-only message was called by someone else, or a handover step was wrong.
-        Governor(GovernorError),
-        /// The one-time wiring was refused, or the pool is not wired yet.
-        Wiring(WiringError),
-        /// Only the token moves value in or out.
-        NotToken,
-        /// The pool is paused: no flash exits.
-        Paused,
-        /// The exit cannot be quoted (zero, above the frame's exit limit or the reserve).
-        Flash(FlashError),
-        /// The fee curve is out of order or above its caps.
-        InvalidPolicy,
-        /// The native transfer to the holder failed.
-        TransferFailed,
-        /// Arithmetic overflow.
-        Overflow,
-    }
-
-    impl From<GovernorError> for Error {
-        fn from(e: GovernorError) -> Self {
-            Error::Governor(e)
-        }
-    }
-
-    impl From<WiringError> for Error {
-        fn from(e: WiringError) -> Self {
-            Error::Wiring(e)
-        }
-    }
-
-    impl From<FlashError> for Error {
-        fn from(e: FlashError) -> Self {
-            Error::Flash(e)
-        }
-    }
+    /// Every way a message of this contract can fail (defined with the pool's interface, so the
+    /// token decodes it).
+    pub use icseth_abi::pool::PoolError as Error;
 
     /// The token added value to the reserve.
     #[ink(event)]
@@ -134,6 +99,63 @@ pub mod flash_exit_pool {
         }
     }
 
+    /// The reserve's messages for the token (`icseth_abi::pool::FlashExitReserve`).
+    impl FlashExitReserve for FlashExitPool {
+        /// The token only: adds the attached value to the reserve. Emits `ReserveFunded`.
+        #[ink(message, payable)]
+        fn fund(&mut self) -> Result<(), Error> {
+            self.ensure_token()?;
+            let amount = self.env().transferred_value();
+            self.reserve = self.reserve.checked_add(amount).ok_or(Error::Overflow)?;
+            self.env().emit_event(ReserveFunded {
+                amount,
+                reserve: self.reserve,
+            });
+            Ok(())
+        }
+
+        /// The token only, not while paused: prices an exit of `assets` against the reserve and
+        /// its `target` (the curve's integral over the depletion), within what is left of this
+        /// frame's exit limit (`per_exit_cap_bps` of the reserve at the frame's first exit), pays
+        /// the payout to `holder` and answers the quote. Emits `ExitPaid`.
+        #[ink(message)]
+        fn pay_exit(&mut self, holder: AccountId, assets: Balance, target: Balance) -> Result<Quote, Error> {
+            self.ensure_token()?;
+            if self.paused {
+                return Err(Error::Paused);
+            }
+            let q = quote(assets, self.reserve, target, &self.policy)?;
+            self.frame_exits = self
+                .frame_exits
+                .at(self.env().block_timestamp(), self.reserve)
+                .take(assets, &self.policy)?;
+            self.reserve = self.reserve.checked_sub(q.payout).ok_or(Error::Overflow)?;
+            self.fees_collected = self.fees_collected.checked_add(q.fee).ok_or(Error::Overflow)?;
+            self.env()
+                .transfer(holder, q.payout)
+                .map_err(|_| Error::TransferFailed)?;
+            self.env().emit_event(ExitPaid {
+                holder,
+                assets,
+                payout: q.payout,
+                fee: q.fee,
+                reserve_after: self.reserve,
+            });
+            Ok(q)
+        }
+
+        /// Anyone: what an exit of `assets` would pay now against `target`, or why it would be
+        /// refused (changes nothing).
+        #[ink(message)]
+        fn quote(&self, assets: Balance, target: Balance) -> Result<Quote, Error> {
+            let q = quote(assets, self.reserve, target, &self.policy)?;
+            self.frame_exits
+                .at(self.env().block_timestamp(), self.reserve)
+                .take(assets, &self.policy)?;
+            Ok(q)
+        }
+    }
+
     impl FlashExitPool {
         /// Instantiates the pool with `governor` (the board, or a test account); the caller becomes
         /// the deployer that wires it once.
@@ -198,65 +220,6 @@ pub mod flash_exit_pool {
             Ok(())
         }
 
-        /// The token only: adds the attached value to the reserve. Emits `ReserveFunded`.
-        #[ink(message, payable)]
-        pub fn fund(&mut self) -> Result<(), Error> {
-            self.ensure_token()?;
-            let amount = self.env().transferred_value();
-            self.reserve = self.reserve.checked_add(amount).ok_or(Error::Overflow)?;
-            self.env().emit_event(ReserveFunded {
-                amount,
-                reserve: self.reserve,
-            });
-            Ok(())
-        }
-
-        /// The token only, not while paused: prices an exit of `assets` against the reserve and
-        /// its `target` (the curve's integral over the depletion), within what is left of this
-        /// frame's exit limit (`per_exit_cap_bps` of the reserve at the frame's first exit), pays
-        /// the payout to `holder` and answers the quote. Emits `ExitPaid`.
-        #[ink(message)]
-        pub fn pay_exit(
-            &mut self,
-            holder: AccountId,
-            assets: Balance,
-            target: Balance,
-        ) -> Result<Quote, Error> {
-            self.ensure_token()?;
-            if self.paused {
-                return Err(Error::Paused);
-            }
-            let q = quote(assets, self.reserve, target, &self.policy)?;
-            self.frame_exits = self
-                .frame_exits
-                .at(self.env().block_timestamp(), self.reserve)
-                .take(assets, &self.policy)?;
-            self.reserve = self.reserve.checked_sub(q.payout).ok_or(Error::Overflow)?;
-            self.fees_collected = self.fees_collected.checked_add(q.fee).ok_or(Error::Overflow)?;
-            self.env()
-                .transfer(holder, q.payout)
-                .map_err(|_| Error::TransferFailed)?;
-            self.env().emit_event(ExitPaid {
-                holder,
-                assets,
-                payout: q.payout,
-                fee: q.fee,
-                reserve_after: self.reserve,
-            });
-            Ok(q)
-        }
-
-        /// Anyone: what an exit of `assets` would pay now against `target`, or why it would be
-        /// refused (changes nothing).
-        #[ink(message)]
-        pub fn quote(&self, assets: Balance, target: Balance) -> Result<Quote, Error> {
-            let q = quote(assets, self.reserve, target, &self.policy)?;
-            self.frame_exits
-                .at(self.env().block_timestamp(), self.reserve)
-                .take(assets, &self.policy)?;
-            Ok(q)
-        }
-
         /// Anyone: what exits may still take from the reserve in the current report frame.
         #[ink(message)]
         pub fn exit_limit_left(&self) -> Balance {
@@ -295,6 +258,7 @@ pub mod flash_exit_pool {
     #[allow(clippy::arithmetic_side_effects)]
     mod tests {
         use super::*;
+        use icseth_core::{flash::FlashError, WiringError};
         use ink::env::{test, DefaultEnvironment};
 
         fn accounts() -> test::DefaultAccounts<DefaultEnvironment> {

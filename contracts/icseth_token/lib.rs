@@ -21,6 +21,7 @@ pub use icseth_abi::psp22;
 pub mod icseth_token {
     use crate::psp22::{refusal, PSP22Error, PSP22Metadata, PSP22};
     use icseth_abi::authority::Governed;
+    use icseth_abi::pool::{FlashExitReserve, PoolError};
     use icseth_core::authority::{
         cell::{self as authority_cell, AuthorityCell},
         Authority, AuthorityDecision, PendingGovernor,
@@ -40,6 +41,7 @@ pub mod icseth_token {
         reserve::{split_deposit, DEFAULT_RESERVE_TARGET_BPS, MAX_RESERVE_TARGET_BPS},
         settle, GovernorError, MathError, Pool, RawResult, SuiteAddresses, SuiteSlot, Wiring, WiringError,
     };
+    use ink::codegen::TraitCallBuilder;
     use ink::storage::traits::ManualKey;
     use ink::{
         env::call::{build_call, ExecutionInput, Selector},
@@ -143,15 +145,17 @@ pub mod icseth_token {
         CoverRefused(Vec<u8>),
         /// A call to another suite contract failed.
         SuiteCallFailed,
-        /// The flash-exit pool refused the exit (paused, above its caps); its encoded error is
-        /// attached.
-        FlashExitRefused(Vec<u8>),
+        /// The flash-exit pool refused (paused, above its caps, not wired): its own error.
+        Pool(PoolError),
         /// The flash exit would pay less than `min_out`.
         SlippageExceeded,
         /// The refill exceeds the reserve's shortfall or the buffer not owed to tickets.
         AboveRefillHeadroom,
         /// An amount overflowed (cannot happen with real balances; refused rather than wrapped).
         Overflow,
+        /// A contract of the suite answered with an error this code cannot decode (a variant
+        /// added by a later version of that contract).
+        UnknownCalleeError,
     }
 
     impl From<GovernorError> for Error {
@@ -1120,13 +1124,21 @@ pub mod icseth_token {
         }
 
         fn fund_reserve(&self, pool: AccountId, amount: Balance) -> Result<(), Error> {
-            let answer = build_call::<Environment>()
-                .call(pool)
-                .transferred_value(amount)
-                .exec_input(ExecutionInput::new(Selector::new(ink::selector_bytes!("fund"))))
-                .returns::<RawResult<()>>()
-                .try_invoke();
-            settle(answer).map_err(|_| Error::SuiteCallFailed)
+            let mut pool: ink::contract_ref!(FlashExitReserve) = pool.into();
+            Self::pool_answer(pool.call_mut().fund().transferred_value(amount).try_invoke())
+        }
+
+        /// The pool's answer: its refusal arrives typed (`Pool`), an error this code cannot
+        /// decode as `UnknownCalleeError`, a failed call as `SuiteCallFailed`.
+        pub(crate) fn pool_answer<T>(
+            answer: Result<ink::MessageResult<Result<T, PoolError>>, ink::env::Error>,
+        ) -> Result<T, Error> {
+            match answer {
+                Ok(Ok(Ok(value))) => Ok(value),
+                Ok(Ok(Err(refusal))) => Err(Error::Pool(refusal)),
+                Err(ink::env::Error::Decode(_)) => Err(Error::UnknownCalleeError),
+                Ok(Err(_)) | Err(_) => Err(Error::SuiteCallFailed),
+            }
         }
 
         /// Whether `account` is the token itself or another contract of the wired suite: shares
@@ -1138,19 +1150,18 @@ pub mod icseth_token {
 
         /// How much the reserve may take from the buffer now: up to its target, and never from
         /// value that pending tickets are waiting for (queued tickets are served first).
-        fn refill_headroom(&self, books: &Accounting) -> Result<Balance, Error> {
-            let target = Self::reserve_target(&self.settings(), books)?;
+        fn refill_headroom(settings: &Settings, books: &Accounting) -> Result<Balance, Error> {
+            let target = Self::reserve_target(settings, books)?;
             Ok(target
                 .saturating_sub(books.reserve)
                 .min(free_buffer(books.buffered, books.queued)))
         }
 
-        fn refill(&mut self, amount: Balance) -> Result<(), Error> {
-            let pool = self.settings().wiring.require()?.flash_exit_pool;
-            let mut books = self.books();
+        /// Moves `amount` from the buffer to the reserve in `books` (the caller writes them) and
+        /// sends it to the pool.
+        fn refill(&mut self, books: &mut Accounting, pool: AccountId, amount: Balance) -> Result<(), Error> {
             books.buffered = books.buffered.checked_sub(amount).ok_or(Error::Overflow)?;
             books.reserve = books.reserve.checked_add(amount).ok_or(Error::Overflow)?;
-            self.books.set(&books);
             self.fund_reserve(pool, amount)?;
             self.env().emit_event(ReserveRefilled {
                 amount,
@@ -1164,16 +1175,21 @@ pub mod icseth_token {
         /// tickets wait for. Emits `ReserveRefilled`.
         #[ink(message)]
         pub fn refill_reserve(&mut self, amount: Balance) -> Result<(), Error> {
-            if self.env().caller() != self.settings().staking_manager {
+            let settings = self.settings();
+            if self.env().caller() != settings.staking_manager {
                 return Err(Error::NotStakingManager);
             }
             if amount == 0 {
                 return Err(Error::ZeroAmount);
             }
-            if amount > self.refill_headroom(&self.books())? {
+            let mut books = self.books();
+            if amount > Self::refill_headroom(&settings, &books)? {
                 return Err(Error::AboveRefillHeadroom);
             }
-            self.refill(amount)
+            let pool = settings.wiring.require()?.flash_exit_pool;
+            self.refill(&mut books, pool, amount)?;
+            self.books.set(&books);
+            Ok(())
         }
 
         /// The reserve's target: `ReserveTargetBps` of the pooled assets.
@@ -1218,18 +1234,8 @@ pub mod icseth_token {
             // Burn first; the pool pays and answers; one direction, no callback.
             self.balances.insert(holder, &remaining);
             books.total_shares = books.total_shares.checked_sub(shares).ok_or(Error::Overflow)?;
-            let answer = build_call::<Environment>()
-                .call(pool_address)
-                .exec_input(
-                    ExecutionInput::new(Selector::new(ink::selector_bytes!("pay_exit")))
-                        .push_arg(holder)
-                        .push_arg(assets)
-                        .push_arg(target),
-                )
-                .returns::<RawResult<Quote>>()
-                .try_invoke();
-            let quote =
-                settle(answer).map_err(|e| e.into_error(Error::FlashExitRefused, Error::SuiteCallFailed))?;
+            let mut pool: ink::contract_ref!(FlashExitReserve) = pool_address.into();
+            let quote = Self::pool_answer(pool.call_mut().pay_exit(holder, assets, target).try_invoke())?;
             if quote.payout < min_out {
                 // reverts the burn and the pool's payment with it
                 return Err(Error::SlippageExceeded);
@@ -1259,16 +1265,8 @@ pub mod icseth_token {
         #[ink(message)]
         pub fn quote_flash_exit(&self, shares: Balance) -> Result<Quote, Error> {
             let (pool_address, assets, target) = self.exit_terms(&self.books(), shares)?;
-            let answer = build_call::<Environment>()
-                .call(pool_address)
-                .exec_input(
-                    ExecutionInput::new(Selector::new(ink::selector_bytes!("quote")))
-                        .push_arg(assets)
-                        .push_arg(target),
-                )
-                .returns::<RawResult<Quote>>()
-                .try_invoke();
-            settle(answer).map_err(|e| e.into_error(Error::FlashExitRefused, Error::SuiteCallFailed))
+            let pool: ink::contract_ref!(FlashExitReserve) = pool_address.into();
+            Self::pool_answer(pool.call().quote(assets, target).try_invoke())
         }
 
         // ---- staking ------------------------------------------------------------------------
@@ -1335,13 +1333,14 @@ pub mod icseth_token {
 
         // ---- oracle ---------------------------------------------------------------------------
 
-        /// The oracle contract (from the wiring), or `NotOracle` for anyone else.
-        fn ensure_oracle(&self) -> Result<(), Error> {
-            let suite = self.settings().wiring.require()?;
-            if self.env().caller() != suite.oracle {
+        /// The oracle contract (from the wiring), or `NotOracle` for anyone else. Returns the
+        /// settings it read, so a report reads them once.
+        fn ensure_oracle(&self) -> Result<Settings, Error> {
+            let settings = self.settings();
+            if self.env().caller() != settings.wiring.require()?.oracle {
                 return Err(Error::NotOracle);
             }
-            Ok(())
+            Ok(settings)
         }
 
         /// `LossPending` with until when, while a loss is pending.
@@ -1429,7 +1428,7 @@ pub mod icseth_token {
             basis: Option<HoldBasis>,
         ) -> Result<(Balance, Option<Timestamp>), Error> {
             self.ensure_oracle()?;
-            let before = self.before_report(&self.oracle_state());
+            let before = self.before_report(&self.oracle_state(), &self.books());
             let loss = self.hold_if_loss(&report, &before, Some(member), basis);
             let lone_lapses_at = self
                 .loss_hold
@@ -1500,9 +1499,11 @@ pub mod icseth_token {
         /// `LossAllowanceUsed`), or `LossPending` on a refused loss.
         #[ink(message)]
         pub fn autobalance(&mut self, report: Report) -> Result<Result<(), ReportError>, Error> {
-            self.ensure_oracle()?;
+            let settings = self.ensure_oracle()?;
             let state = self.oracle_state();
-            let before = self.before_report(&state);
+            // The books are read once for the whole report and written once, at its end.
+            let books = self.books();
+            let before = self.before_report(&state, &books);
             let oracle = self.oracle_config();
             let outcome = match evaluate(&report, &before, &oracle.bounds, &oracle.fees) {
                 Ok(outcome) => outcome,
@@ -1512,13 +1513,12 @@ pub mod icseth_token {
                     return Ok(Err(refusal));
                 }
             };
-            self.apply_report(&report, state, &before, &outcome)?;
+            self.apply_report(&report, state, &settings, books, &before, &outcome)?;
             Ok(Ok(()))
         }
 
         /// What a report is checked against: the last report and the books as they stand.
-        fn before_report(&self, state: &OracleState) -> Before {
-            let books = self.books();
+        fn before_report(&self, state: &OracleState, books: &Accounting) -> Before {
             let now_ms = self.env().block_timestamp();
             Before {
                 last: state.last,
@@ -1529,7 +1529,7 @@ pub mod icseth_token {
                 inflow: books.inflow,
                 unapplied_gain: books.unapplied_gain,
                 kept_from_tickets: books.kept_from_tickets,
-                pool: Self::pool_of(&books),
+                pool: Self::pool_of(books),
                 loss_allowance: state
                     .loss_allowance
                     .map_or(0, |allowance| allowance.available(now_ms)),
@@ -1541,10 +1541,11 @@ pub mod icseth_token {
             &mut self,
             report: &Report,
             state: OracleState,
+            settings: &Settings,
+            mut books: Accounting,
             before: &Before,
             out: &Outcome,
         ) -> Result<(), Error> {
-            let mut books = self.books();
             let old_rate = before.pool.rate()?;
             let now = before.now_ms;
             books.in_flight = books
@@ -1560,7 +1561,6 @@ pub mod icseth_token {
                 .total_pooled
                 .checked_add(out.released_kept)
                 .ok_or(Error::Overflow)?;
-            let settings = self.settings();
             let suite = settings.wiring.suite();
             let mut covered = 0;
             if out.applied_gain > 0 {
@@ -1615,7 +1615,6 @@ pub mod icseth_token {
                     self.attribute_loss(suite.operator_registry, operator, out.loss)?;
                 }
             }
-            self.books.set(&books);
             // The report opens its finalization: tickets requested before its snapshot, at the
             // rate it leaves (fees minted and cover burned included).
             let batch = Batch {
@@ -1647,15 +1646,16 @@ pub mod icseth_token {
             // it: an older one applied meanwhile says nothing about that loss.
             let change = self.loss_hold.on_report_applied(report.ref_time_ms, now);
             self.emit_hold_ends(&change);
-            let finalized = self.finalize_due(&batch, MAX_FINALIZE_PER_REPORT)?;
+            let finalized = self.finalize_due(&mut books, &batch, MAX_FINALIZE_PER_REPORT)?;
             // Withdrawn funds top the reserve up (after the tickets, before new staking).
-            if suite.is_some() && out.arrived > 0 {
-                let amount = self.refill_headroom(&self.books())?.min(out.arrived);
+            if let Some(suite) = suite.filter(|_| out.arrived > 0) {
+                let amount = Self::refill_headroom(settings, &books)?.min(out.arrived);
                 if amount > 0 {
-                    self.refill(amount)?;
+                    self.refill(&mut books, suite.flash_exit_pool, amount)?;
                 }
             }
-            let after = self.books();
+            self.books.set(&books);
+            let after = books;
             let new_rate = Self::pool_of(&after).rate()?;
             self.env().emit_event(ReportApplied {
                 epoch: report.epoch,
@@ -1835,14 +1835,15 @@ pub mod icseth_token {
         #[ink(message)]
         pub fn finalize_withdrawals(&mut self, max_tickets: u32) -> Result<u32, Error> {
             let batch = self.oracle_state().batch;
+            let mut books = self.books();
             if max_tickets > 0 {
-                let done = self.finalize_due(&batch, max_tickets.min(MAX_FINALIZE_PER_CALL))?;
+                let done = self.finalize_due(&mut books, &batch, max_tickets.min(MAX_FINALIZE_PER_CALL))?;
                 if done > 0 {
+                    self.books.set(&books);
                     return Ok(done);
                 }
             }
             // Nothing was finalized (and nothing written): say why.
-            let books = self.books();
             (books.next_to_finalize < books.next_ticket)
                 .then(|| self.tickets.get(books.next_to_finalize))
                 .flatten()
@@ -1857,10 +1858,15 @@ pub mod icseth_token {
 
         /// Finalizes, first in first out, up to `max_tickets` pending tickets that are due in
         /// `batch`, at its rate, while the buffer funds them: burns each ticket's shares from the
-        /// queue and moves its payout from the pooled assets and the buffer to `claimable`.
-        fn finalize_due(&mut self, batch: &Batch, max_tickets: u32) -> Result<u32, Error> {
+        /// queue and moves its payout from the pooled assets and the buffer to `claimable`, in
+        /// `books` (the caller writes them, once per message).
+        fn finalize_due(
+            &mut self,
+            books: &mut Accounting,
+            batch: &Batch,
+            max_tickets: u32,
+        ) -> Result<u32, Error> {
             let queue = self.env().account_id();
-            let mut books = self.books();
             let mut locked = self.balance_of_shares(queue);
             let mut burned: Balance = 0;
             let mut done: u32 = 0;
@@ -1913,7 +1919,6 @@ pub mod icseth_token {
             }
             // An error above returns before these writes (and on chain reverts the tickets written).
             if done > 0 {
-                self.books.set(&books);
                 self.balances.insert(queue, &locked);
                 // One burn for the page: the tickets' own events name each ticket's shares.
                 self.env().emit_event(Transfer {

@@ -308,6 +308,34 @@ fn balances_live_at_their_fixed_storage_key() {
     assert_eq!(token.balance_of(holder), 7 * ONE);
 }
 
+/// The pool's answers as the token reads them: a refusal arrives as the pool's own error, an
+/// error the token cannot decode (a variant a later pool appended) as `UnknownCalleeError`, a
+/// failed call as `SuiteCallFailed`.
+#[ink::test]
+fn the_pools_answers_arrive_typed() {
+    use icseth_abi::pool::PoolError;
+    use ink::scale::Decode;
+    assert_eq!(IcsethToken::pool_answer::<u8>(Ok(Ok(Ok(7)))), Ok(7));
+    assert_eq!(
+        IcsethToken::pool_answer::<u8>(Ok(Ok(Err(PoolError::Paused)))),
+        Err(Error::Pool(PoolError::Paused))
+    );
+    // what an unknown variant does to the decoding of the pool's answer
+    let unknown_variant = <Result<(), PoolError>>::decode(&mut &[1u8, 99][..]).unwrap_err();
+    assert_eq!(
+        IcsethToken::pool_answer::<u8>(Err(ink::env::Error::Decode(unknown_variant))),
+        Err(Error::UnknownCalleeError)
+    );
+    assert_eq!(
+        IcsethToken::pool_answer::<u8>(Ok(Err(ink::LangError::CouldNotReadInput))),
+        Err(Error::SuiteCallFailed)
+    );
+    assert_eq!(
+        IcsethToken::pool_answer::<u8>(Err(ink::env::Error::BufferTooSmall)),
+        Err(Error::SuiteCallFailed)
+    );
+}
+
 #[ink::test]
 fn governor_handover_is_two_step() {
     let mut token = deploy();

@@ -10,6 +10,7 @@
 //! addresses appear as arguments (a transfer to one), not as callers.
 use flash_exit_pool::flash_exit_pool::FlashExitPool;
 use icseth_abi::authority::Governed;
+use icseth_abi::pool::FlashExitReserve;
 use icseth_core::authority::AuthorityDecision;
 use icseth_core::{
     governance::{Action, OracleDecision, PoolDecision, ProtectionDecision, RegistryDecision, TokenDecision},

@@ -7,4 +7,5 @@
 #![cfg_attr(not(feature = "std"), no_std)]
 
 pub mod authority;
+pub mod pool;
 pub mod psp22;
