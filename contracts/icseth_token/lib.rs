@@ -145,7 +145,8 @@ pub mod icseth_token {
         CoverRefused(Vec<u8>),
         /// A call to another suite contract failed.
         SuiteCallFailed,
-        /// The flash-exit pool refused (paused, above its caps, not wired): its own error.
+        /// The flash-exit pool refused (paused, above its caps, the caller not the token, not
+        /// wired): its own error.
         Pool(PoolError),
         /// The flash exit would pay less than `min_out`.
         SlippageExceeded,
@@ -153,8 +154,9 @@ pub mod icseth_token {
         AboveRefillHeadroom,
         /// An amount overflowed (cannot happen with real balances; refused rather than wrapped).
         Overflow,
-        /// A contract of the suite answered with an error this code cannot decode (a variant
-        /// added by a later version of that contract).
+        /// A contract of the suite answered with something this code cannot decode: its answer's
+        /// layout differs from this build's `icseth_abi` (the suite's contracts must come from
+        /// one build).
         UnknownCalleeError,
     }
 
