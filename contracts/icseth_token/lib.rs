@@ -22,6 +22,7 @@ pub mod icseth_token {
     use crate::psp22::{refusal, PSP22Error, PSP22Metadata, PSP22};
     use icseth_abi::authority::Governed;
     use icseth_abi::pool::{FlashExitReserve, PoolError};
+    use icseth_abi::registry::{RegistryError, StakingRecords};
     use icseth_core::authority::{
         cell::{self as authority_cell, AuthorityCell},
         Authority, AuthorityDecision, PendingGovernor,
@@ -122,8 +123,9 @@ pub mod icseth_token {
         /// Staking would spend value that tickets not yet finalized were promised (their request
         /// values); it waits for deposits or withdrawn funds.
         BufferOwedToTickets,
-        /// The operator registry refused the stake; its encoded error is attached.
-        StakeRefused(Vec<u8>),
+        /// The operator registry refused (the stake: operator not active, above its limit; a
+        /// loss record): its own error.
+        Registry(RegistryError),
         /// The call to the operator registry itself failed.
         RegistryCallFailed,
         /// Only the oracle contract may push reports and votes.
@@ -1303,17 +1305,13 @@ pub mod icseth_token {
             books.in_flight = books.in_flight.checked_add(amount).ok_or(Error::Overflow)?;
             let registry = settings.wiring.require()?.operator_registry;
             // One direction only: the registry answers and never calls the token back.
-            let answer = build_call::<Environment>()
-                .call(registry)
-                .exec_input(
-                    ExecutionInput::new(Selector::new(ink::selector_bytes!("record_stake")))
-                        .push_arg(operator)
-                        .push_arg(validators),
-                )
-                .returns::<RawResult<AccountId>>()
-                .try_invoke();
-            let deposit_address =
-                settle(answer).map_err(|e| e.into_error(Error::StakeRefused, Error::RegistryCallFailed))?;
+            let mut registry: ink::contract_ref!(StakingRecords) = registry.into();
+            let deposit_address = Self::registry_answer(
+                registry
+                    .call_mut()
+                    .record_stake(operator, validators)
+                    .try_invoke(),
+            )?;
             let mut state = self.oracle_state();
             state.funded_validators = state
                 .funded_validators
@@ -1722,32 +1720,31 @@ pub mod icseth_token {
 
         /// Whether the registry knows `operator` (a read).
         fn registry_knows(&self, registry: AccountId, operator: u32) -> Result<bool, Error> {
-            let answer = build_call::<Environment>()
-                .call(registry)
-                .exec_input(
-                    ExecutionInput::new(Selector::new(ink::selector_bytes!("is_operator")))
-                        .push_arg(operator),
-                )
-                .returns::<bool>()
-                .try_invoke();
-            match answer {
+            let registry: ink::contract_ref!(StakingRecords) = registry.into();
+            match registry.call().is_operator(operator).try_invoke() {
                 Ok(Ok(known)) => Ok(known),
-                _ => Err(Error::RegistryCallFailed),
+                Err(ink::env::Error::Decode(_)) => Err(Error::UnknownCalleeError),
+                Ok(Err(_)) | Err(_) => Err(Error::RegistryCallFailed),
+            }
+        }
+
+        /// The registry's answer: its refusal arrives typed (`Registry`), an answer this code
+        /// cannot decode as `UnknownCalleeError`, a failed call as `RegistryCallFailed`.
+        pub(crate) fn registry_answer<T>(
+            answer: Result<ink::MessageResult<Result<T, RegistryError>>, ink::env::Error>,
+        ) -> Result<T, Error> {
+            match answer {
+                Ok(Ok(Ok(value))) => Ok(value),
+                Ok(Ok(Err(refusal))) => Err(Error::Registry(refusal)),
+                Err(ink::env::Error::Decode(_)) => Err(Error::UnknownCalleeError),
+                Ok(Err(_)) | Err(_) => Err(Error::RegistryCallFailed),
             }
         }
 
         /// Records the loss on the operator's registry record.
         fn attribute_loss(&self, registry: AccountId, operator: u32, loss: Balance) -> Result<(), Error> {
-            let answer = build_call::<Environment>()
-                .call(registry)
-                .exec_input(
-                    ExecutionInput::new(Selector::new(ink::selector_bytes!("record_slashing")))
-                        .push_arg(operator)
-                        .push_arg(loss),
-                )
-                .returns::<RawResult<()>>()
-                .try_invoke();
-            settle(answer).map_err(|_| Error::SuiteCallFailed)
+            let mut registry: ink::contract_ref!(StakingRecords) = registry.into();
+            Self::registry_answer(registry.call_mut().record_slashing(operator, loss).try_invoke())
         }
 
         /// Anyone: the report bounds, fees and vault.

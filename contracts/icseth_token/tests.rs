@@ -336,6 +336,28 @@ fn the_pools_answers_arrive_typed() {
     );
 }
 
+/// The registry's answers, likewise: its refusal typed (`Registry`), an undecodable answer as
+/// `UnknownCalleeError`, a failed call as `RegistryCallFailed`.
+#[ink::test]
+fn the_registrys_answers_arrive_typed() {
+    use icseth_abi::registry::RegistryError;
+    use ink::scale::Decode;
+    assert_eq!(IcsethToken::registry_answer::<u8>(Ok(Ok(Ok(3)))), Ok(3));
+    assert_eq!(
+        IcsethToken::registry_answer::<u8>(Ok(Ok(Err(RegistryError::OperatorNotActive)))),
+        Err(Error::Registry(RegistryError::OperatorNotActive))
+    );
+    let unknown_variant = <Result<(), RegistryError>>::decode(&mut &[1u8, 200][..]).unwrap_err();
+    assert_eq!(
+        IcsethToken::registry_answer::<u8>(Err(ink::env::Error::Decode(unknown_variant))),
+        Err(Error::UnknownCalleeError)
+    );
+    assert_eq!(
+        IcsethToken::registry_answer::<u8>(Ok(Err(ink::LangError::CouldNotReadInput))),
+        Err(Error::RegistryCallFailed)
+    );
+}
+
 #[ink::test]
 fn governor_handover_is_two_step() {
     let mut token = deploy();

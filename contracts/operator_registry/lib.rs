@@ -12,6 +12,7 @@
 #[ink::contract]
 pub mod operator_registry {
     use icseth_abi::authority::Governed;
+    use icseth_abi::registry::StakingRecords;
     use icseth_core::authority::{
         cell::{self as authority_cell, AuthorityCell},
         Authority, AuthorityDecision, PendingGovernor,
@@ -20,10 +21,9 @@ pub mod operator_registry {
         events::Wired,
         governance::RegistryDecision,
         operators::{
-            disagree, next_status, score, CountsError, Figures, PerformancePolicy, RegistrationLimits,
-            ValidatorCounts,
+            disagree, next_status, score, Figures, PerformancePolicy, RegistrationLimits, ValidatorCounts,
         },
-        GovernorError, SuiteAddresses, SuiteSlot, Wiring, WiringError,
+        GovernorError, SuiteAddresses, SuiteSlot, Wiring,
     };
     use ink::storage::traits::ManualKey;
     use ink::{
@@ -44,80 +44,9 @@ pub mod operator_registry {
     /// One frame: a day (225 beacon-chain epochs).
     pub const FRAME_MS: u64 = 24 * 60 * 60 * 1000;
 
-    /// Every way a message of this contract can fail.
-    #[derive(Debug, PartialEq, Eq)]
-    #[ink::scale_derive(Encode, Decode, TypeInfo)]
-    pub enum Error {
-        /// A governor-only message was called by someone else, or a handover step was wrong.
-        Governor(GovernorError),
-        /// The one-time wiring was refused, or the registry is not wired yet.
-        Wiring(WiringError),
-        /// The change would break `keys >= limit >= funded >= exited`, or exceed the spare limit.
-        Counts(CountsError),
-        /// The name is empty or longer than `MAX_NAME_BYTES`.
-        InvalidName,
-        /// This admin account already registered an operator.
-        DuplicateRegistration,
-        /// The registry holds `max_operators` live operators already (exited ones do not count).
-        OperatorCapReached,
-        /// The waiting room for self-registrations is full: wait for the board, for an expiry,
-        /// or ask the board for an invitation.
-        PendingCapReached,
-        /// Only a pending registration can expire.
-        NotPending,
-        /// The pending registration has not reached its lifetime yet.
-        NotExpired,
-        /// The registration limits are outside their hard caps.
-        InvalidLimits,
-        /// No operator has this id.
-        UnknownOperator,
-        /// Only the operator's admin may do this.
-        NotOperatorAdmin,
-        /// The operator's status does not allow this change.
-        InvalidTransition,
-        /// The decision's deposit address is not the one the operator's admin proposed.
-        DepositAddressNotProposed,
-        /// Only the token may record stake or incidents.
-        NotToken,
-        /// The operator may not receive new stake (pending, on probation, paused or exited).
-        OperatorNotActive,
-        /// The frame is not over yet.
-        FrameInFuture,
-        /// The operator already reported this frame (or a later one).
-        FrameAlreadyReported,
-        /// This frame of this operator has attested figures already.
-        AlreadyAttested,
-        /// The frame is older than the last attested one.
-        StaleFrame,
-        /// Effectiveness above 100%.
-        InvalidFigures,
-        /// Only the oracle contract may record attested figures.
-        NotOracle,
-        /// The performance policy is outside its bounds.
-        InvalidPolicy,
-        /// A paged read asked for more than `MAX_PAGE` entries.
-        PageTooLarge,
-        /// A counter overflowed (cannot happen in practice; refused rather than wrapped).
-        Overflow,
-    }
-
-    impl From<GovernorError> for Error {
-        fn from(e: GovernorError) -> Self {
-            Error::Governor(e)
-        }
-    }
-
-    impl From<WiringError> for Error {
-        fn from(e: WiringError) -> Self {
-            Error::Wiring(e)
-        }
-    }
-
-    impl From<CountsError> for Error {
-        fn from(e: CountsError) -> Self {
-            Error::Counts(e)
-        }
-    }
+    /// Every way a message of this contract can fail (defined with the registry's interface, so
+    /// the token decodes it).
+    pub use icseth_abi::registry::RegistryError as Error;
 
     /// How an operator runs its validators.
     #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -385,6 +314,65 @@ pub mod operator_registry {
         }
     }
 
+    /// The registry's records for the token (`icseth_abi::registry::StakingRecords`).
+    impl StakingRecords for OperatorRegistry {
+        /// The token only: counts `validators` more funded validators of an active operator,
+        /// within its spare limit, and answers the deposit address the token pays. Emits
+        /// `StakeRecorded`.
+        #[ink(message)]
+        fn record_stake(&mut self, operator: u32, validators: u32) -> Result<AccountId, Error> {
+            if self.env().caller() != self.wiring.require()?.token {
+                return Err(Error::NotToken);
+            }
+            let mut record = self.operators.get(operator).ok_or(Error::UnknownOperator)?;
+            if !record.status.may_stake() {
+                return Err(Error::OperatorNotActive);
+            }
+            record.counts = record.counts.with_funded(validators)?;
+            self.totals.validators_funded = self
+                .totals
+                .validators_funded
+                .checked_add(u64::from(validators))
+                .ok_or(Error::Overflow)?;
+            self.operators.insert(operator, &record);
+            self.env().emit_event(StakeRecorded {
+                operator,
+                validators,
+                funded: record.counts.funded,
+            });
+            Ok(record.deposit_address)
+        }
+        /// The token only: attributes a slashing loss to an operator. Emits `SlashingRecorded`.
+        #[ink(message)]
+        fn record_slashing(&mut self, operator: u32, loss: Balance) -> Result<(), Error> {
+            if self.env().caller() != self.wiring.require()?.token {
+                return Err(Error::NotToken);
+            }
+            let mut record = self.operators.get(operator).ok_or(Error::UnknownOperator)?;
+            record.totals.slashing_incidents = record
+                .totals
+                .slashing_incidents
+                .checked_add(1)
+                .ok_or(Error::Overflow)?;
+            record.totals.slashed = record.totals.slashed.checked_add(loss).ok_or(Error::Overflow)?;
+            self.totals.slashing_incidents = self
+                .totals
+                .slashing_incidents
+                .checked_add(1)
+                .ok_or(Error::Overflow)?;
+            self.operators.insert(operator, &record);
+            self.env().emit_event(SlashingRecorded { operator, loss });
+            Ok(())
+        }
+
+        /// Anyone: whether an operator with this id was ever registered (the token asks before it
+        /// attributes a loss).
+        #[ink(message)]
+        fn is_operator(&self, id: u32) -> bool {
+            id < self.operator_count
+        }
+    }
+
     impl OperatorRegistry {
         /// Instantiates the registry with `governor` (the board, or a test account); the caller
         /// becomes the deployer that wires it once. Frame 0 starts now.
@@ -642,56 +630,6 @@ pub mod operator_registry {
             Ok(())
         }
 
-        /// The token only: counts `validators` more funded validators of an active operator,
-        /// within its spare limit, and answers the deposit address the token pays. Emits
-        /// `StakeRecorded`.
-        #[ink(message)]
-        pub fn record_stake(&mut self, operator: u32, validators: u32) -> Result<AccountId, Error> {
-            if self.env().caller() != self.wiring.require()?.token {
-                return Err(Error::NotToken);
-            }
-            let mut record = self.operators.get(operator).ok_or(Error::UnknownOperator)?;
-            if !record.status.may_stake() {
-                return Err(Error::OperatorNotActive);
-            }
-            record.counts = record.counts.with_funded(validators)?;
-            self.totals.validators_funded = self
-                .totals
-                .validators_funded
-                .checked_add(u64::from(validators))
-                .ok_or(Error::Overflow)?;
-            self.operators.insert(operator, &record);
-            self.env().emit_event(StakeRecorded {
-                operator,
-                validators,
-                funded: record.counts.funded,
-            });
-            Ok(record.deposit_address)
-        }
-
-        /// The token only: attributes a slashing loss to an operator. Emits `SlashingRecorded`.
-        #[ink(message)]
-        pub fn record_slashing(&mut self, operator: u32, loss: Balance) -> Result<(), Error> {
-            if self.env().caller() != self.wiring.require()?.token {
-                return Err(Error::NotToken);
-            }
-            let mut record = self.operators.get(operator).ok_or(Error::UnknownOperator)?;
-            record.totals.slashing_incidents = record
-                .totals
-                .slashing_incidents
-                .checked_add(1)
-                .ok_or(Error::Overflow)?;
-            record.totals.slashed = record.totals.slashed.checked_add(loss).ok_or(Error::Overflow)?;
-            self.totals.slashing_incidents = self
-                .totals
-                .slashing_incidents
-                .checked_add(1)
-                .ok_or(Error::Overflow)?;
-            self.operators.insert(operator, &record);
-            self.env().emit_event(SlashingRecorded { operator, loss });
-            Ok(())
-        }
-
         // ---- performance --------------------------------------------------------------------
 
         /// Anyone: the frame in progress (frames before it may be reported).
@@ -860,13 +798,6 @@ pub mod operator_registry {
         }
 
         // ---- reads --------------------------------------------------------------------------
-
-        /// Anyone: whether an operator with this id was ever registered (the token asks before it
-        /// attributes a loss).
-        #[ink(message)]
-        pub fn is_operator(&self, id: u32) -> bool {
-            id < self.operator_count
-        }
 
         /// Anyone: an operator's record.
         #[ink(message)]

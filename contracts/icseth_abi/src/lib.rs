@@ -9,3 +9,4 @@
 pub mod authority;
 pub mod pool;
 pub mod psp22;
+pub mod registry;

@@ -1,0 +1,97 @@
+//! The operator registry's surface for the token (`StakingRecords`) and the registry's errors.
+use icseth_core::{authority::GovernorError, operators::CountsError, wiring::WiringError};
+use ink::primitives::AccountId;
+
+/// Every way a message of the operator registry can fail. Append-only: the token decodes it by
+/// position (`icseth_token`'s `Error::Registry`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+pub enum RegistryError {
+    /// A governor-only message was called by someone else, or a handover step was wrong.
+    Governor(GovernorError),
+    /// The one-time wiring was refused, or the registry is not wired yet.
+    Wiring(WiringError),
+    /// The change would break `keys >= limit >= funded >= exited`, or exceed the spare limit.
+    Counts(CountsError),
+    /// The name is empty or longer than `MAX_NAME_BYTES`.
+    InvalidName,
+    /// This admin account already registered an operator.
+    DuplicateRegistration,
+    /// The registry holds `max_operators` live operators already (exited ones do not count).
+    OperatorCapReached,
+    /// The waiting room for self-registrations is full: wait for the board, for an expiry,
+    /// or ask the board for an invitation.
+    PendingCapReached,
+    /// Only a pending registration can expire.
+    NotPending,
+    /// The pending registration has not reached its lifetime yet.
+    NotExpired,
+    /// The registration limits are outside their hard caps.
+    InvalidLimits,
+    /// No operator has this id.
+    UnknownOperator,
+    /// Only the operator's admin may do this.
+    NotOperatorAdmin,
+    /// The operator's status does not allow this change.
+    InvalidTransition,
+    /// The decision's deposit address is not the one the operator's admin proposed.
+    DepositAddressNotProposed,
+    /// Only the token may record stake or incidents.
+    NotToken,
+    /// The operator may not receive new stake (pending, on probation, paused or exited).
+    OperatorNotActive,
+    /// The frame is not over yet.
+    FrameInFuture,
+    /// The operator already reported this frame (or a later one).
+    FrameAlreadyReported,
+    /// This frame of this operator has attested figures already.
+    AlreadyAttested,
+    /// The frame is older than the last attested one.
+    StaleFrame,
+    /// Effectiveness above 100%.
+    InvalidFigures,
+    /// Only the oracle contract may record attested figures.
+    NotOracle,
+    /// The performance policy is outside its bounds.
+    InvalidPolicy,
+    /// A paged read asked for more than `MAX_PAGE` entries.
+    PageTooLarge,
+    /// A counter overflowed (cannot happen in practice; refused rather than wrapped).
+    Overflow,
+}
+
+impl From<GovernorError> for RegistryError {
+    fn from(e: GovernorError) -> Self {
+        RegistryError::Governor(e)
+    }
+}
+
+impl From<WiringError> for RegistryError {
+    fn from(e: WiringError) -> Self {
+        RegistryError::Wiring(e)
+    }
+}
+
+impl From<CountsError> for RegistryError {
+    fn from(e: CountsError) -> Self {
+        RegistryError::Counts(e)
+    }
+}
+
+/// What the token asks of the operator registry.
+#[ink::trait_definition]
+pub trait StakingRecords {
+    /// The token only: records `validators` newly funded for an active `operator`, within its
+    /// spare limit, and answers the deposit address the stake goes to. Emits `StakeRecorded`.
+    #[ink(message)]
+    fn record_stake(&mut self, operator: u32, validators: u32) -> Result<AccountId, RegistryError>;
+
+    /// The token only: records a slashing incident and its `loss` on the operator's record.
+    /// Emits `SlashingRecorded`.
+    #[ink(message)]
+    fn record_slashing(&mut self, operator: u32, loss: u128) -> Result<(), RegistryError>;
+
+    /// Anyone: whether an operator with this id was ever registered.
+    #[ink(message)]
+    fn is_operator(&self, id: u32) -> bool;
+}
