@@ -22,6 +22,7 @@ pub mod icseth_token {
     use crate::psp22::{refusal, PSP22Error, PSP22Metadata, PSP22};
     use icseth_abi::authority::Governed;
     use icseth_abi::pool::{FlashExitReserve, PoolError};
+    use icseth_abi::protection::{CoverPool, ProtectionError};
     use icseth_abi::registry::{RegistryError, StakingRecords};
     use icseth_core::authority::{
         cell::{self as authority_cell, AuthorityCell},
@@ -40,12 +41,11 @@ pub mod icseth_token {
         },
         queue::{free_buffer, Batch},
         reserve::{split_deposit, DEFAULT_RESERVE_TARGET_BPS, MAX_RESERVE_TARGET_BPS},
-        settle, GovernorError, MathError, Pool, RawResult, SuiteAddresses, SuiteSlot, Wiring, WiringError,
+        GovernorError, MathError, Pool, SuiteAddresses, SuiteSlot, Wiring, WiringError,
     };
     use ink::codegen::TraitCallBuilder;
     use ink::storage::traits::ManualKey;
     use ink::{
-        env::call::{build_call, ExecutionInput, Selector},
         prelude::{string::String, vec::Vec},
         storage::{Lazy, Mapping},
     };
@@ -143,8 +143,8 @@ pub mod icseth_token {
         InvalidBounds,
         /// Only the withdrawal vault may send withdrawals and rewards.
         NotVault,
-        /// The slash-protection pool refused to cover; its encoded error is attached.
-        CoverRefused(Vec<u8>),
+        /// The slash-protection pool refused the cover request: its own error.
+        Cover(ProtectionError),
         /// A call to another suite contract failed.
         SuiteCallFailed,
         /// The flash-exit pool refused (paused, above its caps, the caller not the token, not
@@ -1702,20 +1702,21 @@ pub mod icseth_token {
             held: Balance,
             books: &Accounting,
         ) -> Result<Balance, Error> {
-            let answer = build_call::<Environment>()
-                .call(pool)
-                .exec_input(
-                    ExecutionInput::new(Selector::new(ink::selector_bytes!("request_cover")))
-                        .push_arg(epoch)
-                        .push_arg(operator)
-                        .push_arg(loss)
-                        .push_arg(held)
-                        .push_arg(books.total_shares)
-                        .push_arg(books.total_pooled),
-                )
-                .returns::<RawResult<Balance>>()
-                .try_invoke();
-            settle(answer).map_err(|e| e.into_error(Error::CoverRefused, Error::SuiteCallFailed))
+            let mut pool: ink::contract_ref!(CoverPool) = pool.into();
+            let request = pool.call_mut().request_cover(
+                epoch,
+                operator,
+                loss,
+                held,
+                books.total_shares,
+                books.total_pooled,
+            );
+            match request.try_invoke() {
+                Ok(Ok(Ok(shares))) => Ok(shares),
+                Ok(Ok(Err(refusal))) => Err(Error::Cover(refusal)),
+                Err(ink::env::Error::Decode(_)) => Err(Error::UnknownCalleeError),
+                Ok(Err(_)) | Err(_) => Err(Error::SuiteCallFailed),
+            }
         }
 
         /// Whether the registry knows `operator` (a read).

@@ -10,63 +10,28 @@
 #[ink::contract]
 pub mod slash_protection {
     use icseth_abi::authority::Governed;
+    use icseth_abi::protection::CoverPool;
+    use icseth_abi::psp22::PSP22;
     use icseth_core::authority::{
         cell::{self as authority_cell, AuthorityCell},
         Authority, AuthorityDecision, PendingGovernor,
     };
     use icseth_core::{
-        events::Wired, governance::ProtectionDecision, oracle::cover, settle, GovernorError, Pool, RawResult,
-        SuiteAddresses, SuiteSlot, Wiring, WiringError,
+        events::Wired, governance::ProtectionDecision, oracle::cover, GovernorError, Pool, SuiteAddresses,
+        SuiteSlot, Wiring,
     };
+    use ink::codegen::TraitCallBuilder;
     use ink::storage::traits::ManualKey;
-    use ink::{
-        env::call::{build_call, ExecutionInput, Selector},
-        prelude::vec::Vec,
-        storage::Mapping,
-    };
+    use ink::{prelude::vec::Vec, storage::Mapping};
 
     /// Default per-incident cap: half of the pool's value, so one incident never empties it.
     pub const DEFAULT_PER_INCIDENT_CAP_BPS: u128 = 5_000;
     /// Most incidents a paged read returns.
     pub const MAX_PAGE: u32 = 50;
 
-    /// Every way a message of this contract can fail.
-    #[derive(Debug, PartialEq, Eq)]
-    #[ink::scale_derive(Encode, Decode, TypeInfo)]
-    pub enum Error {
-        /// A governor-only message was called by someone else, or a handover step was wrong.
-        Governor(GovernorError),
-        /// The one-time wiring was refused, or the pool is not wired yet.
-        Wiring(WiringError),
-        /// Only the token may request cover.
-        NotToken,
-        /// Only allowed donors may donate.
-        NotAllowedDonor,
-        /// Zero was given where an amount is needed.
-        ZeroAmount,
-        /// The per-incident cap must be between 1 and 10,000 basis points.
-        InvalidCap,
-        /// The token refused the donation's transfer; its encoded PSP22 error is attached.
-        DonationFailed(Vec<u8>),
-        /// The call to the token itself failed.
-        TokenCallFailed,
-        /// A paged read asked for more than `MAX_PAGE` entries.
-        PageTooLarge,
-        /// Arithmetic overflow.
-        Overflow,
-    }
-
-    impl From<GovernorError> for Error {
-        fn from(e: GovernorError) -> Self {
-            Error::Governor(e)
-        }
-    }
-
-    impl From<WiringError> for Error {
-        fn from(e: WiringError) -> Self {
-            Error::Wiring(e)
-        }
-    }
+    /// Every way a message of this contract can fail (defined with the pool's interface, so the
+    /// token decodes it).
+    pub use icseth_abi::protection::ProtectionError as Error;
 
     /// A loss the pool was asked to cover.
     #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -179,6 +144,67 @@ pub mod slash_protection {
         }
     }
 
+    /// The pool's cover for the token (`icseth_abi::protection::CoverPool`).
+    impl CoverPool for SlashProtection {
+        /// The token only, during an applied report with a loss: records the incident and answers
+        /// how many of the pool's `held_shares` cover it, at the pre-loss pool (`total_shares`,
+        /// `total_pooled`). The token burns them. Emits `IncidentRecorded`.
+        #[ink(message)]
+        fn request_cover(
+            &mut self,
+            epoch: u64,
+            operator: Option<u32>,
+            loss: Balance,
+            held_shares: Balance,
+            total_shares: Balance,
+            total_pooled: Balance,
+        ) -> Result<Balance, Error> {
+            if self.env().caller() != self.wiring.require()?.token {
+                return Err(Error::NotToken);
+            }
+            let pool = Pool {
+                total_shares,
+                total_pooled,
+            };
+            let c =
+                cover(loss, held_shares, &pool, self.per_incident_cap_bps).map_err(|_| Error::Overflow)?;
+            let uncovered = loss.checked_sub(c.covered).ok_or(Error::Overflow)?;
+            let id = self.incident_count;
+            let next = id.checked_add(1).ok_or(Error::Overflow)?;
+            let mut totals = self.totals;
+            totals.losses = totals.losses.checked_add(loss).ok_or(Error::Overflow)?;
+            totals.covered = totals.covered.checked_add(c.covered).ok_or(Error::Overflow)?;
+            totals.shares_burned = totals
+                .shares_burned
+                .checked_add(c.shares_to_burn)
+                .ok_or(Error::Overflow)?;
+            self.incidents.insert(
+                id,
+                &Incident {
+                    epoch,
+                    operator,
+                    loss,
+                    covered: c.covered,
+                    uncovered,
+                    shares_burned: c.shares_to_burn,
+                    recorded_at: self.env().block_timestamp(),
+                },
+            );
+            self.incident_count = next;
+            self.totals = totals;
+            self.env().emit_event(IncidentRecorded {
+                id,
+                operator,
+                epoch,
+                loss,
+                covered: c.covered,
+                uncovered,
+                shares_burned: c.shares_to_burn,
+            });
+            Ok(c.shares_to_burn)
+        }
+    }
+
     impl SlashProtection {
         /// Instantiates the pool with `governor` (the board, or a test account); the caller becomes
         /// the deployer that wires it once.
@@ -239,64 +265,6 @@ pub mod slash_protection {
             Ok(())
         }
 
-        /// The token only, during an applied report with a loss: records the incident and answers
-        /// how many of the pool's `held_shares` cover it, at the pre-loss pool (`total_shares`,
-        /// `total_pooled`). The token burns them. Emits `IncidentRecorded`.
-        #[ink(message)]
-        pub fn request_cover(
-            &mut self,
-            epoch: u64,
-            operator: Option<u32>,
-            loss: Balance,
-            held_shares: Balance,
-            total_shares: Balance,
-            total_pooled: Balance,
-        ) -> Result<Balance, Error> {
-            if self.env().caller() != self.wiring.require()?.token {
-                return Err(Error::NotToken);
-            }
-            let pool = Pool {
-                total_shares,
-                total_pooled,
-            };
-            let c =
-                cover(loss, held_shares, &pool, self.per_incident_cap_bps).map_err(|_| Error::Overflow)?;
-            let uncovered = loss.checked_sub(c.covered).ok_or(Error::Overflow)?;
-            let id = self.incident_count;
-            let next = id.checked_add(1).ok_or(Error::Overflow)?;
-            let mut totals = self.totals;
-            totals.losses = totals.losses.checked_add(loss).ok_or(Error::Overflow)?;
-            totals.covered = totals.covered.checked_add(c.covered).ok_or(Error::Overflow)?;
-            totals.shares_burned = totals
-                .shares_burned
-                .checked_add(c.shares_to_burn)
-                .ok_or(Error::Overflow)?;
-            self.incidents.insert(
-                id,
-                &Incident {
-                    epoch,
-                    operator,
-                    loss,
-                    covered: c.covered,
-                    uncovered,
-                    shares_burned: c.shares_to_burn,
-                    recorded_at: self.env().block_timestamp(),
-                },
-            );
-            self.incident_count = next;
-            self.totals = totals;
-            self.env().emit_event(IncidentRecorded {
-                id,
-                operator,
-                epoch,
-                loss,
-                covered: c.covered,
-                uncovered,
-                shares_burned: c.shares_to_burn,
-            });
-            Ok(c.shares_to_burn)
-        }
-
         /// Allowed donors only: moves `shares` of the caller's icsETH into the pool (the caller
         /// must have approved the pool in the token). Emits `Donated`.
         #[ink(message)]
@@ -310,18 +278,16 @@ pub mod slash_protection {
             }
             let token = self.wiring.require()?.token;
             let own = self.env().account_id();
-            let answer = build_call::<Environment>()
-                .call(token)
-                .exec_input(
-                    ExecutionInput::new(Selector::new(ink::selector_bytes!("PSP22::transfer_from")))
-                        .push_arg(donor)
-                        .push_arg(own)
-                        .push_arg(shares)
-                        .push_arg(Vec::<u8>::new()),
-                )
-                .returns::<RawResult<()>>()
-                .try_invoke();
-            settle(answer).map_err(|e| e.into_error(Error::DonationFailed, Error::TokenCallFailed))?;
+            let mut token: ink::contract_ref!(PSP22) = token.into();
+            match token
+                .call_mut()
+                .transfer_from(donor, own, shares, Vec::new())
+                .try_invoke()
+            {
+                Ok(Ok(Ok(()))) => {}
+                Ok(Ok(Err(refusal))) => return Err(Error::DonationRefused(refusal)),
+                Ok(Err(_)) | Err(_) => return Err(Error::TokenCallFailed),
+            }
             self.totals.shares_donated = self
                 .totals
                 .shares_donated
@@ -378,6 +344,7 @@ pub mod slash_protection {
     #[allow(clippy::arithmetic_side_effects)]
     mod tests {
         use super::*;
+        use icseth_core::WiringError;
         use icseth_core::ONE;
         use ink::env::{test, DefaultEnvironment};
 

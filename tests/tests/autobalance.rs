@@ -15,11 +15,11 @@ use icseth_e2e::{
 };
 use icseth_token::{
     icseth_token::{IcsethToken, LossAttributionUnknown, ReportApplied},
-    psp22::PSP22,
+    psp22::{PSP22Error, PSP22},
 };
 use operator_registry::operator_registry::{OperatorKind, OperatorRegistry};
 use oracle_consensus::oracle_consensus::{OracleConsensus, ReportVoteOutcome};
-use slash_protection::slash_protection::SlashProtection;
+use slash_protection::slash_protection::{Error as ProtectionError, SlashProtection};
 
 type E2EResult<T> = Result<T, Box<dyn std::error::Error>>;
 
@@ -152,7 +152,15 @@ async fn oracle_quorum_rewards_slashing_cover_and_bounds<Client: E2EBackend>(
     assert_eq!(applied_events.len(), 2);
     assert_eq!(applied_events[1].applied_gain, gain);
 
-    // the institution donates 5 icsETH to the pool
+    // the institution donates 5 icsETH to the pool: without an allowance the token's refusal
+    // reaches the donor as the token's own error
+    let unapproved = submit(&mut client, &institution, &protection.donate(5 * ETH), 0).await?;
+    assert_eq!(
+        unapproved.value,
+        Err(ProtectionError::DonationRefused(
+            PSP22Error::InsufficientAllowance
+        ))
+    );
     submit(
         &mut client,
         &institution,

@@ -8,5 +8,6 @@
 
 pub mod authority;
 pub mod pool;
+pub mod protection;
 pub mod psp22;
 pub mod registry;
