@@ -12,7 +12,7 @@
 #[ink::contract]
 pub mod operator_registry {
     use icseth_abi::authority::Governed;
-    use icseth_abi::registry::StakingRecords;
+    use icseth_abi::registry::{FrameRecords, StakingRecords};
     use icseth_core::authority::{
         cell::{self as authority_cell, AuthorityCell},
         Authority, AuthorityDecision, PendingGovernor,
@@ -373,6 +373,102 @@ pub mod operator_registry {
         }
     }
 
+    /// The registry's frame records for the oracle (`icseth_abi::registry::FrameRecords`).
+    impl FrameRecords for OperatorRegistry {
+        /// The oracle contract only, once per operator and finished frame, newer than the last
+        /// attested one: records the figures `attestations` oracle members agreed on (a quorum of
+        /// the current set, counted by the oracle contract), scores them, adds them to the totals
+        /// and applies the status rules. Emits `PerformanceAttested` (and `OperatorStatusChanged`
+        /// on a change).
+        #[ink(message)]
+        fn record_attestation(
+            &mut self,
+            operator: u32,
+            frame: u32,
+            figures: Figures,
+            attestations: u32,
+        ) -> Result<(), Error> {
+            let oracle = self.wiring.require()?.oracle;
+            if self.env().caller() != oracle {
+                return Err(Error::NotOracle);
+            }
+            let mut record = self.operators.get(operator).ok_or(Error::UnknownOperator)?;
+            if !figures.is_valid() {
+                return Err(Error::InvalidFigures);
+            }
+            if frame >= self.current_frame() {
+                return Err(Error::FrameInFuture);
+            }
+            let mut history = self.frame_record(operator, frame);
+            if history.attested.is_some() {
+                return Err(Error::AlreadyAttested);
+            }
+            if record.last_attested_frame.is_some_and(|last| frame <= last) {
+                return Err(Error::StaleFrame);
+            }
+            let mut status_change = None;
+            let frame_score = score(&figures);
+            history.attested = Some(figures);
+            history.attestations = attestations;
+            history.score = Some(frame_score);
+            if let Some(claimed) = history.claimed {
+                self.flag_dispute(&mut record, &mut history, &claimed, &figures)?;
+            }
+            let t = &mut record.totals;
+            t.frames = t.frames.checked_add(1).ok_or(Error::Overflow)?;
+            t.proposed = t
+                .proposed
+                .checked_add(u64::from(figures.proposed))
+                .ok_or(Error::Overflow)?;
+            t.missed = t
+                .missed
+                .checked_add(u64::from(figures.missed))
+                .ok_or(Error::Overflow)?;
+            t.consensus_rewards = t
+                .consensus_rewards
+                .checked_add(figures.consensus_rewards)
+                .ok_or(Error::Overflow)?;
+            t.mev_rewards = t
+                .mev_rewards
+                .checked_add(figures.mev_rewards)
+                .ok_or(Error::Overflow)?;
+            self.totals.consensus_rewards = self
+                .totals
+                .consensus_rewards
+                .checked_add(figures.consensus_rewards)
+                .ok_or(Error::Overflow)?;
+            self.totals.mev_rewards = self
+                .totals
+                .mev_rewards
+                .checked_add(figures.mev_rewards)
+                .ok_or(Error::Overflow)?;
+            let (status, streak) = next_status(record.status, record.weak_streak, frame_score, &self.policy);
+            if status != record.status {
+                status_change = Some((record.status, status));
+            }
+            record.status = status;
+            record.weak_streak = streak;
+            record.score = Some(frame_score);
+            record.last_attested_frame = Some(frame);
+            self.totals.attestations = self.totals.attestations.checked_add(1).ok_or(Error::Overflow)?;
+            self.history.insert((operator, Self::slot(frame)), &history);
+            self.operators.insert(operator, &record);
+            if let Some((from, to)) = status_change {
+                self.env()
+                    .emit_event(OperatorStatusChanged { operator, from, to });
+            }
+            self.env().emit_event(PerformanceAttested {
+                operator,
+                frame,
+                attestations,
+                figures,
+                score: history.score,
+                disputed: history.disputed,
+            });
+            Ok(())
+        }
+    }
+
     impl OperatorRegistry {
         /// Instantiates the registry with `governor` (the board, or a test account); the caller
         /// becomes the deployer that wires it once. Frame 0 starts now.
@@ -701,99 +797,6 @@ pub mod operator_registry {
                     .checked_add(1)
                     .ok_or(Error::Overflow)?;
             }
-            Ok(())
-        }
-
-        /// The oracle contract only, once per operator and finished frame, newer than the last
-        /// attested one: records the figures `attestations` oracle members agreed on (a quorum of
-        /// the current set, counted by the oracle contract), scores them, adds them to the totals
-        /// and applies the status rules. Emits `PerformanceAttested` (and `OperatorStatusChanged`
-        /// on a change).
-        #[ink(message)]
-        pub fn record_attestation(
-            &mut self,
-            operator: u32,
-            frame: u32,
-            figures: Figures,
-            attestations: u32,
-        ) -> Result<(), Error> {
-            let oracle = self.wiring.require()?.oracle;
-            if self.env().caller() != oracle {
-                return Err(Error::NotOracle);
-            }
-            let mut record = self.operators.get(operator).ok_or(Error::UnknownOperator)?;
-            if !figures.is_valid() {
-                return Err(Error::InvalidFigures);
-            }
-            if frame >= self.current_frame() {
-                return Err(Error::FrameInFuture);
-            }
-            let mut history = self.frame_record(operator, frame);
-            if history.attested.is_some() {
-                return Err(Error::AlreadyAttested);
-            }
-            if record.last_attested_frame.is_some_and(|last| frame <= last) {
-                return Err(Error::StaleFrame);
-            }
-            let mut status_change = None;
-            let frame_score = score(&figures);
-            history.attested = Some(figures);
-            history.attestations = attestations;
-            history.score = Some(frame_score);
-            if let Some(claimed) = history.claimed {
-                self.flag_dispute(&mut record, &mut history, &claimed, &figures)?;
-            }
-            let t = &mut record.totals;
-            t.frames = t.frames.checked_add(1).ok_or(Error::Overflow)?;
-            t.proposed = t
-                .proposed
-                .checked_add(u64::from(figures.proposed))
-                .ok_or(Error::Overflow)?;
-            t.missed = t
-                .missed
-                .checked_add(u64::from(figures.missed))
-                .ok_or(Error::Overflow)?;
-            t.consensus_rewards = t
-                .consensus_rewards
-                .checked_add(figures.consensus_rewards)
-                .ok_or(Error::Overflow)?;
-            t.mev_rewards = t
-                .mev_rewards
-                .checked_add(figures.mev_rewards)
-                .ok_or(Error::Overflow)?;
-            self.totals.consensus_rewards = self
-                .totals
-                .consensus_rewards
-                .checked_add(figures.consensus_rewards)
-                .ok_or(Error::Overflow)?;
-            self.totals.mev_rewards = self
-                .totals
-                .mev_rewards
-                .checked_add(figures.mev_rewards)
-                .ok_or(Error::Overflow)?;
-            let (status, streak) = next_status(record.status, record.weak_streak, frame_score, &self.policy);
-            if status != record.status {
-                status_change = Some((record.status, status));
-            }
-            record.status = status;
-            record.weak_streak = streak;
-            record.score = Some(frame_score);
-            record.last_attested_frame = Some(frame);
-            self.totals.attestations = self.totals.attestations.checked_add(1).ok_or(Error::Overflow)?;
-            self.history.insert((operator, Self::slot(frame)), &history);
-            self.operators.insert(operator, &record);
-            if let Some((from, to)) = status_change {
-                self.env()
-                    .emit_event(OperatorStatusChanged { operator, from, to });
-            }
-            self.env().emit_event(PerformanceAttested {
-                operator,
-                frame,
-                attestations,
-                figures,
-                score: history.score,
-                disputed: history.disputed,
-            });
             Ok(())
         }
 

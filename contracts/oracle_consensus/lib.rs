@@ -17,6 +17,7 @@
 #[ink::contract]
 pub mod oracle_consensus {
     use icseth_abi::authority::Governed;
+    use icseth_abi::registry::{FrameRecords, RegistryError};
     use icseth_core::authority::{
         cell::{self as authority_cell, AuthorityCell},
         Authority, AuthorityDecision, PendingGovernor,
@@ -32,6 +33,7 @@ pub mod oracle_consensus {
         oracle::{epoch_at, quorum, Report, ReportError},
         settle, GovernorError, RawResult, SuiteAddresses, SuiteSlot, Wiring, WiringError,
     };
+    use ink::codegen::TraitCallBuilder;
     use ink::storage::traits::ManualKey;
     use ink::{
         env::call::{build_call, ExecutionInput, Selector},
@@ -74,9 +76,8 @@ pub mod oracle_consensus {
         TokenCallFailed,
         /// This frame's figures were agreed already.
         FrameAgreed,
-        /// The registry refused the agreed figures (unknown operator, unfinished or stale frame,
-        /// invalid figures); its encoded error is attached.
-        RegistryRefused(Vec<u8>),
+        /// The registry refused the agreed attestation: its own error.
+        Registry(RegistryError),
         /// The call to the registry itself failed.
         RegistryCallFailed,
         /// Arithmetic overflow (cannot happen with real counts; refused rather than wrapped).
@@ -854,18 +855,16 @@ pub mod oracle_consensus {
                     quorum: needed,
                 });
             }
-            let answer = build_call::<Environment>()
-                .call(registry)
-                .exec_input(
-                    ExecutionInput::new(Selector::new(ink::selector_bytes!("record_attestation")))
-                        .push_arg(operator)
-                        .push_arg(frame)
-                        .push_arg(figures)
-                        .push_arg(votes),
-                )
-                .returns::<RawResult<()>>()
-                .try_invoke();
-            settle(answer).map_err(|e| e.into_error(Error::RegistryRefused, Error::RegistryCallFailed))?;
+            let mut records: ink::contract_ref!(FrameRecords) = registry.into();
+            match records
+                .call_mut()
+                .record_attestation(operator, frame, figures, votes)
+                .try_invoke()
+            {
+                Ok(Ok(Ok(()))) => {}
+                Ok(Ok(Err(refusal))) => return Err(Error::Registry(refusal)),
+                Ok(Err(_)) | Err(_) => return Err(Error::RegistryCallFailed),
+            }
             self.frames_agreed.insert((operator, frame), &hash);
             self.env().emit_event(FrameAgreed {
                 operator,

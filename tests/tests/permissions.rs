@@ -12,7 +12,7 @@ use flash_exit_pool::flash_exit_pool::FlashExitPool;
 use icseth_abi::authority::Governed;
 use icseth_abi::pool::FlashExitReserve;
 use icseth_abi::protection::CoverPool;
-use icseth_abi::registry::StakingRecords;
+use icseth_abi::registry::{FrameRecords, StakingRecords};
 use icseth_core::authority::AuthorityDecision;
 use icseth_core::{
     governance::{Action, OracleDecision, PoolDecision, ProtectionDecision, RegistryDecision, TokenDecision},

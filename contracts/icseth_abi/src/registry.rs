@@ -1,5 +1,10 @@
-//! The operator registry's surface for the token (`StakingRecords`) and the registry's errors.
-use icseth_core::{authority::GovernorError, operators::CountsError, wiring::WiringError};
+//! The operator registry's surfaces for the token (`StakingRecords`) and the oracle
+//! (`FrameRecords`), and the registry's errors.
+use icseth_core::{
+    authority::GovernorError,
+    operators::{CountsError, Figures},
+    wiring::WiringError,
+};
 use ink::primitives::AccountId;
 
 /// Every way a message of the operator registry can fail. Append-only: the token decodes it by
@@ -94,4 +99,21 @@ pub trait StakingRecords {
     /// Anyone: whether an operator with this id was ever registered.
     #[ink(message)]
     fn is_operator(&self, id: u32) -> bool;
+}
+
+/// What the oracle contract asks of the operator registry.
+#[ink::trait_definition]
+pub trait FrameRecords {
+    /// The oracle contract only, once per operator and finished frame, newer than the last
+    /// attested one: records the figures `attestations` oracle members agreed on, scores them,
+    /// adds them to the totals and applies the status rules. Emits `PerformanceAttested` (and
+    /// `OperatorStatusChanged` on a change).
+    #[ink(message)]
+    fn record_attestation(
+        &mut self,
+        operator: u32,
+        frame: u32,
+        figures: Figures,
+        attestations: u32,
+    ) -> Result<(), RegistryError>;
 }
