@@ -22,8 +22,9 @@ pub mod icseth_token {
     use crate::psp22::{refusal, PSP22Error, PSP22Metadata, PSP22};
     use icseth_abi::authority::Governed;
     use icseth_abi::pool::{FlashExitReserve, PoolError};
-    use icseth_abi::protection::{CoverPool, ProtectionError};
+    use icseth_abi::protection::CoverPool;
     use icseth_abi::registry::{RegistryError, StakingRecords};
+    use icseth_abi::token::ReportSink;
     use icseth_core::authority::{
         cell::{self as authority_cell, AuthorityCell},
         Authority, AuthorityDecision, PendingGovernor,
@@ -41,7 +42,7 @@ pub mod icseth_token {
         },
         queue::{free_buffer, Batch},
         reserve::{split_deposit, DEFAULT_RESERVE_TARGET_BPS, MAX_RESERVE_TARGET_BPS},
-        GovernorError, MathError, Pool, SuiteAddresses, SuiteSlot, Wiring, WiringError,
+        GovernorError, Pool, SuiteAddresses, SuiteSlot, Wiring,
     };
     use ink::codegen::TraitCallBuilder;
     use ink::storage::traits::ManualKey;
@@ -63,128 +64,9 @@ pub mod icseth_token {
     /// Most tickets one applied report finalizes (anyone continues with `finalize_withdrawals`).
     pub const MAX_FINALIZE_PER_REPORT: u32 = 16;
 
-    /// Every way a message of this contract can fail (PSP22 messages report through `PSP22Error`).
-    #[derive(Debug, PartialEq, Eq)]
-    #[ink::scale_derive(Encode, Decode, TypeInfo)]
-    pub enum Error {
-        /// A governor-only message was called by someone else, or a handover step was wrong.
-        Governor(GovernorError),
-        /// The one-time wiring was refused.
-        Wiring(WiringError),
-        /// Only the guardian or the governor may pause.
-        NotGuardian,
-        /// The token is paused: no deposits, transfers or new withdrawal requests.
-        Paused,
-        /// `pause` while paused.
-        AlreadyPaused,
-        /// `unpause` while not paused.
-        NotPaused,
-        /// The caller is not a whitelisted, active institution.
-        NotWhitelisted,
-        /// The institution is whitelisted already.
-        AlreadyWhitelisted,
-        /// The account is not a whitelisted institution (nothing to remove).
-        UnknownInstitution,
-        /// A suite contract cannot be an institution or the treasury (shares sent or minted to it
-        /// could never move again).
-        SuiteContract,
-        /// The deposit is below the institution's minimum.
-        BelowMinDeposit,
-        /// The deposit is too small to mint a single share.
-        ZeroShares,
-        /// Zero was given where an amount is needed.
-        ZeroAmount,
-        /// The caller holds fewer shares than asked for.
-        InsufficientShares,
-        /// The withdrawal request is worth less than the minimum withdrawal.
-        BelowMinWithdrawal,
-        /// No ticket has this id.
-        UnknownTicket,
-        /// Only the ticket's owner may claim it.
-        NotTicketOwner,
-        /// The ticket is not finalized yet.
-        NotFinalized,
-        /// No pending ticket was requested before the last applied report's reference time:
-        /// only a report finalizes, and `finalize_withdrawals` only continues its finalization.
-        NothingDue,
-        /// The ticket was claimed already.
-        AlreadyClaimed,
-        /// A parameter is outside its allowed range.
-        InvalidParameter,
-        /// A paged read asked for more than `MAX_PAGE` entries.
-        PageTooLarge,
-        /// The native transfer to the claimant or the operator failed.
-        TransferFailed,
-        /// Only the staking manager may stake.
-        NotStakingManager,
-        /// The staking buffer holds less than the validators' deposits, or than the next due
-        /// ticket's payout.
-        InsufficientBuffer,
-        /// Staking would spend value that tickets not yet finalized were promised (their request
-        /// values); it waits for deposits or withdrawn funds.
-        BufferOwedToTickets,
-        /// The operator registry refused (the stake: operator not active, above its limit; a
-        /// loss record): its own error.
-        Registry(RegistryError),
-        /// The call to the operator registry itself failed.
-        RegistryCallFailed,
-        /// Only the oracle contract may push reports and votes.
-        NotOracle,
-        /// The report failed a sanity bound (or is stale or early); see the inner error.
-        Report(ReportError),
-        /// A loss is pending: an oracle member voted for a report with a loss, or the bounds
-        /// refused one. Deposits and flash exits wait until a report at or after the attached
-        /// snapshot applies, or (a lone member's hold) until the attached lapse time; withdrawal
-        /// requests stay open (they share the loss through the rate).
-        LossPending(HoldUntil),
-        /// A loss allowance of zero, or valid for no time or longer than 30 days.
-        InvalidLossAllowance,
-        /// The bounds or fees are outside their hard caps.
-        InvalidBounds,
-        /// Only the withdrawal vault may send withdrawals and rewards.
-        NotVault,
-        /// The slash-protection pool refused the cover request: its own error.
-        Cover(ProtectionError),
-        /// A call to another suite contract failed.
-        SuiteCallFailed,
-        /// The flash-exit pool refused (paused, above its caps, the caller not the token, not
-        /// wired): its own error.
-        Pool(PoolError),
-        /// The flash exit would pay less than `min_out`.
-        SlippageExceeded,
-        /// The refill exceeds the reserve's shortfall or the buffer not owed to tickets.
-        AboveRefillHeadroom,
-        /// An amount overflowed (cannot happen with real balances; refused rather than wrapped).
-        Overflow,
-        /// A contract of the suite answered with something this code cannot decode: its answer's
-        /// layout differs from this build's `icseth_abi` (the suite's contracts must come from
-        /// one build).
-        UnknownCalleeError,
-    }
-
-    impl From<GovernorError> for Error {
-        fn from(e: GovernorError) -> Self {
-            Error::Governor(e)
-        }
-    }
-
-    impl From<WiringError> for Error {
-        fn from(e: WiringError) -> Self {
-            Error::Wiring(e)
-        }
-    }
-
-    impl From<ReportError> for Error {
-        fn from(e: ReportError) -> Self {
-            Error::Report(e)
-        }
-    }
-
-    impl From<MathError> for Error {
-        fn from(_: MathError) -> Self {
-            Error::Overflow
-        }
-    }
+    /// Every way a message of this contract can fail (defined with the token's interface, so the
+    /// oracle contract decodes it).
+    pub use icseth_abi::token::TokenError as Error;
 
     /// An institution's whitelist record.
     #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -636,6 +518,67 @@ pub mod icseth_token {
         #[ink(message)]
         fn govern_authority(&mut self, decision: AuthorityDecision) -> Result<(), GovernorError> {
             authority_cell::govern(&mut self.authority, decision)
+        }
+    }
+
+    /// What the oracle contract pushes into the token (`icseth_abi::token::ReportSink`).
+    impl ReportSink for IcsethToken {
+        /// The oracle contract only, for a member's vote short of quorum: returns the loss the
+        /// report shows against the books (0: none) and, when a lone hold holds after the vote,
+        /// when it lapses (the oracle keeps it to bar a member whose lone hold ends unconfirmed). With a loss and a `basis`, deposits and flash
+        /// exits are held (a holder who saw the vote cannot leave at the pre-loss rate, nor can
+        /// anyone buy in at it): on a corroborated basis until a report at or after its snapshot
+        /// applies; on a lone one until that or 36 hours, whichever is first. The oracle contract
+        /// decides the basis (it counts the frame's loss voters) and gives none for a member
+        /// barred from lone holds. Emits `LossPending` when a hold begins or reaches a newer
+        /// snapshot, `LossPendingEnded` for a lone hold found lapsed.
+        #[ink(message)]
+        fn note_report_vote(
+            &mut self,
+            report: Report,
+            member: AccountId,
+            basis: Option<HoldBasis>,
+        ) -> Result<(Balance, Option<Timestamp>), Error> {
+            self.ensure_oracle()?;
+            let before = self.before_report(&self.oracle_state(), &self.books());
+            let loss = self.hold_if_loss(&report, &before, Some(member), basis);
+            let lone_lapses_at = self
+                .loss_hold
+                .lone
+                .map(|l| l.lapses_at)
+                .filter(|lapse| before.now_ms < *lapse);
+            Ok((loss, lone_lapses_at))
+        }
+
+        /// The oracle contract only, with a report a quorum of its members agreed on: checks it
+        /// against the bounds (a loss above the decrease bound passes up to the board's unexpired
+        /// allowance) and applies it: gains are restaked (smoothed by the per-report rate cap) with
+        /// fees minted as shares, a loss asks the slash-protection pool for cover, and tickets
+        /// requested before the report's reference time are finalized at the rate it leaves (up to
+        /// `MAX_FINALIZE_PER_REPORT`, as far as the buffer funds them). An applied report at or
+        /// after the newest loss vote's snapshot ends a pending-loss hold, and one that applies a
+        /// loss uses up the allowance. A report the
+        /// bounds refuse is answered `Ok(Err(bound))`: nothing is applied, and if it shows a loss
+        /// the pending-loss hold begins. Emits `ReportApplied` (with `LossPendingEnded`,
+        /// `LossAllowanceUsed`), or `LossPending` on a refused loss.
+        #[ink(message)]
+        fn autobalance(&mut self, report: Report) -> Result<Result<(), ReportError>, Error> {
+            let settings = self.ensure_oracle()?;
+            let state = self.oracle_state();
+            // The books are read once for the whole report and written once, at its end.
+            let books = self.books();
+            let before = self.before_report(&state, &books);
+            let oracle = self.oracle_config();
+            let outcome = match evaluate(&report, &before, &oracle.bounds, &oracle.fees) {
+                Ok(outcome) => outcome,
+                Err(refusal) => {
+                    // A quorum agreed on it: a loss it shows is corroborated.
+                    self.hold_if_loss(&report, &before, None, Some(HoldBasis::Corroborated));
+                    return Ok(Err(refusal));
+                }
+            };
+            self.apply_report(&report, state, &settings, books, &before, &outcome)?;
+            Ok(Ok(()))
         }
     }
 
@@ -1411,33 +1354,6 @@ pub mod icseth_token {
             }
         }
 
-        /// The oracle contract only, for a member's vote short of quorum: returns the loss the
-        /// report shows against the books (0: none) and, when a lone hold holds after the vote,
-        /// when it lapses (the oracle keeps it to bar a member whose lone hold ends unconfirmed). With a loss and a `basis`, deposits and flash
-        /// exits are held (a holder who saw the vote cannot leave at the pre-loss rate, nor can
-        /// anyone buy in at it): on a corroborated basis until a report at or after its snapshot
-        /// applies; on a lone one until that or 36 hours, whichever is first. The oracle contract
-        /// decides the basis (it counts the frame's loss voters) and gives none for a member
-        /// barred from lone holds. Emits `LossPending` when a hold begins or reaches a newer
-        /// snapshot, `LossPendingEnded` for a lone hold found lapsed.
-        #[ink(message)]
-        pub fn note_report_vote(
-            &mut self,
-            report: Report,
-            member: AccountId,
-            basis: Option<HoldBasis>,
-        ) -> Result<(Balance, Option<Timestamp>), Error> {
-            self.ensure_oracle()?;
-            let before = self.before_report(&self.oracle_state(), &self.books());
-            let loss = self.hold_if_loss(&report, &before, Some(member), basis);
-            let lone_lapses_at = self
-                .loss_hold
-                .lone
-                .map(|l| l.lapses_at)
-                .filter(|lapse| before.now_ms < *lapse);
-            Ok((loss, lone_lapses_at))
-        }
-
         /// Anyone: since when a loss is pending (deposits and flash exits held), if one is.
         #[ink(message)]
         pub fn loss_pending_since(&self) -> Option<Timestamp> {
@@ -1484,37 +1400,6 @@ pub mod icseth_token {
             self.books.set(&books);
             self.env().emit_event(InflowReceived { vault, amount });
             Ok(())
-        }
-
-        /// The oracle contract only, with a report a quorum of its members agreed on: checks it
-        /// against the bounds (a loss above the decrease bound passes up to the board's unexpired
-        /// allowance) and applies it: gains are restaked (smoothed by the per-report rate cap) with
-        /// fees minted as shares, a loss asks the slash-protection pool for cover, and tickets
-        /// requested before the report's reference time are finalized at the rate it leaves (up to
-        /// `MAX_FINALIZE_PER_REPORT`, as far as the buffer funds them). An applied report at or
-        /// after the newest loss vote's snapshot ends a pending-loss hold, and one that applies a
-        /// loss uses up the allowance. A report the
-        /// bounds refuse is answered `Ok(Err(bound))`: nothing is applied, and if it shows a loss
-        /// the pending-loss hold begins. Emits `ReportApplied` (with `LossPendingEnded`,
-        /// `LossAllowanceUsed`), or `LossPending` on a refused loss.
-        #[ink(message)]
-        pub fn autobalance(&mut self, report: Report) -> Result<Result<(), ReportError>, Error> {
-            let settings = self.ensure_oracle()?;
-            let state = self.oracle_state();
-            // The books are read once for the whole report and written once, at its end.
-            let books = self.books();
-            let before = self.before_report(&state, &books);
-            let oracle = self.oracle_config();
-            let outcome = match evaluate(&report, &before, &oracle.bounds, &oracle.fees) {
-                Ok(outcome) => outcome,
-                Err(refusal) => {
-                    // A quorum agreed on it: a loss it shows is corroborated.
-                    self.hold_if_loss(&report, &before, None, Some(HoldBasis::Corroborated));
-                    return Ok(Err(refusal));
-                }
-            };
-            self.apply_report(&report, state, &settings, books, &before, &outcome)?;
-            Ok(Ok(()))
         }
 
         /// What a report is checked against: the last report and the books as they stand.

@@ -18,6 +18,7 @@
 pub mod oracle_consensus {
     use icseth_abi::authority::Governed;
     use icseth_abi::registry::{FrameRecords, RegistryError};
+    use icseth_abi::token::{ReportSink, TokenError};
     use icseth_core::authority::{
         cell::{self as authority_cell, AuthorityCell},
         Authority, AuthorityDecision, PendingGovernor,
@@ -31,12 +32,11 @@ pub mod oracle_consensus {
         },
         operators::Figures,
         oracle::{epoch_at, quorum, Report, ReportError},
-        settle, GovernorError, RawResult, SuiteAddresses, SuiteSlot, Wiring, WiringError,
+        GovernorError, SuiteAddresses, SuiteSlot, Wiring, WiringError,
     };
     use ink::codegen::TraitCallBuilder;
     use ink::storage::traits::ManualKey;
     use ink::{
-        env::call::{build_call, ExecutionInput, Selector},
         prelude::vec::Vec,
         storage::{traits::StorageKey, Lazy, Mapping},
     };
@@ -69,9 +69,9 @@ pub mod oracle_consensus {
         NothingAgreed,
         /// The token refused the agreed report again: its bound is attached.
         StillRefused(ReportError),
-        /// The token refused the call (not wired to this contract, a failing cover); its encoded
-        /// error is attached.
-        TokenRefused(Vec<u8>),
+        /// The token refused the call (not wired to this contract, a failing cover): its own
+        /// error.
+        Token(TokenError),
         /// The call to the token itself failed.
         TokenCallFailed,
         /// This frame's figures were agreed already.
@@ -640,15 +640,8 @@ pub mod oracle_consensus {
             hash: ContentHash,
             votes: u32,
         ) -> Result<Option<ReportError>, Error> {
-            let answer = build_call::<Environment>()
-                .call(token)
-                .exec_input(
-                    ExecutionInput::new(Selector::new(ink::selector_bytes!("autobalance"))).push_arg(report),
-                )
-                .returns::<RawResult<Result<(), ReportError>>>()
-                .try_invoke();
-            let verdict =
-                settle(answer).map_err(|e| e.into_error(Error::TokenRefused, Error::TokenCallFailed))?;
+            let mut sink: ink::contract_ref!(ReportSink) = token.into();
+            let verdict = Self::token_answer(sink.call_mut().autobalance(*report).try_invoke())?;
             let refusal = verdict.err();
             if refusal.is_none() {
                 self.last_applied = Some(AppliedReport {
@@ -678,17 +671,24 @@ pub mod oracle_consensus {
             member: AccountId,
             basis: Option<HoldBasis>,
         ) -> Result<(u128, Option<Timestamp>), Error> {
-            let answer = build_call::<Environment>()
-                .call(token)
-                .exec_input(
-                    ExecutionInput::new(Selector::new(ink::selector_bytes!("note_report_vote")))
-                        .push_arg(report)
-                        .push_arg(member)
-                        .push_arg(basis),
-                )
-                .returns::<RawResult<(u128, Option<Timestamp>)>>()
-                .try_invoke();
-            settle(answer).map_err(|e| e.into_error(Error::TokenRefused, Error::TokenCallFailed))
+            let mut sink: ink::contract_ref!(ReportSink) = token.into();
+            Self::token_answer(
+                sink.call_mut()
+                    .note_report_vote(*report, member, basis)
+                    .try_invoke(),
+            )
+        }
+
+        /// The token's answer: its refusal arrives typed (`Token`), anything else as
+        /// `TokenCallFailed`.
+        fn token_answer<T>(
+            answer: Result<ink::MessageResult<Result<T, TokenError>>, ink::env::Error>,
+        ) -> Result<T, Error> {
+            match answer {
+                Ok(Ok(Ok(value))) => Ok(value),
+                Ok(Ok(Err(refusal))) => Err(Error::Token(refusal)),
+                Ok(Err(_)) | Err(_) => Err(Error::TokenCallFailed),
+            }
         }
 
         /// Keeps a loss vote the member replaced before its frame was decided, to judge it once

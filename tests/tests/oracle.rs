@@ -8,6 +8,7 @@
 //! - a vote for a report with a loss holds deposits and flash exits until a report applies;
 //! - a loss above the decrease bound applies only within the board's unexpired allowance.
 use icseth_abi::registry::FrameRecords;
+use icseth_abi::token::ReportSink;
 use icseth_core::{
     governance::{OracleDecision, ProtectionDecision, RegistryDecision, TokenDecision},
     hold::{HoldBasis, HoldEnd, HoldUntil, LONE_HOLD_MS, REPORT_FRAME_MS},

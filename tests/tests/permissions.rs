@@ -13,6 +13,7 @@ use icseth_abi::authority::Governed;
 use icseth_abi::pool::FlashExitReserve;
 use icseth_abi::protection::CoverPool;
 use icseth_abi::registry::{FrameRecords, StakingRecords};
+use icseth_abi::token::ReportSink;
 use icseth_core::authority::AuthorityDecision;
 use icseth_core::{
     governance::{Action, OracleDecision, PoolDecision, ProtectionDecision, RegistryDecision, TokenDecision},

@@ -11,3 +11,4 @@ pub mod pool;
 pub mod protection;
 pub mod psp22;
 pub mod registry;
+pub mod token;
