@@ -42,7 +42,7 @@ pub mod icseth_token {
         },
         queue::{free_buffer, Batch},
         reserve::{split_deposit, DEFAULT_RESERVE_TARGET_BPS, MAX_RESERVE_TARGET_BPS},
-        GovernorError, Pool, SuiteAddresses, SuiteSlot, Wiring,
+        settle_typed, GovernorError, Pool, SuiteAddresses, SuiteSlot, Wiring,
     };
     use ink::codegen::TraitCallBuilder;
     use ink::storage::traits::ManualKey;
@@ -1080,12 +1080,8 @@ pub mod icseth_token {
         pub(crate) fn pool_answer<T>(
             answer: Result<ink::MessageResult<Result<T, PoolError>>, ink::env::Error>,
         ) -> Result<T, Error> {
-            match answer {
-                Ok(Ok(Ok(value))) => Ok(value),
-                Ok(Ok(Err(refusal))) => Err(Error::Pool(refusal)),
-                Err(ink::env::Error::Decode(_)) => Err(Error::UnknownCalleeError),
-                Ok(Err(_)) | Err(_) => Err(Error::SuiteCallFailed),
-            }
+            settle_typed(answer)
+                .map_err(|e| e.into_error(Error::Pool, Error::UnknownCalleeError, Error::SuiteCallFailed))
         }
 
         /// Whether `account` is the token itself or another contract of the wired suite: shares
@@ -1596,12 +1592,8 @@ pub mod icseth_token {
                 books.total_shares,
                 books.total_pooled,
             );
-            match request.try_invoke() {
-                Ok(Ok(Ok(shares))) => Ok(shares),
-                Ok(Ok(Err(refusal))) => Err(Error::Cover(refusal)),
-                Err(ink::env::Error::Decode(_)) => Err(Error::UnknownCalleeError),
-                Ok(Err(_)) | Err(_) => Err(Error::SuiteCallFailed),
-            }
+            settle_typed(request.try_invoke())
+                .map_err(|e| e.into_error(Error::Cover, Error::UnknownCalleeError, Error::SuiteCallFailed))
         }
 
         /// Whether the registry knows `operator` (a read).
@@ -1619,12 +1611,13 @@ pub mod icseth_token {
         pub(crate) fn registry_answer<T>(
             answer: Result<ink::MessageResult<Result<T, RegistryError>>, ink::env::Error>,
         ) -> Result<T, Error> {
-            match answer {
-                Ok(Ok(Ok(value))) => Ok(value),
-                Ok(Ok(Err(refusal))) => Err(Error::Registry(refusal)),
-                Err(ink::env::Error::Decode(_)) => Err(Error::UnknownCalleeError),
-                Ok(Err(_)) | Err(_) => Err(Error::RegistryCallFailed),
-            }
+            settle_typed(answer).map_err(|e| {
+                e.into_error(
+                    Error::Registry,
+                    Error::UnknownCalleeError,
+                    Error::RegistryCallFailed,
+                )
+            })
         }
 
         /// Records the loss on the operator's registry record.

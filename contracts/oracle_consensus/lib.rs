@@ -32,7 +32,7 @@ pub mod oracle_consensus {
         },
         operators::Figures,
         oracle::{epoch_at, quorum, Report, ReportError},
-        GovernorError, SuiteAddresses, SuiteSlot, Wiring, WiringError,
+        settle_typed, GovernorError, SuiteAddresses, SuiteSlot, Wiring, WiringError,
     };
     use ink::codegen::TraitCallBuilder;
     use ink::storage::traits::ManualKey;
@@ -684,11 +684,8 @@ pub mod oracle_consensus {
         fn token_answer<T>(
             answer: Result<ink::MessageResult<Result<T, TokenError>>, ink::env::Error>,
         ) -> Result<T, Error> {
-            match answer {
-                Ok(Ok(Ok(value))) => Ok(value),
-                Ok(Ok(Err(refusal))) => Err(Error::Token(refusal)),
-                Ok(Err(_)) | Err(_) => Err(Error::TokenCallFailed),
-            }
+            settle_typed(answer)
+                .map_err(|e| e.into_error(Error::Token, Error::TokenCallFailed, Error::TokenCallFailed))
         }
 
         /// Keeps a loss vote the member replaced before its frame was decided, to judge it once
@@ -856,15 +853,17 @@ pub mod oracle_consensus {
                 });
             }
             let mut records: ink::contract_ref!(FrameRecords) = registry.into();
-            match records
+            let recorded = records
                 .call_mut()
                 .record_attestation(operator, frame, figures, votes)
-                .try_invoke()
-            {
-                Ok(Ok(Ok(()))) => {}
-                Ok(Ok(Err(refusal))) => return Err(Error::Registry(refusal)),
-                Ok(Err(_)) | Err(_) => return Err(Error::RegistryCallFailed),
-            }
+                .try_invoke();
+            settle_typed(recorded).map_err(|e| {
+                e.into_error(
+                    Error::Registry,
+                    Error::RegistryCallFailed,
+                    Error::RegistryCallFailed,
+                )
+            })?;
             self.frames_agreed.insert((operator, frame), &hash);
             self.env().emit_event(FrameAgreed {
                 operator,

@@ -17,8 +17,8 @@ pub mod slash_protection {
         Authority, AuthorityDecision, PendingGovernor,
     };
     use icseth_core::{
-        events::Wired, governance::ProtectionDecision, oracle::cover, GovernorError, Pool, SuiteAddresses,
-        SuiteSlot, Wiring,
+        events::Wired, governance::ProtectionDecision, oracle::cover, settle_typed, GovernorError, Pool,
+        SuiteAddresses, SuiteSlot, Wiring,
     };
     use ink::codegen::TraitCallBuilder;
     use ink::storage::traits::ManualKey;
@@ -279,15 +279,17 @@ pub mod slash_protection {
             let token = self.wiring.require()?.token;
             let own = self.env().account_id();
             let mut token: ink::contract_ref!(PSP22) = token.into();
-            match token
+            let pulled = token
                 .call_mut()
                 .transfer_from(donor, own, shares, Vec::new())
-                .try_invoke()
-            {
-                Ok(Ok(Ok(()))) => {}
-                Ok(Ok(Err(refusal))) => return Err(Error::DonationRefused(refusal)),
-                Ok(Err(_)) | Err(_) => return Err(Error::TokenCallFailed),
-            }
+                .try_invoke();
+            settle_typed(pulled).map_err(|e| {
+                e.into_error(
+                    Error::DonationRefused,
+                    Error::TokenCallFailed,
+                    Error::TokenCallFailed,
+                )
+            })?;
             self.totals.shares_donated = self
                 .totals
                 .shares_donated

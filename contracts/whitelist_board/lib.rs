@@ -24,7 +24,7 @@ pub mod whitelist_board {
             has_duplicates, passes, tally, Action, OracleDecision, PoolDecision, ProtectionDecision,
             RegistryDecision, Subject, Target, Timing, TokenDecision, Vote,
         },
-        settle, RawResult, SuiteAddresses, SuiteSlot, Wiring, WiringError,
+        settle, settle_typed, RawResult, SuiteAddresses, SuiteSlot, Wiring, WiringError,
     };
     use ink::storage::traits::ManualKey;
     use ink::{
@@ -705,11 +705,13 @@ pub mod whitelist_board {
         fn settle_governed(
             answer: Result<ink::MessageResult<Result<(), GovernorError>>, ink::env::Error>,
         ) -> Result<(), Error> {
-            match answer {
-                Ok(Ok(Ok(()))) => Ok(()),
-                Ok(Ok(Err(refusal))) => Err(Error::TargetGovernor(refusal)),
-                Ok(Err(_)) | Err(_) => Err(Error::TargetCallFailed),
-            }
+            settle_typed(answer).map_err(|e| {
+                e.into_error(
+                    Error::TargetGovernor,
+                    Error::TargetCallFailed,
+                    Error::TargetCallFailed,
+                )
+            })
         }
 
         fn target_address(&self, target: Target) -> Result<AccountId, Error> {

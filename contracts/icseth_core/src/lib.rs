@@ -25,7 +25,7 @@ pub mod wiring;
 pub use authority::{Authority, GovernorError, PendingGovernor};
 pub use cell::{Required, Unreadable};
 pub use math::{MathError, BPS, ONE};
-pub use raw_result::{settle, CallRefusal, RawResult};
+pub use raw_result::{settle, settle_typed, CallRefusal, RawResult, TypedRefusal};
 pub use shares::Pool;
 pub use suite::SuiteAddresses;
 pub use wiring::{SuiteSlot, Wiring, WiringError};
