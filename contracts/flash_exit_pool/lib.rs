@@ -11,6 +11,7 @@
 pub mod flash_exit_pool {
     use icseth_abi::authority::Governed;
     use icseth_abi::pool::FlashExitReserve;
+    use icseth_abi::pool::PoolGovernance;
     use icseth_core::authority::{
         cell::{self as authority_cell, AuthorityCell},
         Authority, AuthorityDecision, PendingGovernor,
@@ -69,6 +70,14 @@ pub mod flash_exit_pool {
         fees_collected: Balance,
         /// What exits took in the current report frame, against its limit.
         frame_exits: FrameExits,
+    }
+
+    /// The board's decisions, applied by `apply_decision` (governor only).
+    impl PoolGovernance for FlashExitPool {
+        #[ink(message)]
+        fn govern(&mut self, decision: PoolDecision) -> Result<(), Error> {
+            self.apply_decision(decision)
+        }
     }
 
     /// The authority messages, delegated to the suite's one authority cell (`icseth_core::authority`).
@@ -190,8 +199,7 @@ pub mod flash_exit_pool {
 
         /// Governor only (the board's execution): sets the fee curve (`min <= max <= 5%`, the
         /// minimum above the largest per-report rate increase), pauses or unpauses exits.
-        #[ink(message)]
-        pub fn govern(&mut self, decision: PoolDecision) -> Result<(), Error> {
+        fn apply_decision(&mut self, decision: PoolDecision) -> Result<(), Error> {
             authority_cell::ensure_governor(&self.authority)?;
             match decision {
                 PoolDecision::SetPolicy { policy } => {

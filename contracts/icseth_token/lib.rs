@@ -25,6 +25,7 @@ pub mod icseth_token {
     use icseth_abi::protection::CoverPool;
     use icseth_abi::registry::{RegistryError, StakingRecords};
     use icseth_abi::token::ReportSink;
+    use icseth_abi::token::TokenGovernance;
     use icseth_core::authority::{
         cell::{self as authority_cell, AuthorityCell},
         Authority, AuthorityDecision, PendingGovernor,
@@ -493,6 +494,19 @@ pub mod icseth_token {
         ticket_count_of: Mapping<AccountId, u32, ManualKey<{ keys::TICKET_COUNT_OF }>>,
     }
 
+    /// The board's decisions, applied by `apply_decision` (governor only).
+    impl TokenGovernance for IcsethToken {
+        #[ink(message)]
+        fn govern(&mut self, decision: TokenDecision) -> Result<(), Error> {
+            self.apply_decision(decision)
+        }
+
+        #[ink(message)]
+        fn guardian_paused_at(&self) -> Timestamp {
+            self.guardian_paused_at
+        }
+    }
+
     /// The authority messages, delegated to the suite's one authority cell (`icseth_core::authority`).
     impl Governed for IcsethToken {
         #[ink(message)]
@@ -745,8 +759,7 @@ pub mod icseth_token {
         /// Governor only (the board's execution): applies one decision, exactly as the message of the
         /// same name would (`add_institution`, `remove_institution`, `set_parameter`, `set_role`,
         /// `pause`, `unpause`), with the same checks, errors and events.
-        #[ink(message)]
-        pub fn govern(&mut self, decision: TokenDecision) -> Result<(), Error> {
+        fn apply_decision(&mut self, decision: TokenDecision) -> Result<(), Error> {
             authority_cell::ensure_governor(&self.authority)?;
             match decision {
                 TokenDecision::AddInstitution {
@@ -846,14 +859,6 @@ pub mod icseth_token {
         #[ink(message)]
         pub fn is_paused(&self) -> bool {
             self.paused
-        }
-
-        /// Anyone: when the guardian last paused (0: never). The board reads it so that a pause or
-        /// unpause proposal created before the guardian's pause never undoes it; the board's own
-        /// pauses are not timestamped here (its decisions are ordered by proposal id).
-        #[ink(message)]
-        pub fn guardian_paused_at(&self) -> Timestamp {
-            self.guardian_paused_at
         }
 
         // ---- whitelist ----------------------------------------------------------------------

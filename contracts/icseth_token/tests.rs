@@ -6,7 +6,7 @@
 use crate::icseth_token::*;
 use crate::psp22::{refusal, PSP22Error, PSP22Metadata, PSP22};
 use icseth_abi::authority::Governed;
-use icseth_abi::token::ReportSink;
+use icseth_abi::token::{ReportSink, TokenGovernance};
 use icseth_core::authority::AuthorityDecision;
 use icseth_core::{oracle::Report, Authority, GovernorError, SuiteAddresses, WiringError, ONE};
 use ink::env::{test, DefaultEnvironment};

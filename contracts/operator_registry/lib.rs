@@ -12,6 +12,7 @@
 #[ink::contract]
 pub mod operator_registry {
     use icseth_abi::authority::Governed;
+    use icseth_abi::registry::RegistryGovernance;
     use icseth_abi::registry::{FrameRecords, StakingRecords};
     use icseth_core::authority::{
         cell::{self as authority_cell, AuthorityCell},
@@ -286,6 +287,14 @@ pub mod operator_registry {
         invited: Mapping<AccountId, (), ManualKey<{ keys::INVITED }>>,
     }
 
+    /// The board's decisions, applied by `apply_decision` (governor only).
+    impl RegistryGovernance for OperatorRegistry {
+        #[ink(message)]
+        fn govern(&mut self, decision: RegistryDecision) -> Result<(), Error> {
+            self.apply_decision(decision)
+        }
+    }
+
     /// The authority messages, delegated to the suite's one authority cell (`icseth_core::authority`).
     impl Governed for OperatorRegistry {
         #[ink(message)]
@@ -514,8 +523,7 @@ pub mod operator_registry {
         /// Governor only (the board's execution): approves a pending operator, sets an operator's
         /// limit, removes an operator, sets the performance policy, approves a deposit address,
         /// invites an admin or sets the registration limits.
-        #[ink(message)]
-        pub fn govern(&mut self, decision: RegistryDecision) -> Result<(), Error> {
+        fn apply_decision(&mut self, decision: RegistryDecision) -> Result<(), Error> {
             authority_cell::ensure_governor(&self.authority)?;
             match decision {
                 RegistryDecision::ApproveOperator { operator } => {

@@ -4,6 +4,7 @@
 
 use crate::operator_registry::*;
 use icseth_abi::authority::Governed;
+use icseth_abi::registry::RegistryGovernance;
 use icseth_abi::registry::{FrameRecords, StakingRecords};
 use icseth_core::authority::AuthorityDecision;
 use icseth_core::{

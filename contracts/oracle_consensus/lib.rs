@@ -17,7 +17,8 @@
 #[ink::contract]
 pub mod oracle_consensus {
     use icseth_abi::authority::Governed;
-    use icseth_abi::registry::{FrameRecords, RegistryError};
+    use icseth_abi::oracle::{OracleError, OracleGovernance};
+    use icseth_abi::registry::FrameRecords;
     use icseth_abi::token::{ReportSink, TokenError};
     use icseth_core::authority::{
         cell::{self as authority_cell, AuthorityCell},
@@ -32,7 +33,7 @@ pub mod oracle_consensus {
         },
         operators::Figures,
         oracle::{epoch_at, quorum, Report, ReportError},
-        settle_typed, GovernorError, SuiteAddresses, SuiteSlot, Wiring, WiringError,
+        settle_typed, GovernorError, SuiteAddresses, SuiteSlot, Wiring,
     };
     use ink::codegen::TraitCallBuilder;
     use ink::storage::traits::ManualKey;
@@ -44,57 +45,9 @@ pub mod oracle_consensus {
     /// The BLAKE2-256 hash of an encoded report or frame figures.
     pub type ContentHash = [u8; 32];
 
-    /// Every way a message of this contract can fail. A refused call changes nothing.
-    #[derive(Debug, PartialEq, Eq)]
-    #[ink::scale_derive(Encode, Decode, TypeInfo)]
-    pub enum Error {
-        /// A governor-only message was called by someone else, or a handover step was wrong.
-        Governor(GovernorError),
-        /// The one-time wiring was refused, or the contract is not wired yet.
-        Wiring(WiringError),
-        /// Only current oracle members may vote.
-        NotMember,
-        /// The member list is empty, longer than 16 or repeats an account.
-        InvalidMembers,
-        /// The report's reference time is in the future, or not after the last applied report's.
-        Report(ReportError),
-        /// The report's epoch is not the epoch its reference time falls in.
-        EpochNotAtReference,
-        /// The report's reference time is not the start of a report frame (225 epochs, a day,
-        /// from genesis): every report describes the snapshot at a frame's start.
-        NotFrameStart,
-        /// The member's current vote is already this one.
-        AlreadyVoted,
-        /// No agreed report waits for a retry (none, applied, or its votes no longer count).
-        NothingAgreed,
-        /// The token refused the agreed report again: its bound is attached.
-        StillRefused(ReportError),
-        /// The token refused the call (not wired to this contract, a failing cover): its own
-        /// error.
-        Token(TokenError),
-        /// The call to the token itself failed.
-        TokenCallFailed,
-        /// This frame's figures were agreed already.
-        FrameAgreed,
-        /// The registry refused the agreed attestation: its own error.
-        Registry(RegistryError),
-        /// The call to the registry itself failed.
-        RegistryCallFailed,
-        /// Arithmetic overflow (cannot happen with real counts; refused rather than wrapped).
-        Overflow,
-    }
-
-    impl From<GovernorError> for Error {
-        fn from(e: GovernorError) -> Self {
-            Error::Governor(e)
-        }
-    }
-
-    impl From<WiringError> for Error {
-        fn from(e: WiringError) -> Self {
-            Error::Wiring(e)
-        }
-    }
+    /// Every way a message of this contract can fail (defined with the interfaces, so the board
+    /// decodes it). A refused call changes nothing.
+    pub type Error = OracleError;
 
     /// A member's current report vote.
     #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -356,6 +309,14 @@ pub mod oracle_consensus {
         counts.insert(&key, &left);
     }
 
+    /// The board's decisions, applied by `apply_decision` (governor only).
+    impl OracleGovernance for OracleConsensus {
+        #[ink(message)]
+        fn govern(&mut self, decision: OracleDecision) -> Result<(), Error> {
+            self.apply_decision(decision)
+        }
+    }
+
     /// The authority messages, delegated to the suite's one authority cell (`icseth_core::authority`).
     impl Governed for OracleConsensus {
         #[ink(message)]
@@ -435,8 +396,7 @@ pub mod oracle_consensus {
         /// Governor only (the board's execution): sets the members. Starts a new member set, so
         /// votes cast before for reports and frames not yet agreed no longer count (a removed
         /// member's vote can never complete a quorum of the new set). Emits `MembersSet`.
-        #[ink(message)]
-        pub fn govern(&mut self, decision: OracleDecision) -> Result<(), Error> {
+        fn apply_decision(&mut self, decision: OracleDecision) -> Result<(), Error> {
             authority_cell::ensure_governor(&self.authority)?;
             match decision {
                 OracleDecision::SetMembers { members } => {

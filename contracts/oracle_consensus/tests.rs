@@ -6,6 +6,7 @@
 
 use crate::oracle_consensus::*;
 use icseth_abi::authority::Governed;
+use icseth_abi::oracle::OracleGovernance;
 use icseth_core::authority::AuthorityDecision;
 use icseth_core::{
     governance::OracleDecision,

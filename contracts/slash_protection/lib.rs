@@ -11,6 +11,7 @@
 pub mod slash_protection {
     use icseth_abi::authority::Governed;
     use icseth_abi::protection::CoverPool;
+    use icseth_abi::protection::ProtectionGovernance;
     use icseth_abi::psp22::PSP22;
     use icseth_core::authority::{
         cell::{self as authority_cell, AuthorityCell},
@@ -114,6 +115,14 @@ pub mod slash_protection {
         incident_count: u64,
         allowed_donors: Mapping<AccountId, (), ManualKey<{ keys::ALLOWED_DONORS }>>,
         totals: Totals,
+    }
+
+    /// The board's decisions, applied by `apply_decision` (governor only).
+    impl ProtectionGovernance for SlashProtection {
+        #[ink(message)]
+        fn govern(&mut self, decision: ProtectionDecision) -> Result<(), Error> {
+            self.apply_decision(decision)
+        }
     }
 
     /// The authority messages, delegated to the suite's one authority cell (`icseth_core::authority`).
@@ -239,8 +248,7 @@ pub mod slash_protection {
 
         /// Governor only (the board's execution): sets the per-incident cap, or allows or
         /// disallows a donor.
-        #[ink(message)]
-        pub fn govern(&mut self, decision: ProtectionDecision) -> Result<(), Error> {
+        fn apply_decision(&mut self, decision: ProtectionDecision) -> Result<(), Error> {
             authority_cell::ensure_governor(&self.authority)?;
             match decision {
                 ProtectionDecision::SetPerIncidentCap { bps } => {

@@ -12,6 +12,11 @@
 #[ink::contract]
 pub mod whitelist_board {
     use icseth_abi::authority::Governed;
+    pub use icseth_abi::board::BoardError;
+    use icseth_abi::{
+        oracle::OracleGovernance, pool::PoolGovernance, protection::ProtectionGovernance,
+        registry::RegistryGovernance, token::TokenGovernance,
+    };
     use icseth_core::authority::{
         cell::{self as authority_cell, AuthorityCell},
         Authority, AuthorityDecision, GovernorError, PendingGovernor,
@@ -20,94 +25,18 @@ pub mod whitelist_board {
     use icseth_core::{
         board::{is_unanimity_lock, quorum_is_valid, MAX_MEMBERS},
         events::Wired,
-        governance::{
-            has_duplicates, passes, tally, Action, OracleDecision, PoolDecision, ProtectionDecision,
-            RegistryDecision, Subject, Target, Timing, TokenDecision, Vote,
-        },
-        settle, settle_typed, RawResult, SuiteAddresses, SuiteSlot, Wiring, WiringError,
+        governance::{has_duplicates, passes, tally, Action, Subject, Target, Timing, TokenDecision, Vote},
+        settle_typed, SuiteAddresses, SuiteSlot, Wiring,
     };
     use ink::storage::traits::ManualKey;
-    use ink::{
-        codegen::TraitCallBuilder,
-        env::call::{build_call, ExecutionInput, Selector},
-        prelude::vec::Vec,
-        storage::Mapping,
-    };
+    use ink::{codegen::TraitCallBuilder, prelude::vec::Vec, storage::Mapping};
 
     /// Most proposals a paged read returns.
     pub const MAX_PAGE: u32 = 20;
 
-    /// Every way a message of this contract can fail.
-    #[derive(Debug, PartialEq, Eq)]
-    #[ink::scale_derive(Encode, Decode, TypeInfo)]
-    pub enum Error {
-        /// The one-time wiring was refused.
-        Wiring(WiringError),
-        /// The member list is empty or longer than `MAX_MEMBERS`.
-        MemberCountOutOfRange,
-        /// An account appears twice in the member list.
-        DuplicateMember,
-        /// The protocol's own account must always be a member.
-        ProtocolNotMember,
-        /// The quorum must be strictly above half of the members and at most their number.
-        InvalidQuorum,
-        /// Only members may propose or vote.
-        NotMember,
-        /// The member joined after the proposal was created.
-        NotEligible,
-        /// The member already voted on this proposal.
-        AlreadyVoted,
-        /// No proposal has this id.
-        UnknownProposal,
-        /// Voting on this proposal has ended.
-        VotingClosed,
-        /// The proposal cannot execute before its execution time.
-        TooEarly,
-        /// The proposal's execution window has passed.
-        Expired,
-        /// The proposal was executed already.
-        AlreadyExecuted,
-        /// The eligible votes for do not reach the quorum.
-        QuorumNotReached,
-        /// A subject of the proposal changed at or after its creation (a newer decision, or the
-        /// guardian's pause): the stale decision never executes.
-        Superseded,
-        /// The account is a member already.
-        AlreadyMember,
-        /// The protocol's own member cannot be removed.
-        ProtocolMustStay,
-        /// The quorum would be above the number of members.
-        QuorumUnreachable,
-        /// A board of three or more members would need every member's vote (one lost key would
-        /// freeze the suite): lower the quorum or add a member first.
-        UnanimityLock,
-        /// The board's timing is outside its bounds.
-        InvalidTiming,
-        /// The target contract refused the decision; its encoded error is attached.
-        TargetRejected(Vec<u8>),
-        /// The call to the target contract itself failed (trap, unknown message, out of gas).
-        TargetCallFailed,
-        /// A paged read asked for more than `MAX_PAGE` entries.
-        PageTooLarge,
-        /// A counter overflowed (cannot happen in practice; refused rather than wrapped).
-        Overflow,
-        /// The board's own authority cell refused (it is unreadable).
-        Governor(GovernorError),
-        /// The target contract refused an authority decision (governor, guardian, window).
-        TargetGovernor(GovernorError),
-    }
-
-    impl From<GovernorError> for Error {
-        fn from(e: GovernorError) -> Self {
-            Error::Governor(e)
-        }
-    }
-
-    impl From<WiringError> for Error {
-        fn from(e: WiringError) -> Self {
-            Error::Wiring(e)
-        }
-    }
+    /// Every way a message of this contract can fail (defined with the interfaces, beside the
+    /// errors of the contracts it pushes decisions into).
+    pub type Error = BoardError;
 
     /// A proposal as stored.
     #[derive(Debug, Clone, PartialEq, Eq)]
@@ -543,18 +472,14 @@ pub mod whitelist_board {
                 }
             }
             if let Action::Token(TokenDecision::Pause | TokenDecision::Unpause) = proposal.action {
-                let token = self.wiring.require()?.token;
-                let answer = build_call::<Environment>()
-                    .call(token)
-                    .exec_input(ExecutionInput::new(Selector::new(ink::selector_bytes!(
-                        "guardian_paused_at"
-                    ))))
-                    .returns::<Timestamp>()
-                    .try_invoke();
-                let changed = match answer {
-                    Ok(Ok(at)) => at,
-                    _ => return Err(Error::TargetCallFailed),
-                };
+                let token: ink::contract_ref!(TokenGovernance) = self.wiring.require()?.token.into();
+                let changed = token
+                    .call()
+                    .guardian_paused_at()
+                    .try_invoke()
+                    .ok()
+                    .and_then(Result::ok)
+                    .ok_or(Error::TargetCallFailed)?;
                 if changed != 0 && changed >= proposal.created_at {
                     return Ok(true);
                 }
@@ -613,24 +538,40 @@ pub mod whitelist_board {
                     Ok(())
                 }
                 Action::Token(decision) => {
-                    let token = self.wiring.require()?.token;
-                    self.push::<TokenDecision>(token, ink::selector_bytes!("govern"), Some(decision))
+                    let mut token: ink::contract_ref!(TokenGovernance) = self.wiring.require()?.token.into();
+                    Self::settle_decision(
+                        token.call_mut().govern(decision.clone()).try_invoke(),
+                        Error::Token,
+                    )
                 }
                 Action::OperatorRegistry(decision) => {
-                    let registry = self.wiring.require()?.operator_registry;
-                    self.push::<RegistryDecision>(registry, ink::selector_bytes!("govern"), Some(decision))
+                    let mut registry: ink::contract_ref!(RegistryGovernance) =
+                        self.wiring.require()?.operator_registry.into();
+                    Self::settle_decision(
+                        registry.call_mut().govern(decision.clone()).try_invoke(),
+                        Error::Registry,
+                    )
                 }
                 Action::SlashProtection(decision) => {
-                    let pool = self.wiring.require()?.slash_protection;
-                    self.push::<ProtectionDecision>(pool, ink::selector_bytes!("govern"), Some(decision))
+                    let mut pool: ink::contract_ref!(ProtectionGovernance) =
+                        self.wiring.require()?.slash_protection.into();
+                    Self::settle_decision(
+                        pool.call_mut().govern(decision.clone()).try_invoke(),
+                        Error::Protection,
+                    )
                 }
                 Action::FlashExitPool(decision) => {
-                    let pool = self.wiring.require()?.flash_exit_pool;
-                    self.push::<PoolDecision>(pool, ink::selector_bytes!("govern"), Some(decision))
+                    let mut pool: ink::contract_ref!(PoolGovernance) =
+                        self.wiring.require()?.flash_exit_pool.into();
+                    Self::settle_decision(pool.call_mut().govern(decision.clone()).try_invoke(), Error::Pool)
                 }
                 Action::Oracle(decision) => {
-                    let oracle = self.wiring.require()?.oracle;
-                    self.push::<OracleDecision>(oracle, ink::selector_bytes!("govern"), Some(decision))
+                    let mut oracle: ink::contract_ref!(OracleGovernance) =
+                        self.wiring.require()?.oracle.into();
+                    Self::settle_decision(
+                        oracle.call_mut().govern(decision.clone()).try_invoke(),
+                        Error::Oracle,
+                    )
                 }
                 Action::ProposeGovernor { target, successor } => {
                     let mut governed = self.governed(*target)?;
@@ -708,7 +649,7 @@ pub mod whitelist_board {
             settle_typed(answer).map_err(|e| {
                 e.into_error(
                     Error::TargetGovernor,
-                    Error::TargetCallFailed,
+                    Error::UnknownTargetError,
                     Error::TargetCallFailed,
                 )
             })
@@ -725,28 +666,14 @@ pub mod whitelist_board {
             })
         }
 
-        /// Calls a governed message of `target` (with one argument or none) and turns its answer
-        /// into the board's result. The target never calls the board back.
-        fn push<A: ink::scale::Encode>(
-            &self,
-            target: AccountId,
-            selector: [u8; 4],
-            argument: Option<&A>,
+        /// A target's answer to a decision pushed into it: its refusal arrives typed, wrapped by
+        /// `refused`. The target never calls the board back.
+        fn settle_decision<E>(
+            answer: Result<ink::MessageResult<Result<(), E>>, ink::env::Error>,
+            refused: impl FnOnce(E) -> Error,
         ) -> Result<(), Error> {
-            let input = ExecutionInput::new(Selector::new(selector));
-            let answer = match argument {
-                Some(argument) => build_call::<Environment>()
-                    .call(target)
-                    .exec_input(input.push_arg(argument))
-                    .returns::<RawResult<()>>()
-                    .try_invoke(),
-                None => build_call::<Environment>()
-                    .call(target)
-                    .exec_input(input)
-                    .returns::<RawResult<()>>()
-                    .try_invoke(),
-            };
-            settle(answer).map_err(|e| e.into_error(Error::TargetRejected, Error::TargetCallFailed))
+            settle_typed(answer)
+                .map_err(|e| e.into_error(refused, Error::UnknownTargetError, Error::TargetCallFailed))
         }
 
         /// Checks a quorum for a board of `count` members: strictly above half, reachable, and

@@ -88,7 +88,7 @@ pub const CONTRACTS: [Contract; 6] = [
     Contract {
         name: "whitelist_board",
         dir: "contracts/whitelist_board",
-        release_budget_bytes: 48 * KIB,
+        release_budget_bytes: 56 * KIB,
     },
     Contract {
         name: "icseth_token",

@@ -2,6 +2,7 @@
 //! (suites tested without the board) or by the board's actions.
 use crate::accounts::account_of;
 use crate::calls::{submit, CallError, Env};
+use icseth_abi::registry::RegistryGovernance;
 use icseth_core::governance::{Action, RegistryDecision};
 use icseth_core::operators::Figures;
 use ink::primitives::AccountId;

@@ -1,5 +1,6 @@
 //! The oracle-fed rate on the embedded chain: three oracle members, quorum by two, rewards restaked
 //! with fees, a slashing covered by the protection pool, and a report above the bound refused.
+use icseth_abi::{oracle::OracleGovernance, token::TokenGovernance};
 use icseth_core::{
     governance::{Action, OracleDecision, ProtectionDecision, RegistryDecision, TokenDecision},
     operators::VALIDATOR_DEPOSIT,

@@ -212,8 +212,7 @@ async fn a_failed_target_call_leaves_the_proposal_executable<Client: E2EBackend>
     .await?;
     advance_ms(VOTE_AND_DELAY_MS);
     let refused = execute(&mut client, suite.board, remove, &ink_e2e::ferdie()).await?;
-    let expected_error = ink::scale::Encode::encode(&TokenError::UnknownInstitution);
-    assert_eq!(refused, Err(BoardError::TargetRejected(expected_error)));
+    assert_eq!(refused, Err(BoardError::Token(TokenError::UnknownInstitution)));
     let view = read(&mut client, &ink_e2e::ferdie(), &board.proposal(remove))
         .await?
         .ok_or("no proposal")?;
@@ -244,5 +243,60 @@ async fn a_failed_target_call_leaves_the_proposal_executable<Client: E2EBackend>
     assert!(!read(&mut client, &ink_e2e::ferdie(), &token.is_whitelisted(dave)).await?);
     let again = execute(&mut client, suite.board, fresh, &ink_e2e::ferdie()).await?;
     assert_eq!(again, Err(BoardError::AlreadyExecuted));
+    Ok(())
+}
+
+#[ink_e2e::test(backend(runtime_only(sandbox = ClockSandbox)))]
+async fn every_targets_refusal_reaches_the_board_as_its_own_typed_error<Client: E2EBackend>(
+    mut client: Client,
+) -> E2EResult<()> {
+    use icseth_abi::{
+        oracle::OracleError, pool::PoolError, protection::ProtectionError, registry::RegistryError,
+    };
+    use icseth_core::{
+        flash::FlashPolicy,
+        governance::{OracleDecision, PoolDecision, ProtectionDecision},
+    };
+    let suite = deploy_and_wire(&mut client, &ink_e2e::alice(), &board_config()).await?;
+    let board = ink_e2e::create_call_builder::<WhitelistBoard>(suite.board);
+    let inverted_fees = FlashPolicy {
+        min_fee_bps: 300,
+        max_fee_bps: 200,
+        per_exit_cap_bps: 5_000,
+    };
+    let cases = [
+        (
+            Action::FlashExitPool(PoolDecision::SetPolicy {
+                policy: inverted_fees,
+            }),
+            BoardError::Pool(PoolError::InvalidPolicy),
+        ),
+        (
+            Action::OperatorRegistry(RegistryDecision::ApproveOperator { operator: 77 }),
+            BoardError::Registry(RegistryError::UnknownOperator),
+        ),
+        (
+            Action::SlashProtection(ProtectionDecision::SetPerIncidentCap { bps: 0 }),
+            BoardError::Protection(ProtectionError::InvalidCap),
+        ),
+        (
+            Action::Oracle(OracleDecision::SetMembers { members: Vec::new() }),
+            BoardError::Oracle(OracleError::InvalidMembers),
+        ),
+    ];
+    let mut ids = Vec::new();
+    for (action, _) in &cases {
+        ids.push(propose_and_approve(&mut client, suite.board, &approvers(), action.clone()).await?);
+    }
+    advance_ms(VOTE_AND_DELAY_MS);
+    for (id, (_, expected)) in ids.iter().zip(&cases) {
+        let refused = execute(&mut client, suite.board, *id, &ink_e2e::ferdie()).await?;
+        assert_eq!(refused, Err(expected.clone()));
+        let view = read(&mut client, &ink_e2e::ferdie(), &board.proposal(*id))
+            .await?
+            .ok_or("no proposal")?;
+        assert_eq!(view.status, Status::Executable);
+    }
+    assert!(events_of::<ProposalExecuted>(&suite.board).is_empty());
     Ok(())
 }

@@ -1,6 +1,7 @@
 //! Flash exit on the embedded chain: deposits fill the reserve to its target, a holder exits at
 //! once in native value, the fee stays with the remaining holders; slippage and pause refusals.
 use flash_exit_pool::flash_exit_pool::{Error as PoolError, FlashExitPool};
+use icseth_abi::pool::PoolGovernance;
 use icseth_core::{flash::FlashError, governance::PoolDecision};
 use icseth_e2e::{
     account_of, deploy_and_wire, events_of, read, submit, ClockSandbox, GovernorChoice, SuiteConfig, ETH,

@@ -9,6 +9,10 @@
 //! - a loss above the decrease bound applies only within the board's unexpired allowance.
 use icseth_abi::registry::FrameRecords;
 use icseth_abi::token::ReportSink;
+use icseth_abi::{
+    oracle::OracleGovernance, protection::ProtectionGovernance, registry::RegistryGovernance,
+    token::TokenGovernance,
+};
 use icseth_core::{
     governance::{OracleDecision, ProtectionDecision, RegistryDecision, TokenDecision},
     hold::{HoldBasis, HoldEnd, HoldUntil, LONE_HOLD_MS, REPORT_FRAME_MS},

@@ -14,6 +14,10 @@ use icseth_abi::pool::FlashExitReserve;
 use icseth_abi::protection::CoverPool;
 use icseth_abi::registry::{FrameRecords, StakingRecords};
 use icseth_abi::token::ReportSink;
+use icseth_abi::{
+    oracle::OracleGovernance, pool::PoolGovernance, protection::ProtectionGovernance,
+    registry::RegistryGovernance, token::TokenGovernance,
+};
 use icseth_core::authority::AuthorityDecision;
 use icseth_core::{
     governance::{Action, OracleDecision, PoolDecision, ProtectionDecision, RegistryDecision, TokenDecision},

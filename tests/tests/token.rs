@@ -1,6 +1,7 @@
 //! The token on the embedded chain, governed by a test account (the board takes over in its own
 //! issue): whitelisted deposits, restricted transfers with on-chain revert, withdrawal requests,
 //! the clock as contracts see it, events read back, and the PSP22 selectors of the built contract.
+use icseth_abi::oracle::OracleGovernance;
 use icseth_core::{governance::OracleDecision, oracle::Report, ONE};
 use icseth_e2e::{
     account_of, advance_ms, deploy_and_wire, events_of, now_ms, read, submit, ClockSandbox, GovernorChoice,

@@ -7,6 +7,8 @@
 #![cfg_attr(not(feature = "std"), no_std)]
 
 pub mod authority;
+pub mod board;
+pub mod oracle;
 pub mod pool;
 pub mod protection;
 pub mod psp22;

@@ -2,6 +2,7 @@
 use icseth_core::{
     authority::GovernorError,
     flash::{FlashError, Quote},
+    governance::PoolDecision,
     wiring::WiringError,
 };
 use ink::primitives::AccountId;
@@ -64,4 +65,12 @@ pub trait FlashExitReserve {
     /// refused (changes nothing).
     #[ink(message)]
     fn quote(&self, assets: u128, target: u128) -> Result<Quote, PoolError>;
+}
+
+/// What the board asks of the flash-exit pool.
+#[ink::trait_definition]
+pub trait PoolGovernance {
+    /// Governor only (the board's execution): sets the fee curve, pauses or unpauses exits.
+    #[ink(message)]
+    fn govern(&mut self, decision: PoolDecision) -> Result<(), PoolError>;
 }

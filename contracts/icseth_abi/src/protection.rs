@@ -1,6 +1,6 @@
 //! The slash-protection pool's surface for the token (`CoverPool`) and the pool's errors.
 use crate::psp22::PSP22Error;
-use icseth_core::{authority::GovernorError, wiring::WiringError};
+use icseth_core::{authority::GovernorError, governance::ProtectionDecision, wiring::WiringError};
 
 /// Every way a message of the slash-protection pool can fail. Append-only: the token decodes it by
 /// position (`icseth_token`'s `Error::Cover`).
@@ -57,4 +57,13 @@ pub trait CoverPool {
         total_shares: u128,
         total_pooled: u128,
     ) -> Result<u128, ProtectionError>;
+}
+
+/// What the board asks of the slash-protection pool.
+#[ink::trait_definition]
+pub trait ProtectionGovernance {
+    /// Governor only (the board's execution): sets the per-incident cap, or allows or
+    /// disallows a donor.
+    #[ink(message)]
+    fn govern(&mut self, decision: ProtectionDecision) -> Result<(), ProtectionError>;
 }

@@ -2,6 +2,7 @@
 //! (`FrameRecords`), and the registry's errors.
 use icseth_core::{
     authority::GovernorError,
+    governance::RegistryDecision,
     operators::{CountsError, Figures},
     wiring::WiringError,
 };
@@ -116,4 +117,14 @@ pub trait FrameRecords {
         figures: Figures,
         attestations: u32,
     ) -> Result<(), RegistryError>;
+}
+
+/// What the board asks of the operator registry.
+#[ink::trait_definition]
+pub trait RegistryGovernance {
+    /// Governor only (the board's execution): approves, limits or removes an operator, sets
+    /// the performance policy or the registration limits, approves a deposit address, invites an
+    /// admin.
+    #[ink(message)]
+    fn govern(&mut self, decision: RegistryDecision) -> Result<(), RegistryError>;
 }

@@ -1,7 +1,9 @@
-//! The token's surface for the oracle contract (`ReportSink`) and the token's errors.
+//! The token's surfaces for the oracle contract (`ReportSink`) and the board (`TokenGovernance`),
+//! and the token's errors.
 use crate::{pool::PoolError, protection::ProtectionError, registry::RegistryError};
 use icseth_core::{
     authority::GovernorError,
+    governance::TokenDecision,
     hold::{HoldBasis, HoldUntil},
     math::MathError,
     oracle::{Report, ReportError},
@@ -151,4 +153,18 @@ pub trait ReportSink {
     /// or answers `Ok(Err(bound))` when the bounds refuse it.
     #[ink(message)]
     fn autobalance(&mut self, report: Report) -> Result<Result<(), ReportError>, TokenError>;
+}
+
+/// What the board asks of the token.
+#[ink::trait_definition]
+pub trait TokenGovernance {
+    /// Governor only (the board's execution): applies one decision, exactly as the message of
+    /// the same name would, with the same checks, errors and events.
+    #[ink(message)]
+    fn govern(&mut self, decision: TokenDecision) -> Result<(), TokenError>;
+
+    /// Anyone: when the guardian last paused (0: never). The board reads it so that a pause or
+    /// unpause proposal created before the guardian's pause never undoes it.
+    #[ink(message)]
+    fn guardian_paused_at(&self) -> u64;
 }

@@ -5,6 +5,7 @@
 //! rounding direction is chosen in the protocol's favour.
 #![cfg_attr(not(feature = "std"), no_std)]
 
+pub mod answer;
 pub mod authority;
 pub mod board;
 pub mod cell;
@@ -16,16 +17,15 @@ pub mod math;
 pub mod operators;
 pub mod oracle;
 pub mod queue;
-pub mod raw_result;
 pub mod reserve;
 pub mod shares;
 pub mod suite;
 pub mod wiring;
 
+pub use answer::{settle_typed, TypedRefusal};
 pub use authority::{Authority, GovernorError, PendingGovernor};
 pub use cell::{Required, Unreadable};
 pub use math::{MathError, BPS, ONE};
-pub use raw_result::{settle, settle_typed, CallRefusal, RawResult, TypedRefusal};
 pub use shares::Pool;
 pub use suite::SuiteAddresses;
 pub use wiring::{SuiteSlot, Wiring, WiringError};

@@ -10,6 +10,7 @@
 //! deterministic (docs/TOOLCHAIN.md), so the ratios are stable from run to run.
 use bare_psp22::bare_psp22::BarePsp22Ref;
 use baseline_token::baseline_token::{BaselineToken, BaselineTokenRef};
+use icseth_abi::{oracle::OracleGovernance, registry::RegistryGovernance};
 use icseth_core::governance::{Action, OracleDecision, Timing, TokenDecision};
 use icseth_core::{governance::RegistryDecision, operators::Figures, oracle::Report as OracleReport};
 use icseth_e2e::{
