@@ -21,8 +21,8 @@ use icseth_core::{
 };
 use icseth_deploy::Artifact;
 use icseth_e2e::{
-    account_of, advance_ms, deploy_and_wire, events_of, governance::decide_all, hex, now_ms, read, submit,
-    CallError, EmbeddedClient, Outcome, SuiteConfig, ETH,
+    account_of, advance_ms, deploy_and_wire, events_of, governance::decide_all, hex, now_ms, read, read_ok,
+    submit, CallError, EmbeddedClient, Outcome, SuiteConfig, ETH,
 };
 use icseth_token::{
     icseth_token::{IcsethToken, LossPending, LossPendingEnded, ReportApplied},
@@ -154,7 +154,7 @@ async fn report(
         .into_iter()
         .rfind(|e| e.epoch == report.epoch)
         .ok_or_else(|| progress.fail(TOKEN, "autobalance")("the quorum vote emitted no ReportApplied"))?;
-    let books = read(client, voters[0], &token.accounting())
+    let books = read_ok(client, voters[0], &token.accounting())
         .await
         .map_err(progress.fail(TOKEN, "accounting"))?;
     Ok(HistoryPoint {
@@ -281,7 +281,7 @@ pub async fn run(
     ] {
         ok(submit(client, who, &token.deposit(), amount).await).map_err(progress.fail(TOKEN, message))?;
     }
-    let books = read(client, protocol, &token.accounting())
+    let books = read_ok(client, protocol, &token.accounting())
         .await
         .map_err(progress.fail(TOKEN, "accounting"))?;
     progress.note(format!(
@@ -552,7 +552,7 @@ async fn collect(
     }
 
     let rate = inner(read(client, reader, &token.rate()).await).map_err(progress.fail(TOKEN, "rate"))?;
-    let a = read(client, reader, &token.accounting())
+    let a = read_ok(client, reader, &token.accounting())
         .await
         .map_err(progress.fail(TOKEN, "accounting"))?;
     let books = Books {
@@ -683,14 +683,14 @@ async fn collect(
         .map_err(progress.fail(TOKEN, "PSP22::balance_of"))?;
     let pool_value = inner(read(client, reader, &token.assets_for(pool_shares)).await)
         .map_err(progress.fail(TOKEN, "assets_for"))?;
-    let totals = read(client, reader, &protection.totals())
+    let totals = read_ok(client, reader, &protection.totals())
         .await
         .map_err(progress.fail(PROTECTION, "totals"))?;
     let cap = read(client, reader, &protection.per_incident_cap_bps())
         .await
         .map_err(progress.fail(PROTECTION, "per_incident_cap_bps"))?;
 
-    let policy = read(client, reader, &pool.policy())
+    let policy = read_ok(client, reader, &pool.policy())
         .await
         .map_err(progress.fail(POOL, "policy"))?;
     let flash_exit = FlashExitEntry {
@@ -708,7 +708,7 @@ async fn collect(
             .map_err(progress.fail(POOL, "is_paused"))?,
     };
 
-    let state = read(client, reader, &token.oracle_state_read())
+    let state = read_ok(client, reader, &token.oracle_state_read())
         .await
         .map_err(progress.fail(TOKEN, "oracle_state_read"))?;
     let consensus = ink_e2e::create_call_builder::<OracleConsensus>(suite.oracle);
@@ -726,10 +726,10 @@ async fn collect(
         let loss_votes = read(client, reader, &consensus.loss_votes_of(member))
             .await
             .map_err(progress.fail(ORACLE, "loss_votes_of"))?;
-        let unconfirmed_loss_votes = read(client, reader, &consensus.unconfirmed_loss_votes_of(member))
+        let unconfirmed_loss_votes = read_ok(client, reader, &consensus.unconfirmed_loss_votes_of(member))
             .await
             .map_err(progress.fail(ORACLE, "unconfirmed_loss_votes_of"))?;
-        let lone_hold_barred = read(client, reader, &consensus.lone_hold_barred_now(member))
+        let lone_hold_barred = read_ok(client, reader, &consensus.lone_hold_barred_now(member))
             .await
             .map_err(progress.fail(ORACLE, "lone_hold_barred_now"))?;
         oracle_members.push(OracleMemberEntry {
@@ -748,7 +748,7 @@ async fn collect(
     let oracle_quorum = read(client, reader, &consensus.quorum())
         .await
         .map_err(progress.fail(ORACLE, "quorum"))?;
-    let refused_report = read(client, reader, &consensus.agreed_report())
+    let refused_report = read_ok(client, reader, &consensus.agreed_report())
         .await
         .map_err(progress.fail(ORACLE, "agreed_report"))?
         .map(|a| {

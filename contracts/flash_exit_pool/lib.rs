@@ -20,8 +20,9 @@ pub mod flash_exit_pool {
         events::Wired,
         flash::{quote, FlashPolicy, FrameExits, Quote},
         governance::PoolDecision,
-        GovernorError, SuiteAddresses, SuiteSlot, Wiring,
+        GovernorError, Required, SuiteAddresses, SuiteSlot, WiringAccess, WiringCell,
     };
+    use ink::storage::{traits::ManualKey, Lazy};
 
     /// Every way a message of this contract can fail (defined with the pool's interface, so the
     /// token decodes it).
@@ -57,19 +58,27 @@ pub mod flash_exit_pool {
         pub paused: bool,
     }
 
+    /// The storage key of every cell behind the root (fixed, so a new version of the code finds
+    /// each cell where this one wrote it). The root holds only values whose encoding never
+    /// changes (the authority and wiring cells are at the suite's fixed keys).
+    pub mod keys {
+        pub const POLICY: u32 = 0x0301;
+        pub const FRAME_EXITS: u32 = 0x0302;
+    }
+
     /// The reserve and its policy.
     #[ink(storage)]
     pub struct FlashExitPool {
         authority: AuthorityCell,
-        wiring: Wiring,
+        wiring: WiringCell,
         /// Native value held for flash exits, counted by the pool (never read from its balance).
         reserve: Balance,
-        policy: FlashPolicy,
+        policy: Lazy<FlashPolicy, ManualKey<{ keys::POLICY }>>,
         paused: bool,
         /// Fees kept in the pooled assets, ever.
         fees_collected: Balance,
         /// What exits took in the current report frame, against its limit.
-        frame_exits: FrameExits,
+        frame_exits: Lazy<FrameExits, ManualKey<{ keys::FRAME_EXITS }>>,
     }
 
     /// The board's decisions, applied by `apply_decision` (governor only).
@@ -133,11 +142,14 @@ pub mod flash_exit_pool {
             if self.paused {
                 return Err(Error::Paused);
             }
-            let q = quote(assets, self.reserve, target, &self.policy)?;
-            self.frame_exits = self
+            let policy = self.policy.required()?;
+            let q = quote(assets, self.reserve, target, &policy)?;
+            let frame_exits = self
                 .frame_exits
+                .required()?
                 .at(self.env().block_timestamp(), self.reserve)
-                .take(assets, &self.policy)?;
+                .take(assets, &policy)?;
+            self.frame_exits.set(&frame_exits);
             self.reserve = self.reserve.checked_sub(q.payout).ok_or(Error::Overflow)?;
             self.fees_collected = self.fees_collected.checked_add(q.fee).ok_or(Error::Overflow)?;
             self.env()
@@ -157,10 +169,12 @@ pub mod flash_exit_pool {
         /// refused (changes nothing).
         #[ink(message)]
         fn quote(&self, assets: Balance, target: Balance) -> Result<Quote, Error> {
-            let q = quote(assets, self.reserve, target, &self.policy)?;
+            let policy = self.policy.required()?;
+            let q = quote(assets, self.reserve, target, &policy)?;
             self.frame_exits
+                .required()?
                 .at(self.env().block_timestamp(), self.reserve)
-                .take(assets, &self.policy)?;
+                .take(assets, &policy)?;
             Ok(q)
         }
     }
@@ -170,14 +184,18 @@ pub mod flash_exit_pool {
         /// the deployer that wires it once.
         #[ink(constructor)]
         pub fn new(governor: AccountId, guardian: AccountId) -> Self {
+            let mut policy = Lazy::new();
+            policy.set(&FlashPolicy::DEFAULT);
+            let mut frame_exits = Lazy::new();
+            frame_exits.set(&FrameExits::default());
             Self {
                 authority: authority_cell::new(governor, guardian),
-                wiring: Wiring::new(Self::env().caller()),
+                wiring: icseth_core::wiring::new_cell(Self::env().caller()),
                 reserve: 0,
-                policy: FlashPolicy::DEFAULT,
+                policy,
                 paused: false,
                 fees_collected: 0,
-                frame_exits: FrameExits::default(),
+                frame_exits,
             }
         }
 
@@ -206,7 +224,7 @@ pub mod flash_exit_pool {
                     if !policy.is_valid() {
                         return Err(Error::InvalidPolicy);
                     }
-                    self.policy = policy;
+                    self.policy.set(&policy);
                     self.env().emit_event(PolicySet { policy });
                 }
                 PoolDecision::Pause => {
@@ -230,11 +248,13 @@ pub mod flash_exit_pool {
 
         /// Anyone: what exits may still take from the reserve in the current report frame.
         #[ink(message)]
-        pub fn exit_limit_left(&self) -> Balance {
-            self.frame_exits
+        pub fn exit_limit_left(&self) -> Result<Balance, Error> {
+            Ok(self
+                .frame_exits
+                .required()?
                 .at(self.env().block_timestamp(), self.reserve)
-                .left(&self.policy)
-                .unwrap_or(0)
+                .left(&self.policy.required()?)
+                .unwrap_or(0))
         }
 
         /// Anyone: the native value held for flash exits.
@@ -245,8 +265,8 @@ pub mod flash_exit_pool {
 
         /// Anyone: the fee curve and the per-exit cap.
         #[ink(message)]
-        pub fn policy(&self) -> FlashPolicy {
-            self.policy
+        pub fn policy(&self) -> Result<FlashPolicy, Error> {
+            Ok(self.policy.required()?)
         }
 
         /// Anyone: whether exits are paused.
@@ -289,7 +309,7 @@ pub mod flash_exit_pool {
             pool
         }
 
-        fn state(pool: &FlashExitPool) -> (Balance, FlashPolicy, bool, Balance, usize) {
+        fn state(pool: &FlashExitPool) -> (Balance, Result<FlashPolicy, Error>, bool, Balance, usize) {
             (
                 pool.reserve(),
                 pool.policy(),
@@ -311,6 +331,44 @@ pub mod flash_exit_pool {
             test::set_value_transferred::<DefaultEnvironment>(0);
         }
 
+        /// Writes a value of the wrong type (one byte) at a cell's key, as another version of the
+        /// code might have left it.
+        fn corrupt(key: u32) {
+            ink::env::set_contract_storage(&key, &7u8);
+        }
+
+        #[ink::test]
+        fn a_cell_that_does_not_decode_refuses_every_message_that_needs_it() {
+            let mut pool = deploy();
+            fund(&mut pool, 1_000);
+            test::set_caller::<DefaultEnvironment>(accounts().frank);
+            corrupt(keys::FRAME_EXITS);
+            assert_eq!(pool.quote(10, 1_000), Err(Error::StorageUnreadable));
+            assert_eq!(pool.exit_limit_left(), Err(Error::StorageUnreadable));
+            corrupt(keys::POLICY);
+            assert_eq!(pool.policy(), Err(Error::StorageUnreadable));
+            let events = test::recorded_events().count();
+            assert_eq!(
+                pool.pay_exit(accounts().django, 10, 1_000),
+                Err(Error::StorageUnreadable)
+            );
+            assert_eq!(pool.reserve(), 1_000);
+            corrupt(icseth_core::wiring::WIRING_KEY);
+            assert_eq!(
+                pool.pay_exit(accounts().django, 10, 1_000),
+                Err(Error::Wiring(WiringError::Unreadable))
+            );
+            assert_eq!(pool.suite(), None);
+            test::set_caller::<DefaultEnvironment>(accounts().bob);
+            corrupt(icseth_core::authority::AUTHORITY_KEY);
+            assert_eq!(
+                pool.govern(PoolDecision::Pause),
+                Err(Error::Governor(GovernorError::AuthorityUnreadable))
+            );
+            assert!(!pool.is_paused());
+            assert_eq!(test::recorded_events().count(), events);
+        }
+
         #[ink::test]
         fn constructor_sets_roles_and_defaults() {
             test::set_caller::<DefaultEnvironment>(accounts().alice);
@@ -318,7 +376,7 @@ pub mod flash_exit_pool {
             assert_eq!(pool.governor(), Ok(accounts().bob));
             assert_eq!(pool.suite(), None);
             assert_eq!(pool.reserve(), 0);
-            assert_eq!(pool.policy(), FlashPolicy::DEFAULT);
+            assert_eq!(pool.policy(), Ok(FlashPolicy::DEFAULT));
             assert!(!pool.is_paused());
         }
 
@@ -402,7 +460,7 @@ pub mod flash_exit_pool {
                 }
             }
             assert_eq!(taken, 50_000, "half of the frame's starting reserve");
-            assert_eq!(pool.exit_limit_left(), 0);
+            assert_eq!(pool.exit_limit_left(), Ok(0));
             assert_eq!(
                 pool.quote(1, 100_000),
                 Err(Error::Flash(FlashError::AboveExitCap))
@@ -410,7 +468,7 @@ pub mod flash_exit_pool {
             // the next frame: half of the reserve as it stands
             test::set_block_timestamp::<DefaultEnvironment>(11 * day);
             let reserve = pool.reserve();
-            assert_eq!(pool.exit_limit_left(), reserve / 2);
+            assert_eq!(pool.exit_limit_left(), Ok(reserve / 2));
             pool.pay_exit(accounts().django, reserve / 2, 100_000).unwrap();
         }
 
@@ -427,7 +485,7 @@ pub mod flash_exit_pool {
                 pool.pay_exit(accounts().django, 501, 1_000),
                 Err(Error::Flash(FlashError::AboveExitCap))
             );
-            assert_eq!(pool.exit_limit_left(), 500);
+            assert_eq!(pool.exit_limit_left(), Ok(500));
             assert_eq!(
                 pool.pay_exit(accounts().django, 1_001, 1_000),
                 Err(Error::Flash(FlashError::AboveReserve))
@@ -476,7 +534,7 @@ pub mod flash_exit_pool {
                 ..FlashPolicy::DEFAULT
             };
             pool.govern(PoolDecision::SetPolicy { policy: steeper }).unwrap();
-            assert_eq!(pool.policy(), steeper);
+            assert_eq!(pool.policy(), Ok(steeper));
             pool.govern(PoolDecision::Pause).unwrap();
             assert!(pool.is_paused());
             pool.govern(PoolDecision::Unpause).unwrap();

@@ -43,7 +43,7 @@ pub mod icseth_token {
         },
         queue::{free_buffer, Batch},
         reserve::{split_deposit, DEFAULT_RESERVE_TARGET_BPS, MAX_RESERVE_TARGET_BPS},
-        settle_typed, GovernorError, Pool, SuiteAddresses, SuiteSlot, Wiring,
+        settle_typed, GovernorError, Pool, Required, SuiteAddresses, SuiteSlot, Wiring,
     };
     use ink::codegen::TraitCallBuilder;
     use ink::storage::traits::ManualKey;
@@ -185,32 +185,6 @@ pub mod icseth_token {
         pub batch: Batch,
         /// The board's allowance for the next report that applies a loss, until used or expired.
         pub loss_allowance: Option<LossAllowance>,
-    }
-
-    /// Only what a read of the never-written cell would yield; the constructor always writes it.
-    impl Default for OracleConfig {
-        fn default() -> Self {
-            Self {
-                bounds: Bounds::DEFAULT,
-                fees: Fees::DEFAULT,
-                vault: AccountId::from([0u8; 32]),
-            }
-        }
-    }
-
-    /// Only what a read of the never-written cell would yield; the constructor always writes it.
-    impl Default for Settings {
-        fn default() -> Self {
-            let nobody = AccountId::from([0u8; 32]);
-            Self {
-                wiring: Wiring::new(nobody),
-                staking_manager: nobody,
-                treasury: nobody,
-                min_deposit: Balance::MAX,
-                min_withdrawal: Balance::MAX,
-                reserve_target_bps: 0,
-            }
-        }
     }
 
     /// PSP22: shares moved (`from: None` is a mint, `to: None` a burn).
@@ -465,11 +439,12 @@ pub mod icseth_token {
         pub const TICKETS: u32 = 0x0108;
         pub const TICKETS_BY_OWNER: u32 = 0x0109;
         pub const TICKET_COUNT_OF: u32 = 0x010a;
+        pub const LOSS_HOLD: u32 = 0x010b;
     }
 
-    /// Storage of the token. The root cell holds only the pause flag and its time and the pending
-    /// loss: ink! loads and writes the root on every message, so everything a transfer does not
-    /// need sits behind `Lazy`.
+    /// Storage of the token. The root cell holds only the pause flag and its time (values whose
+    /// encoding never changes): ink! loads and writes the root on every message, so everything a
+    /// transfer does not need sits behind `Lazy`, each cell at its fixed key.
     #[ink(storage)]
     pub struct IcsethToken {
         paused: bool,
@@ -479,7 +454,7 @@ pub mod icseth_token {
         /// The pending loss: deposits and flash exits wait while it holds. Only a report at or
         /// after a span's snapshot ends it (an older report describes the time before the loss);
         /// a lone member's span also lapses.
-        loss_hold: LossHold,
+        loss_hold: Lazy<LossHold, ManualKey<{ keys::LOSS_HOLD }>>,
         authority: AuthorityCell,
         balances: Mapping<AccountId, Balance, ManualKey<{ keys::BALANCES }>>,
         allowances: Mapping<(AccountId, AccountId), Balance, ManualKey<{ keys::ALLOWANCES }>>,
@@ -554,10 +529,11 @@ pub mod icseth_token {
             basis: Option<HoldBasis>,
         ) -> Result<(Balance, Option<Timestamp>), Error> {
             self.ensure_oracle()?;
-            let before = self.before_report(&self.oracle_state(), &self.books());
-            let loss = self.hold_if_loss(&report, &before, Some(member), basis);
+            let before = self.before_report(&self.oracle_state()?, &self.books()?);
+            let loss = self.hold_if_loss(&report, &before, Some(member), basis)?;
             let lone_lapses_at = self
                 .loss_hold
+                .required()?
                 .lone
                 .map(|l| l.lapses_at)
                 .filter(|lapse| before.now_ms < *lapse);
@@ -578,16 +554,16 @@ pub mod icseth_token {
         #[ink(message)]
         fn autobalance(&mut self, report: Report) -> Result<Result<(), ReportError>, Error> {
             let settings = self.ensure_oracle()?;
-            let state = self.oracle_state();
+            let state = self.oracle_state()?;
             // The books are read once for the whole report and written once, at its end.
-            let books = self.books();
+            let books = self.books()?;
             let before = self.before_report(&state, &books);
-            let oracle = self.oracle_config();
+            let oracle = self.oracle_config()?;
             let outcome = match evaluate(&report, &before, &oracle.bounds, &oracle.fees) {
                 Ok(outcome) => outcome,
                 Err(refusal) => {
                     // A quorum agreed on it: a loss it shows is corroborated.
-                    self.hold_if_loss(&report, &before, None, Some(HoldBasis::Corroborated));
+                    self.hold_if_loss(&report, &before, None, Some(HoldBasis::Corroborated))?;
                     return Ok(Err(refusal));
                 }
             };
@@ -616,19 +592,22 @@ pub mod icseth_token {
                 min_withdrawal: DEFAULT_MIN_WITHDRAWAL,
                 reserve_target_bps: DEFAULT_RESERVE_TARGET_BPS,
             });
+            let mut loss_hold = Lazy::new();
+            loss_hold.set(&LossHold::default());
             let mut books = Lazy::new();
             books.set(&Accounting::default());
             let mut oracle = Lazy::new();
             oracle.set(&OracleConfig {
+                bounds: Bounds::DEFAULT,
+                fees: Fees::DEFAULT,
                 vault: staking_manager,
-                ..OracleConfig::default()
             });
             let mut oracle_state = Lazy::new();
             oracle_state.set(&OracleState::default());
             Self {
                 paused: false,
                 guardian_paused_at: 0,
-                loss_hold: LossHold::default(),
+                loss_hold,
                 authority: authority_cell::new(governor, guardian),
                 balances: Mapping::default(),
                 allowances: Mapping::default(),
@@ -644,21 +623,21 @@ pub mod icseth_token {
         }
 
         /// The settings cell (always written by the constructor).
-        fn settings(&self) -> Settings {
-            self.settings.get().unwrap_or_default()
+        fn settings(&self) -> Result<Settings, Error> {
+            Ok(self.settings.required()?)
         }
 
-        fn oracle_config(&self) -> OracleConfig {
-            self.oracle.get().unwrap_or_default()
+        fn oracle_config(&self) -> Result<OracleConfig, Error> {
+            Ok(self.oracle.required()?)
         }
 
-        fn oracle_state(&self) -> OracleState {
-            self.oracle_state.get().unwrap_or_default()
+        fn oracle_state(&self) -> Result<OracleState, Error> {
+            Ok(self.oracle_state.required()?)
         }
 
         /// The books cell (always written by the constructor).
-        fn books(&self) -> Accounting {
-            self.books.get().unwrap_or_default()
+        fn books(&self) -> Result<Accounting, Error> {
+            Ok(self.books.required()?)
         }
 
         // ---- wiring and roles -------------------------------------------------------------
@@ -668,7 +647,7 @@ pub mod icseth_token {
         pub fn wire(&mut self, suite: SuiteAddresses) -> Result<(), Error> {
             let caller = self.env().caller();
             let own = self.env().account_id();
-            let mut settings = self.settings();
+            let mut settings = self.settings()?;
             settings.wiring.wire(caller, own, SuiteSlot::Token, suite)?;
             // Fee shares minted to another suite contract could never move again.
             let others = [
@@ -689,26 +668,26 @@ pub mod icseth_token {
         /// Anyone: the suite's addresses, once wired.
         #[ink(message)]
         pub fn suite(&self) -> Option<SuiteAddresses> {
-            self.settings().wiring.suite()
+            self.settings().ok()?.wiring.suite()
         }
 
         /// Anyone: the holder of `role`.
         #[ink(message)]
         pub fn role(&self, role: Role) -> Result<AccountId, Error> {
-            let settings = self.settings();
+            let settings = self.settings()?;
             Ok(match role {
                 Role::Guardian => authority_cell::read(&self.authority)?.guardian(),
                 Role::StakingManager => settings.staking_manager,
                 Role::Treasury => settings.treasury,
-                Role::Vault => self.oracle_config().vault,
+                Role::Vault => self.oracle_config()?.vault,
             })
         }
 
         /// Governor only: gives `role` to `account`. Emits `RoleChanged`.
         #[ink(message)]
         pub fn set_role(&mut self, role: Role, account: AccountId) -> Result<(), Error> {
-            let mut settings = self.settings();
             authority_cell::ensure_governor(&self.authority)?;
+            let mut settings = self.settings()?;
             match role {
                 Role::Guardian => {
                     let mut authority = authority_cell::read(&self.authority)?;
@@ -725,7 +704,7 @@ pub mod icseth_token {
                     settings.treasury = account;
                 }
                 Role::Vault => {
-                    let mut oracle = self.oracle_config();
+                    let mut oracle = self.oracle_config()?;
                     oracle.vault = account;
                     self.oracle.set(&oracle);
                 }
@@ -739,8 +718,8 @@ pub mod icseth_token {
         /// Emits `ParameterChanged`.
         #[ink(message)]
         pub fn set_parameter(&mut self, parameter: Parameter, value: u128) -> Result<(), Error> {
-            let mut settings = self.settings();
             authority_cell::ensure_governor(&self.authority)?;
+            let mut settings = self.settings()?;
             match parameter {
                 Parameter::MinDeposit => settings.min_deposit = value,
                 Parameter::MinWithdrawal => settings.min_withdrawal = value,
@@ -780,7 +759,7 @@ pub mod icseth_token {
                         .block_timestamp()
                         .checked_add(valid_for_ms)
                         .ok_or(Error::Overflow)?;
-                    let mut state = self.oracle_state();
+                    let mut state = self.oracle_state()?;
                     state.loss_allowance = Some(LossAllowance { amount, expires_at });
                     self.oracle_state.set(&state);
                     self.env().emit_event(LossAllowanceSet { amount, expires_at });
@@ -790,7 +769,7 @@ pub mod icseth_token {
                     if !bounds.is_valid() {
                         return Err(Error::InvalidBounds);
                     }
-                    let mut oracle = self.oracle_config();
+                    let mut oracle = self.oracle_config()?;
                     oracle.bounds = bounds;
                     self.oracle.set(&oracle);
                     self.env().emit_event(BoundsSet { bounds });
@@ -800,7 +779,7 @@ pub mod icseth_token {
                     if !fees.is_valid() {
                         return Err(Error::InvalidBounds);
                     }
-                    let mut oracle = self.oracle_config();
+                    let mut oracle = self.oracle_config()?;
                     oracle.fees = fees;
                     self.oracle.set(&oracle);
                     self.env().emit_event(FeesSet { fees });
@@ -811,13 +790,13 @@ pub mod icseth_token {
 
         /// Anyone: the current value of a parameter.
         #[ink(message)]
-        pub fn parameter(&self, parameter: Parameter) -> u128 {
-            let settings = self.settings();
-            match parameter {
+        pub fn parameter(&self, parameter: Parameter) -> Result<u128, Error> {
+            let settings = self.settings()?;
+            Ok(match parameter {
                 Parameter::MinDeposit => settings.min_deposit,
                 Parameter::MinWithdrawal => settings.min_withdrawal,
                 Parameter::ReserveTargetBps => settings.reserve_target_bps,
-            }
+            })
         }
 
         /// Guardian or governor: pauses deposits, transfers and new withdrawal requests (claims
@@ -871,8 +850,8 @@ pub mod icseth_token {
             institution: AccountId,
             min_deposit: Option<Balance>,
         ) -> Result<(), Error> {
-            let settings = self.settings();
             authority_cell::ensure_governor(&self.authority)?;
+            let settings = self.settings()?;
             if self.is_whitelisted(institution) {
                 return Err(Error::AlreadyWhitelisted);
             }
@@ -924,20 +903,20 @@ pub mod icseth_token {
 
         /// Anyone: the global minimum deposit.
         #[ink(message)]
-        pub fn min_deposit(&self) -> Balance {
-            self.settings().min_deposit
+        pub fn min_deposit(&self) -> Result<Balance, Error> {
+            Ok(self.settings()?.min_deposit)
         }
 
         /// Anyone: the smallest deposit `account` may make: the larger of the global minimum and
         /// its own tier.
         #[ink(message)]
-        pub fn min_deposit_of(&self, account: AccountId) -> Balance {
+        pub fn min_deposit_of(&self, account: AccountId) -> Result<Balance, Error> {
             let tier = self
                 .institutions
                 .get(account)
                 .and_then(|r| r.min_deposit)
                 .unwrap_or(0);
-            self.settings().min_deposit.max(tier)
+            Ok(self.settings()?.min_deposit.max(tier))
         }
 
         // ---- rate and books ---------------------------------------------------------------
@@ -949,27 +928,27 @@ pub mod icseth_token {
             }
         }
 
-        fn pool(&self) -> Pool {
-            Self::pool_of(&self.books())
+        fn pool(&self) -> Result<Pool, Error> {
+            Ok(Self::pool_of(&self.books()?))
         }
 
         /// Anyone: assets that belong to the holders.
         #[ink(message)]
-        pub fn total_pooled(&self) -> Balance {
-            self.books().total_pooled
+        pub fn total_pooled(&self) -> Result<Balance, Error> {
+            Ok(self.books()?.total_pooled)
         }
 
         /// Anyone: assets per 1e18 shares (rounded down).
         #[ink(message)]
         pub fn rate(&self) -> Result<u128, Error> {
-            Ok(self.pool().rate()?)
+            Ok(self.pool()?.rate()?)
         }
 
         /// Anyone: shares a deposit of `assets` would mint now (rounded down), priced with the
         /// value kept from finalized tickets (see `deposit`).
         #[ink(message)]
         pub fn shares_for(&self, assets: Balance) -> Result<Balance, Error> {
-            Ok(Self::deposit_price(&self.books())?.shares_for_deposit(assets)?)
+            Ok(Self::deposit_price(&self.books()?)?.shares_for_deposit(assets)?)
         }
 
         /// The pool deposits are priced against: the holders' assets and the value kept from
@@ -988,12 +967,12 @@ pub mod icseth_token {
         /// Anyone: assets `shares` are worth now (rounded down).
         #[ink(message)]
         pub fn assets_for(&self, shares: Balance) -> Result<Balance, Error> {
-            Ok(self.pool().assets_for_shares(shares)?)
+            Ok(self.pool()?.assets_for_shares(shares)?)
         }
 
         /// Anyone: the token's books.
         #[ink(message)]
-        pub fn accounting(&self) -> Accounting {
+        pub fn accounting(&self) -> Result<Accounting, Error> {
             self.books()
         }
 
@@ -1019,13 +998,13 @@ pub mod icseth_token {
                 .get(caller)
                 .filter(|r| r.active)
                 .ok_or(Error::NotWhitelisted)?;
-            let settings = self.settings();
+            let settings = self.settings()?;
             // Before wiring there is no pool to hold the reserve's part of a deposit.
             let suite = settings.wiring.require()?;
             if assets < settings.min_deposit.max(institution.min_deposit.unwrap_or(0)) {
                 return Err(Error::BelowMinDeposit);
             }
-            let mut books = self.books();
+            let mut books = self.books()?;
             let pool = Self::pool_of(&books);
             let shares = Self::deposit_price(&books)?.shares_for_deposit(assets)?;
             if shares == 0 {
@@ -1123,14 +1102,14 @@ pub mod icseth_token {
         /// tickets wait for. Emits `ReserveRefilled`.
         #[ink(message)]
         pub fn refill_reserve(&mut self, amount: Balance) -> Result<(), Error> {
-            let settings = self.settings();
+            let settings = self.settings()?;
             if self.env().caller() != settings.staking_manager {
                 return Err(Error::NotStakingManager);
             }
             if amount == 0 {
                 return Err(Error::ZeroAmount);
             }
-            let mut books = self.books();
+            let mut books = self.books()?;
             if amount > Self::refill_headroom(&settings, &books)? {
                 return Err(Error::AboveRefillHeadroom);
             }
@@ -1151,7 +1130,7 @@ pub mod icseth_token {
             books: &Accounting,
             shares: Balance,
         ) -> Result<(AccountId, Balance, Balance), Error> {
-            let settings = self.settings();
+            let settings = self.settings()?;
             let pool = settings.wiring.require()?.flash_exit_pool;
             let assets = Self::pool_of(books).assets_for_shares(shares)?;
             Ok((pool, assets, Self::reserve_target(&settings, books)?))
@@ -1177,7 +1156,7 @@ pub mod icseth_token {
                 .balance_of_shares(holder)
                 .checked_sub(shares)
                 .ok_or(Error::InsufficientShares)?;
-            let mut books = self.books();
+            let mut books = self.books()?;
             let (pool_address, assets, target) = self.exit_terms(&books, shares)?;
             // Burn first; the pool pays and answers; one direction, no callback.
             self.balances.insert(holder, &remaining);
@@ -1212,7 +1191,7 @@ pub mod icseth_token {
         /// Anyone: what a flash exit of `shares` would pay now (asks the pool; changes nothing).
         #[ink(message)]
         pub fn quote_flash_exit(&self, shares: Balance) -> Result<Quote, Error> {
-            let (pool_address, assets, target) = self.exit_terms(&self.books(), shares)?;
+            let (pool_address, assets, target) = self.exit_terms(&self.books()?, shares)?;
             let pool: ink::contract_ref!(FlashExitReserve) = pool_address.into();
             Self::pool_answer(pool.call().quote(assets, target).try_invoke())
         }
@@ -1225,7 +1204,7 @@ pub mod icseth_token {
         /// finalized. The value counts as in flight until the oracle reports it. Emits `Staked`.
         #[ink(message)]
         pub fn stake(&mut self, operator: u32, validators: u32) -> Result<(), Error> {
-            let settings = self.settings();
+            let settings = self.settings()?;
             if self.env().caller() != settings.staking_manager {
                 return Err(Error::NotStakingManager);
             }
@@ -1235,7 +1214,7 @@ pub mod icseth_token {
             let amount = u128::from(validators)
                 .checked_mul(VALIDATOR_DEPOSIT)
                 .ok_or(Error::Overflow)?;
-            let mut books = self.books();
+            let mut books = self.books()?;
             if amount > books.buffered {
                 return Err(Error::InsufficientBuffer);
             }
@@ -1256,7 +1235,7 @@ pub mod icseth_token {
                     .record_stake(operator, validators)
                     .try_invoke(),
             )?;
-            let mut state = self.oracle_state();
+            let mut state = self.oracle_state()?;
             state.funded_validators = state
                 .funded_validators
                 .checked_add(validators)
@@ -1280,7 +1259,7 @@ pub mod icseth_token {
         /// The oracle contract (from the wiring), or `NotOracle` for anyone else. Returns the
         /// settings it read, so a report reads them once.
         fn ensure_oracle(&self) -> Result<Settings, Error> {
-            let settings = self.settings();
+            let settings = self.settings()?;
             if self.env().caller() != settings.wiring.require()?.oracle {
                 return Err(Error::NotOracle);
             }
@@ -1289,7 +1268,7 @@ pub mod icseth_token {
 
         /// `LossPending` with until when, while a loss is pending.
         fn ensure_no_loss_pending(&self) -> Result<(), Error> {
-            match self.loss_hold.until(self.env().block_timestamp()) {
+            match self.loss_hold.required()?.until(self.env().block_timestamp()) {
                 Some(until) => Err(Error::LossPending(until)),
                 None => Ok(()),
             }
@@ -1303,24 +1282,23 @@ pub mod icseth_token {
             before: &Before,
             member: Option<AccountId>,
             basis: Option<HoldBasis>,
-        ) -> Balance {
+        ) -> Result<Balance, Error> {
             let loss = loss_shown(report, before);
             let Some(basis) = basis.filter(|_| loss > 0) else {
-                return loss;
+                return Ok(loss);
             };
-            let change = self.loss_hold.on_loss(report.ref_time_ms, basis, before.now_ms);
+            let mut hold = self.loss_hold.required()?;
+            let change = hold.on_loss(report.ref_time_ms, basis, before.now_ms);
+            self.loss_hold.set(&hold);
             self.emit_hold_ends(&change);
             let began = change.corroborated_started || change.lone_started;
             if began || change.lone_extended || change.corroborated_extended {
                 let (since, lapses_at) = match basis {
                     HoldBasis::Lone => (
-                        self.loss_hold.lone.map_or(before.now_ms, |l| l.since),
-                        self.loss_hold.lone.map(|l| l.lapses_at),
+                        hold.lone.map_or(before.now_ms, |l| l.since),
+                        hold.lone.map(|l| l.lapses_at),
                     ),
-                    HoldBasis::Corroborated => (
-                        self.loss_hold.corroborated.map_or(before.now_ms, |c| c.since),
-                        None,
-                    ),
+                    HoldBasis::Corroborated => (hold.corroborated.map_or(before.now_ms, |c| c.since), None),
                 };
                 self.env().emit_event(LossPending {
                     ref_time_ms: report.ref_time_ms,
@@ -1332,7 +1310,7 @@ pub mod icseth_token {
                     lapses_at,
                 });
             }
-            loss
+            Ok(loss)
         }
 
         /// Events for the spans a vote or report ended.
@@ -1357,31 +1335,33 @@ pub mod icseth_token {
 
         /// Anyone: since when a loss is pending (deposits and flash exits held), if one is.
         #[ink(message)]
-        pub fn loss_pending_since(&self) -> Option<Timestamp> {
-            self.loss_hold.since(self.env().block_timestamp())
+        pub fn loss_pending_since(&self) -> Result<Option<Timestamp>, Error> {
+            Ok(self.loss_hold.required()?.since(self.env().block_timestamp()))
         }
 
         /// Anyone: while a loss is pending, the snapshot a report must describe (or follow) for
         /// its application to end the hold.
         #[ink(message)]
-        pub fn loss_pending_until_ref(&self) -> Option<u64> {
-            self.loss_hold
+        pub fn loss_pending_until_ref(&self) -> Result<Option<u64>, Error> {
+            Ok(self
+                .loss_hold
+                .required()?
                 .until(self.env().block_timestamp())
-                .map(|until| until.until_ref)
+                .map(|until| until.until_ref))
         }
 
         /// Anyone: until when deposits and flash exits are held, if they are: the snapshot a
         /// report must reach, and the lapse time of a lone member's hold.
         #[ink(message)]
-        pub fn loss_hold_until(&self) -> Option<HoldUntil> {
-            self.loss_hold.until(self.env().block_timestamp())
+        pub fn loss_hold_until(&self) -> Result<Option<HoldUntil>, Error> {
+            Ok(self.loss_hold.required()?.until(self.env().block_timestamp()))
         }
 
         /// Anyone: the pending-loss record (a lapsed lone span stays in it until the next vote or
         /// report clears it; `loss_hold_until` says what holds now).
         #[ink(message)]
-        pub fn loss_hold(&self) -> LossHold {
-            self.loss_hold
+        pub fn loss_hold(&self) -> Result<LossHold, Error> {
+            Ok(self.loss_hold.required()?)
         }
 
         /// The withdrawal vault only: hands over withdrawals and execution-layer rewards. They are
@@ -1389,14 +1369,14 @@ pub mod icseth_token {
         #[ink(message, payable)]
         pub fn receive_inflow(&mut self) -> Result<(), Error> {
             let vault = self.env().caller();
-            if vault != self.oracle_config().vault {
+            if vault != self.oracle_config()?.vault {
                 return Err(Error::NotVault);
             }
             let amount = self.env().transferred_value();
             if amount == 0 {
                 return Err(Error::ZeroAmount);
             }
-            let mut books = self.books();
+            let mut books = self.books()?;
             books.inflow = books.inflow.checked_add(amount).ok_or(Error::Overflow)?;
             self.books.set(&books);
             self.env().emit_event(InflowReceived { vault, amount });
@@ -1530,7 +1510,9 @@ pub mod icseth_token {
             });
             // Only a report that describes the time of a span's newest loss vote (or later) ends
             // it: an older one applied meanwhile says nothing about that loss.
-            let change = self.loss_hold.on_report_applied(report.ref_time_ms, now);
+            let mut hold = self.loss_hold.required()?;
+            let change = hold.on_report_applied(report.ref_time_ms, now);
+            self.loss_hold.set(&hold);
             self.emit_hold_ends(&change);
             let finalized = self.finalize_due(&mut books, &batch, MAX_FINALIZE_PER_REPORT)?;
             // Withdrawn funds top the reserve up (after the tickets, before new staking).
@@ -1633,13 +1615,13 @@ pub mod icseth_token {
 
         /// Anyone: the report bounds, fees and vault.
         #[ink(message)]
-        pub fn oracle_config_read(&self) -> OracleConfig {
+        pub fn oracle_config_read(&self) -> Result<OracleConfig, Error> {
             self.oracle_config()
         }
 
         /// Anyone: the last applied report and the counters reports are checked against.
         #[ink(message)]
-        pub fn oracle_state_read(&self) -> OracleState {
+        pub fn oracle_state_read(&self) -> Result<OracleState, Error> {
             self.oracle_state()
         }
 
@@ -1663,9 +1645,9 @@ pub mod icseth_token {
             }
             let balance = self.balance_of_shares(owner);
             let remaining = balance.checked_sub(shares).ok_or(Error::InsufficientShares)?;
-            let mut books = self.books();
+            let mut books = self.books()?;
             let assets = Self::pool_of(&books).assets_for_shares(shares)?;
-            if assets < self.settings().min_withdrawal || assets == 0 {
+            if assets < self.settings()?.min_withdrawal || assets == 0 {
                 return Err(Error::BelowMinWithdrawal);
             }
             let locked = self
@@ -1717,8 +1699,8 @@ pub mod icseth_token {
         /// (the burn of their shares from the queue); returns how many were finalized.
         #[ink(message)]
         pub fn finalize_withdrawals(&mut self, max_tickets: u32) -> Result<u32, Error> {
-            let batch = self.oracle_state().batch;
-            let mut books = self.books();
+            let batch = self.oracle_state()?.batch;
+            let mut books = self.books()?;
             if max_tickets > 0 {
                 let done = self.finalize_due(&mut books, &batch, max_tickets.min(MAX_FINALIZE_PER_CALL))?;
                 if done > 0 {
@@ -1827,7 +1809,7 @@ pub mod icseth_token {
                 TicketStatus::Claimed { .. } => return Err(Error::AlreadyClaimed),
                 TicketStatus::Finalized { payout } => payout,
             };
-            let mut books = self.books();
+            let mut books = self.books()?;
             books.claimable = books.claimable.checked_sub(payout).ok_or(Error::Overflow)?;
             ticket.status = TicketStatus::Claimed { payout };
             self.tickets.insert(ticket_id, &ticket);
@@ -1897,7 +1879,10 @@ pub mod icseth_token {
             if to == self.env().account_id() {
                 return Err(PSP22Error::Custom(String::from(refusal::RECEIVER_IS_THE_QUEUE)));
             }
-            match self.settings().wiring.suite() {
+            let settings = self
+                .settings()
+                .map_err(|_| PSP22Error::Custom(String::from(refusal::STORAGE_UNREADABLE)))?;
+            match settings.wiring.suite() {
                 Some(suite) if to == suite.slash_protection && spender == suite.slash_protection => Ok(()),
                 Some(suite) if suite.contains(&to) => Err(PSP22Error::Custom(String::from(
                     refusal::RECEIVER_IS_SUITE_CONTRACT,
@@ -1944,7 +1929,13 @@ pub mod icseth_token {
         /// Anyone: shares in circulation.
         #[ink(message)]
         fn total_supply(&self) -> u128 {
-            self.books().total_shares
+            match self.books.required() {
+                Ok(books) => books.total_shares,
+                // PSP22 fixes this answer's type, so an unreadable books cell cannot be answered
+                // as an error, and a default would state a false supply: the call traps instead
+                // (the only message that does).
+                Err(_) => panic!("the books cell does not decode"),
+            }
         }
 
         /// Anyone: shares held by `owner`.

@@ -18,18 +18,19 @@ pub mod operator_registry {
         cell::{self as authority_cell, AuthorityCell},
         Authority, AuthorityDecision, PendingGovernor,
     };
+    use icseth_core::Required;
     use icseth_core::{
         events::Wired,
         governance::RegistryDecision,
         operators::{
             disagree, next_status, score, Figures, PerformancePolicy, RegistrationLimits, ValidatorCounts,
         },
-        GovernorError, SuiteAddresses, SuiteSlot, Wiring,
+        GovernorError, SuiteAddresses, SuiteSlot, WiringAccess, WiringCell,
     };
     use ink::storage::traits::ManualKey;
     use ink::{
         prelude::{string::String, vec::Vec},
-        storage::Mapping,
+        storage::{Lazy, Mapping},
     };
 
     pub use icseth_core::operators::OperatorStatus;
@@ -258,13 +259,16 @@ pub mod operator_registry {
         pub const OPERATOR_OF: u32 = 0x0402;
         pub const HISTORY: u32 = 0x0403;
         pub const INVITED: u32 = 0x0404;
+        pub const POLICY: u32 = 0x0405;
+        pub const TOTALS: u32 = 0x0406;
+        pub const LIMITS: u32 = 0x0407;
     }
 
     /// Storage of the contract.
     #[ink(storage)]
     pub struct OperatorRegistry {
         authority: AuthorityCell,
-        wiring: Wiring,
+        wiring: WiringCell,
         operators: Mapping<u32, Operator, ManualKey<{ keys::OPERATORS }>>,
         /// The operator an admin account registered (one per admin).
         operator_of: Mapping<AccountId, u32, ManualKey<{ keys::OPERATOR_OF }>>,
@@ -272,13 +276,13 @@ pub mod operator_registry {
         operator_count: u32,
         /// Most operators the registry accepts; every message costs the same whatever the count.
         max_operators: u32,
-        policy: PerformancePolicy,
+        policy: Lazy<PerformancePolicy, ManualKey<{ keys::POLICY }>>,
         /// Frame 0 starts here.
         genesis_ms: Timestamp,
         /// Recent history: (operator, frame % HISTORY_FRAMES) -> record.
         history: Mapping<(u32, u32), FrameRecord, ManualKey<{ keys::HISTORY }>>,
-        totals: Totals,
-        limits: RegistrationLimits,
+        totals: Lazy<Totals, ManualKey<{ keys::TOTALS }>>,
+        limits: Lazy<RegistrationLimits, ManualKey<{ keys::LIMITS }>>,
         /// Self-registrations waiting for the board (invited ones included).
         pending_count: u32,
         /// Operators not exited: what `max_operators` caps.
@@ -338,11 +342,13 @@ pub mod operator_registry {
                 return Err(Error::OperatorNotActive);
             }
             record.counts = record.counts.with_funded(validators)?;
-            self.totals.validators_funded = self
-                .totals
-                .validators_funded
-                .checked_add(u64::from(validators))
-                .ok_or(Error::Overflow)?;
+            self.add_to_totals(|t| {
+                t.validators_funded = t
+                    .validators_funded
+                    .checked_add(u64::from(validators))
+                    .ok_or(Error::Overflow)?;
+                Ok(())
+            })?;
             self.operators.insert(operator, &record);
             self.env().emit_event(StakeRecorded {
                 operator,
@@ -364,11 +370,10 @@ pub mod operator_registry {
                 .checked_add(1)
                 .ok_or(Error::Overflow)?;
             record.totals.slashed = record.totals.slashed.checked_add(loss).ok_or(Error::Overflow)?;
-            self.totals.slashing_incidents = self
-                .totals
-                .slashing_incidents
-                .checked_add(1)
-                .ok_or(Error::Overflow)?;
+            self.add_to_totals(|t| {
+                t.slashing_incidents = t.slashing_incidents.checked_add(1).ok_or(Error::Overflow)?;
+                Ok(())
+            })?;
             self.operators.insert(operator, &record);
             self.env().emit_event(SlashingRecorded { operator, loss });
             Ok(())
@@ -415,6 +420,7 @@ pub mod operator_registry {
             if record.last_attested_frame.is_some_and(|last| frame <= last) {
                 return Err(Error::StaleFrame);
             }
+            let policy = self.policy.required()?;
             let mut status_change = None;
             let frame_score = score(&figures);
             history.attested = Some(figures);
@@ -441,17 +447,7 @@ pub mod operator_registry {
                 .mev_rewards
                 .checked_add(figures.mev_rewards)
                 .ok_or(Error::Overflow)?;
-            self.totals.consensus_rewards = self
-                .totals
-                .consensus_rewards
-                .checked_add(figures.consensus_rewards)
-                .ok_or(Error::Overflow)?;
-            self.totals.mev_rewards = self
-                .totals
-                .mev_rewards
-                .checked_add(figures.mev_rewards)
-                .ok_or(Error::Overflow)?;
-            let (status, streak) = next_status(record.status, record.weak_streak, frame_score, &self.policy);
+            let (status, streak) = next_status(record.status, record.weak_streak, frame_score, &policy);
             if status != record.status {
                 status_change = Some((record.status, status));
             }
@@ -459,7 +455,18 @@ pub mod operator_registry {
             record.weak_streak = streak;
             record.score = Some(frame_score);
             record.last_attested_frame = Some(frame);
-            self.totals.attestations = self.totals.attestations.checked_add(1).ok_or(Error::Overflow)?;
+            self.add_to_totals(|t| {
+                t.consensus_rewards = t
+                    .consensus_rewards
+                    .checked_add(figures.consensus_rewards)
+                    .ok_or(Error::Overflow)?;
+                t.mev_rewards = t
+                    .mev_rewards
+                    .checked_add(figures.mev_rewards)
+                    .ok_or(Error::Overflow)?;
+                t.attestations = t.attestations.checked_add(1).ok_or(Error::Overflow)?;
+                Ok(())
+            })?;
             self.history.insert((operator, Self::slot(frame)), &history);
             self.operators.insert(operator, &record);
             if let Some((from, to)) = status_change {
@@ -483,21 +490,27 @@ pub mod operator_registry {
         /// becomes the deployer that wires it once. Frame 0 starts now.
         #[ink(constructor)]
         pub fn new(governor: AccountId, guardian: AccountId) -> Self {
+            let mut limits = Lazy::new();
+            limits.set(&RegistrationLimits::DEFAULT);
+            let mut policy = Lazy::new();
+            policy.set(&PerformancePolicy::DEFAULT);
+            let mut totals = Lazy::new();
+            totals.set(&Totals::default());
             Self {
                 authority: authority_cell::new(governor, guardian),
-                wiring: Wiring::new(Self::env().caller()),
+                wiring: icseth_core::wiring::new_cell(Self::env().caller()),
                 operators: Mapping::default(),
                 operator_of: Mapping::default(),
                 operator_count: 0,
                 max_operators: DEFAULT_MAX_OPERATORS,
-                limits: RegistrationLimits::DEFAULT,
+                limits,
                 pending_count: 0,
                 live_count: 0,
                 invited: Mapping::default(),
-                policy: PerformancePolicy::DEFAULT,
+                policy,
                 genesis_ms: Self::env().block_timestamp(),
                 history: Mapping::default(),
-                totals: Totals::default(),
+                totals,
             }
         }
 
@@ -553,7 +566,7 @@ pub mod operator_registry {
                     if !policy.is_valid() {
                         return Err(Error::InvalidPolicy);
                     }
-                    self.policy = policy;
+                    self.policy.set(&policy);
                     self.env().emit_event(PolicySet { policy });
                     Ok(())
                 }
@@ -569,7 +582,7 @@ pub mod operator_registry {
                     if !limits.is_valid() {
                         return Err(Error::InvalidLimits);
                     }
-                    self.limits = limits;
+                    self.limits.set(&limits);
                     self.env().emit_event(RegistrationLimitsSet { limits });
                     Ok(())
                 }
@@ -647,7 +660,7 @@ pub mod operator_registry {
                 return Err(Error::OperatorCapReached);
             }
             let invited = self.invited.contains(admin);
-            if !invited && self.pending_count >= self.limits.max_pending {
+            if !invited && self.pending_count >= self.limits.required()?.max_pending {
                 return Err(Error::PendingCapReached);
             }
             let id = self.operator_count;
@@ -779,7 +792,10 @@ pub mod operator_registry {
                 self.flag_dispute(&mut record, &mut history, &figures, &attested)?;
             }
             record.last_reported_frame = Some(frame);
-            self.totals.reports = self.totals.reports.checked_add(1).ok_or(Error::Overflow)?;
+            self.add_to_totals(|t| {
+                t.reports = t.reports.checked_add(1).ok_or(Error::Overflow)?;
+                Ok(())
+            })?;
             self.history.insert((operator, Self::slot(frame)), &history);
             self.operators.insert(operator, &record);
             self.env().emit_event(PerformanceReported {
@@ -790,6 +806,17 @@ pub mod operator_registry {
             Ok(())
         }
 
+        /// Reads the protocol-wide totals, applies `change` and writes them back.
+        fn add_to_totals(
+            &mut self,
+            change: impl FnOnce(&mut Totals) -> Result<(), Error>,
+        ) -> Result<(), Error> {
+            let mut totals = self.totals.required()?;
+            change(&mut totals)?;
+            self.totals.set(&totals);
+            Ok(())
+        }
+
         fn flag_dispute(
             &self,
             record: &mut Operator,
@@ -797,7 +824,7 @@ pub mod operator_registry {
             claimed: &Figures,
             attested: &Figures,
         ) -> Result<(), Error> {
-            if !history.disputed && disagree(claimed, attested, self.policy.tolerance_bps) {
+            if !history.disputed && disagree(claimed, attested, self.policy.required()?.tolerance_bps) {
                 history.disputed = true;
                 record.totals.disagreements = record
                     .totals
@@ -862,14 +889,14 @@ pub mod operator_registry {
 
         /// Anyone: protocol-wide totals.
         #[ink(message)]
-        pub fn totals(&self) -> Totals {
-            self.totals
+        pub fn totals(&self) -> Result<Totals, Error> {
+            Ok(self.totals.required()?)
         }
 
         /// Anyone: the performance policy.
         #[ink(message)]
-        pub fn policy(&self) -> PerformancePolicy {
-            self.policy
+        pub fn policy(&self) -> Result<PerformancePolicy, Error> {
+            Ok(self.policy.required()?)
         }
 
         /// Anyone: how many operators have registered.
@@ -890,7 +917,7 @@ pub mod operator_registry {
             }
             let expires_at = record
                 .registered_at
-                .checked_add(self.limits.pending_ttl_ms)
+                .checked_add(self.limits.required()?.pending_ttl_ms)
                 .ok_or(Error::Overflow)?;
             if self.env().block_timestamp() < expires_at {
                 return Err(Error::NotExpired);
@@ -903,8 +930,8 @@ pub mod operator_registry {
 
         /// Anyone: the cap and lifetime of pending registrations.
         #[ink(message)]
-        pub fn registration_limits(&self) -> RegistrationLimits {
-            self.limits
+        pub fn registration_limits(&self) -> Result<RegistrationLimits, Error> {
+            Ok(self.limits.required()?)
         }
 
         /// Anyone: registrations waiting for the board, and operators not exited.

@@ -104,8 +104,8 @@ fn snapshot(registry: &OperatorRegistry) -> Snapshot {
         count: registry.operator_count(),
         operators: registry.operators(0, MAX_PAGE).unwrap(),
         history: registry.history(0),
-        totals: registry.totals(),
-        policy: registry.policy(),
+        totals: registry.totals().unwrap(),
+        policy: registry.policy().unwrap(),
         governor: registry.authority(),
         events: test::recorded_events().count(),
     }
@@ -143,8 +143,8 @@ fn constructor_sets_roles_and_defaults() {
     assert_eq!(registry.suite(), None);
     assert_eq!(registry.operator_count(), 0);
     assert_eq!(registry.max_operators(), DEFAULT_MAX_OPERATORS);
-    assert_eq!(registry.policy(), PerformancePolicy::DEFAULT);
-    assert_eq!(registry.totals(), Totals::default());
+    assert_eq!(registry.policy(), Ok(PerformancePolicy::DEFAULT));
+    assert_eq!(registry.totals(), Ok(Totals::default()));
 }
 
 #[ink::test]
@@ -410,7 +410,7 @@ fn board_decisions() {
         ..PerformancePolicy::DEFAULT
     };
     registry.govern(RegistryDecision::SetPolicy { policy }).unwrap();
-    assert_eq!(registry.policy(), policy);
+    assert_eq!(registry.policy(), Ok(policy));
     registry
         .govern(RegistryDecision::RemoveOperator { operator: id })
         .unwrap();
@@ -482,7 +482,7 @@ fn stake_is_recorded_for_the_token_within_the_spare_limit() {
     as_caller(token());
     assert_eq!(registry.record_stake(id, 2), Ok(admin()));
     assert_eq!(registry.operator(id).unwrap().counts.funded, 2);
-    assert_eq!(registry.totals().validators_funded, 2);
+    assert_eq!(registry.totals().unwrap().validators_funded, 2);
     assert_refused(&mut registry, Error::Counts(CountsError::AboveSpareLimit), |r| {
         r.record_stake(id, 3)
     });
@@ -574,7 +574,7 @@ fn reports_and_attestations() {
         (history[0].frame, history[0].attestations, history[0].disputed),
         (1, 2, false)
     );
-    let totals = registry.totals();
+    let totals = registry.totals().unwrap();
     assert_eq!(
         (totals.reports, totals.attestations, totals.mev_rewards),
         (1, 1, 2_000)
@@ -681,4 +681,34 @@ fn withdrawing_a_proposed_deposit_address_is_evented_as_none() {
     registry.set_addresses(id, oracle(), approved).unwrap();
     assert_eq!(registry.operator(id).unwrap().proposed_deposit_address, None);
     assert_eq!(last_event().proposed_deposit_address, None);
+}
+
+#[ink::test]
+fn a_cell_that_does_not_decode_refuses_every_message_that_needs_it() {
+    let (mut registry, id) = deploy_with_operator();
+    let events = test::recorded_events().count();
+    // a value of the wrong type at each cell's key, as another version of the code might leave it
+    ink::env::set_contract_storage(&keys::TOTALS, &7u8);
+    as_caller(token());
+    assert_eq!(registry.record_stake(id, 1), Err(Error::StorageUnreadable));
+    assert_eq!(registry.totals(), Err(Error::StorageUnreadable));
+    assert_eq!(registry.operator(id).unwrap().counts.funded, 0);
+    ink::env::set_contract_storage(&keys::LIMITS, &7u8);
+    as_caller(accounts().eve);
+    let eve = accounts().eve;
+    assert_eq!(
+        registry.register_operator("Late Obol".into(), OperatorKind::SsvCluster, eve, eve),
+        Err(Error::StorageUnreadable)
+    );
+    assert_eq!(registry.registration_limits(), Err(Error::StorageUnreadable));
+    ink::env::set_contract_storage(&keys::POLICY, &7u8);
+    assert_eq!(registry.policy(), Err(Error::StorageUnreadable));
+    ink::env::set_contract_storage(&icseth_core::wiring::WIRING_KEY, &7u8);
+    as_caller(token());
+    assert_eq!(
+        registry.record_stake(id, 1),
+        Err(Error::Wiring(icseth_core::WiringError::Unreadable))
+    );
+    assert_eq!(registry.operator_count(), 1);
+    assert_eq!(test::recorded_events().count(), events);
 }

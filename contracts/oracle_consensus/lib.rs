@@ -33,7 +33,7 @@ pub mod oracle_consensus {
         },
         operators::Figures,
         oracle::{epoch_at, quorum, Report, ReportError},
-        settle_typed, GovernorError, SuiteAddresses, SuiteSlot, Wiring,
+        settle_typed, GovernorError, Required, SuiteAddresses, SuiteSlot, WiringAccess, WiringCell,
     };
     use ink::codegen::TraitCallBuilder;
     use ink::storage::traits::ManualKey;
@@ -244,19 +244,20 @@ pub mod oracle_consensus {
         pub const FRAME_VOTES: u32 = 0x060b;
         pub const FRAME_TALLY: u32 = 0x060c;
         pub const FRAMES_AGREED: u32 = 0x060d;
+        pub const LAST_APPLIED: u32 = 0x060e;
     }
 
-    /// Storage. The root holds what every vote reads: roles, the member set, the genesis time
-    /// and the last applied report.
+    /// Storage. The root holds what every vote reads and whose encoding never changes: the
+    /// members, the member set and the genesis time; structured cells sit at fixed keys.
     #[ink(storage)]
     pub struct OracleConsensus {
         authority: AuthorityCell,
-        wiring: Wiring,
+        wiring: WiringCell,
         members: Vec<AccountId>,
         /// Counts changes of the member set; votes carry the count they were cast under.
         member_set: u32,
         genesis_ms: Timestamp,
-        last_applied: Option<AppliedReport>,
+        last_applied: Lazy<Option<AppliedReport>, ManualKey<{ keys::LAST_APPLIED }>>,
         report_votes: Mapping<AccountId, ReportVote, ManualKey<{ keys::REPORT_VOTES }>>,
         report_tally: Mapping<ReportTallyKey, u32, ManualKey<{ keys::REPORT_TALLY }>>,
         /// The hash of every applied report, by reference time (dissent is judged against it).
@@ -352,13 +353,15 @@ pub mod oracle_consensus {
         pub fn new(governor: AccountId, guardian: AccountId, genesis_ms: Timestamp) -> Self {
             let mut agreed = Lazy::new();
             agreed.set(&None);
+            let mut last_applied = Lazy::new();
+            last_applied.set(&None);
             Self {
                 authority: authority_cell::new(governor, guardian),
-                wiring: Wiring::new(Self::env().caller()),
+                wiring: icseth_core::wiring::new_cell(Self::env().caller()),
                 members: Vec::new(),
                 member_set: 0,
                 genesis_ms,
-                last_applied: None,
+                last_applied,
                 report_votes: Mapping::default(),
                 report_tally: Mapping::default(),
                 applied_reports: Mapping::default(),
@@ -451,7 +454,8 @@ pub mod oracle_consensus {
             if report.ref_time_ms > now {
                 return Err(Error::Report(ReportError::ReferenceInFuture));
             }
-            let last_ref = self.last_applied.map(|a| a.ref_time_ms);
+            let last_applied = self.last_applied.required()?;
+            let last_ref = last_applied.map(|a| a.ref_time_ms);
             if last_ref.is_some_and(|last| report.ref_time_ms <= last) {
                 return Err(Error::Report(ReportError::StaleReference));
             }
@@ -463,7 +467,7 @@ pub mod oracle_consensus {
             }
             // A later snapshot in the epoch of the last applied report: the token would refuse it
             // for ever.
-            if self.last_applied.is_some_and(|last| report.epoch <= last.epoch) {
+            if last_applied.is_some_and(|last| report.epoch <= last.epoch) {
                 return Err(Error::Report(ReportError::StaleEpoch));
             }
             let hash = hash_of(&report);
@@ -519,7 +523,7 @@ pub mod oracle_consensus {
                     .ok_or(Error::Overflow)?;
                 let basis = if loss_voters >= corroboration_threshold(needed) {
                     Some(HoldBasis::Corroborated)
-                } else if self.lone_hold_barred(member, report.ref_time_ms, now) {
+                } else if self.lone_hold_barred(member, report.ref_time_ms, now)? {
                     None
                 } else {
                     Some(HoldBasis::Lone)
@@ -574,13 +578,14 @@ pub mod oracle_consensus {
         #[ink(message)]
         pub fn apply_agreed(&mut self) -> Result<(), Error> {
             let token = self.wiring.require()?.token;
-            let agreed = self.agreed.get().flatten().ok_or(Error::NothingAgreed)?;
+            let agreed = self.agreed.required()?.ok_or(Error::NothingAgreed)?;
             let key = (agreed.member_set, agreed.report.ref_time_ms, agreed.report_hash);
             let votes = self.report_tally.get(key).unwrap_or(0);
             let current = agreed.member_set == self.member_set
                 && votes >= quorum(self.member_count()?)
                 && self
                     .last_applied
+                    .required()?
                     .is_none_or(|last| agreed.report.ref_time_ms > last.ref_time_ms);
             if !current {
                 return Err(Error::NothingAgreed);
@@ -604,11 +609,11 @@ pub mod oracle_consensus {
             let verdict = Self::token_answer(sink.call_mut().autobalance(*report).try_invoke())?;
             let refusal = verdict.err();
             if refusal.is_none() {
-                self.last_applied = Some(AppliedReport {
+                self.last_applied.set(&Some(AppliedReport {
                     epoch: report.epoch,
                     ref_time_ms: report.ref_time_ms,
                     report_hash: hash,
-                });
+                }));
                 self.applied_reports.insert(report.ref_time_ms, &hash);
                 self.agreed.set(&None);
             }
@@ -666,7 +671,8 @@ pub mod oracle_consensus {
             let Some((ref_time_ms, hash)) = self.retracted_loss_votes.get(member) else {
                 return Ok(());
             };
-            let Some(unconfirmed) = self.loss_vote_unconfirmed(ref_time_ms, &hash) else {
+            let last_applied = self.last_applied.required()?;
+            let Some(unconfirmed) = self.loss_vote_unconfirmed(ref_time_ms, &hash, last_applied) else {
                 return Ok(());
             };
             self.retracted_loss_votes.remove(member);
@@ -693,21 +699,28 @@ pub mod oracle_consensus {
         }
 
         /// Whether `vote` (a loss vote) stands unconfirmed now, `None` while undecided.
-        fn loss_vote_unconfirmed(&self, ref_time_ms: u64, voted: &ContentHash) -> Option<bool> {
+        fn loss_vote_unconfirmed(
+            &self,
+            ref_time_ms: u64,
+            voted: &ContentHash,
+            last_applied: Option<AppliedReport>,
+        ) -> Option<bool> {
             let applied = self.applied_reports.get(ref_time_ms);
             loss_vote_unconfirmed(
                 ref_time_ms,
                 voted,
                 applied.as_ref(),
-                self.last_applied.map(|a| a.ref_time_ms),
+                last_applied.map(|a| a.ref_time_ms),
             )
         }
 
         /// Counts a replaced loss vote against the member when its frame's report did not
         /// confirm it.
         fn judge_loss_vote(&mut self, member: AccountId, previous: &ReportVote) -> Result<(), Error> {
+            let last_applied = self.last_applied.required()?;
             if !previous.showed_loss
-                || self.loss_vote_unconfirmed(previous.ref_time_ms, &previous.report_hash) != Some(true)
+                || self.loss_vote_unconfirmed(previous.ref_time_ms, &previous.report_hash, last_applied)
+                    != Some(true)
             {
                 return Ok(());
             }
@@ -718,23 +731,28 @@ pub mod oracle_consensus {
         /// last lone hold has ended (its frame's report applied, or it lapsed) without the report
         /// for its frame confirming the loss, and fewer than `LONE_HOLD_BAR_FRAMES` frames passed
         /// since its lapse time's frame.
-        fn lone_hold_barred(&self, member: AccountId, ref_time_ms: u64, now: Timestamp) -> bool {
+        fn lone_hold_barred(
+            &self,
+            member: AccountId,
+            ref_time_ms: u64,
+            now: Timestamp,
+        ) -> Result<bool, Error> {
             let Some(last) = self.lone_holds.get(member) else {
-                return false;
+                return Ok(false);
             };
             let lapses_at = last.lapses_at;
-            let reported = self
-                .last_applied
-                .is_some_and(|a| a.ref_time_ms >= last.ref_time_ms);
+            let last_applied = self.last_applied.required()?;
+            let reported = last_applied.is_some_and(|a| a.ref_time_ms >= last.ref_time_ms);
             let ended = now >= lapses_at || reported;
-            let confirmed = self.loss_vote_unconfirmed(last.ref_time_ms, &last.report_hash) == Some(false);
+            let confirmed =
+                self.loss_vote_unconfirmed(last.ref_time_ms, &last.report_hash, last_applied) == Some(false);
             if !ended || confirmed {
-                return false;
+                return Ok(false);
             }
-            lone_hold_barred(
+            Ok(lone_hold_barred(
                 frame_at(self.genesis_ms, lapses_at),
                 frame_at(self.genesis_ms, ref_time_ms).unwrap_or(0),
-            )
+            ))
         }
 
         /// Counts a replaced vote against the member if the token applied different content for
@@ -862,8 +880,8 @@ pub mod oracle_consensus {
 
         /// Anyone: the last report the token applied.
         #[ink(message)]
-        pub fn last_applied(&self) -> Option<AppliedReport> {
-            self.last_applied
+        pub fn last_applied(&self) -> Result<Option<AppliedReport>, Error> {
+            Ok(self.last_applied.required()?)
         }
 
         /// Anyone: the hash of the report applied for `ref_time_ms`, if one was.
@@ -888,8 +906,8 @@ pub mod oracle_consensus {
 
         /// Anyone: the report a quorum agreed on and the token refused, if it waits for a retry.
         #[ink(message)]
-        pub fn agreed_report(&self) -> Option<AgreedReport> {
-            self.agreed.get().flatten()
+        pub fn agreed_report(&self) -> Result<Option<AgreedReport>, Error> {
+            Ok(self.agreed.required()?)
         }
 
         /// Anyone: votes `member` cast for other content than the report applied at the same
@@ -916,27 +934,29 @@ pub mod oracle_consensus {
         /// confirm (other content, or the frame passed over), its current vote included: the
         /// evidence of invented losses. A vote for a real loss that applied never counts.
         #[ink(message)]
-        pub fn unconfirmed_loss_votes_of(&self, member: AccountId) -> u32 {
+        pub fn unconfirmed_loss_votes_of(&self, member: AccountId) -> Result<u32, Error> {
+            let last_applied = self.last_applied.required()?;
             let counted = self.unconfirmed_loss_votes.get(member).unwrap_or(0);
             let current = self.report_votes.get(member).is_some_and(|vote| {
                 vote.showed_loss
-                    && self.loss_vote_unconfirmed(vote.ref_time_ms, &vote.report_hash) == Some(true)
+                    && self.loss_vote_unconfirmed(vote.ref_time_ms, &vote.report_hash, last_applied)
+                        == Some(true)
             });
             let retracted = self
                 .retracted_loss_votes
                 .get(member)
                 .is_some_and(|(ref_time_ms, hash)| {
-                    self.loss_vote_unconfirmed(ref_time_ms, &hash) == Some(true)
+                    self.loss_vote_unconfirmed(ref_time_ms, &hash, last_applied) == Some(true)
                 });
-            counted
+            Ok(counted
                 .saturating_add(u32::from(current))
-                .saturating_add(u32::from(retracted))
+                .saturating_add(u32::from(retracted)))
         }
 
         /// Anyone: whether `member` may not start a lone loss hold for the current frame now (its
         /// last lone hold ended unconfirmed less than `LONE_HOLD_BAR_FRAMES` frames ago).
         #[ink(message)]
-        pub fn lone_hold_barred_now(&self, member: AccountId) -> bool {
+        pub fn lone_hold_barred_now(&self, member: AccountId) -> Result<bool, Error> {
             let now = self.env().block_timestamp();
             let frame_start = icseth_core::hold::frame_start_at(self.genesis_ms, now).unwrap_or(0);
             self.lone_hold_barred(member, frame_start, now)

@@ -95,8 +95,8 @@ fn snapshot(oracle: &OracleConsensus) -> Snapshot {
         member_set: oracle.member_set(),
         governor: oracle.authority(),
         suite: oracle.suite(),
-        last_applied: oracle.last_applied(),
-        agreed: oracle.agreed_report(),
+        last_applied: oracle.last_applied().unwrap(),
+        agreed: oracle.agreed_report().unwrap(),
         votes: everyone.iter().map(|a| oracle.report_vote(*a)).collect(),
         frame_votes: everyone.iter().map(|a| oracle.frame_vote(0, 0, *a)).collect(),
         events: test::recorded_events().count(),
@@ -134,8 +134,8 @@ fn constructor_sets_the_governor_and_genesis_with_no_members() {
     assert_eq!(oracle.genesis_ms(), GENESIS);
     assert!(oracle.members().is_empty());
     assert_eq!((oracle.member_set(), oracle.quorum()), (0, 1));
-    assert_eq!(oracle.last_applied(), None);
-    assert_eq!(oracle.agreed_report(), None);
+    assert_eq!(oracle.last_applied(), Ok(None));
+    assert_eq!(oracle.agreed_report(), Ok(None));
     assert_eq!(oracle.suite(), None);
 }
 
@@ -299,9 +299,34 @@ fn reads_hash_content_and_count_for_the_current_set() {
     assert_eq!(oracle.report_votes_for(now, oracle.report_hash(a)), 0);
     assert_eq!(oracle.disagreements_of(members()[0]), 0);
     assert_eq!(oracle.loss_votes_of(members()[0]), 0);
-    assert_eq!(oracle.unconfirmed_loss_votes_of(members()[0]), 0);
-    assert!(!oracle.lone_hold_barred_now(members()[0]));
+    assert_eq!(oracle.unconfirmed_loss_votes_of(members()[0]), Ok(0));
+    assert_eq!(oracle.lone_hold_barred_now(members()[0]), Ok(false));
     assert_eq!(oracle.lone_hold_of(members()[0]), None);
     assert_eq!(oracle.loss_voters_for(now), 0);
     assert_eq!(oracle.frame_agreed(0, 0), None);
+}
+
+#[ink::test]
+fn a_cell_that_does_not_decode_refuses_every_message_that_needs_it() {
+    let mut oracle = deploy_with_members();
+    let now = ink::env::block_timestamp::<Env>();
+    let events = test::recorded_events().count();
+    // a value of the wrong type at each cell's key, as another version of the code might leave it
+    ink::env::set_contract_storage(&keys::LAST_APPLIED, &7u8);
+    as_caller(members()[0]);
+    assert_eq!(
+        oracle.submit_report(report_at(now)),
+        Err(Error::StorageUnreadable)
+    );
+    assert_eq!(oracle.last_applied(), Err(Error::StorageUnreadable));
+    ink::env::set_contract_storage(&keys::AGREED, &7u8);
+    assert_eq!(oracle.apply_agreed(), Err(Error::StorageUnreadable));
+    assert_eq!(oracle.agreed_report(), Err(Error::StorageUnreadable));
+    ink::env::set_contract_storage(&icseth_core::wiring::WIRING_KEY, &7u8);
+    assert_eq!(
+        oracle.submit_report(report_at(now)),
+        Err(Error::Wiring(WiringError::Unreadable))
+    );
+    assert_eq!(oracle.report_vote(members()[0]), None);
+    assert_eq!(test::recorded_events().count(), events);
 }

@@ -19,11 +19,14 @@ pub mod slash_protection {
     };
     use icseth_core::{
         events::Wired, governance::ProtectionDecision, oracle::cover, settle_typed, GovernorError, Pool,
-        SuiteAddresses, SuiteSlot, Wiring,
+        Required, SuiteAddresses, SuiteSlot, WiringAccess, WiringCell,
     };
     use ink::codegen::TraitCallBuilder;
     use ink::storage::traits::ManualKey;
-    use ink::{prelude::vec::Vec, storage::Mapping};
+    use ink::{
+        prelude::vec::Vec,
+        storage::{Lazy, Mapping},
+    };
 
     /// Default per-incident cap: half of the pool's value, so one incident never empties it.
     pub const DEFAULT_PER_INCIDENT_CAP_BPS: u128 = 5_000;
@@ -101,20 +104,21 @@ pub mod slash_protection {
     pub mod keys {
         pub const INCIDENTS: u32 = 0x0501;
         pub const ALLOWED_DONORS: u32 = 0x0502;
+        pub const TOTALS: u32 = 0x0503;
     }
 
     /// Storage of the contract.
     #[ink(storage)]
     pub struct SlashProtection {
         authority: AuthorityCell,
-        wiring: Wiring,
+        wiring: WiringCell,
         /// Largest cover one incident may draw, in basis points of the pool's value.
         per_incident_cap_bps: u128,
         incidents: Mapping<u64, Incident, ManualKey<{ keys::INCIDENTS }>>,
         /// Incidents recorded so far (ids are 0..count).
         incident_count: u64,
         allowed_donors: Mapping<AccountId, (), ManualKey<{ keys::ALLOWED_DONORS }>>,
-        totals: Totals,
+        totals: Lazy<Totals, ManualKey<{ keys::TOTALS }>>,
     }
 
     /// The board's decisions, applied by `apply_decision` (governor only).
@@ -180,7 +184,7 @@ pub mod slash_protection {
             let uncovered = loss.checked_sub(c.covered).ok_or(Error::Overflow)?;
             let id = self.incident_count;
             let next = id.checked_add(1).ok_or(Error::Overflow)?;
-            let mut totals = self.totals;
+            let mut totals = self.totals.required()?;
             totals.losses = totals.losses.checked_add(loss).ok_or(Error::Overflow)?;
             totals.covered = totals.covered.checked_add(c.covered).ok_or(Error::Overflow)?;
             totals.shares_burned = totals
@@ -200,7 +204,7 @@ pub mod slash_protection {
                 },
             );
             self.incident_count = next;
-            self.totals = totals;
+            self.totals.set(&totals);
             self.env().emit_event(IncidentRecorded {
                 id,
                 operator,
@@ -219,14 +223,16 @@ pub mod slash_protection {
         /// the deployer that wires it once.
         #[ink(constructor)]
         pub fn new(governor: AccountId, guardian: AccountId) -> Self {
+            let mut totals = Lazy::new();
+            totals.set(&Totals::default());
             Self {
                 authority: authority_cell::new(governor, guardian),
-                wiring: Wiring::new(Self::env().caller()),
+                wiring: icseth_core::wiring::new_cell(Self::env().caller()),
                 per_incident_cap_bps: DEFAULT_PER_INCIDENT_CAP_BPS,
                 incidents: Mapping::default(),
                 incident_count: 0,
                 allowed_donors: Mapping::default(),
-                totals: Totals::default(),
+                totals,
             }
         }
 
@@ -298,11 +304,9 @@ pub mod slash_protection {
                     Error::TokenCallFailed,
                 )
             })?;
-            self.totals.shares_donated = self
-                .totals
-                .shares_donated
-                .checked_add(shares)
-                .ok_or(Error::Overflow)?;
+            let mut totals = self.totals.required()?;
+            totals.shares_donated = totals.shares_donated.checked_add(shares).ok_or(Error::Overflow)?;
+            self.totals.set(&totals);
             self.env().emit_event(Donated { donor, shares });
             Ok(())
         }
@@ -345,8 +349,8 @@ pub mod slash_protection {
 
         /// Anyone: the pool's running totals.
         #[ink(message)]
-        pub fn totals(&self) -> Totals {
-            self.totals
+        pub fn totals(&self) -> Result<Totals, Error> {
+            Ok(self.totals.required()?)
         }
     }
 
@@ -381,11 +385,31 @@ pub mod slash_protection {
         fn state(pool: &SlashProtection) -> (u64, Totals, u128, Vec<(u64, Incident)>, usize) {
             (
                 pool.incident_count(),
-                pool.totals(),
+                pool.totals().unwrap(),
                 pool.per_incident_cap_bps(),
                 pool.incidents(0, MAX_PAGE).unwrap(),
                 test::recorded_events().count(),
             )
+        }
+
+        #[ink::test]
+        fn a_cell_that_does_not_decode_refuses_every_message_that_needs_it() {
+            let mut pool = deploy();
+            test::set_caller::<DefaultEnvironment>(accounts().frank);
+            ink::env::set_contract_storage(&keys::TOTALS, &7u8);
+            let before = (pool.incident_count(), test::recorded_events().count());
+            assert_eq!(pool.totals(), Err(Error::StorageUnreadable));
+            assert_eq!(
+                pool.request_cover(7, Some(1), ONE, 10 * ONE, 1_000 * ONE, 1_000 * ONE),
+                Err(Error::StorageUnreadable)
+            );
+            ink::env::set_contract_storage(&icseth_core::wiring::WIRING_KEY, &7u8);
+            assert_eq!(
+                pool.request_cover(7, Some(1), ONE, 10 * ONE, 1_000 * ONE, 1_000 * ONE),
+                Err(Error::Wiring(WiringError::Unreadable))
+            );
+            assert_eq!(pool.incident_count(), before.0);
+            assert_eq!(test::recorded_events().count(), before.1);
         }
 
         #[ink::test]
@@ -396,7 +420,7 @@ pub mod slash_protection {
             assert_eq!(pool.suite(), None);
             assert_eq!(pool.per_incident_cap_bps(), DEFAULT_PER_INCIDENT_CAP_BPS);
             assert_eq!(pool.incident_count(), 0);
-            assert_eq!(pool.totals(), Totals::default());
+            assert_eq!(pool.totals(), Ok(Totals::default()));
         }
 
         #[ink::test]
@@ -538,7 +562,7 @@ pub mod slash_protection {
             );
             assert_eq!(incident.covered + incident.uncovered, 7 * ONE);
             assert_eq!(incident.covered, 5 * ONE);
-            assert_eq!(pool.totals().losses, 7 * ONE);
+            assert_eq!(pool.totals().unwrap().losses, 7 * ONE);
             assert_eq!(pool.incidents(0, MAX_PAGE + 1), Err(Error::PageTooLarge));
             assert_eq!(pool.incidents(0, 5).unwrap().len(), 1);
         }

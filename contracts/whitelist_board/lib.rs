@@ -22,14 +22,19 @@ pub mod whitelist_board {
         Authority, AuthorityDecision, GovernorError, PendingGovernor,
     };
     use icseth_core::events::GuardianChanged;
+    use icseth_core::Required;
     use icseth_core::{
         board::{is_unanimity_lock, quorum_is_valid, MAX_MEMBERS},
         events::Wired,
         governance::{has_duplicates, passes, tally, Action, Subject, Target, Timing, TokenDecision, Vote},
-        settle_typed, SuiteAddresses, SuiteSlot, Wiring,
+        settle_typed, SuiteAddresses, SuiteSlot, WiringAccess, WiringCell,
     };
     use ink::storage::traits::ManualKey;
-    use ink::{codegen::TraitCallBuilder, prelude::vec::Vec, storage::Mapping};
+    use ink::{
+        codegen::TraitCallBuilder,
+        prelude::vec::Vec,
+        storage::{Lazy, Mapping},
+    };
 
     /// Most proposals a paged read returns.
     pub const MAX_PAGE: u32 = 20;
@@ -156,6 +161,7 @@ pub mod whitelist_board {
         pub const PROPOSALS: u32 = 0x0202;
         pub const VOTES: u32 = 0x0203;
         pub const SUBJECT_DECIDED_BY: u32 = 0x0204;
+        pub const TIMING: u32 = 0x0205;
     }
 
     /// Storage of the contract.
@@ -163,7 +169,7 @@ pub mod whitelist_board {
     pub struct WhitelistBoard {
         /// Governor: the board itself (its own executed proposals); guardian: the suite's.
         authority: AuthorityCell,
-        wiring: Wiring,
+        wiring: WiringCell,
         /// The protocol's own member account.
         protocol: AccountId,
         /// Members by account, with the proposal count when they were admitted: a member may vote
@@ -173,7 +179,7 @@ pub mod whitelist_board {
         members: Vec<AccountId>,
         /// Votes a proposal needs to pass.
         quorum: u32,
-        timing: Timing,
+        timing: Lazy<Timing, ManualKey<{ keys::TIMING }>>,
         proposals: Mapping<u64, Proposal, ManualKey<{ keys::PROPOSALS }>>,
         /// Votes per proposal (at most one per member, so at most `MAX_MEMBERS`).
         votes: Mapping<u64, Vec<Vote>, ManualKey<{ keys::VOTES }>>,
@@ -240,14 +246,16 @@ pub mod whitelist_board {
             for member in &members {
                 joined_at.insert(member, &0u64);
             }
+            let mut timing = Lazy::new();
+            timing.set(&Timing::DEFAULT);
             Ok(Self {
                 authority: authority_cell::new(Self::env().account_id(), guardian),
-                wiring: Wiring::new(Self::env().caller()),
+                wiring: icseth_core::wiring::new_cell(Self::env().caller()),
                 protocol,
                 joined_at,
                 members,
                 quorum,
-                timing: Timing::DEFAULT,
+                timing,
                 proposals: Mapping::default(),
                 votes: Mapping::default(),
                 proposal_count: 0,
@@ -297,8 +305,8 @@ pub mod whitelist_board {
 
         /// Anyone: the board's voting period, execution delay and execution window.
         #[ink(message)]
-        pub fn timing(&self) -> Timing {
-            self.timing
+        pub fn timing(&self) -> Result<Timing, Error> {
+            Ok(self.timing.required()?)
         }
 
         /// Anyone: how many proposals were made (ids are 0..count).
@@ -315,15 +323,14 @@ pub mod whitelist_board {
             if !self.is_member(proposer) {
                 return Err(Error::NotMember);
             }
+            let timing = self.timing.required()?;
             let now = self.env().block_timestamp();
-            let voting_ends_at = now
-                .checked_add(self.timing.voting_period_ms)
-                .ok_or(Error::Overflow)?;
+            let voting_ends_at = now.checked_add(timing.voting_period_ms).ok_or(Error::Overflow)?;
             let executable_from = voting_ends_at
-                .checked_add(self.timing.execution_delay_ms)
+                .checked_add(timing.execution_delay_ms)
                 .ok_or(Error::Overflow)?;
             let expires_at = executable_from
-                .checked_add(self.timing.execution_window_ms)
+                .checked_add(timing.execution_window_ms)
                 .ok_or(Error::Overflow)?;
             let id = self.proposal_count;
             let next = id.checked_add(1).ok_or(Error::Overflow)?;
@@ -362,6 +369,7 @@ pub mod whitelist_board {
             if self.env().block_timestamp() >= proposal.voting_ends_at {
                 return Err(Error::VotingClosed);
             }
+            // a proposal nobody voted on has no entry (an entry that does not decode traps)
             let mut votes = self.votes.get(id).unwrap_or_default();
             if votes.iter().any(|v| v.member == member) {
                 return Err(Error::AlreadyVoted);
@@ -533,7 +541,7 @@ pub mod whitelist_board {
                     if !timing.is_valid() {
                         return Err(Error::InvalidTiming);
                     }
-                    self.timing = *timing;
+                    self.timing.set(timing);
                     self.env().emit_event(TimingChanged { timing: *timing });
                     Ok(())
                 }

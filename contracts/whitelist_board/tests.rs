@@ -51,7 +51,7 @@ fn snapshot(board: &WhitelistBoard) -> Snapshot {
     Snapshot {
         members: board.members(),
         quorum: board.quorum(),
-        timing: board.timing(),
+        timing: board.timing().unwrap(),
         count: board.proposal_count(),
         proposals: board.proposals(0, MAX_PAGE).unwrap(),
         events: test::recorded_events().count(),
@@ -99,7 +99,7 @@ fn constructor_checks_members_and_quorum() {
     assert_eq!(board.members(), vec![a.alice, a.bob, a.charlie]);
     assert_eq!(board.quorum(), 2);
     assert_eq!(board.protocol(), a.alice);
-    assert_eq!(board.timing(), Timing::DEFAULT);
+    assert_eq!(board.timing(), Ok(Timing::DEFAULT));
     assert!(board.is_member(a.bob));
     assert!(!board.is_member(a.django));
     assert_eq!(board.suite(), None);
@@ -266,7 +266,7 @@ fn execution_window_and_once_only() {
     assert_eq!(board.proposal(id).unwrap().status, Status::Executable);
     assert_refused(&mut board, Error::UnknownProposal, |b| b.execute(9));
     board.execute(id).unwrap();
-    assert_eq!(board.timing(), two_hour_votes());
+    assert_eq!(board.timing(), Ok(two_hour_votes()));
     assert_eq!(board.proposal(id).unwrap().status, Status::Executed);
     assert_refused(&mut board, Error::AlreadyExecuted, |b| b.execute(id));
 }
@@ -284,7 +284,7 @@ fn expired_proposals_never_execute() {
     assert_eq!(board.proposal(id).unwrap().status, Status::Expired);
     as_caller(accounts().django);
     assert_refused(&mut board, Error::Expired, |b| b.execute(id));
-    assert_eq!(board.timing(), Timing::DEFAULT);
+    assert_eq!(board.timing(), Ok(Timing::DEFAULT));
 }
 
 #[ink::test]
@@ -466,7 +466,7 @@ fn timing_is_bounded() {
     };
     let id = pass(&mut board, Action::SetTiming { timing: good });
     board.execute(id).unwrap();
-    assert_eq!(board.timing(), good);
+    assert_eq!(board.timing(), Ok(good));
 }
 
 #[ink::test]
@@ -593,11 +593,11 @@ fn a_newer_decision_supersedes_older_proposals_on_its_subject() {
     assert_eq!(board.proposal(older).unwrap().status, Status::Superseded);
     as_caller(accounts().django);
     assert_refused(&mut board, Error::Superseded, |b| b.execute(older));
-    assert_eq!(board.timing(), two_hour_votes());
+    assert_eq!(board.timing(), Ok(two_hour_votes()));
     board.execute(other).unwrap();
     let later = pass(&mut board, Action::SetTiming { timing: faster() });
     board.execute(later).unwrap();
-    assert_eq!(board.timing(), faster());
+    assert_eq!(board.timing(), Ok(faster()));
     // a superseded proposal is superseded until its expiry, then simply expired
     let expiry = board.proposal(older).unwrap().proposal.expires_at;
     at(expiry - 1);
@@ -623,7 +623,7 @@ fn executing_an_older_decision_first_never_voids_a_newer_one() {
     as_caller(accounts().django);
     board.execute(ids[0]).unwrap();
     board.execute(ids[1]).unwrap();
-    assert_eq!(board.timing(), two_hour_votes());
+    assert_eq!(board.timing(), Ok(two_hour_votes()));
 }
 
 /// "Not passed" is not final: a board of four with quorum three; a proposal with two votes ends
@@ -663,5 +663,28 @@ fn a_proposal_short_of_quorum_may_pass_after_a_quorum_change() {
     assert_eq!(board.quorum(), 2);
     assert_eq!(board.proposal(timing).unwrap().status, Status::Executable);
     board.execute(timing).unwrap();
-    assert_eq!(board.timing(), two_hour_votes());
+    assert_eq!(board.timing(), Ok(two_hour_votes()));
+}
+
+#[ink::test]
+fn a_cell_that_does_not_decode_refuses_every_message_that_needs_it() {
+    let mut board = deploy();
+    let id = pass(
+        &mut board,
+        Action::Token(icseth_core::governance::TokenDecision::Pause),
+    );
+    let (count, events) = (board.proposal_count(), test::recorded_events().count());
+    // a value of the wrong type at each cell's key, as another version of the code might leave it
+    ink::env::set_contract_storage(&keys::TIMING, &7u8);
+    as_caller(accounts().alice);
+    assert_eq!(
+        board.propose(Action::SetQuorum { quorum: 3 }),
+        Err(Error::StorageUnreadable)
+    );
+    assert_eq!(board.timing(), Err(Error::StorageUnreadable));
+    ink::env::set_contract_storage(&icseth_core::wiring::WIRING_KEY, &7u8);
+    assert_eq!(board.execute(id), Err(Error::Wiring(WiringError::Unreadable)));
+    assert_eq!(board.suite(), None);
+    assert_eq!(board.proposal_count(), count);
+    assert_eq!(test::recorded_events().count(), events);
 }

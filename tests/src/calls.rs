@@ -114,6 +114,24 @@ where
     decode_exec(&dry_run.exec_result.result)
 }
 
+/// `read` of a message that answers `Result<T, E>`: its refusal becomes `CallError::Refused`.
+pub async fn read_ok<C, Args, T, E>(
+    client: &mut C,
+    caller: &Keypair,
+    message: &CallBuilderFinal<Env, Args, Result<T, E>>,
+) -> Result<T, CallError>
+where
+    C: E2EBackend<Env>,
+    <C as ContractsBackend<Env>>::Error: fmt::Debug,
+    Args: Sync + parity_scale_codec::Encode + Clone,
+    T: Send + Decode,
+    E: Send + Decode + fmt::Debug,
+{
+    read(client, caller, message)
+        .await?
+        .map_err(|e| CallError::Refused(format!("{e:?}")))
+}
+
 fn cost_of<R>(exec: &pallet_contracts_result::ContractResult<R>) -> Cost {
     let storage_deposit = match exec.storage_deposit {
         pallet_contracts_result::StorageDeposit::Charge(v) => i128::try_from(v).unwrap_or(i128::MAX),

@@ -10,7 +10,7 @@ pub mod oracle;
 pub mod sandbox;
 
 pub use accounts::{account_of, hex};
-pub use calls::{read, submit, CallError, Cost, Env, Outcome};
+pub use calls::{read, read_ok, submit, CallError, Cost, Env, Outcome};
 pub use deploy::{deploy_and_wire, DeployError, GovernorChoice, SuiteConfig, BEACON_GENESIS_MS};
 pub use sandbox::{advance_ms, events, events_of, now_ms, ClockSandbox, ETH};
 

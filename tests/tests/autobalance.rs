@@ -12,7 +12,7 @@ use icseth_e2e::{
     governance::decide_all,
     now_ms,
     oracle::{applied, epoch_at, frame_start},
-    read, submit, ClockSandbox, GovernorChoice, SuiteConfig, ETH,
+    read, read_ok, submit, ClockSandbox, GovernorChoice, SuiteConfig, ETH,
 };
 use icseth_token::{
     icseth_token::{IcsethToken, LossAttributionUnknown, ReportApplied},
@@ -101,7 +101,7 @@ async fn oracle_quorum_rewards_slashing_cover_and_bounds<Client: E2EBackend>(
             .await?
             .accepted()?
     ));
-    let books = read(&mut client, &alice, &token.accounting()).await?;
+    let books = read_ok(&mut client, &alice, &token.accounting()).await?;
     assert_eq!((books.in_flight, books.cl_balance), (0, staked));
 
     // a day later: 0.03 ETH of consensus rewards; two of three agree, the third is recorded
@@ -228,7 +228,7 @@ async fn oracle_quorum_rewards_slashing_cover_and_bounds<Client: E2EBackend>(
     // a day later: a report far above the annual bound is refused by the token and changes
     // nothing there; the oracle contract keeps the quorum's votes and the refusal
     advance_ms(DAY_MS);
-    let books = read(&mut client, &alice, &token.accounting()).await?;
+    let books = read_ok(&mut client, &alice, &token.accounting()).await?;
     let rate = read(&mut client, &alice, &token.rate())
         .await?
         .map_err(|e| format!("{e:?}"))?;
@@ -246,16 +246,16 @@ async fn oracle_quorum_rewards_slashing_cover_and_bounds<Client: E2EBackend>(
         refused.value,
         Ok(ReportVoteOutcome::Refused(ReportError::IncreaseAboveBound))
     );
-    assert_eq!(read(&mut client, &alice, &token.accounting()).await?, books);
+    assert_eq!(read_ok(&mut client, &alice, &token.accounting()).await?, books);
     assert_eq!(read(&mut client, &alice, &token.rate()).await?, Ok(rate));
     assert_eq!(
-        read(&mut client, &alice, &token.oracle_state_read())
+        read_ok(&mut client, &alice, &token.oracle_state_read())
             .await?
             .last
             .epoch,
         slashed.epoch
     );
-    let agreed = read(&mut client, &alice, &oracle.agreed_report())
+    let agreed = read_ok(&mut client, &alice, &oracle.agreed_report())
         .await?
         .ok_or("the refused report is not kept")?;
     assert_eq!(
@@ -322,7 +322,7 @@ async fn a_loss_naming_an_unknown_operator_applies_unattributed<Client: E2EBacke
             .accepted()?
     ));
     advance_ms(DAY_MS);
-    let pooled = read(&mut client, &alice, &token.total_pooled()).await?;
+    let pooled = read_ok(&mut client, &alice, &token.total_pooled()).await?;
     let unknown = Report {
         epoch: epoch_at(frame_start(now_ms())),
         ref_time_ms: frame_start(now_ms()),
@@ -339,7 +339,7 @@ async fn a_loss_naming_an_unknown_operator_applies_unattributed<Client: E2EBacke
         "the loss applies"
     );
     assert_eq!(
-        read(&mut client, &alice, &token.total_pooled()).await?,
+        read_ok(&mut client, &alice, &token.total_pooled()).await?,
         pooled - ETH
     );
     let unattributed = events_of::<LossAttributionUnknown>(&suite.token);

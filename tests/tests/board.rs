@@ -4,7 +4,7 @@ use icseth_core::governance::{Action, RegistryDecision, Timing, TokenDecision, T
 use icseth_e2e::{
     account_of, advance_ms, deploy_and_wire, events_of,
     governance::{decide_all, propose_and_approve},
-    read, submit, ClockSandbox, SuiteConfig, ETH,
+    read, read_ok, submit, ClockSandbox, SuiteConfig, ETH,
 };
 use icseth_token::{
     icseth_token::{Error as TokenError, IcsethToken},
@@ -138,7 +138,7 @@ async fn the_board_whitelists_and_removes_institutions<Client: E2EBackend>(
         })],
     )
     .await?;
-    assert_eq!(read(&mut client, &dave, &token.min_deposit()).await?, 50 * ETH);
+    assert_eq!(read_ok(&mut client, &dave, &token.min_deposit()).await?, 50 * ETH);
     let small = submit(&mut client, &eve, &token.deposit(), 10 * ETH).await?;
     assert_eq!(small.value, Err(TokenError::BelowMinDeposit));
     Ok(())

@@ -13,7 +13,7 @@ use icseth_core::{
 };
 use icseth_e2e::{
     account_of, advance_ms, deploy_and_wire, governance::decide_all, governance::propose_and_approve, read,
-    submit, ClockSandbox, Env, SuiteConfig, ETH,
+    read_ok, submit, ClockSandbox, Env, SuiteConfig, ETH,
 };
 use icseth_token::{
     icseth_token::{Accounting, IcsethToken},
@@ -98,7 +98,7 @@ where
         suite_balances.push(read(client, &reader, &token.balance_of(contract)).await?);
     }
     Ok(Digest {
-        accounting: read(client, &reader, &token.accounting()).await?,
+        accounting: read_ok(client, &reader, &token.accounting()).await?,
         paused: read(client, &reader, &token.is_paused()).await?,
         suite_balances,
         holder_balance: read(client, &reader, &token.balance_of(holder)).await?,
@@ -107,7 +107,7 @@ where
         proposals: read(client, &reader, &board.proposal_count()).await?,
         operator: read(client, &reader, &registry.operator(operator)).await?,
         pool_reserve: read(client, &reader, &pool.reserve()).await?,
-        protection: read(client, &reader, &protection.totals()).await?,
+        protection: read_ok(client, &reader, &protection.totals()).await?,
     })
 }
 
@@ -672,7 +672,7 @@ async fn a_handover_away_and_back_voids_the_boards_older_decisions_on_that_contr
     let dave = ink_e2e::dave();
     let suite = deploy_and_wire(&mut client, &alice, &board_config(&[], 2)).await?;
     let mut token = ink_e2e::create_call_builder::<IcsethToken>(suite.token);
-    let min_deposit = read(&mut client, &alice, &token.min_deposit()).await?;
+    let min_deposit = read_ok(&mut client, &alice, &token.min_deposit()).await?;
     let change = Action::Token(TokenDecision::SetParameter {
         parameter: TokenParameter::MinDeposit,
         value: 5 * ETH,
@@ -746,7 +746,7 @@ async fn a_handover_away_and_back_voids_the_boards_older_decisions_on_that_contr
         digest_before
     );
     assert_eq!(
-        read(&mut client, &alice, &token.min_deposit()).await?,
+        read_ok(&mut client, &alice, &token.min_deposit()).await?,
         min_deposit
     );
     Ok(())

@@ -37,7 +37,7 @@ use icseth_e2e::{
     },
     now_ms,
     oracle::at,
-    read, sandbox, submit, ClockSandbox, EmbeddedClient, GovernorChoice, SuiteConfig, ETH,
+    read, read_ok, sandbox, submit, ClockSandbox, EmbeddedClient, GovernorChoice, SuiteConfig, ETH,
 };
 use icseth_token::{
     icseth_token::{Error as TokenError, FlashExited, IcsethToken, ReportApplied, ReserveRefilled},
@@ -114,7 +114,7 @@ async fn check(client: &mut EmbeddedClient, m: &mut Month, step: &str) -> E2ERes
     let reader = &m.manager;
     let token = ink_e2e::create_call_builder::<IcsethToken>(m.suite.token);
     let pool = ink_e2e::create_call_builder::<FlashExitPool>(m.suite.flash_exit_pool);
-    let b = read(client, reader, &token.accounting()).await?;
+    let b = read_ok(client, reader, &token.accounting()).await?;
     let x = &m.model;
     assert_eq!(book_figures(&b), x.book_figures(), "{step}: books {BOOK_FIGURES}");
     assert_eq!(
@@ -961,7 +961,7 @@ async fn a_month_of_the_protocol_matches_the_rules<Client: E2EBackend>(mut clien
             0
         );
     }
-    let totals = read(&mut client, &manager, &protection.totals()).await?;
+    let totals = read_ok(&mut client, &manager, &protection.totals()).await?;
     let incident = read(&mut client, &manager, &protection.incident(0))
         .await?
         .ok_or("no incident")?;

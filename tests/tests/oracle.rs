@@ -22,8 +22,8 @@ use icseth_core::{
 };
 use icseth_e2e::operators::{approve_operator, register_operator};
 use icseth_e2e::{
-    account_of, advance_ms, deploy_and_wire, events_of, now_ms, oracle::at, read, submit, ClockSandbox, Env,
-    GovernorChoice, SuiteConfig, ETH,
+    account_of, advance_ms, deploy_and_wire, events_of, now_ms, oracle::at, read, read_ok, submit,
+    ClockSandbox, Env, GovernorChoice, SuiteConfig, ETH,
 };
 use icseth_token::{
     icseth_token::{Error as TokenError, IcsethToken, LossAllowanceUsed, LossPending, LossPendingEnded},
@@ -113,7 +113,7 @@ where
     <C as ContractsBackend<Env>>::Error: fmt::Debug,
 {
     let oracle = ink_e2e::create_call_builder::<OracleConsensus>(suite.oracle);
-    Ok(read(
+    Ok(read_ok(
         client,
         &ink_e2e::alice(),
         &oracle.unconfirmed_loss_votes_of(account_of(member)),
@@ -159,7 +159,7 @@ async fn votes_of_removed_members_never_count<Client: E2EBackend>(mut client: Cl
         "the removed members' two votes no longer count"
     );
     assert_eq!(
-        read(&mut client, &alice, &token.oracle_state_read())
+        read_ok(&mut client, &alice, &token.oracle_state_read())
             .await?
             .last_applied_ms,
         0
@@ -214,12 +214,14 @@ async fn votes_of_removed_members_never_count<Client: E2EBackend>(mut client: Cl
         vote(&mut client, &suite, &new[2], h).await?,
         Ok(ReportVoteOutcome::Applied)
     );
-    let applied = read(&mut client, &alice, &oracle.last_applied())
+    let applied = read_ok(&mut client, &alice, &oracle.last_applied())
         .await?
         .ok_or("nothing applied")?;
     assert_eq!(applied.ref_time_ms, h.ref_time_ms);
     assert_eq!(
-        read(&mut client, &alice, &token.oracle_state_read()).await?.last,
+        read_ok(&mut client, &alice, &token.oracle_state_read())
+            .await?
+            .last,
         h
     );
     Ok(())
@@ -260,7 +262,7 @@ async fn a_member_replaces_a_vote_after_a_bound_refused_the_report<Client: E2EBa
         vote(&mut client, &suite, &members[1], wrong).await?,
         Ok(ReportVoteOutcome::Refused(ReportError::IncreaseAboveBound))
     );
-    let state = read(&mut client, &alice, &token.oracle_state_read()).await?;
+    let state = read_ok(&mut client, &alice, &token.oracle_state_read()).await?;
     assert_eq!(
         state.last, first,
         "the refused report changed nothing in the token"
@@ -275,7 +277,9 @@ async fn a_member_replaces_a_vote_after_a_bound_refused_the_report<Client: E2EBa
         Ok(ReportVoteOutcome::Applied)
     );
     assert_eq!(
-        read(&mut client, &alice, &token.oracle_state_read()).await?.last,
+        read_ok(&mut client, &alice, &token.oracle_state_read())
+            .await?
+            .last,
         right
     );
     let dissent = [
@@ -482,7 +486,7 @@ where
     submit(client, &institution, &protection.donate(5 * ETH), 0)
         .await?
         .accepted()?;
-    let books = read(client, &alice, &token.accounting()).await?;
+    let books = read_ok(client, &alice, &token.accounting()).await?;
     assert_eq!((books.total_pooled, books.total_shares), (320 * ETH, 320 * ETH));
     Ok(Staked {
         suite,
@@ -548,16 +552,16 @@ async fn a_large_loss_applies_within_the_boards_allowance_and_holds_exits_until_
     let ticket = submit(&mut client, &institution, &token.request_withdrawal(ETH), 0)
         .await?
         .accepted()?;
-    let books = read(&mut client, &alice, &token.accounting()).await?;
+    let books = read_ok(&mut client, &alice, &token.accounting()).await?;
     // the second vote reaches quorum; the bound refuses 15%
     assert_eq!(
         vote(&mut client, &suite, &members[1], crash).await?,
         Ok(ReportVoteOutcome::Refused(ReportError::DecreaseAboveBound))
     );
-    assert_eq!(read(&mut client, &alice, &token.accounting()).await?, books);
+    assert_eq!(read_ok(&mut client, &alice, &token.accounting()).await?, books);
     // a quorum agreed on it: the hold is corroborated and no longer lapses
     assert_eq!(
-        read(&mut client, &alice, &token.loss_hold_until()).await?,
+        read_ok(&mut client, &alice, &token.loss_hold_until()).await?,
         Some(HoldUntil {
             until_ref: crash.ref_time_ms,
             lapses_at: None
@@ -590,7 +594,7 @@ async fn a_large_loss_applies_within_the_boards_allowance_and_holds_exits_until_
         retry.value,
         Err(OracleError::StillRefused(ReportError::DecreaseAboveBound))
     );
-    assert_eq!(read(&mut client, &alice, &token.accounting()).await?, books);
+    assert_eq!(read_ok(&mut client, &alice, &token.accounting()).await?, books);
 
     // the board allows the whole loss; anyone pushes the agreed report again
     let enough = TokenDecision::AllowLoss {
@@ -607,7 +611,7 @@ async fn a_large_loss_applies_within_the_boards_allowance_and_holds_exits_until_
     // cap is half of that, so 2.5 ETH of shares are burned and 45.5 ETH stay uncovered
     let burned = 5 * ETH / 2;
     let (pooled, supply) = (320 * ETH - loss, 320 * ETH - burned);
-    let books_after = read(&mut client, &alice, &token.accounting()).await?;
+    let books_after = read_ok(&mut client, &alice, &token.accounting()).await?;
     assert_eq!(
         (books_after.total_pooled, books_after.total_shares),
         (pooled, supply)
@@ -633,7 +637,7 @@ async fn a_large_loss_applies_within_the_boards_allowance_and_holds_exits_until_
     assert_eq!(incident.operator, Some(operator));
     let used = events_of::<LossAllowanceUsed>(&suite.token);
     assert_eq!((used.len(), used[0].allowed, used[0].loss), (1, loss, loss));
-    let state = read(&mut client, &alice, &token.oracle_state_read()).await?;
+    let state = read_ok(&mut client, &alice, &token.oracle_state_read()).await?;
     assert_eq!((state.last, state.loss_allowance), (crash, None));
     // the lone span and the corroborated one, both ended by the loss report
     let ended = events_of::<LossPendingEnded>(&suite.token);
@@ -645,7 +649,7 @@ async fn a_large_loss_applies_within_the_boards_allowance_and_holds_exits_until_
         ]
     );
     assert_eq!(
-        read(&mut client, &alice, &token.loss_pending_since()).await?,
+        read_ok(&mut client, &alice, &token.loss_pending_since()).await?,
         None
     );
     assert_eq!(
@@ -778,11 +782,13 @@ async fn an_older_report_does_not_end_a_loss_hold<Client: E2EBackend>(mut client
         .await?
         .accepted()?;
     assert_eq!(
-        read(&mut client, &alice, &token.oracle_state_read()).await?.last,
+        read_ok(&mut client, &alice, &token.oracle_state_read())
+            .await?
+            .last,
         r1
     );
     assert_eq!(
-        read(&mut client, &alice, &token.loss_pending_until_ref()).await?,
+        read_ok(&mut client, &alice, &token.loss_pending_until_ref()).await?,
         Some(r2.ref_time_ms)
     );
     let held = submit(&mut client, &institution, &token.flash_exit(ETH, 0), 0).await?;
@@ -817,7 +823,7 @@ async fn an_older_report_does_not_end_a_loss_hold<Client: E2EBackend>(mut client
         Ok(ReportVoteOutcome::Applied)
     );
     assert_eq!(
-        read(&mut client, &alice, &token.loss_pending_since()).await?,
+        read_ok(&mut client, &alice, &token.loss_pending_since()).await?,
         None
     );
     submit(&mut client, &institution, &token.flash_exit(ETH, 0), 0)
@@ -896,7 +902,10 @@ async fn an_invented_loss_holds_exits_only_until_its_frames_report<Client: E2EBa
             Ok(ReportVoteOutcome::Applied)
         );
         // deposits and flash exits are open again at once
-        assert_eq!(read(&mut client, &alice, &token.loss_hold_until()).await?, None);
+        assert_eq!(
+            read_ok(&mut client, &alice, &token.loss_hold_until()).await?,
+            None
+        );
         submit(&mut client, &institution, &token.deposit(), 10 * ETH)
             .await?
             .accepted()?;
@@ -904,7 +913,7 @@ async fn an_invented_loss_holds_exits_only_until_its_frames_report<Client: E2EBa
             .await?
             .accepted()?;
         assert!(
-            read(
+            read_ok(
                 &mut client,
                 &alice,
                 &oracle.lone_hold_barred_now(account_of(liar))
@@ -972,7 +981,10 @@ async fn an_invented_loss_holds_exits_only_until_its_frames_report<Client: E2EBa
         vote(&mut client, &suite, &five[0], slashing).await?,
         Ok(ReportVoteOutcome::Applied)
     );
-    assert_eq!(read(&mut client, &alice, &token.loss_hold_until()).await?, None);
+    assert_eq!(
+        read_ok(&mut client, &alice, &token.loss_hold_until()).await?,
+        None
+    );
     submit(&mut client, &institution, &token.deposit(), 10 * ETH)
         .await?
         .accepted()?;
@@ -1014,7 +1026,7 @@ async fn a_lone_hold_cannot_be_restarted_nor_its_evidence_erased<Client: E2EBack
     advance_ms(35 * hour);
     cast(&mut client, &suite, liar, invented(2)).await?;
     assert_eq!(
-        read(&mut client, &alice, &token.loss_hold_until()).await?,
+        read_ok(&mut client, &alice, &token.loss_hold_until()).await?,
         Some(HoldUntil {
             until_ref: frame,
             lapses_at: Some(lapse)
@@ -1025,7 +1037,10 @@ async fn a_lone_hold_cannot_be_restarted_nor_its_evidence_erased<Client: E2EBack
     cast(&mut client, &suite, liar, invented(3)).await?;
     let voted = events_of::<LossVoted>(&suite.oracle).pop().ok_or("LossVoted")?;
     assert_eq!(voted.basis, None, "barred after its lone hold lapsed unconfirmed");
-    assert_eq!(read(&mut client, &alice, &token.loss_hold_until()).await?, None);
+    assert_eq!(
+        read_ok(&mut client, &alice, &token.loss_hold_until()).await?,
+        None
+    );
     submit(&mut client, &institution, &token.deposit(), 10 * ETH)
         .await?
         .accepted()?;

@@ -18,7 +18,7 @@ use icseth_e2e::{
     governance::decide_all,
     now_ms,
     oracle::{applied, epoch_at, frame_start, next_frame},
-    read, submit, ClockSandbox, Env, SuiteConfig, ETH,
+    read, read_ok, submit, ClockSandbox, Env, SuiteConfig, ETH,
 };
 use icseth_token::{
     icseth_token::{
@@ -195,7 +195,7 @@ where
     <C as ContractsBackend<Env>>::Error: fmt::Debug,
 {
     let token = ink_e2e::create_call_builder::<IcsethToken>(scene.suite.token);
-    Ok(read(client, &ink_e2e::alice(), &token.accounting()).await?)
+    Ok(read_ok(client, &ink_e2e::alice(), &token.accounting()).await?)
 }
 
 /// The token's books identity, to the unit: what it holds and has staked equals what belongs to

@@ -49,7 +49,7 @@ use icseth_e2e::{
     },
     now_ms,
     oracle::{at, frame_start, next_frame},
-    read, sandbox, submit, ClockSandbox, EmbeddedClient, SuiteConfig, BEACON_GENESIS_MS, ETH,
+    read, read_ok, sandbox, submit, ClockSandbox, EmbeddedClient, SuiteConfig, BEACON_GENESIS_MS, ETH,
 };
 use icseth_token::{
     icseth_token::{Error as TokenError, IcsethToken, TicketStatus},
@@ -245,9 +245,9 @@ async fn check(
     let pool = ink_e2e::create_call_builder::<flash_exit_pool::flash_exit_pool::FlashExitPool>(
         w.suite.flash_exit_pool,
     );
-    let b = read(client, reader, &token.accounting()).await?;
+    let b = read_ok(client, reader, &token.accounting()).await?;
     let x = &w.model;
-    let hold = read(client, reader, &token.loss_hold_until()).await?;
+    let hold = read_ok(client, reader, &token.loss_hold_until()).await?;
     assert_eq!(
         hold.map(|h| (h.until_ref, h.lapses_at)),
         w.hold.until(now_ms()),
@@ -347,7 +347,7 @@ async fn check(
     );
     // the protection pool's incidents add up, to the model's losses and cover
     let protection = ink_e2e::create_call_builder::<SlashProtection>(w.suite.slash_protection);
-    let totals = read(client, reader, &protection.totals()).await?;
+    let totals = read_ok(client, reader, &protection.totals()).await?;
     let count = read(client, reader, &protection.incident_count()).await?;
     let (mut losses, mut covered) = (0, 0);
     for start in (0..count).step_by(50) {

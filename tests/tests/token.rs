@@ -4,8 +4,8 @@
 use icseth_abi::oracle::OracleGovernance;
 use icseth_core::{governance::OracleDecision, oracle::Report, ONE};
 use icseth_e2e::{
-    account_of, advance_ms, deploy_and_wire, events_of, now_ms, read, submit, ClockSandbox, GovernorChoice,
-    SuiteConfig, ETH,
+    account_of, advance_ms, deploy_and_wire, events_of, now_ms, read, read_ok, submit, ClockSandbox,
+    GovernorChoice, SuiteConfig, ETH,
 };
 use icseth_token::{
     icseth_token::{Deposited, Error, IcsethToken, TicketStatus, WithdrawalRequested},
@@ -68,9 +68,9 @@ async fn institutions_deposit_transfer_and_request_withdrawals<Client: E2EBacken
             .map_err(|e| format!("{e:?}"))?
             <= balance_before - 32 * ETH
     );
-    assert_eq!(read(&mut client, &bob, &token.total_pooled()).await?, 32 * ETH);
+    assert_eq!(read_ok(&mut client, &bob, &token.total_pooled()).await?, 32 * ETH);
     assert_eq!(read(&mut client, &bob, &token.rate()).await?, Ok(ONE));
-    let books = read(&mut client, &bob, &token.accounting()).await?;
+    let books = read_ok(&mut client, &bob, &token.accounting()).await?;
     assert_eq!(books.reserve + books.buffered, 32 * ETH);
     assert_eq!(books.reserve, 32 * ETH / 20, "5% tops up the flash-exit reserve");
 
@@ -139,7 +139,7 @@ async fn institutions_deposit_transfer_and_request_withdrawals<Client: E2EBacken
     );
     assert_eq!(events_of::<WithdrawalRequested>(&suite.token).len(), 2);
     assert_eq!(
-        read(&mut client, &bob, &token.accounting()).await?.queued,
+        read_ok(&mut client, &bob, &token.accounting()).await?.queued,
         6 * ETH
     );
 

@@ -74,6 +74,9 @@ pub enum BoardError {
     Oracle(OracleError),
     /// The target refused with an error this build cannot decode (the target runs other code).
     UnknownTargetError,
+    /// A cell this message needs does not decode as this code's type (written by another version
+    /// of the code): the message refuses rather than act on a default.
+    StorageUnreadable,
 }
 
 impl From<GovernorError> for BoardError {
@@ -85,5 +88,11 @@ impl From<GovernorError> for BoardError {
 impl From<WiringError> for BoardError {
     fn from(e: WiringError) -> Self {
         BoardError::Wiring(e)
+    }
+}
+
+impl From<icseth_core::cell::Unreadable> for BoardError {
+    fn from(_: icseth_core::cell::Unreadable) -> Self {
+        BoardError::StorageUnreadable
     }
 }

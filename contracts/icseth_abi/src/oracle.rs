@@ -43,6 +43,9 @@ pub enum OracleError {
     RegistryCallFailed,
     /// Arithmetic overflow (cannot happen with real counts; refused rather than wrapped).
     Overflow,
+    /// A cell this message needs does not decode as this code's type (written by another version
+    /// of the code): the message refuses rather than act on a default.
+    StorageUnreadable,
 }
 
 impl From<GovernorError> for OracleError {
@@ -65,4 +68,10 @@ pub trait OracleGovernance {
     /// `MembersSet`.
     #[ink(message)]
     fn govern(&mut self, decision: OracleDecision) -> Result<(), OracleError>;
+}
+
+impl From<icseth_core::cell::Unreadable> for OracleError {
+    fn from(_: icseth_core::cell::Unreadable) -> Self {
+        OracleError::StorageUnreadable
+    }
 }

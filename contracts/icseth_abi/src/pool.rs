@@ -28,6 +28,9 @@ pub enum PoolError {
     TransferFailed,
     /// Arithmetic overflow.
     Overflow,
+    /// A cell this message needs does not decode as this code's type (written by another version
+    /// of the code): the message refuses rather than act on a default.
+    StorageUnreadable,
 }
 
 impl From<GovernorError> for PoolError {
@@ -73,4 +76,10 @@ pub trait PoolGovernance {
     /// Governor only (the board's execution): sets the fee curve, pauses or unpauses exits.
     #[ink(message)]
     fn govern(&mut self, decision: PoolDecision) -> Result<(), PoolError>;
+}
+
+impl From<icseth_core::cell::Unreadable> for PoolError {
+    fn from(_: icseth_core::cell::Unreadable) -> Self {
+        PoolError::StorageUnreadable
+    }
 }

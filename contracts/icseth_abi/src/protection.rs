@@ -27,6 +27,9 @@ pub enum ProtectionError {
     PageTooLarge,
     /// Arithmetic overflow.
     Overflow,
+    /// A cell this message needs does not decode as this code's type (written by another version
+    /// of the code): the message refuses rather than act on a default.
+    StorageUnreadable,
 }
 
 impl From<GovernorError> for ProtectionError {
@@ -66,4 +69,10 @@ pub trait ProtectionGovernance {
     /// disallows a donor.
     #[ink(message)]
     fn govern(&mut self, decision: ProtectionDecision) -> Result<(), ProtectionError>;
+}
+
+impl From<icseth_core::cell::Unreadable> for ProtectionError {
+    fn from(_: icseth_core::cell::Unreadable) -> Self {
+        ProtectionError::StorageUnreadable
+    }
 }

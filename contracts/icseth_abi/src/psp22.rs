@@ -31,6 +31,9 @@ pub mod refusal {
     /// pool): shares sent there could never move again. Only the protection pool receives, by
     /// pulling a donation into itself with `transfer_from`.
     pub const RECEIVER_IS_SUITE_CONTRACT: &str = "ReceiverIsSuiteContract";
+    /// A cell the transfer's checks need does not decode (written by another version of the
+    /// code): the transfer refuses rather than guess.
+    pub const STORAGE_UNREADABLE: &str = "StorageUnreadable";
 }
 
 /// PSP22: balances, allowances and transfers of icsETH shares.

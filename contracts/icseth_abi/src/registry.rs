@@ -64,6 +64,9 @@ pub enum RegistryError {
     PageTooLarge,
     /// A counter overflowed (cannot happen in practice; refused rather than wrapped).
     Overflow,
+    /// A cell this message needs does not decode as this code's type (written by another version
+    /// of the code): the message refuses rather than act on a default.
+    StorageUnreadable,
 }
 
 impl From<GovernorError> for RegistryError {
@@ -127,4 +130,10 @@ pub trait RegistryGovernance {
     /// admin.
     #[ink(message)]
     fn govern(&mut self, decision: RegistryDecision) -> Result<(), RegistryError>;
+}
+
+impl From<icseth_core::cell::Unreadable> for RegistryError {
+    fn from(_: icseth_core::cell::Unreadable) -> Self {
+        RegistryError::StorageUnreadable
+    }
 }

@@ -109,6 +109,9 @@ pub enum TokenError {
     /// layout differs from this build's `icseth_abi` (the suite's contracts must come from
     /// one build).
     UnknownCalleeError,
+    /// A cell this message needs does not decode as this code's type (written by another version
+    /// of the code): the message refuses rather than act on a default.
+    StorageUnreadable,
 }
 
 impl From<GovernorError> for TokenError {
@@ -167,4 +170,10 @@ pub trait TokenGovernance {
     /// unpause proposal created before the guardian's pause never undoes it.
     #[ink(message)]
     fn guardian_paused_at(&self) -> u64;
+}
+
+impl From<icseth_core::cell::Unreadable> for TokenError {
+    fn from(_: icseth_core::cell::Unreadable) -> Self {
+        TokenError::StorageUnreadable
+    }
 }

@@ -28,4 +28,4 @@ pub use cell::{Required, Unreadable};
 pub use math::{MathError, BPS, ONE};
 pub use shares::Pool;
 pub use suite::SuiteAddresses;
-pub use wiring::{SuiteSlot, Wiring, WiringError};
+pub use wiring::{SuiteSlot, Wiring, WiringAccess, WiringCell, WiringError};

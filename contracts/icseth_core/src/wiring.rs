@@ -4,8 +4,22 @@
 //! construction. Each contract records its deployer; the deployer hands it the six addresses once,
 //! and from then on the wiring is locked: nobody, the deployer included, can wire it again (a later
 //! change of a reference is a governed decision, pushed by the board).
-use crate::suite::SuiteAddresses;
+use crate::{
+    cell::{Required, Unreadable},
+    suite::SuiteAddresses,
+};
 use ink::primitives::AccountId;
+use ink::storage::{
+    traits::{ManualKey, StorageKey},
+    Lazy,
+};
+
+/// The key of every contract's wiring cell (`b"wire"`): the addresses grow with the suite, so
+/// they live in a cell of their own, never in a contract's root.
+pub const WIRING_KEY: u32 = 0x7769_7265;
+
+/// Every contract's wiring cell, at the suite's fixed key.
+pub type WiringCell = Lazy<Wiring, ManualKey<WIRING_KEY>>;
 
 /// Why a wiring was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -21,6 +35,15 @@ pub enum WiringError {
     RepeatedAddress,
     /// The contract is not wired yet, so it cannot reach the others.
     NotWired,
+    /// The wiring cell does not decode (written by another version of the code): the contract
+    /// refuses to guess the suite's addresses.
+    Unreadable,
+}
+
+impl From<Unreadable> for WiringError {
+    fn from(_: Unreadable) -> Self {
+        WiringError::Unreadable
+    }
 }
 
 /// A contract's wiring state: who may wire it, and the addresses once wired.
@@ -96,6 +119,54 @@ impl Wiring {
             return Err(WiringError::RepeatedAddress);
         }
         self.suite = Some(suite);
+        Ok(())
+    }
+}
+
+/// A new contract's wiring cell, not wired yet (for its constructor).
+pub fn new_cell<K: StorageKey>(deployer: AccountId) -> Lazy<Wiring, K> {
+    let mut cell = Lazy::new();
+    cell.set(&Wiring::new(deployer));
+    cell
+}
+
+/// `Wiring`'s reads and its one write on the stored cell: each read fails with `Unreadable`
+/// if the cell does not decode, and a refused wiring writes nothing.
+pub trait WiringAccess {
+    /// The wired addresses, if any (`None` too if the cell does not decode: nothing is wired
+    /// that this code can read).
+    fn suite(&self) -> Option<SuiteAddresses>;
+    /// The wired addresses, or `NotWired`, or `Unreadable`.
+    fn require(&self) -> Result<SuiteAddresses, WiringError>;
+    /// `Wiring::wire` on the stored value, written back only on success.
+    fn wire(
+        &mut self,
+        caller: AccountId,
+        own_address: AccountId,
+        own_slot: SuiteSlot,
+        suite: SuiteAddresses,
+    ) -> Result<(), WiringError>;
+}
+
+impl<K: StorageKey> WiringAccess for Lazy<Wiring, K> {
+    fn suite(&self) -> Option<SuiteAddresses> {
+        self.required().ok().and_then(|wiring| wiring.suite())
+    }
+
+    fn require(&self) -> Result<SuiteAddresses, WiringError> {
+        self.required()?.require()
+    }
+
+    fn wire(
+        &mut self,
+        caller: AccountId,
+        own_address: AccountId,
+        own_slot: SuiteSlot,
+        suite: SuiteAddresses,
+    ) -> Result<(), WiringError> {
+        let mut wiring = self.required()?;
+        wiring.wire(caller, own_address, own_slot, suite)?;
+        self.set(&wiring);
         Ok(())
     }
 }

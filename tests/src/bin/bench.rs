@@ -14,7 +14,8 @@ use icseth_abi::{oracle::OracleGovernance, registry::RegistryGovernance};
 use icseth_core::governance::{Action, OracleDecision, Timing, TokenDecision};
 use icseth_core::{governance::RegistryDecision, operators::Figures, oracle::Report as OracleReport};
 use icseth_e2e::{
-    account_of, deploy_and_wire, read, submit, Cost, EmbeddedClient, GovernorChoice, SuiteConfig, ETH,
+    account_of, deploy_and_wire, read, read_ok, submit, Cost, EmbeddedClient, GovernorChoice, SuiteConfig,
+    ETH,
 };
 use icseth_token::{icseth_token::IcsethToken, psp22::PSP22};
 use ink::primitives::AccountId;
@@ -571,13 +572,13 @@ async fn measure_reports(
     icseth_e2e::oracle::agree(client, suite.oracle, &members[..quorum], first).await?;
     let mut rewards = 0u128;
     for &tickets in ticket_counts {
-        let pending = read(client, &alice, &token.accounting()).await?;
+        let pending = read_ok(client, &alice, &token.accounting()).await?;
         let have = u32::try_from(pending.next_ticket - pending.next_to_finalize)?;
         for _ in have..tickets {
             let request = token.request_withdrawal(ETH / 50);
             submit(client, &institution, &request, 0).await?.accepted()?;
         }
-        let pending = read(client, &alice, &token.accounting()).await?;
+        let pending = read_ok(client, &alice, &token.accounting()).await?;
         if pending.next_ticket - pending.next_to_finalize != u64::from(tickets) {
             return Err(format!("expected {tickets} pending tickets, the token has {pending:?}").into());
         }
