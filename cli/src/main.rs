@@ -13,7 +13,7 @@ use audit::Audit;
 use clap::Parser;
 use error::CliError;
 use icseth_deploy::build;
-use icseth_e2e::EmbeddedClient;
+use icseth_deploy::EmbeddedClient;
 use std::path::Path;
 use std::process::ExitCode;
 

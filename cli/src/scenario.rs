@@ -20,9 +20,9 @@ use icseth_core::{
     SuiteAddresses,
 };
 use icseth_deploy::Artifact;
-use icseth_e2e::{
-    account_of, advance_ms, deploy_and_wire, events_of, governance::decide_all, hex, now_ms, read, read_ok,
-    submit, CallError, EmbeddedClient, Outcome, SuiteConfig, ETH,
+use icseth_deploy::{
+    account_of, deploy_and_wire, governance::decide_all, hex, read, read_ok, submit, CallError, ChainAccess,
+    ChainError, EmbeddedClient, Outcome, SuiteConfig, ETH,
 };
 use icseth_token::{
     icseth_token::{IcsethToken, LossPending, LossPendingEnded, ReportApplied},
@@ -38,6 +38,8 @@ use whitelist_board::whitelist_board::WhitelistBoard;
 
 const DAY_MS: u64 = 24 * 60 * 60 * 1000;
 const TOKEN: &str = "icseth_token";
+/// The chain itself, for a failed step that was no contract's (its clock, its events).
+const CHAIN: &str = "chain";
 const ORACLE: &str = "oracle_consensus";
 const BOARD: &str = "whitelist_board";
 const REGISTRY: &str = "operator_registry";
@@ -134,6 +136,33 @@ async fn decide(
     decide_all(client, board, &members, &cast.outsider, actions).await
 }
 
+/// The chain's time, through its `ChainAccess` (the embedded chain's clock here).
+async fn chain_now(client: &mut EmbeddedClient, progress: &Progress) -> Result<u64, CliError> {
+    client.now_ms().await.map_err(progress.fail(CHAIN, "now_ms"))
+}
+
+/// Moves the chain's time forward by `ms`.
+async fn wait(client: &mut EmbeddedClient, progress: &Progress, ms: u64) -> Result<(), CliError> {
+    client
+        .advance_ms(ms)
+        .await
+        .map_err(progress.fail(CHAIN, "advance_ms"))
+}
+
+/// The report for the frame the chain's time falls in, with `report`'s figures.
+async fn report_for_now(
+    client: &mut EmbeddedClient,
+    progress: &Progress,
+    report: Report,
+) -> Result<Report, CliError> {
+    let ref_time_ms = icseth_deploy::oracle::frame_start(chain_now(client, progress).await?);
+    Ok(Report {
+        epoch: icseth_deploy::oracle::epoch_at(ref_time_ms),
+        ref_time_ms,
+        ..report
+    })
+}
+
 /// Has `voters` submit `report`; returns the rate and books after it, and the `ReportApplied` event
 /// it produced, as one history point.
 async fn report(
@@ -150,7 +179,10 @@ async fn report(
             .map_err(progress.fail(ORACLE, "submit_report"))?;
     }
     // Epochs strictly increase, so the event of this report is the one with its epoch.
-    let event = events_of::<ReportApplied>(&suite.token)
+    let event = client
+        .events_of::<ReportApplied>(&suite.token)
+        .await
+        .map_err(progress.fail(CHAIN, "events"))?
         .into_iter()
         .rfind(|e| e.epoch == report.epoch)
         .ok_or_else(|| progress.fail(TOKEN, "autobalance")("the quorum vote emitted no ReportApplied"))?;
@@ -160,7 +192,7 @@ async fn report(
     Ok(HistoryPoint {
         label: format!("report for epoch {}", report.epoch),
         epoch: report.epoch,
-        at_ms: now_ms(),
+        at_ms: chain_now(client, progress).await?,
         rate: Wei(event.new_rate),
         total_pooled: Wei(books.total_pooled),
         reserve: Wei(books.reserve),
@@ -203,7 +235,7 @@ pub async fn run(
     let mut history = vec![HistoryPoint {
         label: "deployment".into(),
         epoch: 0,
-        at_ms: now_ms(),
+        at_ms: chain_now(client, progress).await?,
         rate: Wei(inner(read(client, protocol, &token.rate()).await).map_err(progress.fail(TOKEN, "rate"))?),
         total_pooled: Wei(0),
         reserve: Wei(0),
@@ -321,13 +353,16 @@ pub async fn run(
     ok(submit(client, protocol, &token.stake(operator_id, 8), 0).await)
         .map_err(progress.fail(TOKEN, "stake"))?;
     let staked = 8 * VALIDATOR_DEPOSIT;
-    let first = Report {
-        epoch: icseth_e2e::oracle::epoch_at(icseth_e2e::oracle::frame_start(now_ms())),
-        ref_time_ms: icseth_e2e::oracle::frame_start(now_ms()),
-        cl_balance: staked,
-        validators: 8,
-        ..Report::default()
-    };
+    let first = report_for_now(
+        client,
+        progress,
+        Report {
+            cl_balance: staked,
+            validators: 8,
+            ..Report::default()
+        },
+    )
+    .await?;
     let point = report(client, progress, &suite, &cast.oracles()[..2], first).await?;
     progress.note(format!(
         "epoch {} applied by 2 of 3 oracle members: 8 validators, {} ETH on the consensus layer, rate {}",
@@ -338,7 +373,7 @@ pub async fn run(
     history.push(point);
 
     progress.start("a day later the operator reports its frame and two oracle members attest it");
-    advance_ms(FRAME_MS.max(DAY_MS));
+    wait(client, progress, FRAME_MS.max(DAY_MS)).await?;
     let frame = read(client, protocol, &registry.current_frame())
         .await
         .map_err(progress.fail(REGISTRY, "current_frame"))?
@@ -378,13 +413,16 @@ pub async fn run(
     );
     ok(submit(client, protocol, &token.receive_inflow(), 2 * ETH / 100).await)
         .map_err(progress.fail(TOKEN, "receive_inflow"))?;
-    let rewards = Report {
-        epoch: icseth_e2e::oracle::epoch_at(icseth_e2e::oracle::frame_start(now_ms())),
-        ref_time_ms: icseth_e2e::oracle::frame_start(now_ms()),
-        cl_balance: staked + 5 * ETH / 100,
-        el_rewards_total: 2 * ETH / 100,
-        ..first
-    };
+    let rewards = report_for_now(
+        client,
+        progress,
+        Report {
+            cl_balance: staked + 5 * ETH / 100,
+            el_rewards_total: 2 * ETH / 100,
+            ..first
+        },
+    )
+    .await?;
     let dissent = Report {
         cl_balance: staked + 6 * ETH / 100,
         ..rewards
@@ -445,14 +483,17 @@ pub async fn run(
     .map_err(progress.fail(TOKEN, "PSP22::approve"))?;
     ok(submit(client, &cast.bank_a, &protection.donate(5 * ETH), 0).await)
         .map_err(progress.fail(PROTECTION, "donate"))?;
-    advance_ms(DAY_MS);
-    let slashed = Report {
-        epoch: icseth_e2e::oracle::epoch_at(icseth_e2e::oracle::frame_start(now_ms())),
-        ref_time_ms: icseth_e2e::oracle::frame_start(now_ms()),
-        cl_balance: rewards.cl_balance - ETH,
-        slashed_operator: Some(operator_id),
-        ..rewards
-    };
+    wait(client, progress, DAY_MS).await?;
+    let slashed = report_for_now(
+        client,
+        progress,
+        Report {
+            cl_balance: rewards.cl_balance - ETH,
+            slashed_operator: Some(operator_id),
+            ..rewards
+        },
+    )
+    .await?;
     let point = report(client, progress, &suite, &cast.oracles()[..2], slashed).await?;
     progress.note(format!(
         "loss {} ETH, covered {} ETH; rate {} ETH per icsETH",
@@ -507,6 +548,9 @@ async fn collect(
     artifacts: &[Artifact],
     history: Vec<HistoryPoint>,
 ) -> Result<Audit, CliError> {
+    // Every figure of the record is read in one state of the chain: pinned here, checked at the end.
+    let pinned = client.pin().await.map_err(progress.fail(CHAIN, "pin"))?;
+    let now = chain_now(client, progress).await?;
     let reader = &cast.protocol;
     let token = ink_e2e::create_call_builder::<IcsethToken>(suite.token);
     let board = ink_e2e::create_call_builder::<WhitelistBoard>(suite.board);
@@ -758,9 +802,22 @@ async fn collect(
             )
         });
 
+    let holds_started = client
+        .events_of::<LossPending>(&suite.token)
+        .await
+        .map_err(progress.fail(CHAIN, "events"))?;
+    let holds_ended = client
+        .events_of::<LossPendingEnded>(&suite.token)
+        .await
+        .map_err(progress.fail(CHAIN, "events"))?;
+    if client.pin().await.map_err(progress.fail(CHAIN, "pin"))? != pinned {
+        return Err(progress.fail(CHAIN, "pin")(ChainError::Backend(
+            "the chain moved while the auditor's record was read".into(),
+        )));
+    }
     Ok(Audit {
         source: "icseth demo on the embedded pallet-contracts chain (ink_sandbox 5.1.1)".into(),
-        at_ms: now_ms(),
+        at_ms: now,
         contracts,
         rate: Wei(rate),
         books,
@@ -792,7 +849,7 @@ async fn collect(
             validators: state.last.validators,
             funded_validators: state.funded_validators,
             el_rewards_total: Wei(state.last.el_rewards_total),
-            loss_holds: loss_holds(suite, now_ms()),
+            loss_holds: loss_holds(holds_started, holds_ended, now),
         },
     })
 }
@@ -800,13 +857,13 @@ async fn collect(
 /// The holds of deposits and flash exits, rebuilt from the token's `LossPending` and
 /// `LossPendingEnded` events (a lone hold whose lapse passed without an event since shows as
 /// lapsed at its lapse time).
-fn loss_holds(suite: &SuiteAddresses, now: u64) -> Vec<LossHoldEntry> {
+fn loss_holds(started: Vec<LossPending>, ended: Vec<LossPendingEnded>, now: u64) -> Vec<LossHoldEntry> {
     let basis_name = |b: HoldBasis| match b {
         HoldBasis::Lone => "lone",
         HoldBasis::Corroborated => "corroborated",
     };
     let mut holds: Vec<(HoldBasis, LossHoldEntry)> = Vec::new();
-    for event in events_of::<LossPending>(&suite.token) {
+    for event in started {
         let open = holds
             .iter_mut()
             .find(|(b, h)| *b == event.basis && h.since_ms == event.since && h.ended_ms.is_none());
@@ -826,7 +883,7 @@ fn loss_holds(suite: &SuiteAddresses, now: u64) -> Vec<LossHoldEntry> {
             )),
         }
     }
-    for ended in events_of::<LossPendingEnded>(&suite.token) {
+    for ended in ended {
         if let Some((_, hold)) = holds
             .iter_mut()
             .find(|(b, h)| *b == ended.basis && h.since_ms == ended.since && h.ended_ms.is_none())

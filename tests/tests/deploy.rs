@@ -71,6 +71,49 @@ async fn deploys_wires_and_locks_the_suite<Client: E2EBackend>(mut client: Clien
     Ok(())
 }
 
+/// The deploy library's chain access on the embedded chain: the clock moves only when asked, the
+/// events are the contracts', and a read pinned at a state is answered until anything runs on the
+/// chain, then refused (`Moved`), never answered from another state.
+#[ink_e2e::test(backend(runtime_only(sandbox = ClockSandbox)))]
+async fn the_embedded_chain_moves_time_keeps_events_and_pins_reads<Client: E2EBackend>(
+    mut client: Client,
+) -> E2EResult<()> {
+    use icseth_e2e::{submit, CallError, ChainAccess};
+    use icseth_token::icseth_token::IcsethToken;
+    use whitelist_board::whitelist_board::{ProposalCreated, WhitelistBoard};
+    let deployer = ink_e2e::alice();
+    let config = SuiteConfig::single_member(account(&deployer), ETH);
+    let suite = deploy_and_wire(&mut client, &deployer, &config).await?;
+    let token = ink_e2e::create_call_builder::<IcsethToken>(suite.token);
+
+    let start = client.now_ms().await?;
+    let pinned = client.pin().await?;
+    let rate = client.read_at(pinned, &deployer, &token.rate()).await?;
+    assert_eq!(rate, Ok(ETH));
+    // reads are dry runs: the pin holds across them
+    assert_eq!(client.pin().await?, pinned);
+
+    client.advance_ms(60_000).await?;
+    assert_eq!(client.now_ms().await?, start + 60_000);
+    let moved = client.read_at(pinned, &deployer, &token.rate()).await;
+    assert!(matches!(moved, Err(CallError::Moved(_))), "{moved:?}");
+
+    let before_vote = client.pin().await?;
+    let mut board = ink_e2e::create_call_builder::<WhitelistBoard>(suite.board);
+    let action = icseth_core::governance::Action::SetQuorum { quorum: 1 };
+    let id = submit(&mut client, &deployer, &board.propose(action), 0)
+        .await?
+        .accepted()?;
+    assert_ne!(client.pin().await?, before_vote);
+    let created = client.events_of::<ProposalCreated>(&suite.board).await?;
+    assert_eq!(created.iter().map(|e| e.id).collect::<Vec<_>>(), vec![id]);
+    assert_eq!(
+        created[0].voting_ends_at,
+        start + 60_000 + icseth_core::governance::Timing::DEFAULT.voting_period_ms
+    );
+    Ok(())
+}
+
 /// The embedded chain refuses code over 123 KiB. Debug builds (what the end-to-end tests run) are
 /// the largest; one above 110 KiB fails here, with its size, long before a deployment would.
 #[test]

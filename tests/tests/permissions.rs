@@ -138,7 +138,7 @@ macro_rules! matrix {
             caller: &Keypair,
         ) -> Result<Option<String>, CallError>
         where
-            C: E2EBackend<Env>,
+            C: E2EBackend<Env> + icseth_e2e::ChainAccess,
             <C as ContractsBackend<Env>>::Error: fmt::Debug,
         {
             let mut index = 0usize;
@@ -237,7 +237,7 @@ matrix! { fx;
 /// holds shares, an approved operator, three oracle members and an open proposal.
 async fn fixture<C>(client: &mut C, keys: &RoleKeys) -> E2EResult<Fixture>
 where
-    C: E2EBackend<Env>,
+    C: E2EBackend<Env> + icseth_e2e::ChainAccess,
     <C as ContractsBackend<Env>>::Error: fmt::Debug,
 {
     let alice = ink_e2e::alice();

@@ -78,7 +78,7 @@ fn oracles() -> [Keypair; 3] {
 /// Deploys, onboards, deposits `a` and `b` ETH, stakes `validators` and applies the first report.
 async fn setup<C>(client: &mut C, a: u128, b: u128, validators: u32) -> E2EResult<Scene>
 where
-    C: E2EBackend<Env>,
+    C: E2EBackend<Env> + icseth_e2e::ChainAccess,
     <C as ContractsBackend<Env>>::Error: fmt::Debug,
 {
     let alice = ink_e2e::alice();
@@ -167,7 +167,7 @@ fn next_report(scene: &mut Scene, cl_balance: u128, time_ms: u64) -> Report {
 /// Two of the three oracle members vote for the next report; it must apply.
 async fn report<C>(client: &mut C, scene: &mut Scene, cl_balance: u128, ref_time_ms: u64) -> E2EResult<()>
 where
-    C: E2EBackend<Env>,
+    C: E2EBackend<Env> + icseth_e2e::ChainAccess,
     <C as ContractsBackend<Env>>::Error: fmt::Debug,
 {
     let report = next_report(scene, cl_balance, ref_time_ms);
@@ -191,7 +191,7 @@ where
 
 async fn books<C>(client: &mut C, scene: &Scene) -> E2EResult<Accounting>
 where
-    C: E2EBackend<Env>,
+    C: E2EBackend<Env> + icseth_e2e::ChainAccess,
     <C as ContractsBackend<Env>>::Error: fmt::Debug,
 {
     let token = ink_e2e::create_call_builder::<IcsethToken>(scene.suite.token);
@@ -211,7 +211,7 @@ fn assert_books_balance(books: &Accounting) {
 /// Requests a withdrawal of all of `who`'s shares; returns (ticket, shares, request value).
 async fn request_all<C>(client: &mut C, scene: &Scene, who: &Keypair) -> E2EResult<(u64, u128, u128)>
 where
-    C: E2EBackend<Env>,
+    C: E2EBackend<Env> + icseth_e2e::ChainAccess,
     <C as ContractsBackend<Env>>::Error: fmt::Debug,
 {
     let mut token = ink_e2e::create_call_builder::<IcsethToken>(scene.suite.token);
@@ -226,7 +226,7 @@ where
 
 async fn payout_of<C>(client: &mut C, scene: &Scene, id: u64) -> E2EResult<Option<u128>>
 where
-    C: E2EBackend<Env>,
+    C: E2EBackend<Env> + icseth_e2e::ChainAccess,
     <C as ContractsBackend<Env>>::Error: fmt::Debug,
 {
     let token = ink_e2e::create_call_builder::<IcsethToken>(scene.suite.token);

@@ -1,7 +1,7 @@
-//! Board decisions on the embedded chain: proposals are passed by voting and then moving the
-//! sandbox clock past the voting period and the execution delay.
+//! Board decisions on a chain: proposals are passed by voting and then moving the chain's clock
+//! past the voting period and the execution delay (`ChainAccess::advance_ms`).
 use crate::calls::{submit, CallError, Env};
-use crate::sandbox::advance_ms;
+use crate::chain::ChainAccess;
 use icseth_core::governance::{Action, Timing};
 use ink::primitives::AccountId;
 use ink_e2e::{ContractsBackend, E2EBackend, Keypair};
@@ -45,14 +45,17 @@ pub async fn decide_all<C>(
     actions: Vec<Action>,
 ) -> Result<Vec<u64>, CallError>
 where
-    C: E2EBackend<Env>,
+    C: E2EBackend<Env> + ChainAccess,
     <C as ContractsBackend<Env>>::Error: fmt::Debug,
 {
     let mut ids = Vec::new();
     for action in actions {
         ids.push(propose_and_approve(client, board, members, action).await?);
     }
-    advance_ms(Timing::DEFAULT.voting_period_ms + Timing::DEFAULT.execution_delay_ms);
+    client
+        .advance_ms(Timing::DEFAULT.voting_period_ms + Timing::DEFAULT.execution_delay_ms)
+        .await
+        .map_err(|e| CallError::Backend(e.to_string()))?;
     let mut call = ink_e2e::create_call_builder::<WhitelistBoard>(board);
     for id in &ids {
         submit(client, executor, &call.execute(*id), 0)

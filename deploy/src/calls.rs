@@ -37,6 +37,8 @@ pub enum CallError {
     Decode(String),
     /// The message returned `Err` (and was reverted on chain).
     Refused(String),
+    /// A read pinned at a state the chain can no longer answer for (`ChainAccess::read_at`).
+    Moved(String),
 }
 
 impl<T, E: fmt::Debug> Outcome<Result<T, E>> {
@@ -54,6 +56,7 @@ impl fmt::Display for CallError {
             CallError::Lang(e) => write!(f, "the contract did not understand the call: {e}"),
             CallError::Decode(e) => write!(f, "the return value did not decode: {e}"),
             CallError::Refused(e) => write!(f, "the contract refused: {e}"),
+            CallError::Moved(e) => write!(f, "the chain moved past the pinned state: {e}"),
         }
     }
 }

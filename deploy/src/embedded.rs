@@ -1,4 +1,4 @@
-//! The embedded chain: ink_e2e's in-process pallet-contracts runtime, with a clock the caller moves,
+//! The embedded chain: ink_e2e's in-process pallet-contracts runtime (`ChainAccess` for it below), with a clock the caller moves,
 //! realistic 18-decimal balances for the dev accounts, and every contract event kept.
 //!
 //! ink_e2e's default sandbox funds each dev account with 1e15 units (not 0.001 ETH), takes its block
@@ -8,9 +8,11 @@
 //! and forgets the dry run's events. The clock and the log
 //! are thread-locals: ink_e2e runs each test on its own thread, so parallel tests never see each
 //! other's (measured, ../shared/recipes/sandbox_with_clock.rs).
+use crate::calls::CallError;
+use crate::chain::{BlockRef, ChainAccess, ChainError, ContractEvent};
 use ink_sandbox::{
     api::balance_api::BalanceAPI, frame_system, macros::RuntimeEvent, pallet_contracts, pallet_timestamp,
-    AccountIdFor, DefaultSandbox, Extension, RuntimeMetadataPrefixed, Sandbox, Snapshot, H256,
+    AccountIdFor, DefaultSandbox, Extension, RuntimeMetadataPrefixed, Sandbox, Snapshot,
 };
 use std::cell::{Cell, RefCell};
 
@@ -25,28 +27,6 @@ pub const DEV_ACCOUNT_BALANCE: u128 = 1_000_000 * ETH;
 /// by whole days reports the snapshot at its block time.
 pub const GENESIS_MS: u64 = 1_699_963_223_000;
 
-/// One event a contract emitted, as the runtime recorded it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ContractEvent {
-    /// The emitting contract.
-    pub contract: [u8; 32],
-    /// The event's topics (the first is the event's signature topic).
-    pub topics: Vec<H256>,
-    /// The SCALE-encoded event.
-    pub data: Vec<u8>,
-}
-
-impl ContractEvent {
-    /// Decodes the event as `E`, if it is one (ink! events carry their signature as topic 0).
-    pub fn decode<E: ink::env::Event + parity_scale_codec::Decode>(&self) -> Option<E> {
-        let signature = E::SIGNATURE_TOPIC?;
-        if self.topics.first().map(|t| t.0) != Some(signature) {
-            return None;
-        }
-        E::decode(&mut &self.data[..]).ok()
-    }
-}
-
 thread_local! {
     static CLOCK_MS: Cell<u64> = const { Cell::new(GENESIS_MS) };
     static EVENTS: RefCell<Vec<ContractEvent>> = const { RefCell::new(Vec::new()) };
@@ -56,6 +36,8 @@ thread_local! {
     static DIGESTS: RefCell<Vec<[u8; 32]>> = const { RefCell::new(Vec::new()) };
     /// Dry runs in progress (their executions are rolled back: no digest is taken).
     static DRY_RUNS: Cell<u32> = const { Cell::new(0) };
+    /// Executions outside dry runs and moves of the clock: the state a read can be pinned at.
+    static STATE_VERSION: Cell<u64> = const { Cell::new(0) };
 }
 
 /// From now on, after every committed execution on this thread, digests the state of
@@ -106,6 +88,13 @@ pub fn now_ms() -> u64 {
 /// Moves this thread's clock forward by `ms`.
 pub fn advance_ms(ms: u64) {
     CLOCK_MS.with(|c| c.set(c.get().saturating_add(ms)));
+    STATE_VERSION.with(|v| v.set(v.get().saturating_add(1)));
+}
+
+/// How many executions outside dry runs (and moves of the clock) this thread's chain has seen:
+/// any of them may have changed the state, so a read pinned before one is refused after it.
+pub fn state_version() -> u64 {
+    STATE_VERSION.with(Cell::get)
 }
 
 /// All contract events committed on this thread so far, in order.
@@ -175,7 +164,7 @@ impl Sandbox for ClockSandbox {
                     {
                         log.push(ContractEvent {
                             contract: *contract.as_ref(),
-                            topics: record.topics.clone(),
+                            topics: record.topics.iter().map(|topic| topic.0).collect(),
                             data: data.clone(),
                         });
                     }
@@ -185,6 +174,7 @@ impl Sandbox for ClockSandbox {
             // so every dry run's snapshot of it) from growing with the number of calls made.
             frame_system::Pallet::<Runtime>::reset_events();
             if DRY_RUNS.with(Cell::get) == 0 {
+                STATE_VERSION.with(|v| v.set(v.get().saturating_add(1)));
                 let watched = WATCHED.with(|w| w.borrow().clone());
                 if !watched.is_empty() {
                     let digests = watched.iter().map(contract_digest).collect();
@@ -250,5 +240,42 @@ impl Sandbox for ClockSandbox {
 
     fn restore_snapshot(&mut self, snapshot: Snapshot) {
         self.inner.restore_snapshot(snapshot)
+    }
+}
+
+/// The client that drives the embedded chain with the project's sandbox.
+pub type EmbeddedClient =
+    ink_e2e::SandboxClient<ink::primitives::AccountId, ink::primitives::Hash, ClockSandbox>;
+
+/// `who`'s free native balance on the embedded chain, signed so that changes subtract.
+pub async fn native_balance(client: &mut EmbeddedClient, who: &ink_e2e::Keypair) -> Result<i128, CallError> {
+    use ink_e2e::ChainBackend;
+    let balance = client
+        .free_balance(crate::accounts::account_of(who))
+        .await
+        .map_err(|e| CallError::Backend(format!("{e:?}")))?;
+    i128::try_from(balance).map_err(|e| CallError::Decode(e.to_string()))
+}
+
+/// The embedded chain's means: this thread's clock and event log, and its state version as the
+/// pin (it keeps only its latest state, so a pinned read is answered only while nothing ran).
+impl ChainAccess for EmbeddedClient {
+    async fn now_ms(&mut self) -> Result<u64, ChainError> {
+        Ok(now_ms())
+    }
+
+    async fn advance_ms(&mut self, ms: u64) -> Result<(), ChainError> {
+        advance_ms(ms);
+        Ok(())
+    }
+
+    async fn events(&mut self) -> Result<Vec<ContractEvent>, ChainError> {
+        Ok(events())
+    }
+
+    async fn pin(&mut self) -> Result<BlockRef, ChainError> {
+        let mut block = [0u8; 32];
+        block[..8].copy_from_slice(&state_version().to_be_bytes());
+        Ok(BlockRef(block))
     }
 }

@@ -1,0 +1,111 @@
+//! What the suite's drivers need of a chain beyond calls: its clock, the events the contracts
+//! emitted, and reads that all see one state. The embedded chain implements it
+//! (`crate::embedded`); a real chain's client implements the same trait, so deployment, the board's
+//! decisions, oracle reports and the auditor's reads run unchanged on either.
+use crate::calls::{read, CallError, Env};
+use ink_e2e::{CallBuilderFinal, ContractsBackend, E2EBackend, Keypair};
+use parity_scale_codec::Decode;
+use std::fmt;
+
+/// A contract event as the chain recorded it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContractEvent {
+    /// The emitting contract.
+    pub contract: [u8; 32],
+    /// The event's topics (its signature first, then the indexed fields).
+    pub topics: Vec<[u8; 32]>,
+    /// The event's encoded fields.
+    pub data: Vec<u8>,
+}
+
+impl ContractEvent {
+    /// The event decoded as `E`, if its signature topic is `E`'s.
+    pub fn decode<E: ink::env::Event + Decode>(&self) -> Option<E> {
+        let signature = E::SIGNATURE_TOPIC?;
+        if self.topics.first() != Some(&signature) {
+            return None;
+        }
+        E::decode(&mut &self.data[..]).ok()
+    }
+}
+
+/// A state of the chain that reads can be pinned at: on a node, a block's hash; on the embedded
+/// chain, which keeps only its latest state, the count of executions that could have changed it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct BlockRef(pub [u8; 32]);
+
+/// Why the chain could not do what a driver asked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ChainError {
+    /// The chain has no means for it (a node whose clock cannot be moved, for instance).
+    Unsupported(String),
+    /// The chain or its client refused or failed.
+    Backend(String),
+}
+
+impl fmt::Display for ChainError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ChainError::Unsupported(what) => write!(f, "the chain cannot {what}"),
+            ChainError::Backend(reason) => write!(f, "the chain failed: {reason}"),
+        }
+    }
+}
+
+impl std::error::Error for ChainError {}
+
+/// The chain's clock, its contract events and pinned reads, for any client of a chain.
+#[allow(async_fn_in_trait)]
+pub trait ChainAccess {
+    /// The time the next call sees, in milliseconds.
+    async fn now_ms(&mut self) -> Result<u64, ChainError>;
+
+    /// Moves the chain's time forward by `ms`: what a report frame, a vote or an execution delay
+    /// waits for.
+    async fn advance_ms(&mut self, ms: u64) -> Result<(), ChainError>;
+
+    /// Every contract event since the chain started, oldest first.
+    async fn events(&mut self) -> Result<Vec<ContractEvent>, ChainError>;
+
+    /// The chain's current state, to pin reads at (`read_at`).
+    async fn pin(&mut self) -> Result<BlockRef, ChainError>;
+
+    /// `message`'s answer in the state `at`, or `CallError::Moved` when the chain cannot answer
+    /// for that state any more.
+    async fn read_at<Args, V>(
+        &mut self,
+        at: BlockRef,
+        caller: &Keypair,
+        message: &CallBuilderFinal<Env, Args, V>,
+    ) -> Result<V, CallError>
+    where
+        Self: E2EBackend<Env> + Sized,
+        <Self as ContractsBackend<Env>>::Error: fmt::Debug,
+        Args: Sync + parity_scale_codec::Encode + Clone,
+        V: Send + Decode,
+    {
+        let now = self.pin().await.map_err(|e| CallError::Backend(e.to_string()))?;
+        if now != at {
+            return Err(CallError::Moved(format!(
+                "pinned at {:?}, the chain is at {:?}",
+                at.0, now.0
+            )));
+        }
+        read(self, caller, message).await
+    }
+
+    /// Every event `contract` emitted that decodes as `E`, oldest first.
+    async fn events_of<E: ink::env::Event + Decode>(
+        &mut self,
+        contract: &ink::primitives::AccountId,
+    ) -> Result<Vec<E>, ChainError> {
+        let contract: &[u8; 32] = contract.as_ref();
+        Ok(self
+            .events()
+            .await?
+            .iter()
+            .filter(|event| &event.contract == contract)
+            .filter_map(ContractEvent::decode)
+            .collect())
+    }
+}
