@@ -21,15 +21,15 @@ use icseth_core::{
 };
 use icseth_deploy::Artifact;
 use icseth_deploy::{
-    account_of, deploy_and_wire, governance::decide_all, hex, read, read_ok, submit, CallError, ChainAccess,
-    ChainError, EmbeddedClient, Outcome, SuiteConfig, ETH,
+    account_of, deploy_and_wire, governance::decide_all, hex, read, read_ok, read_ok_at, submit, CallError,
+    ChainAccess, Env, Outcome, SuiteConfig, ETH,
 };
 use icseth_token::{
     icseth_token::{IcsethToken, LossPending, LossPendingEnded, ReportApplied},
     psp22::PSP22,
 };
 use ink::primitives::AccountId;
-use ink_e2e::Keypair;
+use ink_e2e::{ContractsBackend, E2EBackend, Keypair};
 use operator_registry::operator_registry::{OperatorKind, OperatorRegistry, FRAME_MS};
 use oracle_consensus::oracle_consensus::OracleConsensus;
 use slash_protection::slash_protection::SlashProtection;
@@ -126,23 +126,35 @@ impl Cast {
 
 /// Passes `actions` on the three-member board: the protocol proposes, two of three approve, the
 /// clock moves past voting and the delay, and anyone executes. Returns the proposal ids.
-async fn decide(
-    client: &mut EmbeddedClient,
+async fn decide<C>(
+    client: &mut C,
     cast: &Cast,
     board: AccountId,
     actions: Vec<Action>,
-) -> Result<Vec<u64>, CallError> {
+) -> Result<Vec<u64>, CallError>
+where
+    C: E2EBackend<Env> + ChainAccess,
+    <C as ContractsBackend<Env>>::Error: fmt::Debug,
+{
     let members = [cast.protocol.clone(), cast.member_b.clone()];
     decide_all(client, board, &members, &cast.outsider, actions).await
 }
 
 /// The chain's time, through its `ChainAccess` (the embedded chain's clock here).
-async fn chain_now(client: &mut EmbeddedClient, progress: &Progress) -> Result<u64, CliError> {
+async fn chain_now<C>(client: &mut C, progress: &Progress) -> Result<u64, CliError>
+where
+    C: E2EBackend<Env> + ChainAccess,
+    <C as ContractsBackend<Env>>::Error: fmt::Debug,
+{
     client.now_ms().await.map_err(progress.fail(CHAIN, "now_ms"))
 }
 
 /// Moves the chain's time forward by `ms`.
-async fn wait(client: &mut EmbeddedClient, progress: &Progress, ms: u64) -> Result<(), CliError> {
+async fn wait<C>(client: &mut C, progress: &Progress, ms: u64) -> Result<(), CliError>
+where
+    C: E2EBackend<Env> + ChainAccess,
+    <C as ContractsBackend<Env>>::Error: fmt::Debug,
+{
     client
         .advance_ms(ms)
         .await
@@ -150,28 +162,30 @@ async fn wait(client: &mut EmbeddedClient, progress: &Progress, ms: u64) -> Resu
 }
 
 /// The report for the frame the chain's time falls in, with `report`'s figures.
-async fn report_for_now(
-    client: &mut EmbeddedClient,
-    progress: &Progress,
-    report: Report,
-) -> Result<Report, CliError> {
-    let ref_time_ms = icseth_deploy::oracle::frame_start(chain_now(client, progress).await?);
-    Ok(Report {
-        epoch: icseth_deploy::oracle::epoch_at(ref_time_ms),
-        ref_time_ms,
-        ..report
-    })
+async fn report_for_now<C>(client: &mut C, progress: &Progress, report: Report) -> Result<Report, CliError>
+where
+    C: E2EBackend<Env> + ChainAccess,
+    <C as ContractsBackend<Env>>::Error: fmt::Debug,
+{
+    Ok(icseth_deploy::oracle::at(
+        chain_now(client, progress).await?,
+        report,
+    ))
 }
 
 /// Has `voters` submit `report`; returns the rate and books after it, and the `ReportApplied` event
 /// it produced, as one history point.
-async fn report(
-    client: &mut EmbeddedClient,
+async fn report<C>(
+    client: &mut C,
     progress: &Progress,
     suite: &SuiteAddresses,
     voters: &[&Keypair],
     report: Report,
-) -> Result<HistoryPoint, CliError> {
+) -> Result<HistoryPoint, CliError>
+where
+    C: E2EBackend<Env> + ChainAccess,
+    <C as ContractsBackend<Env>>::Error: fmt::Debug,
+{
     let token = ink_e2e::create_call_builder::<IcsethToken>(suite.token);
     let mut oracle = ink_e2e::create_call_builder::<OracleConsensus>(suite.oracle);
     for voter in voters {
@@ -206,11 +220,15 @@ async fn report(
 }
 
 /// Runs the day on `client` (loaded with the six contracts) and returns the auditor's record.
-pub async fn run(
-    client: &mut EmbeddedClient,
+pub async fn run<C>(
+    client: &mut C,
     artifacts: &[Artifact],
     progress: &mut Progress,
-) -> Result<Audit, CliError> {
+) -> Result<Audit, CliError>
+where
+    C: E2EBackend<Env> + ChainAccess,
+    <C as ContractsBackend<Env>>::Error: fmt::Debug,
+{
     let cast = Cast::new();
     let protocol = &cast.protocol;
     progress.start(
@@ -540,15 +558,19 @@ pub async fn run(
 }
 
 /// Reads the whole auditor's record from the contracts (paged reads where lists grow).
-async fn collect(
-    client: &mut EmbeddedClient,
+async fn collect<C>(
+    client: &mut C,
     progress: &Progress,
     cast: &Cast,
     suite: &SuiteAddresses,
     artifacts: &[Artifact],
     history: Vec<HistoryPoint>,
-) -> Result<Audit, CliError> {
-    // Every figure of the record is read in one state of the chain: pinned here, checked at the end.
+) -> Result<Audit, CliError>
+where
+    C: E2EBackend<Env> + ChainAccess,
+    <C as ContractsBackend<Env>>::Error: fmt::Debug,
+{
+    // Every figure of the record is read in one state of the chain, the one pinned here.
     let pinned = client.pin().await.map_err(progress.fail(CHAIN, "pin"))?;
     let now = chain_now(client, progress).await?;
     let reader = &cast.protocol;
@@ -575,8 +597,12 @@ async fn collect(
     ] {
         // every contract answers `Governed` with the same selectors
         let governed = ink_e2e::create_call_builder::<IcsethToken>(address);
-        let authority = inner(read(client, reader, &Governed::authority(&governed)).await)
-            .map_err(progress.fail(name, "authority"))?;
+        let authority = inner(
+            client
+                .read_at(pinned, reader, &Governed::authority(&governed))
+                .await,
+        )
+        .map_err(progress.fail(name, "authority"))?;
         contracts.push(ContractEntry {
             name: name.to_string(),
             address: hex(&address),
@@ -595,8 +621,9 @@ async fn collect(
         });
     }
 
-    let rate = inner(read(client, reader, &token.rate()).await).map_err(progress.fail(TOKEN, "rate"))?;
-    let a = read_ok(client, reader, &token.accounting())
+    let rate =
+        inner(client.read_at(pinned, reader, &token.rate()).await).map_err(progress.fail(TOKEN, "rate"))?;
+    let a = read_ok_at(client, pinned, reader, &token.accounting())
         .await
         .map_err(progress.fail(TOKEN, "accounting"))?;
     let books = Books {
@@ -610,7 +637,8 @@ async fn collect(
         kept_from_tickets: Wei(a.kept_from_tickets),
         inflow: Wei(a.inflow),
         queued: Wei(a.queued),
-        queue_shares: Wei(read(client, reader, &token.balance_of(suite.token))
+        queue_shares: Wei(client
+            .read_at(pinned, reader, &token.balance_of(suite.token))
             .await
             .map_err(progress.fail(TOKEN, "PSP22::balance_of (the queue)"))?),
         claimable: Wei(a.claimable),
@@ -621,12 +649,14 @@ async fn collect(
     let mut institutions = Vec::new();
     for (name, who) in [("institution A", &cast.bank_a), ("institution B", &cast.bank_b)] {
         let account = account_of(who);
-        let shares = read(client, reader, &token.balance_of(account))
+        let shares = client
+            .read_at(pinned, reader, &token.balance_of(account))
             .await
             .map_err(progress.fail(TOKEN, "PSP22::balance_of"))?;
-        let value = inner(read(client, reader, &token.assets_for(shares)).await)
+        let value = inner(client.read_at(pinned, reader, &token.assets_for(shares)).await)
             .map_err(progress.fail(TOKEN, "assets_for"))?;
-        let whitelisted = read(client, reader, &token.is_whitelisted(account))
+        let whitelisted = client
+            .read_at(pinned, reader, &token.is_whitelisted(account))
             .await
             .map_err(progress.fail(TOKEN, "is_whitelisted"))?;
         institutions.push(InstitutionEntry {
@@ -638,15 +668,20 @@ async fn collect(
         });
     }
 
-    let treasury_shares = read(client, reader, &token.balance_of(account_of(&cast.protocol)))
+    let treasury_shares = client
+        .read_at(pinned, reader, &token.balance_of(account_of(&cast.protocol)))
         .await
         .map_err(progress.fail(TOKEN, "PSP22::balance_of"))?;
 
     let mut proposals = Vec::new();
     loop {
         let start = u64::try_from(proposals.len()).unwrap_or(u64::MAX);
-        let page = inner(read(client, reader, &board.proposals(start, PAGE)).await)
-            .map_err(progress.fail(BOARD, "proposals"))?;
+        let page = inner(
+            client
+                .read_at(pinned, reader, &board.proposals(start, PAGE))
+                .await,
+        )
+        .map_err(progress.fail(BOARD, "proposals"))?;
         let full = page.len() == PAGE as usize;
         proposals.extend(page.into_iter().map(|v| ProposalEntry {
             id: v.id,
@@ -659,18 +694,24 @@ async fn collect(
             break;
         }
     }
-    let members = read(client, reader, &board.members())
+    let members = client
+        .read_at(pinned, reader, &board.members())
         .await
         .map_err(progress.fail(BOARD, "members"))?;
-    let quorum = read(client, reader, &board.quorum())
+    let quorum = client
+        .read_at(pinned, reader, &board.quorum())
         .await
         .map_err(progress.fail(BOARD, "quorum"))?;
 
     let mut operators = Vec::new();
     loop {
         let start = u32::try_from(operators.len()).unwrap_or(u32::MAX);
-        let page = inner(read(client, reader, &registry.operators(start, PAGE)).await)
-            .map_err(progress.fail(REGISTRY, "operators"))?;
+        let page = inner(
+            client
+                .read_at(pinned, reader, &registry.operators(start, PAGE))
+                .await,
+        )
+        .map_err(progress.fail(REGISTRY, "operators"))?;
         let full = page.len() == PAGE as usize;
         operators.extend(page.into_iter().map(|(id, o)| OperatorEntry {
             id,
@@ -697,7 +738,8 @@ async fn collect(
     }
     // the attestation quorum that recorded each operator's last frame
     for entry in &mut operators {
-        let history = read(client, reader, &registry.history(entry.id))
+        let history = client
+            .read_at(pinned, reader, &registry.history(entry.id))
             .await
             .map_err(progress.fail(REGISTRY, "history"))?;
         entry.last_frame_attestations = history.last().map(|f| f.attestations);
@@ -706,8 +748,12 @@ async fn collect(
     let mut incidents = Vec::new();
     loop {
         let start = u64::try_from(incidents.len()).unwrap_or(u64::MAX);
-        let page = inner(read(client, reader, &protection.incidents(start, PAGE)).await)
-            .map_err(progress.fail(PROTECTION, "incidents"))?;
+        let page = inner(
+            client
+                .read_at(pinned, reader, &protection.incidents(start, PAGE))
+                .await,
+        )
+        .map_err(progress.fail(PROTECTION, "incidents"))?;
         let full = page.len() == PAGE as usize;
         incidents.extend(page.into_iter().map(|(id, i)| IncidentEntry {
             id,
@@ -722,58 +768,76 @@ async fn collect(
             break;
         }
     }
-    let pool_shares = read(client, reader, &token.balance_of(suite.slash_protection))
+    let pool_shares = client
+        .read_at(pinned, reader, &token.balance_of(suite.slash_protection))
         .await
         .map_err(progress.fail(TOKEN, "PSP22::balance_of"))?;
-    let pool_value = inner(read(client, reader, &token.assets_for(pool_shares)).await)
-        .map_err(progress.fail(TOKEN, "assets_for"))?;
-    let totals = read_ok(client, reader, &protection.totals())
+    let pool_value = inner(
+        client
+            .read_at(pinned, reader, &token.assets_for(pool_shares))
+            .await,
+    )
+    .map_err(progress.fail(TOKEN, "assets_for"))?;
+    let totals = read_ok_at(client, pinned, reader, &protection.totals())
         .await
         .map_err(progress.fail(PROTECTION, "totals"))?;
-    let cap = read(client, reader, &protection.per_incident_cap_bps())
+    let cap = client
+        .read_at(pinned, reader, &protection.per_incident_cap_bps())
         .await
         .map_err(progress.fail(PROTECTION, "per_incident_cap_bps"))?;
 
-    let policy = read_ok(client, reader, &pool.policy())
+    let policy = read_ok_at(client, pinned, reader, &pool.policy())
         .await
         .map_err(progress.fail(POOL, "policy"))?;
     let flash_exit = FlashExitEntry {
-        reserve: Wei(read(client, reader, &pool.reserve())
+        reserve: Wei(client
+            .read_at(pinned, reader, &pool.reserve())
             .await
             .map_err(progress.fail(POOL, "reserve"))?),
-        fees_collected: Wei(read(client, reader, &pool.fees_collected())
+        fees_collected: Wei(client
+            .read_at(pinned, reader, &pool.fees_collected())
             .await
             .map_err(progress.fail(POOL, "fees_collected"))?),
         min_fee_bps: policy.min_fee_bps,
         max_fee_bps: policy.max_fee_bps,
         per_exit_cap_bps: policy.per_exit_cap_bps,
-        paused: read(client, reader, &pool.is_paused())
+        paused: client
+            .read_at(pinned, reader, &pool.is_paused())
             .await
             .map_err(progress.fail(POOL, "is_paused"))?,
     };
 
-    let state = read_ok(client, reader, &token.oracle_state_read())
+    let state = read_ok_at(client, pinned, reader, &token.oracle_state_read())
         .await
         .map_err(progress.fail(TOKEN, "oracle_state_read"))?;
     let consensus = ink_e2e::create_call_builder::<OracleConsensus>(suite.oracle);
-    let member_accounts = read(client, reader, &consensus.members())
+    let member_accounts = client
+        .read_at(pinned, reader, &consensus.members())
         .await
         .map_err(progress.fail(ORACLE, "members"))?;
     let mut oracle_members = Vec::new();
     for member in member_accounts {
-        let disagreements = read(client, reader, &consensus.disagreements_of(member))
+        let disagreements = client
+            .read_at(pinned, reader, &consensus.disagreements_of(member))
             .await
             .map_err(progress.fail(ORACLE, "disagreements_of"))?;
-        let vote = read(client, reader, &consensus.report_vote(member))
+        let vote = client
+            .read_at(pinned, reader, &consensus.report_vote(member))
             .await
             .map_err(progress.fail(ORACLE, "report_vote"))?;
-        let loss_votes = read(client, reader, &consensus.loss_votes_of(member))
+        let loss_votes = client
+            .read_at(pinned, reader, &consensus.loss_votes_of(member))
             .await
             .map_err(progress.fail(ORACLE, "loss_votes_of"))?;
-        let unconfirmed_loss_votes = read_ok(client, reader, &consensus.unconfirmed_loss_votes_of(member))
-            .await
-            .map_err(progress.fail(ORACLE, "unconfirmed_loss_votes_of"))?;
-        let lone_hold_barred = read_ok(client, reader, &consensus.lone_hold_barred_now(member))
+        let unconfirmed_loss_votes = read_ok_at(
+            client,
+            pinned,
+            reader,
+            &consensus.unconfirmed_loss_votes_of(member),
+        )
+        .await
+        .map_err(progress.fail(ORACLE, "unconfirmed_loss_votes_of"))?;
+        let lone_hold_barred = read_ok_at(client, pinned, reader, &consensus.lone_hold_barred_now(member))
             .await
             .map_err(progress.fail(ORACLE, "lone_hold_barred_now"))?;
         oracle_members.push(OracleMemberEntry {
@@ -786,13 +850,15 @@ async fn collect(
             vote_hash: vote.map(|v| v.report_hash.iter().map(|b| format!("{b:02x}")).collect()),
         });
     }
-    let member_set = read(client, reader, &consensus.member_set())
+    let member_set = client
+        .read_at(pinned, reader, &consensus.member_set())
         .await
         .map_err(progress.fail(ORACLE, "member_set"))?;
-    let oracle_quorum = read(client, reader, &consensus.quorum())
+    let oracle_quorum = client
+        .read_at(pinned, reader, &consensus.quorum())
         .await
         .map_err(progress.fail(ORACLE, "quorum"))?;
-    let refused_report = read_ok(client, reader, &consensus.agreed_report())
+    let refused_report = read_ok_at(client, pinned, reader, &consensus.agreed_report())
         .await
         .map_err(progress.fail(ORACLE, "agreed_report"))?
         .map(|a| {
@@ -810,11 +876,6 @@ async fn collect(
         .events_of::<LossPendingEnded>(&suite.token)
         .await
         .map_err(progress.fail(CHAIN, "events"))?;
-    if client.pin().await.map_err(progress.fail(CHAIN, "pin"))? != pinned {
-        return Err(progress.fail(CHAIN, "pin")(ChainError::Backend(
-            "the chain moved while the auditor's record was read".into(),
-        )));
-    }
     Ok(Audit {
         source: "icseth demo on the embedded pallet-contracts chain (ink_sandbox 5.1.1)".into(),
         at_ms: now,

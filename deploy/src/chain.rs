@@ -1,8 +1,8 @@
 //! What the suite's drivers need of a chain beyond calls: its clock, the events the contracts
 //! emitted, and reads that all see one state. The embedded chain implements it
-//! (`crate::embedded`); a real chain's client implements the same trait, so deployment, the board's
-//! decisions, oracle reports and the auditor's reads run unchanged on either.
-use crate::calls::{read, CallError, Env};
+//! (`crate::embedded`); the drivers and the command-line tool's day are written against the trait,
+//! so a node's client that implements it is what running them on a real chain takes.
+use crate::calls::{CallError, Env};
 use ink_e2e::{CallBuilderFinal, ContractsBackend, E2EBackend, Keypair};
 use parity_scale_codec::Decode;
 use std::fmt;
@@ -64,14 +64,16 @@ pub trait ChainAccess {
     /// waits for.
     async fn advance_ms(&mut self, ms: u64) -> Result<(), ChainError>;
 
-    /// Every contract event since the chain started, oldest first.
+    /// Every contract event since the suite was deployed, oldest first (a node's client scans
+    /// from the deployment block its manifest records).
     async fn events(&mut self) -> Result<Vec<ContractEvent>, ChainError>;
 
     /// The chain's current state, to pin reads at (`read_at`).
     async fn pin(&mut self) -> Result<BlockRef, ChainError>;
 
     /// `message`'s answer in the state `at`, or `CallError::Moved` when the chain cannot answer
-    /// for that state any more.
+    /// for that state any more. Each chain says how: a node reads at the block `at` names; the
+    /// embedded chain, which keeps only its latest state, answers while nothing has run since.
     async fn read_at<Args, V>(
         &mut self,
         at: BlockRef,
@@ -82,17 +84,7 @@ pub trait ChainAccess {
         Self: E2EBackend<Env> + Sized,
         <Self as ContractsBackend<Env>>::Error: fmt::Debug,
         Args: Sync + parity_scale_codec::Encode + Clone,
-        V: Send + Decode,
-    {
-        let now = self.pin().await.map_err(|e| CallError::Backend(e.to_string()))?;
-        if now != at {
-            return Err(CallError::Moved(format!(
-                "pinned at {:?}, the chain is at {:?}",
-                at.0, now.0
-            )));
-        }
-        read(self, caller, message).await
-    }
+        V: Send + Decode;
 
     /// Every event `contract` emitted that decodes as `E`, oldest first.
     async fn events_of<E: ink::env::Event + Decode>(
@@ -108,4 +100,25 @@ pub trait ChainAccess {
             .filter_map(ContractEvent::decode)
             .collect())
     }
+}
+
+/// `ChainAccess::read_at` of a message that answers `Result<T, E>`: its refusal becomes
+/// `CallError::Refused`.
+pub async fn read_ok_at<C, Args, T, E>(
+    client: &mut C,
+    at: BlockRef,
+    caller: &Keypair,
+    message: &CallBuilderFinal<Env, Args, Result<T, E>>,
+) -> Result<T, CallError>
+where
+    C: ChainAccess + E2EBackend<Env>,
+    <C as ContractsBackend<Env>>::Error: fmt::Debug,
+    Args: Sync + parity_scale_codec::Encode + Clone,
+    T: Send + Decode,
+    E: Send + Decode + fmt::Debug,
+{
+    client
+        .read_at(at, caller, message)
+        .await?
+        .map_err(|e| CallError::Refused(format!("{e:?}")))
 }

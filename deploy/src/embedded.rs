@@ -91,8 +91,10 @@ pub fn advance_ms(ms: u64) {
     STATE_VERSION.with(|v| v.set(v.get().saturating_add(1)));
 }
 
-/// How many executions outside dry runs (and moves of the clock) this thread's chain has seen:
-/// any of them may have changed the state, so a read pinned before one is refused after it.
+/// How many executions outside dry runs (and moves of the clock, and snapshot restores) this
+/// thread's chain has seen: any of them may have changed the state, so a read pinned before one is
+/// refused after it. A balance read through the chain backend (`native_balance`) runs outside a
+/// dry run and counts too: the pin errs on the side of refusing.
 pub fn state_version() -> u64 {
     STATE_VERSION.with(Cell::get)
 }
@@ -112,6 +114,23 @@ pub fn events_of<E: ink::env::Event + parity_scale_codec::Decode>(
         .filter(|e| &e.contract == contract)
         .filter_map(ContractEvent::decode::<E>)
         .collect()
+}
+
+/// Marks a dry run in progress for as long as it lives, even if the action panics (a count left
+/// raised would hide every later execution from the pin and the storage digests).
+struct DryRunning;
+
+impl DryRunning {
+    fn enter() -> Self {
+        DRY_RUNS.with(|d| d.set(d.get().saturating_add(1)));
+        DryRunning
+    }
+}
+
+impl Drop for DryRunning {
+    fn drop(&mut self) {
+        DRY_RUNS.with(|d| d.set(d.get().saturating_sub(1)));
+    }
 }
 
 /// The in-process chain with a movable clock, funded dev accounts and an event log.
@@ -195,9 +214,9 @@ impl Sandbox for ClockSandbox {
         };
         let logged = EVENTS.with(|log| log.borrow().len());
         self.inner.execute_with(start_transaction);
-        DRY_RUNS.with(|d| d.set(d.get().saturating_add(1)));
+        let running = DryRunning::enter();
         let out = action(self);
-        DRY_RUNS.with(|d| d.set(d.get().saturating_sub(1)));
+        drop(running);
         self.inner.execute_with(rollback_transaction);
         EVENTS.with(|log| log.borrow_mut().truncate(logged));
         out
@@ -239,6 +258,7 @@ impl Sandbox for ClockSandbox {
     }
 
     fn restore_snapshot(&mut self, snapshot: Snapshot) {
+        STATE_VERSION.with(|v| v.set(v.get().saturating_add(1)));
         self.inner.restore_snapshot(snapshot)
     }
 }
@@ -278,4 +298,32 @@ impl ChainAccess for EmbeddedClient {
         block[..8].copy_from_slice(&state_version().to_be_bytes());
         Ok(BlockRef(block))
     }
+
+    /// In process nothing runs between the check and the read, so the answer is `at`'s.
+    async fn read_at<Args, V>(
+        &mut self,
+        at: BlockRef,
+        caller: &ink_e2e::Keypair,
+        message: &ink_e2e::CallBuilderFinal<crate::calls::Env, Args, V>,
+    ) -> Result<V, CallError>
+    where
+        Args: Sync + parity_scale_codec::Encode + Clone,
+        V: Send + parity_scale_codec::Decode,
+    {
+        let now = self.pin().await.map_err(|e| CallError::Backend(e.to_string()))?;
+        if now != at {
+            return Err(CallError::Moved(format!(
+                "pinned at state {}, the embedded chain is at state {}",
+                version_of(at),
+                version_of(now)
+            )));
+        }
+        crate::calls::read(self, caller, message).await
+    }
+}
+
+fn version_of(block: BlockRef) -> u64 {
+    let mut version = [0u8; 8];
+    version.copy_from_slice(&block.0[..8]);
+    u64::from_be_bytes(version)
 }

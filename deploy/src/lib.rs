@@ -16,7 +16,7 @@ pub mod suite;
 pub use accounts::{account_of, hex};
 pub use build::{Artifact, BuildError, Contract, CONTRACTS};
 pub use calls::{read, read_ok, submit, CallError, Cost, Env, Outcome};
-pub use chain::{BlockRef, ChainAccess, ChainError, ContractEvent};
+pub use chain::{read_ok_at, BlockRef, ChainAccess, ChainError, ContractEvent};
 pub use embedded::{
     advance_ms, events, events_of, native_balance, now_ms, ClockSandbox, EmbeddedClient, ETH,
 };
