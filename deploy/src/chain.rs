@@ -91,15 +91,21 @@ pub trait ChainAccess {
         &mut self,
         contract: &ink::primitives::AccountId,
     ) -> Result<Vec<E>, ChainError> {
-        let contract: &[u8; 32] = contract.as_ref();
-        Ok(self
-            .events()
-            .await?
-            .iter()
-            .filter(|event| &event.contract == contract)
-            .filter_map(ContractEvent::decode)
-            .collect())
+        Ok(decoded_events(&self.events().await?, contract))
     }
+}
+
+/// The events of `events` that `contract` emitted and that decode as `E`, in order.
+pub fn decoded_events<E: ink::env::Event + Decode>(
+    events: &[ContractEvent],
+    contract: &ink::primitives::AccountId,
+) -> Vec<E> {
+    let contract: &[u8; 32] = contract.as_ref();
+    events
+        .iter()
+        .filter(|event| &event.contract == contract)
+        .filter_map(ContractEvent::decode)
+        .collect()
 }
 
 /// `ChainAccess::read_at` of a message that answers `Result<T, E>`: its refusal becomes

@@ -108,12 +108,7 @@ pub fn events() -> Vec<ContractEvent> {
 pub fn events_of<E: ink::env::Event + parity_scale_codec::Decode>(
     contract: &ink::primitives::AccountId,
 ) -> Vec<E> {
-    let contract: &[u8; 32] = contract.as_ref();
-    events()
-        .iter()
-        .filter(|e| &e.contract == contract)
-        .filter_map(ContractEvent::decode::<E>)
-        .collect()
+    crate::chain::decoded_events(&events(), contract)
 }
 
 /// Marks a dry run in progress for as long as it lives, even if the action panics (a count left
