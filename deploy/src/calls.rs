@@ -63,7 +63,7 @@ impl fmt::Display for CallError {
 
 impl std::error::Error for CallError {}
 
-fn decode_exec<V: Decode>(exec: &pallet_contracts_result::ExecResult) -> Result<V, CallError> {
+pub(crate) fn decode_exec<V: Decode>(exec: &pallet_contracts_result::ExecResult) -> Result<V, CallError> {
     let returned = exec.as_ref().map_err(|e| CallError::Dispatch(format!("{e:?}")))?;
     let message_result: ink::MessageResult<V> =
         Decode::decode(&mut &returned.data[..]).map_err(|e| CallError::Decode(e.to_string()))?;
