@@ -10,6 +10,11 @@ pub fn account_of(keypair: &Keypair) -> AccountId {
 /// `0x` and the 32 bytes of an account in hex, as block explorers print them.
 pub fn hex(account: &AccountId) -> String {
     let bytes: &[u8; 32] = account.as_ref();
+    hex_bytes(bytes)
+}
+
+/// `0x` and `bytes` in lower-case hex, as JSON-RPC takes and answers them.
+pub fn hex_bytes(bytes: &[u8]) -> String {
     let mut out = String::from("0x");
     for b in bytes {
         out.push_str(&format!("{b:02x}"));

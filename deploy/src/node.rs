@@ -7,6 +7,7 @@
 //! Time moves with Chopsticks' `dev_timeTravel` (a node without it answers `Unsupported`); the
 //! events are read block by block from the one `connect` saw as the head; a pinned read is a
 //! `state_call` of `ContractsApi_call` at the pinned block's hash.
+use crate::accounts::hex_bytes;
 use crate::calls::{pallet_contracts_result, CallError, Env};
 use crate::chain::{BlockRef, ChainAccess, ChainError, ContractEvent};
 use ink_e2e::subxt::backend::rpc::{RpcClient, RpcParams};
@@ -63,12 +64,16 @@ fn from_hex(text: &str) -> Result<Vec<u8>, ChainError> {
         .collect()
 }
 
-fn to_hex(bytes: &[u8]) -> String {
-    let mut out = String::from("0x");
-    for b in bytes {
-        out.push_str(&format!("{b:02x}"));
-    }
-    out
+/// The number of the node's head block.
+async fn head_number(rpc: &RpcClient) -> Result<u32, ChainError> {
+    let head: serde_json::Value = rpc
+        .request("chain_getHeader", params(&[])?)
+        .await
+        .map_err(backend)?;
+    head["number"]
+        .as_str()
+        .and_then(|n| u32::from_str_radix(n.trim_start_matches("0x"), 16).ok())
+        .ok_or_else(|| backend("a head without a number"))
 }
 
 /// Connects to the node at `url` with the contracts' Wasm at `wasm` (what ink_e2e uploads by
@@ -88,14 +93,7 @@ pub async fn connect(url: &str, wasm: Vec<PathBuf>) -> Result<NodeClient, ChainE
     let api = OnlineClient::<PolkadotConfig>::from_rpc_client(rpc.clone())
         .await
         .map_err(backend)?;
-    let head: serde_json::Value = rpc
-        .request("chain_getHeader", params(&[])?)
-        .await
-        .map_err(backend)?;
-    let number = head["number"]
-        .as_str()
-        .and_then(|n| u32::from_str_radix(n.trim_start_matches("0x"), 16).ok())
-        .ok_or_else(|| backend("a head without a number"))?;
+    let number = head_number(&rpc).await?;
     let _ = NODE.set(NodeRpc {
         url: url.to_string(),
         rpc,
@@ -141,15 +139,7 @@ impl ChainAccess for NodeClient {
 
     async fn events(&mut self) -> Result<Vec<ContractEvent>, ChainError> {
         let node = node()?;
-        let head: serde_json::Value = node
-            .rpc
-            .request("chain_getHeader", params(&[])?)
-            .await
-            .map_err(backend)?;
-        let last = head["number"]
-            .as_str()
-            .and_then(|n| u32::from_str_radix(n.trim_start_matches("0x"), 16).ok())
-            .ok_or_else(|| backend("a head without a number"))?;
+        let last = head_number(&node.rpc).await?;
         let mut found = Vec::new();
         for number in node.first_block.saturating_add(1)..=last {
             let hash = from_hex(&block_hash(&node.rpc, Some(number)).await?)?;
@@ -212,8 +202,8 @@ impl ChainAccess for NodeClient {
                 "state_call",
                 params(&[
                     serde_json::json!("ContractsApi_call"),
-                    serde_json::json!(to_hex(&args)),
-                    serde_json::json!(to_hex(&at.0)),
+                    serde_json::json!(hex_bytes(&args)),
+                    serde_json::json!(hex_bytes(&at.0)),
                 ])
                 .map_err(|e| CallError::Backend(e.to_string()))?,
             )
