@@ -31,18 +31,18 @@ pub mod icseth_token {
         Authority, AuthorityDecision, PendingGovernor,
     };
     use icseth_core::{
+        books::{Deposit, Request},
         events::{GuardianChanged, Wired},
         flash::Quote,
         governance::TokenDecision,
         hold::{HoldBasis, HoldChange, HoldEnd, HoldUntil, LossHold},
-        math::bps_of,
         operators::VALIDATOR_DEPOSIT,
         oracle::{
             evaluate, loss_shown, Before, Bounds, Fees, LossAllowance, Outcome, Report, ReportError,
             MAX_LOSS_ALLOWANCE_MS,
         },
-        queue::{free_buffer, Batch},
-        reserve::{split_deposit, DEFAULT_RESERVE_TARGET_BPS, MAX_RESERVE_TARGET_BPS},
+        queue::Batch,
+        reserve::{DEFAULT_RESERVE_TARGET_BPS, MAX_RESERVE_TARGET_BPS},
         settle_typed, GovernorError, Pool, Required, SuiteAddresses, SuiteSlot, Wiring,
     };
     use ink::codegen::TraitCallBuilder;
@@ -108,43 +108,8 @@ pub mod icseth_token {
         pub status: TicketStatus,
     }
 
-    /// The token's books. `buffered + reserve + in_flight + cl_balance == total_pooled +
-    /// unapplied_gain + kept_from_tickets` holds after every message; `claimable` and `inflow` are
-    /// held apart. Pending tickets are part of `total_pooled` (their shares are in
-    /// `total_shares`).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-    #[ink::scale_derive(Encode, Decode, TypeInfo)]
-    #[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
-    pub struct Accounting {
-        pub total_shares: Balance,
-        /// Assets that belong to the holders of `total_shares`.
-        pub total_pooled: Balance,
-        /// Native value held by the token for staking or finalization.
-        pub buffered: Balance,
-        /// Native value set aside for flash exits.
-        pub reserve: Balance,
-        /// Value sent to operators' deposit addresses that the oracle has not reported yet.
-        pub in_flight: Balance,
-        /// Consensus-layer balance of the protocol's validators, as last reported.
-        pub cl_balance: Balance,
-        /// Gain reported but not applied yet (above the per-report rate cap); joins later reports.
-        pub unapplied_gain: Balance,
-        /// What finalized tickets' shares were worth at their report's rate above the tickets'
-        /// request values: the holders', released to them by later reports before any reward,
-        /// fee-free and under the same per-report cap (so finalization never lifts the rate at
-        /// once); a loss uses it first.
-        pub kept_from_tickets: Balance,
-        /// Withdrawals and rewards received from the vault and not reported yet (held apart).
-        pub inflow: Balance,
-        /// Request value of the tickets not finalized yet: staking never spends it.
-        pub queued: Balance,
-        /// Finalized payouts not yet claimed.
-        pub claimable: Balance,
-        /// Id the next ticket will get.
-        pub next_ticket: u64,
-        /// Id of the oldest pending ticket (equal to `next_ticket` when none is pending).
-        pub next_to_finalize: u64,
-    }
+    /// The token's books and the rules that move them (`icseth_core::books`).
+    pub use icseth_core::books::Books as Accounting;
 
     /// Roles, wiring and parameters: read by governed messages and deposits, never by a transfer
     /// between two institutions (kept out of the root cell so transfers do not load it).
@@ -921,15 +886,8 @@ pub mod icseth_token {
 
         // ---- rate and books ---------------------------------------------------------------
 
-        fn pool_of(books: &Accounting) -> Pool {
-            Pool {
-                total_shares: books.total_shares,
-                total_pooled: books.total_pooled,
-            }
-        }
-
         fn pool(&self) -> Result<Pool, Error> {
-            Ok(Self::pool_of(&self.books()?))
+            Ok(self.books()?.pool())
         }
 
         /// Anyone: assets that belong to the holders.
@@ -948,20 +906,7 @@ pub mod icseth_token {
         /// value kept from finalized tickets (see `deposit`).
         #[ink(message)]
         pub fn shares_for(&self, assets: Balance) -> Result<Balance, Error> {
-            Ok(Self::deposit_price(&self.books()?)?.shares_for_deposit(assets)?)
-        }
-
-        /// The pool deposits are priced against: the holders' assets and the value kept from
-        /// finalized tickets, which later reports release to the holders. A depositor buys its
-        /// share of that value too, so it cannot collect value earned before it deposited.
-        fn deposit_price(books: &Accounting) -> Result<Pool, Error> {
-            Ok(Pool {
-                total_shares: books.total_shares,
-                total_pooled: books
-                    .total_pooled
-                    .checked_add(books.kept_from_tickets)
-                    .ok_or(Error::Overflow)?,
-            })
+            Ok(self.books()?.deposit_price()?.shares_for_deposit(assets)?)
         }
 
         /// Anyone: assets `shares` are worth now (rounded down).
@@ -1005,35 +950,11 @@ pub mod icseth_token {
                 return Err(Error::BelowMinDeposit);
             }
             let mut books = self.books()?;
-            let pool = Self::pool_of(&books);
-            let shares = Self::deposit_price(&books)?.shares_for_deposit(assets)?;
-            if shares == 0 {
-                return Err(Error::ZeroShares);
-            }
-            let after = pool.with_deposit(assets, shares)?;
-            // Pending tickets come first: the reserve only takes what they do not wait for.
-            let split = split_deposit(
-                assets,
-                books.reserve,
-                after.total_pooled,
-                settings.reserve_target_bps,
-                books.queued.saturating_sub(books.buffered),
-            )?;
+            let Deposit { shares, split } = books.deposit(assets, settings.reserve_target_bps)?;
             let balance = self
                 .balance_of_shares(caller)
                 .checked_add(shares)
                 .ok_or(Error::Overflow)?;
-            books.reserve = books
-                .reserve
-                .checked_add(split.to_reserve)
-                .ok_or(Error::Overflow)?;
-            books.buffered = books
-                .buffered
-                .checked_add(split.to_buffer)
-                .ok_or(Error::Overflow)?;
-            books.total_shares = after.total_shares;
-            books.total_pooled = after.total_pooled;
-
             self.books.set(&books);
             self.balances.insert(caller, &balance);
             if split.to_reserve > 0 {
@@ -1075,20 +996,16 @@ pub mod icseth_token {
                 || settings.wiring.suite().is_some_and(|s| s.contains(&account))
         }
 
-        /// How much the reserve may take from the buffer now: up to its target, and never from
-        /// value that pending tickets are waiting for (queued tickets are served first).
-        fn refill_headroom(settings: &Settings, books: &Accounting) -> Result<Balance, Error> {
-            let target = Self::reserve_target(settings, books)?;
-            Ok(target
-                .saturating_sub(books.reserve)
-                .min(free_buffer(books.buffered, books.queued)))
-        }
-
-        /// Moves `amount` from the buffer to the reserve in `books` (the caller writes them) and
-        /// sends it to the pool.
-        fn refill(&mut self, books: &mut Accounting, pool: AccountId, amount: Balance) -> Result<(), Error> {
-            books.buffered = books.buffered.checked_sub(amount).ok_or(Error::Overflow)?;
-            books.reserve = books.reserve.checked_add(amount).ok_or(Error::Overflow)?;
+        /// Moves `amount` from the buffer to the reserve in `books` (the caller writes them), within
+        /// the headroom (`Books::refill`), and sends it to the pool.
+        fn refill(
+            &mut self,
+            settings: &Settings,
+            books: &mut Accounting,
+            pool: AccountId,
+            amount: Balance,
+        ) -> Result<(), Error> {
+            books.refill(amount, settings.reserve_target_bps)?;
             self.fund_reserve(pool, amount)?;
             self.env().emit_event(ReserveRefilled {
                 amount,
@@ -1110,18 +1027,13 @@ pub mod icseth_token {
                 return Err(Error::ZeroAmount);
             }
             let mut books = self.books()?;
-            if amount > Self::refill_headroom(&settings, &books)? {
+            if amount > books.refill_headroom(settings.reserve_target_bps)? {
                 return Err(Error::AboveRefillHeadroom);
             }
             let pool = settings.wiring.require()?.flash_exit_pool;
-            self.refill(&mut books, pool, amount)?;
+            self.refill(&settings, &mut books, pool, amount)?;
             self.books.set(&books);
             Ok(())
-        }
-
-        /// The reserve's target: `ReserveTargetBps` of the pooled assets.
-        fn reserve_target(settings: &Settings, books: &Accounting) -> Result<Balance, Error> {
-            Ok(bps_of(books.total_pooled, settings.reserve_target_bps)?)
         }
 
         /// What an exit of `shares` is priced against: the pool, their assets, the reserve target.
@@ -1132,8 +1044,8 @@ pub mod icseth_token {
         ) -> Result<(AccountId, Balance, Balance), Error> {
             let settings = self.settings()?;
             let pool = settings.wiring.require()?.flash_exit_pool;
-            let assets = Self::pool_of(books).assets_for_shares(shares)?;
-            Ok((pool, assets, Self::reserve_target(&settings, books)?))
+            let assets = books.exit_assets(shares)?;
+            Ok((pool, assets, books.reserve_target(settings.reserve_target_bps)?))
         }
 
         // ---- flash exit ---------------------------------------------------------------------
@@ -1160,18 +1072,13 @@ pub mod icseth_token {
             let (pool_address, assets, target) = self.exit_terms(&books, shares)?;
             // Burn first; the pool pays and answers; one direction, no callback.
             self.balances.insert(holder, &remaining);
-            books.total_shares = books.total_shares.checked_sub(shares).ok_or(Error::Overflow)?;
             let mut pool: ink::contract_ref!(FlashExitReserve) = pool_address.into();
             let quote = Self::pool_answer(pool.call_mut().pay_exit(holder, assets, target).try_invoke())?;
             if quote.payout < min_out {
                 // reverts the burn and the pool's payment with it
                 return Err(Error::SlippageExceeded);
             }
-            books.total_pooled = books
-                .total_pooled
-                .checked_sub(quote.payout)
-                .ok_or(Error::Overflow)?;
-            books.reserve = books.reserve.checked_sub(quote.payout).ok_or(Error::Overflow)?;
+            books.exit_paid(shares, quote.payout)?;
             self.books.set(&books);
             self.env().emit_event(Transfer {
                 from: Some(holder),
@@ -1215,17 +1122,7 @@ pub mod icseth_token {
                 .checked_mul(VALIDATOR_DEPOSIT)
                 .ok_or(Error::Overflow)?;
             let mut books = self.books()?;
-            if amount > books.buffered {
-                return Err(Error::InsufficientBuffer);
-            }
-            if amount > free_buffer(books.buffered, books.queued) {
-                return Err(Error::BufferOwedToTickets);
-            }
-            books.buffered = books
-                .buffered
-                .checked_sub(amount)
-                .ok_or(Error::InsufficientBuffer)?;
-            books.in_flight = books.in_flight.checked_add(amount).ok_or(Error::Overflow)?;
+            books.stake(amount)?;
             let registry = settings.wiring.require()?.operator_registry;
             // One direction only: the registry answers and never calls the token back.
             let mut registry: ink::contract_ref!(StakingRecords) = registry.into();
@@ -1377,7 +1274,7 @@ pub mod icseth_token {
                 return Err(Error::ZeroAmount);
             }
             let mut books = self.books()?;
-            books.inflow = books.inflow.checked_add(amount).ok_or(Error::Overflow)?;
+            books.receive_inflow(amount)?;
             self.books.set(&books);
             self.env().emit_event(InflowReceived { vault, amount });
             Ok(())
@@ -1395,7 +1292,7 @@ pub mod icseth_token {
                 inflow: books.inflow,
                 unapplied_gain: books.unapplied_gain,
                 kept_from_tickets: books.kept_from_tickets,
-                pool: Self::pool_of(books),
+                pool: books.pool(),
                 loss_allowance: state
                     .loss_allowance
                     .map_or(0, |allowance| allowance.available(now_ms)),
@@ -1414,30 +1311,14 @@ pub mod icseth_token {
         ) -> Result<(), Error> {
             let old_rate = before.pool.rate()?;
             let now = before.now_ms;
-            books.in_flight = books
-                .in_flight
-                .checked_sub(out.activated)
-                .ok_or(Error::Overflow)?;
-            books.inflow = books.inflow.checked_sub(out.arrived).ok_or(Error::Overflow)?;
-            books.buffered = books.buffered.checked_add(out.arrived).ok_or(Error::Overflow)?;
-            books.cl_balance = report.cl_balance;
-            books.unapplied_gain = out.unapplied_gain;
-            books.kept_from_tickets = out.kept_from_tickets;
-            books.total_pooled = books
-                .total_pooled
-                .checked_add(out.released_kept)
-                .ok_or(Error::Overflow)?;
+            books.apply_gain(report.cl_balance, out)?;
             let suite = settings.wiring.suite();
             let mut covered = 0;
             if out.applied_gain > 0 {
-                books.total_pooled = books
-                    .total_pooled
-                    .checked_add(out.applied_gain)
-                    .ok_or(Error::Overflow)?;
                 // Without the pool wired, its fee stays with the treasury.
                 let protection = suite.map(|s| s.slash_protection).unwrap_or(settings.treasury);
-                self.mint(&mut books, settings.treasury, out.protocol_fee_shares)?;
-                self.mint(&mut books, protection, out.protection_fee_shares)?;
+                self.credit_minted(settings.treasury, out.protocol_fee_shares)?;
+                self.credit_minted(protection, out.protection_fee_shares)?;
             }
             if out.loss > 0 {
                 let suite = settings.wiring.require()?;
@@ -1455,28 +1336,25 @@ pub mod icseth_token {
                     known => known,
                 };
                 let held = self.balance_of_shares(suite.slash_protection);
-                let to_burn = self
-                    .request_cover(
-                        suite.slash_protection,
-                        report.epoch,
-                        attributed,
-                        out.loss,
-                        held,
-                        &books,
-                    )?
-                    .min(held);
-                covered = Self::pool_of(&books).value_of(to_burn)?.min(out.loss);
+                let cover = self.request_cover(
+                    suite.slash_protection,
+                    report.epoch,
+                    attributed,
+                    out.loss,
+                    held,
+                    &books,
+                )?;
+                let (to_burn, cover_value) = books.apply_loss(out.loss, cover, held)?;
+                covered = cover_value;
                 if to_burn > 0 {
                     let remaining = held.checked_sub(to_burn).ok_or(Error::Overflow)?;
                     self.balances.insert(suite.slash_protection, &remaining);
-                    books.total_shares = books.total_shares.checked_sub(to_burn).ok_or(Error::Overflow)?;
                     self.env().emit_event(Transfer {
                         from: Some(suite.slash_protection),
                         to: None,
                         value: to_burn,
                     });
                 }
-                books.total_pooled = books.total_pooled.checked_sub(out.loss).ok_or(Error::Overflow)?;
                 if let Some(operator) = attributed {
                     self.attribute_loss(suite.operator_registry, operator, out.loss)?;
                 }
@@ -1485,7 +1363,7 @@ pub mod icseth_token {
             // rate it leaves (fees minted and cover burned included).
             let batch = Batch {
                 reference_ms: report.ref_time_ms,
-                pool: Self::pool_of(&books),
+                pool: books.pool(),
             };
             // The first report that applies a loss uses the allowance up; an expired one is
             // dropped by the next report.
@@ -1517,14 +1395,16 @@ pub mod icseth_token {
             let finalized = self.finalize_due(&mut books, &batch, MAX_FINALIZE_PER_REPORT)?;
             // Withdrawn funds top the reserve up (after the tickets, before new staking).
             if let Some(suite) = suite.filter(|_| out.arrived > 0) {
-                let amount = Self::refill_headroom(settings, &books)?.min(out.arrived);
+                let amount = books
+                    .refill_headroom(settings.reserve_target_bps)?
+                    .min(out.arrived);
                 if amount > 0 {
-                    self.refill(&mut books, suite.flash_exit_pool, amount)?;
+                    self.refill(settings, &mut books, suite.flash_exit_pool, amount)?;
                 }
             }
             self.books.set(&books);
             let after = books;
-            let new_rate = Self::pool_of(&after).rate()?;
+            let new_rate = after.pool().rate()?;
             self.env().emit_event(ReportApplied {
                 epoch: report.epoch,
                 old_rate,
@@ -1542,7 +1422,8 @@ pub mod icseth_token {
             Ok(())
         }
 
-        fn mint(&mut self, books: &mut Accounting, to: AccountId, shares: Balance) -> Result<(), Error> {
+        /// Credits `shares` the books already minted (`Books::apply_gain`) to `to`.
+        fn credit_minted(&mut self, to: AccountId, shares: Balance) -> Result<(), Error> {
             if shares == 0 {
                 return Ok(());
             }
@@ -1550,7 +1431,6 @@ pub mod icseth_token {
                 .balance_of_shares(to)
                 .checked_add(shares)
                 .ok_or(Error::Overflow)?;
-            books.total_shares = books.total_shares.checked_add(shares).ok_or(Error::Overflow)?;
             self.balances.insert(to, &balance);
             self.env().emit_event(Transfer {
                 from: None,
@@ -1646,17 +1526,11 @@ pub mod icseth_token {
             let balance = self.balance_of_shares(owner);
             let remaining = balance.checked_sub(shares).ok_or(Error::InsufficientShares)?;
             let mut books = self.books()?;
-            let assets = Self::pool_of(&books).assets_for_shares(shares)?;
-            if assets < self.settings()?.min_withdrawal || assets == 0 {
-                return Err(Error::BelowMinWithdrawal);
-            }
+            let Request { ticket: id, assets } = books.request(shares, self.settings()?.min_withdrawal)?;
             let locked = self
                 .balance_of_shares(queue)
                 .checked_add(shares)
                 .ok_or(Error::Overflow)?;
-            let id = books.next_ticket;
-            books.queued = books.queued.checked_add(assets).ok_or(Error::Overflow)?;
-            books.next_ticket = id.checked_add(1).ok_or(Error::Overflow)?;
             let owner_count = self.ticket_count_of.get(owner).unwrap_or(0);
             let next_owner_count = owner_count.checked_add(1).ok_or(Error::Overflow)?;
 
@@ -1743,32 +1617,12 @@ pub mod icseth_token {
                 if !batch.is_due(ticket.requested_at) {
                     break;
                 }
-                let f = batch.finalize(ticket.assets, ticket.shares)?;
-                let Some(buffered) = books.buffered.checked_sub(f.payout) else {
+                // The books move the payout to `claimable` and keep what the shares were worth
+                // above it (`Books::finalize_next`); the shares leave the queue and the supply.
+                let Some(f) = books.finalize_next(ticket.shares, ticket.assets, batch)? else {
                     break;
                 };
-                // The payout leaves the buffer and the pooled assets together; what the shares
-                // were worth above it leaves the pooled assets for `kept_from_tickets` (later
-                // reports release it under the rate cap), so the books identity holds and the
-                // rate does not jump; the shares leave the queue and the supply.
-                books.buffered = buffered;
-                books.total_pooled = books
-                    .total_pooled
-                    .checked_sub(f.payout)
-                    .and_then(|p| p.checked_sub(f.kept_by_pool))
-                    .ok_or(Error::Overflow)?;
-                books.kept_from_tickets = books
-                    .kept_from_tickets
-                    .checked_add(f.kept_by_pool)
-                    .ok_or(Error::Overflow)?;
-                books.total_shares = books
-                    .total_shares
-                    .checked_sub(ticket.shares)
-                    .ok_or(Error::Overflow)?;
                 locked = locked.checked_sub(ticket.shares).ok_or(Error::Overflow)?;
-                books.queued = books.queued.checked_sub(ticket.assets).ok_or(Error::Overflow)?;
-                books.claimable = books.claimable.checked_add(f.payout).ok_or(Error::Overflow)?;
-                books.next_to_finalize = id.checked_add(1).ok_or(Error::Overflow)?;
                 done = done.checked_add(1).ok_or(Error::Overflow)?;
                 burned = burned.checked_add(ticket.shares).ok_or(Error::Overflow)?;
                 ticket.status = TicketStatus::Finalized { payout: f.payout };
@@ -1810,7 +1664,7 @@ pub mod icseth_token {
                 TicketStatus::Finalized { payout } => payout,
             };
             let mut books = self.books()?;
-            books.claimable = books.claimable.checked_sub(payout).ok_or(Error::Overflow)?;
+            books.claim(payout)?;
             ticket.status = TicketStatus::Claimed { payout };
             self.tickets.insert(ticket_id, &ticket);
             self.books.set(&books);

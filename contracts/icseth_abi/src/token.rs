@@ -3,6 +3,7 @@
 use crate::{pool::PoolError, protection::ProtectionError, registry::RegistryError};
 use icseth_core::{
     authority::GovernorError,
+    books::BooksError,
     governance::TokenDecision,
     hold::{HoldBasis, HoldUntil},
     math::MathError,
@@ -129,6 +130,19 @@ impl From<WiringError> for TokenError {
 impl From<ReportError> for TokenError {
     fn from(e: ReportError) -> Self {
         TokenError::Report(e)
+    }
+}
+
+impl From<BooksError> for TokenError {
+    fn from(e: BooksError) -> Self {
+        match e {
+            BooksError::ZeroShares => TokenError::ZeroShares,
+            BooksError::InsufficientBuffer => TokenError::InsufficientBuffer,
+            BooksError::BufferOwedToTickets => TokenError::BufferOwedToTickets,
+            BooksError::BelowMinWithdrawal => TokenError::BelowMinWithdrawal,
+            BooksError::AboveRefillHeadroom => TokenError::AboveRefillHeadroom,
+            BooksError::Overflow => TokenError::Overflow,
+        }
     }
 }
 

@@ -8,6 +8,7 @@
 pub mod answer;
 pub mod authority;
 pub mod board;
+pub mod books;
 pub mod cell;
 pub mod events;
 pub mod flash;
