@@ -97,14 +97,23 @@ fn check(name: &'static str, left: Option<u128>, right: Option<u128>, sides: (&s
     }
 }
 
-/// The identities an auditor checks across the contracts' answers: the token's books balance, the
-/// pool holds the reserve the token counts, the recorded holders own the whole supply, and the
-/// incidents add up to the protection pool's totals.
+/// The identities an auditor checks across the contracts' answers: the accounting's books
+/// balance, its mirror of the supply is the ledger's, the pool holds the reserve the accounting
+/// counts, the recorded holders own the whole supply, and the incidents add up to the protection
+/// pool's totals.
 pub fn checks(audit: &Audit) -> Vec<Check> {
     let b = &audit.books;
-    vec![
+    let mirror = b.ledger_supply.map(|supply| {
         check(
-            "the token's books balance",
+            "the ledger's supply is the accounting's mirror of it",
+            Some(supply.0),
+            Some(b.total_shares.0),
+            ("ledger total supply", "accounting total shares"),
+        )
+    });
+    let mut all = vec![
+        check(
+            "the accounting's books balance",
             sum([b.buffered, b.reserve, b.in_flight, b.cl_balance]),
             sum([b.total_pooled, b.unapplied_gain, b.kept_from_tickets]),
             (
@@ -113,10 +122,10 @@ pub fn checks(audit: &Audit) -> Vec<Check> {
             ),
         ),
         check(
-            "the flash-exit pool holds the reserve the token counts",
+            "the flash-exit pool holds the reserve the accounting counts",
             Some(audit.flash_exit.reserve.0),
             Some(b.reserve.0),
-            ("pool reserve", "token reserve"),
+            ("pool reserve", "accounting reserve"),
         ),
         check(
             "holders' balances sum to the supply",
@@ -149,7 +158,9 @@ pub fn checks(audit: &Audit) -> Vec<Check> {
             sum(audit.incidents.iter().map(|i| i.loss)),
             ("covered + uncovered", "losses"),
         ),
-    ]
+    ];
+    all.extend(mirror);
+    all
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -178,10 +189,15 @@ pub struct AuthorityEntry {
     pub storage_version: u16,
 }
 
-/// The token's books (`accounting()`).
+/// The accounting's books (`accounting()`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct Books {
+    /// The accounting's mirror of the supply (rate math uses it).
     pub total_shares: Wei,
+    /// The ledger's own supply (`PSP22::total_supply`), read at the same block (absent from
+    /// records made before the ledger stood apart).
+    #[serde(default)]
+    pub ledger_supply: Option<Wei>,
     pub total_pooled: Wei,
     pub buffered: Wei,
     pub reserve: Wei,

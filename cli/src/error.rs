@@ -115,7 +115,7 @@ mod tests {
                 error: "e".into(),
             },
             CliError::io(Path::new("/x"), "denied"),
-            CliError::Inconsistent(vec!["the token's books balance".into()]),
+            CliError::Inconsistent(vec!["the accounting's books balance".into()]),
         ];
         let codes: Vec<u8> = errors.iter().map(CliError::exit_code).collect();
         assert_eq!(codes, vec![3, 4, 5, 6, 7]);

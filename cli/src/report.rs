@@ -586,11 +586,25 @@ mod tests {
         assert_eq!(
             failed,
             vec![
-                "the token's books balance",
-                "the flash-exit pool holds the reserve the token counts"
+                "the accounting's books balance",
+                "the flash-exit pool holds the reserve the accounting counts"
             ]
         );
-        assert!(render_markdown(&broken).contains("| the token's books balance | **NO** |"));
+        assert!(render_markdown(&broken).contains("| the accounting's books balance | **NO** |"));
+        // a ledger whose supply is not the accounting's mirror of it
+        let mut apart = audit.clone();
+        apart.books.ledger_supply = Some(Wei(apart.books.total_shares.0 + 1));
+        let failed: Vec<_> = checks(&apart)
+            .into_iter()
+            .filter(|c| !c.holds)
+            .map(|c| c.name)
+            .collect();
+        assert_eq!(
+            failed,
+            vec!["the ledger's supply is the accounting's mirror of it"]
+        );
+        apart.books.ledger_supply = Some(apart.books.total_shares);
+        assert!(checks(&apart).iter().all(|c| c.holds));
     }
 
     #[test]

@@ -12,6 +12,7 @@ use crate::error::CliError;
 use crate::report::eth;
 use flash_exit_pool::flash_exit_pool::FlashExitPool;
 use icseth_abi::authority::Governed;
+use icseth_accounting::icseth_accounting::{IcsethAccounting, LossPending, LossPendingEnded, ReportApplied};
 use icseth_core::{
     governance::{Action, OracleDecision, ProtectionDecision, RegistryDecision, TokenDecision},
     hold::{HoldBasis, HoldEnd},
@@ -24,10 +25,7 @@ use icseth_deploy::{
     account_of, deploy_and_wire, governance::decide_all, hex, read, read_ok, read_ok_at, submit, CallError,
     ChainAccess, Env, Outcome, SuiteConfig, ETH,
 };
-use icseth_token::{
-    icseth_token::{IcsethToken, LossPending, LossPendingEnded, ReportApplied},
-    psp22::PSP22,
-};
+use icseth_token::{icseth_token::IcsethToken, psp22::PSP22};
 use ink::primitives::AccountId;
 use ink_e2e::{ContractsBackend, E2EBackend, Keypair};
 use operator_registry::operator_registry::{OperatorKind, OperatorRegistry, FRAME_MS};
@@ -37,7 +35,10 @@ use std::fmt::{self, Debug};
 use whitelist_board::whitelist_board::WhitelistBoard;
 
 const DAY_MS: u64 = 24 * 60 * 60 * 1000;
+/// The ledger (PSP22 shares, standing, pause).
 const TOKEN: &str = "icseth_token";
+/// The books and every rule behind the shares.
+const ACCOUNTING: &str = "icseth_accounting";
 /// The chain itself, for a failed step that was no contract's (its clock, its events).
 const CHAIN: &str = "chain";
 const ORACLE: &str = "oracle_consensus";
@@ -186,7 +187,7 @@ where
     C: E2EBackend<Env> + ChainAccess,
     <C as ContractsBackend<Env>>::Error: fmt::Debug,
 {
-    let token = ink_e2e::create_call_builder::<IcsethToken>(suite.token);
+    let token = ink_e2e::create_call_builder::<IcsethAccounting>(suite.accounting);
     let mut oracle = ink_e2e::create_call_builder::<OracleConsensus>(suite.oracle);
     for voter in voters {
         ok(submit(client, voter, &oracle.submit_report(report), 0).await)
@@ -194,15 +195,17 @@ where
     }
     // Epochs strictly increase, so the event of this report is the one with its epoch.
     let event = client
-        .events_of::<ReportApplied>(&suite.token)
+        .events_of::<ReportApplied>(&suite.accounting)
         .await
         .map_err(progress.fail(CHAIN, "events"))?
         .into_iter()
         .rfind(|e| e.epoch == report.epoch)
-        .ok_or_else(|| progress.fail(TOKEN, "autobalance")("the quorum vote emitted no ReportApplied"))?;
+        .ok_or_else(|| {
+            progress.fail(ACCOUNTING, "autobalance")("the quorum vote emitted no ReportApplied")
+        })?;
     let books = read_ok(client, voters[0], &token.accounting())
         .await
-        .map_err(progress.fail(TOKEN, "accounting"))?;
+        .map_err(progress.fail(ACCOUNTING, "accounting"))?;
     Ok(HistoryPoint {
         label: format!("report for epoch {}", report.epoch),
         epoch: report.epoch,
@@ -246,7 +249,8 @@ where
         .map_err(progress.fail("suite", "deploy_and_wire"))?;
     progress.note(format!("board {} (3 members, quorum 2)", hex(&suite.board)));
     progress.note(format!("token {}", hex(&suite.token)));
-    let mut token = ink_e2e::create_call_builder::<IcsethToken>(suite.token);
+    let mut token = ink_e2e::create_call_builder::<IcsethAccounting>(suite.accounting);
+    let mut ledger = ink_e2e::create_call_builder::<IcsethToken>(suite.token);
     let mut registry = ink_e2e::create_call_builder::<OperatorRegistry>(suite.operator_registry);
     let mut consensus = ink_e2e::create_call_builder::<OracleConsensus>(suite.oracle);
     let mut protection = ink_e2e::create_call_builder::<SlashProtection>(suite.slash_protection);
@@ -254,7 +258,9 @@ where
         label: "deployment".into(),
         epoch: 0,
         at_ms: chain_now(client, progress).await?,
-        rate: Wei(inner(read(client, protocol, &token.rate()).await).map_err(progress.fail(TOKEN, "rate"))?),
+        rate: Wei(
+            inner(read(client, protocol, &token.rate()).await).map_err(progress.fail(ACCOUNTING, "rate"))?
+        ),
         total_pooled: Wei(0),
         reserve: Wei(0),
         applied_gain: Wei(0),
@@ -329,11 +335,12 @@ where
         (&cast.bank_a, 320 * ETH, "deposit (A)"),
         (&cast.bank_b, 64 * ETH, "deposit (B)"),
     ] {
-        ok(submit(client, who, &token.deposit(), amount).await).map_err(progress.fail(TOKEN, message))?;
+        ok(submit(client, who, &token.deposit(), amount).await)
+            .map_err(progress.fail(ACCOUNTING, message))?;
     }
     let books = read_ok(client, protocol, &token.accounting())
         .await
-        .map_err(progress.fail(TOKEN, "accounting"))?;
+        .map_err(progress.fail(ACCOUNTING, "accounting"))?;
     progress.note(format!(
         "pooled {} ETH, reserve {} ETH",
         eth(books.total_pooled),
@@ -344,7 +351,7 @@ where
     ok(submit(
         client,
         &cast.bank_a,
-        &token.transfer(account_of(&cast.bank_b), 10 * ETH, vec![]),
+        &ledger.transfer(account_of(&cast.bank_b), 10 * ETH, vec![]),
         0,
     )
     .await)
@@ -352,7 +359,7 @@ where
     let refused = submit(
         client,
         &cast.bank_a,
-        &token.transfer(account_of(&cast.outsider), ETH, vec![]),
+        &ledger.transfer(account_of(&cast.outsider), ETH, vec![]),
         0,
     )
     .await
@@ -369,7 +376,7 @@ where
     progress
         .start("the staking manager funds 8 validators (256 ETH) at the operator; the oracle reports them");
     ok(submit(client, protocol, &token.stake(operator_id, 8), 0).await)
-        .map_err(progress.fail(TOKEN, "stake"))?;
+        .map_err(progress.fail(ACCOUNTING, "stake"))?;
     let staked = 8 * VALIDATOR_DEPOSIT;
     let first = report_for_now(
         client,
@@ -430,7 +437,7 @@ where
         "rewards: 0.05 ETH on the consensus layer, 0.02 ETH of MEV sent by the vault; 2 of 3 oracles agree",
     );
     ok(submit(client, protocol, &token.receive_inflow(), 2 * ETH / 100).await)
-        .map_err(progress.fail(TOKEN, "receive_inflow"))?;
+        .map_err(progress.fail(ACCOUNTING, "receive_inflow"))?;
     let rewards = report_for_now(
         client,
         progress,
@@ -461,9 +468,9 @@ where
         "B leaves with 5 icsETH instantly through the flash-exit reserve; the fee stays with the holders",
     );
     let quote = inner(read(client, &cast.bank_b, &token.quote_flash_exit(5 * ETH)).await)
-        .map_err(progress.fail(TOKEN, "quote_flash_exit"))?;
+        .map_err(progress.fail(ACCOUNTING, "quote_flash_exit"))?;
     let paid = ok(submit(client, &cast.bank_b, &token.flash_exit(5 * ETH, quote.payout), 0).await)
-        .map_err(progress.fail(TOKEN, "flash_exit"))?;
+        .map_err(progress.fail(ACCOUNTING, "flash_exit"))?;
     progress.note(format!(
         "paid {} ETH, fee {} ETH ({} bps)",
         eth(paid),
@@ -473,16 +480,16 @@ where
 
     progress.start("B requests a withdrawal of 20 icsETH through the queue: it waits for the next report");
     let ticket = ok(submit(client, &cast.bank_b, &token.request_withdrawal(20 * ETH), 0).await)
-        .map_err(progress.fail(TOKEN, "request_withdrawal"))?;
+        .map_err(progress.fail(ACCOUNTING, "request_withdrawal"))?;
     let early = submit(client, &cast.outsider, &token.finalize_withdrawals(10), 0)
         .await
-        .map_err(progress.fail(TOKEN, "finalize_withdrawals"))?;
+        .map_err(progress.fail(ACCOUNTING, "finalize_withdrawals"))?;
     match early.value {
         Err(e) => progress.note(format!(
             "ticket {ticket} recorded; finalizing it before a report is refused with {e:?}"
         )),
         Ok(_) => {
-            return Err(progress.fail(TOKEN, "finalize_withdrawals")(
+            return Err(progress.fail(ACCOUNTING, "finalize_withdrawals")(
                 "a ticket was finalized without a report",
             ))
         }
@@ -494,7 +501,7 @@ where
     ok(submit(
         client,
         &cast.bank_a,
-        &token.approve(suite.slash_protection, 5 * ETH),
+        &ledger.approve(suite.slash_protection, 5 * ETH),
         0,
     )
     .await)
@@ -521,7 +528,7 @@ where
     ));
     history.push(point);
     let claimed = ok(submit(client, &cast.bank_b, &token.claim(ticket), 0).await)
-        .map_err(progress.fail(TOKEN, "claim"))?;
+        .map_err(progress.fail(ACCOUNTING, "claim"))?;
     progress.note(format!(
         "the report finalized B's ticket {ticket} at its rate; B claimed {} ETH",
         eth(claimed)
@@ -540,17 +547,17 @@ where
     .map_err(progress.fail(BOARD, "propose/vote/execute"))?;
     let refused = submit(client, &cast.bank_b, &token.deposit(), 64 * ETH)
         .await
-        .map_err(progress.fail(TOKEN, "deposit"))?;
+        .map_err(progress.fail(ACCOUNTING, "deposit"))?;
     match refused.value {
         Err(e) => progress.note(format!("deposit refused with {e:?}")),
         Ok(_) => {
-            return Err(progress.fail(TOKEN, "deposit")(
+            return Err(progress.fail(ACCOUNTING, "deposit")(
                 "a removed institution's deposit was accepted",
             ))
         }
     }
     let exit = ok(submit(client, &cast.bank_b, &token.request_withdrawal(10 * ETH), 0).await)
-        .map_err(progress.fail(TOKEN, "request_withdrawal"))?;
+        .map_err(progress.fail(ACCOUNTING, "request_withdrawal"))?;
     progress.note(format!("withdrawal ticket {exit} recorded"));
 
     progress.start("reading the auditor's view back from the contracts");
@@ -574,7 +581,8 @@ where
     let pinned = client.pin().await.map_err(progress.fail(CHAIN, "pin"))?;
     let now = chain_now(client, progress).await?;
     let reader = &cast.protocol;
-    let token = ink_e2e::create_call_builder::<IcsethToken>(suite.token);
+    let token = ink_e2e::create_call_builder::<IcsethAccounting>(suite.accounting);
+    let ledger = ink_e2e::create_call_builder::<IcsethToken>(suite.token);
     let board = ink_e2e::create_call_builder::<WhitelistBoard>(suite.board);
     let registry = ink_e2e::create_call_builder::<OperatorRegistry>(suite.operator_registry);
     let protection = ink_e2e::create_call_builder::<SlashProtection>(suite.slash_protection);
@@ -587,16 +595,27 @@ where
             .map(|a| a.wasm_bytes)
     };
     let mut contracts = Vec::new();
+    // The ledger has no authority: only the accounting changes it.
+    contracts.push(ContractEntry {
+        name: TOKEN.to_string(),
+        address: hex(&suite.token),
+        wasm_bytes: size_of(TOKEN),
+        code_hash: artifacts
+            .iter()
+            .find(|a| a.contract == TOKEN)
+            .map(|a| a.code_hash.clone()),
+        authority: None,
+    });
     for (name, address) in [
         (BOARD, suite.board),
-        (TOKEN, suite.token),
+        (ACCOUNTING, suite.accounting),
         (POOL, suite.flash_exit_pool),
         (REGISTRY, suite.operator_registry),
         (PROTECTION, suite.slash_protection),
         (ORACLE, suite.oracle),
     ] {
         // every contract answers `Governed` with the same selectors
-        let governed = ink_e2e::create_call_builder::<IcsethToken>(address);
+        let governed = ink_e2e::create_call_builder::<IcsethAccounting>(address);
         let authority = inner(
             client
                 .read_at(pinned, reader, &Governed::authority(&governed))
@@ -621,13 +640,18 @@ where
         });
     }
 
-    let rate =
-        inner(client.read_at(pinned, reader, &token.rate()).await).map_err(progress.fail(TOKEN, "rate"))?;
+    let rate = inner(client.read_at(pinned, reader, &token.rate()).await)
+        .map_err(progress.fail(ACCOUNTING, "rate"))?;
     let a = read_ok_at(client, pinned, reader, &token.accounting())
         .await
-        .map_err(progress.fail(TOKEN, "accounting"))?;
+        .map_err(progress.fail(ACCOUNTING, "accounting"))?;
+    let ledger_supply = client
+        .read_at(pinned, reader, &ledger.total_supply())
+        .await
+        .map_err(progress.fail(TOKEN, "PSP22::total_supply"))?;
     let books = Books {
         total_shares: Wei(a.total_shares),
+        ledger_supply: Some(Wei(ledger_supply)),
         total_pooled: Wei(a.total_pooled),
         buffered: Wei(a.buffered),
         reserve: Wei(a.reserve),
@@ -638,7 +662,7 @@ where
         inflow: Wei(a.inflow),
         queued: Wei(a.queued),
         queue_shares: Wei(client
-            .read_at(pinned, reader, &token.balance_of(suite.token))
+            .read_at(pinned, reader, &ledger.balance_of(suite.token))
             .await
             .map_err(progress.fail(TOKEN, "PSP22::balance_of (the queue)"))?),
         claimable: Wei(a.claimable),
@@ -650,15 +674,15 @@ where
     for (name, who) in [("institution A", &cast.bank_a), ("institution B", &cast.bank_b)] {
         let account = account_of(who);
         let shares = client
-            .read_at(pinned, reader, &token.balance_of(account))
+            .read_at(pinned, reader, &ledger.balance_of(account))
             .await
             .map_err(progress.fail(TOKEN, "PSP22::balance_of"))?;
         let value = inner(client.read_at(pinned, reader, &token.assets_for(shares)).await)
-            .map_err(progress.fail(TOKEN, "assets_for"))?;
+            .map_err(progress.fail(ACCOUNTING, "assets_for"))?;
         let whitelisted = client
             .read_at(pinned, reader, &token.is_whitelisted(account))
             .await
-            .map_err(progress.fail(TOKEN, "is_whitelisted"))?;
+            .map_err(progress.fail(ACCOUNTING, "is_whitelisted"))?;
         institutions.push(InstitutionEntry {
             name: name.into(),
             account: hex(&account),
@@ -669,7 +693,7 @@ where
     }
 
     let treasury_shares = client
-        .read_at(pinned, reader, &token.balance_of(account_of(&cast.protocol)))
+        .read_at(pinned, reader, &ledger.balance_of(account_of(&cast.protocol)))
         .await
         .map_err(progress.fail(TOKEN, "PSP22::balance_of"))?;
 
@@ -769,7 +793,7 @@ where
         }
     }
     let pool_shares = client
-        .read_at(pinned, reader, &token.balance_of(suite.slash_protection))
+        .read_at(pinned, reader, &ledger.balance_of(suite.slash_protection))
         .await
         .map_err(progress.fail(TOKEN, "PSP22::balance_of"))?;
     let pool_value = inner(
@@ -777,7 +801,7 @@ where
             .read_at(pinned, reader, &token.assets_for(pool_shares))
             .await,
     )
-    .map_err(progress.fail(TOKEN, "assets_for"))?;
+    .map_err(progress.fail(ACCOUNTING, "assets_for"))?;
     let totals = read_ok_at(client, pinned, reader, &protection.totals())
         .await
         .map_err(progress.fail(PROTECTION, "totals"))?;
@@ -809,7 +833,7 @@ where
 
     let state = read_ok_at(client, pinned, reader, &token.oracle_state_read())
         .await
-        .map_err(progress.fail(TOKEN, "oracle_state_read"))?;
+        .map_err(progress.fail(ACCOUNTING, "oracle_state_read"))?;
     let consensus = ink_e2e::create_call_builder::<OracleConsensus>(suite.oracle);
     let member_accounts = client
         .read_at(pinned, reader, &consensus.members())
@@ -869,11 +893,11 @@ where
         });
 
     let holds_started = client
-        .events_of::<LossPending>(&suite.token)
+        .events_of::<LossPending>(&suite.accounting)
         .await
         .map_err(progress.fail(CHAIN, "events"))?;
     let holds_ended = client
-        .events_of::<LossPendingEnded>(&suite.token)
+        .events_of::<LossPendingEnded>(&suite.accounting)
         .await
         .map_err(progress.fail(CHAIN, "events"))?;
     Ok(Audit {

@@ -108,7 +108,7 @@ fn a_record_that_breaks_an_identity_is_reported_and_exits_7() {
     let run = report(&state, &dir);
     assert_eq!(run.status.code(), Some(7));
     let stderr = String::from_utf8_lossy(&run.stderr);
-    assert!(stderr.contains("the token's books balance"), "{stderr}");
+    assert!(stderr.contains("the accounting's books balance"), "{stderr}");
     let markdown = std::fs::read_to_string(dir.join("report.md")).unwrap();
-    assert!(markdown.contains("| the token's books balance | **NO** |"));
+    assert!(markdown.contains("| the accounting's books balance | **NO** |"));
 }

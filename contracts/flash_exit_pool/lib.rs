@@ -1,10 +1,10 @@
-//! The flash-exit reserve: native value held for instant exits, moved only by the token.
+//! The flash-exit reserve: native value held for instant exits, moved only by the accounting.
 //!
-//! Deposits top the reserve up through the token (`fund`); a holder's flash exit burns its shares in
-//! the token, which asks the pool to pay (`pay_exit`): the pool prices the exit on its fee curve
-//! (`icseth_core::flash`), pays `assets - fee` to the holder and answers the quote; the fee never
-//! leaves the pooled assets, so the remaining holders' rate rises by it. The pool never calls the
-//! token back.
+//! Deposits top the reserve up through the accounting (`fund`); a holder's flash exit burns its
+//! shares in the ledger through the accounting, which asks the pool to pay (`pay_exit`): the pool
+//! prices the exit on its fee curve (`icseth_core::flash`), pays `assets - fee` to the holder and
+//! answers the quote; the fee never leaves the pooled assets, so the remaining holders' rate rises
+//! by it. The pool never calls the accounting back.
 #![cfg_attr(not(feature = "std"), no_std, no_main)]
 
 #[ink::contract]
@@ -28,7 +28,7 @@ pub mod flash_exit_pool {
     /// token decodes it).
     pub use icseth_abi::pool::PoolError as Error;
 
-    /// The token added value to the reserve.
+    /// The accounting added value to the reserve.
     #[ink(event)]
     pub struct ReserveFunded {
         pub amount: Balance,
@@ -117,12 +117,12 @@ pub mod flash_exit_pool {
         }
     }
 
-    /// The reserve's messages for the token (`icseth_abi::pool::FlashExitReserve`).
+    /// The reserve's messages for the accounting (`icseth_abi::pool::FlashExitReserve`).
     impl FlashExitReserve for FlashExitPool {
-        /// The token only: adds the attached value to the reserve. Emits `ReserveFunded`.
+        /// The accounting only: adds the attached value to the reserve. Emits `ReserveFunded`.
         #[ink(message, payable)]
         fn fund(&mut self) -> Result<(), Error> {
-            self.ensure_token()?;
+            self.ensure_accounting()?;
             let amount = self.env().transferred_value();
             self.reserve = self.reserve.checked_add(amount).ok_or(Error::Overflow)?;
             self.env().emit_event(ReserveFunded {
@@ -132,13 +132,13 @@ pub mod flash_exit_pool {
             Ok(())
         }
 
-        /// The token only, not while paused: prices an exit of `assets` against the reserve and
+        /// The accounting only, not while paused: prices an exit of `assets` against the reserve and
         /// its `target` (the curve's integral over the depletion), within what is left of this
         /// frame's exit limit (`per_exit_cap_bps` of the reserve at the frame's first exit), pays
         /// the payout to `holder` and answers the quote. Emits `ExitPaid`.
         #[ink(message)]
         fn pay_exit(&mut self, holder: AccountId, assets: Balance, target: Balance) -> Result<Quote, Error> {
-            self.ensure_token()?;
+            self.ensure_accounting()?;
             if self.paused {
                 return Err(Error::Paused);
             }
@@ -239,9 +239,9 @@ pub mod flash_exit_pool {
             Ok(())
         }
 
-        fn ensure_token(&self) -> Result<(), Error> {
-            if self.env().caller() != self.wiring.require()?.token {
-                return Err(Error::NotToken);
+        fn ensure_accounting(&self) -> Result<(), Error> {
+            if self.env().caller() != self.wiring.require()?.accounting {
+                return Err(Error::NotAccounting);
             }
             Ok(())
         }
@@ -293,17 +293,18 @@ pub mod flash_exit_pool {
             test::default_accounts::<DefaultEnvironment>()
         }
 
-        /// alice deploys, bob governs, frank plays the token.
+        /// alice deploys, bob governs, frank plays the accounting.
         fn deploy() -> FlashExitPool {
             test::set_caller::<DefaultEnvironment>(accounts().alice);
             let mut pool = FlashExitPool::new(accounts().bob, accounts().eve);
             let suite = SuiteAddresses {
-                token: accounts().frank,
+                token: AccountId::from([0x11; 32]),
                 board: accounts().bob,
                 flash_exit_pool: ink::env::account_id::<DefaultEnvironment>(),
                 operator_registry: AccountId::from([0x14; 32]),
                 slash_protection: AccountId::from([0x15; 32]),
                 oracle: AccountId::from([0x16; 32]),
+                accounting: accounts().frank,
             };
             pool.wire(suite).unwrap();
             pool
@@ -412,13 +413,13 @@ pub mod flash_exit_pool {
         }
 
         #[ink::test]
-        fn only_the_token_moves_value() {
+        fn only_the_accounting_moves_value() {
             let mut pool = deploy();
             test::set_caller::<DefaultEnvironment>(accounts().django);
             let before = state(&pool);
             test::set_value_transferred::<DefaultEnvironment>(5);
-            assert_eq!(pool.fund(), Err(Error::NotToken));
-            assert_eq!(pool.pay_exit(accounts().django, 1, 10), Err(Error::NotToken));
+            assert_eq!(pool.fund(), Err(Error::NotAccounting));
+            assert_eq!(pool.pay_exit(accounts().django, 1, 10), Err(Error::NotAccounting));
             assert_eq!(state(&pool), before);
         }
 

@@ -1,7 +1,7 @@
 //! The operator registry: node operators, their validator capacity and their performance record.
 //!
 //! Operators register themselves (pending); the board approves (active), limits or removes (exited)
-//! them through `govern`. An operator's admin maintains its keys count and addresses. The token
+//! them through `govern`. An operator's admin maintains its keys count and addresses. The accounting
 //! records stake against an active operator's spare limit and receives its deposit address. Each
 //! frame, operators report their own figures and the oracle contract records the figures a quorum of
 //! its members attested; the registry keeps cumulative totals, a ring of the last `HISTORY_FRAMES` frames, a score from the
@@ -47,7 +47,7 @@ pub mod operator_registry {
     pub const FRAME_MS: u64 = 24 * 60 * 60 * 1000;
 
     /// Every way a message of this contract can fail (defined with the registry's interface, so
-    /// the token decodes it).
+    /// the accounting decodes it).
     pub use icseth_abi::registry::RegistryError as Error;
 
     /// How an operator runs its validators.
@@ -194,7 +194,7 @@ pub mod operator_registry {
         pub deposit_address: AccountId,
     }
 
-    /// The token staked validators to an operator.
+    /// The accounting staked validators to an operator.
     #[ink(event)]
     pub struct StakeRecorded {
         #[ink(topic)]
@@ -327,15 +327,15 @@ pub mod operator_registry {
         }
     }
 
-    /// The registry's records for the token (`icseth_abi::registry::StakingRecords`).
+    /// The registry's records for the accounting (`icseth_abi::registry::StakingRecords`).
     impl StakingRecords for OperatorRegistry {
-        /// The token only: counts `validators` more funded validators of an active operator,
-        /// within its spare limit, and answers the deposit address the token pays. Emits
+        /// The accounting only: counts `validators` more funded validators of an active operator,
+        /// within its spare limit, and answers the deposit address the accounting pays. Emits
         /// `StakeRecorded`.
         #[ink(message)]
         fn record_stake(&mut self, operator: u32, validators: u32) -> Result<AccountId, Error> {
-            if self.env().caller() != self.wiring.require()?.token {
-                return Err(Error::NotToken);
+            if self.env().caller() != self.wiring.require()?.accounting {
+                return Err(Error::NotAccounting);
             }
             let mut record = self.operators.get(operator).ok_or(Error::UnknownOperator)?;
             if !record.status.may_stake() {
@@ -357,11 +357,11 @@ pub mod operator_registry {
             });
             Ok(record.deposit_address)
         }
-        /// The token only: attributes a slashing loss to an operator. Emits `SlashingRecorded`.
+        /// The accounting only: attributes a slashing loss to an operator. Emits `SlashingRecorded`.
         #[ink(message)]
         fn record_slashing(&mut self, operator: u32, loss: Balance) -> Result<(), Error> {
-            if self.env().caller() != self.wiring.require()?.token {
-                return Err(Error::NotToken);
+            if self.env().caller() != self.wiring.require()?.accounting {
+                return Err(Error::NotAccounting);
             }
             let mut record = self.operators.get(operator).ok_or(Error::UnknownOperator)?;
             record.totals.slashing_incidents = record
@@ -379,7 +379,7 @@ pub mod operator_registry {
             Ok(())
         }
 
-        /// Anyone: whether an operator with this id was ever registered (the token asks before it
+        /// Anyone: whether an operator with this id was ever registered (the accounting asks before it
         /// attributes a loss).
         #[ink(message)]
         fn is_operator(&self, id: u32) -> bool {

@@ -30,7 +30,7 @@ fn admin() -> AccountId {
 fn oracle() -> AccountId {
     accounts().eve
 }
-fn token() -> AccountId {
+fn accounting() -> AccountId {
     accounts().frank
 }
 /// Holds no role.
@@ -51,12 +51,13 @@ fn deploy() -> OperatorRegistry {
     at_frame(0);
     let mut registry = OperatorRegistry::new(governor(), AccountId::from([0xee; 32]));
     let suite = SuiteAddresses {
-        token: token(),
+        token: AccountId::from([0x11; 32]),
         board: governor(),
         flash_exit_pool: AccountId::from([0x13; 32]),
         operator_registry: ink::env::account_id::<Env>(),
         slash_protection: AccountId::from([0x15; 32]),
         oracle: oracle(),
+        accounting: accounting(),
     };
     registry.wire(suite).unwrap();
     registry
@@ -153,12 +154,13 @@ fn wire_once_by_the_deployer() {
     let mut registry = OperatorRegistry::new(governor(), AccountId::from([0xee; 32]));
     let own = ink::env::account_id::<Env>();
     let suite = SuiteAddresses {
-        token: token(),
+        token: AccountId::from([0x11; 32]),
         board: governor(),
         flash_exit_pool: AccountId::from([0x13; 32]),
         operator_registry: own,
         slash_protection: AccountId::from([0x15; 32]),
         oracle: oracle(),
+        accounting: accounting(),
     };
     as_caller(accounts().charlie);
     assert_refused(&mut registry, Error::Wiring(WiringError::NotDeployer), |r| {
@@ -478,8 +480,8 @@ fn admins_maintain_keys_and_addresses() {
 fn stake_is_recorded_for_the_token_within_the_spare_limit() {
     let (mut registry, id) = deploy_with_operator();
     as_caller(admin());
-    assert_refused(&mut registry, Error::NotToken, |r| r.record_stake(id, 1));
-    as_caller(token());
+    assert_refused(&mut registry, Error::NotAccounting, |r| r.record_stake(id, 1));
+    as_caller(accounting());
     assert_eq!(registry.record_stake(id, 2), Ok(admin()));
     assert_eq!(registry.operator(id).unwrap().counts.funded, 2);
     assert_eq!(registry.totals().unwrap().validators_funded, 2);
@@ -494,7 +496,7 @@ fn stake_is_recorded_for_the_token_within_the_spare_limit() {
     registry
         .govern(RegistryDecision::RemoveOperator { operator: id })
         .unwrap();
-    as_caller(token());
+    as_caller(accounting());
     assert_refused(&mut registry, Error::OperatorNotActive, |r| r.record_stake(id, 1));
 }
 
@@ -502,8 +504,8 @@ fn stake_is_recorded_for_the_token_within_the_spare_limit() {
 fn slashing_is_recorded_for_the_token() {
     let (mut registry, id) = deploy_with_operator();
     as_caller(admin());
-    assert_refused(&mut registry, Error::NotToken, |r| r.record_slashing(id, 5));
-    as_caller(token());
+    assert_refused(&mut registry, Error::NotAccounting, |r| r.record_slashing(id, 5));
+    as_caller(accounting());
     registry.record_slashing(id, 5).unwrap();
     let totals = registry.operator(id).unwrap().totals;
     assert_eq!((totals.slashing_incidents, totals.slashed), (1, 5));
@@ -539,7 +541,7 @@ fn reports_and_attestations() {
     });
 
     // only the oracle contract records what a quorum of its members attested
-    for who in [admin(), governor(), token(), accounts().charlie] {
+    for who in [admin(), governor(), accounting(), accounts().charlie] {
         as_caller(who);
         assert_refused(&mut registry, Error::NotOracle, |r| {
             r.record_attestation(id, 1, good(9_900), 2)
@@ -623,7 +625,7 @@ fn weak_frames_lead_to_probation_then_paused_and_recovery_restores() {
         seen,
         vec![Active, Active, Probation, Probation, Probation, Paused]
     );
-    as_caller(token());
+    as_caller(accounting());
     assert_refused(&mut registry, Error::OperatorNotActive, |r| r.record_stake(id, 1));
     as_caller(oracle());
     registry.record_attestation(id, 6, good(10_000), 2).unwrap();
@@ -689,7 +691,7 @@ fn a_cell_that_does_not_decode_refuses_every_message_that_needs_it() {
     let events = test::recorded_events().count();
     // a value of the wrong type at each cell's key, as another version of the code might leave it
     ink::env::set_contract_storage(&keys::TOTALS, &7u8);
-    as_caller(token());
+    as_caller(accounting());
     assert_eq!(registry.record_stake(id, 1), Err(Error::StorageUnreadable));
     assert_eq!(registry.totals(), Err(Error::StorageUnreadable));
     assert_eq!(registry.operator(id).unwrap().counts.funded, 0);
@@ -704,7 +706,7 @@ fn a_cell_that_does_not_decode_refuses_every_message_that_needs_it() {
     ink::env::set_contract_storage(&keys::POLICY, &7u8);
     assert_eq!(registry.policy(), Err(Error::StorageUnreadable));
     ink::env::set_contract_storage(&icseth_core::wiring::WIRING_KEY, &7u8);
-    as_caller(token());
+    as_caller(accounting());
     assert_eq!(
         registry.record_stake(id, 1),
         Err(Error::Wiring(icseth_core::WiringError::Unreadable))

@@ -6,20 +6,20 @@
 //! replace it until the report it voted for applies. A vote belongs to the member set it was cast
 //! in: when the board changes the set, votes for reports and frames not yet agreed no longer
 //! count. When strictly more than half of the current members agree, the contract pushes the
-//! report to the token (`autobalance`, which checks the bounds and applies it) or the frame's
+//! report to the accounting (`autobalance`, which checks the bounds and applies it) or the frame's
 //! figures to the registry (`record_attestation`, which scores them). A vote that does not reach
-//! quorum is shown to the token (`note_report_vote`), which enters its pending-loss mode when the
-//! report shows a loss. Calls go one way: this contract calls the token and the registry, never the
+//! quorum is shown to the accounting (`note_report_vote`), which enters its pending-loss mode when the
+//! report shows a loss. Calls go one way: this contract calls the accounting and the registry, never the
 //! reverse. Processing and sanity checks stay with them (Lido's split of `HashConsensus` from
 //! `AccountingOracle` and `OracleReportSanityChecker`).
 #![cfg_attr(not(feature = "std"), no_std, no_main)]
 
 #[ink::contract]
 pub mod oracle_consensus {
+    use icseth_abi::accounting::{AccountingError, ReportSink};
     use icseth_abi::authority::Governed;
     use icseth_abi::oracle::{OracleError, OracleGovernance};
     use icseth_abi::registry::FrameRecords;
-    use icseth_abi::token::{ReportSink, TokenError};
     use icseth_core::authority::{
         cell::{self as authority_cell, AuthorityCell},
         Authority, AuthorityDecision, PendingGovernor,
@@ -58,7 +58,7 @@ pub mod oracle_consensus {
         pub member_set: u32,
         pub ref_time_ms: u64,
         pub report_hash: ContentHash,
-        /// The token found a loss in it (the member is counted among the frame's loss voters).
+        /// The accounting found a loss in it (the member is counted among the frame's loss voters).
         pub showed_loss: bool,
     }
 
@@ -71,7 +71,7 @@ pub mod oracle_consensus {
     pub struct LoneHoldRecord {
         pub ref_time_ms: u64,
         pub report_hash: ContentHash,
-        /// When the token's lone hold this vote joined lapses (as the token answered): a vote
+        /// When the accounting's lone hold this vote joined lapses (as the accounting answered): a vote
         /// again while it runs never moves it, so a member cannot restart its own hold.
         pub lapses_at: Timestamp,
     }
@@ -85,7 +85,7 @@ pub mod oracle_consensus {
         pub figures_hash: ContentHash,
     }
 
-    /// A report a quorum agreed on and the token refused (a bound, or too early): anyone may push
+    /// A report a quorum agreed on and the accounting refused (a bound, or too early): anyone may push
     /// it again while its votes still count, for example after the board allowed a loss.
     #[derive(Debug, Clone, Copy, PartialEq, Eq)]
     #[ink::scale_derive(Encode, Decode, TypeInfo)]
@@ -97,7 +97,7 @@ pub mod oracle_consensus {
         pub refusal: ReportError,
     }
 
-    /// The last report the token applied.
+    /// The last report the accounting applied.
     #[derive(Debug, Clone, Copy, PartialEq, Eq)]
     #[ink::scale_derive(Encode, Decode, TypeInfo)]
     #[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
@@ -113,9 +113,9 @@ pub mod oracle_consensus {
     pub enum ReportVoteOutcome {
         /// Counted; the report has `votes` of the `quorum` it needs.
         Counted { votes: u32, quorum: u32 },
-        /// The vote reached quorum and the token applied the report.
+        /// The vote reached quorum and the accounting applied the report.
         Applied,
-        /// The vote reached quorum and the token refused the report for this bound; the vote
+        /// The vote reached quorum and the accounting refused the report for this bound; the vote
         /// stays, and the agreed report can be pushed again (`apply_agreed`).
         Refused(ReportError),
     }
@@ -149,7 +149,7 @@ pub mod oracle_consensus {
         pub replaced: bool,
     }
 
-    /// A quorum's report was pushed to the token: applied (`refusal` none) or refused.
+    /// A quorum's report was pushed to the accounting: applied (`refusal` none) or refused.
     #[ink(event)]
     pub struct ReportPushed {
         #[ink(topic)]
@@ -159,7 +159,7 @@ pub mod oracle_consensus {
         pub refusal: Option<ReportError>,
     }
 
-    /// A member had voted for different content than the report the token applied for the same
+    /// A member had voted for different content than the report the accounting applied for the same
     /// reference time (recorded when its next vote replaces that one).
     #[ink(event)]
     pub struct OracleDisagreed {
@@ -170,8 +170,8 @@ pub mod oracle_consensus {
         pub applied: ContentHash,
     }
 
-    /// A member's vote short of quorum showed the token a loss. `loss_voters` members voted a
-    /// loss for this frame; `basis` is the hold the token was asked for: corroborated (until a
+    /// A member's vote short of quorum showed the accounting a loss. `loss_voters` members voted a
+    /// loss for this frame; `basis` is the hold the accounting was asked for: corroborated (until a
     /// report at or after `ref_time_ms` applies), lone (that, or 36 hours), or none (the member
     /// is barred from lone holds after an unconfirmed one).
     #[ink(event)]
@@ -438,16 +438,16 @@ pub mod oracle_consensus {
         /// one; a vote for an older snapshot can never apply and is simply overwritten). The
         /// report's reference time must be after the last applied report's and not after the
         /// block, and its epoch the one that time falls in and after the last applied epoch. A vote
-        /// short of quorum is shown to the token, which holds deposits and flash exits if the
+        /// short of quorum is shown to the accounting, which holds deposits and flash exits if the
         /// report shows a loss (the vote is then counted in `loss_votes_of`). The vote that
-        /// reaches quorum pushes the report to the token: it applies, or the token refuses it for
+        /// reaches quorum pushes the report to the accounting: it applies, or the accounting refuses it for
         /// a bound (the vote stays; `apply_agreed` retries). Emits `ReportVoted`, `LossVoted`,
         /// `OracleDisagreed` when the replaced vote differed from an applied report, and
         /// `ReportPushed` at quorum.
         #[ink(message)]
         pub fn submit_report(&mut self, report: Report) -> Result<ReportVoteOutcome, Error> {
             let member = self.ensure_member()?;
-            let token = self.wiring.require()?.token;
+            let accounting = self.wiring.require()?.accounting;
             let now = self.env().block_timestamp();
             // A vote publishes the report: one for a snapshot not taken yet would reveal it
             // while withdrawal requests can still fall before its cut-off.
@@ -465,7 +465,7 @@ pub mod oracle_consensus {
             if epoch_at(self.genesis_ms, report.ref_time_ms) != Some(report.epoch) {
                 return Err(Error::EpochNotAtReference);
             }
-            // A later snapshot in the epoch of the last applied report: the token would refuse it
+            // A later snapshot in the epoch of the last applied report: the accounting would refuse it
             // for ever.
             if last_applied.is_some_and(|last| report.epoch <= last.epoch) {
                 return Err(Error::Report(ReportError::StaleEpoch));
@@ -512,7 +512,7 @@ pub mod oracle_consensus {
             });
             let needed = quorum(self.member_count()?);
             if votes < needed {
-                // The hold this vote would ask for if the token finds a loss: corroborated once
+                // The hold this vote would ask for if the accounting finds a loss: corroborated once
                 // enough members voted a loss for the frame, lone otherwise, none for a member
                 // barred after an unconfirmed lone hold.
                 let loss_voters = self
@@ -528,7 +528,7 @@ pub mod oracle_consensus {
                 } else {
                     Some(HoldBasis::Lone)
                 };
-                let (loss, lone_lapses_at) = self.note_vote(token, &report, member, basis)?;
+                let (loss, lone_lapses_at) = self.note_vote(accounting, &report, member, basis)?;
                 if loss > 0 {
                     self.loss_voters.insert((set, report.ref_time_ms), &loss_voters);
                     vote.showed_loss = true;
@@ -557,7 +557,7 @@ pub mod oracle_consensus {
                     quorum: needed,
                 });
             }
-            match self.push_report(token, &report, hash, votes)? {
+            match self.push_report(accounting, &report, hash, votes)? {
                 None => Ok(ReportVoteOutcome::Applied),
                 Some(refusal) => {
                     self.agreed.set(&Some(AgreedReport {
@@ -571,13 +571,13 @@ pub mod oracle_consensus {
             }
         }
 
-        /// Anyone: pushes the report a quorum agreed on and the token refused, again (after the
+        /// Anyone: pushes the report a quorum agreed on and the accounting refused, again (after the
         /// board allowed a loss, or once the minimum interval passed). Only while its votes count:
         /// same member set, still a quorum, nothing newer applied. A second refusal changes
         /// nothing (`StillRefused`). Emits `ReportPushed`.
         #[ink(message)]
         pub fn apply_agreed(&mut self) -> Result<(), Error> {
-            let token = self.wiring.require()?.token;
+            let accounting = self.wiring.require()?.accounting;
             let agreed = self.agreed.required()?.ok_or(Error::NothingAgreed)?;
             let key = (agreed.member_set, agreed.report.ref_time_ms, agreed.report_hash);
             let votes = self.report_tally.get(key).unwrap_or(0);
@@ -590,22 +590,22 @@ pub mod oracle_consensus {
             if !current {
                 return Err(Error::NothingAgreed);
             }
-            match self.push_report(token, &agreed.report, agreed.report_hash, votes)? {
+            match self.push_report(accounting, &agreed.report, agreed.report_hash, votes)? {
                 None => Ok(()),
                 Some(refusal) => Err(Error::StillRefused(refusal)),
             }
         }
 
-        /// Pushes an agreed report to the token. `None` when it applied (recorded here), the
+        /// Pushes an agreed report to the accounting. `None` when it applied (recorded here), the
         /// bound that refused it otherwise.
         fn push_report(
             &mut self,
-            token: AccountId,
+            accounting: AccountId,
             report: &Report,
             hash: ContentHash,
             votes: u32,
         ) -> Result<Option<ReportError>, Error> {
-            let mut sink: ink::contract_ref!(ReportSink) = token.into();
+            let mut sink: ink::contract_ref!(ReportSink) = accounting.into();
             let verdict = Self::token_answer(sink.call_mut().autobalance(*report).try_invoke())?;
             let refusal = verdict.err();
             if refusal.is_none() {
@@ -626,17 +626,17 @@ pub mod oracle_consensus {
             Ok(refusal)
         }
 
-        /// Shows a vote short of quorum to the token (its pending-loss check), with the hold it
+        /// Shows a vote short of quorum to the accounting (its pending-loss check), with the hold it
         /// may start; the loss the report shows (0: none) and when the lone hold lapses, if one
         /// holds.
         fn note_vote(
             &self,
-            token: AccountId,
+            accounting: AccountId,
             report: &Report,
             member: AccountId,
             basis: Option<HoldBasis>,
         ) -> Result<(u128, Option<Timestamp>), Error> {
-            let mut sink: ink::contract_ref!(ReportSink) = token.into();
+            let mut sink: ink::contract_ref!(ReportSink) = accounting.into();
             Self::token_answer(
                 sink.call_mut()
                     .note_report_vote(*report, member, basis)
@@ -644,10 +644,10 @@ pub mod oracle_consensus {
             )
         }
 
-        /// The token's answer: its refusal arrives typed (`Token`), anything else as
+        /// The accounting's answer: its refusal arrives typed (`Token`), anything else as
         /// `TokenCallFailed`.
         fn token_answer<T>(
-            answer: Result<ink::MessageResult<Result<T, TokenError>>, ink::env::Error>,
+            answer: Result<ink::MessageResult<Result<T, AccountingError>>, ink::env::Error>,
         ) -> Result<T, Error> {
             settle_typed(answer)
                 .map_err(|e| e.into_error(Error::Token, Error::TokenCallFailed, Error::TokenCallFailed))
@@ -755,7 +755,7 @@ pub mod oracle_consensus {
             ))
         }
 
-        /// Counts a replaced vote against the member if the token applied different content for
+        /// Counts a replaced vote against the member if the accounting applied different content for
         /// its reference time.
         fn record_dissent(&mut self, member: AccountId, previous: &ReportVote) -> Result<(), Error> {
             let Some(applied) = self.applied_reports.get(previous.ref_time_ms) else {
@@ -878,7 +878,7 @@ pub mod oracle_consensus {
             self.genesis_ms
         }
 
-        /// Anyone: the last report the token applied.
+        /// Anyone: the last report the accounting applied.
         #[ink(message)]
         pub fn last_applied(&self) -> Result<Option<AppliedReport>, Error> {
             Ok(self.last_applied.required()?)
@@ -904,7 +904,7 @@ pub mod oracle_consensus {
                 .unwrap_or(0)
         }
 
-        /// Anyone: the report a quorum agreed on and the token refused, if it waits for a retry.
+        /// Anyone: the report a quorum agreed on and the accounting refused, if it waits for a retry.
         #[ink(message)]
         pub fn agreed_report(&self) -> Result<Option<AgreedReport>, Error> {
             Ok(self.agreed.required()?)

@@ -48,6 +48,7 @@ fn suite() -> SuiteAddresses {
         operator_registry: AccountId::from([0x14; 32]),
         slash_protection: AccountId::from([0x15; 32]),
         oracle: ink::env::account_id::<Env>(),
+        accounting: AccountId::from([0x17; 32]),
     }
 }
 

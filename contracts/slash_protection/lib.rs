@@ -1,10 +1,10 @@
 //! The slash-protection pool: icsETH shares that cover slashing and penalty losses.
 //!
-//! The pool's shares are held in the token (protection fees minted to it, donations from allowed
-//! donors). When an applied report carries a loss, the token asks `request_cover`: the pool records
+//! The pool's shares are held in the ledger (protection fees minted to it, donations from allowed
+//! donors). When an applied report carries a loss, the accounting asks `request_cover`: the pool records
 //! the incident and answers how many of its shares cover min(loss, their value, the per-incident
-//! cap); the token burns them itself, which restores the rate toward, never above, its pre-loss
-//! value. The pool never calls the token back during a report.
+//! cap); the accounting has the ledger burn them, which restores the rate toward, never above, its
+//! pre-loss value. The pool never calls the accounting back during a report.
 #![cfg_attr(not(feature = "std"), no_std, no_main)]
 
 #[ink::contract]
@@ -157,9 +157,9 @@ pub mod slash_protection {
         }
     }
 
-    /// The pool's cover for the token (`icseth_abi::protection::CoverPool`).
+    /// The pool's cover for the accounting (`icseth_abi::protection::CoverPool`).
     impl CoverPool for SlashProtection {
-        /// The token only, during an applied report with a loss: records the incident and answers
+        /// The accounting only, during an applied report with a loss: records the incident and answers
         /// how many of the pool's `held_shares` cover it, at the pre-loss pool (`total_shares`,
         /// `total_pooled`). The token burns them. Emits `IncidentRecorded`.
         #[ink(message)]
@@ -172,8 +172,8 @@ pub mod slash_protection {
             total_shares: Balance,
             total_pooled: Balance,
         ) -> Result<Balance, Error> {
-            if self.env().caller() != self.wiring.require()?.token {
-                return Err(Error::NotToken);
+            if self.env().caller() != self.wiring.require()?.accounting {
+                return Err(Error::NotAccounting);
             }
             let pool = Pool {
                 total_shares,
@@ -366,17 +366,18 @@ pub mod slash_protection {
             test::default_accounts::<DefaultEnvironment>()
         }
 
-        /// frank plays the token; bob governs.
+        /// frank plays the accounting; bob governs.
         fn deploy() -> SlashProtection {
             test::set_caller::<DefaultEnvironment>(accounts().alice);
             let mut pool = SlashProtection::new(accounts().bob, accounts().eve);
             let suite = SuiteAddresses {
-                token: accounts().frank,
+                token: AccountId::from([0x11; 32]),
                 board: accounts().bob,
                 flash_exit_pool: AccountId::from([0x13; 32]),
                 operator_registry: AccountId::from([0x14; 32]),
                 slash_protection: ink::env::account_id::<DefaultEnvironment>(),
                 oracle: AccountId::from([0x16; 32]),
+                accounting: accounts().frank,
             };
             pool.wire(suite).unwrap();
             pool
@@ -546,7 +547,7 @@ pub mod slash_protection {
             let before = state(&pool);
             assert_eq!(
                 pool.request_cover(7, Some(1), ONE, 10 * ONE, 1_000 * ONE, 1_000 * ONE),
-                Err(Error::NotToken)
+                Err(Error::NotAccounting)
             );
             assert_eq!(state(&pool), before);
             test::set_caller::<DefaultEnvironment>(accounts().frank);

@@ -14,8 +14,8 @@ pub mod whitelist_board {
     use icseth_abi::authority::Governed;
     pub use icseth_abi::board::BoardError;
     use icseth_abi::{
-        oracle::OracleGovernance, pool::PoolGovernance, protection::ProtectionGovernance,
-        registry::RegistryGovernance, token::TokenGovernance,
+        accounting::AccountingGovernance, oracle::OracleGovernance, pool::PoolGovernance,
+        protection::ProtectionGovernance, registry::RegistryGovernance,
     };
     use icseth_core::authority::{
         cell::{self as authority_cell, AuthorityCell},
@@ -480,7 +480,8 @@ pub mod whitelist_board {
                 }
             }
             if let Action::Token(TokenDecision::Pause | TokenDecision::Unpause) = proposal.action {
-                let token: ink::contract_ref!(TokenGovernance) = self.wiring.require()?.token.into();
+                let token: ink::contract_ref!(AccountingGovernance) =
+                    self.wiring.require()?.accounting.into();
                 let changed = token
                     .call()
                     .guardian_paused_at()
@@ -546,7 +547,8 @@ pub mod whitelist_board {
                     Ok(())
                 }
                 Action::Token(decision) => {
-                    let mut token: ink::contract_ref!(TokenGovernance) = self.wiring.require()?.token.into();
+                    let mut token: ink::contract_ref!(AccountingGovernance) =
+                        self.wiring.require()?.accounting.into();
                     Self::settle_decision(
                         token.call_mut().govern(decision.clone()).try_invoke(),
                         Error::Token,
@@ -666,7 +668,7 @@ pub mod whitelist_board {
         fn target_address(&self, target: Target) -> Result<AccountId, Error> {
             let suite = self.wiring.require()?;
             Ok(match target {
-                Target::Token => suite.token,
+                Target::Token => suite.accounting,
                 Target::FlashExitPool => suite.flash_exit_pool,
                 Target::OperatorRegistry => suite.operator_registry,
                 Target::SlashProtection => suite.slash_protection,

@@ -151,6 +151,7 @@ fn wire_once_by_the_deployer() {
         operator_registry: AccountId::from([0x14; 32]),
         slash_protection: AccountId::from([0x15; 32]),
         oracle: AccountId::from([0x16; 32]),
+        accounting: AccountId::from([0x17; 32]),
     };
     as_caller(a.bob);
     assert_refused(&mut board, Error::Wiring(WiringError::NotDeployer), |b| {

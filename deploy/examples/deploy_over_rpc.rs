@@ -34,7 +34,9 @@ async fn run(url: &str, contracts: PathBuf) -> Result<(), Box<dyn std::error::Er
     ] {
         println!("  {name}: {}", hex(&address));
     }
-    let token = ink_e2e::create_call_builder::<icseth_token::icseth_token::IcsethToken>(suite.token);
+    let token = ink_e2e::create_call_builder::<icseth_accounting::icseth_accounting::IcsethAccounting>(
+        suite.accounting,
+    );
     let board = ink_e2e::create_call_builder::<WhitelistBoard>(suite.board);
     let before = client.pin().await?;
     let rate = client.read_at(before, &alice, &token.rate()).await?;

@@ -1,11 +1,12 @@
-//! Deployment and wiring of the six contracts, against any ink_e2e backend: the end-to-end tests
+//! Deployment and wiring of the seven contracts, against any ink_e2e backend: the end-to-end tests
 //! and the command-line tool use it on the embedded chain, and it serves a node URL unchanged.
 //!
-//! Order (DESIGN.md, "Deployment"): the board first, then the five others with their governor (the
-//! board, or an account while a flow is tested without governance), then one `wire` per contract
-//! with all six addresses. Wiring locks itself; `verify_wiring` reads every contract back.
+//! Order (DESIGN.md, "Deployment"): the board first, then the ledger and the five others with their
+//! governor (the board, or an account while a flow is tested without governance), then one `wire`
+//! per contract with all seven addresses. Wiring locks itself; `verify_wiring` reads every contract back.
 use crate::calls::{read, submit, CallError, Env};
 use flash_exit_pool::flash_exit_pool::{FlashExitPool, FlashExitPoolRef};
+use icseth_accounting::icseth_accounting::{IcsethAccounting, IcsethAccountingRef};
 use icseth_core::SuiteAddresses;
 use icseth_token::icseth_token::{IcsethToken, IcsethTokenRef};
 use ink::primitives::AccountId;
@@ -16,7 +17,8 @@ use slash_protection::slash_protection::{SlashProtection, SlashProtectionRef};
 use std::fmt;
 use whitelist_board::whitelist_board::{WhitelistBoard, WhitelistBoardRef};
 
-/// Who governs the five non-board contracts.
+/// Who governs the five governed contracts besides the board (the ledger has no governor: only the
+/// accounting changes it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum GovernorChoice {
     /// The board contract (production).
@@ -112,7 +114,7 @@ macro_rules! instantiate {
     }};
 }
 
-/// Instantiates the six contracts (not wired yet) and returns their addresses.
+/// Instantiates the seven contracts (not wired yet) and returns their addresses.
 pub async fn deploy_suite<C>(
     client: &mut C,
     deployer: &Keypair,
@@ -137,11 +139,12 @@ where
         GovernorChoice::Board => board,
         GovernorChoice::Account(account) => account,
     };
-    let token = instantiate!(
+    let token = instantiate!(client, deployer, "icseth_token", IcsethTokenRef::new());
+    let accounting = instantiate!(
         client,
         deployer,
-        "icseth_token",
-        IcsethTokenRef::new(
+        "icseth_accounting",
+        IcsethAccountingRef::new(
             governor,
             config.guardian,
             config.staking_manager,
@@ -180,19 +183,21 @@ where
         operator_registry,
         slash_protection,
         oracle,
+        accounting,
     })
 }
 
 /// The outcome of one contract's `wire`, as the contract reported it (`Err` for a refusal).
 pub type WireOutcome = Result<(), String>;
 
-/// Sends `wire(suite)` from `caller` to all six contracts and returns each one's answer, in the
-/// order token, board, flash-exit pool, operator registry, slash protection, oracle.
+/// Sends `wire(suite)` from `caller` to all seven contracts and returns each one's answer, in the
+/// order token (the ledger), board, flash-exit pool, operator registry, slash protection, oracle,
+/// accounting.
 pub async fn wire_suite<C>(
     client: &mut C,
     caller: &Keypair,
     suite: &SuiteAddresses,
-) -> Result<[WireOutcome; 6], DeployError>
+) -> Result<[WireOutcome; 7], DeployError>
 where
     C: E2EBackend<Env>,
     <C as ContractsBackend<Env>>::Error: fmt::Debug,
@@ -245,7 +250,15 @@ where
             .value
             .map_err(|e| format!("{e:?}"))
     };
-    Ok([token, board, pool, registry, protection, oracle])
+    let accounting = {
+        let msg = ink_e2e::create_call_builder::<IcsethAccounting>(suite.accounting).wire(*suite);
+        submit(client, caller, &msg, 0)
+            .await
+            .map_err(call_failed("wire icseth_accounting"))?
+            .value
+            .map_err(|e| format!("{e:?}"))
+    };
+    Ok([token, board, pool, registry, protection, oracle, accounting])
 }
 
 /// What each contract reports as the suite's addresses, in `wire_suite`'s order.
@@ -253,7 +266,7 @@ pub async fn read_wiring<C>(
     client: &mut C,
     caller: &Keypair,
     suite: &SuiteAddresses,
-) -> Result<[Option<SuiteAddresses>; 6], DeployError>
+) -> Result<[Option<SuiteAddresses>; 7], DeployError>
 where
     C: E2EBackend<Env>,
     <C as ContractsBackend<Env>>::Error: fmt::Debug,
@@ -302,10 +315,17 @@ where
         )
         .await
         .map_err(call_failed(step))?,
+        read(
+            client,
+            caller,
+            &ink_e2e::create_call_builder::<IcsethAccounting>(suite.accounting).suite(),
+        )
+        .await
+        .map_err(call_failed(step))?,
     ])
 }
 
-/// Deploys, wires and verifies the suite: every contract must report the same six addresses.
+/// Deploys, wires and verifies the suite: every contract must report the same seven addresses.
 pub async fn deploy_and_wire<C>(
     client: &mut C,
     deployer: &Keypair,
@@ -337,11 +357,12 @@ where
 }
 
 /// The contract crates, in `wire_suite`'s order.
-pub const CONTRACT_NAMES: [&str; 6] = [
+pub const CONTRACT_NAMES: [&str; 7] = [
     "icseth_token",
     "whitelist_board",
     "flash_exit_pool",
     "operator_registry",
     "slash_protection",
     "oracle_consensus",
+    "icseth_accounting",
 ];

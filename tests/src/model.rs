@@ -89,7 +89,7 @@ pub struct ExitFigures {
     pub payout: u128,
 }
 
-/// The token's books and holdings as the rules say they must be.
+/// The accounting's books and the ledger's holdings as the rules say they must be.
 #[derive(Debug, Clone)]
 pub struct Protocol {
     pub total_shares: u128,
@@ -616,8 +616,8 @@ pub fn next_status(status: OperatorStatus, weak_run: u32, score: u32) -> (Operat
 pub const BOOK_FIGURES: &str =
     "[shares, pooled, buffered, reserve, in flight, cl, unapplied, kept, inflow, queued, claimable]";
 
-/// The token's books as the chain reports them, in `BOOK_FIGURES`' order.
-pub fn book_figures(b: &icseth_token::icseth_token::Accounting) -> [u128; 11] {
+/// The accounting's books as the chain reports them, in `BOOK_FIGURES`' order.
+pub fn book_figures(b: &icseth_accounting::icseth_accounting::Accounting) -> [u128; 11] {
     [
         b.total_shares,
         b.total_pooled,
@@ -654,8 +654,8 @@ impl Protocol {
 
 impl ModelTicket {
     /// The status the token must show for this ticket.
-    pub fn status(&self) -> icseth_token::icseth_token::TicketStatus {
-        use icseth_token::icseth_token::TicketStatus;
+    pub fn status(&self) -> icseth_accounting::icseth_accounting::TicketStatus {
+        use icseth_accounting::icseth_accounting::TicketStatus;
         match (self.payout, self.claimed) {
             (None, _) => TicketStatus::Pending,
             (Some(payout), false) => TicketStatus::Finalized { payout },

@@ -10,12 +10,13 @@ pub fn next_frame() -> u64 {
     next
 }
 
-/// Asserts that the token's last `ReportApplied` event states the figures the test's model
+/// Asserts that the accounting's last `ReportApplied` event states the figures the test's model
 /// computed for the report.
-pub fn assert_report_applied(token: &AccountId, figures: &crate::model::ReportFigures, label: &str) {
-    let event = icseth_deploy::embedded::events_of::<icseth_token::icseth_token::ReportApplied>(token)
-        .pop()
-        .expect("no ReportApplied event");
+pub fn assert_report_applied(accounting: &AccountId, figures: &crate::model::ReportFigures, label: &str) {
+    let event =
+        icseth_deploy::embedded::events_of::<icseth_accounting::icseth_accounting::ReportApplied>(accounting)
+            .pop()
+            .expect("no ReportApplied event");
     assert_eq!(
         (
             event.applied_gain,

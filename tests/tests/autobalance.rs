@@ -1,6 +1,7 @@
 //! The oracle-fed rate on the embedded chain: three oracle members, quorum by two, rewards restaked
 //! with fees, a slashing covered by the protection pool, and a report above the bound refused.
-use icseth_abi::{oracle::OracleGovernance, token::TokenGovernance};
+use icseth_abi::{accounting::AccountingGovernance, oracle::OracleGovernance};
+use icseth_accounting::icseth_accounting::{IcsethAccounting, LossAttributionUnknown, ReportApplied};
 use icseth_core::{
     governance::{Action, OracleDecision, ProtectionDecision, RegistryDecision, TokenDecision},
     operators::VALIDATOR_DEPOSIT,
@@ -15,7 +16,7 @@ use icseth_e2e::{
     read, read_ok, submit, ClockSandbox, GovernorChoice, SuiteConfig, ETH,
 };
 use icseth_token::{
-    icseth_token::{IcsethToken, LossAttributionUnknown, ReportApplied},
+    icseth_token::IcsethToken,
     psp22::{PSP22Error, PSP22},
 };
 use operator_registry::operator_registry::{OperatorKind, OperatorRegistry};
@@ -38,7 +39,8 @@ async fn oracle_quorum_rewards_slashing_cover_and_bounds<Client: E2EBackend>(
     config.board_members = vec![account_of(&alice), account_of(&bob), account_of(&charlie)];
     config.quorum = 2;
     let suite = deploy_and_wire(&mut client, &alice, &config).await?;
-    let mut token = ink_e2e::create_call_builder::<IcsethToken>(suite.token);
+    let mut token = ink_e2e::create_call_builder::<IcsethAccounting>(suite.accounting);
+    let mut ledger = ink_e2e::create_call_builder::<IcsethToken>(suite.token);
     let registry = ink_e2e::create_call_builder::<OperatorRegistry>(suite.operator_registry);
     let mut protection = ink_e2e::create_call_builder::<SlashProtection>(suite.slash_protection);
     let mut oracle = ink_e2e::create_call_builder::<OracleConsensus>(suite.oracle);
@@ -109,7 +111,7 @@ async fn oracle_quorum_rewards_slashing_cover_and_bounds<Client: E2EBackend>(
     let rate_before = read(&mut client, &alice, &token.rate())
         .await?
         .map_err(|e| format!("{e:?}"))?;
-    let supply_before = read(&mut client, &alice, &token.total_supply()).await?;
+    let supply_before = read(&mut client, &alice, &ledger.total_supply()).await?;
     let gain = 3 * ETH / 100;
     let rewards = Report {
         epoch: epoch_at(frame_start(now_ms())),
@@ -147,9 +149,9 @@ async fn oracle_quorum_rewards_slashing_cover_and_bounds<Client: E2EBackend>(
         .await?,
         1
     );
-    let fee_shares = read(&mut client, &alice, &token.balance_of(suite.slash_protection)).await?;
+    let fee_shares = read(&mut client, &alice, &ledger.balance_of(suite.slash_protection)).await?;
     assert!(fee_shares > 0, "the protection fee was minted to the pool");
-    let applied_events = events_of::<ReportApplied>(&suite.token);
+    let applied_events = events_of::<ReportApplied>(&suite.accounting);
     assert_eq!(applied_events.len(), 2);
     assert_eq!(applied_events[1].applied_gain, gain);
 
@@ -165,7 +167,7 @@ async fn oracle_quorum_rewards_slashing_cover_and_bounds<Client: E2EBackend>(
     submit(
         &mut client,
         &institution,
-        &token.approve(suite.slash_protection, 5 * ETH),
+        &ledger.approve(suite.slash_protection, 5 * ETH),
         0,
     )
     .await?
@@ -173,7 +175,7 @@ async fn oracle_quorum_rewards_slashing_cover_and_bounds<Client: E2EBackend>(
     submit(&mut client, &institution, &protection.donate(5 * ETH), 0)
         .await?
         .accepted()?;
-    let held = read(&mut client, &alice, &token.balance_of(suite.slash_protection)).await?;
+    let held = read(&mut client, &alice, &ledger.balance_of(suite.slash_protection)).await?;
     assert_eq!(held, fee_shares + 5 * ETH);
 
     // a day later: 2 ETH slashed on the operator; the pool covers it and the rate holds
@@ -211,7 +213,7 @@ async fn oracle_quorum_rewards_slashing_cover_and_bounds<Client: E2EBackend>(
     assert_eq!(incident.covered + incident.uncovered, 2 * ETH);
     assert!(incident.uncovered <= 1, "{incident:?}");
     // the pool's record and the token's event agree to the unit
-    let applied_events = events_of::<ReportApplied>(&suite.token);
+    let applied_events = events_of::<ReportApplied>(&suite.accounting);
     let last = applied_events.last().ok_or("no ReportApplied")?;
     assert_eq!((last.loss, last.covered), (incident.loss, incident.covered));
     assert_eq!(incident.operator, Some(operator));
@@ -222,7 +224,7 @@ async fn oracle_quorum_rewards_slashing_cover_and_bounds<Client: E2EBackend>(
         (record.totals.slashing_incidents, record.totals.slashed),
         (1, 2 * ETH)
     );
-    let held_after = read(&mut client, &alice, &token.balance_of(suite.slash_protection)).await?;
+    let held_after = read(&mut client, &alice, &ledger.balance_of(suite.slash_protection)).await?;
     assert!(held_after < held);
 
     // a day later: a report far above the annual bound is refused by the token and changes
@@ -276,7 +278,7 @@ async fn a_loss_naming_an_unknown_operator_applies_unattributed<Client: E2EBacke
     let mut config = SuiteConfig::single_member(account_of(&alice), ETH);
     config.governor = GovernorChoice::Account(account_of(&alice));
     let suite = deploy_and_wire(&mut client, &alice, &config).await?;
-    let mut token = ink_e2e::create_call_builder::<IcsethToken>(suite.token);
+    let mut token = ink_e2e::create_call_builder::<IcsethAccounting>(suite.accounting);
     let registry = ink_e2e::create_call_builder::<OperatorRegistry>(suite.operator_registry);
     let protection = ink_e2e::create_call_builder::<SlashProtection>(suite.slash_protection);
     let mut oracle = ink_e2e::create_call_builder::<OracleConsensus>(suite.oracle);
@@ -342,7 +344,7 @@ async fn a_loss_naming_an_unknown_operator_applies_unattributed<Client: E2EBacke
         read_ok(&mut client, &alice, &token.total_pooled()).await?,
         pooled - ETH
     );
-    let unattributed = events_of::<LossAttributionUnknown>(&suite.token);
+    let unattributed = events_of::<LossAttributionUnknown>(&suite.accounting);
     assert_eq!(unattributed.len(), 1);
     assert_eq!((unattributed[0].operator, unattributed[0].loss), (99, ETH));
     let incident = read(&mut client, &alice, &protection.incident(0))

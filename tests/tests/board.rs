@@ -1,5 +1,6 @@
 //! The board governing the suite on the embedded chain, with the real contracts.
 use icseth_abi::authority::Governed;
+use icseth_accounting::icseth_accounting::{Error as AccountingError, IcsethAccounting};
 use icseth_core::governance::{Action, RegistryDecision, Timing, TokenDecision, TokenParameter};
 use icseth_e2e::{
     account_of, advance_ms, deploy_and_wire, events_of,
@@ -7,7 +8,7 @@ use icseth_e2e::{
     read, read_ok, submit, ClockSandbox, SuiteConfig, ETH,
 };
 use icseth_token::{
-    icseth_token::{Error as TokenError, IcsethToken},
+    icseth_token::IcsethToken,
     psp22::{refusal, PSP22Error, PSP22},
 };
 use ink::primitives::AccountId;
@@ -52,7 +53,8 @@ async fn the_board_whitelists_and_removes_institutions<Client: E2EBackend>(
     mut client: Client,
 ) -> E2EResult<()> {
     let suite = deploy_and_wire(&mut client, &ink_e2e::alice(), &board_config()).await?;
-    let mut token = ink_e2e::create_call_builder::<IcsethToken>(suite.token);
+    let mut token = ink_e2e::create_call_builder::<IcsethAccounting>(suite.accounting);
+    let mut ledger = ink_e2e::create_call_builder::<IcsethToken>(suite.token);
     let (dave, eve) = (ink_e2e::dave(), ink_e2e::eve());
     assert_eq!(
         read(&mut client, &dave, &token.governor()).await?,
@@ -104,11 +106,11 @@ async fn the_board_whitelists_and_removes_institutions<Client: E2EBackend>(
     )
     .await?;
     let deposit = submit(&mut client, &dave, &token.deposit(), 10 * ETH).await?;
-    assert_eq!(deposit.value, Err(TokenError::NotWhitelisted));
+    assert_eq!(deposit.value, Err(AccountingError::NotWhitelisted));
     let receive = submit(
         &mut client,
         &eve,
-        &token.transfer(account_of(&dave), ETH, vec![]),
+        &ledger.transfer(account_of(&dave), ETH, vec![]),
         0,
     )
     .await?;
@@ -140,7 +142,7 @@ async fn the_board_whitelists_and_removes_institutions<Client: E2EBackend>(
     .await?;
     assert_eq!(read_ok(&mut client, &dave, &token.min_deposit()).await?, 50 * ETH);
     let small = submit(&mut client, &eve, &token.deposit(), 10 * ETH).await?;
-    assert_eq!(small.value, Err(TokenError::BelowMinDeposit));
+    assert_eq!(small.value, Err(AccountingError::BelowMinDeposit));
     Ok(())
 }
 
@@ -190,7 +192,7 @@ async fn a_failed_target_call_leaves_the_proposal_executable<Client: E2EBackend>
 ) -> E2EResult<()> {
     let suite = deploy_and_wire(&mut client, &ink_e2e::alice(), &board_config()).await?;
     let board = ink_e2e::create_call_builder::<WhitelistBoard>(suite.board);
-    let token = ink_e2e::create_call_builder::<IcsethToken>(suite.token);
+    let token = ink_e2e::create_call_builder::<IcsethAccounting>(suite.accounting);
     let dave = account_of(&ink_e2e::dave());
     // removing dave before dave is whitelisted: the token refuses
     let remove = propose_and_approve(
@@ -212,7 +214,10 @@ async fn a_failed_target_call_leaves_the_proposal_executable<Client: E2EBackend>
     .await?;
     advance_ms(VOTE_AND_DELAY_MS);
     let refused = execute(&mut client, suite.board, remove, &ink_e2e::ferdie()).await?;
-    assert_eq!(refused, Err(BoardError::Token(TokenError::UnknownInstitution)));
+    assert_eq!(
+        refused,
+        Err(BoardError::Token(AccountingError::UnknownInstitution))
+    );
     let view = read(&mut client, &ink_e2e::ferdie(), &board.proposal(remove))
         .await?
         .ok_or("no proposal")?;

@@ -17,9 +17,9 @@ async fn deploys_wires_and_locks_the_suite<Client: E2EBackend>(mut client: Clien
     let config = SuiteConfig::single_member(account(&deployer), ETH);
     let suite = deploy_and_wire(&mut client, &deployer, &config).await?;
 
-    // every contract reports the same six addresses, and said so in a `Wired` event
+    // every contract reports the same seven addresses, and said so in a `Wired` event
     let seen = read_wiring(&mut client, &deployer, &suite).await?;
-    assert_eq!(seen, [Some(suite); 6]);
+    assert_eq!(seen, [Some(suite); 7]);
     for address in [
         suite.token,
         suite.board,
@@ -27,6 +27,7 @@ async fn deploys_wires_and_locks_the_suite<Client: E2EBackend>(mut client: Clien
         suite.operator_registry,
         suite.slash_protection,
         suite.oracle,
+        suite.accounting,
     ] {
         let wired = events_of::<Wired>(&address);
         assert_eq!(wired.len(), 1);
@@ -56,7 +57,7 @@ async fn deploys_wires_and_locks_the_suite<Client: E2EBackend>(mut client: Clien
     }
     assert_eq!(
         read_wiring(&mut client, &deployer, &suite).await?,
-        [Some(suite); 6]
+        [Some(suite); 7]
     );
     for address in [
         suite.token,
@@ -65,6 +66,7 @@ async fn deploys_wires_and_locks_the_suite<Client: E2EBackend>(mut client: Clien
         suite.operator_registry,
         suite.slash_protection,
         suite.oracle,
+        suite.accounting,
     ] {
         assert_eq!(events_of::<Wired>(&address).len(), 1);
     }
@@ -78,24 +80,24 @@ async fn deploys_wires_and_locks_the_suite<Client: E2EBackend>(mut client: Clien
 async fn the_embedded_chain_moves_time_keeps_events_and_pins_reads<Client: E2EBackend>(
     mut client: Client,
 ) -> E2EResult<()> {
+    use icseth_accounting::icseth_accounting::IcsethAccounting;
     use icseth_e2e::{submit, CallError, ChainAccess};
-    use icseth_token::icseth_token::IcsethToken;
     use whitelist_board::whitelist_board::{ProposalCreated, WhitelistBoard};
     let deployer = ink_e2e::alice();
     let config = SuiteConfig::single_member(account(&deployer), ETH);
     let suite = deploy_and_wire(&mut client, &deployer, &config).await?;
-    let token = ink_e2e::create_call_builder::<IcsethToken>(suite.token);
+    let accounting = ink_e2e::create_call_builder::<IcsethAccounting>(suite.accounting);
 
     let start = client.now_ms().await?;
     let pinned = client.pin().await?;
-    let rate = client.read_at(pinned, &deployer, &token.rate()).await?;
+    let rate = client.read_at(pinned, &deployer, &accounting.rate()).await?;
     assert_eq!(rate, Ok(ETH));
     // reads are dry runs: the pin holds across them
     assert_eq!(client.pin().await?, pinned);
 
     client.advance_ms(60_000).await?;
     assert_eq!(client.now_ms().await?, start + 60_000);
-    let moved = client.read_at(pinned, &deployer, &token.rate()).await;
+    let moved = client.read_at(pinned, &deployer, &accounting.rate()).await;
     assert!(matches!(moved, Err(CallError::Moved(_))), "{moved:?}");
 
     let before_vote = client.pin().await?;

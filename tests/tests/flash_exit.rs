@@ -2,15 +2,13 @@
 //! once in native value, the fee stays with the remaining holders; slippage and pause refusals.
 use flash_exit_pool::flash_exit_pool::{Error as PoolError, FlashExitPool};
 use icseth_abi::pool::PoolGovernance;
+use icseth_accounting::icseth_accounting::{Error as AccountingError, FlashExited, IcsethAccounting};
 use icseth_core::{flash::FlashError, governance::PoolDecision};
 use icseth_e2e::{
     account_of, deploy_and_wire, events_of, read, read_ok, submit, ClockSandbox, GovernorChoice, SuiteConfig,
     ETH,
 };
-use icseth_token::{
-    icseth_token::{Error as TokenError, FlashExited, IcsethToken},
-    psp22::PSP22,
-};
+use icseth_token::{icseth_token::IcsethToken, psp22::PSP22};
 use ink_e2e::ChainBackend;
 
 type E2EResult<T> = Result<T, Box<dyn std::error::Error>>;
@@ -23,7 +21,8 @@ async fn a_holder_exits_at_once_and_the_fee_stays_with_the_others<Client: E2EBac
     let mut config = SuiteConfig::single_member(account_of(&alice), ETH);
     config.governor = GovernorChoice::Account(account_of(&alice));
     let suite = deploy_and_wire(&mut client, &alice, &config).await?;
-    let mut token = ink_e2e::create_call_builder::<IcsethToken>(suite.token);
+    let mut token = ink_e2e::create_call_builder::<IcsethAccounting>(suite.accounting);
+    let ledger = ink_e2e::create_call_builder::<IcsethToken>(suite.token);
     let mut pool = ink_e2e::create_call_builder::<FlashExitPool>(suite.flash_exit_pool);
     for who in [&bob, &charlie] {
         submit(
@@ -66,10 +65,10 @@ async fn a_holder_exits_at_once_and_the_fee_stays_with_the_others<Client: E2EBac
         0,
     )
     .await?;
-    assert_eq!(greedy.value, Err(TokenError::SlippageExceeded));
+    assert_eq!(greedy.value, Err(AccountingError::SlippageExceeded));
     assert_eq!(read(&mut client, &alice, &pool.reserve()).await?, 6 * ETH);
     assert_eq!(
-        read(&mut client, &alice, &token.balance_of(account_of(&charlie))).await?,
+        read(&mut client, &alice, &ledger.balance_of(account_of(&charlie))).await?,
         20 * ETH
     );
 
@@ -106,7 +105,7 @@ async fn a_holder_exits_at_once_and_the_fee_stays_with_the_others<Client: E2EBac
     let expected = bob_value
         + icseth_core::math::mul_div_down(quote.fee, 100 * ETH, remaining).map_err(|e| format!("{e:?}"))?;
     assert!(bob_after.abs_diff(expected) <= 2, "{bob_after} vs {expected}");
-    let exits = events_of::<FlashExited>(&suite.token);
+    let exits = events_of::<FlashExited>(&suite.accounting);
     assert_eq!(exits.len(), 1);
     assert_eq!(
         (exits[0].shares, exits[0].payout, exits[0].fee),
@@ -117,7 +116,7 @@ async fn a_holder_exits_at_once_and_the_fee_stays_with_the_others<Client: E2EBac
     let target = books.total_pooled * 500 / 10_000;
     let shortfall = target - books.reserve;
     let over = submit(&mut client, &alice, &token.refill_reserve(shortfall + 1), 0).await?;
-    assert_eq!(over.value, Err(TokenError::AboveRefillHeadroom));
+    assert_eq!(over.value, Err(AccountingError::AboveRefillHeadroom));
     submit(&mut client, &alice, &token.refill_reserve(shortfall), 0)
         .await?
         .accepted()?;
@@ -131,15 +130,15 @@ async fn a_holder_exits_at_once_and_the_fee_stays_with_the_others<Client: E2EBac
     let big = submit(&mut client, &bob, &token.flash_exit(4 * ETH, 0), 0).await?;
     assert_eq!(
         big.value,
-        Err(TokenError::Pool(PoolError::Flash(FlashError::AboveExitCap)))
+        Err(AccountingError::Pool(PoolError::Flash(FlashError::AboveExitCap)))
     );
     submit(&mut client, &alice, &pool.govern(PoolDecision::Pause), 0)
         .await?
         .accepted()?;
     let paused = submit(&mut client, &bob, &token.flash_exit(ETH, 0), 0).await?;
-    assert_eq!(paused.value, Err(TokenError::Pool(PoolError::Paused)));
+    assert_eq!(paused.value, Err(AccountingError::Pool(PoolError::Paused)));
     assert_eq!(
-        read(&mut client, &alice, &token.balance_of(account_of(&bob))).await?,
+        read(&mut client, &alice, &ledger.balance_of(account_of(&bob))).await?,
         100 * ETH
     );
     Ok(())

@@ -4,6 +4,7 @@
 //! changes nothing in any contract (a digest of every contract's reads, before and after).
 use flash_exit_pool::flash_exit_pool::FlashExitPool;
 use icseth_abi::authority::Governed;
+use icseth_accounting::icseth_accounting::{Accounting, IcsethAccounting};
 use icseth_core::authority::AuthorityDecision;
 use icseth_core::{
     authority::{Authority, GovernorError, DEFAULT_ACCEPT_WINDOW_MS},
@@ -16,7 +17,7 @@ use icseth_e2e::{
     read_ok, submit, ClockSandbox, Env, SuiteConfig, ETH,
 };
 use icseth_token::{
-    icseth_token::{Accounting, IcsethToken},
+    icseth_token::IcsethToken,
     psp22::{refusal, PSP22Error, PSP22},
 };
 use ink::primitives::AccountId;
@@ -80,7 +81,8 @@ where
     <C as ContractsBackend<Env>>::Error: fmt::Debug,
 {
     let reader = ink_e2e::alice();
-    let token = ink_e2e::create_call_builder::<IcsethToken>(suite.token);
+    let token = ink_e2e::create_call_builder::<IcsethAccounting>(suite.accounting);
+    let ledger = ink_e2e::create_call_builder::<IcsethToken>(suite.token);
     let board = ink_e2e::create_call_builder::<WhitelistBoard>(suite.board);
     let registry = ink_e2e::create_call_builder::<OperatorRegistry>(suite.operator_registry);
     let pool = ink_e2e::create_call_builder::<flash_exit_pool::flash_exit_pool::FlashExitPool>(
@@ -95,13 +97,13 @@ where
         suite.operator_registry,
         suite.slash_protection,
     ] {
-        suite_balances.push(read(client, &reader, &token.balance_of(contract)).await?);
+        suite_balances.push(read(client, &reader, &ledger.balance_of(contract)).await?);
     }
     Ok(Digest {
         accounting: read_ok(client, &reader, &token.accounting()).await?,
-        paused: read(client, &reader, &token.is_paused()).await?,
+        paused: read(client, &reader, &ledger.is_paused()).await?,
         suite_balances,
-        holder_balance: read(client, &reader, &token.balance_of(holder)).await?,
+        holder_balance: read(client, &reader, &ledger.balance_of(holder)).await?,
         members: read(client, &reader, &board.members()).await?,
         quorum: read(client, &reader, &board.quorum()).await?,
         proposals: read(client, &reader, &board.proposal_count()).await?,
@@ -144,7 +146,8 @@ where
 async fn a_stale_unpause_cannot_undo_a_newer_pause<Client: E2EBackend>(mut client: Client) -> E2EResult<()> {
     let alice = ink_e2e::alice();
     let suite = deploy_and_wire(&mut client, &alice, &board_config(&[], 2)).await?;
-    let mut token = ink_e2e::create_call_builder::<IcsethToken>(suite.token);
+    let mut token = ink_e2e::create_call_builder::<IcsethAccounting>(suite.accounting);
+    let ledger = ink_e2e::create_call_builder::<IcsethToken>(suite.token);
     // the guardian (alice) pauses
     submit(&mut client, &alice, &token.pause(), 0).await?.accepted()?;
     advance_ms(60_000);
@@ -152,7 +155,7 @@ async fn a_stale_unpause_cannot_undo_a_newer_pause<Client: E2EBackend>(mut clien
     let second = propose_unpause(&mut client, suite.board).await?;
     advance_ms(VOTE_AND_DELAY_MS);
     assert_eq!(execute(&mut client, suite.board, first).await?, Ok(()));
-    assert!(!read(&mut client, &alice, &token.is_paused()).await?);
+    assert!(!read(&mut client, &alice, &ledger.is_paused()).await?);
     // an incident: the guardian pauses again
     advance_ms(60_000);
     submit(&mut client, &alice, &token.pause(), 0).await?.accepted()?;
@@ -163,7 +166,7 @@ async fn a_stale_unpause_cannot_undo_a_newer_pause<Client: E2EBackend>(mut clien
     );
     assert_eq!(digest(&mut client, &suite, account_of(&alice), 0).await?, before);
     assert!(
-        read(&mut client, &alice, &token.is_paused()).await?,
+        read(&mut client, &alice, &ledger.is_paused()).await?,
         "still paused"
     );
     // a proposal created after the pause may lift it
@@ -182,7 +185,7 @@ async fn a_stale_unpause_cannot_undo_a_newer_pause<Client: E2EBackend>(mut clien
 async fn a_stale_pause_cannot_void_a_newer_unpause<Client: E2EBackend>(mut client: Client) -> E2EResult<()> {
     let alice = ink_e2e::alice();
     let suite = deploy_and_wire(&mut client, &alice, &board_config(&[], 2)).await?;
-    let token = ink_e2e::create_call_builder::<IcsethToken>(suite.token);
+    let ledger = ink_e2e::create_call_builder::<IcsethToken>(suite.token);
     let pause = propose_and_approve(
         &mut client,
         suite.board,
@@ -193,10 +196,10 @@ async fn a_stale_pause_cannot_void_a_newer_unpause<Client: E2EBackend>(mut clien
     let unpause = propose_unpause(&mut client, suite.board).await?;
     advance_ms(VOTE_AND_DELAY_MS);
     assert_eq!(execute(&mut client, suite.board, pause).await?, Ok(()));
-    assert!(read(&mut client, &alice, &token.is_paused()).await?);
+    assert!(read(&mut client, &alice, &ledger.is_paused()).await?);
     assert_eq!(execute(&mut client, suite.board, unpause).await?, Ok(()));
     assert!(
-        !read(&mut client, &alice, &token.is_paused()).await?,
+        !read(&mut client, &alice, &ledger.is_paused()).await?,
         "the newer decision stands"
     );
     // the older pause can never run again
@@ -261,7 +264,7 @@ async fn an_admin_cannot_redirect_stake<Client: E2EBackend>(mut client: Client) 
     let (approved, attacker) = (account_of(&ink_e2e::one()), account_of(&ink_e2e::two()));
     let institution = ink_e2e::dave();
     let suite = deploy_and_wire(&mut client, &alice, &board_config(&[], 2)).await?;
-    let mut token = ink_e2e::create_call_builder::<IcsethToken>(suite.token);
+    let mut token = ink_e2e::create_call_builder::<IcsethAccounting>(suite.accounting);
     let mut registry = ink_e2e::create_call_builder::<OperatorRegistry>(suite.operator_registry);
     let operator = submit(
         &mut client,
@@ -353,7 +356,8 @@ async fn shares_cannot_be_stranded_in_suite_contracts<Client: E2EBackend>(
     let alice = ink_e2e::alice();
     let holder = ink_e2e::dave();
     let suite = deploy_and_wire(&mut client, &alice, &board_config(&[], 2)).await?;
-    let mut token = ink_e2e::create_call_builder::<IcsethToken>(suite.token);
+    let mut token = ink_e2e::create_call_builder::<IcsethAccounting>(suite.accounting);
+    let mut ledger = ink_e2e::create_call_builder::<IcsethToken>(suite.token);
     let mut protection = ink_e2e::create_call_builder::<SlashProtection>(suite.slash_protection);
     decide_all(
         &mut client,
@@ -382,7 +386,7 @@ async fn shares_cannot_be_stranded_in_suite_contracts<Client: E2EBackend>(
         (suite.slash_protection, refusal::RECEIVER_IS_SUITE_CONTRACT),
         (suite.token, refusal::RECEIVER_IS_THE_QUEUE),
     ] {
-        let sent = submit(&mut client, &holder, &token.transfer(contract, ETH, vec![]), 0).await?;
+        let sent = submit(&mut client, &holder, &ledger.transfer(contract, ETH, vec![]), 0).await?;
         assert_eq!(sent.value, Err(PSP22Error::Custom(expected.to_string())));
         assert_eq!(digest(&mut client, &suite, account_of(&holder), 0).await?, before);
     }
@@ -390,7 +394,7 @@ async fn shares_cannot_be_stranded_in_suite_contracts<Client: E2EBackend>(
     submit(
         &mut client,
         &holder,
-        &token.approve(suite.slash_protection, ETH),
+        &ledger.approve(suite.slash_protection, ETH),
         0,
     )
     .await?
@@ -399,7 +403,7 @@ async fn shares_cannot_be_stranded_in_suite_contracts<Client: E2EBackend>(
         .await?
         .accepted()?;
     assert_eq!(
-        read(&mut client, &alice, &token.balance_of(suite.slash_protection)).await?,
+        read(&mut client, &alice, &ledger.balance_of(suite.slash_protection)).await?,
         ETH
     );
     Ok(())
@@ -483,10 +487,11 @@ async fn registration_spam_cannot_stop_onboarding<Client: E2EBackend>(mut client
     Ok(())
 }
 
-/// Every contract's authority cell, read through `Governed`: the suite's six addresses in order.
+/// Every governed contract's authority cell, read through `Governed`: the suite's addresses in
+/// order, the ledger excepted (it has no authority: only the accounting changes it).
 fn governed_contracts(suite: &SuiteAddresses) -> [AccountId; 6] {
     [
-        suite.token,
+        suite.accounting,
         suite.board,
         suite.flash_exit_pool,
         suite.operator_registry,
@@ -500,7 +505,7 @@ where
     C: E2EBackend<Env>,
     <C as ContractsBackend<Env>>::Error: fmt::Debug,
 {
-    let governed = ink_e2e::create_call_builder::<IcsethToken>(contract);
+    let governed = ink_e2e::create_call_builder::<IcsethAccounting>(contract);
     Ok(read(client, &ink_e2e::ferdie(), &Governed::authority(&governed))
         .await?
         .map_err(|e| format!("{e:?}"))?)
@@ -516,7 +521,7 @@ async fn a_forgotten_governor_proposal_lapses_and_the_board_can_withdraw_one<Cli
     let alice = ink_e2e::alice();
     let (dave, eve) = (ink_e2e::dave(), ink_e2e::eve());
     let suite = deploy_and_wire(&mut client, &alice, &board_config(&[], 2)).await?;
-    let mut token = ink_e2e::create_call_builder::<IcsethToken>(suite.token);
+    let mut token = ink_e2e::create_call_builder::<IcsethAccounting>(suite.accounting);
     let propose = Action::ProposeGovernor {
         target: Target::Token,
         successor: account_of(&dave),
@@ -530,10 +535,10 @@ async fn a_forgotten_governor_proposal_lapses_and_the_board_can_withdraw_one<Cli
     assert_eq!(pending.expires_at, pending.proposed_at + DEFAULT_ACCEPT_WINDOW_MS);
 
     advance_ms(60 * DAY_MS);
-    let before = authority_of(&mut client, suite.token).await?;
+    let before = authority_of(&mut client, suite.accounting).await?;
     let late = submit(&mut client, &dave, &token.accept_governor(), 0).await?;
     assert_eq!(late.value, Err(GovernorError::PendingGovernorExpired));
-    assert_eq!(authority_of(&mut client, suite.token).await?, before);
+    assert_eq!(authority_of(&mut client, suite.accounting).await?, before);
     assert_eq!(
         read(&mut client, &alice, &token.governor()).await?,
         Ok(suite.board)
@@ -609,7 +614,7 @@ async fn the_board_pushes_one_guardian_to_every_contract<Client: E2EBackend>(
     let alice = ink_e2e::alice();
     let dave = ink_e2e::dave();
     let suite = deploy_and_wire(&mut client, &alice, &board_config(&[], 2)).await?;
-    let mut token = ink_e2e::create_call_builder::<IcsethToken>(suite.token);
+    let mut token = ink_e2e::create_call_builder::<IcsethAccounting>(suite.accounting);
     for contract in governed_contracts(&suite) {
         assert_eq!(
             authority_of(&mut client, contract).await?.guardian(),
@@ -627,7 +632,10 @@ async fn the_board_pushes_one_guardian_to_every_contract<Client: E2EBackend>(
         );
     }
     let old = submit(&mut client, &alice, &token.pause(), 0).await?;
-    assert_eq!(old.value, Err(icseth_token::icseth_token::Error::NotGuardian));
+    assert_eq!(
+        old.value,
+        Err(icseth_accounting::icseth_accounting::Error::NotGuardian)
+    );
     submit(&mut client, &dave, &token.pause(), 0).await?.accepted()?;
 
     // the board hands the protection pool to eve; its next guardian decision is refused whole
@@ -671,7 +679,7 @@ async fn a_handover_away_and_back_voids_the_boards_older_decisions_on_that_contr
     let alice = ink_e2e::alice();
     let dave = ink_e2e::dave();
     let suite = deploy_and_wire(&mut client, &alice, &board_config(&[], 2)).await?;
-    let mut token = ink_e2e::create_call_builder::<IcsethToken>(suite.token);
+    let mut token = ink_e2e::create_call_builder::<IcsethAccounting>(suite.accounting);
     let min_deposit = read_ok(&mut client, &alice, &token.min_deposit()).await?;
     let change = Action::Token(TokenDecision::SetParameter {
         parameter: TokenParameter::MinDeposit,
@@ -723,7 +731,7 @@ async fn a_handover_away_and_back_voids_the_boards_older_decisions_on_that_contr
     );
 
     assert_eq!(
-        authority_of(&mut client, suite.token).await?.guardian(),
+        authority_of(&mut client, suite.accounting).await?.guardian(),
         account_of(&alice)
     );
     let digest_before = digest(&mut client, &suite, account_of(&alice), 0).await?;

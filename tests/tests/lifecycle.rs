@@ -15,11 +15,14 @@
 //!   with deposits held between the first vote and the quorum; a removed institution that exits
 //!   through the queue, paid from validators' withdrawals.
 //!
-//! After every step the token's books, the supply, every holder's shares, the rate, the reserve
+//! After every step the accounting's books, the ledger's supply, every holder's shares, the rate, the reserve
 //! the pool holds, each ticket's payout, the fees and the cover are compared with the model;
 //! native payouts are compared with the caller's balance change (less the storage deposit the
 //! chain charged); a refused call changes no contract's storage.
 use flash_exit_pool::flash_exit_pool::{Error as PoolError, FlashExitPool};
+use icseth_accounting::icseth_accounting::{
+    Error as AccountingError, FlashExited, IcsethAccounting, ReportApplied, ReserveRefilled,
+};
 use icseth_core::flash::FlashError;
 use icseth_core::{
     governance::{Action, OracleDecision, ProtectionDecision, RegistryDecision, TokenDecision},
@@ -40,7 +43,7 @@ use icseth_e2e::{
     read, read_ok, sandbox, submit, ClockSandbox, EmbeddedClient, GovernorChoice, SuiteConfig, ETH,
 };
 use icseth_token::{
-    icseth_token::{Error as TokenError, FlashExited, IcsethToken, ReportApplied, ReserveRefilled},
+    icseth_token::IcsethToken,
     psp22::{refusal, PSP22Error, PSP22},
 };
 use ink::primitives::AccountId;
@@ -112,7 +115,8 @@ fn holders(m: &Month) -> Vec<AccountId> {
 async fn check(client: &mut EmbeddedClient, m: &mut Month, step: &str) -> E2EResult<()> {
     m.checks += 1;
     let reader = &m.manager;
-    let token = ink_e2e::create_call_builder::<IcsethToken>(m.suite.token);
+    let token = ink_e2e::create_call_builder::<IcsethAccounting>(m.suite.accounting);
+    let ledger = ink_e2e::create_call_builder::<IcsethToken>(m.suite.token);
     let pool = ink_e2e::create_call_builder::<FlashExitPool>(m.suite.flash_exit_pool);
     let b = read_ok(client, reader, &token.accounting()).await?;
     let x = &m.model;
@@ -123,13 +127,13 @@ async fn check(client: &mut EmbeddedClient, m: &mut Month, step: &str) -> E2ERes
         "{step}: the queue's ends"
     );
     assert_eq!(
-        read(client, reader, &token.total_supply()).await?,
+        read(client, reader, &ledger.total_supply()).await?,
         x.total_shares,
         "{step}: supply"
     );
     for holder in holders(m) {
         assert_eq!(
-            read(client, reader, &token.balance_of(holder)).await?,
+            read(client, reader, &ledger.balance_of(holder)).await?,
             m.model.balance(&holder),
             "{step}: shares of {holder:?}"
         );
@@ -207,7 +211,7 @@ async fn vault_sends(
     mev: u128,
     withdrawn: u128,
 ) -> E2EResult<()> {
-    let mut token = ink_e2e::create_call_builder::<IcsethToken>(m.suite.token);
+    let mut token = ink_e2e::create_call_builder::<IcsethAccounting>(m.suite.accounting);
     let inflow = mev + withdrawn;
     if inflow > 0 {
         accepted!(client, m, &m.manager, &token.receive_inflow(), inflow);
@@ -230,7 +234,7 @@ async fn report_day(
     slashed_operator: Option<u32>,
 ) -> E2EResult<ReportFigures> {
     let mut oracle = ink_e2e::create_call_builder::<OracleConsensus>(m.suite.oracle);
-    let mut token = ink_e2e::create_call_builder::<IcsethToken>(m.suite.token);
+    let mut token = ink_e2e::create_call_builder::<IcsethAccounting>(m.suite.accounting);
     let cl = i128::try_from(m.last.cl_balance + rewards)? + cl_change;
     let report = at(
         now_ms(),
@@ -256,7 +260,7 @@ async fn report_day(
     } else {
         [[0, 1], [1, 2], [2, 0]][day as usize % 3]
     };
-    let before_events = events_of::<ReportApplied>(&m.suite.token).len();
+    let before_events = events_of::<ReportApplied>(&m.suite.accounting).len();
     let (first, _) = accepted!(client, m, &m.members[voters[0]], &oracle.submit_report(report), 0);
     assert!(
         matches!(first, ReportVoteOutcome::Counted { votes: 1, quorum: 2 }),
@@ -276,7 +280,7 @@ async fn report_day(
             &a,
             &token.deposit(),
             100 * ETH,
-            TokenError::LossPending(until)
+            AccountingError::LossPending(until)
         );
         refused!(
             client,
@@ -284,7 +288,7 @@ async fn report_day(
             &a,
             &token.flash_exit(ETH, 0),
             0,
-            TokenError::LossPending(until)
+            AccountingError::LossPending(until)
         );
     }
     let (second, _) = accepted!(client, m, &m.members[voters[1]], &oracle.submit_report(report), 0);
@@ -293,9 +297,9 @@ async fn report_day(
         .model
         .apply_report(&report, now_ms())
         .map_err(|e| format!("day {day}: model: {e}"))?;
-    let applied = events_of::<ReportApplied>(&m.suite.token);
+    let applied = events_of::<ReportApplied>(&m.suite.accounting);
     assert_eq!(applied.len(), before_events + 1, "day {day}: one report applied");
-    assert_report_applied(&m.suite.token, &figures, &format!("day {day}"));
+    assert_report_applied(&m.suite.accounting, &figures, &format!("day {day}"));
     m.last = report;
     m.reports += 1;
     check(client, m, &format!("day {day}: report")).await?;
@@ -367,7 +371,7 @@ async fn claim(
     id: usize,
     label: &str,
 ) -> E2EResult<()> {
-    let mut token = ink_e2e::create_call_builder::<IcsethToken>(m.suite.token);
+    let mut token = ink_e2e::create_call_builder::<IcsethAccounting>(m.suite.accounting);
     let before = native_balance(client, owner).await?;
     let (paid, deposit) = accepted!(client, m, owner, &token.claim(id as u64), 0);
     let owed = m.model.claim(id);
@@ -438,6 +442,7 @@ async fn a_month_of_the_protocol_matches_the_rules<Client: E2EBackend>(mut clien
         suite.operator_registry,
         suite.slash_protection,
         suite.oracle,
+        suite.accounting,
     ]);
     let mut m = Month {
         suite,
@@ -460,7 +465,8 @@ async fn a_month_of_the_protocol_matches_the_rules<Client: E2EBackend>(mut clien
             .await
             .map_err(|e| format!("{e:?}"))?,
     };
-    let mut token = ink_e2e::create_call_builder::<IcsethToken>(suite.token);
+    let mut token = ink_e2e::create_call_builder::<IcsethAccounting>(suite.accounting);
+    let mut ledger = ink_e2e::create_call_builder::<IcsethToken>(suite.token);
     let registry = ink_e2e::create_call_builder::<OperatorRegistry>(suite.operator_registry);
     let mut protection = ink_e2e::create_call_builder::<SlashProtection>(suite.slash_protection);
     let board = ink_e2e::create_call_builder::<WhitelistBoard>(suite.board);
@@ -547,7 +553,7 @@ async fn a_month_of_the_protocol_matches_the_rules<Client: E2EBackend>(mut clien
             institution,
             &token.deposit(),
             tier - 1,
-            TokenError::BelowMinDeposit
+            AccountingError::BelowMinDeposit
         );
     }
     refused!(
@@ -556,7 +562,7 @@ async fn a_month_of_the_protocol_matches_the_rules<Client: E2EBackend>(mut clien
         &outsider,
         &token.deposit(),
         100 * ETH,
-        TokenError::NotWhitelisted
+        AccountingError::NotWhitelisted
     );
     for (institution, assets) in m
         .institutions
@@ -576,7 +582,7 @@ async fn a_month_of_the_protocol_matches_the_rules<Client: E2EBackend>(mut clien
         &mut client,
         m,
         &a,
-        &token.approve(suite.slash_protection, 4 * ETH),
+        &ledger.approve(suite.slash_protection, 4 * ETH),
         0
     );
     accepted!(&mut client, m, &a, &protection.donate(4 * ETH), 0);
@@ -691,7 +697,7 @@ async fn a_month_of_the_protocol_matches_the_rules<Client: E2EBackend>(mut clien
                     &b,
                     &token.claim(id as u64),
                     0,
-                    TokenError::AlreadyClaimed
+                    AccountingError::AlreadyClaimed
                 );
                 check(&mut client, &mut m, "day 3: claim").await?;
             }
@@ -733,7 +739,7 @@ async fn a_month_of_the_protocol_matches_the_rules<Client: E2EBackend>(mut clien
                 let refused = submit(&mut client, &manager, &token.stake(paused, 1), 0).await?;
                 assert_eq!(
                     refused.value,
-                    Err(TokenError::Registry(RegistryError::OperatorNotActive)),
+                    Err(AccountingError::Registry(RegistryError::OperatorNotActive)),
                     "staking to a paused operator"
                 );
                 assert_eq!(sandbox::storage_digests(), digests);
@@ -771,7 +777,9 @@ async fn a_month_of_the_protocol_matches_the_rules<Client: E2EBackend>(mut clien
                         native_balance(&mut client, &a).await? - before,
                         i128::try_from(exit.payout)? - deposit
                     );
-                    let event = events_of::<FlashExited>(&suite.token).pop().ok_or("no event")?;
+                    let event = events_of::<FlashExited>(&suite.accounting)
+                        .pop()
+                        .ok_or("no event")?;
                     assert_eq!((event.fee, event.reserve_after), (exit.fee, m.model.reserve));
                     flash_fees.push(exit.fee_bps);
                     check(&mut client, &mut m, &format!("day 8: {label} flash exit")).await?;
@@ -791,7 +799,7 @@ async fn a_month_of_the_protocol_matches_the_rules<Client: E2EBackend>(mut clien
                 let refused = submit(&mut client, &a, &token.flash_exit(big, 0), 0).await?;
                 assert_eq!(
                     refused.value,
-                    Err(TokenError::Pool(PoolError::Flash(FlashError::AboveExitCap)))
+                    Err(AccountingError::Pool(PoolError::Flash(FlashError::AboveExitCap)))
                 );
                 assert_eq!(sandbox::storage_digests(), digests);
             }
@@ -869,7 +877,7 @@ async fn a_month_of_the_protocol_matches_the_rules<Client: E2EBackend>(mut clien
                     &c,
                     &token.deposit(),
                     10 * ETH,
-                    TokenError::NotWhitelisted
+                    AccountingError::NotWhitelisted
                 );
                 let everything = m.model.balance(&account_of(&c));
                 let (id, _) = accepted!(&mut client, m, &c, &token.request_withdrawal(everything), 0);
@@ -885,7 +893,7 @@ async fn a_month_of_the_protocol_matches_the_rules<Client: E2EBackend>(mut clien
                 );
                 // the withdrawals left after the ticket top the reserve the exits depleted up
                 assert!(figures.refilled > 0, "day 19: no refill");
-                let refill = events_of::<ReserveRefilled>(&suite.token)
+                let refill = events_of::<ReserveRefilled>(&suite.accounting)
                     .pop()
                     .ok_or("no refill")?;
                 assert_eq!(
@@ -916,7 +924,7 @@ async fn a_month_of_the_protocol_matches_the_rules<Client: E2EBackend>(mut clien
                 let to_c = submit(
                     &mut client,
                     &a,
-                    &token.transfer(account_of(&c), ETH, Vec::new()),
+                    &ledger.transfer(account_of(&c), ETH, Vec::new()),
                     0,
                 )
                 .await?;
@@ -929,7 +937,7 @@ async fn a_month_of_the_protocol_matches_the_rules<Client: E2EBackend>(mut clien
                     &mut client,
                     m,
                     &a,
-                    &token.transfer(account_of(&b), 10 * ETH, Vec::new()),
+                    &ledger.transfer(account_of(&b), 10 * ETH, Vec::new()),
                     0
                 );
                 m.model.transfer(account_of(&a), account_of(&b), 10 * ETH);

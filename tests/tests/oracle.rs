@@ -7,11 +7,14 @@
 //! - the epoch is the one the reference time falls in; no reference time after the block;
 //! - a vote for a report with a loss holds deposits and flash exits until a report applies;
 //! - a loss above the decrease bound applies only within the board's unexpired allowance.
+use icseth_abi::accounting::ReportSink;
 use icseth_abi::registry::FrameRecords;
-use icseth_abi::token::ReportSink;
 use icseth_abi::{
-    oracle::OracleGovernance, protection::ProtectionGovernance, registry::RegistryGovernance,
-    token::TokenGovernance,
+    accounting::AccountingGovernance, oracle::OracleGovernance, protection::ProtectionGovernance,
+    registry::RegistryGovernance,
+};
+use icseth_accounting::icseth_accounting::{
+    Error as AccountingError, IcsethAccounting, LossAllowanceUsed, LossPending, LossPendingEnded,
 };
 use icseth_core::{
     governance::{OracleDecision, ProtectionDecision, RegistryDecision, TokenDecision},
@@ -25,10 +28,7 @@ use icseth_e2e::{
     account_of, advance_ms, deploy_and_wire, events_of, now_ms, oracle::at, read, read_ok, submit,
     ClockSandbox, Env, GovernorChoice, SuiteConfig, ETH,
 };
-use icseth_token::{
-    icseth_token::{Error as TokenError, IcsethToken, LossAllowanceUsed, LossPending, LossPendingEnded},
-    psp22::PSP22,
-};
+use icseth_token::{icseth_token::IcsethToken, psp22::PSP22};
 use ink_e2e::{ContractsBackend, E2EBackend, Keypair};
 use operator_registry::operator_registry::{
     Error as RegistryError, OperatorKind, OperatorRegistry, OperatorStatus, FRAME_MS,
@@ -138,7 +138,7 @@ async fn votes_of_removed_members_never_count<Client: E2EBackend>(mut client: Cl
         ink_e2e::ferdie(),
     ];
     let suite = suite_with_members(&mut client, &old).await?;
-    let mut token = ink_e2e::create_call_builder::<IcsethToken>(suite.token);
+    let mut token = ink_e2e::create_call_builder::<IcsethAccounting>(suite.accounting);
     let mut registry = ink_e2e::create_call_builder::<OperatorRegistry>(suite.operator_registry);
     let oracle = ink_e2e::create_call_builder::<OracleConsensus>(suite.oracle);
     let h = at(now_ms(), Report::default());
@@ -187,7 +187,7 @@ async fn votes_of_removed_members_never_count<Client: E2EBackend>(mut client: Cl
     // only the oracle contract reaches the token's and the registry's entry points
     for caller in [&alice, &new[1]] {
         let direct = submit(&mut client, caller, &token.autobalance(h), 0).await?;
-        assert_eq!(direct.value, Err(TokenError::NotOracle));
+        assert_eq!(direct.value, Err(AccountingError::NotOracle));
         let direct = submit(
             &mut client,
             caller,
@@ -195,7 +195,7 @@ async fn votes_of_removed_members_never_count<Client: E2EBackend>(mut client: Cl
             0,
         )
         .await?;
-        assert_eq!(direct.value, Err(TokenError::NotOracle));
+        assert_eq!(direct.value, Err(AccountingError::NotOracle));
         let direct = submit(
             &mut client,
             caller,
@@ -238,7 +238,7 @@ async fn a_member_replaces_a_vote_after_a_bound_refused_the_report<Client: E2EBa
     let alice = ink_e2e::alice();
     let members = [ink_e2e::bob(), ink_e2e::charlie(), ink_e2e::dave()];
     let suite = suite_with_members(&mut client, &members).await?;
-    let token = ink_e2e::create_call_builder::<IcsethToken>(suite.token);
+    let token = ink_e2e::create_call_builder::<IcsethAccounting>(suite.accounting);
     let oracle = ink_e2e::create_call_builder::<OracleConsensus>(suite.oracle);
     let first = at(now_ms(), Report::default());
     for member in &members[..2] {
@@ -434,7 +434,8 @@ where
     let members = [ink_e2e::bob(), ink_e2e::charlie(), ink_e2e::dave()];
     let (institution, admin) = (ink_e2e::eve(), ink_e2e::ferdie());
     let suite = suite_with_members(client, &members).await?;
-    let mut token = ink_e2e::create_call_builder::<IcsethToken>(suite.token);
+    let mut token = ink_e2e::create_call_builder::<IcsethAccounting>(suite.accounting);
+    let mut ledger = ink_e2e::create_call_builder::<IcsethToken>(suite.token);
     let mut protection = ink_e2e::create_call_builder::<SlashProtection>(suite.slash_protection);
     let operator = register_operator(
         client,
@@ -478,7 +479,7 @@ where
     submit(
         client,
         &institution,
-        &token.approve(suite.slash_protection, 5 * ETH),
+        &ledger.approve(suite.slash_protection, 5 * ETH),
         0,
     )
     .await?
@@ -514,7 +515,7 @@ async fn a_large_loss_applies_within_the_boards_allowance_and_holds_exits_until_
         operator,
         first,
     } = staked_suite(&mut client).await?;
-    let mut token = ink_e2e::create_call_builder::<IcsethToken>(suite.token);
+    let mut token = ink_e2e::create_call_builder::<IcsethAccounting>(suite.accounting);
     let protection = ink_e2e::create_call_builder::<SlashProtection>(suite.slash_protection);
     let mut oracle = ink_e2e::create_call_builder::<OracleConsensus>(suite.oracle);
     let staked = 8 * VALIDATOR_DEPOSIT;
@@ -534,7 +535,7 @@ async fn a_large_loss_applies_within_the_boards_allowance_and_holds_exits_until_
         vote(&mut client, &suite, &members[0], crash).await?,
         Ok(ReportVoteOutcome::Counted { votes: 1, quorum: 2 })
     );
-    let pending = events_of::<LossPending>(&suite.token);
+    let pending = events_of::<LossPending>(&suite.accounting);
     assert_eq!(
         (pending.len(), pending[0].loss, pending[0].ref_time_ms),
         (1, loss, crash.ref_time_ms)
@@ -545,9 +546,9 @@ async fn a_large_loss_applies_within_the_boards_allowance_and_holds_exits_until_
         lapses_at: Some(now_ms() + LONE_HOLD_MS),
     };
     let held = submit(&mut client, &institution, &token.deposit(), 10 * ETH).await?;
-    assert_eq!(held.value, Err(TokenError::LossPending(until)));
+    assert_eq!(held.value, Err(AccountingError::LossPending(until)));
     let held = submit(&mut client, &institution, &token.flash_exit(ETH, 0), 0).await?;
-    assert_eq!(held.value, Err(TokenError::LossPending(until)));
+    assert_eq!(held.value, Err(AccountingError::LossPending(until)));
     // a withdrawal request stays open: it shares the loss through the rate
     let ticket = submit(&mut client, &institution, &token.request_withdrawal(ETH), 0)
         .await?
@@ -635,12 +636,12 @@ async fn a_large_loss_applies_within_the_boards_allowance_and_holds_exits_until_
         (loss, burned, loss - burned, burned)
     );
     assert_eq!(incident.operator, Some(operator));
-    let used = events_of::<LossAllowanceUsed>(&suite.token);
+    let used = events_of::<LossAllowanceUsed>(&suite.accounting);
     assert_eq!((used.len(), used[0].allowed, used[0].loss), (1, loss, loss));
     let state = read_ok(&mut client, &alice, &token.oracle_state_read()).await?;
     assert_eq!((state.last, state.loss_allowance), (crash, None));
     // the lone span and the corroborated one, both ended by the loss report
-    let ended = events_of::<LossPendingEnded>(&suite.token);
+    let ended = events_of::<LossPendingEnded>(&suite.accounting);
     assert_eq!(
         ended.iter().map(|e| (e.basis, e.how)).collect::<Vec<_>>(),
         vec![
@@ -656,7 +657,7 @@ async fn a_large_loss_applies_within_the_boards_allowance_and_holds_exits_until_
         read(&mut client, &alice, &token.ticket(ticket))
             .await?
             .map(|t| t.status),
-        Some(icseth_token::icseth_token::TicketStatus::Pending),
+        Some(icseth_accounting::icseth_accounting::TicketStatus::Pending),
         "requested after the loss report's snapshot: the next report finalizes it"
     );
     // deposits and flash exits are open again
@@ -693,7 +694,7 @@ async fn a_large_loss_applies_within_the_boards_allowance_and_holds_exits_until_
             .await?
             .map(|t| matches!(
                 t.status,
-                icseth_token::icseth_token::TicketStatus::Finalized { .. }
+                icseth_accounting::icseth_accounting::TicketStatus::Finalized { .. }
             )),
         Some(true)
     );
@@ -711,7 +712,7 @@ async fn an_older_report_does_not_end_a_loss_hold<Client: E2EBackend>(mut client
     let members = [ink_e2e::bob(), ink_e2e::charlie(), ink_e2e::dave()];
     let (institution, outsider) = (ink_e2e::eve(), ink_e2e::one());
     let Staked { suite, first, .. } = staked_suite(&mut client).await?;
-    let mut token = ink_e2e::create_call_builder::<IcsethToken>(suite.token);
+    let mut token = ink_e2e::create_call_builder::<IcsethAccounting>(suite.accounting);
     let mut oracle = ink_e2e::create_call_builder::<OracleConsensus>(suite.oracle);
     let frame_1 = icseth_e2e::oracle::next_frame();
     advance_ms(60 * 60 * 1000);
@@ -764,7 +765,7 @@ async fn an_older_report_does_not_end_a_loss_hold<Client: E2EBackend>(mut client
         lapses_at: Some(now_ms() + LONE_HOLD_MS),
     };
     let held = submit(&mut client, &institution, &token.flash_exit(ETH, 0), 0).await?;
-    assert_eq!(held.value, Err(TokenError::LossPending(until)));
+    assert_eq!(held.value, Err(AccountingError::LossPending(until)));
     // the board widens the bound; R1 applies, the hold stays
     let bounds = icseth_core::oracle::Bounds {
         max_annual_increase_bps: 2_000,
@@ -792,9 +793,9 @@ async fn an_older_report_does_not_end_a_loss_hold<Client: E2EBackend>(mut client
         Some(r2.ref_time_ms)
     );
     let held = submit(&mut client, &institution, &token.flash_exit(ETH, 0), 0).await?;
-    assert_eq!(held.value, Err(TokenError::LossPending(until)));
+    assert_eq!(held.value, Err(AccountingError::LossPending(until)));
     let held = submit(&mut client, &institution, &token.deposit(), 10 * ETH).await?;
-    assert_eq!(held.value, Err(TokenError::LossPending(until)));
+    assert_eq!(held.value, Err(AccountingError::LossPending(until)));
     // R1's snapshot again, or one between frames, can never apply: refused before it counts
     assert_eq!(
         vote(&mut client, &suite, &members[1], Report { cl_balance: 1, ..r1 }).await?,
@@ -817,7 +818,7 @@ async fn an_older_report_does_not_end_a_loss_hold<Client: E2EBackend>(mut client
     // the loss report and ends the hold
     advance_ms(12 * 60 * 60 * 1000);
     let held = submit(&mut client, &institution, &token.flash_exit(ETH, 0), 0).await?;
-    assert_eq!(held.value, Err(TokenError::LossPending(until)));
+    assert_eq!(held.value, Err(AccountingError::LossPending(until)));
     assert_eq!(
         vote(&mut client, &suite, &members[0], r2).await?,
         Ok(ReportVoteOutcome::Applied)
@@ -848,7 +849,7 @@ async fn an_invented_loss_holds_exits_only_until_its_frames_report<Client: E2EBa
     let liar = &members[2];
     let institution = ink_e2e::eve();
     let Staked { suite, first, .. } = staked_suite(&mut client).await?;
-    let mut token = ink_e2e::create_call_builder::<IcsethToken>(suite.token);
+    let mut token = ink_e2e::create_call_builder::<IcsethAccounting>(suite.accounting);
     let oracle = ink_e2e::create_call_builder::<OracleConsensus>(suite.oracle);
     let mut last = first;
     for frame in 1..=3u64 {
@@ -887,9 +888,9 @@ async fn an_invented_loss_holds_exits_only_until_its_frames_report<Client: E2EBa
                 until_ref: start,
                 lapses_at: Some(now_ms() + LONE_HOLD_MS),
             };
-            assert_eq!(deposit.value, Err(TokenError::LossPending(until)));
+            assert_eq!(deposit.value, Err(AccountingError::LossPending(until)));
             let exit = submit(&mut client, &institution, &token.flash_exit(ETH, 0), 0).await?;
-            assert_eq!(exit.value, Err(TokenError::LossPending(until)));
+            assert_eq!(exit.value, Err(AccountingError::LossPending(until)));
         } else {
             // barred after its unconfirmed lone hold: the vote is counted, nothing is held
             assert_eq!(voted.basis, None, "frame {frame}");
@@ -923,7 +924,7 @@ async fn an_invented_loss_holds_exits_only_until_its_frames_report<Client: E2EBa
         );
         last = honest;
     }
-    let ended = events_of::<LossPendingEnded>(&suite.token);
+    let ended = events_of::<LossPendingEnded>(&suite.accounting);
     assert_eq!(ended.len(), 1, "one hold, ended by its frame's report");
     assert_eq!(
         (ended[0].basis, ended[0].how),
@@ -974,9 +975,9 @@ async fn an_invented_loss_holds_exits_only_until_its_frames_report<Client: E2EBa
         lapses_at: None,
     };
     let held = submit(&mut client, &institution, &token.deposit(), 10 * ETH).await?;
-    assert_eq!(held.value, Err(TokenError::LossPending(corroborated)));
+    assert_eq!(held.value, Err(AccountingError::LossPending(corroborated)));
     let held = submit(&mut client, &institution, &token.flash_exit(ETH, 0), 0).await?;
-    assert_eq!(held.value, Err(TokenError::LossPending(corroborated)));
+    assert_eq!(held.value, Err(AccountingError::LossPending(corroborated)));
     assert_eq!(
         vote(&mut client, &suite, &five[0], slashing).await?,
         Ok(ReportVoteOutcome::Applied)
@@ -1008,7 +1009,7 @@ async fn a_lone_hold_cannot_be_restarted_nor_its_evidence_erased<Client: E2EBack
     let liar = &members[2];
     let institution = ink_e2e::eve();
     let Staked { suite, first, .. } = staked_suite(&mut client).await?;
-    let mut token = ink_e2e::create_call_builder::<IcsethToken>(suite.token);
+    let mut token = ink_e2e::create_call_builder::<IcsethAccounting>(suite.accounting);
     let hour = 60 * 60 * 1000;
     let frame = icseth_e2e::oracle::next_frame();
     advance_ms(hour);

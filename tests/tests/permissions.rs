@@ -9,15 +9,17 @@
 //! no forbidden role and no row; the contracts themselves cannot sign, so the suite contracts'
 //! addresses appear as arguments (a transfer to one), not as callers.
 use flash_exit_pool::flash_exit_pool::FlashExitPool;
+use icseth_abi::accounting::ReportSink;
 use icseth_abi::authority::Governed;
+use icseth_abi::ledger::{LedgerOp, LedgerOps, Settlement};
 use icseth_abi::pool::FlashExitReserve;
 use icseth_abi::protection::CoverPool;
 use icseth_abi::registry::{FrameRecords, StakingRecords};
-use icseth_abi::token::ReportSink;
 use icseth_abi::{
-    oracle::OracleGovernance, pool::PoolGovernance, protection::ProtectionGovernance,
-    registry::RegistryGovernance, token::TokenGovernance,
+    accounting::AccountingGovernance, oracle::OracleGovernance, pool::PoolGovernance,
+    protection::ProtectionGovernance, registry::RegistryGovernance,
 };
+use icseth_accounting::icseth_accounting::{IcsethAccounting, Parameter, Role as TokenRole};
 use icseth_core::authority::AuthorityDecision;
 use icseth_core::{
     governance::{Action, OracleDecision, PoolDecision, ProtectionDecision, RegistryDecision, TokenDecision},
@@ -29,10 +31,7 @@ use icseth_e2e::{
     account_of, governance::decide_all, now_ms, read, sandbox, submit, CallError, ClockSandbox, Env,
     SuiteConfig, ETH,
 };
-use icseth_token::{
-    icseth_token::{IcsethToken, Parameter, Role as TokenRole},
-    psp22::PSP22,
-};
+use icseth_token::{icseth_token::IcsethToken, psp22::PSP22};
 use ink::primitives::AccountId;
 use ink_e2e::{ChainBackend, ContractsBackend, E2EBackend, Keypair};
 use operator_registry::operator_registry::{OperatorKind, OperatorRegistry};
@@ -98,7 +97,10 @@ struct Row {
 }
 
 macro_rules! builder {
-    (token, $fx:ident) => {
+    (accounting, $fx:ident) => {
+        ink_e2e::create_call_builder::<IcsethAccounting>($fx.suite.accounting)
+    };
+    (ledger, $fx:ident) => {
         ink_e2e::create_call_builder::<IcsethToken>($fx.suite.token)
     };
     (board, $fx:ident) => {
@@ -156,33 +158,42 @@ macro_rules! matrix {
 }
 
 matrix! { fx;
-    token.wire(fx.suite) [] => "Wiring(AlreadyWired)";
-    token.govern_authority(AuthorityDecision::ProposeGovernor { successor: fx.outsider }) [] => "NotGovernor";
-    token.accept_governor() [] => "NotPendingGovernor";
-    token.govern_authority(AuthorityDecision::WithdrawGovernorProposal) [Guardian] => "NotGovernor";
-    token.govern_authority(AuthorityDecision::SetGuardian { guardian: fx.outsider }) [] => "NotGovernor";
-    token.govern_authority(AuthorityDecision::SetAcceptWindow { window_ms: DAY_MS }) [] => "NotGovernor";
-    token.set_role(TokenRole::Guardian, fx.outsider) [] => "Governor(NotGovernor)";
-    token.set_parameter(Parameter::MinDeposit, 1) [] => "Governor(NotGovernor)";
-    token.govern(TokenDecision::Pause) [] => "Governor(NotGovernor)";
-    token.pause() [Guardian] => "NotGuardian";
-    token.unpause() [] => "Governor(NotGovernor)";
-    token.add_institution(fx.outsider, None) [] => "Governor(NotGovernor)";
-    token.remove_institution(fx.institution) [] => "Governor(NotGovernor)";
-    token.deposit() [Institution] => "NotWhitelisted";
-    token.refill_reserve(1) [StakingManager] => "NotStakingManager";
-    token.stake(fx.operator, 1) [StakingManager] => "NotStakingManager";
-    token.receive_inflow() [StakingManager] => "NotVault";
-    token.note_report_vote(fx.report, fx.outsider, Some(icseth_core::hold::HoldBasis::Corroborated)) [] => "NotOracle";
-    token.autobalance(fx.report) [] => "NotOracle";
-    token.flash_exit(ETH, 0) [Institution, RemovedInstitution] => "InsufficientShares";
-    token.request_withdrawal(ETH) [Institution, RemovedInstitution] => "InsufficientShares";
-    token.claim(fx.ticket) [Institution] => "NotTicketOwner";
-    token.transfer(fx.institution, ETH, Vec::new()) [Institution, RemovedInstitution] => "InsufficientBalance";
-    token.transfer_from(fx.removed, fx.institution, ETH, Vec::new()) [RemovedInstitution] => "InsufficientAllowance";
-    token.decrease_allowance(fx.suite.board, 1) [] => "InsufficientAllowance";
-    token.transfer(fx.suite.flash_exit_pool, ETH, Vec::new()) [] => "Custom(\"ReceiverIsSuiteContract\")";
-    token.transfer(AccountId::from([0x77; 32]), ETH, Vec::new()) [] => "Custom(\"ReceiverNotWhitelisted\")";
+    accounting.wire(fx.suite) [] => "Wiring(AlreadyWired)";
+    accounting.govern_authority(AuthorityDecision::ProposeGovernor { successor: fx.outsider }) [] => "NotGovernor";
+    accounting.accept_governor() [] => "NotPendingGovernor";
+    accounting.govern_authority(AuthorityDecision::WithdrawGovernorProposal) [Guardian] => "NotGovernor";
+    accounting.govern_authority(AuthorityDecision::SetGuardian { guardian: fx.outsider }) [] => "NotGovernor";
+    accounting.govern_authority(AuthorityDecision::SetAcceptWindow { window_ms: DAY_MS }) [] => "NotGovernor";
+    accounting.set_role(TokenRole::Guardian, fx.outsider) [] => "Governor(NotGovernor)";
+    accounting.set_parameter(Parameter::MinDeposit, 1) [] => "Governor(NotGovernor)";
+    accounting.govern(TokenDecision::Pause) [] => "Governor(NotGovernor)";
+    accounting.pause() [Guardian] => "NotGuardian";
+    accounting.unpause() [] => "Governor(NotGovernor)";
+    accounting.add_institution(fx.outsider, None) [] => "Governor(NotGovernor)";
+    accounting.remove_institution(fx.institution) [] => "Governor(NotGovernor)";
+    accounting.deposit() [Institution] => "NotWhitelisted";
+    accounting.refill_reserve(1) [StakingManager] => "NotStakingManager";
+    accounting.stake(fx.operator, 1) [StakingManager] => "NotStakingManager";
+    accounting.receive_inflow() [StakingManager] => "NotVault";
+    accounting.note_report_vote(fx.report, fx.outsider, Some(icseth_core::hold::HoldBasis::Corroborated)) [] => "NotOracle";
+    accounting.autobalance(fx.report) [] => "NotOracle";
+    accounting.flash_exit(ETH, 0) [Institution, RemovedInstitution] => "InsufficientShares";
+    accounting.request_withdrawal(ETH) [Institution, RemovedInstitution] => "InsufficientShares";
+    accounting.claim(fx.ticket) [Institution] => "NotTicketOwner";
+    ledger.wire(fx.suite) [] => "Wiring(AlreadyWired)";
+    ledger.apply(LedgerOp::MintDeposit { to: fx.institution, shares: ETH }) [] => "NotAccounting";
+    ledger.apply(LedgerOp::Lock { holder: fx.institution, shares: ETH }) [] => "NotAccounting";
+    ledger.apply(LedgerOp::BurnExit { holder: fx.institution, shares: ETH }) [] => "NotAccounting";
+    ledger.apply(LedgerOp::Settle(Settlement { cover_burned: 1, ..Settlement::empty(fx.outsider) })) [] => "NotAccounting";
+    ledger.apply(LedgerOp::Settle(Settlement { queue_burned: 1, ..Settlement::empty(fx.outsider) })) [] => "NotAccounting";
+    ledger.apply(LedgerOp::Settle(Settlement { protocol_fee_shares: ETH, ..Settlement::empty(fx.outsider) })) [] => "NotAccounting";
+    ledger.apply(LedgerOp::SetStanding { account: fx.outsider, whitelisted: true }) [] => "NotAccounting";
+    ledger.apply(LedgerOp::SetPaused(true)) [] => "NotAccounting";
+    ledger.transfer(fx.institution, ETH, Vec::new()) [Institution, RemovedInstitution] => "InsufficientBalance";
+    ledger.transfer_from(fx.removed, fx.institution, ETH, Vec::new()) [RemovedInstitution] => "InsufficientAllowance";
+    ledger.decrease_allowance(fx.suite.board, 1) [] => "InsufficientAllowance";
+    ledger.transfer(fx.suite.flash_exit_pool, ETH, Vec::new()) [] => "Custom(\"ReceiverIsSuiteContract\")";
+    ledger.transfer(AccountId::from([0x77; 32]), ETH, Vec::new()) [] => "Custom(\"ReceiverNotWhitelisted\")";
     board.wire(fx.suite) [] => "Wiring(AlreadyWired)";
     board.propose(Action::SetQuorum { quorum: 2 }) [BoardMember] => "NotMember";
     board.vote(fx.proposal, true) [BoardMember] => "NotMember";
@@ -198,7 +209,7 @@ matrix! { fx;
     pool.govern_authority(AuthorityDecision::SetGuardian { guardian: fx.outsider }) [] => "NotGovernor";
     pool.govern_authority(AuthorityDecision::SetAcceptWindow { window_ms: DAY_MS }) [] => "NotGovernor";
     pool.govern(PoolDecision::Pause) [] => "Governor(NotGovernor)";
-    pool.fund() [] => "NotToken";
+    pool.fund() [] => "NotAccounting";
     registry.wire(fx.suite) [] => "Wiring(AlreadyWired)";
     registry.govern_authority(AuthorityDecision::ProposeGovernor { successor: fx.outsider }) [] => "NotGovernor";
     registry.accept_governor() [] => "NotPendingGovernor";
@@ -209,8 +220,8 @@ matrix! { fx;
     registry.set_keys(fx.operator, 9) [OperatorAdmin] => "NotOperatorAdmin";
     registry.set_addresses(fx.operator, fx.outsider, fx.outsider) [OperatorAdmin] => "NotOperatorAdmin";
     registry.report_performance(fx.operator, 0, fx.figures) [OperatorAdmin] => "NotOperatorAdmin";
-    registry.record_stake(fx.operator, 1) [] => "NotToken";
-    registry.record_slashing(fx.operator, 1) [] => "NotToken";
+    registry.record_stake(fx.operator, 1) [] => "NotAccounting";
+    registry.record_slashing(fx.operator, 1) [] => "NotAccounting";
     registry.record_attestation(fx.operator, 0, fx.figures, 2) [] => "NotOracle";
     protection.wire(fx.suite) [] => "Wiring(AlreadyWired)";
     protection.govern_authority(AuthorityDecision::ProposeGovernor { successor: fx.outsider }) [] => "NotGovernor";
@@ -219,7 +230,7 @@ matrix! { fx;
     protection.govern_authority(AuthorityDecision::SetGuardian { guardian: fx.outsider }) [] => "NotGovernor";
     protection.govern_authority(AuthorityDecision::SetAcceptWindow { window_ms: DAY_MS }) [] => "NotGovernor";
     protection.govern(ProtectionDecision::SetPerIncidentCap { bps: 1 }) [] => "Governor(NotGovernor)";
-    protection.request_cover(1, None, ETH, ETH, ETH, ETH) [] => "NotToken";
+    protection.request_cover(1, None, ETH, ETH, ETH, ETH) [] => "NotAccounting";
     protection.donate(ETH) [Institution] => "NotAllowedDonor";
     oracle.wire(fx.suite) [] => "Wiring(AlreadyWired)";
     oracle.govern_authority(AuthorityDecision::ProposeGovernor { successor: fx.outsider }) [] => "NotGovernor";
@@ -252,7 +263,7 @@ where
     config.staking_manager = account_of(&keys.staking_manager);
     config.treasury = account_of(&keys.treasury);
     let suite = icseth_e2e::deploy_and_wire(client, &alice, &config).await?;
-    let mut token = ink_e2e::create_call_builder::<IcsethToken>(suite.token);
+    let mut token = ink_e2e::create_call_builder::<IcsethAccounting>(suite.accounting);
     let mut registry = ink_e2e::create_call_builder::<OperatorRegistry>(suite.operator_registry);
     let mut board = ink_e2e::create_call_builder::<WhitelistBoard>(suite.board);
     let admin = &keys.operator_admin;
@@ -398,11 +409,13 @@ async fn every_forbidden_caller_is_refused_and_nothing_changes<Client: E2EBacken
         fx.suite.operator_registry,
         fx.suite.slash_protection,
         fx.suite.oracle,
+        fx.suite.accounting,
     ];
     sandbox::watch_storage(&contracts);
     // a committed call that changes nothing in the suite records the baseline digests
-    let mut token = ink_e2e::create_call_builder::<IcsethToken>(fx.suite.token);
-    submit(&mut client, &alice, &token.approve(fx.outsider, 0), 0).await?;
+    let mut token = ink_e2e::create_call_builder::<IcsethAccounting>(fx.suite.accounting);
+    let mut ledger = ink_e2e::create_call_builder::<IcsethToken>(fx.suite.token);
+    submit(&mut client, &alice, &ledger.approve(fx.outsider, 0), 0).await?;
     let baseline = sandbox::storage_digests();
     assert_eq!(baseline.len(), contracts.len());
     let mut cases = 0usize;
@@ -419,18 +432,26 @@ async fn every_forbidden_caller_is_refused_and_nothing_changes<Client: E2EBacken
             cases += 1;
         }
     }
-    // the digest sees a change: the guardian's pause changes the token's storage and nothing else
+    // the digest sees a change: the guardian's pause changes the ledger's storage (its flag) and
+    // the accounting's (the guardian's pause time), and nothing else
     submit(&mut client, keys.of(Role::Guardian), &token.pause(), 0)
         .await?
         .accepted()?;
     let after_pause = sandbox::storage_digests();
-    assert_ne!(after_pause[0], baseline[0], "the digest missed the token's pause");
-    assert_eq!(after_pause[1..], baseline[1..]);
-    assert!(read(&mut client, &alice, &token.is_paused()).await?);
+    assert_ne!(
+        after_pause[0], baseline[0],
+        "the digest missed the ledger's pause"
+    );
+    assert_ne!(
+        after_pause[6], baseline[6],
+        "the digest missed the guardian's pause time"
+    );
+    assert_eq!(after_pause[1..6], baseline[1..6]);
+    assert!(read(&mut client, &alice, &ledger.is_paused()).await?);
     let messages: std::collections::BTreeSet<(&str, &str)> =
         ROWS.iter().map(|r| (r.contract, r.message)).collect();
     println!(
-        "permission matrix: {} messages of 6 contracts in {} rows (a message taking several decisions \
+        "permission matrix: {} messages of 7 contracts in {} rows (a message taking several decisions \
          has a row for each), {} roles, {cases} forbidden calls refused with their typed error and no \
          storage change",
         messages.len(),

@@ -6,6 +6,10 @@
 //! - a ticket pays min(request value, its shares at the finalizing report's rate);
 //! - a payout is `floor(shares * min((pooled + 1e6) / (supply + 1e6), pooled / supply))`;
 //! - staking never spends the request value of tickets not yet finalized.
+use icseth_accounting::icseth_accounting::{
+    Accounting, Deposited, Error as AccountingError, IcsethAccounting, ReportApplied, TicketStatus,
+    WithdrawalClaimed, WithdrawalFinalized,
+};
 use icseth_core::{
     governance::{Action, OracleDecision, ProtectionDecision, RegistryDecision, TokenDecision},
     operators::VALIDATOR_DEPOSIT,
@@ -20,13 +24,7 @@ use icseth_e2e::{
     oracle::{applied, epoch_at, frame_start, next_frame},
     read, read_ok, submit, ClockSandbox, Env, SuiteConfig, ETH,
 };
-use icseth_token::{
-    icseth_token::{
-        Accounting, Deposited, Error as TokenError, IcsethToken, ReportApplied, TicketStatus,
-        WithdrawalClaimed, WithdrawalFinalized,
-    },
-    psp22::PSP22,
-};
+use icseth_token::{icseth_token::IcsethToken, psp22::PSP22};
 use ink_e2e::{ContractsBackend, E2EBackend, Keypair};
 use operator_registry::operator_registry::{OperatorKind, OperatorRegistry};
 use oracle_consensus::oracle_consensus::OracleConsensus;
@@ -89,7 +87,7 @@ where
         &SuiteConfig::single_member(account_of(&alice), ETH),
     )
     .await?;
-    let mut token = ink_e2e::create_call_builder::<IcsethToken>(suite.token);
+    let mut token = ink_e2e::create_call_builder::<IcsethAccounting>(suite.accounting);
     let operator = register_operator(
         client,
         suite.operator_registry,
@@ -194,11 +192,11 @@ where
     C: E2EBackend<Env> + icseth_e2e::ChainAccess,
     <C as ContractsBackend<Env>>::Error: fmt::Debug,
 {
-    let token = ink_e2e::create_call_builder::<IcsethToken>(scene.suite.token);
+    let token = ink_e2e::create_call_builder::<IcsethAccounting>(scene.suite.accounting);
     Ok(read_ok(client, &ink_e2e::alice(), &token.accounting()).await?)
 }
 
-/// The token's books identity, to the unit: what it holds and has staked equals what belongs to
+/// The accounting's books identity, to the unit: what it holds and has staked equals what belongs to
 /// the holders (queued tickets included) plus gains not applied yet.
 fn assert_books_balance(books: &Accounting) {
     assert_eq!(
@@ -214,8 +212,9 @@ where
     C: E2EBackend<Env> + icseth_e2e::ChainAccess,
     <C as ContractsBackend<Env>>::Error: fmt::Debug,
 {
-    let mut token = ink_e2e::create_call_builder::<IcsethToken>(scene.suite.token);
-    let shares = read(client, who, &token.balance_of(account_of(who))).await?;
+    let mut token = ink_e2e::create_call_builder::<IcsethAccounting>(scene.suite.accounting);
+    let ledger = ink_e2e::create_call_builder::<IcsethToken>(scene.suite.token);
+    let shares = read(client, who, &ledger.balance_of(account_of(who))).await?;
     let id = submit(client, who, &token.request_withdrawal(shares), 0)
         .await?
         .accepted()?;
@@ -229,7 +228,7 @@ where
     C: E2EBackend<Env> + icseth_e2e::ChainAccess,
     <C as ContractsBackend<Env>>::Error: fmt::Debug,
 {
-    let token = ink_e2e::create_call_builder::<IcsethToken>(scene.suite.token);
+    let token = ink_e2e::create_call_builder::<IcsethAccounting>(scene.suite.accounting);
     let ticket = read(client, &ink_e2e::alice(), &token.ticket(id))
         .await?
         .ok_or("no ticket")?;
@@ -245,14 +244,14 @@ where
 async fn the_queue_is_no_instant_exit<Client: E2EBackend>(mut client: Client) -> E2EResult<()> {
     let mut scene = setup(&mut client, 100 * ETH, 100 * ETH, 0).await?;
     let a = institution_a();
-    let mut token = ink_e2e::create_call_builder::<IcsethToken>(scene.suite.token);
+    let mut token = ink_e2e::create_call_builder::<IcsethAccounting>(scene.suite.accounting);
     advance_ms(HOUR_MS);
     let (id, _, value) = request_all(&mut client, &scene, &a).await?;
     let before = books(&mut client, &scene).await?;
     let finalize = submit(&mut client, &ink_e2e::two(), &token.finalize_withdrawals(10), 0).await?;
-    assert_eq!(finalize.value, Err(TokenError::NothingDue));
+    assert_eq!(finalize.value, Err(AccountingError::NothingDue));
     let claim = submit(&mut client, &a, &token.claim(id), 0).await?;
-    assert_eq!(claim.value, Err(TokenError::NotFinalized));
+    assert_eq!(claim.value, Err(AccountingError::NotFinalized));
     assert_eq!(payout_of(&mut client, &scene, id).await?, None);
     assert_eq!(
         books(&mut client, &scene).await?,
@@ -260,7 +259,7 @@ async fn the_queue_is_no_instant_exit<Client: E2EBackend>(mut client: Client) ->
         "the refusals changed nothing"
     );
     assert!(
-        events_of::<WithdrawalClaimed>(&scene.suite.token).is_empty(),
+        events_of::<WithdrawalClaimed>(&scene.suite.accounting).is_empty(),
         "nothing was paid"
     );
 
@@ -287,7 +286,7 @@ async fn a_visible_loss_reaches_a_ticket_requested_before_it_is_reported<Client:
 ) -> E2EResult<()> {
     let mut scene = setup(&mut client, 100 * ETH, 100 * ETH, 1).await?;
     let a = institution_a();
-    let mut token = ink_e2e::create_call_builder::<IcsethToken>(scene.suite.token);
+    let mut token = ink_e2e::create_call_builder::<IcsethAccounting>(scene.suite.accounting);
     advance_ms(DAY_MS);
     // 2 ETH slashed; the first member's vote shows it
     let loss = 2 * ETH;
@@ -302,7 +301,7 @@ async fn a_visible_loss_reaches_a_ticket_requested_before_it_is_reported<Client:
     let (id, shares, value) = request_all(&mut client, &scene, &a).await?;
     assert_eq!(value, 100 * ETH, "requested at the pre-loss rate");
     let finalize = submit(&mut client, &ink_e2e::two(), &token.finalize_withdrawals(10), 0).await?;
-    assert_eq!(finalize.value, Err(TokenError::NothingDue));
+    assert_eq!(finalize.value, Err(AccountingError::NothingDue));
     assert!(applied(
         submit(&mut client, &second, &oracle.submit_report(loss_report), 0)
             .await?
@@ -339,7 +338,7 @@ async fn depositing_around_a_report_earns_only_that_reports_increase<Client: E2E
 ) -> E2EResult<()> {
     let mut scene = setup(&mut client, 0, 1_000 * ETH, 1).await?;
     let a = institution_a();
-    let mut token = ink_e2e::create_call_builder::<IcsethToken>(scene.suite.token);
+    let mut token = ink_e2e::create_call_builder::<IcsethAccounting>(scene.suite.accounting);
     advance_ms(DAY_MS);
     let deposit = 100 * ETH;
     submit(&mut client, &a, &token.deposit(), deposit)
@@ -362,7 +361,7 @@ async fn depositing_around_a_report_earns_only_that_reports_increase<Client: E2E
         "request value {value} far below the fair {fair}"
     );
     let finalize = submit(&mut client, &ink_e2e::two(), &token.finalize_withdrawals(10), 0).await?;
-    assert_eq!(finalize.value, Err(TokenError::NothingDue));
+    assert_eq!(finalize.value, Err(AccountingError::NothingDue));
 
     // the next report brings another 0.25 ETH: none of it reaches A's ticket
     advance_ms(DAY_MS);
@@ -394,11 +393,12 @@ async fn a_loss_is_shared_pro_rata_by_the_queue_and_the_holders<Client: E2EBacke
     let mut scene = setup(&mut client, 1_000 * ETH, 100 * ETH, 1).await?;
     let a = institution_a();
     let b = institution_b();
-    let token = ink_e2e::create_call_builder::<IcsethToken>(scene.suite.token);
+    let token = ink_e2e::create_call_builder::<IcsethAccounting>(scene.suite.accounting);
+    let ledger = ink_e2e::create_call_builder::<IcsethToken>(scene.suite.token);
     advance_ms(HOUR_MS);
     let (id, shares, value) = request_all(&mut client, &scene, &a).await?;
     assert_eq!((shares, value), (1_000 * ETH, 1_000 * ETH));
-    let b_shares = read(&mut client, &b, &token.balance_of(account_of(&b))).await?;
+    let b_shares = read(&mut client, &b, &ledger.balance_of(account_of(&b))).await?;
     assert_eq!(b_shares, 100 * ETH);
 
     advance_ms(DAY_MS);
@@ -480,7 +480,7 @@ async fn staking_never_spends_what_tickets_are_owed<Client: E2EBackend>(mut clie
     let scene = setup(&mut client, 0, 100 * ETH, 0).await?;
     let alice = ink_e2e::alice();
     let b = institution_b();
-    let mut token = ink_e2e::create_call_builder::<IcsethToken>(scene.suite.token);
+    let mut token = ink_e2e::create_call_builder::<IcsethAccounting>(scene.suite.accounting);
     let registry = ink_e2e::create_call_builder::<OperatorRegistry>(scene.suite.operator_registry);
     // 95 ETH buffered; B asks for 70 ETH back: 25 ETH free, less than a validator
     submit(&mut client, &b, &token.request_withdrawal(70 * ETH), 0)
@@ -490,7 +490,7 @@ async fn staking_never_spends_what_tickets_are_owed<Client: E2EBackend>(mut clie
     assert_eq!((before.buffered, before.queued), (95 * ETH, 70 * ETH));
     let record = read(&mut client, &alice, &registry.operator(scene.operator)).await?;
     let refused = submit(&mut client, &alice, &token.stake(scene.operator, 1), 0).await?;
-    assert_eq!(refused.value, Err(TokenError::BufferOwedToTickets));
+    assert_eq!(refused.value, Err(AccountingError::BufferOwedToTickets));
     assert_eq!(books(&mut client, &scene).await?, before);
     assert_eq!(
         read(&mut client, &alice, &registry.operator(scene.operator)).await?,
@@ -501,7 +501,7 @@ async fn staking_never_spends_what_tickets_are_owed<Client: E2EBackend>(mut clie
         .await?
         .accepted()?;
     let refused = submit(&mut client, &alice, &token.stake(scene.operator, 1), 0).await?;
-    assert_eq!(refused.value, Err(TokenError::BufferOwedToTickets));
+    assert_eq!(refused.value, Err(AccountingError::BufferOwedToTickets));
     submit(&mut client, &institution_a(), &token.deposit(), 5 * ETH)
         .await?
         .accepted()?;
@@ -522,13 +522,13 @@ async fn a_cover_reaches_waiting_tickets_through_the_rate<Client: E2EBackend>(
     let mut scene = setup(&mut client, 100 * ETH, 100 * ETH, 1).await?;
     let a = institution_a();
     let b = institution_b();
-    let mut token = ink_e2e::create_call_builder::<IcsethToken>(scene.suite.token);
+    let mut ledger = ink_e2e::create_call_builder::<IcsethToken>(scene.suite.token);
     let mut protection = ink_e2e::create_call_builder::<SlashProtection>(scene.suite.slash_protection);
     // B donates 10 icsETH to the protection pool (it covers at most half of its value per incident)
     submit(
         &mut client,
         &b,
-        &token.approve(scene.suite.slash_protection, 10 * ETH),
+        &ledger.approve(scene.suite.slash_protection, 10 * ETH),
         0,
     )
     .await?
@@ -577,7 +577,7 @@ async fn a_deposit_funds_due_tickets_before_the_reserve<Client: E2EBackend>(
     // 502 ETH pooled: 25.1 to the reserve, 14 validators staked, 28.9 buffered
     let mut scene = setup(&mut client, 40 * ETH, 462 * ETH, 14).await?;
     let (a, b) = (institution_a(), institution_b());
-    let mut token = ink_e2e::create_call_builder::<IcsethToken>(scene.suite.token);
+    let mut token = ink_e2e::create_call_builder::<IcsethAccounting>(scene.suite.accounting);
     submit(&mut client, &b, &token.flash_exit(12 * ETH, 0), 0)
         .await?
         .accepted()?;
@@ -587,14 +587,14 @@ async fn a_deposit_funds_due_tickets_before_the_reserve<Client: E2EBackend>(
     report(&mut client, &mut scene, cl, now_ms()).await?;
     assert_eq!(payout_of(&mut client, &scene, id).await?, None, "due, not funded");
     let finalize = submit(&mut client, &ink_e2e::two(), &token.finalize_withdrawals(1), 0).await?;
-    assert_eq!(finalize.value, Err(TokenError::InsufficientBuffer));
+    assert_eq!(finalize.value, Err(AccountingError::InsufficientBuffer));
     let before = books(&mut client, &scene).await?;
     assert_eq!(before.buffered, 289 * ETH / 10);
     let shortfall = value - before.buffered;
     submit(&mut client, &b, &token.deposit(), 20 * ETH)
         .await?
         .accepted()?;
-    let deposited = events_of::<Deposited>(&scene.suite.token)
+    let deposited = events_of::<Deposited>(&scene.suite.accounting)
         .pop()
         .ok_or("no Deposited")?;
     assert_eq!(
@@ -627,7 +627,7 @@ async fn finalization_lifts_no_rate_outside_a_report<Client: E2EBackend>(
     // 500 ETH pooled: 25 to the reserve, 14 validators staked, 27 buffered
     let mut scene = setup(&mut client, 500 * ETH, 0, 14).await?;
     let (a, b) = (institution_a(), institution_b());
-    let mut token = ink_e2e::create_call_builder::<IcsethToken>(scene.suite.token);
+    let mut token = ink_e2e::create_call_builder::<IcsethAccounting>(scene.suite.accounting);
     let (id, _, value) = request_all(&mut client, &scene, &a).await?;
     assert_eq!(value, 500 * ETH);
     // a day of rewards: the rate rises, so A's shares are worth more than the request value
@@ -645,7 +645,7 @@ async fn finalization_lifts_no_rate_outside_a_report<Client: E2EBackend>(
     assert!(worth_before <= 1_000 * ETH);
     let finalize = submit(&mut client, &b, &token.finalize_withdrawals(1), 0).await?;
     assert_eq!(finalize.value, Ok(1));
-    let finalized = events_of::<WithdrawalFinalized>(&scene.suite.token)
+    let finalized = events_of::<WithdrawalFinalized>(&scene.suite.accounting)
         .pop()
         .ok_or("no WithdrawalFinalized")?;
     assert_eq!(finalized.payout, value);
@@ -671,7 +671,7 @@ async fn finalization_lifts_no_rate_outside_a_report<Client: E2EBackend>(
     advance_ms(DAY_MS);
     let cl = scene.cl_balance;
     report(&mut client, &mut scene, cl, now_ms()).await?;
-    let applied = events_of::<ReportApplied>(&scene.suite.token)
+    let applied = events_of::<ReportApplied>(&scene.suite.accounting)
         .pop()
         .ok_or("no ReportApplied")?;
     assert_eq!(
@@ -690,5 +690,84 @@ async fn finalization_lifts_no_rate_outside_a_report<Client: E2EBackend>(
         "the late deposit took kept value: {late_worth}"
     );
     assert!(late_worth + 10_000 >= 10_000 * ETH, "{late_worth}");
+    Ok(())
+}
+
+/// A report finalizes one page of due tickets (`MAX_FINALIZE_PER_REPORT`), oldest first, and
+/// anyone continues its batch with `finalize_withdrawals` (same cut-off, same rate) until it is
+/// done; a ticket requested after the report's snapshot waits for the next report. Spam at the
+/// minimum withdrawal can push an honest ticket past a report's page, never out of its batch.
+#[ink_e2e::test(backend(runtime_only(sandbox = ClockSandbox)))]
+async fn a_report_finalizes_a_page_and_anyone_continues_its_batch<Client: E2EBackend>(
+    mut client: Client,
+) -> E2EResult<()> {
+    use icseth_accounting::icseth_accounting::{MAX_FINALIZE_PER_CALL, MAX_FINALIZE_PER_REPORT};
+    let mut scene = setup(&mut client, 100 * ETH, 0, 0).await?;
+    let a = institution_a();
+    let mut token = ink_e2e::create_call_builder::<IcsethAccounting>(scene.suite.accounting);
+    advance_ms(HOUR_MS);
+    let tickets = MAX_FINALIZE_PER_REPORT + 4;
+    let mut ids = Vec::new();
+    for _ in 0..tickets {
+        ids.push(
+            submit(&mut client, &a, &token.request_withdrawal(ETH / 100), 0)
+                .await?
+                .accepted()?,
+        );
+    }
+    advance_ms(DAY_MS);
+    let cl_balance = scene.cl_balance;
+    report(&mut client, &mut scene, cl_balance, now_ms()).await?;
+    let mut paid = Vec::new();
+    for id in &ids {
+        paid.push(payout_of(&mut client, &scene, *id).await?);
+    }
+    let page = MAX_FINALIZE_PER_REPORT as usize;
+    assert!(
+        paid[..page].iter().all(Option::is_some),
+        "the report's page: {paid:?}"
+    );
+    assert!(paid[page..].iter().all(Option::is_none), "oldest first: {paid:?}");
+    // a ticket requested now is not this batch's
+    let late = submit(&mut client, &a, &token.request_withdrawal(ETH / 100), 0)
+        .await?
+        .accepted()?;
+    let outsider = ink_e2e::two();
+    let continued = submit(&mut client, &outsider, &token.finalize_withdrawals(3), 0).await?;
+    assert_eq!(continued.value, Ok(3));
+    let rest = submit(
+        &mut client,
+        &outsider,
+        &token.finalize_withdrawals(MAX_FINALIZE_PER_CALL),
+        0,
+    )
+    .await?;
+    assert_eq!(rest.value, Ok(1));
+    let done = submit(
+        &mut client,
+        &outsider,
+        &token.finalize_withdrawals(MAX_FINALIZE_PER_CALL),
+        0,
+    )
+    .await?;
+    assert_eq!(done.value, Err(AccountingError::NothingDue));
+    for id in &ids {
+        // no gain since the requests: each pays its request value
+        assert_eq!(payout_of(&mut client, &scene, *id).await?, Some(ETH / 100));
+    }
+    assert_eq!(payout_of(&mut client, &scene, late).await?, None);
+    // the queue holds exactly the late ticket's shares
+    let ledger = ink_e2e::create_call_builder::<IcsethToken>(scene.suite.token);
+    let queued = read(&mut client, &a, &ledger.balance_of(scene.suite.token)).await?;
+    let late_ticket = read(&mut client, &a, &token.ticket(late))
+        .await?
+        .ok_or("no ticket")?;
+    assert_eq!(queued, late_ticket.shares);
+    let books = books(&mut client, &scene).await?;
+    assert_books_balance(&books);
+    assert_eq!(
+        books.total_shares,
+        read(&mut client, &a, &ledger.total_supply()).await?
+    );
     Ok(())
 }

@@ -1,6 +1,7 @@
 //! The operator registry with the board and the token on the embedded chain: onboarding, staking
 //! two validators, and performance over several frames driving a weak operator to probation and
 //! then paused, after which staking to it fails.
+use icseth_accounting::icseth_accounting::{Error as AccountingError, IcsethAccounting, Staked};
 use icseth_core::{
     governance::{Action, OracleDecision, RegistryDecision, TokenDecision},
     operators::{Figures, VALIDATOR_DEPOSIT},
@@ -9,7 +10,6 @@ use icseth_e2e::{
     account_of, advance_ms, deploy_and_wire, events_of, governance::decide_all, read, read_ok, submit,
     ClockSandbox, SuiteConfig, ETH,
 };
-use icseth_token::icseth_token::{Error as TokenError, IcsethToken, Staked};
 use ink_e2e::ChainBackend;
 use operator_registry::operator_registry::{
     Error as RegistryError, OperatorKind, OperatorRegistry, OperatorStatus, FRAME_MS,
@@ -29,7 +29,7 @@ async fn a_weak_operator_goes_to_probation_then_paused_and_gets_no_stake<Client:
     config.board_members = vec![account_of(&alice), account_of(&bob), account_of(&charlie)];
     config.quorum = 2;
     let suite = deploy_and_wire(&mut client, &alice, &config).await?;
-    let mut token = ink_e2e::create_call_builder::<IcsethToken>(suite.token);
+    let mut token = ink_e2e::create_call_builder::<IcsethAccounting>(suite.accounting);
     let mut registry = ink_e2e::create_call_builder::<OperatorRegistry>(suite.operator_registry);
     let mut consensus = ink_e2e::create_call_builder::<OracleConsensus>(suite.oracle);
 
@@ -101,7 +101,7 @@ async fn a_weak_operator_goes_to_probation_then_paused_and_gets_no_stake<Client:
         .await?
         .ok_or("no operator")?;
     assert_eq!((record.counts.funded, record.counts.limit), (2, 4));
-    assert_eq!(events_of::<Staked>(&suite.token).len(), 1);
+    assert_eq!(events_of::<Staked>(&suite.accounting).len(), 1);
 
     // six weak frames, reported by the operator and attested by the oracle (its only member is a
     // quorum)
@@ -151,7 +151,7 @@ async fn a_weak_operator_goes_to_probation_then_paused_and_gets_no_stake<Client:
     let refused = submit(&mut client, &alice, &token.stake(id, 1), 0).await?;
     assert_eq!(
         refused.value,
-        Err(TokenError::Registry(RegistryError::OperatorNotActive))
+        Err(AccountingError::Registry(RegistryError::OperatorNotActive))
     );
     assert_eq!(read_ok(&mut client, &alice, &token.accounting()).await?, books);
     assert_eq!(

@@ -11,13 +11,13 @@
 //!
 //! The test runs its own model of the rules beside the chain (`icseth_e2e::model`, written from
 //! the README with its own 256-bit arithmetic, never `icseth_core`'s functions). After every step:
-//! - the token's books, the supply, every holder's shares, the rate, the pool's reserve and every
+//! - the accounting's books, the ledger's supply (and the accounting's mirror of it), every holder's shares, the rate, the pool's reserve and every
 //!   ticket equal the model's; every accepted operation returned what the model computes (shares
 //!   minted, payouts, ticket values, an applied report's gain, fees, loss and cover), and an
 //!   operation the model refuses is refused;
 //! - holders' shares (institutions, outsider, treasury, protection pool, the queue) sum to the
-//!   supply; the books identity holds; the token's native balance covers buffered + claimable +
-//!   inflow; the flash-exit pool holds (native value) the reserve the token counts;
+//!   supply; the books identity holds; the accounting's native balance covers buffered +
+//!   claimable + inflow; the flash-exit pool holds (native value) the reserve it counts;
 //! - tickets finalize first in first out, none pays more than its request value or twice;
 //! - the rate moves only through an applied report (at most 0.1% of the pooled assets applied,
 //!   at most 5% lost), a flash exit (up by its fee and what the exit's pricing left, over the
@@ -28,11 +28,12 @@
 //!   the frame rules; no board proposal executes twice;
 //! - no institution or outsider has taken out and still holds more than holding would have
 //!   earned (`model::Owed`: deposits plus the rises of the share price on the shares held);
-//! - a refused call changes no contract's storage (a digest of all six, from the sandbox).
+//! - a refused call changes no contract's storage (a digest of all seven, from the sandbox).
 //!
 //! The seed is printed; `ICSETH_STATEFUL_SEED=<n>` replays one run, `ICSETH_STATEFUL_STEPS=<n>`
 //! sets its length (scripts/campaign.sh runs many seeds for a bounded time).
 use icseth_abi::authority::Governed;
+use icseth_accounting::icseth_accounting::{Error as AccountingError, IcsethAccounting, TicketStatus};
 use icseth_core::{
     governance::{Action, OracleDecision, ProtectionDecision, Timing, TokenDecision, TokenParameter},
     oracle::Report,
@@ -52,7 +53,7 @@ use icseth_e2e::{
     read, read_ok, sandbox, submit, ClockSandbox, EmbeddedClient, SuiteConfig, BEACON_GENESIS_MS, ETH,
 };
 use icseth_token::{
-    icseth_token::{Error as TokenError, IcsethToken, TicketStatus},
+    icseth_token::IcsethToken,
     psp22::{refusal, PSP22Error, PSP22},
 };
 use ink::primitives::AccountId;
@@ -241,7 +242,8 @@ async fn check(
     step: &str,
 ) -> E2EResult<u128> {
     let reader = &w.manager;
-    let token = ink_e2e::create_call_builder::<IcsethToken>(w.suite.token);
+    let token = ink_e2e::create_call_builder::<IcsethAccounting>(w.suite.accounting);
+    let ledger = ink_e2e::create_call_builder::<IcsethToken>(w.suite.token);
     let pool = ink_e2e::create_call_builder::<flash_exit_pool::flash_exit_pool::FlashExitPool>(
         w.suite.flash_exit_pool,
     );
@@ -264,26 +266,30 @@ async fn check(
         b.total_pooled + b.unapplied_gain + b.kept_from_tickets,
         "{step}: books identity {b:?}"
     );
-    let supply = read(client, reader, &token.total_supply()).await?;
+    let supply = read(client, reader, &ledger.total_supply()).await?;
     assert_eq!(supply, x.total_shares, "{step}: supply");
+    assert_eq!(
+        supply, b.total_shares,
+        "{step}: the ledger's supply is the accounting's mirror"
+    );
     let mut holders: Vec<AccountId> = w.tracked();
     holders.extend([x.treasury, x.protection]);
     let mut held = 0;
     for holder in &holders {
-        let balance = read(client, reader, &token.balance_of(*holder)).await?;
+        let balance = read(client, reader, &ledger.balance_of(*holder)).await?;
         assert_eq!(balance, x.balance(holder), "{step}: shares of {holder:?}");
         held += balance;
     }
-    let queue = read(client, reader, &token.balance_of(w.suite.token)).await?;
+    let queue = read(client, reader, &ledger.balance_of(w.suite.token)).await?;
     assert_eq!(queue, x.balance(&x.queue), "{step}: the queue's shares");
     assert_eq!(held + queue, supply, "{step}: holders do not sum to the supply");
     let native = client
-        .free_balance(w.suite.token)
+        .free_balance(w.suite.accounting)
         .await
         .map_err(|e| format!("{e:?}"))?;
     assert!(
         native >= b.buffered + b.claimable + b.inflow,
-        "{step}: the token holds {native} for {b:?}"
+        "{step}: the accounting holds {native} for {b:?}"
     );
     assert_eq!(
         read(client, reader, &pool.reserve()).await?,
@@ -536,17 +542,17 @@ async fn execute_due(client: &mut EmbeddedClient, w: &mut World, done: &mut Done
             Effect::Guardian(i) => {
                 w.guardian = i;
                 done.guardian_rotations += 1;
-                // one execution set it in all six contracts
+                // one execution set it in all six governed contracts (the ledger has no guardian)
                 let expected = account_of(&w.guardians[i]);
                 for contract in [
-                    w.suite.token,
+                    w.suite.accounting,
                     w.suite.board,
                     w.suite.flash_exit_pool,
                     w.suite.operator_registry,
                     w.suite.slash_protection,
                     w.suite.oracle,
                 ] {
-                    let governed = ink_e2e::create_call_builder::<IcsethToken>(contract);
+                    let governed = ink_e2e::create_call_builder::<IcsethAccounting>(contract);
                     let authority = read(client, &w.outsider, &Governed::authority(&governed))
                         .await?
                         .map_err(|e| format!("authority of {contract:?}: {e:?}"))?;
@@ -629,9 +635,11 @@ async fn run(client: &mut EmbeddedClient, seed: u64, steps: u32) -> E2EResult<Do
         w.suite.operator_registry,
         w.suite.slash_protection,
         w.suite.oracle,
+        w.suite.accounting,
     ];
     sandbox::watch_storage(&all);
-    let mut token = ink_e2e::create_call_builder::<IcsethToken>(w.suite.token);
+    let mut token = ink_e2e::create_call_builder::<IcsethAccounting>(w.suite.accounting);
+    let mut ledger = ink_e2e::create_call_builder::<IcsethToken>(w.suite.token);
     let mut oracle = ink_e2e::create_call_builder::<OracleConsensus>(w.suite.oracle);
     let mut protection = ink_e2e::create_call_builder::<SlashProtection>(w.suite.slash_protection);
     // a first deposit, a donation to the protection pool and the first report, so every
@@ -645,7 +653,7 @@ async fn run(client: &mut EmbeddedClient, seed: u64, steps: u32) -> E2EResult<Do
     submit(
         client,
         &first_holder,
-        &token.approve(w.suite.slash_protection, 2 * ETH),
+        &ledger.approve(w.suite.slash_protection, 2 * ETH),
         0,
     )
     .await?
@@ -733,7 +741,7 @@ async fn run(client: &mut EmbeddedClient, seed: u64, steps: u32) -> E2EResult<Do
                 let to = rng.below(w.institutions.len() as u64) as usize;
                 let to_id = account_of(&w.institutions[to]);
                 let value = rng.amount(w.model.balance(&holder_id) + 1);
-                match attempt!(client, &holder, &token.transfer(to_id, value, Vec::new())) {
+                match attempt!(client, &holder, &ledger.transfer(to_id, value, Vec::new())) {
                     // a zero or self transfer succeeds and changes nothing
                     Ok(()) if value == 0 || to == who => {}
                     Ok(()) => {
@@ -751,22 +759,26 @@ async fn run(client: &mut EmbeddedClient, seed: u64, steps: u32) -> E2EResult<Do
             2 => {
                 let spender = w.institutions[(who + 1) % w.institutions.len()].clone();
                 let value = rng.amount(w.model.balance(&holder_id) + 1);
-                attempt!(client, &holder, &token.approve(account_of(&spender), value))
+                attempt!(client, &holder, &ledger.approve(account_of(&spender), value))
                     .map_err(|e| format!("{label}: approve refused {e:?}"))?;
                 let to_index = (who + 2) % w.institutions.len();
                 let to = account_of(&w.institutions[to_index]);
                 let moved = attempt!(
                     client,
                     &spender,
-                    &token.transfer_from(holder_id, to, value, Vec::new())
+                    &ledger.transfer_from(holder_id, to, value, Vec::new())
                 );
                 // a zero transfer succeeds and changes nothing; otherwise only a pause or a
                 // removed receiver stops it
                 let expected = value == 0 || !(w.paused || w.removed[to_index]);
                 assert_eq!(moved.is_ok(), expected, "{label}: transfer_from {moved:?}");
                 if moved.is_ok() && value > 0 {
-                    let left =
-                        read(client, &holder, &token.allowance(holder_id, account_of(&spender))).await?;
+                    let left = read(
+                        client,
+                        &holder,
+                        &ledger.allowance(holder_id, account_of(&spender)),
+                    )
+                    .await?;
                     assert_eq!(left, 0, "{label}: the allowance was spent");
                     w.owed.moved(&w.model, holder_id, to, value);
                     w.model.transfer(holder_id, to, value);
@@ -1007,18 +1019,12 @@ async fn run(client: &mut EmbeddedClient, seed: u64, steps: u32) -> E2EResult<Do
                         .vote(account_of(&member), &report, loss, now_ms(), 2, BEACON_GENESIS_MS);
                 }
                 if shows_loss && matches!(first_vote, ReportVoteOutcome::Counted { .. }) {
-                    // a loss is pending: deposits and flash exits wait until the report applies
-                    // (a pause answers first), and say until when
-                    let paused = w.paused;
+                    // a loss is pending: deposits and flash exits wait until the report applies,
+                    // and say until when (the hold answers before the ledger's pause, which only
+                    // the crossing to the ledger meets)
                     let (until_ref, lapses_at) = w.hold.until(now_ms()).ok_or("no hold")?;
                     let until = icseth_core::hold::HoldUntil { until_ref, lapses_at };
-                    let expected = || {
-                        if paused {
-                            TokenError::Paused
-                        } else {
-                            TokenError::LossPending(until)
-                        }
-                    };
+                    let expected = || AccountingError::LossPending(until);
                     let held = attempt!(client, &holder, &token.deposit(), ETH);
                     assert_eq!(held, Err(expected()), "{label}: deposit during a pending loss");
                     let held = attempt!(client, &w.institutions[0].clone(), &token.flash_exit(1, 0));
@@ -1038,7 +1044,7 @@ async fn run(client: &mut EmbeddedClient, seed: u64, steps: u32) -> E2EResult<Do
                     .apply_report(&report, now_ms())
                     .map_err(|e| format!("{label}: the model refuses what the token applied: {e}"))?;
                 w.hold.applied(&report, now_ms());
-                assert_report_applied(&w.suite.token, &figures, &label);
+                assert_report_applied(&w.suite.accounting, &figures, &label);
                 w.last = report;
                 w.losses += figures.loss;
                 w.covered += figures.covered;
@@ -1065,14 +1071,16 @@ async fn run(client: &mut EmbeddedClient, seed: u64, steps: u32) -> E2EResult<Do
                 assert!(
                     matches!(
                         refused,
-                        Err(TokenError::NotWhitelisted | TokenError::Paused | TokenError::LossPending(_))
+                        Err(AccountingError::NotWhitelisted
+                            | AccountingError::Paused
+                            | AccountingError::LossPending(_))
                     ),
                     "{label}: an outsider's deposit {refused:?}"
                 );
                 let to_outsider = attempt!(
                     client,
                     &holder,
-                    &token.transfer(account_of(&outsider), 1, Vec::new())
+                    &ledger.transfer(account_of(&outsider), 1, Vec::new())
                 );
                 let reason = if w.paused {
                     refusal::PAUSED
@@ -1083,14 +1091,19 @@ async fn run(client: &mut EmbeddedClient, seed: u64, steps: u32) -> E2EResult<Do
                 // it holds nothing: requests, exits and claims find no shares and no ticket of its own
                 let request = attempt!(client, &outsider, &token.request_withdrawal(ETH));
                 assert!(
-                    matches!(request, Err(TokenError::InsufficientShares | TokenError::Paused)),
+                    matches!(
+                        request,
+                        Err(AccountingError::InsufficientShares | AccountingError::Paused)
+                    ),
                     "{label}: an outsider's request {request:?}"
                 );
                 let exit = attempt!(client, &outsider, &token.flash_exit(ETH, 0));
                 assert!(
                     matches!(
                         exit,
-                        Err(TokenError::InsufficientShares | TokenError::Paused | TokenError::LossPending(_))
+                        Err(AccountingError::InsufficientShares
+                            | AccountingError::Paused
+                            | AccountingError::LossPending(_))
                     ),
                     "{label}: an outsider's flash exit {exit:?}"
                 );
@@ -1098,17 +1111,17 @@ async fn run(client: &mut EmbeddedClient, seed: u64, steps: u32) -> E2EResult<Do
                     let claim = attempt!(client, &outsider, &token.claim(0));
                     assert_eq!(
                         claim,
-                        Err(TokenError::NotTicketOwner),
+                        Err(AccountingError::NotTicketOwner),
                         "{label}: an outsider's claim"
                     );
                 }
                 // an allowance it was given does not make it a receiver
-                attempt!(client, &holder, &token.approve(account_of(&outsider), ETH))
+                attempt!(client, &holder, &ledger.approve(account_of(&outsider), ETH))
                     .map_err(|e| format!("{label}: approve refused {e:?}"))?;
                 let pulled = attempt!(
                     client,
                     &outsider,
-                    &token.transfer_from(holder_id, account_of(&outsider), 1, Vec::new())
+                    &ledger.transfer_from(holder_id, account_of(&outsider), 1, Vec::new())
                 );
                 assert_eq!(
                     pulled,
@@ -1127,7 +1140,7 @@ async fn run(client: &mut EmbeddedClient, seed: u64, steps: u32) -> E2EResult<Do
                     let refused = attempt!(client, &retired, &token.pause());
                     assert_eq!(
                         refused,
-                        Err(TokenError::NotGuardian),
+                        Err(AccountingError::NotGuardian),
                         "{label}: a retired guardian paused"
                     );
                     let guardian = w.guardians[w.guardian].clone();
@@ -1284,7 +1297,7 @@ async fn refill(
     done: &mut Done,
     label: &str,
 ) -> E2EResult<()> {
-    let mut token = ink_e2e::create_call_builder::<IcsethToken>(w.suite.token);
+    let mut token = ink_e2e::create_call_builder::<IcsethAccounting>(w.suite.accounting);
     let headroom = w.model.refill_headroom();
     // mostly within the headroom, sometimes above it
     let amount = if rng.below(4) == 0 {

@@ -2,13 +2,16 @@
 //! issue): whitelisted deposits, restricted transfers with on-chain revert, withdrawal requests,
 //! the clock as contracts see it, events read back, and the PSP22 selectors of the built contract.
 use icseth_abi::oracle::OracleGovernance;
+use icseth_accounting::icseth_accounting::{
+    Deposited, Error, IcsethAccounting, TicketStatus, WithdrawalRequested,
+};
 use icseth_core::{governance::OracleDecision, oracle::Report, ONE};
 use icseth_e2e::{
     account_of, advance_ms, deploy_and_wire, events_of, now_ms, read, read_ok, submit, ClockSandbox,
     GovernorChoice, SuiteConfig, ETH,
 };
 use icseth_token::{
-    icseth_token::{Deposited, Error, IcsethToken, TicketStatus, WithdrawalRequested},
+    icseth_token::IcsethToken,
     psp22::{refusal, PSP22Error, PSP22},
 };
 use oracle_consensus::oracle_consensus::{OracleConsensus, ReportVoteOutcome};
@@ -35,12 +38,13 @@ async fn institutions_deposit_transfer_and_request_withdrawals<Client: E2EBacken
         ink_e2e::dave(),
     );
     let suite = deploy_and_wire(&mut client, &alice, &governed_by_alice()).await?;
-    let mut token = ink_e2e::create_call_builder::<IcsethToken>(suite.token);
+    let mut token = ink_e2e::create_call_builder::<IcsethAccounting>(suite.accounting);
+    let mut ledger = ink_e2e::create_call_builder::<IcsethToken>(suite.token);
 
     // before whitelisting, bob cannot deposit, and the refusal changes nothing
     let refused = submit(&mut client, &bob, &token.deposit(), 32 * ETH).await?;
     assert_eq!(refused.value, Err(Error::NotWhitelisted));
-    assert_eq!(read(&mut client, &bob, &token.total_supply()).await?, 0);
+    assert_eq!(read(&mut client, &bob, &ledger.total_supply()).await?, 0);
 
     // the governor whitelists bob and charlie
     for who in [&bob, &charlie] {
@@ -75,7 +79,7 @@ async fn institutions_deposit_transfer_and_request_withdrawals<Client: E2EBacken
     assert_eq!(books.reserve, 32 * ETH / 20, "5% tops up the flash-exit reserve");
 
     // the contract event came back from the sandbox, decoded
-    let deposits = events_of::<Deposited>(&suite.token);
+    let deposits = events_of::<Deposited>(&suite.accounting);
     assert_eq!(deposits.len(), 1);
     assert_eq!(
         (deposits[0].institution, deposits[0].assets, deposits[0].shares),
@@ -86,19 +90,19 @@ async fn institutions_deposit_transfer_and_request_withdrawals<Client: E2EBacken
     submit(
         &mut client,
         &bob,
-        &token.transfer(account_of(&charlie), 2 * ETH, vec![]),
+        &ledger.transfer(account_of(&charlie), 2 * ETH, vec![]),
         0,
     )
     .await?
     .accepted()?;
     assert_eq!(
-        read(&mut client, &bob, &token.balance_of(account_of(&charlie))).await?,
+        read(&mut client, &bob, &ledger.balance_of(account_of(&charlie))).await?,
         2 * ETH
     );
     let outsider = submit(
         &mut client,
         &bob,
-        &token.transfer(account_of(&dave), ETH, vec![]),
+        &ledger.transfer(account_of(&dave), ETH, vec![]),
         0,
     )
     .await?;
@@ -107,11 +111,11 @@ async fn institutions_deposit_transfer_and_request_withdrawals<Client: E2EBacken
         Err(PSP22Error::Custom(refusal::RECEIVER_NOT_WHITELISTED.to_string()))
     );
     assert_eq!(
-        read(&mut client, &bob, &token.balance_of(account_of(&bob))).await?,
+        read(&mut client, &bob, &ledger.balance_of(account_of(&bob))).await?,
         30 * ETH
     );
     assert_eq!(
-        read(&mut client, &bob, &token.balance_of(account_of(&dave))).await?,
+        read(&mut client, &bob, &ledger.balance_of(account_of(&dave))).await?,
         0
     );
 
@@ -137,7 +141,7 @@ async fn institutions_deposit_transfer_and_request_withdrawals<Client: E2EBacken
         second_ticket.requested_at - first_ticket.requested_at,
         TWO_DAYS_MS
     );
-    assert_eq!(events_of::<WithdrawalRequested>(&suite.token).len(), 2);
+    assert_eq!(events_of::<WithdrawalRequested>(&suite.accounting).len(), 2);
     assert_eq!(
         read_ok(&mut client, &bob, &token.accounting()).await?.queued,
         6 * ETH
@@ -201,7 +205,8 @@ async fn a_removed_institution_can_exit_but_not_deposit_or_receive<Client: E2EBa
 ) -> E2EResult<()> {
     let (alice, bob, charlie) = (ink_e2e::alice(), ink_e2e::bob(), ink_e2e::charlie());
     let suite = deploy_and_wire(&mut client, &alice, &governed_by_alice()).await?;
-    let mut token = ink_e2e::create_call_builder::<IcsethToken>(suite.token);
+    let mut token = ink_e2e::create_call_builder::<IcsethAccounting>(suite.accounting);
+    let mut ledger = ink_e2e::create_call_builder::<IcsethToken>(suite.token);
     for who in [&bob, &charlie] {
         submit(
             &mut client,
@@ -230,7 +235,7 @@ async fn a_removed_institution_can_exit_but_not_deposit_or_receive<Client: E2EBa
     let refused = submit(
         &mut client,
         &charlie,
-        &token.transfer(account_of(&bob), ETH, vec![]),
+        &ledger.transfer(account_of(&bob), ETH, vec![]),
         0,
     )
     .await?;
@@ -239,7 +244,7 @@ async fn a_removed_institution_can_exit_but_not_deposit_or_receive<Client: E2EBa
         Err(PSP22Error::Custom(refusal::RECEIVER_NOT_WHITELISTED.to_string()))
     );
     assert_eq!(
-        read(&mut client, &bob, &token.balance_of(account_of(&bob))).await?,
+        read(&mut client, &bob, &ledger.balance_of(account_of(&bob))).await?,
         10 * ETH
     );
     let ticket = submit(&mut client, &bob, &token.request_withdrawal(4 * ETH), 0)

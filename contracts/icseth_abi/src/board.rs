@@ -1,7 +1,7 @@
 //! The board's errors (nothing calls the board; its error sits here beside those it nests).
 use crate::{
-    oracle::OracleError, pool::PoolError, protection::ProtectionError, registry::RegistryError,
-    token::TokenError,
+    accounting::AccountingError, oracle::OracleError, pool::PoolError, protection::ProtectionError,
+    registry::RegistryError,
 };
 use icseth_core::{authority::GovernorError, wiring::WiringError};
 
@@ -53,7 +53,7 @@ pub enum BoardError {
     /// The board's timing is outside its bounds.
     InvalidTiming,
     /// The token refused the decision: its own error.
-    Token(TokenError),
+    Token(AccountingError),
     /// The call to the target contract itself failed (trap, unknown message, out of gas).
     TargetCallFailed,
     /// A paged read asked for more than `MAX_PAGE` entries.

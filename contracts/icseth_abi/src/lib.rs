@@ -6,11 +6,12 @@
 //! removed or reordered, since deployed contracts decode them by position.
 #![cfg_attr(not(feature = "std"), no_std)]
 
+pub mod accounting;
 pub mod authority;
 pub mod board;
+pub mod ledger;
 pub mod oracle;
 pub mod pool;
 pub mod protection;
 pub mod psp22;
 pub mod registry;
-pub mod token;

@@ -1,5 +1,5 @@
 //! The oracle contract's surface for the board (`OracleGovernance`) and the oracle's errors.
-use crate::{registry::RegistryError, token::TokenError};
+use crate::{accounting::AccountingError, registry::RegistryError};
 use icseth_core::{
     authority::GovernorError, governance::OracleDecision, oracle::ReportError, wiring::WiringError,
 };
@@ -32,7 +32,7 @@ pub enum OracleError {
     StillRefused(ReportError),
     /// The token refused the call (not wired to this contract, a failing cover): its own
     /// error.
-    Token(TokenError),
+    Token(AccountingError),
     /// The call to the token itself failed.
     TokenCallFailed,
     /// This frame's figures were agreed already.

@@ -16,8 +16,8 @@ pub enum PoolError {
     Governor(GovernorError),
     /// The one-time wiring was refused, or the pool is not wired yet.
     Wiring(WiringError),
-    /// Only the token moves value in or out.
-    NotToken,
+    /// Only the accounting moves value in or out.
+    NotAccounting,
     /// The pool is paused: no flash exits.
     Paused,
     /// The exit cannot be quoted (zero, above the frame's exit limit or the reserve).
@@ -54,11 +54,11 @@ impl From<FlashError> for PoolError {
 /// What the token asks of the flash-exit reserve.
 #[ink::trait_definition]
 pub trait FlashExitReserve {
-    /// The token only: adds the attached value to the reserve. Emits `ReserveFunded`.
+    /// The accounting only: adds the attached value to the reserve. Emits `ReserveFunded`.
     #[ink(message, payable)]
     fn fund(&mut self) -> Result<(), PoolError>;
 
-    /// The token only, not while paused: prices an exit of `assets` against the reserve and its
+    /// The accounting only, not while paused: prices an exit of `assets` against the reserve and its
     /// `target`, within what is left of the frame's exit limit, pays the payout to `holder` and
     /// answers the quote. Emits `ExitPaid`.
     #[ink(message)]

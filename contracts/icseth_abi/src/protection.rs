@@ -11,8 +11,8 @@ pub enum ProtectionError {
     Governor(GovernorError),
     /// The one-time wiring was refused, or the pool is not wired yet.
     Wiring(WiringError),
-    /// Only the token may request cover.
-    NotToken,
+    /// Only the accounting may request cover.
+    NotAccounting,
     /// Only allowed donors may donate.
     NotAllowedDonor,
     /// Zero was given where an amount is needed.
@@ -47,7 +47,7 @@ impl From<WiringError> for ProtectionError {
 /// What the token asks of the slash-protection pool.
 #[ink::trait_definition]
 pub trait CoverPool {
-    /// The token only, during an applied report with a loss: records the incident and answers how
+    /// The accounting only, during an applied report with a loss: records the incident and answers how
     /// many of the pool's `held_shares` cover it, at the pre-loss pool (`total_shares`,
     /// `total_pooled`). The token burns them. Emits `IncidentRecorded`.
     #[ink(message)]

@@ -42,8 +42,8 @@ pub enum RegistryError {
     InvalidTransition,
     /// The decision's deposit address is not the one the operator's admin proposed.
     DepositAddressNotProposed,
-    /// Only the token may record stake or incidents.
-    NotToken,
+    /// Only the accounting may record stake or incidents.
+    NotAccounting,
     /// The operator may not receive new stake (pending, on probation, paused or exited).
     OperatorNotActive,
     /// The frame is not over yet.
@@ -90,12 +90,12 @@ impl From<CountsError> for RegistryError {
 /// What the token asks of the operator registry.
 #[ink::trait_definition]
 pub trait StakingRecords {
-    /// The token only: records `validators` newly funded for an active `operator`, within its
+    /// The accounting only: records `validators` newly funded for an active `operator`, within its
     /// spare limit, and answers the deposit address the stake goes to. Emits `StakeRecorded`.
     #[ink(message)]
     fn record_stake(&mut self, operator: u32, validators: u32) -> Result<AccountId, RegistryError>;
 
-    /// The token only: records a slashing incident and its `loss` on the operator's record.
+    /// The accounting only: records a slashing incident and its `loss` on the operator's record.
     /// Emits `SlashingRecorded`.
     #[ink(message)]
     fn record_slashing(&mut self, operator: u32, loss: u128) -> Result<(), RegistryError>;

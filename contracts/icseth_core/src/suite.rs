@@ -1,4 +1,4 @@
-//! The addresses of the six contracts, wired once at deployment and readable from each of them.
+//! The addresses of the seven contracts, wired once at deployment and readable from each of them.
 use ink::primitives::AccountId;
 
 /// Where each contract of the suite lives.
@@ -6,6 +6,7 @@ use ink::primitives::AccountId;
 #[ink::scale_derive(Encode, Decode, TypeInfo)]
 #[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
 pub struct SuiteAddresses {
+    /// The ledger: PSP22 shares, standing, supply, pause.
     pub token: AccountId,
     pub board: AccountId,
     pub flash_exit_pool: AccountId,
@@ -13,6 +14,9 @@ pub struct SuiteAddresses {
     pub slash_protection: AccountId,
     /// The oracle's consensus: members, votes, quorum; pushes agreed reports and attestations.
     pub oracle: AccountId,
+    /// The accounting: books, deposits, the queue, staking, flash exits, reports; the only minter
+    /// and burner of the ledger's shares.
+    pub accounting: AccountId,
 }
 
 impl SuiteAddresses {
@@ -21,7 +25,7 @@ impl SuiteAddresses {
         self.all().contains(account)
     }
 
-    fn all(&self) -> [AccountId; 6] {
+    fn all(&self) -> [AccountId; 7] {
         [
             self.token,
             self.board,
@@ -29,10 +33,11 @@ impl SuiteAddresses {
             self.operator_registry,
             self.slash_protection,
             self.oracle,
+            self.accounting,
         ]
     }
 
-    /// Whether the six addresses are pairwise distinct (a wiring that repeats one is a mistake).
+    /// Whether the seven addresses are pairwise distinct (a wiring that repeats one is a mistake).
     pub fn all_distinct(&self) -> bool {
         let all = self.all();
         all.iter()
@@ -53,6 +58,7 @@ mod tests {
             operator_registry: AccountId::from([4; 32]),
             slash_protection: AccountId::from([5; 32]),
             oracle: AccountId::from([6; 32]),
+            accounting: AccountId::from([7; 32]),
         }
     }
 
@@ -66,5 +72,11 @@ mod tests {
         assert!(!repeated.all_distinct());
         assert!(s.contains(&AccountId::from([6; 32])));
         assert!(!SuiteAddresses { oracle: s.board, ..s }.all_distinct());
+        assert!(s.contains(&AccountId::from([7; 32])));
+        assert!(!SuiteAddresses {
+            accounting: s.token,
+            ..s
+        }
+        .all_distinct());
     }
 }

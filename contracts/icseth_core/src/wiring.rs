@@ -64,6 +64,7 @@ pub enum SuiteSlot {
     OperatorRegistry,
     SlashProtection,
     Oracle,
+    Accounting,
 }
 
 impl Wiring {
@@ -111,6 +112,7 @@ impl Wiring {
             SuiteSlot::OperatorRegistry => suite.operator_registry,
             SuiteSlot::SlashProtection => suite.slash_protection,
             SuiteSlot::Oracle => suite.oracle,
+            SuiteSlot::Accounting => suite.accounting,
         };
         if slot != own_address {
             return Err(WiringError::WrongSelfAddress);
@@ -187,6 +189,7 @@ mod tests {
             operator_registry: account(4),
             slash_protection: account(5),
             oracle: account(6),
+            accounting: AccountId::from([0x17; 32]),
         }
     }
 

@@ -11,6 +11,7 @@
 use bare_psp22::bare_psp22::BarePsp22Ref;
 use baseline_token::baseline_token::{BaselineToken, BaselineTokenRef};
 use icseth_abi::{oracle::OracleGovernance, registry::RegistryGovernance};
+use icseth_accounting::icseth_accounting::IcsethAccounting;
 use icseth_core::governance::{Action, OracleDecision, Timing, TokenDecision};
 use icseth_core::{governance::RegistryDecision, operators::Figures, oracle::Report as OracleReport};
 use icseth_e2e::{
@@ -107,14 +108,14 @@ async fn measure_baseline(client: &mut EmbeddedClient) -> Result<(Cost, Cost), B
         .submit()
         .await
         .map_err(|e| format!("instantiate baseline_token: {e:?}"))?;
-    let mut token = baseline.call_builder::<BaselineToken>();
+    let mut ledger = baseline.call_builder::<BaselineToken>();
     // The first transfer creates bob's entry; measure the second, between two existing holders.
-    submit(client, &alice, &token.transfer(bob, ETH), 0)
+    submit(client, &alice, &ledger.transfer(bob, ETH), 0)
         .await?
         .accepted()?;
-    let measured = submit(client, &alice, &token.transfer(bob, ETH), 0).await?;
+    let measured = submit(client, &alice, &ledger.transfer(bob, ETH), 0).await?;
     measured.value.map_err(|e| format!("{e:?}"))?;
-    let read = submit(client, &alice, &token.balance_of(bob), 0).await?;
+    let read = submit(client, &alice, &ledger.balance_of(bob), 0).await?;
     Ok((measured.cost, read.cost))
 }
 
@@ -129,11 +130,11 @@ async fn measure_bare_psp22(client: &mut EmbeddedClient, bench: &mut Bench) -> R
         .submit()
         .await
         .map_err(|e| format!("instantiate bare_psp22: {e:?}"))?;
-    let mut token = ink_e2e::create_call_builder::<bare_psp22::bare_psp22::BarePsp22>(bare.account_id);
-    submit(client, &alice, &token.transfer(bob, ETH, vec![]), 0)
+    let mut ledger = ink_e2e::create_call_builder::<bare_psp22::bare_psp22::BarePsp22>(bare.account_id);
+    submit(client, &alice, &ledger.transfer(bob, ETH, vec![]), 0)
         .await?
         .accepted()?;
-    let transfer = submit(client, &alice, &token.transfer(bob, ETH, vec![]), 0).await?;
+    let transfer = submit(client, &alice, &ledger.transfer(bob, ETH, vec![]), 0).await?;
     transfer.value.map_err(|e| format!("{e:?}"))?;
     bench.row(
         "bare_psp22",
@@ -141,7 +142,7 @@ async fn measure_bare_psp22(client: &mut EmbeddedClient, bench: &mut Bench) -> R
         "between two holders (the token's traits, no checks)",
         transfer.cost,
     );
-    let read = submit(client, &alice, &token.balance_of(bob), 0).await?;
+    let read = submit(client, &alice, &ledger.balance_of(bob), 0).await?;
     bench.row(
         "bare_psp22",
         "PSP22::balance_of",
@@ -157,7 +158,8 @@ async fn measure_token(client: &mut EmbeddedClient, bench: &mut Bench) -> Result
     let mut config = SuiteConfig::single_member(account_of(&alice), ETH);
     config.governor = GovernorChoice::Account(account_of(&alice));
     let suite = deploy_and_wire(client, &alice, &config).await?;
-    let mut token = ink_e2e::create_call_builder::<IcsethToken>(suite.token);
+    let mut token = ink_e2e::create_call_builder::<IcsethAccounting>(suite.accounting);
+    let mut ledger = ink_e2e::create_call_builder::<IcsethToken>(suite.token);
     for who in [&bob, &charlie] {
         submit(client, &alice, &token.add_institution(account_of(who), None), 0)
             .await?
@@ -167,18 +169,18 @@ async fn measure_token(client: &mut EmbeddedClient, bench: &mut Bench) -> Result
     let first = submit(client, &bob, &token.deposit(), 100 * ETH).await?;
     first.value.map_err(|e| format!("deposit: {e:?}"))?;
     bench.row(
-        "icseth_token",
+        "icseth_accounting",
         "deposit",
         "first deposit of an institution",
         first.cost,
     );
     let again = submit(client, &bob, &token.deposit(), 100 * ETH).await?;
     again.value.map_err(|e| format!("deposit: {e:?}"))?;
-    bench.row("icseth_token", "deposit", "later deposit", again.cost);
+    bench.row("icseth_accounting", "deposit", "later deposit", again.cost);
     let to_new = submit(
         client,
         &bob,
-        &token.transfer(account_of(&charlie), ETH, vec![]),
+        &ledger.transfer(account_of(&charlie), ETH, vec![]),
         0,
     )
     .await?;
@@ -192,7 +194,7 @@ async fn measure_token(client: &mut EmbeddedClient, bench: &mut Bench) -> Result
     let transfer = submit(
         client,
         &bob,
-        &token.transfer(account_of(&charlie), ETH, vec![]),
+        &ledger.transfer(account_of(&charlie), ETH, vec![]),
         0,
     )
     .await?;
@@ -203,24 +205,29 @@ async fn measure_token(client: &mut EmbeddedClient, bench: &mut Bench) -> Result
         "between two holders (baseline's shape)",
         transfer.cost,
     );
-    let read = submit(client, &bob, &token.balance_of(account_of(&charlie)), 0).await?;
+    let read = submit(client, &bob, &ledger.balance_of(account_of(&charlie)), 0).await?;
     bench.row(
         "icseth_token",
         "PSP22::balance_of",
-        "a read: the fixed cost of calling the token",
+        "a read: the fixed cost of calling the ledger",
         read.cost,
     );
     let request = submit(client, &bob, &token.request_withdrawal(10 * ETH), 0).await?;
     request.value.map_err(|e| format!("request_withdrawal: {e:?}"))?;
     bench.row(
-        "icseth_token",
+        "icseth_accounting",
         "request_withdrawal",
         "first ticket of a holder",
         request.cost,
     );
     let request = submit(client, &bob, &token.request_withdrawal(10 * ETH), 0).await?;
     let ticket = request.value.map_err(|e| format!("request_withdrawal: {e:?}"))?;
-    bench.row("icseth_token", "request_withdrawal", "later ticket", request.cost);
+    bench.row(
+        "icseth_accounting",
+        "request_withdrawal",
+        "later ticket",
+        request.cost,
+    );
     // Only a report finalizes: alice (the governor here) becomes the only oracle member and
     // reports once more tickets are pending than a report's page, so `finalize_withdrawals`
     // continues with one.
@@ -235,7 +242,7 @@ async fn measure_token(client: &mut EmbeddedClient, bench: &mut Bench) -> Result
     )
     .await?
     .accepted()?;
-    for _ in 2..=icseth_token::icseth_token::MAX_FINALIZE_PER_REPORT {
+    for _ in 2..=icseth_accounting::icseth_accounting::MAX_FINALIZE_PER_REPORT {
         submit(client, &bob, &token.request_withdrawal(ETH / 50), 0)
             .await?
             .accepted()?;
@@ -250,14 +257,14 @@ async fn measure_token(client: &mut EmbeddedClient, bench: &mut Bench) -> Result
         .value
         .map_err(|e| format!("finalize_withdrawals: {e:?}"))?;
     bench.row(
-        "icseth_token",
+        "icseth_accounting",
         "finalize_withdrawals",
         "one ticket, continuing a report's finalization",
         finalize.cost,
     );
     let claim = submit(client, &bob, &token.claim(ticket), 0).await?;
     claim.value.map_err(|e| format!("claim: {e:?}"))?;
-    bench.row("icseth_token", "claim", "a finalized ticket", claim.cost);
+    bench.row("icseth_accounting", "claim", "a finalized ticket", claim.cost);
     Ok(())
 }
 
@@ -355,7 +362,7 @@ async fn measure_registry(
     config.governor = GovernorChoice::Account(account_of(&alice));
     let suite = deploy_and_wire(client, &alice, &config).await?;
     let mut registry = ink_e2e::create_call_builder::<OperatorRegistry>(suite.operator_registry);
-    let mut token = ink_e2e::create_call_builder::<IcsethToken>(suite.token);
+    let mut token = ink_e2e::create_call_builder::<IcsethAccounting>(suite.accounting);
     // the waiting room holds 32 self-registrations by default: open it to the whole registry
     let limits = icseth_core::operators::RegistrationLimits {
         max_pending: operators.max(1),
@@ -424,7 +431,7 @@ async fn measure_registry(
         .accepted()?;
     let stake = submit(client, &alice, &token.stake(id, 1), 0).await?;
     stake.value.map_err(|e| format!("stake: {e:?}"))?;
-    bench.row("icseth_token", "stake", scenario, stake.cost);
+    bench.row("icseth_accounting", "stake", scenario, stake.cost);
     Ok(())
 }
 
@@ -434,7 +441,7 @@ async fn measure_flash_exit(client: &mut EmbeddedClient, bench: &mut Bench) -> R
     let mut config = SuiteConfig::single_member(account_of(&alice), ETH);
     config.governor = GovernorChoice::Account(account_of(&alice));
     let suite = deploy_and_wire(client, &alice, &config).await?;
-    let mut token = ink_e2e::create_call_builder::<IcsethToken>(suite.token);
+    let mut token = ink_e2e::create_call_builder::<IcsethAccounting>(suite.accounting);
     for (who, amount) in [(&bob, 100 * ETH), (&charlie, 20 * ETH)] {
         submit(client, &alice, &token.add_institution(account_of(who), None), 0)
             .await?
@@ -444,7 +451,7 @@ async fn measure_flash_exit(client: &mut EmbeddedClient, bench: &mut Bench) -> R
     let quote = submit(client, &charlie, &token.quote_flash_exit(2 * ETH), 0).await?;
     quote.value.map_err(|e| format!("quote_flash_exit: {e:?}"))?;
     bench.row(
-        "icseth_token",
+        "icseth_accounting",
         "quote_flash_exit",
         "reserve at target (6 ETH)",
         quote.cost,
@@ -452,7 +459,7 @@ async fn measure_flash_exit(client: &mut EmbeddedClient, bench: &mut Bench) -> R
     let exit = submit(client, &charlie, &token.flash_exit(2 * ETH, 0), 0).await?;
     exit.value.map_err(|e| format!("flash_exit: {e:?}"))?;
     bench.row(
-        "icseth_token",
+        "icseth_accounting",
         "flash_exit",
         "2 ETH against a 6 ETH reserve",
         exit.cost,
@@ -528,7 +535,8 @@ async fn measure_reports(
     let mut config = SuiteConfig::single_member(account_of(&alice), ETH);
     config.governor = GovernorChoice::Account(account_of(&alice));
     let suite = deploy_and_wire(client, &alice, &config).await?;
-    let mut token = ink_e2e::create_call_builder::<IcsethToken>(suite.token);
+    let mut token = ink_e2e::create_call_builder::<IcsethAccounting>(suite.accounting);
+    let mut ledger = ink_e2e::create_call_builder::<IcsethToken>(suite.token);
     let mut oracle = ink_e2e::create_call_builder::<OracleConsensus>(suite.oracle);
     let members = oracle_members(client, suite.oracle, member_count).await?;
     let quorum = icseth_core::oracle::quorum(member_count) as usize;
@@ -549,10 +557,10 @@ async fn measure_reports(
         submit(client, &alice, &token.add_institution(holder, None), 0)
             .await?
             .accepted()?;
-        let transfer = token.transfer(holder, ETH / 1_000, vec![]);
+        let transfer = ledger.transfer(holder, ETH / 1_000, vec![]);
         submit(client, &institution, &transfer, 0).await?.accepted()?;
     }
-    let holding = read(client, &alice, &token.balance_of(filler_holder(holders - 1))).await?;
+    let holding = read(client, &alice, &ledger.balance_of(filler_holder(holders - 1))).await?;
     if holders > 1 && holding != ETH / 1_000 {
         return Err(format!(
             "the last of {holders} holders holds {holding}, not {}",
@@ -683,10 +691,10 @@ async fn measure_attestations(
 /// The five headline messages, measured on debug builds as well: (contract, message, scenario
 /// prefix).
 const HEADLINE: [(&str, &str, &str); 5] = [
-    ("icseth_token", "deposit", "later deposit"),
+    ("icseth_accounting", "deposit", "later deposit"),
     ("icseth_token", "PSP22::transfer", "between two holders"),
-    ("icseth_token", "request_withdrawal", "later ticket"),
-    ("icseth_token", "flash_exit", ""),
+    ("icseth_accounting", "request_withdrawal", "later ticket"),
+    ("icseth_accounting", "flash_exit", ""),
     (
         "oracle_consensus",
         "submit_report (quorum, applies)",

@@ -442,3 +442,79 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+    /// Deposit just before the largest report the bounds allow (R), request right after it: the
+    /// ticket is worth at most what holding through R earned (the deposit plus its pro-rata share
+    /// of R's gain net of fees), it is not due in R's own finalization, and the next report's gain
+    /// is not the ticket's: it pays that value exactly.
+    #[test]
+    fn depositing_around_a_report_earns_at_most_holding_through_it(
+        deposit_eth in 1u128..5_000,
+        days in 1u64..30,
+    ) {
+        let mut books = Books::default();
+        books.deposit(100 * ONE, 500).unwrap();
+        let mut last = Report {
+            epoch: 10,
+            ref_time_ms: DAY_MS,
+            cl_balance: 0,
+            validators: 0,
+            el_rewards_total: 0,
+            withdrawn_total: 0,
+            slashed_operator: None,
+        };
+        let before = |books: &Books, last: &Report, last_applied_ms: u64, now_ms: u64| Before {
+            last: *last,
+            last_applied_ms,
+            now_ms,
+            funded_validators: 0,
+            in_flight: books.in_flight,
+            inflow: books.inflow,
+            unapplied_gain: books.unapplied_gain,
+            kept_from_tickets: books.kept_from_tickets,
+            pool: books.pool(),
+            loss_allowance: 0,
+        };
+        let first = evaluate(&last, &before(&books, &last, 0, DAY_MS), &Bounds::DEFAULT, &Fees::DEFAULT).unwrap();
+        books.apply_gain(last.cl_balance, &first).unwrap();
+        let now = DAY_MS + days * DAY_MS;
+        let value = deposit_eth * ONE;
+        let shares = books.deposit(value, 500).unwrap().shares;
+        // the largest gain the annual bound allows after `days`
+        let pooled = books.total_pooled;
+        let gain = pooled / 10 * u128::from(days) * u128::from(DAY_MS) / (365 * u128::from(DAY_MS));
+        books.receive_inflow(gain).unwrap();
+        let supply = books.total_shares;
+        let r = Report { epoch: 20, ref_time_ms: now, el_rewards_total: gain, ..last };
+        let out = evaluate(&r, &before(&books, &last, DAY_MS, now), &Bounds::DEFAULT, &Fees::DEFAULT).unwrap();
+        books.apply_gain(r.cl_balance, &out).unwrap();
+        last = r;
+        let batch = Batch { reference_ms: r.ref_time_ms, pool: books.pool() };
+        let applied = gain.min(pooled / 1_000);
+        let net = applied - applied / 10 - applied / 20;
+        let pro_rata = crate::math::mul_div_down(net, shares, supply).unwrap();
+        let request = books.request(shares, ONE / 100).unwrap();
+        // the ticket's recorded value is the most it can ever pay (fee shares round down in the
+        // holders' favour: a unit or two)
+        let most = request.assets;
+        prop_assert!(most <= value + pro_rata + 2, "ticket {}, deposit {} + share {}", most, value, pro_rata);
+        prop_assert!(!batch.is_due(now), "requested at R's snapshot: not R's to finalize");
+        // a day later, the next report with the day's largest gain finalizes it at its request
+        // value (another deposit meanwhile makes sure the buffer funds it: 5% of this one went to
+        // the reserve)
+        books.deposit(value / 10 + 100 * ONE, 500).unwrap();
+        let later = now + DAY_MS;
+        let next_gain = books.total_pooled / 10 / 365;
+        books.receive_inflow(next_gain).unwrap();
+        let r2 = Report { epoch: 30, ref_time_ms: later, el_rewards_total: gain + next_gain, ..last };
+        let out = evaluate(&r2, &before(&books, &last, now, later), &Bounds::DEFAULT, &Fees::DEFAULT).unwrap();
+        books.apply_gain(r2.cl_balance, &out).unwrap();
+        let batch = Batch { reference_ms: r2.ref_time_ms, pool: books.pool() };
+        prop_assert!(batch.is_due(now));
+        let f = books.finalize_next(shares, most, &batch).unwrap().expect("the buffer funds it");
+        prop_assert_eq!(f.payout, most);
+        prop_assert!(books.identity_holds());
+    }
+}

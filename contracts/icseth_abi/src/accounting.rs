@@ -1,6 +1,6 @@
-//! The token's surfaces for the oracle contract (`ReportSink`) and the board (`TokenGovernance`),
-//! and the token's errors.
-use crate::{pool::PoolError, protection::ProtectionError, registry::RegistryError};
+//! The accounting's surfaces for the oracle contract (`ReportSink`) and the board
+//! (`AccountingGovernance`), and the accounting's errors.
+use crate::{ledger::LedgerError, pool::PoolError, protection::ProtectionError, registry::RegistryError};
 use icseth_core::{
     authority::GovernorError,
     books::BooksError,
@@ -12,11 +12,11 @@ use icseth_core::{
 };
 use ink::primitives::AccountId;
 
-/// Every way a message of the token can fail. Append-only: the oracle contract decodes it by
+/// Every way a message of the accounting can fail. Append-only: the oracle contract decodes it by
 /// position (`oracle_consensus`'s `Error::Token`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[ink::scale_derive(Encode, Decode, TypeInfo)]
-pub enum TokenError {
+pub enum AccountingError {
     /// A governor-only message was called by someone else, or a handover step was wrong.
     Governor(GovernorError),
     /// The one-time wiring was refused.
@@ -35,8 +35,8 @@ pub enum TokenError {
     AlreadyWhitelisted,
     /// The account is not a whitelisted institution (nothing to remove).
     UnknownInstitution,
-    /// A suite contract cannot be an institution or the treasury (shares sent or minted to it
-    /// could never move again).
+    /// A suite contract or the zero account cannot be an institution or the treasury (shares
+    /// sent or minted to it could never move again).
     SuiteContract,
     /// The deposit is below the institution's minimum.
     BelowMinDeposit,
@@ -113,46 +113,55 @@ pub enum TokenError {
     /// A cell this message needs does not decode as this code's type (written by another version
     /// of the code): the message refuses rather than act on a default.
     StorageUnreadable,
+    /// The ledger refused: its own error. Three refusals arrive as the accounting's own variant
+    /// instead, since they mean the same to the caller: `Paused`, `AlreadyPaused` and `NotPaused`,
+    /// and `InsufficientShares` for a request's lock or a flash exit's burn of the caller's shares.
+    /// Any other (a settlement the ledger refuses, a standing the two contracts disagree on) is a
+    /// fault between them and arrives as itself.
+    Ledger(LedgerError),
+    /// The ledger's supply after a mint or burn differs from the books' mirror of it: refused
+    /// (the suite's contracts must come from one build and one wiring).
+    SupplyMismatch,
 }
 
-impl From<GovernorError> for TokenError {
+impl From<GovernorError> for AccountingError {
     fn from(e: GovernorError) -> Self {
-        TokenError::Governor(e)
+        AccountingError::Governor(e)
     }
 }
 
-impl From<WiringError> for TokenError {
+impl From<WiringError> for AccountingError {
     fn from(e: WiringError) -> Self {
-        TokenError::Wiring(e)
+        AccountingError::Wiring(e)
     }
 }
 
-impl From<ReportError> for TokenError {
+impl From<ReportError> for AccountingError {
     fn from(e: ReportError) -> Self {
-        TokenError::Report(e)
+        AccountingError::Report(e)
     }
 }
 
-impl From<BooksError> for TokenError {
+impl From<BooksError> for AccountingError {
     fn from(e: BooksError) -> Self {
         match e {
-            BooksError::ZeroShares => TokenError::ZeroShares,
-            BooksError::InsufficientBuffer => TokenError::InsufficientBuffer,
-            BooksError::BufferOwedToTickets => TokenError::BufferOwedToTickets,
-            BooksError::BelowMinWithdrawal => TokenError::BelowMinWithdrawal,
-            BooksError::AboveRefillHeadroom => TokenError::AboveRefillHeadroom,
-            BooksError::Overflow => TokenError::Overflow,
+            BooksError::ZeroShares => AccountingError::ZeroShares,
+            BooksError::InsufficientBuffer => AccountingError::InsufficientBuffer,
+            BooksError::BufferOwedToTickets => AccountingError::BufferOwedToTickets,
+            BooksError::BelowMinWithdrawal => AccountingError::BelowMinWithdrawal,
+            BooksError::AboveRefillHeadroom => AccountingError::AboveRefillHeadroom,
+            BooksError::Overflow => AccountingError::Overflow,
         }
     }
 }
 
-impl From<MathError> for TokenError {
+impl From<MathError> for AccountingError {
     fn from(_: MathError) -> Self {
-        TokenError::Overflow
+        AccountingError::Overflow
     }
 }
 
-/// What the oracle contract asks of the token.
+/// What the oracle contract asks of the accounting.
 #[ink::trait_definition]
 pub trait ReportSink {
     /// The oracle contract only, for a member's vote short of quorum: the loss the report shows
@@ -164,21 +173,21 @@ pub trait ReportSink {
         report: Report,
         member: AccountId,
         basis: Option<HoldBasis>,
-    ) -> Result<(u128, Option<u64>), TokenError>;
+    ) -> Result<(u128, Option<u64>), AccountingError>;
 
     /// The oracle contract only, with a report a quorum agreed on: applies it within the bounds,
     /// or answers `Ok(Err(bound))` when the bounds refuse it.
     #[ink(message)]
-    fn autobalance(&mut self, report: Report) -> Result<Result<(), ReportError>, TokenError>;
+    fn autobalance(&mut self, report: Report) -> Result<Result<(), ReportError>, AccountingError>;
 }
 
-/// What the board asks of the token.
+/// What the board asks of the accounting (decisions on the icsETH token's rules).
 #[ink::trait_definition]
-pub trait TokenGovernance {
+pub trait AccountingGovernance {
     /// Governor only (the board's execution): applies one decision, exactly as the message of
     /// the same name would, with the same checks, errors and events.
     #[ink(message)]
-    fn govern(&mut self, decision: TokenDecision) -> Result<(), TokenError>;
+    fn govern(&mut self, decision: TokenDecision) -> Result<(), AccountingError>;
 
     /// Anyone: when the guardian last paused (0: never). The board reads it so that a pause or
     /// unpause proposal created before the guardian's pause never undoes it.
@@ -186,8 +195,8 @@ pub trait TokenGovernance {
     fn guardian_paused_at(&self) -> u64;
 }
 
-impl From<icseth_core::cell::Unreadable> for TokenError {
+impl From<icseth_core::cell::Unreadable> for AccountingError {
     fn from(_: icseth_core::cell::Unreadable) -> Self {
-        TokenError::StorageUnreadable
+        AccountingError::StorageUnreadable
     }
 }
