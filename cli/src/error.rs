@@ -22,6 +22,29 @@ pub enum CliError {
     State(String),
     /// The contracts' answers break an identity an auditor checks (the failed checks).
     Inconsistent(Vec<String>),
+    /// The node at the URL could not be reached or does not serve what the suite needs.
+    Chain { url: String, error: String },
+    /// A flag's value is not usable.
+    Usage(String),
+    /// No signer's secret, or one that is not a key.
+    Signer(String),
+    /// A deployment step failed (which contract, which message, the chain's or contract's error).
+    Deploy(String),
+    /// The signer cannot pay for the deployment.
+    Funds {
+        account: String,
+        free: u128,
+        needed: u128,
+    },
+    /// The manifest does not match the chain, the signer, the flags or the bundles.
+    Mismatch {
+        manifest: String,
+        differences: Vec<String>,
+    },
+    /// The chain's native token has other decimals than the suite's amounts assume.
+    Decimals { found: Option<u32>, expected: u32 },
+    /// The node no longer keeps the blocks or states the history needs.
+    Pruned(String),
 }
 
 impl CliError {
@@ -32,8 +55,10 @@ impl CliError {
         }
     }
 
-    /// 3 toolchain, 4 build, 5 scenario step, 6 files and state, 7 failed audit checks (clap uses
-    /// 2 for usage errors).
+    /// 2 usage (as clap's), 3 toolchain, 4 build, 5 scenario or deployment step, 6 files and
+    /// state, 7 failed audit checks, 8 an unreachable chain, 9 no usable signer, 10 insufficient
+    /// funds, 11 a manifest that does not match, 12 a chain with other decimals, 13 a node that
+    /// pruned the history a report needs.
     pub fn exit_code(&self) -> u8 {
         match self {
             CliError::Build(BuildError::Toolchain(_)) => 3,
@@ -42,6 +67,14 @@ impl CliError {
             CliError::Step { .. } => 5,
             CliError::Io { .. } | CliError::State(_) => 6,
             CliError::Inconsistent(_) => 7,
+            CliError::Chain { .. } => 8,
+            CliError::Usage(_) => 2,
+            CliError::Deploy(_) => 5,
+            CliError::Signer(_) => 9,
+            CliError::Funds { .. } => 10,
+            CliError::Mismatch { .. } => 11,
+            CliError::Decimals { .. } => 12,
+            CliError::Pruned(_) => 13,
         }
     }
 }
@@ -66,6 +99,40 @@ impl fmt::Display for CliError {
                     failed.join("; ")
                 )
             }
+            CliError::Chain { url, error } => write!(
+                f,
+                "cannot use the chain at {url}: {error} (is it running? ./scripts/chain.sh starts one)"
+            ),
+            CliError::Usage(why) => write!(f, "{why}"),
+            CliError::Signer(why) => write!(f, "signer: {why}"),
+            CliError::Deploy(why) => write!(f, "deployment: {why} (run the same command again to resume)"),
+            CliError::Funds {
+                account,
+                free,
+                needed,
+            } => write!(
+                f,
+                "the signer {account} holds {free} of the chain's smallest unit; a deployment needs {needed}"
+            ),
+            CliError::Mismatch {
+                manifest,
+                differences,
+            } => write!(
+                f,
+                "the manifest {manifest} does not match: {}",
+                differences.join("; ")
+            ),
+            CliError::Pruned(what) => write!(
+                f,
+                "the node no longer keeps {what}: the report's history needs an archive node \
+                 (a node run with --pruning archive) or one that kept every block since the deployment"
+            ),
+            CliError::Decimals { found, expected } => write!(
+                f,
+                "the chain's native token has {} decimals and the suite's amounts assume {expected}; \
+                 --allow-decimals N deploys anyway",
+                found.map_or_else(|| "unstated".to_string(), |d| d.to_string())
+            ),
         }
     }
 }
@@ -116,9 +183,38 @@ mod tests {
             },
             CliError::io(Path::new("/x"), "denied"),
             CliError::Inconsistent(vec!["the accounting's books balance".into()]),
+            CliError::Chain {
+                url: "ws://127.0.0.1:1".into(),
+                error: "connection refused".into(),
+            },
         ];
         let codes: Vec<u8> = errors.iter().map(CliError::exit_code).collect();
-        assert_eq!(codes, vec![3, 4, 5, 6, 7]);
+        assert_eq!(codes, vec![3, 4, 5, 6, 7, 8]);
+        let deployment = [
+            CliError::Usage("x".into()),
+            CliError::Deploy("x".into()),
+            CliError::Signer("x".into()),
+            CliError::Funds {
+                account: "0x01".into(),
+                free: 1,
+                needed: 2,
+            },
+            CliError::Mismatch {
+                manifest: "m.json".into(),
+                differences: vec!["the deployer: recorded 0x01, found 0x02".into()],
+            },
+            CliError::Decimals {
+                found: Some(9),
+                expected: 18,
+            },
+            CliError::Pruned("block 7".into()),
+        ];
+        let codes: Vec<u8> = deployment.iter().map(CliError::exit_code).collect();
+        assert_eq!(codes, vec![2, 5, 9, 10, 11, 12, 13]);
+        assert_eq!(
+            deployment[4].to_string(),
+            "the manifest m.json does not match: the deployer: recorded 0x01, found 0x02"
+        );
         assert!(errors[1]
             .to_string()
             .starts_with("building icseth_token failed: x"));

@@ -1,19 +1,23 @@
 //! `icseth`: the suite's command-line tool. `build` makes the release bundles, `demo` (the default)
-//! runs an institution's day on an embedded chain and writes the auditor's report, `report` renders
-//! a recorded state again. Errors name what to do and exit non-zero (codes in `error.rs`).
+//! runs an institution's day on an embedded chain or a node and writes the auditor's report,
+//! `deploy` puts the suite on a node with a manifest, `report` renders a recorded state again. Errors name what to do and exit non-zero (codes in `error.rs`).
 mod args;
 mod audit;
+mod deploy;
 mod error;
+mod live;
 mod report;
 
 mod scenario;
 
-use args::{BuildArgs, Cli, Command, DemoArgs, ReportArgs, AUDIT_FILE};
+use args::{BuildArgs, Cli, Command, DemoArgs, ReportArgs, AUDIT_FILE, MANIFEST_FILE};
 use audit::Audit;
 use clap::Parser;
 use error::CliError;
 use icseth_deploy::build;
-use icseth_deploy::EmbeddedClient;
+use icseth_deploy::manifest::{DeployedContract, Manifest};
+use icseth_deploy::suite::DEPLOY_ORDER;
+use icseth_deploy::{account_of, node, EmbeddedClient};
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -51,7 +55,7 @@ fn write_report(audit: &Audit, out: &Path) -> Result<(), CliError> {
 
 fn build(args: &BuildArgs) -> Result<(), CliError> {
     println!(
-        "[ 1] release builds of the six contracts into {}",
+        "[ 1] release builds of the seven contracts into {}",
         args.out.display()
     );
     let artifacts = build::build_all(&args.out, true, &mut |line| say(line))?;
@@ -70,14 +74,63 @@ fn build(args: &BuildArgs) -> Result<(), CliError> {
 }
 
 async fn demo(args: &DemoArgs) -> Result<(), CliError> {
+    let unreachable = |url: &String| {
+        let url = url.clone();
+        move |e: icseth_deploy::ChainError| CliError::Chain {
+            url,
+            error: e.to_string(),
+        }
+    };
+    // A node that does not answer fails the command before any build starts.
+    if let Some(url) = &args.url {
+        node::probe(url).await.map_err(unreachable(url))?;
+    }
     let mut progress = scenario::Progress::default();
     progress.start(&format!(
-        "release builds of the six contracts in {} (built when missing)",
+        "release builds of the seven contracts in {} (built when missing)",
         args.contracts.display()
     ));
     let artifacts = build::build_all(&args.contracts, args.rebuild, &mut |line| say(line))?;
-    let mut client = EmbeddedClient::new(artifacts.iter().map(|a| a.wasm.clone()));
-    let audit = scenario::run(&mut client, &artifacts, &mut progress).await?;
+    let wasm = artifacts.iter().map(|a| a.wasm.clone());
+    let audit = match &args.url {
+        None => {
+            let mut client = EmbeddedClient::new(wasm);
+            let source = "icseth demo on the embedded pallet-contracts chain (ink_sandbox 5.1.1)";
+            scenario::run(&mut client, &artifacts, &mut progress, source).await?
+        }
+        Some(url) => {
+            let mut client = node::connect(url, wasm.collect())
+                .await
+                .map_err(unreachable(url))?;
+            let from_block = node::head().await.map_err(unreachable(url))?;
+            let genesis = node::genesis_hash().await.map_err(unreachable(url))?;
+            let source = format!("icseth demo --url {url} (the node's runtime, over RPC)");
+            let audit = scenario::run(&mut client, &artifacts, &mut progress, &source).await?;
+            // the day's suite recorded as `icseth deploy` records one, for `report --url`
+            let mut manifest = Manifest::new(
+                genesis,
+                url.clone(),
+                account_of(&scenario::day_deployer()),
+                from_block,
+                &scenario::day_config(),
+            );
+            for name in DEPLOY_ORDER {
+                if let Some(entry) = audit.contracts.iter().find(|c| c.name == name) {
+                    manifest.contracts.push(DeployedContract {
+                        name: name.to_string(),
+                        address: entry.address.clone(),
+                        code_hash: entry.code_hash.clone().unwrap_or_default(),
+                    });
+                }
+            }
+            manifest.wired = true;
+            let path = args.out.join(MANIFEST_FILE);
+            let json = serde_json::to_string_pretty(&manifest).map_err(|e| CliError::State(e.to_string()))?;
+            write(&path, &json)?;
+            say(&format!("the day's suite recorded in {}", path.display()));
+            audit
+        }
+    };
     write_report(&audit, &args.out)?;
     println!(
         "auditor's report written to {dir}/report.md, {dir}/{AUDIT_FILE} and {dir}/chart.svg",
@@ -86,35 +139,46 @@ async fn demo(args: &DemoArgs) -> Result<(), CliError> {
     Ok(())
 }
 
-fn render(args: &ReportArgs) -> Result<(), CliError> {
-    let text = std::fs::read_to_string(&args.state).map_err(|e| {
-        CliError::io(
-            &args.state,
-            format!("{e} (run `icseth demo` first; it records the chain state there)"),
-        )
-    })?;
-    let audit: Audit =
-        serde_json::from_str(&text).map_err(|e| CliError::State(format!("{}: {e}", args.state.display())))?;
+async fn render(args: &ReportArgs) -> Result<(), CliError> {
+    let audit = match &args.url {
+        Some(url) => live::audit(args, url).await?,
+        None => {
+            let text = std::fs::read_to_string(&args.state).map_err(|e| {
+                CliError::io(
+                    &args.state,
+                    format!("{e} (run `icseth demo` first; it records the chain state there)"),
+                )
+            })?;
+            serde_json::from_str(&text)
+                .map_err(|e| CliError::State(format!("{}: {e}", args.state.display())))?
+        }
+    };
     write_report(&audit, &args.out)?;
     println!(
         "auditor's report written to {dir}/report.md, {dir}/{AUDIT_FILE} and {dir}/chart.svg",
         dir = args.out.display()
     );
     Ok(())
+}
+
+/// Runs `task` to its end on a runtime of this thread.
+fn asynchronously(task: impl std::future::Future<Output = Result<(), CliError>>) -> Result<(), CliError> {
+    match ink_e2e::tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime.block_on(task),
+        Err(e) => Err(CliError::State(format!("cannot start the async runtime: {e}"))),
+    }
 }
 
 fn main() -> ExitCode {
     let command = Cli::parse().into_command();
     let result = match &command {
         Command::Build(args) => build(args),
-        Command::Report(args) => render(args),
-        Command::Demo(args) => match ink_e2e::tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-        {
-            Ok(runtime) => runtime.block_on(demo(args)),
-            Err(e) => Err(CliError::State(format!("cannot start the async runtime: {e}"))),
-        },
+        Command::Report(args) => asynchronously(render(args)),
+        Command::Demo(args) => asynchronously(demo(args)),
+        Command::Deploy(args) => asynchronously(deploy::run(args)),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,4 +1,4 @@
-//! The main job's scripted lifecycle on the embedded chain, with real messages and events: board
+//! The main job's scripted lifecycle on a chain (the embedded one, or a node), with real messages and events: board
 //! votes, deposits, an operator's registration and performance records, oracle reports with
 //! rewards and MEV, a flash exit, a withdrawal through the queue, a covered slashing loss and a
 //! removal. Each step prints a line; a failed step names itself, the contract, the message and the
@@ -222,11 +222,32 @@ where
     })
 }
 
-/// Runs the day on `client` (loaded with the six contracts) and returns the auditor's record.
+/// The day's suite: a board of three (the protocol, members B and C; quorum 2) that governs
+/// everything, the protocol holding the other roles, a 32 ETH minimum deposit.
+pub fn day_config() -> SuiteConfig {
+    let cast = Cast::new();
+    let mut config = SuiteConfig::single_member(account_of(&cast.protocol), 32 * ETH);
+    config.board_members = vec![
+        account_of(&cast.protocol),
+        account_of(&cast.member_b),
+        account_of(&cast.member_c),
+    ];
+    config.quorum = 2;
+    config
+}
+
+/// The account that deploys the day's suite.
+pub fn day_deployer() -> Keypair {
+    Cast::new().protocol
+}
+
+/// Runs the day on `client` (loaded with the seven contracts) and returns the auditor's record,
+/// saying it came from `source`.
 pub async fn run<C>(
     client: &mut C,
     artifacts: &[Artifact],
     progress: &mut Progress,
+    source: &str,
 ) -> Result<Audit, CliError>
 where
     C: E2EBackend<Env> + ChainAccess,
@@ -237,13 +258,7 @@ where
     progress.start(
         "deploying and wiring board, token, flash-exit pool, operator registry, slash protection, oracle",
     );
-    let mut config = SuiteConfig::single_member(account_of(protocol), 32 * ETH);
-    config.board_members = vec![
-        account_of(protocol),
-        account_of(&cast.member_b),
-        account_of(&cast.member_c),
-    ];
-    config.quorum = 2;
+    let config = day_config();
     let suite = deploy_and_wire(client, protocol, &config)
         .await
         .map_err(progress.fail("suite", "deploy_and_wire"))?;
@@ -561,17 +576,34 @@ where
     progress.note(format!("withdrawal ticket {exit} recorded"));
 
     progress.start("reading the auditor's view back from the contracts");
-    collect(client, progress, &cast, &suite, artifacts, history).await
+    let subjects = Subjects {
+        reader: &cast.protocol,
+        institutions: vec![
+            ("institution A".into(), account_of(&cast.bank_a)),
+            ("institution B".into(), account_of(&cast.bank_b)),
+        ],
+        treasury: account_of(&cast.protocol),
+    };
+    collect(client, progress, &subjects, &suite, artifacts, history, source).await
+}
+
+/// Whom the auditor's record names: the account its reads come from (reads sign nothing), the
+/// institutions to list and the treasury.
+pub struct Subjects<'a> {
+    pub reader: &'a Keypair,
+    pub institutions: Vec<(String, AccountId)>,
+    pub treasury: AccountId,
 }
 
 /// Reads the whole auditor's record from the contracts (paged reads where lists grow).
-async fn collect<C>(
+pub async fn collect<C>(
     client: &mut C,
     progress: &Progress,
-    cast: &Cast,
+    subjects: &Subjects<'_>,
     suite: &SuiteAddresses,
     artifacts: &[Artifact],
     history: Vec<HistoryPoint>,
+    source: &str,
 ) -> Result<Audit, CliError>
 where
     C: E2EBackend<Env> + ChainAccess,
@@ -580,7 +612,7 @@ where
     // Every figure of the record is read in one state of the chain, the one pinned here.
     let pinned = client.pin().await.map_err(progress.fail(CHAIN, "pin"))?;
     let now = chain_now(client, progress).await?;
-    let reader = &cast.protocol;
+    let reader = subjects.reader;
     let token = ink_e2e::create_call_builder::<IcsethAccounting>(suite.accounting);
     let ledger = ink_e2e::create_call_builder::<IcsethToken>(suite.token);
     let board = ink_e2e::create_call_builder::<WhitelistBoard>(suite.board);
@@ -588,11 +620,13 @@ where
     let protection = ink_e2e::create_call_builder::<SlashProtection>(suite.slash_protection);
     let pool = ink_e2e::create_call_builder::<FlashExitPool>(suite.flash_exit_pool);
 
+    // a size of 0 is one the record does not know (a report read from a node)
     let size_of = |name: &str| {
         artifacts
             .iter()
             .find(|a| a.contract == name)
             .map(|a| a.wasm_bytes)
+            .filter(|bytes| *bytes > 0)
     };
     let mut contracts = Vec::new();
     // The ledger has no authority: only the accounting changes it.
@@ -671,8 +705,8 @@ where
     };
 
     let mut institutions = Vec::new();
-    for (name, who) in [("institution A", &cast.bank_a), ("institution B", &cast.bank_b)] {
-        let account = account_of(who);
+    for (name, account) in &subjects.institutions {
+        let account = *account;
         let shares = client
             .read_at(pinned, reader, &ledger.balance_of(account))
             .await
@@ -684,7 +718,7 @@ where
             .await
             .map_err(progress.fail(ACCOUNTING, "is_whitelisted"))?;
         institutions.push(InstitutionEntry {
-            name: name.into(),
+            name: name.clone(),
             account: hex(&account),
             whitelisted,
             shares: Wei(shares),
@@ -693,7 +727,7 @@ where
     }
 
     let treasury_shares = client
-        .read_at(pinned, reader, &ledger.balance_of(account_of(&cast.protocol)))
+        .read_at(pinned, reader, &ledger.balance_of(subjects.treasury))
         .await
         .map_err(progress.fail(TOKEN, "PSP22::balance_of"))?;
 
@@ -901,7 +935,7 @@ where
         .await
         .map_err(progress.fail(CHAIN, "events"))?;
     Ok(Audit {
-        source: "icseth demo on the embedded pallet-contracts chain (ink_sandbox 5.1.1)".into(),
+        source: source.into(),
         at_ms: now,
         contracts,
         rate: Wei(rate),

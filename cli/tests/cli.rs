@@ -112,3 +112,101 @@ fn a_record_that_breaks_an_identity_is_reported_and_exits_7() {
     let markdown = std::fs::read_to_string(dir.join("report.md")).unwrap();
     assert!(markdown.contains("| the accounting's books balance | **NO** |"));
 }
+
+#[test]
+fn a_demo_on_an_unreachable_node_fails_at_once_with_its_own_exit_code() {
+    // Port 1 on loopback: nothing listens there; nothing is built before the node answers.
+    let out = scratch("unreachable");
+    let contracts = scratch("unreachable-contracts");
+    let run = icseth(&[
+        "demo",
+        "--url",
+        "ws://127.0.0.1:1",
+        "--contracts",
+        contracts.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(run.status.code(), Some(8));
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(
+        stderr.starts_with("error: cannot use the chain at ws://127.0.0.1:1: "),
+        "{stderr}"
+    );
+    assert!(
+        !contracts.exists(),
+        "nothing was built for a chain that does not answer"
+    );
+    assert!(!out.exists());
+}
+
+/// `icseth deploy` with `args`, standard input empty and no `ICSETH_SECRET`.
+fn deploy(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_icseth"))
+        .arg("deploy")
+        .args(args)
+        .env_remove("ICSETH_SECRET")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("the icseth binary runs")
+}
+
+fn secret_file(name: &str, secret: &str) -> PathBuf {
+    let dir = scratch(name);
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("secret");
+    std::fs::write(&path, secret).unwrap();
+    path
+}
+
+#[test]
+fn a_deploy_without_a_secret_or_with_a_bad_one_is_refused_before_the_chain_is_asked() {
+    // No secret anywhere: exit 9, before the (unreachable) chain is tried.
+    let run = deploy(&["--url", "ws://127.0.0.1:1"]);
+    assert_eq!(
+        run.status.code(),
+        Some(9),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(stderr.contains("no secret"), "{stderr}");
+
+    // A secret that is no key: refused without quoting it.
+    let bad = "not a key at all//";
+    let path = secret_file("bad-secret", bad);
+    let run = deploy(&[
+        "--url",
+        "ws://127.0.0.1:1",
+        "--secret-file",
+        path.to_str().unwrap(),
+    ]);
+    assert_eq!(run.status.code(), Some(9));
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(!stderr.contains(bad), "the secret was printed: {stderr}");
+}
+
+#[test]
+fn a_deploy_names_a_bad_account_flag_and_an_unreachable_chain() {
+    let path = secret_file("dev-secret", "//Alice");
+    let secret = path.to_str().unwrap();
+    let run = deploy(&[
+        "--url",
+        "ws://127.0.0.1:1",
+        "--secret-file",
+        secret,
+        "--guardian",
+        "nobody",
+    ]);
+    assert_eq!(run.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&run.stderr).contains("--guardian: nobody is neither"));
+
+    let run = deploy(&["--url", "ws://127.0.0.1:1", "--secret-file", secret]);
+    assert_eq!(run.status.code(), Some(8));
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(
+        stderr.starts_with("error: cannot use the chain at ws://127.0.0.1:1: "),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("//Alice"));
+}

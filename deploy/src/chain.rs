@@ -8,8 +8,10 @@ use parity_scale_codec::Decode;
 use std::fmt;
 
 /// A contract event as the chain recorded it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ContractEvent {
+    /// The block that holds it (on a node; the embedded chain has no blocks).
+    pub block: Option<u32>,
     /// The emitting contract.
     pub contract: [u8; 32],
     /// The event's topics (its signature first, then the indexed fields).
@@ -41,6 +43,9 @@ pub enum ChainError {
     Unsupported(String),
     /// The chain or its client refused or failed.
     Backend(String),
+    /// The node no longer keeps the block or state asked for (it prunes: an archive node keeps
+    /// every block's state).
+    Pruned(String),
 }
 
 impl fmt::Display for ChainError {
@@ -48,6 +53,10 @@ impl fmt::Display for ChainError {
         match self {
             ChainError::Unsupported(what) => write!(f, "the chain cannot {what}"),
             ChainError::Backend(reason) => write!(f, "the chain failed: {reason}"),
+            ChainError::Pruned(what) => write!(
+                f,
+                "the node no longer keeps {what} (the history needs an archive node: --pruning archive)"
+            ),
         }
     }
 }
@@ -67,6 +76,12 @@ pub trait ChainAccess {
     /// Every contract event since the suite was deployed, oldest first (a node's client scans
     /// from the deployment block its manifest records).
     async fn events(&mut self) -> Result<Vec<ContractEvent>, ChainError>;
+
+    /// The code hash the chain records for the contract at `contract` (`None`: no contract there).
+    async fn code_hash_at(
+        &mut self,
+        contract: &ink::primitives::AccountId,
+    ) -> Result<Option<[u8; 32]>, ChainError>;
 
     /// The chain's current state, to pin reads at (`read_at`).
     async fn pin(&mut self) -> Result<BlockRef, ChainError>;

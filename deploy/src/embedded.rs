@@ -38,6 +38,42 @@ thread_local! {
     static DRY_RUNS: Cell<u32> = const { Cell::new(0) };
     /// Executions outside dry runs and moves of the clock: the state a read can be pinned at.
     static STATE_VERSION: Cell<u64> = const { Cell::new(0) };
+    /// Each contract's code hash as the runtime recorded it when the contract was instantiated or
+    /// its code replaced (committed executions only).
+    static CODE_HASHES: RefCell<Vec<([u8; 32], [u8; 32])>> = const { RefCell::new(Vec::new()) };
+}
+
+/// The storage key of `Contracts::ContractInfoOf(account)`.
+fn contract_info_key(account: &[u8; 32]) -> Vec<u8> {
+    use ink_sandbox::frame_support::__private::sp_io::hashing;
+    let mut key = hashing::twox_128(b"Contracts").to_vec();
+    key.extend(hashing::twox_128(b"ContractInfoOf"));
+    key.extend(hashing::twox_64(account));
+    key.extend(account);
+    key
+}
+
+/// The code hash in a contract's `ContractInfoOf` record, inside the runtime's externalities (the
+/// record starts with the trie id, then the code hash).
+fn recorded_code_hash(account: &[u8; 32]) -> Option<[u8; 32]> {
+    use ink_sandbox::frame_support::__private::sp_io::storage;
+    use parity_scale_codec::Decode;
+    let info = storage::get(&contract_info_key(account))?;
+    <(Vec<u8>, [u8; 32])>::decode(&mut &info[..])
+        .ok()
+        .map(|(_, hash)| hash)
+}
+
+/// The code hash this thread's chain records for the contract at `account`, `None` when no
+/// contract was instantiated there.
+pub fn code_hash_at(account: &[u8; 32]) -> Option<[u8; 32]> {
+    CODE_HASHES.with(|c| {
+        c.borrow()
+            .iter()
+            .rev()
+            .find(|(contract, _)| contract == account)
+            .map(|(_, hash)| *hash)
+    })
 }
 
 /// From now on, after every committed execution on this thread, digests the state of
@@ -59,10 +95,7 @@ pub fn storage_digests() -> Vec<[u8; 32]> {
 fn contract_digest(account: &[u8; 32]) -> [u8; 32] {
     use ink_sandbox::frame_support::__private::sp_io::{default_child_storage, hashing, storage};
     use parity_scale_codec::{Decode, Encode};
-    let mut key = hashing::twox_128(b"Contracts").to_vec();
-    key.extend(hashing::twox_128(b"ContractInfoOf"));
-    key.extend(hashing::twox_64(account));
-    key.extend(account);
+    let key = contract_info_key(account);
     let mut state = Vec::new();
     let info = storage::get(&key).map(|bytes| bytes.to_vec()).unwrap_or_default();
     state.extend(info.encode());
@@ -168,6 +201,17 @@ impl Sandbox for ClockSandbox {
             let before = frame_system::Pallet::<Runtime>::event_count();
             let out = execute();
             let records = frame_system::Pallet::<Runtime>::events();
+            let mut new_code: Vec<[u8; 32]> = Vec::new();
+            for record in records.iter().skip(before as usize) {
+                match &record.event {
+                    RuntimeEvent::Contracts(pallet_contracts::Event::Instantiated { contract, .. })
+                    | RuntimeEvent::Contracts(pallet_contracts::Event::ContractCodeUpdated {
+                        contract,
+                        ..
+                    }) => new_code.push(*contract.as_ref()),
+                    _ => {}
+                }
+            }
             EVENTS.with(|log| {
                 let mut log = log.borrow_mut();
                 for record in records.iter().skip(before as usize) {
@@ -177,6 +221,7 @@ impl Sandbox for ClockSandbox {
                     }) = &record.event
                     {
                         log.push(ContractEvent {
+                            block: None,
                             contract: *contract.as_ref(),
                             topics: record.topics.iter().map(|topic| topic.0).collect(),
                             data: data.clone(),
@@ -189,6 +234,11 @@ impl Sandbox for ClockSandbox {
             frame_system::Pallet::<Runtime>::reset_events();
             if DRY_RUNS.with(Cell::get) == 0 {
                 STATE_VERSION.with(|v| v.set(v.get().saturating_add(1)));
+                for contract in new_code {
+                    if let Some(hash) = recorded_code_hash(&contract) {
+                        CODE_HASHES.with(|c| c.borrow_mut().push((contract, hash)));
+                    }
+                }
                 let watched = WATCHED.with(|w| w.borrow().clone());
                 if !watched.is_empty() {
                     let digests = watched.iter().map(contract_digest).collect();
@@ -286,6 +336,13 @@ impl ChainAccess for EmbeddedClient {
 
     async fn events(&mut self) -> Result<Vec<ContractEvent>, ChainError> {
         Ok(events())
+    }
+
+    async fn code_hash_at(
+        &mut self,
+        contract: &ink::primitives::AccountId,
+    ) -> Result<Option<[u8; 32]>, ChainError> {
+        Ok(code_hash_at(contract.as_ref()))
     }
 
     async fn pin(&mut self) -> Result<BlockRef, ChainError> {

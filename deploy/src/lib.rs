@@ -9,6 +9,7 @@ pub mod calls;
 pub mod chain;
 pub mod embedded;
 pub mod governance;
+pub mod manifest;
 pub mod node;
 pub mod operators;
 pub mod oracle;

@@ -15,7 +15,7 @@ use ink_e2e::subxt::{OnlineClient, PolkadotConfig};
 use ink_e2e::{CallBuilderFinal, Keypair};
 use parity_scale_codec::{Decode, Encode};
 use std::path::PathBuf;
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 
 /// ink_e2e's client of a node, the suite's chain over RPC.
 pub type NodeClient = ink_e2e::Client<PolkadotConfig, Env>;
@@ -24,12 +24,20 @@ pub type NodeClient = ink_e2e::Client<PolkadotConfig, Env>;
 const TIMESTAMP_NOW: &str = "0xf0c365c3cf59d671eb72da0e7a4113c49f1f0515f462cdcf84e0f1d6045dfcbb";
 
 /// What `ChainAccess` needs beside the client: the RPC handle, a typed client for blocks and
-/// events, and the block the process first saw (events are read from the next one on).
+/// events, and the contract events read so far (from the block after the one the process first
+/// saw).
 struct NodeRpc {
     url: String,
     rpc: RpcClient,
     api: OnlineClient<PolkadotConfig>,
-    first_block: u32,
+    events: Mutex<EventCursor>,
+}
+
+/// The contract events of the blocks read so far, and the next block to read: each block is
+/// fetched once per process however often the drivers ask for events.
+struct EventCursor {
+    next_block: u32,
+    found: Vec<ContractEvent>,
 }
 
 static NODE: OnceLock<NodeRpc> = OnceLock::new();
@@ -76,6 +84,13 @@ async fn head_number(rpc: &RpcClient) -> Result<u32, ChainError> {
         .ok_or_else(|| backend("a head without a number"))
 }
 
+/// The head block's number of the node at `url`: whether it answers at all, before anything long
+/// is started for it.
+pub async fn probe(url: &str) -> Result<u32, ChainError> {
+    let rpc = RpcClient::from_url(url).await.map_err(backend)?;
+    head_number(&rpc).await
+}
+
 /// Connects to the node at `url` with the contracts' Wasm at `wasm` (what ink_e2e uploads by
 /// name). One node per process: a second `connect` to another URL is refused.
 pub async fn connect(url: &str, wasm: Vec<PathBuf>) -> Result<NodeClient, ChainError> {
@@ -98,7 +113,10 @@ pub async fn connect(url: &str, wasm: Vec<PathBuf>) -> Result<NodeClient, ChainE
         url: url.to_string(),
         rpc,
         api,
-        first_block: number,
+        events: Mutex::new(EventCursor {
+            next_block: number.saturating_add(1),
+            found: Vec::new(),
+        }),
     });
     Ok(client)
 }
@@ -110,6 +128,55 @@ async fn block_hash(rpc: &RpcClient, number: Option<u32>) -> Result<String, Chai
     };
     let hash: Option<String> = rpc.request("chain_getBlockHash", args).await.map_err(backend)?;
     hash.ok_or_else(|| backend(format!("no block {number:?}")))
+}
+
+/// A failure to read a past block's state: pruned when the node says so.
+fn past(number: u32) -> impl Fn(ink_e2e::subxt::Error) -> ChainError {
+    move |e| {
+        let text = e.to_string();
+        let lower = text.to_lowercase();
+        if ["discarded", "pruned", "unknown block", "not found"]
+            .iter()
+            .any(|sign| lower.contains(sign))
+        {
+            ChainError::Pruned(format!("block {number}'s state ({text})"))
+        } else {
+            backend(text)
+        }
+    }
+}
+
+/// The contract events of block `number`, in order.
+async fn contract_events(node: &NodeRpc, number: u32) -> Result<Vec<ContractEvent>, ChainError> {
+    let hash = block_hash(&node.rpc, Some(number))
+        .await
+        .map_err(|_| ChainError::Pruned(format!("block {number}")))?;
+    let hash = ink_e2e::H256::from_slice(&from_hex(&hash)?);
+    let events = node
+        .api
+        .blocks()
+        .at(hash)
+        .await
+        .map_err(past(number))?
+        .events()
+        .await
+        .map_err(past(number))?;
+    let mut found = Vec::new();
+    for event in events.iter() {
+        let event = event.map_err(backend)?;
+        if let Some(emitted) = event
+            .as_event::<ink_e2e::events::ContractEmitted<Env>>()
+            .map_err(backend)?
+        {
+            found.push(ContractEvent {
+                block: Some(number),
+                contract: *emitted.contract.as_ref(),
+                topics: event.topics().iter().map(|t| t.0).collect(),
+                data: emitted.data,
+            });
+        }
+    }
+    Ok(found)
 }
 
 impl ChainAccess for NodeClient {
@@ -140,34 +207,37 @@ impl ChainAccess for NodeClient {
     async fn events(&mut self) -> Result<Vec<ContractEvent>, ChainError> {
         let node = node()?;
         let last = head_number(&node.rpc).await?;
+        let first = node.events.lock().map_err(backend)?.next_block;
         let mut found = Vec::new();
-        for number in node.first_block.saturating_add(1)..=last {
-            let hash = from_hex(&block_hash(&node.rpc, Some(number)).await?)?;
-            let hash = ink_e2e::H256::from_slice(&hash);
-            let events = node
-                .api
-                .blocks()
-                .at(hash)
-                .await
-                .map_err(backend)?
-                .events()
-                .await
-                .map_err(backend)?;
-            for event in events.iter() {
-                let event = event.map_err(backend)?;
-                if let Some(emitted) = event
-                    .as_event::<ink_e2e::events::ContractEmitted<Env>>()
-                    .map_err(backend)?
-                {
-                    found.push(ContractEvent {
-                        contract: *emitted.contract.as_ref(),
-                        topics: event.topics().iter().map(|t| t.0).collect(),
-                        data: emitted.data,
-                    });
-                }
-            }
+        for number in first..=last {
+            found.extend(contract_events(node, number).await?);
         }
-        Ok(found)
+        let mut cursor = node.events.lock().map_err(backend)?;
+        // One driver per process reads events, so nobody moved the cursor meanwhile.
+        if cursor.next_block == first && last >= first {
+            cursor.found.extend(found);
+            cursor.next_block = last.saturating_add(1);
+        }
+        Ok(cursor.found.clone())
+    }
+
+    /// `Contracts::ContractInfoOf` at the head: its record starts with the trie id, then the code
+    /// hash.
+    async fn code_hash_at(
+        &mut self,
+        contract: &ink::primitives::AccountId,
+    ) -> Result<Option<[u8; 32]>, ChainError> {
+        use ink_sandbox::frame_support::__private::sp_io::hashing::{twox_128, twox_64};
+        let account: &[u8; 32] = contract.as_ref();
+        let mut key = twox_128(b"Contracts").to_vec();
+        key.extend(twox_128(b"ContractInfoOf"));
+        key.extend(twox_64(account));
+        key.extend(account);
+        let Some(info) = storage_at_head(&key).await? else {
+            return Ok(None);
+        };
+        let (_trie_id, code_hash) = <(Vec<u8>, [u8; 32])>::decode(&mut &info[..]).map_err(backend)?;
+        Ok(Some(code_hash))
     }
 
     async fn pin(&mut self) -> Result<BlockRef, ChainError> {
@@ -216,4 +286,120 @@ impl ChainAccess for NodeClient {
         .map_err(|e| CallError::Decode(e.to_string()))?;
         crate::calls::decode_exec(&result.result)
     }
+}
+
+/// The hash of the connected node's genesis block, `0x`-prefixed hex: what names the chain.
+pub async fn genesis_hash() -> Result<String, ChainError> {
+    block_hash(&node()?.rpc, Some(0)).await
+}
+
+/// The connected node's head block number.
+pub async fn head() -> Result<u32, ChainError> {
+    head_number(&node()?.rpc).await
+}
+
+/// The decimals of the chain's native token, from its `system_properties` (`None` when the chain
+/// does not say).
+pub async fn token_decimals() -> Result<Option<u32>, ChainError> {
+    let properties: serde_json::Value = node()?
+        .rpc
+        .request("system_properties", params(&[])?)
+        .await
+        .map_err(backend)?;
+    let decimals = &properties["tokenDecimals"];
+    // a chain with several tokens lists their decimals; the first is the native one
+    let first = decimals.as_array().and_then(|d| d.first()).unwrap_or(decimals);
+    Ok(first.as_u64().and_then(|d| u32::try_from(d).ok()))
+}
+
+async fn storage_at_head(key: &[u8]) -> Result<Option<Vec<u8>>, ChainError> {
+    let value: Option<String> = node()?
+        .rpc
+        .request("state_getStorage", params(&[serde_json::json!(hex_bytes(key))])?)
+        .await
+        .map_err(backend)?;
+    value.map(|v| from_hex(&v)).transpose()
+}
+
+/// `account`'s free native balance (`System::Account`), 0 for an account the chain does not know.
+pub async fn free_balance(account: &ink::primitives::AccountId) -> Result<u128, ChainError> {
+    use ink_sandbox::frame_support::__private::sp_io::hashing::{blake2_128, twox_128};
+    let account: &[u8; 32] = account.as_ref();
+    let mut key = twox_128(b"System").to_vec();
+    key.extend(twox_128(b"Account"));
+    key.extend(blake2_128(account));
+    key.extend(account);
+    let Some(info) = storage_at_head(&key).await? else {
+        return Ok(0);
+    };
+    // nonce, consumers, providers, sufficients, then the balances' data (free first)
+    let (_, _, _, _, free) = <(u32, u32, u32, u32, u128)>::decode(&mut &info[..]).map_err(backend)?;
+    Ok(free)
+}
+
+/// The contract events read so far and the next block to read: what a tool keeps between runs so
+/// that the next one reads only newer blocks.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct EventLog {
+    /// The chain the events are from.
+    pub genesis_hash: String,
+    pub next_block: u32,
+    pub events: Vec<ContractEvent>,
+}
+
+/// Makes `events` start from `log` (events of blocks before `log.next_block`) instead of the
+/// block after the one `connect` saw: the connected chain must be `log`'s.
+pub async fn resume_events(log: EventLog) -> Result<(), ChainError> {
+    let genesis = genesis_hash().await?;
+    if genesis != log.genesis_hash {
+        return Err(backend(format!(
+            "the event log is of chain {}, the node is chain {genesis}",
+            log.genesis_hash
+        )));
+    }
+    let node = node()?;
+    let mut cursor = node.events.lock().map_err(backend)?;
+    cursor.next_block = log.next_block;
+    cursor.found = log.events;
+    Ok(())
+}
+
+/// The events read so far, to keep for the next run.
+pub async fn event_log() -> Result<EventLog, ChainError> {
+    let genesis_hash = genesis_hash().await?;
+    let node = node()?;
+    let cursor = node.events.lock().map_err(backend)?;
+    Ok(EventLog {
+        genesis_hash,
+        next_block: cursor.next_block,
+        events: cursor.found.clone(),
+    })
+}
+
+/// Block `number` as a state reads can be pinned at (`ChainAccess::read_at`).
+pub async fn block_ref(number: u32) -> Result<BlockRef, ChainError> {
+    let hash = block_hash(&node()?.rpc, Some(number))
+        .await
+        .map_err(|_| ChainError::Pruned(format!("block {number}")))?;
+    let bytes: [u8; 32] = from_hex(&hash)?
+        .try_into()
+        .map_err(|_| backend("a block hash that is not 32 bytes"))?;
+    Ok(BlockRef(bytes))
+}
+
+/// `Timestamp::Now` in the state of `at` (the time of that block), in ms.
+pub async fn time_at(at: BlockRef) -> Result<u64, ChainError> {
+    let value: Option<String> = node()?
+        .rpc
+        .request(
+            "state_getStorage",
+            params(&[
+                serde_json::json!(TIMESTAMP_NOW),
+                serde_json::json!(hex_bytes(&at.0)),
+            ])?,
+        )
+        .await
+        .map_err(|e| ChainError::Pruned(format!("the state of block {} ({e})", hex_bytes(&at.0))))?;
+    let bytes = from_hex(&value.ok_or_else(|| backend("no Timestamp::Now"))?)?;
+    u64::decode(&mut &bytes[..]).map_err(backend)
 }

@@ -3,8 +3,10 @@
 //!
 //! Order (DESIGN.md, "Deployment"): the board first, then the ledger and the five others with their
 //! governor (the board, or an account while a flow is tested without governance), then one `wire`
-//! per contract with all seven addresses. Wiring locks itself; `verify_wiring` reads every contract back.
-use crate::calls::{read, submit, CallError, Env};
+//! per contract with all seven addresses. Wiring locks itself; `read_wiring` reads every contract
+//! back. Each step exists for one contract too (`instantiate_one`, `wire_one`, `read_wiring_one`),
+//! for a deployment on a node that records each step and resumes after an interruption.
+use crate::calls::{read, submit, Env};
 use flash_exit_pool::flash_exit_pool::{FlashExitPool, FlashExitPoolRef};
 use icseth_accounting::icseth_accounting::{IcsethAccounting, IcsethAccountingRef};
 use icseth_core::SuiteAddresses;
@@ -91,10 +93,6 @@ fn failed(step: &str, reason: impl fmt::Display) -> DeployError {
     }
 }
 
-fn call_failed(step: &str) -> impl FnOnce(CallError) -> DeployError + '_ {
-    move |e| failed(step, e)
-}
-
 macro_rules! instantiate {
     ($client:expr, $deployer:expr, $name:literal, $constructor:expr) => {{
         let step = concat!("instantiate ", $name);
@@ -114,6 +112,124 @@ macro_rules! instantiate {
     }};
 }
 
+/// The contract crates in deployment order: the board first (the others name it as governor).
+pub const DEPLOY_ORDER: [&str; 7] = [
+    "whitelist_board",
+    "icseth_token",
+    "icseth_accounting",
+    "flash_exit_pool",
+    "operator_registry",
+    "slash_protection",
+    "oracle_consensus",
+];
+
+/// Instantiates the contract `name` with `config`'s constructor arguments and returns its address.
+/// `board` is the board's address, needed by every contract after it when the board governs.
+pub async fn instantiate_one<C>(
+    client: &mut C,
+    deployer: &Keypair,
+    config: &SuiteConfig,
+    name: &str,
+    board: Option<AccountId>,
+) -> Result<AccountId, DeployError>
+where
+    C: E2EBackend<Env>,
+    <C as ContractsBackend<Env>>::Error: fmt::Debug,
+{
+    let governor = match (config.governor, board) {
+        (GovernorChoice::Account(account), _) => account,
+        (GovernorChoice::Board, Some(board)) => board,
+        (GovernorChoice::Board, None) if name == "whitelist_board" => config.protocol,
+        (GovernorChoice::Board, None) => {
+            return Err(failed(
+                &format!("instantiate {name}"),
+                "the board must be deployed first: it governs the others",
+            ))
+        }
+    };
+    Ok(match name {
+        "whitelist_board" => instantiate!(
+            client,
+            deployer,
+            "whitelist_board",
+            WhitelistBoardRef::new(
+                config.protocol,
+                config.board_members.clone(),
+                config.quorum,
+                config.guardian
+            )
+        ),
+        "icseth_token" => instantiate!(client, deployer, "icseth_token", IcsethTokenRef::new()),
+        "icseth_accounting" => instantiate!(
+            client,
+            deployer,
+            "icseth_accounting",
+            IcsethAccountingRef::new(
+                governor,
+                config.guardian,
+                config.staking_manager,
+                config.treasury,
+                config.min_deposit
+            )
+        ),
+        "flash_exit_pool" => instantiate!(
+            client,
+            deployer,
+            "flash_exit_pool",
+            FlashExitPoolRef::new(governor, config.guardian)
+        ),
+        "operator_registry" => instantiate!(
+            client,
+            deployer,
+            "operator_registry",
+            OperatorRegistryRef::new(governor, config.guardian)
+        ),
+        "slash_protection" => instantiate!(
+            client,
+            deployer,
+            "slash_protection",
+            SlashProtectionRef::new(governor, config.guardian)
+        ),
+        "oracle_consensus" => instantiate!(
+            client,
+            deployer,
+            "oracle_consensus",
+            OracleConsensusRef::new(governor, config.guardian, config.oracle_genesis_ms)
+        ),
+        other => return Err(failed(&format!("instantiate {other}"), "no such contract")),
+    })
+}
+
+/// Sets the address of contract `name` in `suite`.
+pub fn set_address(suite: &mut SuiteAddresses, name: &str, address: AccountId) -> bool {
+    let slot = match name {
+        "icseth_token" => &mut suite.token,
+        "whitelist_board" => &mut suite.board,
+        "flash_exit_pool" => &mut suite.flash_exit_pool,
+        "operator_registry" => &mut suite.operator_registry,
+        "slash_protection" => &mut suite.slash_protection,
+        "oracle_consensus" => &mut suite.oracle,
+        "icseth_accounting" => &mut suite.accounting,
+        _ => return false,
+    };
+    *slot = address;
+    true
+}
+
+/// The address of contract `name` in `suite`.
+pub fn address_of(suite: &SuiteAddresses, name: &str) -> Option<AccountId> {
+    Some(match name {
+        "icseth_token" => suite.token,
+        "whitelist_board" => suite.board,
+        "flash_exit_pool" => suite.flash_exit_pool,
+        "operator_registry" => suite.operator_registry,
+        "slash_protection" => suite.slash_protection,
+        "oracle_consensus" => suite.oracle,
+        "icseth_accounting" => suite.accounting,
+        _ => return None,
+    })
+}
+
 /// Instantiates the seven contracts (not wired yet) and returns their addresses.
 pub async fn deploy_suite<C>(
     client: &mut C,
@@ -124,71 +240,67 @@ where
     C: E2EBackend<Env>,
     <C as ContractsBackend<Env>>::Error: fmt::Debug,
 {
-    let board = instantiate!(
-        client,
-        deployer,
-        "whitelist_board",
-        WhitelistBoardRef::new(
-            config.protocol,
-            config.board_members.clone(),
-            config.quorum,
-            config.guardian
-        )
-    );
-    let governor = match config.governor {
-        GovernorChoice::Board => board,
-        GovernorChoice::Account(account) => account,
+    let zero = AccountId::from([0; 32]);
+    let mut suite = SuiteAddresses {
+        token: zero,
+        board: zero,
+        flash_exit_pool: zero,
+        operator_registry: zero,
+        slash_protection: zero,
+        oracle: zero,
+        accounting: zero,
     };
-    let token = instantiate!(client, deployer, "icseth_token", IcsethTokenRef::new());
-    let accounting = instantiate!(
-        client,
-        deployer,
-        "icseth_accounting",
-        IcsethAccountingRef::new(
-            governor,
-            config.guardian,
-            config.staking_manager,
-            config.treasury,
-            config.min_deposit
-        )
-    );
-    let flash_exit_pool = instantiate!(
-        client,
-        deployer,
-        "flash_exit_pool",
-        FlashExitPoolRef::new(governor, config.guardian)
-    );
-    let operator_registry = instantiate!(
-        client,
-        deployer,
-        "operator_registry",
-        OperatorRegistryRef::new(governor, config.guardian)
-    );
-    let slash_protection = instantiate!(
-        client,
-        deployer,
-        "slash_protection",
-        SlashProtectionRef::new(governor, config.guardian)
-    );
-    let oracle = instantiate!(
-        client,
-        deployer,
-        "oracle_consensus",
-        OracleConsensusRef::new(governor, config.guardian, config.oracle_genesis_ms)
-    );
-    Ok(SuiteAddresses {
-        token,
-        board,
-        flash_exit_pool,
-        operator_registry,
-        slash_protection,
-        oracle,
-        accounting,
-    })
+    let mut board = None;
+    for name in DEPLOY_ORDER {
+        let address = instantiate_one(client, deployer, config, name, board).await?;
+        if name == "whitelist_board" {
+            board = Some(address);
+        }
+        set_address(&mut suite, name, address);
+    }
+    Ok(suite)
 }
 
 /// The outcome of one contract's `wire`, as the contract reported it (`Err` for a refusal).
 pub type WireOutcome = Result<(), String>;
+
+/// Sends `wire(suite)` from `caller` to contract `name` and returns its answer.
+pub async fn wire_one<C>(
+    client: &mut C,
+    caller: &Keypair,
+    suite: &SuiteAddresses,
+    name: &str,
+) -> Result<WireOutcome, DeployError>
+where
+    C: E2EBackend<Env>,
+    <C as ContractsBackend<Env>>::Error: fmt::Debug,
+{
+    let step = format!("wire {name}");
+    macro_rules! wire {
+        ($contract:ty, $address:expr) => {
+            submit(
+                client,
+                caller,
+                &ink_e2e::create_call_builder::<$contract>($address).wire(*suite),
+                0,
+            )
+            .await
+            .map_err(|e| failed(&step, e))?
+            .value
+            .map_err(|e| format!("{e:?}"))
+        };
+    }
+    Ok(match name {
+        "icseth_token" => wire!(IcsethToken, suite.token),
+        "whitelist_board" => wire!(WhitelistBoard, suite.board),
+        "flash_exit_pool" => wire!(FlashExitPool, suite.flash_exit_pool),
+        "operator_registry" => wire!(OperatorRegistry, suite.operator_registry),
+        "slash_protection" => wire!(SlashProtection, suite.slash_protection),
+        "oracle_consensus" => wire!(OracleConsensus, suite.oracle),
+        "icseth_accounting" => wire!(IcsethAccounting, suite.accounting),
+        other => return Err(failed(&step, format!("no such contract {other}"))),
+    })
+}
 
 /// Sends `wire(suite)` from `caller` to all seven contracts and returns each one's answer, in the
 /// order token (the ledger), board, flash-exit pool, operator registry, slash protection, oracle,
@@ -202,63 +314,48 @@ where
     C: E2EBackend<Env>,
     <C as ContractsBackend<Env>>::Error: fmt::Debug,
 {
-    let token = {
-        let msg = ink_e2e::create_call_builder::<IcsethToken>(suite.token).wire(*suite);
-        submit(client, caller, &msg, 0)
+    let mut outcomes = Vec::with_capacity(CONTRACT_NAMES.len());
+    for name in CONTRACT_NAMES {
+        outcomes.push(wire_one(client, caller, suite, name).await?);
+    }
+    outcomes
+        .try_into()
+        .map_err(|_| failed("wire the suite", "not one answer per contract"))
+}
+
+/// What contract `name` reports as the suite's addresses (`None` before it is wired).
+pub async fn read_wiring_one<C>(
+    client: &mut C,
+    caller: &Keypair,
+    suite: &SuiteAddresses,
+    name: &str,
+) -> Result<Option<SuiteAddresses>, DeployError>
+where
+    C: E2EBackend<Env>,
+    <C as ContractsBackend<Env>>::Error: fmt::Debug,
+{
+    let step = format!("read the wiring of {name}");
+    macro_rules! wiring {
+        ($contract:ty, $address:expr) => {
+            read(
+                client,
+                caller,
+                &ink_e2e::create_call_builder::<$contract>($address).suite(),
+            )
             .await
-            .map_err(call_failed("wire icseth_token"))?
-            .value
-            .map_err(|e| format!("{e:?}"))
-    };
-    let board = {
-        let msg = ink_e2e::create_call_builder::<WhitelistBoard>(suite.board).wire(*suite);
-        submit(client, caller, &msg, 0)
-            .await
-            .map_err(call_failed("wire whitelist_board"))?
-            .value
-            .map_err(|e| format!("{e:?}"))
-    };
-    let pool = {
-        let msg = ink_e2e::create_call_builder::<FlashExitPool>(suite.flash_exit_pool).wire(*suite);
-        submit(client, caller, &msg, 0)
-            .await
-            .map_err(call_failed("wire flash_exit_pool"))?
-            .value
-            .map_err(|e| format!("{e:?}"))
-    };
-    let registry = {
-        let msg = ink_e2e::create_call_builder::<OperatorRegistry>(suite.operator_registry).wire(*suite);
-        submit(client, caller, &msg, 0)
-            .await
-            .map_err(call_failed("wire operator_registry"))?
-            .value
-            .map_err(|e| format!("{e:?}"))
-    };
-    let protection = {
-        let msg = ink_e2e::create_call_builder::<SlashProtection>(suite.slash_protection).wire(*suite);
-        submit(client, caller, &msg, 0)
-            .await
-            .map_err(call_failed("wire slash_protection"))?
-            .value
-            .map_err(|e| format!("{e:?}"))
-    };
-    let oracle = {
-        let msg = ink_e2e::create_call_builder::<OracleConsensus>(suite.oracle).wire(*suite);
-        submit(client, caller, &msg, 0)
-            .await
-            .map_err(call_failed("wire oracle_consensus"))?
-            .value
-            .map_err(|e| format!("{e:?}"))
-    };
-    let accounting = {
-        let msg = ink_e2e::create_call_builder::<IcsethAccounting>(suite.accounting).wire(*suite);
-        submit(client, caller, &msg, 0)
-            .await
-            .map_err(call_failed("wire icseth_accounting"))?
-            .value
-            .map_err(|e| format!("{e:?}"))
-    };
-    Ok([token, board, pool, registry, protection, oracle, accounting])
+            .map_err(|e| failed(&step, e))?
+        };
+    }
+    Ok(match name {
+        "icseth_token" => wiring!(IcsethToken, suite.token),
+        "whitelist_board" => wiring!(WhitelistBoard, suite.board),
+        "flash_exit_pool" => wiring!(FlashExitPool, suite.flash_exit_pool),
+        "operator_registry" => wiring!(OperatorRegistry, suite.operator_registry),
+        "slash_protection" => wiring!(SlashProtection, suite.slash_protection),
+        "oracle_consensus" => wiring!(OracleConsensus, suite.oracle),
+        "icseth_accounting" => wiring!(IcsethAccounting, suite.accounting),
+        other => return Err(failed(&step, format!("no such contract {other}"))),
+    })
 }
 
 /// What each contract reports as the suite's addresses, in `wire_suite`'s order.
@@ -271,58 +368,11 @@ where
     C: E2EBackend<Env>,
     <C as ContractsBackend<Env>>::Error: fmt::Debug,
 {
-    let step = "read the wiring";
-    Ok([
-        read(
-            client,
-            caller,
-            &ink_e2e::create_call_builder::<IcsethToken>(suite.token).suite(),
-        )
-        .await
-        .map_err(call_failed(step))?,
-        read(
-            client,
-            caller,
-            &ink_e2e::create_call_builder::<WhitelistBoard>(suite.board).suite(),
-        )
-        .await
-        .map_err(call_failed(step))?,
-        read(
-            client,
-            caller,
-            &ink_e2e::create_call_builder::<FlashExitPool>(suite.flash_exit_pool).suite(),
-        )
-        .await
-        .map_err(call_failed(step))?,
-        read(
-            client,
-            caller,
-            &ink_e2e::create_call_builder::<OperatorRegistry>(suite.operator_registry).suite(),
-        )
-        .await
-        .map_err(call_failed(step))?,
-        read(
-            client,
-            caller,
-            &ink_e2e::create_call_builder::<SlashProtection>(suite.slash_protection).suite(),
-        )
-        .await
-        .map_err(call_failed(step))?,
-        read(
-            client,
-            caller,
-            &ink_e2e::create_call_builder::<OracleConsensus>(suite.oracle).suite(),
-        )
-        .await
-        .map_err(call_failed(step))?,
-        read(
-            client,
-            caller,
-            &ink_e2e::create_call_builder::<IcsethAccounting>(suite.accounting).suite(),
-        )
-        .await
-        .map_err(call_failed(step))?,
-    ])
+    let mut seen = [None; 7];
+    for (slot, name) in seen.iter_mut().zip(CONTRACT_NAMES) {
+        *slot = read_wiring_one(client, caller, suite, name).await?;
+    }
+    Ok(seen)
 }
 
 /// Deploys, wires and verifies the suite: every contract must report the same seven addresses.

@@ -12,4 +12,4 @@ pub use icseth_deploy::{
     submit, BlockRef, CallError, ChainAccess, ChainError, ClockSandbox, Cost, DeployError, EmbeddedClient,
     Env, GovernorChoice, Outcome, SuiteConfig, BEACON_GENESIS_MS, ETH,
 };
-pub use icseth_deploy::{accounts, calls, governance, operators};
+pub use icseth_deploy::{accounts, calls, governance, manifest, operators};

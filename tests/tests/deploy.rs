@@ -116,6 +116,171 @@ async fn the_embedded_chain_moves_time_keeps_events_and_pins_reads<Client: E2EBa
     Ok(())
 }
 
+/// What `icseth deploy` does on a node, here on the embedded chain: a deployment interrupted after
+/// its third step (the manifest could not be written) resumes from the manifest it left, deploys
+/// only what is missing, wires, and verifies clean; then every kind of tampering with a complete
+/// manifest is named by `verify`, and a resume under another chain, deployer, configuration or
+/// code is refused before anything is sent.
+#[ink_e2e::test(backend(runtime_only(sandbox = ClockSandbox)))]
+async fn an_interrupted_deployment_resumes_from_its_manifest_and_verifies<Client: E2EBackend>(
+    mut client: Client,
+) -> E2EResult<()> {
+    use icseth_e2e::deploy::{DeployError, DEPLOY_ORDER};
+    use icseth_e2e::manifest::{deploy_resuming, verify, Manifest};
+    use icseth_e2e::{hex, ChainAccess};
+    let deployer = ink_e2e::alice();
+    let mut config = SuiteConfig::single_member(account(&deployer), 32 * ETH);
+    config.board_members = vec![
+        account(&deployer),
+        account(&ink_e2e::bob()),
+        account(&ink_e2e::charlie()),
+    ];
+    config.quorum = 2;
+    config.guardian = account(&ink_e2e::dave());
+    // the code hash each contract's bundle has: what the chain must record for it
+    let built = ink_e2e::build_root_and_contract_dependencies();
+    let code_hash_of = |name: &str| -> Option<String> {
+        let path = built.iter().find(|p| p.file_stem().is_some_and(|s| s == name))?;
+        let wasm = std::fs::read(path).ok()?;
+        Some(hex(&ink::primitives::AccountId::from(blake2_256(&wasm))))
+    };
+    let mut manifest = Manifest::new(
+        "0xgenesis".into(),
+        "embedded".into(),
+        account(&deployer),
+        0,
+        &config,
+    );
+
+    // interrupted: the third save fails, as a killed process would stop
+    let mut saved: Vec<Manifest> = Vec::new();
+    let interrupted = deploy_resuming(
+        &mut client,
+        &deployer,
+        &config,
+        &mut manifest,
+        &code_hash_of,
+        &mut |m| {
+            if saved.len() == 3 {
+                return Err(DeployError {
+                    step: "write the manifest".into(),
+                    reason: "interrupted".into(),
+                });
+            }
+            saved.push(m.clone());
+            Ok(())
+        },
+        &mut |_| {},
+    )
+    .await;
+    assert!(interrupted.is_err());
+    let mut resumed = saved.last().cloned().expect("three steps were recorded");
+    assert_eq!(resumed.contracts.len(), 3);
+    assert_eq!(resumed.missing(), DEPLOY_ORDER[3..].to_vec());
+    // the fourth contract was instantiated but its record was lost: the resumed deployment makes
+    // another one and never wires the lost one
+    let differences = resumed.differences_from("0xgenesis", account(&deployer), &config, &code_hash_of);
+    assert!(differences.is_empty(), "{differences:?}");
+    let mut steps = Vec::new();
+    let suite = deploy_resuming(
+        &mut client,
+        &deployer,
+        &config,
+        &mut resumed,
+        &code_hash_of,
+        &mut |_| Ok(()),
+        &mut |line| steps.push(line.to_string()),
+    )
+    .await?;
+    assert_eq!(steps.len(), 4 + 7, "{steps:?}");
+    assert!(steps[0].starts_with("instantiated flash_exit_pool at "));
+    assert!(resumed.wired);
+    assert_eq!(resumed.suite(), Some(suite));
+    assert_eq!(
+        read_wiring(&mut client, &deployer, &suite).await?,
+        [Some(suite); 7]
+    );
+    let clean = verify(&mut client, &deployer, &resumed).await?;
+    assert!(clean.is_empty(), "{clean:?}");
+    // what verify compared: the chain's record of each address is the bundle's hash
+    for contract in &resumed.contracts {
+        let address = icseth_e2e::manifest::account_from_hex(&contract.address).unwrap();
+        let on_chain = client
+            .code_hash_at(&address)
+            .await?
+            .map(|h| hex(&ink::primitives::AccountId::from(h)));
+        assert_eq!(on_chain.as_ref(), Some(&contract.code_hash), "{}", contract.name);
+        assert_eq!(Some(&contract.code_hash), code_hash_of(&contract.name).as_ref());
+    }
+
+    // a second run on the complete manifest deploys nothing and wires nothing
+    let mut again = resumed.clone();
+    let mut steps = Vec::new();
+    deploy_resuming(
+        &mut client,
+        &deployer,
+        &config,
+        &mut again,
+        &code_hash_of,
+        &mut |_| Ok(()),
+        &mut |line| steps.push(line.to_string()),
+    )
+    .await?;
+    assert!(steps.iter().all(|s| s.ends_with("is wired already")), "{steps:?}");
+    assert_eq!(again, resumed);
+
+    // tampering: two addresses swapped, a code hash changed, another guardian, another quorum
+    let mut swapped = resumed.clone();
+    let (pool, registry) = (
+        swapped.contracts[3].address.clone(),
+        swapped.contracts[4].address.clone(),
+    );
+    swapped.contracts[3].address = registry;
+    swapped.contracts[4].address = pool;
+    let found = verify(&mut client, &deployer, &swapped).await?;
+    let what: Vec<&str> = found.iter().map(|d| d.what.as_str()).collect();
+    assert!(
+        what.iter().any(|w| w.starts_with("flash_exit_pool's code hash")),
+        "{what:?}"
+    );
+    assert!(what.contains(&"icseth_token's wiring"), "{what:?}");
+
+    let mut rehashed = resumed.clone();
+    rehashed.contracts[1].code_hash = format!("0x{}", "00".repeat(32));
+    let found = verify(&mut client, &deployer, &rehashed).await?;
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(found[0].what.starts_with("icseth_token's code hash at "));
+
+    let mut roles = resumed.clone();
+    roles.config.guardian = hex(&account(&ink_e2e::eve()));
+    roles.config.quorum = 3;
+    let found = verify(&mut client, &deployer, &roles).await?;
+    let what: Vec<&str> = found.iter().map(|d| d.what.as_str()).collect();
+    assert_eq!(
+        what,
+        [
+            "whitelist_board's guardian",
+            "icseth_accounting's guardian",
+            "flash_exit_pool's guardian",
+            "operator_registry's guardian",
+            "slash_protection's guardian",
+            "oracle_consensus's guardian",
+            "the board's quorum"
+        ]
+    );
+
+    // resuming is refused on another chain, by another deployer, with other flags or other code
+    let mut other = config.clone();
+    other.treasury = account(&ink_e2e::eve());
+    let refused = resumed.differences_from("0xother", account(&ink_e2e::bob()), &other, &|_| None);
+    assert_eq!(refused.len(), 3 + 7, "{refused:?}");
+    Ok(())
+}
+
+fn blake2_256(bytes: &[u8]) -> [u8; 32] {
+    ink_sandbox::frame_support::__private::sp_io::hashing::blake2_256(bytes)
+}
+
 /// The embedded chain refuses code over 123 KiB. Debug builds (what the end-to-end tests run) are
 /// the largest; one above 110 KiB fails here, with its size, long before a deployment would.
 #[test]

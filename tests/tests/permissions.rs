@@ -1,6 +1,6 @@
 //! The permission matrix, on the embedded chain: every state-changing message of every contract,
 //! called by every role that must not call it, is refused with its typed error, and the storage of
-//! all six contracts (records, every storage entry, native balances) is unchanged afterwards.
+//! all seven contracts (records, every storage entry, native balances) is unchanged afterwards.
 //!
 //! The matrix comes from one table (`matrix!` below): a row names the contract, the message with
 //! its arguments, the roles that may call it, and the error everyone else gets. A new message or

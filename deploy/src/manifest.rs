@@ -1,0 +1,493 @@
+//! A deployment's record: what `icseth deploy` writes step by step (the chain, the deployer, the
+//! configuration, each contract's address and code hash as soon as it exists), so that an
+//! interrupted deployment resumes where it stopped and a complete one can be verified against the
+//! chain (code hashes, wiring, roles). Written after every step; a step that failed leaves the
+//! record of the steps before it.
+use crate::accounts::{hex, hex_bytes};
+use crate::calls::{read, read_ok, Env};
+use crate::chain::ChainAccess;
+use crate::suite::{
+    address_of, instantiate_one, read_wiring_one, set_address, wire_one, DeployError, SuiteConfig,
+    DEPLOY_ORDER,
+};
+use icseth_abi::authority::Governed;
+use icseth_core::SuiteAddresses;
+use ink::primitives::AccountId;
+use ink_e2e::{ContractsBackend, E2EBackend, Keypair};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use whitelist_board::whitelist_board::WhitelistBoard;
+
+/// One deployed contract.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeployedContract {
+    pub name: String,
+    /// `0x`-prefixed hex of the account.
+    pub address: String,
+    /// The code hash of the bundle that was instantiated, `0x`-prefixed hex.
+    pub code_hash: String,
+}
+
+/// The deployment's configuration as recorded (accounts in hex, amounts as decimal strings).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecordedConfig {
+    pub board_members: Vec<String>,
+    pub quorum: u32,
+    pub guardian: String,
+    pub staking_manager: String,
+    pub treasury: String,
+    pub min_deposit: String,
+    pub oracle_genesis_ms: u64,
+}
+
+impl RecordedConfig {
+    pub fn of(config: &SuiteConfig) -> Self {
+        Self {
+            board_members: config.board_members.iter().map(hex).collect(),
+            quorum: config.quorum,
+            guardian: hex(&config.guardian),
+            staking_manager: hex(&config.staking_manager),
+            treasury: hex(&config.treasury),
+            min_deposit: config.min_deposit.to_string(),
+            oracle_genesis_ms: config.oracle_genesis_ms,
+        }
+    }
+}
+
+/// The record of one deployment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Manifest {
+    /// The chain's genesis hash: a manifest never applies to another chain.
+    pub genesis_hash: String,
+    /// The URL the deployment used (informative: the same chain may be reached elsewhere).
+    pub url: String,
+    /// The account that instantiated and wired the contracts.
+    pub deployer: String,
+    /// The chain's head when the deployment started: the suite's events are in later blocks.
+    pub from_block: u32,
+    pub config: RecordedConfig,
+    /// The contracts deployed so far, in deployment order.
+    pub contracts: Vec<DeployedContract>,
+    /// Whether every contract is wired to the seven recorded addresses.
+    pub wired: bool,
+}
+
+/// How a manifest and a chain (or a deployment's inputs) differ.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Difference {
+    pub what: String,
+    pub recorded: String,
+    pub found: String,
+}
+
+impl fmt::Display for Difference {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}: recorded {}, found {}",
+            self.what, self.recorded, self.found
+        )
+    }
+}
+
+fn differ(what: impl Into<String>, recorded: impl Into<String>, found: impl Into<String>) -> Difference {
+    Difference {
+        what: what.into(),
+        recorded: recorded.into(),
+        found: found.into(),
+    }
+}
+
+/// An account from `0x`-prefixed hex.
+pub fn account_from_hex(text: &str) -> Option<AccountId> {
+    let digits = text.strip_prefix("0x")?;
+    if digits.len() != 64 {
+        return None;
+    }
+    let mut bytes = [0u8; 32];
+    for (i, byte) in bytes.iter_mut().enumerate() {
+        *byte = u8::from_str_radix(digits.get(2 * i..2 * i + 2)?, 16).ok()?;
+    }
+    Some(AccountId::from(bytes))
+}
+
+impl Manifest {
+    /// A new record: nothing deployed yet.
+    pub fn new(
+        genesis_hash: String,
+        url: String,
+        deployer: AccountId,
+        from_block: u32,
+        config: &SuiteConfig,
+    ) -> Self {
+        Self {
+            genesis_hash,
+            url,
+            deployer: hex(&deployer),
+            from_block,
+            config: RecordedConfig::of(config),
+            contracts: Vec::new(),
+            wired: false,
+        }
+    }
+
+    /// What differs between this record and a deployment about to resume it: another chain,
+    /// another deployer, another configuration, or code other than the bundles at hand for a
+    /// contract already deployed. Empty when the deployment may resume.
+    pub fn differences_from(
+        &self,
+        genesis_hash: &str,
+        deployer: AccountId,
+        config: &SuiteConfig,
+        code_hash_of: &dyn Fn(&str) -> Option<String>,
+    ) -> Vec<Difference> {
+        let mut found = Vec::new();
+        if self.genesis_hash != genesis_hash {
+            found.push(differ(
+                "the chain's genesis hash",
+                &self.genesis_hash,
+                genesis_hash,
+            ));
+        }
+        if self.deployer != hex(&deployer) {
+            found.push(differ("the deployer", &self.deployer, hex(&deployer)));
+        }
+        let given = RecordedConfig::of(config);
+        if self.config != given {
+            found.push(differ(
+                "the configuration",
+                format!("{:?}", self.config),
+                format!("{given:?}"),
+            ));
+        }
+        for contract in &self.contracts {
+            match code_hash_of(&contract.name) {
+                Some(hash) if hash == contract.code_hash => {}
+                other => found.push(differ(
+                    format!("{}'s code (the bundle at hand)", contract.name),
+                    &contract.code_hash,
+                    other.unwrap_or_else(|| "no bundle".into()),
+                )),
+            }
+        }
+        found
+    }
+
+    /// The address recorded for `name`.
+    pub fn address(&self, name: &str) -> Option<AccountId> {
+        self.contracts
+            .iter()
+            .find(|c| c.name == name)
+            .and_then(|c| account_from_hex(&c.address))
+    }
+
+    /// The seven addresses, once all are recorded.
+    pub fn suite(&self) -> Option<SuiteAddresses> {
+        let zero = AccountId::from([0; 32]);
+        let mut suite = SuiteAddresses {
+            token: zero,
+            board: zero,
+            flash_exit_pool: zero,
+            operator_registry: zero,
+            slash_protection: zero,
+            oracle: zero,
+            accounting: zero,
+        };
+        for name in DEPLOY_ORDER {
+            set_address(&mut suite, name, self.address(name)?);
+        }
+        Some(suite)
+    }
+
+    /// The contracts still to instantiate, in order.
+    pub fn missing(&self) -> Vec<&'static str> {
+        DEPLOY_ORDER
+            .into_iter()
+            .filter(|name| self.address(name).is_none())
+            .collect()
+    }
+}
+
+/// What a deployment step reports as it goes (a line per step).
+pub type Say<'a> = &'a mut dyn FnMut(&str);
+
+/// Instantiates what `manifest` lacks, then wires every contract not wired yet, calling `save`
+/// after each step so an interruption loses at most the step under way. `code_hash_of` gives the
+/// code hash of the bundle each contract is instantiated from.
+pub async fn deploy_resuming<C>(
+    client: &mut C,
+    deployer: &Keypair,
+    config: &SuiteConfig,
+    manifest: &mut Manifest,
+    code_hash_of: &dyn Fn(&str) -> Option<String>,
+    save: &mut dyn FnMut(&Manifest) -> Result<(), DeployError>,
+    say: Say<'_>,
+) -> Result<SuiteAddresses, DeployError>
+where
+    C: E2EBackend<Env>,
+    <C as ContractsBackend<Env>>::Error: fmt::Debug,
+{
+    for name in manifest.missing() {
+        let board = manifest.address("whitelist_board");
+        let address = instantiate_one(client, deployer, config, name, board).await?;
+        manifest.contracts.push(DeployedContract {
+            name: name.to_string(),
+            address: hex(&address),
+            code_hash: code_hash_of(name).unwrap_or_default(),
+        });
+        save(manifest)?;
+        say(&format!("instantiated {name} at {}", hex(&address)));
+    }
+    let suite = manifest.suite().ok_or_else(|| DeployError {
+        step: "wire the suite".into(),
+        reason: "not every contract is recorded".into(),
+    })?;
+    for name in crate::suite::CONTRACT_NAMES {
+        match read_wiring_one(client, deployer, &suite, name).await? {
+            Some(seen) if seen == suite => say(&format!("{name} is wired already")),
+            Some(seen) => {
+                return Err(DeployError {
+                    step: format!("wire {name}"),
+                    reason: format!("it is wired to another suite: {seen:?}"),
+                })
+            }
+            None => {
+                wire_one(client, deployer, &suite, name)
+                    .await?
+                    .map_err(|e| DeployError {
+                        step: format!("wire {name}"),
+                        reason: format!("the contract refused: {e}"),
+                    })?;
+                say(&format!("wired {name}"));
+            }
+        }
+    }
+    manifest.wired = true;
+    save(manifest)?;
+    Ok(suite)
+}
+
+/// What the chain shows that differs from a complete `manifest`: a contract's code hash
+/// (the chain's record for each recorded address), its wiring, the governor,
+/// a proposed successor and the guardian of the six governed contracts, the board's members and
+/// quorum. Empty when the
+/// deployment is what the manifest says.
+pub async fn verify<C>(
+    client: &mut C,
+    reader: &Keypair,
+    manifest: &Manifest,
+) -> Result<Vec<Difference>, DeployError>
+where
+    C: E2EBackend<Env> + ChainAccess,
+    <C as ContractsBackend<Env>>::Error: fmt::Debug,
+{
+    let mut found = Vec::new();
+    let Some(suite) = manifest.suite() else {
+        found.push(differ(
+            "the deployment",
+            "seven contracts",
+            format!("{} recorded", manifest.contracts.len()),
+        ));
+        return Ok(found);
+    };
+    for contract in &manifest.contracts {
+        let on_chain = match account_from_hex(&contract.address) {
+            Some(address) => client
+                .code_hash_at(&address)
+                .await
+                .map_err(|e| DeployError {
+                    step: format!("read {}'s code hash", contract.name),
+                    reason: e.to_string(),
+                })?
+                .map(|hash| hex_bytes(&hash)),
+            None => None,
+        };
+        if on_chain.as_deref() != Some(contract.code_hash.as_str()) {
+            found.push(differ(
+                format!("{}'s code hash at {}", contract.name, contract.address),
+                &contract.code_hash,
+                on_chain.unwrap_or_else(|| "no contract".into()),
+            ));
+        }
+    }
+    for name in crate::suite::CONTRACT_NAMES {
+        let seen = read_wiring_one(client, reader, &suite, name).await?;
+        if seen != Some(suite) {
+            found.push(differ(
+                format!("{name}'s wiring"),
+                "the seven recorded addresses",
+                format!("{seen:?}"),
+            ));
+        }
+    }
+    let config = &manifest.config;
+    // The board governs every governed contract, itself included.
+    let governor_wanted = hex(&suite.board);
+    for name in DEPLOY_ORDER {
+        if name == "icseth_token" {
+            continue; // the ledger has no authority: only the accounting changes it
+        }
+        let Some(address) = address_of(&suite, name) else {
+            continue;
+        };
+        // every governed contract answers `Governed` with the same selectors
+        let governed =
+            ink_e2e::create_call_builder::<icseth_accounting::icseth_accounting::IcsethAccounting>(address);
+        let authority = read_ok(client, reader, &Governed::authority(&governed))
+            .await
+            .map_err(|e| DeployError {
+                step: format!("read {name}'s authority"),
+                reason: e.to_string(),
+            })?;
+        if hex(&authority.governor()) != governor_wanted {
+            found.push(differ(
+                format!("{name}'s governor"),
+                &governor_wanted,
+                hex(&authority.governor()),
+            ));
+        }
+        if let Some(pending) = authority.pending() {
+            found.push(differ(
+                format!("{name}'s proposed governor"),
+                "none",
+                hex(&pending.successor),
+            ));
+        }
+        if hex(&authority.guardian()) != config.guardian {
+            found.push(differ(
+                format!("{name}'s guardian"),
+                &config.guardian,
+                hex(&authority.guardian()),
+            ));
+        }
+    }
+    let board = ink_e2e::create_call_builder::<WhitelistBoard>(suite.board);
+    let step = "read the board";
+    let members: Vec<String> = read(client, reader, &board.members())
+        .await
+        .map_err(|e| DeployError {
+            step: step.into(),
+            reason: e.to_string(),
+        })?
+        .iter()
+        .map(hex)
+        .collect();
+    let mut recorded = config.board_members.clone();
+    recorded.sort();
+    let mut sorted = members.clone();
+    sorted.sort();
+    if sorted != recorded {
+        found.push(differ(
+            "the board's members",
+            recorded.join(", "),
+            sorted.join(", "),
+        ));
+    }
+    let quorum = read(client, reader, &board.quorum())
+        .await
+        .map_err(|e| DeployError {
+            step: step.into(),
+            reason: e.to_string(),
+        })?;
+    if quorum != config.quorum {
+        found.push(differ(
+            "the board's quorum",
+            config.quorum.to_string(),
+            quorum.to_string(),
+        ));
+    }
+    Ok(found)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config() -> SuiteConfig {
+        SuiteConfig::single_member(AccountId::from([1; 32]), 32)
+    }
+
+    fn hashes(name: &str) -> Option<String> {
+        Some(format!("0x{name}"))
+    }
+
+    #[test]
+    fn a_new_manifest_lacks_every_contract_in_deployment_order() {
+        let manifest = Manifest::new(
+            "0xg".into(),
+            "ws://x".into(),
+            AccountId::from([1; 32]),
+            7,
+            &config(),
+        );
+        assert_eq!(manifest.missing(), DEPLOY_ORDER.to_vec());
+        assert_eq!(manifest.suite(), None);
+    }
+
+    #[test]
+    fn a_resumed_deployment_must_be_the_same_chain_deployer_configuration_and_code() {
+        let mut manifest = Manifest::new(
+            "0xg".into(),
+            "ws://x".into(),
+            AccountId::from([1; 32]),
+            7,
+            &config(),
+        );
+        manifest.contracts.push(DeployedContract {
+            name: "whitelist_board".into(),
+            address: hex(&AccountId::from([9; 32])),
+            code_hash: "0xwhitelist_board".into(),
+        });
+        assert!(manifest
+            .differences_from("0xg", AccountId::from([1; 32]), &config(), &hashes)
+            .is_empty());
+        assert_eq!(manifest.missing().len(), 6);
+
+        let mut other = config();
+        other.quorum = 2;
+        let found =
+            manifest.differences_from("0xh", AccountId::from([2; 32]), &other, &|_| Some("0xnew".into()));
+        let what: Vec<&str> = found.iter().map(|d| d.what.as_str()).collect();
+        assert_eq!(
+            what,
+            [
+                "the chain's genesis hash",
+                "the deployer",
+                "the configuration",
+                "whitelist_board's code (the bundle at hand)"
+            ]
+        );
+    }
+
+    #[test]
+    fn addresses_read_back_from_hex_and_nothing_else() {
+        let account = AccountId::from([0xab; 32]);
+        assert_eq!(account_from_hex(&hex(&account)), Some(account));
+        for bad in ["", "0x", "abab", "0xzz", &format!("{}00", hex(&account))] {
+            assert_eq!(account_from_hex(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn the_suite_is_known_once_all_seven_are_recorded() {
+        let mut manifest = Manifest::new(
+            "0xg".into(),
+            "ws://x".into(),
+            AccountId::from([1; 32]),
+            7,
+            &config(),
+        );
+        for (i, name) in DEPLOY_ORDER.iter().enumerate() {
+            assert_eq!(manifest.suite(), None);
+            manifest.contracts.push(DeployedContract {
+                name: name.to_string(),
+                address: hex(&AccountId::from([i as u8 + 10; 32])),
+                code_hash: String::new(),
+            });
+        }
+        let suite = manifest.suite().unwrap();
+        assert_eq!(suite.board, AccountId::from([10; 32]));
+        assert_eq!(suite.oracle, AccountId::from([16; 32]));
+        assert!(manifest.missing().is_empty());
+    }
+}
