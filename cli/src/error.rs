@@ -41,8 +41,12 @@ pub enum CliError {
         manifest: String,
         differences: Vec<String>,
     },
-    /// The chain's native token has other decimals than the suite's amounts assume.
-    Decimals { found: Option<u32>, expected: u32 },
+    /// The chain's native token has other decimals than the suite's amounts assume (18), or than
+    /// `--allow-decimals` named.
+    Decimals {
+        found: Option<u32>,
+        allowed: Option<u32>,
+    },
     /// The node no longer keeps the blocks or states the history needs.
     Pruned(String),
 }
@@ -127,12 +131,20 @@ impl fmt::Display for CliError {
                 "the node no longer keeps {what}: the report's history needs an archive node \
                  (a node run with --pruning archive) or one that kept every block since the deployment"
             ),
-            CliError::Decimals { found, expected } => write!(
-                f,
-                "the chain's native token has {} decimals and the suite's amounts assume {expected}; \
-                 --allow-decimals N deploys anyway",
-                found.map_or_else(|| "unstated".to_string(), |d| d.to_string())
-            ),
+            CliError::Decimals { found, allowed } => {
+                let found = found.map_or_else(|| "unstated".to_string(), |d| d.to_string());
+                match allowed {
+                    None => write!(
+                        f,
+                        "the chain's native token has {found} decimals and the suite's amounts assume 18 \
+                         (wei); --allow-decimals {found} deploys anyway, with every amount in that unit"
+                    ),
+                    Some(allowed) => write!(
+                        f,
+                        "the chain's native token has {found} decimals, not the {allowed} --allow-decimals named"
+                    ),
+                }
+            }
         }
     }
 }
@@ -205,7 +217,7 @@ mod tests {
             },
             CliError::Decimals {
                 found: Some(9),
-                expected: 18,
+                allowed: None,
             },
             CliError::Pruned("block 7".into()),
         ];

@@ -84,12 +84,31 @@ where
     Args: Sync + parity_scale_codec::Encode + Clone,
     V: Send + Decode,
 {
-    let result = client
-        .call(caller, message)
-        .value(value)
-        .submit()
-        .await
-        .map_err(|e| CallError::Backend(format!("{e:?}")))?;
+    let result = match client.call(caller, message).value(value).submit().await {
+        Ok(result) => result,
+        Err(e) => {
+            let failure = format!("{e:?}");
+            // A node runs the extrinsic and reports the contract's revert as the extrinsic's
+            // failure (the embedded chain returns it as the call's answer): the answer is the
+            // refusal, which the same call's dry run returns, and the revert changed nothing.
+            if failure.contains("ContractReverted") {
+                let dry_run = client
+                    .call(caller, message)
+                    .value(value)
+                    .dry_run()
+                    .await
+                    .map_err(|e| CallError::Backend(format!("{e:?}")))?;
+                let exec = &dry_run.exec_result;
+                if exec.result.as_ref().is_ok_and(|r| r.did_revert()) {
+                    return Ok(Outcome {
+                        value: decode_exec(&exec.result)?,
+                        cost: cost_of(exec),
+                    });
+                }
+            }
+            return Err(CallError::Backend(failure));
+        }
+    };
     let exec = &result.dry_run.exec_result;
     Ok(Outcome {
         value: decode_exec(&exec.result)?,

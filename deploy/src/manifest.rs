@@ -153,12 +153,39 @@ impl Manifest {
             found.push(differ("the deployer", &self.deployer, hex(&deployer)));
         }
         let given = RecordedConfig::of(config);
-        if self.config != given {
-            found.push(differ(
-                "the configuration",
-                format!("{:?}", self.config),
-                format!("{given:?}"),
-            ));
+        let (was, now) = (&self.config, &given);
+        for (what, recorded, asked) in [
+            (
+                "the board's members",
+                was.board_members.join(", "),
+                now.board_members.join(", "),
+            ),
+            (
+                "the board's quorum",
+                was.quorum.to_string(),
+                now.quorum.to_string(),
+            ),
+            ("the guardian", was.guardian.clone(), now.guardian.clone()),
+            (
+                "the staking manager",
+                was.staking_manager.clone(),
+                now.staking_manager.clone(),
+            ),
+            ("the treasury", was.treasury.clone(), now.treasury.clone()),
+            (
+                "the minimum deposit",
+                was.min_deposit.clone(),
+                now.min_deposit.clone(),
+            ),
+            (
+                "the oracle's genesis",
+                was.oracle_genesis_ms.to_string(),
+                now.oracle_genesis_ms.to_string(),
+            ),
+        ] {
+            if recorded != asked {
+                found.push(differ(what, recorded, asked));
+            }
         }
         for contract in &self.contracts {
             match code_hash_of(&contract.name) {
@@ -453,7 +480,7 @@ mod tests {
             [
                 "the chain's genesis hash",
                 "the deployer",
-                "the configuration",
+                "the board's quorum",
                 "whitelist_board's code (the bundle at hand)"
             ]
         );

@@ -273,6 +273,12 @@ async fn an_interrupted_deployment_resumes_from_its_manifest_and_verifies<Client
     let mut other = config.clone();
     other.treasury = account(&ink_e2e::eve());
     let refused = resumed.differences_from("0xother", account(&ink_e2e::bob()), &other, &|_| None);
+    let what: Vec<&str> = refused.iter().map(|d| d.what.as_str()).collect();
+    assert_eq!(
+        what[..3],
+        ["the chain's genesis hash", "the deployer", "the treasury"],
+        "{what:?}"
+    );
     assert_eq!(refused.len(), 3 + 7, "{refused:?}");
     Ok(())
 }
