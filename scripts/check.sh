@@ -41,5 +41,11 @@ for file in report.md audit.json chart.svg; do
     test -s "$out/$file" || { echo "icseth demo did not write $file"; exit 1; }
 done
 
+# The suite on the real contracts-node runtime (Chopsticks on loopback, Node.js 20): the runtime's
+# Wasm is built and Chopsticks installed the first time (target/chain, chain/node_modules), then
+# deploy and verify, the day, a wallet's client and the auditor's report, all over RPC.
+step "the suite on a real runtime over RPC (scripts/chain-check.sh)"
+./scripts/chain-check.sh
+
 echo
 echo "==> all checks passed  [$(date +%T)]"
