@@ -26,22 +26,36 @@ fn say(line: &str) {
     println!("     {line}");
 }
 
-/// The signer's secret: from `--secret-file`, else `$ICSETH_SECRET`, else one line of standard
-/// input. Never from an argument, never printed.
+/// The signer's secret: from `--secret-file`, else `$ICSETH_SECRET` (removed from the environment
+/// at once, so no build or child process started later inherits it), else one line of standard
+/// input when it is not a terminal (a terminal would echo it). Never from an argument, never
+/// printed.
 fn secret(args: &DeployArgs) -> Result<Keypair, CliError> {
-    let text = match &args.secret_file {
-        Some(path) => std::fs::read_to_string(path).map_err(|e| CliError::io(path, e))?,
-        None => match std::env::var(SECRET_VARIABLE) {
-            Ok(value) => value,
-            Err(_) => {
-                let mut line = String::new();
-                std::io::stdin()
-                    .lock()
-                    .read_line(&mut line)
-                    .map_err(|e| CliError::Signer(format!("cannot read standard input: {e}")))?;
-                line
+    use std::io::IsTerminal;
+    let from_env = std::env::var(SECRET_VARIABLE);
+    // Removed before anything else runs: this process has one thread until the runtime starts.
+    std::env::remove_var(SECRET_VARIABLE);
+    let text = match (&args.secret_file, from_env) {
+        (Some(path), _) => std::fs::read_to_string(path).map_err(|e| CliError::io(path, e))?,
+        (None, Ok(value)) => value,
+        (None, Err(std::env::VarError::NotUnicode(_))) => {
+            return Err(CliError::Signer(format!("{SECRET_VARIABLE} is not text")))
+        }
+        (None, Err(std::env::VarError::NotPresent)) => {
+            let stdin = std::io::stdin();
+            if stdin.is_terminal() {
+                return Err(CliError::Signer(
+                    "no secret: give --secret-file, or pipe it on standard input (a terminal would show it)"
+                        .into(),
+                ));
             }
-        },
+            let mut line = String::new();
+            stdin
+                .lock()
+                .read_line(&mut line)
+                .map_err(|e| CliError::Signer(format!("cannot read standard input: {e}")))?;
+            line
+        }
     };
     let text = text.trim();
     if text.is_empty() {

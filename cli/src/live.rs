@@ -1,5 +1,7 @@
 //! `icseth report --url --manifest`: the auditor's report of a suite deployed on a node, read from
-//! the chain. Every figure of the record is read at one block (the head when the report starts);
+//! the chain once the chain is seen to hold the suite as the manifest records it (`verify`: code
+//! hashes, roles, board, wiring; exit 11 otherwise). Every figure of the record is read at one
+//! block (the head when the report starts);
 //! the history comes from the contracts' events since the deployment's block, each report's books
 //! read at the block that applied it. The events read are kept beside the manifest
 //! (`<manifest>.events.json`), so the next run reads only newer blocks.
@@ -56,6 +58,22 @@ pub async fn audit(args: &ReportArgs, url: &str) -> Result<Audit, CliError> {
     }
 
     let mut progress = Progress::default();
+    // The report is of the suite the manifest names only if the chain still holds it as recorded:
+    // the code at each address, the roles, the board and the wiring.
+    progress.start(&format!(
+        "verifying {} against the chain (code hashes, wiring, roles)",
+        args.manifest.display()
+    ));
+    let reader = ink_e2e::alice();
+    let differences = icseth_deploy::manifest::verify(&mut client, &reader, &manifest)
+        .await
+        .map_err(|e| CliError::Deploy(e.to_string()))?;
+    if !differences.is_empty() {
+        return Err(CliError::Mismatch {
+            manifest: args.manifest.display().to_string(),
+            differences: differences.iter().map(ToString::to_string).collect(),
+        });
+    }
     let log_path = event_log_path(&args.manifest);
     let earlier = match std::fs::read_to_string(&log_path) {
         Ok(text) => serde_json::from_str::<EventLog>(&text)
@@ -86,7 +104,6 @@ pub async fn audit(args: &ReportArgs, url: &str) -> Result<Audit, CliError> {
     std::fs::write(&log_path, json).map_err(|e| CliError::io(&log_path, e))?;
 
     progress.start("the rate's history: each applied report with the books at its block");
-    let reader = ink_e2e::alice();
     let accounting = ink_e2e::create_call_builder::<IcsethAccounting>(suite.accounting);
     let mut history = Vec::new();
     let ours: &[u8; 32] = suite.accounting.as_ref();

@@ -510,6 +510,18 @@ fn a_settlement_mints_fees_and_burns_cover_and_the_queue_even_while_paused() {
             )
         });
     }
+    // a report without a protocol fee settles whoever the treasury is: nothing is minted to it
+    let supply = ledger.total_supply();
+    apply(
+        &mut ledger,
+        LedgerOp::Settle(Settlement {
+            protocol_fee_shares: 0,
+            ..Settlement::empty(accounting())
+        }),
+    )
+    .expect("a settlement without fee shares");
+    assert_eq!(ledger.total_supply(), supply);
+    assert_eq!(ledger.balance_of(accounting()), 0);
 }
 
 #[ink::test]

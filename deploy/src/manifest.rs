@@ -141,7 +141,7 @@ impl Manifest {
         config: &SuiteConfig,
         code_hash_of: &dyn Fn(&str) -> Option<String>,
     ) -> Vec<Difference> {
-        let mut found = Vec::new();
+        let mut found = self.malformed();
         if self.genesis_hash != genesis_hash {
             found.push(differ(
                 "the chain's genesis hash",
@@ -200,6 +200,35 @@ impl Manifest {
         found
     }
 
+    /// What is malformed in the record itself: a contract that is not one of the seven, one
+    /// recorded twice, an address that is not one, two contracts at one address.
+    pub fn malformed(&self) -> Vec<Difference> {
+        let mut found = Vec::new();
+        let mut seen: Vec<AccountId> = Vec::new();
+        for (i, contract) in self.contracts.iter().enumerate() {
+            if !DEPLOY_ORDER.contains(&contract.name.as_str()) {
+                found.push(differ("a recorded contract", "one of the seven", &contract.name));
+            }
+            if self.contracts[..i].iter().any(|c| c.name == contract.name) {
+                found.push(differ(format!("{}'s record", contract.name), "once", "twice"));
+            }
+            match account_from_hex(&contract.address) {
+                None => found.push(differ(
+                    format!("{}'s address", contract.name),
+                    "0x and 64 hex digits",
+                    &contract.address,
+                )),
+                Some(address) if seen.contains(&address) => found.push(differ(
+                    format!("{}'s address", contract.name),
+                    "an address of its own",
+                    &contract.address,
+                )),
+                Some(address) => seen.push(address),
+            }
+        }
+        found
+    }
+
     /// The address recorded for `name`.
     pub fn address(&self, name: &str) -> Option<AccountId> {
         self.contracts
@@ -251,24 +280,59 @@ pub async fn deploy_resuming<C>(
     say: Say<'_>,
 ) -> Result<SuiteAddresses, DeployError>
 where
-    C: E2EBackend<Env>,
+    C: E2EBackend<Env> + ChainAccess,
     <C as ContractsBackend<Env>>::Error: fmt::Debug,
 {
     for name in manifest.missing() {
         let board = manifest.address("whitelist_board");
         let address = instantiate_one(client, deployer, config, name, board).await?;
+        // the code the chain records, which must be the bundle's
+        let recorded = client
+            .code_hash_at(&address)
+            .await
+            .map_err(|e| DeployError {
+                step: format!("read {name}'s code hash at {}", hex(&address)),
+                reason: e.to_string(),
+            })?
+            .map(|hash| hex_bytes(&hash))
+            .unwrap_or_default();
         manifest.contracts.push(DeployedContract {
             name: name.to_string(),
             address: hex(&address),
-            code_hash: code_hash_of(name).unwrap_or_default(),
+            code_hash: recorded.clone(),
         });
-        save(manifest)?;
+        save(manifest).map_err(|e| DeployError {
+            step: e.step,
+            reason: format!(
+                "{} ({name} was instantiated at {} and is not recorded)",
+                e.reason,
+                hex(&address)
+            ),
+        })?;
         say(&format!("instantiated {name} at {}", hex(&address)));
+        if Some(&recorded) != code_hash_of(name).as_ref() {
+            return Err(DeployError {
+                step: format!("instantiate {name}"),
+                reason: format!("the chain records code {recorded}, not the bundle's"),
+            });
+        }
     }
     let suite = manifest.suite().ok_or_else(|| DeployError {
         step: "wire the suite".into(),
         reason: "not every contract is recorded".into(),
     })?;
+    // Wiring locks for good: nothing is wired to a contract that is not the one recorded.
+    let differences = verify_contracts(client, deployer, manifest).await?;
+    if !differences.is_empty() {
+        return Err(DeployError {
+            step: "check the seven contracts before wiring".into(),
+            reason: differences
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("; "),
+        });
+    }
     for name in crate::suite::CONTRACT_NAMES {
         match read_wiring_one(client, deployer, &suite, name).await? {
             Some(seen) if seen == suite => say(&format!("{name} is wired already")),
@@ -294,11 +358,9 @@ where
     Ok(suite)
 }
 
-/// What the chain shows that differs from a complete `manifest`: a contract's code hash
-/// (the chain's record for each recorded address), its wiring, the governor,
-/// a proposed successor and the guardian of the six governed contracts, the board's members and
-/// quorum. Empty when the
-/// deployment is what the manifest says.
+/// What the chain shows that differs from a complete `manifest`: everything `verify_contracts`
+/// checks, and each contract's wiring to the seven recorded addresses. Empty when the deployment
+/// is what the manifest says.
 pub async fn verify<C>(
     client: &mut C,
     reader: &Keypair,
@@ -308,7 +370,40 @@ where
     C: E2EBackend<Env> + ChainAccess,
     <C as ContractsBackend<Env>>::Error: fmt::Debug,
 {
-    let mut found = Vec::new();
+    let mut found = verify_contracts(client, reader, manifest).await?;
+    let Some(suite) = manifest.suite() else {
+        return Ok(found);
+    };
+    for name in crate::suite::CONTRACT_NAMES {
+        match read_wiring_one(client, reader, &suite, name).await {
+            Ok(seen) if seen == Some(suite) => {}
+            Ok(seen) => found.push(differ(
+                format!("{name}'s wiring"),
+                "the seven recorded addresses",
+                format!("{seen:?}"),
+            )),
+            Err(e) => found.push(differ(format!("{name}'s wiring"), "readable", e.to_string())),
+        }
+    }
+    Ok(found)
+}
+
+/// What the chain shows that differs from `manifest`'s seven contracts, wiring aside: a record
+/// that is malformed, a code hash on chain other than the recorded one, a governor other than the
+/// board (the board governs itself), a proposed successor, a guardian other than the recorded
+/// one, the accounting's staking manager, treasury and minimum deposit, the oracle's genesis, the
+/// board's protocol member, members and quorum. A read that fails is a difference too. What a
+/// deployment checks before it wires anything: wiring locks for good.
+pub async fn verify_contracts<C>(
+    client: &mut C,
+    reader: &Keypair,
+    manifest: &Manifest,
+) -> Result<Vec<Difference>, DeployError>
+where
+    C: E2EBackend<Env> + ChainAccess,
+    <C as ContractsBackend<Env>>::Error: fmt::Debug,
+{
+    let mut found = manifest.malformed();
     let Some(suite) = manifest.suite() else {
         found.push(differ(
             "the deployment",
@@ -337,17 +432,8 @@ where
             ));
         }
     }
-    for name in crate::suite::CONTRACT_NAMES {
-        let seen = read_wiring_one(client, reader, &suite, name).await?;
-        if seen != Some(suite) {
-            found.push(differ(
-                format!("{name}'s wiring"),
-                "the seven recorded addresses",
-                format!("{seen:?}"),
-            ));
-        }
-    }
     let config = &manifest.config;
+    let unreadable = |what: String, e: crate::calls::CallError| differ(what, "readable", e.to_string());
     // The board governs every governed contract, itself included.
     let governor_wanted = hex(&suite.board);
     for name in DEPLOY_ORDER {
@@ -360,12 +446,13 @@ where
         // every governed contract answers `Governed` with the same selectors
         let governed =
             ink_e2e::create_call_builder::<icseth_accounting::icseth_accounting::IcsethAccounting>(address);
-        let authority = read_ok(client, reader, &Governed::authority(&governed))
-            .await
-            .map_err(|e| DeployError {
-                step: format!("read {name}'s authority"),
-                reason: e.to_string(),
-            })?;
+        let authority = match read_ok(client, reader, &Governed::authority(&governed)).await {
+            Ok(authority) => authority,
+            Err(e) => {
+                found.push(unreadable(format!("{name}'s authority"), e));
+                continue;
+            }
+        };
         if hex(&authority.governor()) != governor_wanted {
             found.push(differ(
                 format!("{name}'s governor"),
@@ -388,40 +475,75 @@ where
             ));
         }
     }
-    let board = ink_e2e::create_call_builder::<WhitelistBoard>(suite.board);
-    let step = "read the board";
-    let members: Vec<String> = read(client, reader, &board.members())
-        .await
-        .map_err(|e| DeployError {
-            step: step.into(),
-            reason: e.to_string(),
-        })?
-        .iter()
-        .map(hex)
-        .collect();
-    let mut recorded = config.board_members.clone();
-    recorded.sort();
-    let mut sorted = members.clone();
-    sorted.sort();
-    if sorted != recorded {
-        found.push(differ(
-            "the board's members",
-            recorded.join(", "),
-            sorted.join(", "),
-        ));
+
+    // The roles and settings the constructors set.
+    use icseth_accounting::icseth_accounting::{IcsethAccounting, Role};
+    let accounting = ink_e2e::create_call_builder::<IcsethAccounting>(suite.accounting);
+    for (what, role, wanted) in [
+        ("staking manager", Role::StakingManager, &config.staking_manager),
+        ("treasury", Role::Treasury, &config.treasury),
+    ] {
+        match read_ok(client, reader, &accounting.role(role)).await {
+            Ok(holder) if &hex(&holder) == wanted => {}
+            Ok(holder) => found.push(differ(format!("the accounting's {what}"), wanted, hex(&holder))),
+            Err(e) => found.push(unreadable(format!("the accounting's {what}"), e)),
+        }
     }
-    let quorum = read(client, reader, &board.quorum())
-        .await
-        .map_err(|e| DeployError {
-            step: step.into(),
-            reason: e.to_string(),
-        })?;
-    if quorum != config.quorum {
-        found.push(differ(
+    match read_ok(client, reader, &accounting.min_deposit()).await {
+        Ok(min) if min.to_string() == config.min_deposit => {}
+        Ok(min) => found.push(differ(
+            "the accounting's minimum deposit",
+            &config.min_deposit,
+            min.to_string(),
+        )),
+        Err(e) => found.push(unreadable("the accounting's minimum deposit".into(), e)),
+    }
+    let oracle =
+        ink_e2e::create_call_builder::<oracle_consensus::oracle_consensus::OracleConsensus>(suite.oracle);
+    match read(client, reader, &oracle.genesis_ms()).await {
+        Ok(genesis) if genesis == config.oracle_genesis_ms => {}
+        Ok(genesis) => found.push(differ(
+            "the oracle's genesis",
+            config.oracle_genesis_ms.to_string(),
+            genesis.to_string(),
+        )),
+        Err(e) => found.push(unreadable("the oracle's genesis".into(), e)),
+    }
+
+    let board = ink_e2e::create_call_builder::<WhitelistBoard>(suite.board);
+    match read(client, reader, &board.protocol()).await {
+        Ok(protocol) if config.board_members.first() == Some(&hex(&protocol)) => {}
+        Ok(protocol) => found.push(differ(
+            "the board's protocol member (the first recorded)",
+            config.board_members.first().cloned().unwrap_or_default(),
+            hex(&protocol),
+        )),
+        Err(e) => found.push(unreadable("the board's protocol member".into(), e)),
+    }
+    match read(client, reader, &board.members()).await {
+        Ok(members) => {
+            let mut recorded = config.board_members.clone();
+            recorded.sort();
+            let mut sorted: Vec<String> = members.iter().map(hex).collect();
+            sorted.sort();
+            if sorted != recorded {
+                found.push(differ(
+                    "the board's members",
+                    recorded.join(", "),
+                    sorted.join(", "),
+                ));
+            }
+        }
+        Err(e) => found.push(unreadable("the board's members".into(), e)),
+    }
+    match read(client, reader, &board.quorum()).await {
+        Ok(quorum) if quorum == config.quorum => {}
+        Ok(quorum) => found.push(differ(
             "the board's quorum",
             config.quorum.to_string(),
             quorum.to_string(),
-        ));
+        )),
+        Err(e) => found.push(unreadable("the board's quorum".into(), e)),
     }
     Ok(found)
 }

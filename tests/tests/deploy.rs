@@ -181,6 +181,51 @@ async fn an_interrupted_deployment_resumes_from_its_manifest_and_verifies<Client
     // another one and never wires the lost one
     let differences = resumed.differences_from("0xgenesis", account(&deployer), &config, &code_hash_of);
     assert!(differences.is_empty(), "{differences:?}");
+
+    // a manifest edited to hold a look-alike accounting (the same code, another treasury) is
+    // refused before anything is wired to it: wiring would lock the suite to it for good
+    let mut foreign_config = config.clone();
+    foreign_config.treasury = account(&ink_e2e::eve());
+    let foreign = icseth_e2e::deploy::instantiate_one(
+        &mut client,
+        &deployer,
+        &foreign_config,
+        "icseth_accounting",
+        resumed.address("whitelist_board"),
+    )
+    .await?;
+    let mut edited = resumed.clone();
+    edited.contracts[2].address = hex(&foreign);
+    let refused = deploy_resuming(
+        &mut client,
+        &deployer,
+        &config,
+        &mut edited,
+        &code_hash_of,
+        &mut |_| Ok(()),
+        &mut |_| {},
+    )
+    .await
+    .expect_err("a foreign accounting is refused");
+    assert_eq!(refused.step, "check the seven contracts before wiring");
+    assert!(
+        refused.reason.contains("the accounting's treasury: recorded "),
+        "{refused}"
+    );
+    let board = resumed.address("whitelist_board").unwrap();
+    let wired = icseth_e2e::read(
+        &mut client,
+        &deployer,
+        &ink_e2e::create_call_builder::<whitelist_board::whitelist_board::WhitelistBoard>(board).suite(),
+    )
+    .await?;
+    assert_eq!(wired, None, "nothing was wired");
+
+    // a malformed manifest says what is wrong with it
+    let mut twice = resumed.clone();
+    twice.contracts.push(twice.contracts[0].clone());
+    let what: Vec<String> = twice.malformed().iter().map(|d| d.what.clone()).collect();
+    assert_eq!(what, ["whitelist_board's record", "whitelist_board's address"]);
     let mut steps = Vec::new();
     let suite = deploy_resuming(
         &mut client,
@@ -253,6 +298,7 @@ async fn an_interrupted_deployment_resumes_from_its_manifest_and_verifies<Client
 
     let mut roles = resumed.clone();
     roles.config.guardian = hex(&account(&ink_e2e::eve()));
+    roles.config.treasury = hex(&account(&ink_e2e::eve()));
     roles.config.quorum = 3;
     let found = verify(&mut client, &deployer, &roles).await?;
     let what: Vec<&str> = found.iter().map(|d| d.what.as_str()).collect();
@@ -265,6 +311,7 @@ async fn an_interrupted_deployment_resumes_from_its_manifest_and_verifies<Client
             "operator_registry's guardian",
             "slash_protection's guardian",
             "oracle_consensus's guardian",
+            "the accounting's treasury",
             "the board's quorum"
         ]
     );

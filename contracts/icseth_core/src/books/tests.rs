@@ -87,6 +87,56 @@ fn staking_never_spends_what_tickets_wait_for() {
 }
 
 #[test]
+fn staking_may_take_exactly_the_free_buffer() {
+    // the whole buffer when no ticket waits
+    let mut all = funded(100 * ONE, 0);
+    all.stake(100 * ONE).unwrap();
+    assert_eq!((all.buffered, all.in_flight), (0, 100 * ONE));
+    // exactly what the waiting tickets leave, and not one unit more
+    let mut books = funded(100 * ONE, 0);
+    books.request(70 * ONE, 0).unwrap();
+    let waiting = books;
+    assert_eq!(books.stake(30 * ONE + 1), Err(BooksError::BufferOwedToTickets));
+    assert_eq!(books, waiting);
+    books.stake(30 * ONE).unwrap();
+    assert_eq!(
+        (books.buffered, books.in_flight, books.queued),
+        (70 * ONE, 30 * ONE, 70 * ONE)
+    );
+    assert!(books.identity_holds());
+}
+
+#[test]
+fn a_request_of_exactly_the_minimum_is_taken() {
+    let mut books = funded(100 * ONE, 0);
+    let r = books.request(ONE, ONE).unwrap();
+    assert_eq!(r.assets, ONE);
+    let before = books;
+    assert_eq!(books.request(ONE - 1, ONE), Err(BooksError::BelowMinWithdrawal));
+    assert_eq!(books, before);
+}
+
+#[test]
+fn the_identity_fails_for_books_that_do_not_balance_or_overflow() {
+    let mut books = funded(100 * ONE, 500);
+    assert!(books.identity_holds());
+    books.reserve += 1;
+    assert!(!books.identity_holds(), "one unit held that nobody is owed");
+    books.reserve -= 1;
+    books.kept_from_tickets += 1;
+    assert!(!books.identity_holds(), "one unit owed that is not held");
+    // both sides beyond u128: not a balance
+    let huge = Books {
+        buffered: u128::MAX,
+        reserve: 1,
+        total_pooled: u128::MAX,
+        unapplied_gain: 1,
+        ..Books::default()
+    };
+    assert!(!huge.identity_holds());
+}
+
+#[test]
 fn requests_below_the_minimum_change_nothing() {
     let mut books = funded(100 * ONE, 0);
     let before = books;
