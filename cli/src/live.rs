@@ -75,16 +75,26 @@ pub async fn audit(args: &ReportArgs, url: &str) -> Result<Audit, CliError> {
         });
     }
     let log_path = event_log_path(&args.manifest);
-    let earlier = match std::fs::read_to_string(&log_path) {
-        Ok(text) => serde_json::from_str::<EventLog>(&text)
-            .ok()
-            .filter(|log| log.genesis_hash == genesis),
+    let mut earlier = match std::fs::read_to_string(&log_path) {
+        Ok(text) => serde_json::from_str::<EventLog>(&text).ok(),
         Err(_) => None,
     };
+    // A log of another chain, or of blocks this chain does not have (restarted from the same
+    // genesis, or forked), is not this suite's history: read everything again.
+    if let Some(log) = &earlier {
+        if !log.is_current().await.map_err(&failed)? {
+            progress.note(format!(
+                "{} is not of this chain's blocks: every block is read again",
+                log_path.display()
+            ));
+            earlier = None;
+        }
+    }
     let kept = earlier.as_ref().map_or(0, |log| log.events.len());
     let log = earlier.unwrap_or(EventLog {
         genesis_hash: genesis.clone(),
         next_block: manifest.from_block.saturating_add(1),
+        last_block_hash: None,
         events: Vec::new(),
     });
     let first_new = log.next_block;

@@ -344,7 +344,29 @@ pub struct EventLog {
     /// The chain the events are from.
     pub genesis_hash: String,
     pub next_block: u32,
+    /// The hash of the last block read (`next_block - 1`): a chain restarted from the same
+    /// genesis, or a fork, has another block there, and the log is not its history.
+    #[serde(default)]
+    pub last_block_hash: Option<String>,
     pub events: Vec<ContractEvent>,
+}
+
+impl EventLog {
+    /// Whether the connected chain still has the blocks this log was read from (its genesis and
+    /// the last block read).
+    pub async fn is_current(&self) -> Result<bool, ChainError> {
+        if genesis_hash().await? != self.genesis_hash {
+            return Ok(false);
+        }
+        let Some(last) = &self.last_block_hash else {
+            return Ok(false);
+        };
+        let number = self.next_block.saturating_sub(1);
+        if number > head().await? {
+            return Ok(false);
+        }
+        Ok(block_hash(&node()?.rpc, Some(number)).await.ok().as_ref() == Some(last))
+    }
 }
 
 /// Makes `events` start from `log` (events of blocks before `log.next_block`) instead of the
@@ -368,11 +390,18 @@ pub async fn resume_events(log: EventLog) -> Result<(), ChainError> {
 pub async fn event_log() -> Result<EventLog, ChainError> {
     let genesis_hash = genesis_hash().await?;
     let node = node()?;
-    let cursor = node.events.lock().map_err(backend)?;
+    let (next_block, events) = {
+        let cursor = node.events.lock().map_err(backend)?;
+        (cursor.next_block, cursor.found.clone())
+    };
+    let last_block_hash = block_hash(&node.rpc, Some(next_block.saturating_sub(1)))
+        .await
+        .ok();
     Ok(EventLog {
         genesis_hash,
-        next_block: cursor.next_block,
-        events: cursor.found.clone(),
+        next_block,
+        last_block_hash,
+        events,
     })
 }
 
@@ -399,7 +428,18 @@ pub async fn time_at(at: BlockRef) -> Result<u64, ChainError> {
             ])?,
         )
         .await
-        .map_err(|e| ChainError::Pruned(format!("the state of block {} ({e})", hex_bytes(&at.0))))?;
+        .map_err(|e| {
+            let text = e.to_string();
+            let lower = text.to_lowercase();
+            if ["discarded", "pruned", "unknown block", "not found"]
+                .iter()
+                .any(|sign| lower.contains(sign))
+            {
+                ChainError::Pruned(format!("the state of block {} ({text})", hex_bytes(&at.0)))
+            } else {
+                backend(text)
+            }
+        })?;
     let bytes = from_hex(&value.ok_or_else(|| backend("no Timestamp::Now"))?)?;
     u64::decode(&mut &bytes[..]).map_err(backend)
 }
