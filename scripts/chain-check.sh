@@ -3,15 +3,19 @@
 # the release bundles when missing (`icseth build`), then over RPC with ink_e2e's node client:
 #   1. deploys and wires the seven contracts, has the board decide by vote with the chain's time
 #      moved, and reads a state pinned before the decision (deploy/examples/deploy_over_rpc.rs);
-#   2. runs the main job's day (`icseth demo --url`): a second suite, the board, institutions,
+#   2. the payout paths that drain their payer (deploy/examples/payouts_over_rpc.rs): a flash exit
+#      of the whole reserve (all but its fee, which stays), a stake and a refill that take the whole
+#      buffer, each leaving the paying contract's account at what it held before any deposit (the
+#      chain's existential deposit);
+#   3. runs the main job's day (`icseth demo --url`): a second suite, the board, institutions,
 #      an operator, daily oracle reports, a flash exit, a slashing, withdrawals, and the auditor's
 #      report read back from the chain with its checks (a failed check fails the command).
-#   3. `icseth deploy --url` with a manifest (a third suite under a board of three), then again on
+#   4. `icseth deploy --url` with a manifest (a third suite under a board of three), then again on
 #      the complete manifest, which verifies it (code hashes, wiring, roles) and deploys nothing;
-#   4. the wallet's view (tests/wallet/wallet.mjs, polkadot.js with the published bundles) on the
+#   5. the wallet's view (tests/wallet/wallet.mjs, polkadot.js with the published bundles) on the
 #      day's suite: reads, a deposit, transfers and a refused one, a withdrawal request, a board
 #      vote, an oracle member's vote and an operator's frame report;
-#   5. the auditor's report of the day's suite read from the chain (`icseth report --url` with the
+#   6. the auditor's report of the day's suite read from the chain (`icseth report --url` with the
 #      manifest `demo --url` wrote), every read at one block, its checks; then again, reading only
 #      the blocks added since.
 # Prints each part's time; stops the chain it started. Exits non-zero when a part fails.
@@ -38,7 +42,7 @@ part() {
 contracts=target/icseth/contracts
 part "release bundles in $contracts (built when missing) and the tools" bash -c "
     cargo run --quiet -p icseth -- build --out '$contracts' >/dev/null &&
-    cargo build --quiet -p icseth -p icseth_deploy --example deploy_over_rpc --bin icseth"
+    cargo build --quiet -p icseth -p icseth_deploy --example deploy_over_rpc --example payouts_over_rpc --bin icseth"
 if [ -z "$url" ]; then
     port="${ICSETH_CHAIN_PORT:-9944}"
     start_chain() {
@@ -58,6 +62,8 @@ if [ -z "$url" ]; then
 fi
 part "deploy, wire, a board decision with time moved, pinned reads" \
     ./target/debug/examples/deploy_over_rpc "$url" "$contracts"
+part "payouts that drain their payer: a flash exit of the whole reserve, a stake and a refill of the whole buffer" \
+    ./target/debug/examples/payouts_over_rpc "$url" "$contracts"
 part "the day and the auditor's report (icseth demo --url)" \
     ./target/debug/icseth demo --url "$url" --contracts "$contracts" --out target/chain/report
 manifest=target/chain/manifest.json
