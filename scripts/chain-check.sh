@@ -5,8 +5,8 @@
 #      moved, and reads a state pinned before the decision (deploy/examples/deploy_over_rpc.rs);
 #   2. the payout paths that drain their payer (deploy/examples/payouts_over_rpc.rs): a flash exit
 #      of the whole reserve (all but its fee, which stays), a stake and a refill that take the whole
-#      buffer, each leaving the paying contract's account at what it held before any deposit (the
-#      chain's existential deposit);
+#      buffer, the claim of a ticket finalized with the whole buffer, each leaving the paying
+#      contract's account at what it held before any deposit (the chain's existential deposit);
 #   3. runs the main job's day (`icseth demo --url`): a second suite, the board, institutions,
 #      an operator, daily oracle reports, a flash exit, a slashing, withdrawals, and the auditor's
 #      report read back from the chain with its checks (a failed check fails the command).
@@ -62,7 +62,7 @@ if [ -z "$url" ]; then
 fi
 part "deploy, wire, a board decision with time moved, pinned reads" \
     ./target/debug/examples/deploy_over_rpc "$url" "$contracts"
-part "payouts that drain their payer: a flash exit of the whole reserve, a stake and a refill of the whole buffer" \
+part "payouts that drain their payer: a flash exit of the whole reserve; a stake, a refill and a claim of the whole buffer" \
     ./target/debug/examples/payouts_over_rpc "$url" "$contracts"
 part "the day and the auditor's report (icseth demo --url)" \
     ./target/debug/icseth demo --url "$url" --contracts "$contracts" --out target/chain/report

@@ -1,22 +1,28 @@
 //! The payout paths on a node, each draining the account that pays to what the chain keeps in it
 //! (the contract account's existential deposit and its storage deposits are not the books'):
 //! a flash exit of the whole reserve (it pays all but its fee, which stays in the reserve by rule),
-//! a stake that takes the whole buffer, and a refill
-//! that moves the rest of the buffer into the reserve. Each must succeed, and the paying contract's
+//! a stake that takes the whole buffer, a refill that moves the rest of the buffer into the
+//! reserve, and the claim of a ticket a report finalized with the whole buffer. Each must succeed, and the paying contract's
 //! books must reach zero while its account stays alive. Alice governs directly here (no board
 //! votes: the flows, not governance, are under test).
 //!   cargo run -p icseth_deploy --example payouts_over_rpc -- ws://127.0.0.1:9944 target/icseth/contracts
 use flash_exit_pool::flash_exit_pool::FlashExitPool;
+use icseth_abi::oracle::OracleGovernance;
 use icseth_abi::pool::PoolGovernance;
 use icseth_accounting::icseth_accounting::{IcsethAccounting, Parameter};
 use icseth_core::{flash::FlashPolicy, governance::PoolDecision};
+use icseth_core::{governance::OracleDecision, operators::VALIDATOR_DEPOSIT, oracle::Report};
 use icseth_deploy::{
     account_of, deploy_and_wire, node, operators, read, read_ok, submit, GovernorChoice, SuiteConfig, ETH,
 };
+use icseth_deploy::{oracle, ChainAccess};
 use operator_registry::operator_registry::OperatorKind;
+use oracle_consensus::oracle_consensus::OracleConsensus;
 use std::path::PathBuf;
 
 type Failure = Box<dyn std::error::Error>;
+
+const DAY_MS: u64 = 24 * 60 * 60 * 1000;
 
 fn eth(wei: u128) -> String {
     format!("{}.{:06} ETH", wei / ETH, (wei % ETH) / 1_000_000_000_000)
@@ -178,6 +184,68 @@ async fn run(url: &str, contracts: PathBuf) -> Result<(), Failure> {
     );
     if books.buffered != 0 || accounting_after != accounting_start {
         return Err("the refill did not take the whole buffer down to the account's start".into());
+    }
+    // A claim that takes everything the accounting holds: the holder asks for 1 ETH of shares, the
+    // buffer gets exactly the ticket's value (no reserve target), a report a frame later finalizes
+    // it, and the claim pays it all out.
+    let mut oracle = ink_e2e::create_call_builder::<OracleConsensus>(suite.oracle);
+    submit(
+        &mut client,
+        &alice,
+        &OracleGovernance::govern(
+            &mut oracle,
+            OracleDecision::SetMembers {
+                members: vec![account_of(&alice)],
+            },
+        ),
+        0,
+    )
+    .await?
+    .accepted()?;
+    submit(
+        &mut client,
+        &alice,
+        &accounting.set_parameter(Parameter::ReserveTargetBps, 0),
+        0,
+    )
+    .await?
+    .accepted()?;
+    let ticket = submit(&mut client, &holder, &accounting.request_withdrawal(ETH), 0)
+        .await?
+        .accepted()?;
+    let owed = read(&mut client, &alice, &accounting.ticket(ticket))
+        .await?
+        .ok_or("the ticket is not recorded")?
+        .assets;
+    submit(&mut client, &holder, &accounting.deposit(), owed)
+        .await?
+        .accepted()?;
+    client.advance_ms(DAY_MS).await?;
+    let report = oracle::at(
+        client.now_ms().await?,
+        Report {
+            cl_balance: 3 * VALIDATOR_DEPOSIT,
+            validators: 3,
+            ..Report::default()
+        },
+    );
+    oracle::agree(&mut client, suite.oracle, std::slice::from_ref(&alice), report).await?;
+    let claimed = submit(&mut client, &holder, &accounting.claim(ticket), 0)
+        .await?
+        .accepted()?;
+    let books = read_ok(&mut client, &alice, &accounting.accounting()).await?;
+    let accounting_after = node::free_balance(&suite.accounting).await?;
+    println!(
+        "a report finalized ticket {ticket} ({}, the whole buffer) and its claim paid {}: buffer {} wei, claimable {} wei; the accounting's account holds {} units",
+        eth(owed),
+        eth(claimed),
+        books.buffered,
+        books.claimable,
+        accounting_after
+    );
+    if claimed != owed || books.buffered != 0 || books.claimable != 0 || accounting_after != accounting_start
+    {
+        return Err("the claim did not take everything down to the account's start".into());
     }
     println!("every payout path drained its payer's books to zero and left its account alive");
     Ok(())
