@@ -43,8 +43,9 @@ thread_local! {
     static CODE_HASHES: RefCell<Vec<([u8; 32], [u8; 32])>> = const { RefCell::new(Vec::new()) };
 }
 
-/// The storage key of `Contracts::ContractInfoOf(account)`.
-fn contract_info_key(account: &[u8; 32]) -> Vec<u8> {
+/// The storage key of `Contracts::ContractInfoOf(account)` (pure hashing: a node's client reads
+/// the same key over RPC).
+pub(crate) fn contract_info_key(account: &[u8; 32]) -> Vec<u8> {
     use ink_sandbox::frame_support::__private::sp_io::hashing;
     let mut key = hashing::twox_128(b"Contracts").to_vec();
     key.extend(hashing::twox_128(b"ContractInfoOf"));

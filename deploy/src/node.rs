@@ -130,20 +130,23 @@ async fn block_hash(rpc: &RpcClient, number: Option<u32>) -> Result<String, Chai
     hash.ok_or_else(|| backend(format!("no block {number:?}")))
 }
 
-/// A failure to read a past block's state: pruned when the node says so.
-fn past(number: u32) -> impl Fn(ink_e2e::subxt::Error) -> ChainError {
-    move |e| {
-        let text = e.to_string();
-        let lower = text.to_lowercase();
-        if ["discarded", "pruned", "unknown block", "not found"]
-            .iter()
-            .any(|sign| lower.contains(sign))
-        {
-            ChainError::Pruned(format!("block {number}'s state ({text})"))
-        } else {
-            backend(text)
-        }
+/// A failure to read a past block or its state: `Pruned` (naming `what`) when the node's answer
+/// says it no longer keeps it, any other failure as it is.
+fn past_failure(what: String, e: impl std::fmt::Display) -> ChainError {
+    let text = e.to_string();
+    let lower = text.to_lowercase();
+    if ["discarded", "pruned", "unknown block", "not found"]
+        .iter()
+        .any(|sign| lower.contains(sign))
+    {
+        ChainError::Pruned(format!("{what} ({text})"))
+    } else {
+        backend(text)
     }
+}
+
+fn past(number: u32) -> impl Fn(ink_e2e::subxt::Error) -> ChainError {
+    move |e| past_failure(format!("block {number}'s state"), e)
 }
 
 /// The contract events of block `number`, in order.
@@ -227,12 +230,7 @@ impl ChainAccess for NodeClient {
         &mut self,
         contract: &ink::primitives::AccountId,
     ) -> Result<Option<[u8; 32]>, ChainError> {
-        use ink_sandbox::frame_support::__private::sp_io::hashing::{twox_128, twox_64};
-        let account: &[u8; 32] = contract.as_ref();
-        let mut key = twox_128(b"Contracts").to_vec();
-        key.extend(twox_128(b"ContractInfoOf"));
-        key.extend(twox_64(account));
-        key.extend(account);
+        let key = crate::embedded::contract_info_key(contract.as_ref());
         let Some(info) = storage_at_head(&key).await? else {
             return Ok(None);
         };
@@ -428,18 +426,7 @@ pub async fn time_at(at: BlockRef) -> Result<u64, ChainError> {
             ])?,
         )
         .await
-        .map_err(|e| {
-            let text = e.to_string();
-            let lower = text.to_lowercase();
-            if ["discarded", "pruned", "unknown block", "not found"]
-                .iter()
-                .any(|sign| lower.contains(sign))
-            {
-                ChainError::Pruned(format!("the state of block {} ({text})", hex_bytes(&at.0)))
-            } else {
-                backend(text)
-            }
-        })?;
+        .map_err(|e| past_failure(format!("the state of block {}", hex_bytes(&at.0)), e))?;
     let bytes = from_hex(&value.ok_or_else(|| backend("no Timestamp::Now"))?)?;
     u64::decode(&mut &bytes[..]).map_err(backend)
 }
