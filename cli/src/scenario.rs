@@ -289,12 +289,14 @@ where
     progress.start(
         "the board votes two institutions onto the whitelist (2 of 3 approve; 4 days later, executed)",
     );
+    let kyc_valid_until = icseth_deploy::governance::kyc_until(chain_now(client, progress).await?);
     let whitelist = [&cast.bank_a, &cast.bank_b]
         .iter()
         .map(|who| {
             Action::Token(TokenDecision::AddInstitution {
                 institution: account_of(who),
                 min_deposit: None,
+                kyc_valid_until,
             })
         })
         .collect();

@@ -33,6 +33,7 @@ pub mod icseth_accounting {
     };
     use icseth_core::{
         books::{Deposit, Request},
+        compliance::{kyc_valid, ComplianceError, ComplianceRules, FreezeBy, FreezeRecord, UNTIL_LIFTED},
         events::{GuardianChanged, Wired},
         flash::Quote,
         governance::TokenDecision,
@@ -79,6 +80,11 @@ pub mod icseth_accounting {
         pub active: bool,
         /// Its own minimum deposit, applied on top of the global one.
         pub min_deposit: Option<Balance>,
+        /// Block time its KYC expires: from then on it can neither deposit nor receive (it may
+        /// exit and send) until a renewal.
+        pub kyc_valid_until: Timestamp,
+        /// Whether `expire_kyc` recorded that the date passed (cleared by a renewal).
+        pub kyc_expiry_recorded: bool,
     }
 
     /// Where a withdrawal ticket stands.
@@ -124,6 +130,9 @@ pub mod icseth_accounting {
         min_deposit: Balance,
         min_withdrawal: Balance,
         reserve_target_bps: u128,
+        /// Freezes at once and renews KYC (the guardian until the board appoints another).
+        compliance: AccountId,
+        compliance_rules: ComplianceRules,
     }
 
     /// The report bounds and fees, and the vault that sends withdrawals and rewards (the members
@@ -288,12 +297,70 @@ pub mod icseth_accounting {
         pub fees: Fees,
     }
 
-    /// The governor whitelisted an institution.
+    /// The governor whitelisted an institution, its KYC valid until `kyc_valid_until`.
     #[ink(event)]
     pub struct InstitutionWhitelisted {
         #[ink(topic)]
         pub institution: AccountId,
         pub min_deposit: Option<Balance>,
+        pub kyc_valid_until: Timestamp,
+    }
+
+    /// The compliance role or the board renewed an institution's KYC.
+    #[ink(event)]
+    pub struct KycRenewed {
+        #[ink(topic)]
+        pub institution: AccountId,
+        pub valid_until: Timestamp,
+        #[ink(topic)]
+        pub by: AccountId,
+    }
+
+    /// An institution's KYC date passed (recorded by anyone; the checks had applied it by time).
+    #[ink(event)]
+    pub struct KycExpired {
+        #[ink(topic)]
+        pub institution: AccountId,
+        pub valid_until: Timestamp,
+    }
+
+    /// An account was frozen: by the compliance role (`confirmed == false`, holding until `until`
+    /// unless the board confirms) or by the board (confirmed, until lifted).
+    #[ink(event)]
+    pub struct AccountFrozen {
+        #[ink(topic)]
+        pub account: AccountId,
+        #[ink(topic)]
+        pub by: AccountId,
+        pub reason: [u8; 32],
+        pub confirmed: bool,
+        pub until: Timestamp,
+    }
+
+    /// The board confirmed the role's freeze: it holds until the board lifts it.
+    #[ink(event)]
+    pub struct FreezeConfirmed {
+        #[ink(topic)]
+        pub account: AccountId,
+    }
+
+    /// An unconfirmed freeze passed its deadline (it stopped holding at `lapsed_at`); the role may
+    /// not freeze the account again before `role_locked_until`.
+    #[ink(event)]
+    pub struct FreezeLapsed {
+        #[ink(topic)]
+        pub account: AccountId,
+        pub lapsed_at: Timestamp,
+        pub role_locked_until: Timestamp,
+    }
+
+    /// A freeze was lifted (the role its own unconfirmed one, or the board any).
+    #[ink(event)]
+    pub struct FreezeLifted {
+        #[ink(topic)]
+        pub account: AccountId,
+        #[ink(topic)]
+        pub by: AccountId,
     }
 
     /// The governor removed an institution (it may still exit).
@@ -385,6 +452,7 @@ pub mod icseth_accounting {
         pub const TICKETS_BY_OWNER: u32 = 0x0707;
         pub const TICKET_COUNT_OF: u32 = 0x0708;
         pub const LOSS_HOLD: u32 = 0x0709;
+        pub const FREEZES: u32 = 0x070A;
     }
 
     /// Storage of the accounting. The root cell holds only the guardian's pause time (a value whose
@@ -412,6 +480,9 @@ pub mod icseth_accounting {
         /// A holder's tickets by index (0..count), for paged reads.
         tickets_by_owner: Mapping<(AccountId, u32), u64, ManualKey<{ keys::TICKETS_BY_OWNER }>>,
         ticket_count_of: Mapping<AccountId, u32, ManualKey<{ keys::TICKET_COUNT_OF }>>,
+        /// Each account's freeze standing (the ledger holds until when it is frozen; this is the
+        /// record behind it: reason, who, since when, confirmed, the role's lockout).
+        freezes: Mapping<AccountId, FreezeRecord, ManualKey<{ keys::FREEZES }>>,
     }
 
     /// The board's decisions, applied by `apply_decision` (governor only).
@@ -536,6 +607,8 @@ pub mod icseth_accounting {
                 min_deposit,
                 min_withdrawal: DEFAULT_MIN_WITHDRAWAL,
                 reserve_target_bps: DEFAULT_RESERVE_TARGET_BPS,
+                compliance: guardian,
+                compliance_rules: ComplianceRules::default(),
             });
             let mut loss_hold = Lazy::new();
             loss_hold.set(&LossHold::default());
@@ -561,6 +634,7 @@ pub mod icseth_accounting {
                 tickets: Mapping::default(),
                 tickets_by_owner: Mapping::default(),
                 ticket_count_of: Mapping::default(),
+                freezes: Mapping::default(),
             }
         }
 
@@ -615,6 +689,7 @@ pub mod icseth_accounting {
                 Role::StakingManager => settings.staking_manager,
                 Role::Treasury => settings.treasury,
                 Role::Vault => self.oracle_config()?.vault,
+                Role::Compliance => settings.compliance,
             })
         }
 
@@ -643,14 +718,15 @@ pub mod icseth_accounting {
                     oracle.vault = account;
                     self.oracle.set(&oracle);
                 }
+                Role::Compliance => settings.compliance = account,
             }
             self.settings.set(&settings);
             self.env().emit_event(RoleChanged { role, account });
             Ok(())
         }
 
-        /// Governor only: sets a parameter (`ReserveTargetBps` at most the hard cap, 20%).
-        /// Emits `ParameterChanged`.
+        /// Governor only: sets a parameter (`ReserveTargetBps` at most the hard cap, 20%; the
+        /// compliance windows within `ComplianceRules::is_valid`). Emits `ParameterChanged`.
         #[ink(message)]
         pub fn set_parameter(&mut self, parameter: Parameter, value: u128) -> Result<(), Error> {
             authority_cell::ensure_governor(&self.authority)?;
@@ -664,6 +740,18 @@ pub mod icseth_accounting {
                     }
                     settings.reserve_target_bps = value;
                 }
+                Parameter::KycMaxValidityMs | Parameter::FreezeConfirmWindowMs | Parameter::RefreezeLockoutMs => {
+                    let ms = u64::try_from(value).map_err(|_| Error::InvalidParameter)?;
+                    let rules = &mut settings.compliance_rules;
+                    match parameter {
+                        Parameter::KycMaxValidityMs => rules.kyc_max_validity_ms = ms,
+                        Parameter::FreezeConfirmWindowMs => rules.confirm_window_ms = ms,
+                        _ => rules.refreeze_lockout_ms = ms,
+                    }
+                    if !rules.is_valid() {
+                        return Err(Error::InvalidParameter);
+                    }
+                }
             }
             self.settings.set(&settings);
             self.env().emit_event(ParameterChanged { parameter, value });
@@ -672,14 +760,23 @@ pub mod icseth_accounting {
 
         /// Governor only (the board's execution): applies one decision, exactly as the message of the
         /// same name would (`add_institution`, `remove_institution`, `set_parameter`, `set_role`,
-        /// `pause`, `unpause`), with the same checks, errors and events.
+        /// `pause`, `unpause`, `renew_kyc`, `freeze`, `confirm_freeze`, `lift_freeze`), with the
+        /// same checks, errors and events.
         fn apply_decision(&mut self, decision: TokenDecision) -> Result<(), Error> {
             authority_cell::ensure_governor(&self.authority)?;
             match decision {
                 TokenDecision::AddInstitution {
                     institution,
                     min_deposit,
-                } => self.add_institution(institution, min_deposit),
+                    kyc_valid_until,
+                } => self.add_institution(institution, min_deposit, kyc_valid_until),
+                TokenDecision::RenewKyc {
+                    institution,
+                    valid_until,
+                } => self.renew_kyc(institution, valid_until),
+                TokenDecision::Freeze { account, reason } => self.freeze(account, reason),
+                TokenDecision::ConfirmFreeze { account } => self.confirm_freeze(account),
+                TokenDecision::LiftFreeze { account } => self.lift_freeze(account),
                 TokenDecision::RemoveInstitution { institution } => self.remove_institution(institution),
                 TokenDecision::SetParameter { parameter, value } => self.set_parameter(parameter, value),
                 TokenDecision::SetRole { role, account } => self.set_role(role, account),
@@ -731,6 +828,9 @@ pub mod icseth_accounting {
                 Parameter::MinDeposit => settings.min_deposit,
                 Parameter::MinWithdrawal => settings.min_withdrawal,
                 Parameter::ReserveTargetBps => settings.reserve_target_bps,
+                Parameter::KycMaxValidityMs => settings.compliance_rules.kyc_max_validity_ms.into(),
+                Parameter::FreezeConfirmWindowMs => settings.compliance_rules.confirm_window_ms.into(),
+                Parameter::RefreezeLockoutMs => settings.compliance_rules.refreeze_lockout_ms.into(),
             })
         }
 
@@ -767,7 +867,8 @@ pub mod icseth_accounting {
 
         // ---- whitelist ----------------------------------------------------------------------
 
-        /// Governor only, once wired: whitelists `institution` (new, or removed earlier), with its
+        /// Governor only, once wired: whitelists `institution` (new, or removed earlier), its KYC
+        /// valid until `kyc_valid_until` (after now, at most the maximum validity ahead), with its
         /// own minimum deposit if `min_deposit` is set, here and in the ledger in the same call.
         /// Emits `InstitutionWhitelisted` (the ledger `StandingChanged`).
         #[ink(message)]
@@ -775,29 +876,37 @@ pub mod icseth_accounting {
             &mut self,
             institution: AccountId,
             min_deposit: Option<Balance>,
+            kyc_valid_until: Timestamp,
         ) -> Result<(), Error> {
             authority_cell::ensure_governor(&self.authority)?;
             let settings = self.settings()?;
-            if self.is_whitelisted(institution) {
+            if self.institutions.get(institution).is_some_and(|r| r.active) {
                 return Err(Error::AlreadyWhitelisted);
             }
             if self.is_suite_contract(&settings, institution) {
                 return Err(Error::SuiteContract);
             }
+            settings
+                .compliance_rules
+                .check_kyc_date(self.env().block_timestamp(), kyc_valid_until)?;
             self.ledger(LedgerOp::SetStanding {
                 account: institution,
                 whitelisted: true,
+                kyc_valid_until,
             })?;
             self.institutions.insert(
                 institution,
                 &Institution {
                     active: true,
                     min_deposit,
+                    kyc_valid_until,
+                    kyc_expiry_recorded: false,
                 },
             );
             self.env().emit_event(InstitutionWhitelisted {
                 institution,
                 min_deposit,
+                kyc_valid_until,
             });
             Ok(())
         }
@@ -818,17 +927,23 @@ pub mod icseth_accounting {
             self.ledger(LedgerOp::SetStanding {
                 account: institution,
                 whitelisted: false,
+                kyc_valid_until: record.kyc_valid_until,
             })?;
             self.institutions.insert(institution, &record);
             self.env().emit_event(InstitutionRemoved { institution });
             Ok(())
         }
 
-        /// Anyone: whether `account` is a whitelisted, active institution (as the ledger's standing
-        /// says; both are written by the same call).
+        /// Anyone: whether `account` may deposit and receive now: a whitelisted institution whose
+        /// KYC is valid and which is not frozen (as the ledger's standing says; both are written
+        /// by the same calls and compare with the same block time).
         #[ink(message)]
         pub fn is_whitelisted(&self, account: AccountId) -> bool {
-            self.institutions.get(account).is_some_and(|r| r.active)
+            let now = self.env().block_timestamp();
+            self.institutions
+                .get(account)
+                .is_some_and(|r| r.active && kyc_valid(r.kyc_valid_until, now))
+                && !self.is_frozen(account)
         }
 
         /// Anyone: an institution's whitelist record, if it ever had one.
@@ -853,6 +968,187 @@ pub mod icseth_accounting {
                 .and_then(|r| r.min_deposit)
                 .unwrap_or(0);
             Ok(self.settings()?.min_deposit.max(tier))
+        }
+
+        // ---- compliance ---------------------------------------------------------------------
+
+        /// How the caller may act on freezes and KYC: the governor as the board, the compliance
+        /// role as the role; anyone else is refused.
+        fn compliance_caller(&self, settings: &Settings) -> Result<FreezeBy, Error> {
+            let caller = self.env().caller();
+            if caller == authority_cell::read(&self.authority)?.governor() {
+                Ok(FreezeBy::Board)
+            } else if caller == settings.compliance {
+                Ok(FreezeBy::Role)
+            } else {
+                Err(ComplianceError::NotCompliance.into())
+            }
+        }
+
+        /// The compliance role (its freeze lapses unless the board confirms it within the confirm
+        /// window; refused during its lockout on this account) or the governor (confirmed at once):
+        /// freezes `account` now, in the ledger in the same call, with the 32-byte reference of the
+        /// case or list entry. Never a suite contract, the treasury or the zero account. The freeze
+        /// touches assets only (a board or oracle member keeps its vote). Emits `AccountFrozen`
+        /// (the ledger `StandingChanged`).
+        #[ink(message)]
+        pub fn freeze(&mut self, account: AccountId, reason: [u8; 32]) -> Result<(), Error> {
+            let settings = self.settings()?;
+            let by = self.compliance_caller(&settings)?;
+            if self.is_suite_contract(&settings, account) || account == settings.treasury {
+                return Err(ComplianceError::Unfreezable.into());
+            }
+            let now = self.env().block_timestamp();
+            let record = self
+                .freezes
+                .get(account)
+                .unwrap_or_default()
+                .freeze(by, reason, now, &settings.compliance_rules)?;
+            let until = record.frozen_until();
+            self.ledger(LedgerOp::SetFrozenUntil {
+                account,
+                frozen_until: until,
+            })?;
+            self.freezes.insert(account, &record);
+            self.env().emit_event(AccountFrozen {
+                account,
+                by: self.env().caller(),
+                reason,
+                confirmed: until == UNTIL_LIFTED,
+                until,
+            });
+            Ok(())
+        }
+
+        /// Governor only: confirms the compliance role's freeze of `account` before its deadline;
+        /// it then holds until the board lifts it. Emits `FreezeConfirmed` (the ledger
+        /// `StandingChanged`).
+        #[ink(message)]
+        pub fn confirm_freeze(&mut self, account: AccountId) -> Result<(), Error> {
+            authority_cell::ensure_governor(&self.authority)?;
+            let now = self.env().block_timestamp();
+            let record = self.freezes.get(account).unwrap_or_default().confirm(now)?;
+            self.ledger(LedgerOp::SetFrozenUntil {
+                account,
+                frozen_until: UNTIL_LIFTED,
+            })?;
+            self.freezes.insert(account, &record);
+            self.env().emit_event(FreezeConfirmed { account });
+            Ok(())
+        }
+
+        /// The compliance role (only its own unconfirmed freeze: a mistake) or the governor (any):
+        /// lifts the freeze holding on `account`, in the ledger in the same call. Emits
+        /// `FreezeLifted` (the ledger `StandingChanged`).
+        #[ink(message)]
+        pub fn lift_freeze(&mut self, account: AccountId) -> Result<(), Error> {
+            let settings = self.settings()?;
+            let by = self.compliance_caller(&settings)?;
+            let now = self.env().block_timestamp();
+            let record = self.freezes.get(account).unwrap_or_default().lift(by, now)?;
+            self.ledger(LedgerOp::SetFrozenUntil {
+                account,
+                frozen_until: 0,
+            })?;
+            self.freezes.insert(account, &record);
+            self.env().emit_event(FreezeLifted {
+                account,
+                by: self.env().caller(),
+            });
+            Ok(())
+        }
+
+        /// Anyone, once an unconfirmed freeze of `account` passed its deadline: records the lapse
+        /// (the freeze stopped holding at the deadline by itself) and the role's lockout on this
+        /// account. Writes nothing in the ledger (its entry's freeze ended at the same time).
+        /// Emits `FreezeLapsed`.
+        #[ink(message)]
+        pub fn lapse_freeze(&mut self, account: AccountId) -> Result<(), Error> {
+            let rules = self.settings()?.compliance_rules;
+            let now = self.env().block_timestamp();
+            let (record, lapse) = self.freezes.get(account).unwrap_or_default().lapse(now, &rules)?;
+            self.freezes.insert(account, &record);
+            self.env().emit_event(FreezeLapsed {
+                account,
+                lapsed_at: lapse.lapsed_at,
+                role_locked_until: lapse.role_locked_until,
+            });
+            Ok(())
+        }
+
+        /// The compliance role or the governor: sets a whitelisted institution's KYC date to
+        /// `valid_until` (after now, at most the maximum validity ahead), expired or not, here and
+        /// in the ledger. Never adds an institution: the role only renews what the board admitted.
+        /// Emits `KycRenewed` (the ledger `StandingChanged`).
+        #[ink(message)]
+        pub fn renew_kyc(&mut self, institution: AccountId, valid_until: Timestamp) -> Result<(), Error> {
+            let settings = self.settings()?;
+            self.compliance_caller(&settings)?;
+            let mut record = self
+                .institutions
+                .get(institution)
+                .filter(|r| r.active)
+                .ok_or(Error::UnknownInstitution)?;
+            settings
+                .compliance_rules
+                .check_kyc_date(self.env().block_timestamp(), valid_until)?;
+            self.ledger(LedgerOp::RenewKyc {
+                account: institution,
+                valid_until,
+            })?;
+            record.kyc_valid_until = valid_until;
+            record.kyc_expiry_recorded = false;
+            self.institutions.insert(institution, &record);
+            self.env().emit_event(KycRenewed {
+                institution,
+                valid_until,
+                by: self.env().caller(),
+            });
+            Ok(())
+        }
+
+        /// Anyone, once a whitelisted institution's KYC date passed: records it (the checks had
+        /// applied it by time, with no transaction). Emits `KycExpired`.
+        #[ink(message)]
+        pub fn expire_kyc(&mut self, institution: AccountId) -> Result<(), Error> {
+            let mut record = self
+                .institutions
+                .get(institution)
+                .filter(|r| r.active)
+                .ok_or(Error::UnknownInstitution)?;
+            if record.kyc_expiry_recorded || kyc_valid(record.kyc_valid_until, self.env().block_timestamp()) {
+                return Err(ComplianceError::KycNotExpired.into());
+            }
+            record.kyc_expiry_recorded = true;
+            self.institutions.insert(institution, &record);
+            self.env().emit_event(KycExpired {
+                institution,
+                valid_until: record.kyc_valid_until,
+            });
+            Ok(())
+        }
+
+        /// Anyone: whether a freeze holds on `account` now.
+        #[ink(message)]
+        pub fn is_frozen(&self, account: AccountId) -> bool {
+            let now = self.env().block_timestamp();
+            self.freezes.get(account).is_some_and(|r| r.in_force(now).is_some())
+        }
+
+        /// Anyone: `account`'s freeze record (the current or last unrecorded freeze, the role's
+        /// lockout).
+        #[ink(message)]
+        pub fn freeze_of(&self, account: AccountId) -> FreezeRecord {
+            self.freezes.get(account).unwrap_or_default()
+        }
+
+        /// Anyone: when a whitelisted institution's KYC expires (`None`: not whitelisted).
+        #[ink(message)]
+        pub fn kyc_valid_until(&self, account: AccountId) -> Option<Timestamp> {
+            self.institutions
+                .get(account)
+                .filter(|r| r.active)
+                .map(|r| r.kyc_valid_until)
         }
 
         // ---- rate and books ---------------------------------------------------------------
@@ -911,6 +1207,10 @@ pub mod icseth_accounting {
                 .get(caller)
                 .filter(|r| r.active)
                 .ok_or(Error::NotWhitelisted)?;
+            // A freeze is the ledger's to refuse (it reads the entry for the mint anyway).
+            if !kyc_valid(institution.kyc_valid_until, self.env().block_timestamp()) {
+                return Err(ComplianceError::KycExpired.into());
+            }
             let settings = self.settings()?;
             // Before wiring there is no pool to hold the reserve's part of a deposit.
             let suite = settings.wiring.require()?;
@@ -1584,6 +1884,10 @@ pub mod icseth_accounting {
             if ticket.owner != caller {
                 return Err(Error::NotTicketOwner);
             }
+            // A frozen owner's payout waits, counted in the books, until the freeze ends.
+            if self.is_frozen(caller) {
+                return Err(ComplianceError::Frozen.into());
+            }
             let payout = match ticket.status {
                 TicketStatus::Pending => return Err(Error::NotFinalized),
                 TicketStatus::Claimed { .. } => return Err(Error::AlreadyClaimed),
@@ -1662,6 +1966,8 @@ pub mod icseth_accounting {
                 LedgerError::AlreadyPaused => Error::AlreadyPaused,
                 LedgerError::NotPaused => Error::NotPaused,
                 LedgerError::InsufficientShares if callers_shares => Error::InsufficientShares,
+                LedgerError::Frozen => Error::Compliance(ComplianceError::Frozen),
+                LedgerError::KycExpired => Error::Compliance(ComplianceError::KycExpired),
                 other => Error::Ledger(other),
             }
         }

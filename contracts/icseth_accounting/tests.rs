@@ -66,8 +66,15 @@ fn whitelist_here(account: AccountId, min_deposit: Option<u128>) {
         &Institution {
             active: true,
             min_deposit,
+            kyc_valid_until: kyc(),
+            kyc_expiry_recorded: false,
         },
     );
+}
+
+/// A KYC date a year after the current block time.
+fn kyc() -> u64 {
+    block_time() + 365 * icseth_core::compliance::DAY_MS
 }
 
 /// Two institutions on the accounting's record, the suite wired, the reserve target zero.
@@ -268,7 +275,7 @@ fn an_unreadable_authority_cell_fails_loudly() {
     for caller in [governor(), guardian(), AccountId::from([0u8; 32])] {
         as_caller(caller);
         assert_refused(&mut token, Error::Governor(unreadable), |t| {
-            t.add_institution(outsider(), None)
+            t.add_institution(outsider(), None, kyc())
         });
         assert_refused(&mut token, Error::Governor(unreadable), |t| t.pause());
         assert_refused(&mut token, unreadable, |t| t.accept_governor());
@@ -404,7 +411,7 @@ fn the_treasury_is_never_the_zero_account() {
         t.set_role(Role::Treasury, zero)
     });
     assert_refused(&mut token, Error::SuiteContract, |t| {
-        t.add_institution(zero, None)
+        t.add_institution(zero, None, kyc())
     });
 }
 
@@ -501,7 +508,7 @@ fn whitelist_refusals_before_the_ledger_is_asked() {
     let mut token = deploy_with_institutions();
     as_caller(outsider());
     assert_refused(&mut token, Error::Governor(GovernorError::NotGovernor), |t| {
-        t.add_institution(outsider(), None)
+        t.add_institution(outsider(), None, kyc())
     });
     assert_refused(&mut token, Error::Governor(GovernorError::NotGovernor), |t| {
         t.remove_institution(inst_a())
@@ -510,7 +517,7 @@ fn whitelist_refusals_before_the_ledger_is_asked() {
     let suite = suite_with_accounting(contract_id());
     for contract in [suite.token, suite.board, suite.slash_protection, contract_id()] {
         assert_refused(&mut token, Error::SuiteContract, |t| {
-            t.add_institution(contract, None)
+            t.add_institution(contract, None, kyc())
         });
         // nor may fee shares be minted to one
         assert_refused(&mut token, Error::SuiteContract, |t| {
@@ -518,7 +525,7 @@ fn whitelist_refusals_before_the_ledger_is_asked() {
         });
     }
     assert_refused(&mut token, Error::AlreadyWhitelisted, |t| {
-        t.add_institution(inst_a(), None)
+        t.add_institution(inst_a(), None, kyc())
     });
     assert_refused(&mut token, Error::UnknownInstitution, |t| {
         t.remove_institution(outsider())
@@ -529,7 +536,9 @@ fn whitelist_refusals_before_the_ledger_is_asked() {
         token.institution(outsider()),
         Some(Institution {
             active: true,
-            min_deposit: Some(10 * ONE)
+            min_deposit: Some(10 * ONE),
+            kyc_valid_until: kyc(),
+            kyc_expiry_recorded: false,
         })
     );
     assert_eq!(token.min_deposit_of(outsider()).unwrap(), 10 * ONE);
@@ -570,6 +579,8 @@ fn deposit_refusals_before_the_ledger_is_asked() {
         &Institution {
             active: false,
             min_deposit: None,
+            kyc_valid_until: kyc(),
+            kyc_expiry_recorded: false,
         },
     );
     assert_refused(&mut token, Error::NotWhitelisted, |t| {
@@ -607,6 +618,7 @@ fn govern_applies_each_decision_as_its_message() {
         t.govern(TokenDecision::AddInstitution {
             institution: inst_a(),
             min_deposit: None,
+            kyc_valid_until: kyc(),
         })
     });
     // the whitelist's and the pause's decisions reach the ledger: end to end (`tests/`)
@@ -617,6 +629,7 @@ fn govern_applies_each_decision_as_its_message() {
         t.govern(TokenDecision::AddInstitution {
             institution: inst_a(),
             min_deposit: None,
+            kyc_valid_until: kyc(),
         })
     });
     token

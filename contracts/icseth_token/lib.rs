@@ -34,9 +34,24 @@ pub mod icseth_token {
     #[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
     pub struct Account {
         pub balance: Balance,
-        /// A whitelisted institution may receive shares and deposit; a removed one keeps its
-        /// shares and may still send and exit.
+        /// A whitelisted institution may receive shares and deposit while its KYC is valid; a
+        /// removed one keeps its shares and may still send and exit.
         pub whitelisted: bool,
+        /// Block time its KYC expires (it may still send and exit after it).
+        pub kyc_valid_until: Timestamp,
+        /// Block time a compliance freeze stops holding (0: never frozen or lifted;
+        /// `u64::MAX`: until lifted). Frozen, it neither sends, receives nor approves.
+        pub frozen_until: Timestamp,
+    }
+
+    impl Account {
+        fn frozen(&self, now: Timestamp) -> bool {
+            icseth_core::compliance::frozen_at(self.frozen_until, now)
+        }
+
+        fn kyc_valid(&self, now: Timestamp) -> bool {
+            icseth_core::compliance::kyc_valid(self.kyc_valid_until, now)
+        }
     }
 
     /// PSP22: shares moved (`from: None` is a mint, `to: None` a burn).
@@ -59,12 +74,15 @@ pub mod icseth_token {
         pub amount: u128,
     }
 
-    /// The board's decision on an institution reached the ledger.
+    /// The board's decision on an institution, a KYC renewal or a compliance freeze reached the
+    /// ledger: the account's standing after it.
     #[ink(event)]
     pub struct StandingChanged {
         #[ink(topic)]
         pub account: AccountId,
         pub whitelisted: bool,
+        pub kyc_valid_until: Timestamp,
+        pub frozen_until: Timestamp,
     }
 
     /// Transfers, deposits' mints, locks and exit burns were paused or resumed.
@@ -132,10 +150,19 @@ pub mod icseth_token {
             self.paused
         }
 
-        /// Anyone: whether `account` is a whitelisted institution.
+        /// Anyone: whether `account` may receive shares now: a whitelisted institution whose KYC
+        /// is valid and which is not frozen.
         #[ink(message)]
         pub fn is_whitelisted(&self, account: AccountId) -> bool {
-            self.account(account).whitelisted
+            let entry = self.account(account);
+            let now = self.env().block_timestamp();
+            entry.whitelisted && entry.kyc_valid(now) && !entry.frozen(now)
+        }
+
+        /// Anyone: `account`'s entry (shares, whitelist, KYC date, freeze).
+        #[ink(message)]
+        pub fn standing(&self, account: AccountId) -> Account {
+            self.account(account)
         }
 
         fn account(&self, account: AccountId) -> Account {
@@ -250,23 +277,30 @@ pub mod icseth_token {
             Ok(())
         }
 
-        /// Refuses any transfer while paused, and a receiver that is not a whitelisted
-        /// institution. Suite contracts never receive by transfer (their shares could never move
-        /// again), with one exception: the slash-protection pool pulls donations into itself with
-        /// `transfer_from` (`spender` is the pool). The queue (the ledger itself) only fills by a
-        /// withdrawal request's lock.
+        /// Refuses any transfer while paused, a frozen receiver, and a receiver that is not a
+        /// whitelisted institution with valid KYC. Suite contracts never receive by transfer
+        /// (their shares could never move again), with one exception: the slash-protection pool
+        /// pulls donations into itself with `transfer_from` (`spender` is the pool). The queue
+        /// (the ledger itself) only fills by a withdrawal request's lock.
         fn check_receiver(
             &self,
             spender: AccountId,
             to: AccountId,
             receiver: &Account,
+            now: Timestamp,
         ) -> Result<(), PSP22Error> {
             if self.paused {
                 return Err(PSP22Error::Custom(String::from(refusal::PAUSED)));
             }
             // Standing sits in the receiver's entry, read anyway for its balance.
+            if receiver.frozen(now) {
+                return Err(PSP22Error::Custom(String::from(refusal::RECEIVER_FROZEN)));
+            }
             if receiver.whitelisted {
-                return Ok(());
+                if receiver.kyc_valid(now) {
+                    return Ok(());
+                }
+                return Err(PSP22Error::Custom(String::from(refusal::RECEIVER_KYC_EXPIRED)));
             }
             if to == self.env().account_id() {
                 return Err(PSP22Error::Custom(String::from(refusal::RECEIVER_IS_THE_QUEUE)));
@@ -286,20 +320,25 @@ pub mod icseth_token {
         }
 
         /// The receiver's entry, if it may receive from `spender` now; writes nothing.
-        fn receiver(&self, spender: AccountId, to: AccountId) -> Result<Account, PSP22Error> {
+        fn receiver(&self, spender: AccountId, to: AccountId, now: Timestamp) -> Result<Account, PSP22Error> {
             let receiver = self.account(to);
-            self.check_receiver(spender, to, &receiver)?;
+            self.check_receiver(spender, to, &receiver, now)?;
             Ok(receiver)
         }
 
-        /// Both entries after moving `value` from `from` to the checked `receiver`; writes nothing.
+        /// Both entries after moving `value` from `from` (refused if frozen) to the checked
+        /// `receiver`; writes nothing.
         fn moved(
             &self,
             from: AccountId,
             mut receiver: Account,
             value: u128,
+            now: Timestamp,
         ) -> Result<(Account, Account), PSP22Error> {
             let mut sender = self.account(from);
+            if sender.frozen(now) {
+                return Err(PSP22Error::Custom(String::from(refusal::SENDER_FROZEN)));
+            }
             sender.balance = sender
                 .balance
                 .checked_sub(value)
@@ -317,6 +356,25 @@ pub mod icseth_token {
                 to: Some(to),
                 value,
             });
+        }
+
+        fn write_standing(&mut self, account: AccountId, entry: Account) {
+            self.accounts.insert(account, &entry);
+            self.env().emit_event(StandingChanged {
+                account,
+                whitelisted: entry.whitelisted,
+                kyc_valid_until: entry.kyc_valid_until,
+                frozen_until: entry.frozen_until,
+            });
+        }
+
+        /// Refuses an allowance change by a frozen owner (its shares cannot move by allowance
+        /// anyway; the refusal says so at once).
+        fn ensure_owner_not_frozen(&self, owner: AccountId) -> Result<(), PSP22Error> {
+            if self.account(owner).frozen(self.env().block_timestamp()) {
+                return Err(PSP22Error::Custom(String::from(refusal::SENDER_FROZEN)));
+            }
+            Ok(())
         }
 
         fn set_allowance(&mut self, owner: AccountId, spender: AccountId, amount: u128) {
@@ -349,8 +407,16 @@ pub mod icseth_token {
                     if paused {
                         return Err(Error::Paused);
                     }
-                    if !self.account(to).whitelisted {
+                    let entry = self.account(to);
+                    let now = self.env().block_timestamp();
+                    if !entry.whitelisted {
                         return Err(Error::NotWhitelisted);
+                    }
+                    if entry.frozen(now) {
+                        return Err(Error::Frozen);
+                    }
+                    if !entry.kyc_valid(now) {
+                        return Err(Error::KycExpired);
                     }
                     if shares == 0 {
                         return Err(Error::ZeroAmount);
@@ -370,6 +436,9 @@ pub mod icseth_token {
                     }
                     let queue = self.env().account_id();
                     let mut from = self.account(holder);
+                    if from.frozen(self.env().block_timestamp()) {
+                        return Err(Error::Frozen);
+                    }
                     from.balance = from
                         .balance
                         .checked_sub(shares)
@@ -395,10 +464,17 @@ pub mod icseth_token {
                     if self.is_stuck(&suite, holder) {
                         return Err(Error::SuiteContract);
                     }
+                    if self.account(holder).frozen(self.env().block_timestamp()) {
+                        return Err(Error::Frozen);
+                    }
                     self.burn(holder, shares)?;
                 }
                 LedgerOp::Settle(settlement) => self.settle(&suite, settlement)?,
-                LedgerOp::SetStanding { account, whitelisted } => {
+                LedgerOp::SetStanding {
+                    account,
+                    whitelisted,
+                    kyc_valid_until,
+                } => {
                     let mut entry = self.account(account);
                     match (whitelisted, entry.whitelisted) {
                         (true, true) => return Err(Error::AlreadyWhitelisted),
@@ -409,8 +485,25 @@ pub mod icseth_token {
                         return Err(Error::SuiteContract);
                     }
                     entry.whitelisted = whitelisted;
-                    self.accounts.insert(account, &entry);
-                    self.env().emit_event(StandingChanged { account, whitelisted });
+                    entry.kyc_valid_until = kyc_valid_until;
+                    self.write_standing(account, entry);
+                }
+                LedgerOp::RenewKyc { account, valid_until } => {
+                    let mut entry = self.account(account);
+                    if !entry.whitelisted {
+                        return Err(Error::UnknownInstitution);
+                    }
+                    entry.kyc_valid_until = valid_until;
+                    self.write_standing(account, entry);
+                }
+                LedgerOp::SetFrozenUntil { account, frozen_until } => {
+                    // Fees and cover move through these accounts: never frozen.
+                    if self.is_stuck(&suite, account) {
+                        return Err(Error::SuiteContract);
+                    }
+                    let mut entry = self.account(account);
+                    entry.frozen_until = frozen_until;
+                    self.write_standing(account, entry);
                 }
                 LedgerOp::SetPaused(pause) => {
                     match (pause, paused) {
@@ -454,8 +547,9 @@ pub mod icseth_token {
             if from == to || value == 0 {
                 return Ok(());
             }
-            let receiver = self.receiver(from, to)?;
-            let entries = self.moved(from, receiver, value)?;
+            let now = self.env().block_timestamp();
+            let receiver = self.receiver(from, to, now)?;
+            let entries = self.moved(from, receiver, value, now)?;
             self.write_move(from, to, entries, value);
             Ok(())
         }
@@ -475,12 +569,17 @@ pub mod icseth_token {
             if from == to || value == 0 {
                 return Ok(());
             }
-            // The receiver, then the allowance, then the balance; nothing is written before
-            // every check passed.
-            let receiver = self.receiver(spender, to)?;
+            // The receiver, then the spender and the allowance, then the sender; nothing is
+            // written before every check passed.
+            let now = self.env().block_timestamp();
+            let receiver = self.receiver(spender, to, now)?;
             let remaining = if spender == from {
                 None
             } else {
+                // A frozen spender moves nobody's shares (one more read, only with an allowance).
+                if self.account(spender).frozen(now) {
+                    return Err(PSP22Error::Custom(String::from(refusal::SPENDER_FROZEN)));
+                }
                 let allowance = self.allowance(from, spender);
                 Some(
                     allowance
@@ -488,7 +587,7 @@ pub mod icseth_token {
                         .ok_or(PSP22Error::InsufficientAllowance)?,
                 )
             };
-            let entries = self.moved(from, receiver, value)?;
+            let entries = self.moved(from, receiver, value, now)?;
             if let Some(remaining) = remaining {
                 self.set_allowance(from, spender, remaining);
             }
@@ -496,32 +595,35 @@ pub mod icseth_token {
             Ok(())
         }
 
-        /// Any account: sets its allowance for `spender` to `value`. Emits `Approval`.
+        /// Any account not frozen: sets its allowance for `spender` to `value`. Emits `Approval`.
         #[ink(message)]
         fn approve(&mut self, spender: AccountId, value: u128) -> Result<(), PSP22Error> {
             let owner = self.env().caller();
             if owner == spender {
                 return Ok(());
             }
+            self.ensure_owner_not_frozen(owner)?;
             self.set_allowance(owner, spender, value);
             Ok(())
         }
 
-        /// Any account: raises its allowance for `spender` by `delta_value` (saturating).
-        /// Emits `Approval`.
+        /// Any account not frozen: raises its allowance for `spender` by `delta_value`
+        /// (saturating). Emits `Approval`.
         #[ink(message)]
         fn increase_allowance(&mut self, spender: AccountId, delta_value: u128) -> Result<(), PSP22Error> {
             let owner = self.env().caller();
             if owner == spender || delta_value == 0 {
                 return Ok(());
             }
+            self.ensure_owner_not_frozen(owner)?;
             let amount = self.allowance(owner, spender).saturating_add(delta_value);
             self.set_allowance(owner, spender, amount);
             Ok(())
         }
 
-        /// Any account: lowers its allowance for `spender` by `delta_value`; fails with
-        /// `InsufficientAllowance` if that is more than the allowance. Emits `Approval`.
+        /// Any account (a frozen one too: lowering an allowance only reduces risk): lowers its
+        /// allowance for `spender` by `delta_value`; fails with `InsufficientAllowance` if that is
+        /// more than the allowance. Emits `Approval`.
         #[ink(message)]
         fn decrease_allowance(&mut self, spender: AccountId, delta_value: u128) -> Result<(), PSP22Error> {
             let owner = self.env().caller();

@@ -13,6 +13,9 @@ use proptest::prelude::*;
 
 type Env = DefaultEnvironment;
 
+/// A KYC date no test reaches unless it moves the clock there.
+const KYC: u64 = 1 << 60;
+
 fn accounts() -> test::DefaultAccounts<Env> {
     test::default_accounts::<Env>()
 }
@@ -90,6 +93,7 @@ fn funded() -> IcsethToken {
         LedgerOp::SetStanding {
             account: inst_a(),
             whitelisted: true,
+            kyc_valid_until: KYC,
         },
     )
     .unwrap();
@@ -98,6 +102,7 @@ fn funded() -> IcsethToken {
         LedgerOp::SetStanding {
             account: inst_b(),
             whitelisted: true,
+            kyc_valid_until: KYC,
         },
     )
     .unwrap();
@@ -243,10 +248,12 @@ fn only_the_accounting_changes_the_ledger() {
         LedgerOp::SetStanding {
             account: outsider(),
             whitelisted: true,
+            kyc_valid_until: KYC,
         },
         LedgerOp::SetStanding {
             account: inst_a(),
             whitelisted: false,
+            kyc_valid_until: KYC,
         },
         LedgerOp::SetPaused(true),
     ];
@@ -357,6 +364,7 @@ fn a_lock_moves_a_holders_shares_into_the_queue() {
         LedgerOp::SetStanding {
             account: inst_a(),
             whitelisted: false,
+            kyc_valid_until: KYC,
         },
     )
     .unwrap();
@@ -534,6 +542,7 @@ fn standing_and_the_pause_change_only_when_they_change() {
             LedgerOp::SetStanding {
                 account: inst_a(),
                 whitelisted: true,
+                kyc_valid_until: KYC,
             },
         )
     });
@@ -543,6 +552,7 @@ fn standing_and_the_pause_change_only_when_they_change() {
             LedgerOp::SetStanding {
                 account: outsider(),
                 whitelisted: false,
+                kyc_valid_until: KYC,
             },
         )
     });
@@ -553,6 +563,7 @@ fn standing_and_the_pause_change_only_when_they_change() {
                 LedgerOp::SetStanding {
                     account: contract,
                     whitelisted: true,
+                    kyc_valid_until: KYC,
                 },
             )
         });
@@ -562,6 +573,7 @@ fn standing_and_the_pause_change_only_when_they_change() {
         LedgerOp::SetStanding {
             account: inst_a(),
             whitelisted: false,
+            kyc_valid_until: KYC,
         },
     )
     .unwrap();
@@ -656,6 +668,7 @@ fn removed_institutions_cannot_receive_but_can_send() {
         LedgerOp::SetStanding {
             account: inst_b(),
             whitelisted: false,
+            kyc_valid_until: KYC,
         },
     )
     .unwrap();
@@ -668,6 +681,7 @@ fn removed_institutions_cannot_receive_but_can_send() {
         LedgerOp::SetStanding {
             account: inst_b(),
             whitelisted: true,
+            kyc_valid_until: KYC,
         },
     )
     .unwrap();
@@ -678,6 +692,7 @@ fn removed_institutions_cannot_receive_but_can_send() {
         LedgerOp::SetStanding {
             account: inst_b(),
             whitelisted: false,
+            kyc_valid_until: KYC,
         },
     )
     .unwrap();
@@ -792,6 +807,8 @@ fn accounts_live_at_their_fixed_storage_key() {
         &Account {
             balance: 7 * ONE,
             whitelisted: true,
+            kyc_valid_until: KYC,
+            frozen_until: 0,
         },
     );
     assert_eq!(ledger.balance_of(inst_a()), 7 * ONE);
@@ -891,7 +908,7 @@ proptest! {
                     }
                     Op::Standing { who, whitelisted } => {
                         let ok = listed[who] != whitelisted;
-                        let r = apply(&mut ledger, LedgerOp::SetStanding { account: holders[who], whitelisted });
+                        let r = apply(&mut ledger, LedgerOp::SetStanding { account: holders[who], whitelisted, kyc_valid_until: KYC });
                         if ok { listed[who] = whitelisted; }
                         (ok, r.map(Some))
                     }

@@ -41,10 +41,11 @@ async fn run(url: &str, contracts: PathBuf) -> Result<(), Failure> {
     config.governor = GovernorChoice::Account(account_of(&alice));
     let suite = deploy_and_wire(&mut client, &alice, &config).await?;
     let mut accounting = ink_e2e::create_call_builder::<IcsethAccounting>(suite.accounting);
+    let kyc_valid_until = icseth_deploy::governance::kyc_until(client.now_ms().await?);
     submit(
         &mut client,
         &alice,
-        &accounting.add_institution(account_of(&holder), None),
+        &accounting.add_institution(account_of(&holder), None, kyc_valid_until),
         0,
     )
     .await?

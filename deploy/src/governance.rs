@@ -8,6 +8,14 @@ use ink_e2e::{ContractsBackend, E2EBackend, Keypair};
 use std::fmt;
 use whitelist_board::whitelist_board::WhitelistBoard;
 
+/// How long a KYC the suite's tools grant lasts: a year (within the default 400-day maximum).
+pub const KYC_TERM_MS: u64 = 365 * icseth_core::compliance::DAY_MS;
+
+/// The KYC date a term after `now_ms` (the chain's block time).
+pub fn kyc_until(now_ms: u64) -> u64 {
+    now_ms.saturating_add(KYC_TERM_MS)
+}
+
 /// Proposes `action` as `members[0]` and has every one of `members` approve it. Returns its id.
 pub async fn propose_and_approve<C>(
     client: &mut C,

@@ -63,6 +63,7 @@ async fn oracle_quorum_rewards_slashing_cover_and_bounds<Client: E2EBackend>(
             Action::Token(TokenDecision::AddInstitution {
                 institution: account_of(&institution),
                 min_deposit: None,
+                kyc_valid_until: icseth_deploy::governance::kyc_until(icseth_deploy::now_ms()),
             }),
             Action::Oracle(OracleDecision::SetMembers {
                 members: oracles.iter().map(account_of).collect(),
@@ -295,6 +296,7 @@ async fn a_loss_naming_an_unknown_operator_applies_unattributed<Client: E2EBacke
     let decision = TokenDecision::AddInstitution {
         institution: account_of(&institution),
         min_deposit: None,
+        kyc_valid_until: icseth_deploy::governance::kyc_until(icseth_deploy::now_ms()),
     };
     submit(&mut client, &alice, &token.govern(decision), 0)
         .await?

@@ -65,7 +65,7 @@ async fn the_board_whitelists_and_removes_institutions<Client: E2EBackend>(
     let direct = submit(
         &mut client,
         &ink_e2e::alice(),
-        &token.add_institution(account_of(&dave), None),
+        &token.add_institution(account_of(&dave), None, icseth_deploy::governance::kyc_until(icseth_deploy::now_ms())),
         0,
     )
     .await?;
@@ -75,6 +75,7 @@ async fn the_board_whitelists_and_removes_institutions<Client: E2EBackend>(
         let action = Action::Token(TokenDecision::AddInstitution {
             institution: account_of(who),
             min_deposit: None,
+            kyc_valid_until: icseth_deploy::governance::kyc_until(icseth_deploy::now_ms()),
         });
         decide_all(
             &mut client,
@@ -209,6 +210,7 @@ async fn a_failed_target_call_leaves_the_proposal_executable<Client: E2EBackend>
         Action::Token(TokenDecision::AddInstitution {
             institution: dave,
             min_deposit: None,
+            kyc_valid_until: icseth_deploy::governance::kyc_until(icseth_deploy::now_ms()),
         }),
     )
     .await?;

@@ -291,6 +291,7 @@ async fn an_admin_cannot_redirect_stake<Client: E2EBackend>(mut client: Client) 
             Action::Token(TokenDecision::AddInstitution {
                 institution: account_of(&institution),
                 min_deposit: None,
+                kyc_valid_until: icseth_deploy::governance::kyc_until(icseth_deploy::now_ms()),
             }),
             Action::OperatorRegistry(RegistryDecision::ApproveOperator { operator }),
             Action::OperatorRegistry(RegistryDecision::SetLimit { operator, limit: 10 }),
@@ -368,6 +369,7 @@ async fn shares_cannot_be_stranded_in_suite_contracts<Client: E2EBackend>(
             Action::Token(TokenDecision::AddInstitution {
                 institution: account_of(&holder),
                 min_deposit: None,
+                kyc_valid_until: icseth_deploy::governance::kyc_until(icseth_deploy::now_ms()),
             }),
             Action::SlashProtection(icseth_core::governance::ProtectionDecision::AllowDonor {
                 donor: account_of(&holder),

@@ -517,6 +517,7 @@ async fn a_month_of_the_protocol_matches_the_rules<Client: E2EBackend>(mut clien
         actions.push(Action::Token(TokenDecision::AddInstitution {
             institution: account_of(institution),
             min_deposit: Some(tier),
+            kyc_valid_until: icseth_deploy::governance::kyc_until(icseth_deploy::now_ms()),
         }));
     }
     actions.push(Action::Oracle(OracleDecision::SetMembers {

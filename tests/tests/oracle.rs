@@ -450,6 +450,7 @@ where
     let add = TokenDecision::AddInstitution {
         institution: account_of(&institution),
         min_deposit: None,
+        kyc_valid_until: icseth_deploy::governance::kyc_until(icseth_deploy::now_ms()),
     };
     submit(client, &alice, &token.govern(add), 0).await?.accepted()?;
     let donor = ProtectionDecision::AllowDonor {

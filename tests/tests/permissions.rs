@@ -5,7 +5,8 @@
 //! The matrix comes from one table (`matrix!` below): a row names the contract, the message with
 //! its arguments, the roles that may call it, and the error everyone else gets. A new message or
 //! contract adds rows, not code. Messages anyone may call (`execute`, `finalize_withdrawals`,
-//! `apply_agreed`, `expire_registration`, `register_operator`, `approve`, `increase_allowance`) have
+//! `apply_agreed`, `expire_registration`, `register_operator`, `approve`, `increase_allowance`,
+//! `lapse_freeze`, `expire_kyc`) have
 //! no forbidden role and no row; the contracts themselves cannot sign, so the suite contracts'
 //! addresses appear as arguments (a transfer to one), not as callers.
 use flash_exit_pool::flash_exit_pool::FlashExitPool;
@@ -55,12 +56,14 @@ enum Role {
     Treasury,
     /// One board member acting alone (the board contract governs; a member is not it).
     BoardMember,
+    /// The compliance role the board appointed (freezes, renews KYC).
+    Compliance,
 }
 
 /// An acceptance window inside the allowed range (one day).
 const DAY_MS: u64 = 24 * 60 * 60 * 1000;
 
-const ROLES: [Role; 9] = [
+const ROLES: [Role; 10] = [
     Role::Outsider,
     Role::Institution,
     Role::RemovedInstitution,
@@ -70,6 +73,7 @@ const ROLES: [Role; 9] = [
     Role::StakingManager,
     Role::Treasury,
     Role::BoardMember,
+    Role::Compliance,
 ];
 
 /// The deployed suite and the values the rows' arguments name.
@@ -169,8 +173,15 @@ matrix! { fx;
     accounting.govern(TokenDecision::Pause) [] => "Governor(NotGovernor)";
     accounting.pause() [Guardian] => "NotGuardian";
     accounting.unpause() [] => "Governor(NotGovernor)";
-    accounting.add_institution(fx.outsider, None) [] => "Governor(NotGovernor)";
+    accounting.add_institution(fx.outsider, None, 0) [] => "Governor(NotGovernor)";
     accounting.remove_institution(fx.institution) [] => "Governor(NotGovernor)";
+    accounting.set_role(TokenRole::Compliance, fx.outsider) [] => "Governor(NotGovernor)";
+    accounting.set_parameter(Parameter::FreezeConfirmWindowMs, u128::from(DAY_MS)) [] => "Governor(NotGovernor)";
+    accounting.freeze(fx.institution, [1; 32]) [Compliance] => "Compliance(NotCompliance)";
+    accounting.lift_freeze(fx.institution) [Compliance] => "Compliance(NotCompliance)";
+    accounting.confirm_freeze(fx.institution) [] => "Governor(NotGovernor)";
+    accounting.renew_kyc(fx.institution, now_ms() + DAY_MS) [Compliance] => "Compliance(NotCompliance)";
+    accounting.govern(TokenDecision::Freeze { account: fx.institution, reason: [1; 32] }) [] => "Governor(NotGovernor)";
     accounting.deposit() [Institution] => "NotWhitelisted";
     accounting.refill_reserve(1) [StakingManager] => "NotStakingManager";
     accounting.stake(fx.operator, 1) [StakingManager] => "NotStakingManager";
@@ -187,7 +198,9 @@ matrix! { fx;
     ledger.apply(LedgerOp::Settle(Settlement { cover_burned: 1, ..Settlement::empty(fx.outsider) })) [] => "NotAccounting";
     ledger.apply(LedgerOp::Settle(Settlement { queue_burned: 1, ..Settlement::empty(fx.outsider) })) [] => "NotAccounting";
     ledger.apply(LedgerOp::Settle(Settlement { protocol_fee_shares: ETH, ..Settlement::empty(fx.outsider) })) [] => "NotAccounting";
-    ledger.apply(LedgerOp::SetStanding { account: fx.outsider, whitelisted: true }) [] => "NotAccounting";
+    ledger.apply(LedgerOp::SetStanding { account: fx.outsider, whitelisted: true, kyc_valid_until: u64::MAX }) [] => "NotAccounting";
+    ledger.apply(LedgerOp::RenewKyc { account: fx.institution, valid_until: u64::MAX }) [] => "NotAccounting";
+    ledger.apply(LedgerOp::SetFrozenUntil { account: fx.institution, frozen_until: u64::MAX }) [] => "NotAccounting";
     ledger.apply(LedgerOp::SetPaused(true)) [] => "NotAccounting";
     ledger.transfer(fx.institution, ETH, Vec::new()) [Institution, RemovedInstitution] => "InsufficientBalance";
     ledger.transfer_from(fx.removed, fx.institution, ETH, Vec::new()) [RemovedInstitution] => "InsufficientAllowance";
@@ -290,10 +303,12 @@ where
             Action::Token(TokenDecision::AddInstitution {
                 institution: account_of(&keys.institution),
                 min_deposit: None,
+                kyc_valid_until: icseth_deploy::governance::kyc_until(icseth_deploy::now_ms()),
             }),
             Action::Token(TokenDecision::AddInstitution {
                 institution: account_of(&keys.removed_institution),
                 min_deposit: None,
+                kyc_valid_until: icseth_deploy::governance::kyc_until(icseth_deploy::now_ms()),
             }),
             Action::OperatorRegistry(RegistryDecision::ApproveOperator { operator }),
             Action::Oracle(OracleDecision::SetMembers {
@@ -305,6 +320,10 @@ where
             }),
             Action::SlashProtection(ProtectionDecision::AllowDonor {
                 donor: account_of(&keys.institution),
+            }),
+            Action::Token(TokenDecision::SetRole {
+                role: TokenRole::Compliance,
+                account: account_of(&keys.compliance),
             }),
         ],
     )
@@ -360,6 +379,7 @@ struct RoleKeys {
     staking_manager: Keypair,
     treasury: Keypair,
     board_member: Keypair,
+    compliance: Keypair,
 }
 
 impl RoleKeys {
@@ -374,6 +394,7 @@ impl RoleKeys {
             Role::StakingManager => &self.staking_manager,
             Role::Treasury => &self.treasury,
             Role::BoardMember => &self.board_member,
+            Role::Compliance => &self.compliance,
         }
     }
 }
@@ -384,11 +405,11 @@ async fn every_forbidden_caller_is_refused_and_nothing_changes<Client: E2EBacken
 ) -> E2EResult<()> {
     let alice = ink_e2e::alice();
     let mut funded = Vec::new();
-    for _ in 0..5 {
+    for _ in 0..6 {
         funded.push(client.create_and_fund_account(&alice, 1_000 * ETH).await);
     }
-    let [first, second, guardian, staking_manager, treasury] =
-        <[Keypair; 5]>::try_from(funded).map_err(|_| "five new accounts")?;
+    let [first, second, guardian, staking_manager, treasury, compliance] =
+        <[Keypair; 6]>::try_from(funded).map_err(|_| "six new accounts")?;
     let keys = RoleKeys {
         outsider: ink_e2e::two(),
         institution: ink_e2e::dave(),
@@ -400,6 +421,7 @@ async fn every_forbidden_caller_is_refused_and_nothing_changes<Client: E2EBacken
         staking_manager,
         treasury,
         board_member: ink_e2e::bob(),
+        compliance,
     };
     let fx = fixture(&mut client, &keys).await?;
     let contracts = [

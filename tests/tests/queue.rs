@@ -106,10 +106,12 @@ where
             Action::Token(TokenDecision::AddInstitution {
                 institution: account_of(&institution_a()),
                 min_deposit: None,
+                kyc_valid_until: icseth_deploy::governance::kyc_until(icseth_deploy::now_ms()),
             }),
             Action::Token(TokenDecision::AddInstitution {
                 institution: account_of(&institution_b()),
                 min_deposit: None,
+                kyc_valid_until: icseth_deploy::governance::kyc_until(icseth_deploy::now_ms()),
             }),
             Action::Oracle(OracleDecision::SetMembers {
                 members: oracles().iter().map(account_of).collect(),

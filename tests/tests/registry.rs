@@ -70,6 +70,7 @@ async fn a_weak_operator_goes_to_probation_then_paused_and_gets_no_stake<Client:
             Action::Token(TokenDecision::AddInstitution {
                 institution: account_of(&institution),
                 min_deposit: None,
+                kyc_valid_until: icseth_deploy::governance::kyc_until(icseth_deploy::now_ms()),
             }),
         ],
     )

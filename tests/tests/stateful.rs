@@ -453,6 +453,7 @@ async fn setup(client: &mut EmbeddedClient) -> E2EResult<World> {
             Action::Token(TokenDecision::AddInstitution {
                 institution: account_of(i),
                 min_deposit: None,
+                kyc_valid_until: icseth_deploy::governance::kyc_until(icseth_deploy::now_ms()),
             })
         })
         .collect();
@@ -1210,6 +1211,7 @@ async fn run(client: &mut EmbeddedClient, seed: u64, steps: u32) -> E2EResult<Do
                                     Action::Token(TokenDecision::AddInstitution {
                                         institution,
                                         min_deposit: None,
+                                        kyc_valid_until: icseth_deploy::governance::kyc_until(icseth_deploy::now_ms()),
                                     }),
                                     Effect::ReaddInstitution(who),
                                 )

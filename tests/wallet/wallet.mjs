@@ -285,8 +285,16 @@ async function main() {
   if (!(await read(ledger, 'is_whitelisted', cast.outsider, [cast.bankB.address])).isTrue) {
     // The day's last step removes institution B; a board decision re-admits her first.
     begin('4a', 'Eve is not whitelisted (the day removed institution B): the board re-admits her');
+    // Her KYC runs a year from the chain's time (at most 400 days ahead when the decision runs).
+    const kycValidUntil = (await nowMs()) + 365n * 24n * 3600n * 1000n;
     const note = await decide(ctx, cast, {
-      Token: { AddInstitution: { institution: cast.bankB.address, min_deposit: null } },
+      Token: {
+        AddInstitution: {
+          institution: cast.bankB.address,
+          min_deposit: null,
+          kyc_valid_until: kycValidUntil.toString(),
+        },
+      },
     });
     expect(
       (await read(ledger, 'is_whitelisted', cast.outsider, [cast.bankB.address])).isTrue,

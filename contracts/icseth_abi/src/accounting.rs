@@ -4,6 +4,7 @@ use crate::{ledger::LedgerError, pool::PoolError, protection::ProtectionError, r
 use icseth_core::{
     authority::GovernorError,
     books::BooksError,
+    compliance::ComplianceError,
     governance::TokenDecision,
     hold::{HoldBasis, HoldUntil},
     math::MathError,
@@ -122,6 +123,15 @@ pub enum AccountingError {
     /// The ledger's supply after a mint or burn differs from the books' mirror of it: refused
     /// (the suite's contracts must come from one build and one wiring).
     SupplyMismatch,
+    /// A compliance rule refused: the caller or account is frozen, a KYC date passed, or a
+    /// freeze, lapse, lift or renewal is not allowed now (see the inner error).
+    Compliance(ComplianceError),
+}
+
+impl From<ComplianceError> for AccountingError {
+    fn from(e: ComplianceError) -> Self {
+        AccountingError::Compliance(e)
+    }
 }
 
 impl From<GovernorError> for AccountingError {

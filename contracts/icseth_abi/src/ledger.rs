@@ -36,6 +36,10 @@ pub enum LedgerError {
     Overflow,
     /// A cell this message needs does not decode as this code's type.
     StorageUnreadable,
+    /// The account is frozen: no deposit's mint to it, no lock or exit burn of its shares.
+    Frozen,
+    /// The institution's KYC date has passed: no deposit's mint to it.
+    KycExpired,
 }
 
 impl From<WiringError> for LedgerError {
@@ -100,8 +104,17 @@ pub enum LedgerOp {
     BurnExit { holder: AccountId, shares: u128 },
     /// A report's mints and burns (fees, cover, finalized tickets); goes on during a pause.
     Settle(Settlement),
-    /// The board whitelisted (`true`) or removed (`false`) an institution.
-    SetStanding { account: AccountId, whitelisted: bool },
+    /// The board whitelisted (`true`, with its KYC date) or removed (`false`) an institution.
+    SetStanding {
+        account: AccountId,
+        whitelisted: bool,
+        kyc_valid_until: u64,
+    },
+    /// A whitelisted institution's KYC date renewed.
+    RenewKyc { account: AccountId, valid_until: u64 },
+    /// A freeze began, was confirmed (`u64::MAX`) or lifted (0): the account is frozen while
+    /// block time is before `frozen_until`.
+    SetFrozenUntil { account: AccountId, frozen_until: u64 },
     /// The guardian or the board paused (`true`) or the board unpaused (`false`).
     SetPaused(bool),
 }

@@ -34,6 +34,15 @@ pub mod refusal {
     /// A cell the transfer's checks need does not decode (written by another version of the
     /// code): the transfer refuses rather than guess.
     pub const STORAGE_UNREADABLE: &str = "StorageUnreadable";
+    /// The account whose shares would move (the sender, `transfer_from`'s owner, the approver) is
+    /// frozen by compliance.
+    pub const SENDER_FROZEN: &str = "SenderFrozen";
+    /// The receiver is frozen by compliance.
+    pub const RECEIVER_FROZEN: &str = "ReceiverFrozen";
+    /// The spender of an allowance is frozen by compliance.
+    pub const SPENDER_FROZEN: &str = "SpenderFrozen";
+    /// The receiver's KYC date has passed: it may send and exit, not receive.
+    pub const RECEIVER_KYC_EXPIRED: &str = "ReceiverKycExpired";
 }
 
 /// PSP22: balances, allowances and transfers of icsETH shares.

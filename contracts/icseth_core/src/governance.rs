@@ -33,6 +33,13 @@ pub enum TokenParameter {
     MinWithdrawal,
     /// Flash-exit reserve target, in basis points of pooled assets (at most 20%).
     ReserveTargetBps,
+    /// Longest KYC validity the board or the compliance role grants at once (ms, 1 to 730 days).
+    KycMaxValidityMs,
+    /// Time the board has to confirm the compliance role's freeze (ms, 1 to 60 days).
+    FreezeConfirmWindowMs,
+    /// Time after a lapsed freeze during which the role may not freeze that account again (ms, at
+    /// least the confirm window, at most 730 days).
+    RefreezeLockoutMs,
 }
 
 /// A role of the token other than its governor.
@@ -48,6 +55,9 @@ pub enum TokenRole {
     Treasury,
     /// Sends withdrawals and execution-layer rewards to the token.
     Vault,
+    /// Freezes accounts at once (the board confirms within a window) and renews the KYC of
+    /// institutions the board whitelisted; it may be the guardian.
+    Compliance,
 }
 
 /// A decision for the token (`icseth_token::govern`).
@@ -55,9 +65,12 @@ pub enum TokenRole {
 #[ink::scale_derive(Encode, Decode, TypeInfo)]
 #[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
 pub enum TokenDecision {
+    /// Whitelists an institution whose KYC is valid until `kyc_valid_until` (block time, ms; at
+    /// most the maximum validity ahead).
     AddInstitution {
         institution: AccountId,
         min_deposit: Option<u128>,
+        kyc_valid_until: u64,
     },
     RemoveInstitution {
         institution: AccountId,
@@ -86,6 +99,24 @@ pub enum TokenDecision {
     /// The fees on gains (together at most 25%).
     SetFees {
         fees: Fees,
+    },
+    /// Extends (or shortens) a whitelisted institution's KYC date.
+    RenewKyc {
+        institution: AccountId,
+        valid_until: u64,
+    },
+    /// The board's own freeze: holds until the board lifts it (allowed during a role lockout).
+    Freeze {
+        account: AccountId,
+        reason: [u8; 32],
+    },
+    /// Confirms the compliance role's freeze before its deadline: it holds until lifted.
+    ConfirmFreeze {
+        account: AccountId,
+    },
+    /// Lifts any freeze holding on `account`.
+    LiftFreeze {
+        account: AccountId,
     },
 }
 
@@ -261,6 +292,10 @@ pub enum Subject {
     /// The board took a contract's governor role (back): every proposal pushed into that
     /// contract and created before is stale.
     GovernorTaken(Target),
+    /// An institution's KYC date (apart from its whitelisting: a renewal never voids a removal).
+    Kyc(AccountId),
+    /// An account's freeze.
+    Freeze(AccountId),
 }
 
 impl Action {
@@ -291,6 +326,10 @@ impl Action {
                 TokenDecision::AllowLoss { .. } => Subject::LossAllowance,
                 TokenDecision::SetBounds { .. } => Subject::ReportBounds,
                 TokenDecision::SetFees { .. } => Subject::Fees,
+                TokenDecision::RenewKyc { institution, .. } => Subject::Kyc(*institution),
+                TokenDecision::Freeze { account, .. }
+                | TokenDecision::ConfirmFreeze { account }
+                | TokenDecision::LiftFreeze { account } => Subject::Freeze(*account),
             }),
             Action::OperatorRegistry(decision) => one(match decision {
                 RegistryDecision::ApproveOperator { operator }

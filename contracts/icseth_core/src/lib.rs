@@ -10,6 +10,7 @@ pub mod authority;
 pub mod board;
 pub mod books;
 pub mod cell;
+pub mod compliance;
 pub mod events;
 pub mod flash;
 pub mod governance;

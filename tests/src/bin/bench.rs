@@ -161,7 +161,7 @@ async fn measure_token(client: &mut EmbeddedClient, bench: &mut Bench) -> Result
     let mut token = ink_e2e::create_call_builder::<IcsethAccounting>(suite.accounting);
     let mut ledger = ink_e2e::create_call_builder::<IcsethToken>(suite.token);
     for who in [&bob, &charlie] {
-        submit(client, &alice, &token.add_institution(account_of(who), None), 0)
+        submit(client, &alice, &token.add_institution(account_of(who), None, icseth_deploy::governance::kyc_until(icseth_deploy::now_ms())), 0)
             .await?
             .accepted()?;
         submit(client, who, &token.deposit(), 0).await.map(|_| ())?;
@@ -317,6 +317,7 @@ async fn measure_board_case(
     let action = Action::Token(TokenDecision::AddInstitution {
         institution,
         min_deposit: None,
+        kyc_valid_until: icseth_deploy::governance::kyc_until(icseth_deploy::now_ms()),
     });
     let propose = submit(client, proposer, &call.propose(action), 0).await?;
     let id = propose.value.map_err(|e| format!("propose: {e:?}"))?;
@@ -421,7 +422,7 @@ async fn measure_registry(
     submit(
         client,
         &alice,
-        &token.add_institution(account_of(&institution), None),
+        &token.add_institution(account_of(&institution), None, icseth_deploy::governance::kyc_until(icseth_deploy::now_ms())),
         0,
     )
     .await?
@@ -443,7 +444,7 @@ async fn measure_flash_exit(client: &mut EmbeddedClient, bench: &mut Bench) -> R
     let suite = deploy_and_wire(client, &alice, &config).await?;
     let mut token = ink_e2e::create_call_builder::<IcsethAccounting>(suite.accounting);
     for (who, amount) in [(&bob, 100 * ETH), (&charlie, 20 * ETH)] {
-        submit(client, &alice, &token.add_institution(account_of(who), None), 0)
+        submit(client, &alice, &token.add_institution(account_of(who), None, icseth_deploy::governance::kyc_until(icseth_deploy::now_ms())), 0)
             .await?
             .accepted()?;
         submit(client, who, &token.deposit(), amount).await?.accepted()?;
@@ -543,7 +544,7 @@ async fn measure_reports(
     submit(
         client,
         &alice,
-        &token.add_institution(account_of(&institution), None),
+        &token.add_institution(account_of(&institution), None, icseth_deploy::governance::kyc_until(icseth_deploy::now_ms())),
         0,
     )
     .await?
@@ -554,7 +555,7 @@ async fn measure_reports(
     // holders beyond the depositor: whitelisted accounts that received a transfer
     for i in 1..holders {
         let holder = filler_holder(i);
-        submit(client, &alice, &token.add_institution(holder, None), 0)
+        submit(client, &alice, &token.add_institution(holder, None, icseth_deploy::governance::kyc_until(icseth_deploy::now_ms())), 0)
             .await?
             .accepted()?;
         let transfer = ledger.transfer(holder, ETH / 1_000, vec![]);
