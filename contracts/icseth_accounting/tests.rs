@@ -9,6 +9,7 @@ use crate::icseth_accounting::*;
 use icseth_abi::accounting::{AccountingGovernance, ReportSink};
 use icseth_abi::authority::Governed;
 use icseth_core::authority::AuthorityDecision;
+use icseth_core::compliance::{ComplianceError, ComplianceRules, FreezeBy, FreezeRecord};
 use icseth_core::{oracle::Report, Authority, GovernorError, SuiteAddresses, WiringError, ONE};
 use ink::env::{test, DefaultEnvironment};
 use ink::primitives::AccountId;
@@ -107,8 +108,11 @@ struct Snapshot {
     accounting: Accounting,
     whitelisted: Vec<bool>,
     authority: Result<Authority, GovernorError>,
-    roles: [Result<AccountId, Error>; 3],
-    parameters: [u128; 3],
+    roles: [Result<AccountId, Error>; 4],
+    parameters: [u128; 6],
+    freezes: Vec<icseth_core::compliance::FreezeRecord>,
+    kyc: Vec<Option<u64>>,
+    institutions: Vec<Option<Institution>>,
     tickets: Vec<Option<Ticket>>,
     oracle: OracleState,
     loss_pending_since: Option<u64>,
@@ -135,12 +139,19 @@ fn snapshot(token: &IcsethAccounting) -> Snapshot {
             token.role(Role::Guardian),
             token.role(Role::StakingManager),
             token.role(Role::Treasury),
+            token.role(Role::Compliance),
         ],
         parameters: [
             token.parameter(Parameter::MinDeposit).unwrap(),
             token.parameter(Parameter::MinWithdrawal).unwrap(),
             token.parameter(Parameter::ReserveTargetBps).unwrap(),
+            token.parameter(Parameter::KycMaxValidityMs).unwrap(),
+            token.parameter(Parameter::FreezeConfirmWindowMs).unwrap(),
+            token.parameter(Parameter::RefreezeLockoutMs).unwrap(),
         ],
+        freezes: who.iter().map(|a| token.freeze_of(*a)).collect(),
+        kyc: who.iter().map(|a| token.kyc_valid_until(*a)).collect(),
+        institutions: who.iter().map(|a| token.institution(*a)).collect(),
         tickets: (0..accounting.next_ticket + 1)
             .map(|id| token.ticket(id))
             .collect(),
@@ -1138,4 +1149,221 @@ mod oracle {
         test::set_value_transferred::<Env>(0);
         assert_refused(&mut token, Error::ZeroAmount, |t| t.receive_inflow());
     }
+}
+
+// ---- compliance -------------------------------------------------------------------------------
+// Each success path crosses to the ledger (end to end: `tests/tests/compliance.rs`); here, every
+// refusal before the crossing, with nothing changed.
+
+fn compliance_officer() -> AccountId {
+    AccountId::from([0x21; 32])
+}
+
+fn with_compliance_officer() -> IcsethAccounting {
+    let mut token = deploy_with_institutions();
+    as_caller(governor());
+    token.set_role(Role::Compliance, compliance_officer()).unwrap();
+    token
+}
+
+#[ink::test]
+fn the_compliance_role_starts_as_the_guardian_and_the_board_appoints_it() {
+    let mut token = deploy();
+    assert_eq!(token.role(Role::Compliance), Ok(guardian()));
+    as_caller(outsider());
+    assert_refused(&mut token, Error::Governor(GovernorError::NotGovernor), |t| {
+        t.set_role(Role::Compliance, outsider())
+    });
+    as_caller(governor());
+    token.set_role(Role::Compliance, compliance_officer()).unwrap();
+    assert_eq!(token.role(Role::Compliance), Ok(compliance_officer()));
+}
+
+#[ink::test]
+fn only_the_role_or_the_board_freezes_lifts_and_renews() {
+    let mut token = with_compliance_officer();
+    let not_compliance = Error::Compliance(ComplianceError::NotCompliance);
+    for who in [outsider(), inst_a(), guardian(), accounts().alice] {
+        as_caller(who);
+        assert_refused(&mut token, not_compliance.clone(), |t| t.freeze(inst_b(), [1; 32]));
+        assert_refused(&mut token, not_compliance.clone(), |t| t.lift_freeze(inst_b()));
+        assert_refused(&mut token, not_compliance.clone(), |t| t.renew_kyc(inst_b(), kyc()));
+    }
+    for who in [outsider(), compliance_officer(), guardian()] {
+        as_caller(who);
+        assert_refused(&mut token, Error::Governor(GovernorError::NotGovernor), |t| {
+            t.confirm_freeze(inst_b())
+        });
+    }
+}
+
+#[ink::test]
+fn suite_contracts_the_treasury_and_the_zero_account_are_never_frozen() {
+    let mut token = with_compliance_officer();
+    let suite = suite_with_accounting(contract_id());
+    let unfreezable = [
+        suite.token,
+        suite.board,
+        suite.flash_exit_pool,
+        suite.operator_registry,
+        suite.slash_protection,
+        suite.oracle,
+        contract_id(),
+        treasury(),
+        AccountId::from([0; 32]),
+    ];
+    for caller in [compliance_officer(), governor()] {
+        as_caller(caller);
+        for account in unfreezable {
+            assert_refused(&mut token, Error::Compliance(ComplianceError::Unfreezable), |t| {
+                t.freeze(account, [1; 32])
+            });
+        }
+    }
+}
+
+#[ink::test]
+fn freezes_lift_confirm_and_lapse_only_where_one_stands() {
+    let mut token = with_compliance_officer();
+    as_caller(compliance_officer());
+    assert_refused(&mut token, Error::Compliance(ComplianceError::NotFrozen), |t| {
+        t.lift_freeze(inst_a())
+    });
+    as_caller(governor());
+    assert_refused(&mut token, Error::Compliance(ComplianceError::NotFrozen), |t| {
+        t.confirm_freeze(inst_a())
+    });
+    as_caller(outsider());
+    assert_refused(&mut token, Error::Compliance(ComplianceError::NotFrozen), |t| {
+        t.lapse_freeze(inst_a())
+    });
+    // a role freeze written where `freeze` writes it: not lapsed before its deadline
+    let now = block_time();
+    let record = FreezeRecord::default()
+        .freeze(FreezeBy::Role, [9; 32], now, &ComplianceRules::default())
+        .unwrap();
+    ink::env::set_contract_storage(&(keys::FREEZES, inst_a()), &record);
+    assert!(token.is_frozen(inst_a()));
+    assert!(!token.is_whitelisted(inst_a()));
+    assert_refused(&mut token, Error::Compliance(ComplianceError::NotLapsed), |t| {
+        t.lapse_freeze(inst_a())
+    });
+    as_caller(compliance_officer());
+    assert_refused(&mut token, Error::Compliance(ComplianceError::AlreadyFrozen), |t| {
+        t.freeze(inst_a(), [1; 32])
+    });
+    // at the deadline it stopped holding by itself; the role is locked out until it is recorded
+    // and after
+    test::set_block_timestamp::<Env>(record.frozen_until());
+    assert!(!token.is_frozen(inst_a()));
+    assert!(token.is_whitelisted(inst_a()));
+    assert_refused(&mut token, Error::Compliance(ComplianceError::RefreezeLocked), |t| {
+        t.freeze(inst_a(), [1; 32])
+    });
+    as_caller(governor());
+    assert_refused(&mut token, Error::Compliance(ComplianceError::NotFrozen), |t| {
+        t.confirm_freeze(inst_a())
+    });
+    as_caller(outsider());
+    token.lapse_freeze(inst_a()).unwrap();
+    let lapsed = token.freeze_of(inst_a());
+    assert_eq!(lapsed.current, None);
+    assert_eq!(
+        lapsed.role_locked_until,
+        record.frozen_until() + icseth_core::compliance::DEFAULT_REFREEZE_LOCKOUT_MS
+    );
+    assert_refused(&mut token, Error::Compliance(ComplianceError::NotFrozen), |t| {
+        t.lapse_freeze(inst_a())
+    });
+}
+
+#[ink::test]
+fn kyc_dates_are_bounded_and_renewed_only_for_whitelisted_institutions() {
+    let mut token = with_compliance_officer();
+    let invalid = Error::Compliance(ComplianceError::InvalidKycDate);
+    let now = block_time();
+    let max = icseth_core::compliance::DEFAULT_KYC_MAX_VALIDITY_MS;
+    for caller in [compliance_officer(), governor()] {
+        as_caller(caller);
+        assert_refused(&mut token, invalid.clone(), |t| t.renew_kyc(inst_a(), now));
+        assert_refused(&mut token, invalid.clone(), |t| t.renew_kyc(inst_a(), now + max + 1));
+        // the role never adds an institution: renewal needs the board's whitelisting
+        assert_refused(&mut token, Error::UnknownInstitution, |t| t.renew_kyc(outsider(), kyc()));
+    }
+    as_caller(governor());
+    assert_refused(&mut token, invalid.clone(), |t| t.add_institution(outsider(), None, now));
+    assert_refused(&mut token, invalid, |t| t.add_institution(outsider(), None, now + max + 1));
+}
+
+#[ink::test]
+fn an_expired_kyc_refuses_deposits_and_is_recorded_once_by_anyone() {
+    let mut token = deploy_with_institutions();
+    as_caller(outsider());
+    assert_refused(&mut token, Error::Compliance(ComplianceError::KycNotExpired), |t| {
+        t.expire_kyc(inst_a())
+    });
+    assert_refused(&mut token, Error::UnknownInstitution, |t| t.expire_kyc(outsider()));
+    let until = token.kyc_valid_until(inst_a()).unwrap();
+    test::set_block_timestamp::<Env>(until - 1);
+    assert!(token.is_whitelisted(inst_a()));
+    test::set_block_timestamp::<Env>(until);
+    assert!(!token.is_whitelisted(inst_a()));
+    assert_refused(&mut token, Error::Compliance(ComplianceError::KycExpired), |t| {
+        deposit(t, inst_a(), 10 * ONE)
+    });
+    as_caller(outsider());
+    token.expire_kyc(inst_a()).unwrap();
+    assert!(token.institution(inst_a()).unwrap().kyc_expiry_recorded);
+    assert_refused(&mut token, Error::Compliance(ComplianceError::KycNotExpired), |t| {
+        t.expire_kyc(inst_a())
+    });
+}
+
+#[ink::test]
+fn a_frozen_owner_cannot_claim_its_finalized_ticket() {
+    let mut token = deploy_with_institutions();
+    let ticket = Ticket {
+        owner: inst_a(),
+        shares: ONE,
+        assets: ONE,
+        requested_at: 0,
+        status: TicketStatus::Finalized { payout: ONE },
+    };
+    ink::env::set_contract_storage(&(keys::TICKETS, 0u64), &ticket);
+    let record = FreezeRecord::default()
+        .freeze(FreezeBy::Board, [9; 32], block_time(), &ComplianceRules::default())
+        .unwrap();
+    ink::env::set_contract_storage(&(keys::FREEZES, inst_a()), &record);
+    as_caller(inst_a());
+    assert_refused(&mut token, Error::Compliance(ComplianceError::Frozen), |t| t.claim(0));
+    assert_eq!(token.ticket(0), Some(ticket));
+}
+
+#[ink::test]
+fn compliance_windows_stay_within_their_bounds() {
+    use icseth_core::compliance::{DAY_MS, MAX_CONFIRM_WINDOW_MS, MAX_KYC_VALIDITY_MS};
+    let mut token = deploy();
+    as_caller(governor());
+    for (parameter, value) in [
+        (Parameter::KycMaxValidityMs, DAY_MS - 1),
+        (Parameter::KycMaxValidityMs, MAX_KYC_VALIDITY_MS + 1),
+        (Parameter::FreezeConfirmWindowMs, DAY_MS - 1),
+        (Parameter::FreezeConfirmWindowMs, MAX_CONFIRM_WINDOW_MS + 1),
+        // the lockout is never shorter than the window (14 days by default)
+        (Parameter::RefreezeLockoutMs, 14 * DAY_MS - 1),
+    ] {
+        assert_refused(&mut token, Error::InvalidParameter, |t| {
+            t.set_parameter(parameter, u128::from(value))
+        });
+    }
+    assert_refused(&mut token, Error::InvalidParameter, |t| {
+        t.set_parameter(Parameter::KycMaxValidityMs, u128::from(u64::MAX) + 1)
+    });
+    token
+        .set_parameter(Parameter::RefreezeLockoutMs, u128::from(14 * DAY_MS))
+        .unwrap();
+    assert_eq!(
+        token.parameter(Parameter::RefreezeLockoutMs),
+        Ok(u128::from(14 * DAY_MS))
+    );
 }

@@ -133,7 +133,7 @@ fn custom(s: &str) -> PSP22Error {
 /// Everything a refused message must leave untouched.
 #[derive(Debug, PartialEq)]
 struct Snapshot {
-    accounts: Vec<(u128, bool)>,
+    accounts: Vec<Account>,
     allowances: Vec<u128>,
     supply: u128,
     paused: bool,
@@ -153,7 +153,7 @@ fn snapshot(ledger: &IcsethToken) -> Snapshot {
     Snapshot {
         accounts: who
             .iter()
-            .map(|a| (ledger.balance_of(*a), ledger.is_whitelisted(*a)))
+            .map(|a| ledger.standing(*a))
             .collect(),
         allowances: who
             .iter()
@@ -797,6 +797,126 @@ fn an_unreadable_wiring_cell_fails_loudly() {
     });
 }
 
+// ---- compliance: KYC dates and freezes ------------------------------------------------------
+
+fn at(time_ms: u64) {
+    test::set_block_timestamp::<Env>(time_ms);
+}
+
+fn freeze(ledger: &mut IcsethToken, account: AccountId, frozen_until: u64) {
+    apply(ledger, LedgerOp::SetFrozenUntil { account, frozen_until }).unwrap();
+}
+
+/// inst_b's KYC date is 1,000 ms; at and after it she can neither receive nor be minted to, but
+/// she sends to a valid institution; a renewal restores her.
+#[ink::test]
+fn an_expired_kyc_stops_receipts_and_mints_not_sending() {
+    let mut ledger = funded();
+    apply(&mut ledger, LedgerOp::RenewKyc { account: inst_b(), valid_until: 1_000 }).unwrap();
+    as_caller(inst_a());
+    ledger.transfer(inst_b(), 2 * ONE, Vec::new()).unwrap();
+    at(999);
+    assert!(ledger.is_whitelisted(inst_b()));
+    at(1_000);
+    assert!(!ledger.is_whitelisted(inst_b()));
+    as_caller(inst_a());
+    assert_refused(&mut ledger, custom(refusal::RECEIVER_KYC_EXPIRED), |l| {
+        l.transfer(inst_b(), ONE, Vec::new())
+    });
+    assert_refused(&mut ledger, Error::KycExpired, |l| {
+        apply(l, LedgerOp::MintDeposit { to: inst_b(), shares: ONE })
+    });
+    // she may still send to a valid institution, lock and exit
+    as_caller(inst_b());
+    ledger.transfer(inst_a(), ONE, Vec::new()).unwrap();
+    apply(&mut ledger, LedgerOp::Lock { holder: inst_b(), shares: ONE / 2 }).unwrap();
+    apply(&mut ledger, LedgerOp::BurnExit { holder: inst_b(), shares: ONE / 2 }).unwrap();
+    assert_eq!(ledger.balance_of(inst_b()), 0);
+    // renewal is only for a whitelisted institution
+    assert_refused(&mut ledger, Error::UnknownInstitution, |l| {
+        apply(l, LedgerOp::RenewKyc { account: outsider(), valid_until: KYC })
+    });
+    apply(&mut ledger, LedgerOp::RenewKyc { account: inst_b(), valid_until: 5_000 }).unwrap();
+    as_caller(inst_a());
+    ledger.transfer(inst_b(), ONE, Vec::new()).unwrap();
+    assert_eq!(ledger.balance_of(inst_b()), ONE);
+}
+
+/// A frozen account neither sends, receives, approves, nor has its shares moved by allowance; a
+/// frozen spender moves nobody's; the accounting's lock and exit burn refuse it; its freeze ends
+/// at `frozen_until` by time.
+#[ink::test]
+fn a_frozen_account_moves_nothing_and_nothing_moves_it() {
+    let mut ledger = funded();
+    as_caller(inst_a());
+    ledger.approve(inst_b(), 5 * ONE).unwrap();
+    as_caller(inst_b());
+    ledger.approve(outsider(), 5 * ONE).unwrap();
+    freeze(&mut ledger, inst_a(), 10_000);
+    as_caller(inst_a());
+    assert_refused(&mut ledger, custom(refusal::SENDER_FROZEN), |l| {
+        l.transfer(inst_b(), ONE, Vec::new())
+    });
+    assert_refused(&mut ledger, custom(refusal::SENDER_FROZEN), |l| l.approve(outsider(), ONE));
+    assert_refused(&mut ledger, custom(refusal::SENDER_FROZEN), |l| {
+        l.increase_allowance(outsider(), ONE)
+    });
+    // lowering an allowance only reduces risk
+    ledger.decrease_allowance(inst_b(), ONE).unwrap();
+    // the allowance it gave cannot move its shares
+    as_caller(inst_b());
+    assert_refused(&mut ledger, custom(refusal::SENDER_FROZEN), |l| {
+        l.transfer_from(inst_a(), inst_b(), ONE, Vec::new())
+    });
+    // it cannot receive
+    assert_refused(&mut ledger, custom(refusal::RECEIVER_FROZEN), |l| {
+        l.transfer(inst_a(), ONE, Vec::new())
+    });
+    assert_refused(&mut ledger, Error::Frozen, |l| {
+        apply(l, LedgerOp::MintDeposit { to: inst_a(), shares: ONE })
+    });
+    assert_refused(&mut ledger, Error::Frozen, |l| {
+        apply(l, LedgerOp::Lock { holder: inst_a(), shares: ONE })
+    });
+    assert_refused(&mut ledger, Error::Frozen, |l| {
+        apply(l, LedgerOp::BurnExit { holder: inst_a(), shares: ONE })
+    });
+    // a frozen spender moves nobody's shares, even to a valid receiver
+    freeze(&mut ledger, inst_a(), 0);
+    as_caller(inst_a());
+    ledger.transfer(inst_b(), 2 * ONE, Vec::new()).unwrap();
+    freeze(&mut ledger, outsider(), 10_000);
+    as_caller(outsider());
+    assert_refused(&mut ledger, custom(refusal::SPENDER_FROZEN), |l| {
+        l.transfer_from(inst_b(), inst_a(), ONE, Vec::new())
+    });
+    // the freeze ends by time
+    at(10_000);
+    ledger.transfer_from(inst_b(), inst_a(), ONE, Vec::new()).unwrap();
+    assert_eq!(ledger.balance_of(inst_a()), 9 * ONE);
+}
+
+/// The queue and the suite's contracts are never frozen: fees, cover and the queue's burns move
+/// through them. A settlement goes on for frozen holders' shares in the queue.
+#[ink::test]
+fn suite_accounts_are_never_frozen() {
+    let mut ledger = funded();
+    for account in [queue(), protection(), accounting(), AccountId::from([0; 32])] {
+        assert_refused(&mut ledger, Error::SuiteContract, |l| {
+            apply(l, LedgerOp::SetFrozenUntil { account, frozen_until: u64::MAX })
+        });
+    }
+    apply(&mut ledger, LedgerOp::Lock { holder: inst_a(), shares: 4 * ONE }).unwrap();
+    freeze(&mut ledger, inst_a(), u64::MAX);
+    let mut settlement = Settlement::empty(treasury());
+    settlement.queue_burned = 4 * ONE;
+    apply(&mut ledger, LedgerOp::Settle(settlement)).unwrap();
+    assert_eq!(ledger.total_supply(), 6 * ONE);
+    let entry = ledger.standing(inst_a());
+    assert_eq!(entry.frozen_until, u64::MAX);
+    assert_eq!(entry.balance, 6 * ONE);
+}
+
 /// Entries live at the documented key whatever the code calls the field: an auditor reading raw
 /// storage, and a later version of the code, find them at `(keys::ACCOUNTS, account)`.
 #[ink::test]
@@ -826,6 +946,8 @@ enum Op {
     Settle { fee: u128, cover: u128, queue: u128 },
     Standing { who: usize, whitelisted: bool },
     Pause(bool),
+    Freeze { who: usize, frozen: bool },
+    Kyc { who: usize, expired: bool },
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -846,6 +968,8 @@ fn op() -> impl Strategy<Value = Op> {
         }),
         (0..3usize, any::<bool>()).prop_map(|(who, whitelisted)| Op::Standing { who, whitelisted }),
         any::<bool>().prop_map(Op::Pause),
+        (0..3usize, any::<bool>()).prop_map(|(who, frozen)| Op::Freeze { who, frozen }),
+        (0..3usize, any::<bool>()).prop_map(|(who, expired)| Op::Kyc { who, expired }),
     ]
 }
 
@@ -865,31 +989,38 @@ proptest! {
             let (mut fees, mut pool, mut queued) = (0u128, 0u128, 0u128);
             let mut listed = [false; 3];
             let mut paused = false;
+            // compliance: a freeze and a KYC date, compared with a block time of `NOW`
+            const NOW: u64 = 1_000_000;
+            at(NOW);
+            let mut frozen = [false; 3];
+            let mut kyc_ok = [true; 3];
             for op in ops {
                 let before = snapshot(&ledger);
                 let outcome = match op.clone() {
                     Op::Mint { who, shares } => {
-                        let ok = listed[who] && !paused && shares > 0;
+                        let ok = listed[who] && kyc_ok[who] && !frozen[who] && !paused && shares > 0;
                         let r = apply(&mut ledger, LedgerOp::MintDeposit { to: holders[who], shares });
                         if ok { held[who] += shares; }
                         (ok, r.map(Some))
                     }
                     Op::Transfer { from, to, shares } => {
                         let trivial = from == to || shares == 0;
-                        let ok = trivial || (!paused && listed[to] && held[from] >= shares);
+                        let ok = trivial
+                            || (!paused && listed[to] && kyc_ok[to] && !frozen[to] && !frozen[from]
+                                && held[from] >= shares);
                         as_caller(holders[from]);
                         let r = ledger.transfer(holders[to], shares, vec![]);
                         if ok && !trivial { held[from] -= shares; held[to] += shares; }
                         (ok, r.map(|()| None).map_err(|_| Error::Overflow))
                     }
                     Op::Lock { who, shares } => {
-                        let ok = !paused && shares > 0 && held[who] >= shares;
+                        let ok = !paused && !frozen[who] && shares > 0 && held[who] >= shares;
                         let r = apply(&mut ledger, LedgerOp::Lock { holder: holders[who], shares });
                         if ok { held[who] -= shares; queued += shares; }
                         (ok, r.map(Some))
                     }
                     Op::Exit { who, shares } => {
-                        let ok = !paused && shares > 0 && held[who] >= shares;
+                        let ok = !paused && !frozen[who] && shares > 0 && held[who] >= shares;
                         let r = apply(&mut ledger, LedgerOp::BurnExit { holder: holders[who], shares });
                         if ok { held[who] -= shares; }
                         (ok, r.map(Some))
@@ -909,7 +1040,20 @@ proptest! {
                     Op::Standing { who, whitelisted } => {
                         let ok = listed[who] != whitelisted;
                         let r = apply(&mut ledger, LedgerOp::SetStanding { account: holders[who], whitelisted, kyc_valid_until: KYC });
-                        if ok { listed[who] = whitelisted; }
+                        if ok { listed[who] = whitelisted; kyc_ok[who] = true; }
+                        (ok, r.map(Some))
+                    }
+                    Op::Freeze { who, frozen: freeze } => {
+                        let until = if freeze { NOW + 1 } else { NOW };
+                        let r = apply(&mut ledger, LedgerOp::SetFrozenUntil { account: holders[who], frozen_until: until });
+                        frozen[who] = freeze;
+                        (true, r.map(Some))
+                    }
+                    Op::Kyc { who, expired } => {
+                        let ok = listed[who];
+                        let until = if expired { NOW } else { NOW + 1 };
+                        let r = apply(&mut ledger, LedgerOp::RenewKyc { account: holders[who], valid_until: until });
+                        if ok { kyc_ok[who] = !expired; }
                         (ok, r.map(Some))
                     }
                     Op::Pause(pause) => {
