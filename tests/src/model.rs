@@ -809,3 +809,154 @@ impl HoldModel {
         self.loss_voters.clear();
     }
 }
+
+/// Compliance by the README's rules ("Compliance reference"): the role's freeze holds for 14 days
+/// unless the board confirms it; the board's own holds until lifted; after an unconfirmed freeze
+/// stops holding, the role may not freeze that account for 90 days from its deadline (recorded or
+/// not); the role lifts only its own unconfirmed freeze, the board any; a KYC date holds strictly
+/// before it.
+#[derive(Debug, Clone, Default)]
+pub struct ComplianceModel {
+    /// Per account: the current or last unrecorded freeze, and the recorded lockout.
+    freezes: BTreeMap<AccountId, FreezeModel>,
+    /// Per institution: the KYC date and whether its expiry was recorded.
+    kyc: BTreeMap<AccountId, (u64, bool)>,
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+struct FreezeModel {
+    /// (until, by the role, confirmed) of the current freeze.
+    current: Option<(u64, bool, bool)>,
+    locked_until: u64,
+}
+
+pub const DAY_MS: u64 = 24 * 60 * 60 * 1000;
+pub const CONFIRM_WINDOW_MS: u64 = 14 * DAY_MS;
+pub const REFREEZE_LOCKOUT_MS: u64 = 90 * DAY_MS;
+pub const KYC_MAX_VALIDITY_MS: u64 = 400 * DAY_MS;
+
+impl ComplianceModel {
+    pub fn frozen(&self, who: &AccountId, now: u64) -> bool {
+        self.freezes
+            .get(who)
+            .and_then(|f| f.current)
+            .is_some_and(|(until, _, _)| now < until)
+    }
+
+    fn lockout(f: &FreezeModel, now: u64) -> u64 {
+        match f.current {
+            Some((until, true, false)) if now >= until => f.locked_until.max(until + REFREEZE_LOCKOUT_MS),
+            _ => f.locked_until,
+        }
+    }
+
+    /// The role (`by_role`) or the board freezes `who` at `now`; whether it is accepted.
+    pub fn freeze(&mut self, who: AccountId, by_role: bool, now: u64) -> bool {
+        if self.frozen(&who, now) {
+            return false;
+        }
+        let f = self.freezes.entry(who).or_default();
+        let locked_until = Self::lockout(f, now);
+        if by_role && now < locked_until {
+            return false;
+        }
+        *f = FreezeModel {
+            current: Some(if by_role {
+                (now + CONFIRM_WINDOW_MS, true, false)
+            } else {
+                (u64::MAX, false, true)
+            }),
+            locked_until,
+        };
+        true
+    }
+
+    /// The board confirms the role's freeze of `who` at `now`; whether it is accepted.
+    pub fn confirm(&mut self, who: AccountId, now: u64) -> bool {
+        if !self.frozen(&who, now) {
+            return false;
+        }
+        let f = self.freezes.entry(who).or_default();
+        match f.current {
+            Some((_, by_role, false)) => {
+                f.current = Some((u64::MAX, by_role, true));
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// The role (`by_role`) or the board lifts the freeze of `who`; whether it is accepted.
+    pub fn lift(&mut self, who: AccountId, by_role: bool, now: u64) -> bool {
+        if !self.frozen(&who, now) {
+            return false;
+        }
+        let f = self.freezes.entry(who).or_default();
+        let allowed = match f.current {
+            Some((_, role_froze, confirmed)) => !by_role || (role_froze && !confirmed),
+            None => false,
+        };
+        if allowed {
+            f.current = None;
+        }
+        allowed
+    }
+
+    /// Anyone records the lapse of `who`'s unconfirmed freeze; whether it is accepted.
+    pub fn lapse(&mut self, who: AccountId, now: u64) -> bool {
+        let Some(f) = self.freezes.get_mut(&who) else {
+            return false;
+        };
+        match f.current {
+            Some((until, _, false)) if now >= until => {
+                f.locked_until = Self::lockout(f, now);
+                f.current = None;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Accounts whose unconfirmed freeze has passed its deadline unrecorded.
+    pub fn lapsable(&self, now: u64) -> Vec<AccountId> {
+        self.freezes
+            .iter()
+            .filter(|(_, f)| matches!(f.current, Some((until, _, false)) if now >= until))
+            .map(|(who, _)| *who)
+            .collect()
+    }
+
+    /// The board whitelisted `who` (again) with a KYC date.
+    pub fn whitelisted(&mut self, who: AccountId, kyc_valid_until: u64) {
+        self.kyc.insert(who, (kyc_valid_until, false));
+    }
+
+    pub fn kyc_valid(&self, who: &AccountId, now: u64) -> bool {
+        self.kyc.get(who).is_some_and(|(until, _)| now < *until)
+    }
+
+    /// A renewal of an active institution's KYC at `now`; whether it is accepted.
+    pub fn renew(&mut self, who: AccountId, active: bool, valid_until: u64, now: u64) -> bool {
+        if !active || valid_until <= now || valid_until > now + KYC_MAX_VALIDITY_MS {
+            return false;
+        }
+        self.kyc.insert(who, (valid_until, false));
+        true
+    }
+
+    /// Anyone records an active institution's passed KYC date; whether it is accepted.
+    pub fn expire(&mut self, who: AccountId, active: bool, now: u64) -> bool {
+        match self.kyc.get_mut(&who) {
+            Some((until, recorded)) if active && !*recorded && now >= *until => {
+                *recorded = true;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Whether `who` may receive shares or deposit at `now` (given its whitelisting).
+    pub fn may_receive(&self, who: &AccountId, now: u64) -> bool {
+        self.kyc_valid(who, now) && !self.frozen(who, now)
+    }
+}

@@ -7,7 +7,9 @@
 //! reports frames and members attest them; the guardian pauses (a retired one is refused); the
 //! board votes (unpause, removing and re-adding an institution, the reserve target, the oracle's
 //! members, its own members, the suite's guardian, checked in all six contracts) and anyone
-//! executes what passed; the clock moves.
+//! executes what passed; the clock moves; the compliance role freezes, lifts and renews KYC
+//! (sometimes for days only), anyone records lapses and expiries, the board freezes, confirms and
+//! lifts.
 //!
 //! The test runs its own model of the rules beside the chain (`icseth_e2e::model`, written from
 //! the README with its own 256-bit arithmetic, never `icseth_core`'s functions). After every step:
@@ -23,6 +25,10 @@
 //!   at most 5% lost), a flash exit (up by its fee and what the exit's pricing left, over the
 //!   remaining shares) or a finalization (never down); every other operation leaves it where it
 //!   was, to 2 units of rounding; deposits and flash exits are refused while a loss is pending;
+//! - a frozen institution's transfers, receipts, deposits, requests, claims, flash exits and
+//!   approvals are refused, and its shares never move by allowance; an institution whose KYC
+//!   passed receives and deposits nothing; each compliance step is accepted exactly when the
+//!   model's rules allow it;
 //! - the protection pool's incidents add up to its totals and to the model's losses and cover;
 //!   the registry keeps `keys >= limit >= funded >= exited` and the operator's status follows
 //!   the frame rules; no board proposal executes twice;
@@ -35,7 +41,7 @@
 use icseth_abi::authority::Governed;
 use icseth_accounting::icseth_accounting::{Error as AccountingError, IcsethAccounting, TicketStatus};
 use icseth_core::{
-    governance::{Action, OracleDecision, ProtectionDecision, Timing, TokenDecision, TokenParameter},
+    governance::{Action, OracleDecision, ProtectionDecision, Timing, TokenDecision, TokenParameter, TokenRole},
     oracle::Report,
 };
 use icseth_e2e::native_balance;
@@ -45,8 +51,8 @@ use icseth_e2e::{
     account_of, advance_ms, deploy_and_wire,
     governance::{decide_all, propose_and_approve},
     model::{
-        book_figures, frame_score, mul_div, next_status, HoldModel, Owed, Protocol, BOOK_FIGURES, OFFSET,
-        VALIDATOR,
+        book_figures, frame_score, mul_div, next_status, ComplianceModel, HoldModel, Owed, Protocol,
+        BOOK_FIGURES, DAY_MS, OFFSET, VALIDATOR,
     },
     now_ms,
     oracle::{at, frame_start, next_frame},
@@ -92,6 +98,12 @@ struct Done {
     frames: u32,
     board_decisions: u32,
     refused_calls: u32,
+    freezes: u32,
+    lifts: u32,
+    lapses: u32,
+    confirmations: u32,
+    kyc_renewals: u32,
+    kyc_expiries: u32,
 }
 
 impl Done {
@@ -115,6 +127,12 @@ impl Done {
         self.frames += o.frames;
         self.board_decisions += o.board_decisions;
         self.refused_calls += o.refused_calls;
+        self.freezes += o.freezes;
+        self.lifts += o.lifts;
+        self.lapses += o.lapses;
+        self.confirmations += o.confirmations;
+        self.kyc_renewals += o.kyc_renewals;
+        self.kyc_expiries += o.kyc_expiries;
     }
 }
 
@@ -167,7 +185,8 @@ enum Effect {
     Pause,
     Unpause,
     RemoveInstitution(usize),
-    ReaddInstitution(usize),
+    /// With the decision's KYC date.
+    ReaddInstitution(usize, u64),
     ReserveTarget(u128),
     /// The oracle's new members (indices into `World::oracle_pool`).
     OracleMembers([usize; 3]),
@@ -175,6 +194,15 @@ enum Effect {
     RemoveBoardMember,
     /// The suite's guardian (an index into `World::guardians`), pushed to every contract.
     Guardian(usize),
+    /// The board's freeze, confirmation or lift of an institution's freeze.
+    Compliance(usize, BoardCompliance),
+}
+
+#[derive(Debug, Clone, Copy)]
+enum BoardCompliance {
+    Freeze,
+    Confirm,
+    Lift,
 }
 
 /// The actors, the model and what waits for execution.
@@ -207,6 +235,11 @@ struct World {
     model: Protocol,
     /// The pending-loss hold by the README's rules.
     hold: HoldModel,
+    /// Freezes and KYC dates by the README's rules, and the compliance role's holder.
+    compliance: ComplianceModel,
+    officer: Keypair,
+    /// A board decision on a freeze waits for execution.
+    compliance_pending: bool,
     owed: Owed,
     last: Report,
     el_sent: u128,
@@ -225,6 +258,16 @@ impl World {
     }
 
     /// Institutions and the outsider: the accounts whose takings are bounded.
+    /// Whether institution `i` may receive shares or deposit now (whitelisted, KYC valid, not
+    /// frozen).
+    fn may_receive(&self, i: usize) -> bool {
+        !self.removed[i] && self.compliance.may_receive(&account_of(&self.institutions[i]), now_ms())
+    }
+
+    fn frozen(&self, who: &AccountId) -> bool {
+        self.compliance.frozen(who, now_ms())
+    }
+
     fn tracked(&self) -> Vec<AccountId> {
         let mut list: Vec<AccountId> = self.institutions.iter().map(account_of).collect();
         list.push(account_of(&self.outsider));
@@ -421,10 +464,10 @@ macro_rules! attempt {
 async fn setup(client: &mut EmbeddedClient) -> E2EResult<World> {
     let alice = ink_e2e::alice();
     let mut accounts = Vec::new();
-    for _ in 0..6 {
+    for _ in 0..7 {
         accounts.push(client.create_and_fund_account(&alice, 10_000 * ETH).await);
     }
-    let [outsider, board_1, board_2, spare_member, spare_oracle, spare_guardian]: [Keypair; 6] =
+    let [outsider, board_1, board_2, spare_member, spare_oracle, spare_guardian, officer]: [Keypair; 7] =
         accounts.try_into().map_err(|_| "accounts")?;
     let board = vec![alice.clone(), board_1, board_2];
     let mut config = SuiteConfig::single_member(account_of(&alice), ETH / 10);
@@ -447,17 +490,24 @@ async fn setup(client: &mut EmbeddedClient) -> E2EResult<World> {
         1_000,
     )
     .await?;
+    let kyc = icseth_deploy::governance::kyc_until(now_ms());
+    let mut compliance = ComplianceModel::default();
     let mut actions: Vec<Action> = institutions
         .iter()
         .map(|i| {
+            compliance.whitelisted(account_of(i), kyc);
             Action::Token(TokenDecision::AddInstitution {
                 institution: account_of(i),
                 min_deposit: None,
-                kyc_valid_until: icseth_deploy::governance::kyc_until(icseth_deploy::now_ms()),
+                kyc_valid_until: kyc,
             })
         })
         .collect();
     actions.extend([
+        Action::Token(TokenDecision::SetRole {
+            role: TokenRole::Compliance,
+            account: account_of(&officer),
+        }),
         Action::Oracle(OracleDecision::SetMembers {
             members: oracle_pool[..3].iter().map(account_of).collect(),
         }),
@@ -489,6 +539,9 @@ async fn setup(client: &mut EmbeddedClient) -> E2EResult<World> {
         decision_pending: false,
         model: Protocol::new(account_of(&alice), suite.slash_protection, suite.token),
         hold: HoldModel::default(),
+        compliance,
+        officer,
+        compliance_pending: false,
         owed: Owed::default(),
         last: Report::default(),
         el_sent: 0,
@@ -515,6 +568,33 @@ async fn execute_due(client: &mut EmbeddedClient, w: &mut World, done: &mut Done
     w.pending.retain(|(_, at, _)| *at > now_ms());
     for (id, _, effect) in due {
         let executor = w.outsider.clone();
+        if let Effect::Compliance(i, step) = effect {
+            // accepted exactly when the model's rules allow it at execution; a refused one
+            // changes nothing (and stays executable: it is dropped here)
+            let who = account_of(&w.institutions[i]);
+            let now = now_ms();
+            let allowed = match step {
+                BoardCompliance::Freeze => w.compliance.freeze(who, false, now),
+                BoardCompliance::Confirm => w.compliance.confirm(who, now),
+                BoardCompliance::Lift => w.compliance.lift(who, false, now),
+            };
+            let outcome = attempt!(client, &executor, &board.execute(id));
+            assert_eq!(outcome.is_ok(), allowed, "board {step:?} of institution {i}: {outcome:?}");
+            w.compliance_pending = w
+                .pending
+                .iter()
+                .any(|(_, _, e)| matches!(e, Effect::Compliance(..)));
+            if allowed {
+                w.executed.push(id);
+                done.board_decisions += 1;
+                match step {
+                    BoardCompliance::Freeze => done.freezes += 1,
+                    BoardCompliance::Confirm => done.confirmations += 1,
+                    BoardCompliance::Lift => done.lifts += 1,
+                }
+            }
+            continue;
+        }
         submit(client, &executor, &board.execute(id), 0)
             .await?
             .accepted()?;
@@ -530,7 +610,10 @@ async fn execute_due(client: &mut EmbeddedClient, w: &mut World, done: &mut Done
             Effect::Pause => w.paused = true,
             Effect::Unpause => w.paused = false,
             Effect::RemoveInstitution(i) => w.removed[i] = true,
-            Effect::ReaddInstitution(i) => w.removed[i] = false,
+            Effect::ReaddInstitution(i, kyc) => {
+                w.removed[i] = false;
+                w.compliance.whitelisted(account_of(&w.institutions[i]), kyc);
+            }
             Effect::ReserveTarget(bps) => w.model.reserve_target_bps = bps,
             Effect::OracleMembers(set) => {
                 w.members = set;
@@ -540,6 +623,7 @@ async fn execute_due(client: &mut EmbeddedClient, w: &mut World, done: &mut Done
             Effect::RemoveBoardMember => {
                 w.board.pop();
             }
+            Effect::Compliance(..) => {}
             Effect::Guardian(i) => {
                 w.guardian = i;
                 done.guardian_rotations += 1;
@@ -692,12 +776,29 @@ async fn run(client: &mut EmbeddedClient, seed: u64, steps: u32) -> E2EResult<Do
     };
     propose(client, &mut w, rotate, Effect::Guardian(next)).await?;
     w.decision_pending = true;
+    // and with compliance: the role freezes institution 3 and the board passes a confirmation
+    // and, after it, a lift (both execute, in that order); it freezes the spare board member and
+    // nobody confirms (the freeze lapses after 14 days; the member still votes when it joins)
+    let officer = w.officer.clone();
+    for account in [account_of(&w.institutions[3]), account_of(&w.spare_member)] {
+        submit(client, &officer, &token.freeze(account, [3; 32]), 0)
+            .await?
+            .accepted()?;
+        assert!(w.compliance.freeze(account, true, now_ms()));
+        done.freezes += 1;
+    }
+    let third = account_of(&w.institutions[3]);
+    let confirm = Action::Token(TokenDecision::ConfirmFreeze { account: third });
+    propose(client, &mut w, confirm, Effect::Compliance(3, BoardCompliance::Confirm)).await?;
+    let lift = Action::Token(TokenDecision::LiftFreeze { account: third });
+    propose(client, &mut w, lift, Effect::Compliance(3, BoardCompliance::Lift)).await?;
+    w.compliance_pending = true;
     let mut rate = check(client, &w, 0, true, "setup").await?;
-    let mut counts = [0u32; 15];
+    let mut counts = [0u32; 16];
     for step in 0..steps {
         execute_due(client, &mut w, &mut done).await?;
         // deposits, requests, claims and reports more often than the rest
-        const WEIGHTS: [u64; 15] = [3, 2, 1, 3, 3, 2, 1, 2, 2, 2, 1, 1, 1, 2, 1];
+        const WEIGHTS: [u64; 16] = [3, 2, 1, 3, 3, 2, 1, 2, 2, 2, 1, 1, 1, 2, 1, 3];
         let mut pick = rng.below(WEIGHTS.iter().sum());
         let mut op = 0;
         while pick >= WEIGHTS[op] {
@@ -718,7 +819,7 @@ async fn run(client: &mut EmbeddedClient, seed: u64, steps: u32) -> E2EResult<Do
                 match attempt!(client, &holder, &token.deposit(), assets) {
                     Ok(shares) => {
                         assert!(
-                            !w.removed[who] && !w.paused && w.hold.until(now_ms()).is_none(),
+                            w.may_receive(who) && !w.paused && w.hold.until(now_ms()).is_none(),
                             "{label}: deposit accepted"
                         );
                         // priced with the value kept from tickets: the pooled rate rises by it
@@ -732,7 +833,7 @@ async fn run(client: &mut EmbeddedClient, seed: u64, steps: u32) -> E2EResult<Do
                         done.deposits += 1;
                     }
                     Err(e) => assert!(
-                        w.removed[who] || w.paused || w.hold.until(now_ms()).is_some(),
+                        !w.may_receive(who) || w.paused || w.hold.until(now_ms()).is_some(),
                         "{label}: deposit refused {e:?}"
                     ),
                 }
@@ -746,12 +847,15 @@ async fn run(client: &mut EmbeddedClient, seed: u64, steps: u32) -> E2EResult<Do
                     // a zero or self transfer succeeds and changes nothing
                     Ok(()) if value == 0 || to == who => {}
                     Ok(()) => {
-                        assert!(!w.paused && !w.removed[to], "{label}: transfer accepted");
+                        assert!(
+                            !w.paused && w.may_receive(to) && !w.frozen(&holder_id),
+                            "{label}: transfer accepted"
+                        );
                         w.owed.moved(&w.model, holder_id, to_id, value);
                         w.model.transfer(holder_id, to_id, value);
                     }
                     Err(e) => assert!(
-                        (w.paused || w.removed[to]) && value > 0 && to != who,
+                        (w.paused || !w.may_receive(to) || w.frozen(&holder_id)) && value > 0 && to != who,
                         "{label}: transfer refused {e:?}"
                     ),
                 }
@@ -760,8 +864,9 @@ async fn run(client: &mut EmbeddedClient, seed: u64, steps: u32) -> E2EResult<Do
             2 => {
                 let spender = w.institutions[(who + 1) % w.institutions.len()].clone();
                 let value = rng.amount(w.model.balance(&holder_id) + 1);
-                attempt!(client, &holder, &ledger.approve(account_of(&spender), value))
-                    .map_err(|e| format!("{label}: approve refused {e:?}"))?;
+                // a frozen holder cannot approve (and nobody moves its shares by allowance)
+                let approved = attempt!(client, &holder, &ledger.approve(account_of(&spender), value));
+                assert_eq!(approved.is_ok(), !w.frozen(&holder_id), "{label}: approve {approved:?}");
                 let to_index = (who + 2) % w.institutions.len();
                 let to = account_of(&w.institutions[to_index]);
                 let moved = attempt!(
@@ -769,9 +874,13 @@ async fn run(client: &mut EmbeddedClient, seed: u64, steps: u32) -> E2EResult<Do
                     &spender,
                     &ledger.transfer_from(holder_id, to, value, Vec::new())
                 );
-                // a zero transfer succeeds and changes nothing; otherwise only a pause or a
-                // removed receiver stops it
-                let expected = value == 0 || !(w.paused || w.removed[to_index]);
+                // a zero transfer succeeds and changes nothing; otherwise a pause, a receiver
+                // that may not receive, or a frozen holder or spender stops it
+                let expected = value == 0
+                    || !(w.paused
+                        || !w.may_receive(to_index)
+                        || w.frozen(&holder_id)
+                        || w.frozen(&account_of(&spender)));
                 assert_eq!(moved.is_ok(), expected, "{label}: transfer_from {moved:?}");
                 if moved.is_ok() && value > 0 {
                     let left = read(
@@ -791,12 +900,13 @@ async fn run(client: &mut EmbeddedClient, seed: u64, steps: u32) -> E2EResult<Do
                 match attempt!(client, &holder, &token.request_withdrawal(shares)) {
                     Ok(id) => {
                         assert!(!w.paused, "{label}: request accepted while paused");
+                        assert!(!w.frozen(&holder_id), "{label}: request accepted while frozen");
                         let expected = w.model.request(holder_id, shares, now_ms());
                         assert_eq!(id, expected as u64, "{label}: ticket id");
                         done.requests += 1;
                     }
                     Err(e) => assert!(
-                        w.paused || shares == 0 || w.model.value_of(shares) < ETH / 100,
+                        w.paused || w.frozen(&holder_id) || shares == 0 || w.model.value_of(shares) < ETH / 100,
                         "{label}: request refused {e:?}"
                     ),
                 }
@@ -818,6 +928,7 @@ async fn run(client: &mut EmbeddedClient, seed: u64, steps: u32) -> E2EResult<Do
                     match attempt!(client, &holder, &token.claim(id as u64)) {
                         Ok(payout) => {
                             assert!(t.owner == holder_id && !t.claimed, "{label}: claim of {t:?}");
+                            assert!(!w.frozen(&holder_id), "{label}: a frozen owner claimed");
                             assert_eq!(payout, w.model.claim(id), "{label}: claim");
                             let got = received(client, &holder, before).await?;
                             assert_eq!(got, i128::try_from(payout)?, "{label}: native value claimed");
@@ -825,7 +936,7 @@ async fn run(client: &mut EmbeddedClient, seed: u64, steps: u32) -> E2EResult<Do
                             done.claims += 1;
                         }
                         Err(e) => assert!(
-                            t.owner != holder_id || t.claimed || t.payout.is_none(),
+                            t.owner != holder_id || t.claimed || t.payout.is_none() || w.frozen(&holder_id),
                             "{label}: the owner's claim of a finalized ticket refused: {e:?}"
                         ),
                     }
@@ -855,7 +966,10 @@ async fn run(client: &mut EmbeddedClient, seed: u64, steps: u32) -> E2EResult<Do
                     match attempt!(client, &holder, &token.flash_exit(shares, 0)) {
                         Ok(payout) => {
                             assert!(
-                                !w.paused && quote.is_some() && w.hold.until(now_ms()).is_none(),
+                                !w.paused
+                                    && quote.is_some()
+                                    && w.hold.until(now_ms()).is_none()
+                                    && !w.frozen(&holder_id),
                                 "{label}: flash exit {part} accepted"
                             );
                             let exit = w.model.flash_exit(holder_id, shares, now_ms());
@@ -878,7 +992,7 @@ async fn run(client: &mut EmbeddedClient, seed: u64, steps: u32) -> E2EResult<Do
                             rate_may_move = true;
                         }
                         Err(e) => assert!(
-                            w.paused || quote.is_none() || w.hold.until(now_ms()).is_some(),
+                            w.paused || quote.is_none() || w.hold.until(now_ms()).is_some() || w.frozen(&holder_id),
                             "{label}: flash exit {part} refused {e:?}"
                         ),
                     }
@@ -1117,8 +1231,8 @@ async fn run(client: &mut EmbeddedClient, seed: u64, steps: u32) -> E2EResult<Do
                     );
                 }
                 // an allowance it was given does not make it a receiver
-                attempt!(client, &holder, &ledger.approve(account_of(&outsider), ETH))
-                    .map_err(|e| format!("{label}: approve refused {e:?}"))?;
+                let approved = attempt!(client, &holder, &ledger.approve(account_of(&outsider), ETH));
+                assert_eq!(approved.is_ok(), !w.frozen(&holder_id), "{label}: approve {approved:?}");
                 let pulled = attempt!(
                     client,
                     &outsider,
@@ -1207,13 +1321,14 @@ async fn run(client: &mut EmbeddedClient, seed: u64, steps: u32) -> E2EResult<Do
                         0 if who != 0 => {
                             let institution = account_of(&holder);
                             Some(if w.removed[who] {
+                                let kyc = icseth_deploy::governance::kyc_until(now_ms());
                                 (
                                     Action::Token(TokenDecision::AddInstitution {
                                         institution,
                                         min_deposit: None,
-                                        kyc_valid_until: icseth_deploy::governance::kyc_until(icseth_deploy::now_ms()),
+                                        kyc_valid_until: kyc,
                                     }),
-                                    Effect::ReaddInstitution(who),
+                                    Effect::ReaddInstitution(who, kyc),
                                 )
                             } else {
                                 (
@@ -1278,16 +1393,138 @@ async fn run(client: &mut EmbeddedClient, seed: u64, steps: u32) -> E2EResult<Do
             }
             // the operator's frame, attested
             13 => frame(client, &mut w, &mut rng, &mut done).await?,
+            // compliance: anyone records what lapsed and expired; the role freezes, lifts or
+            // renews a KYC; the board freezes, confirms or lifts
+            15 => compliance_step(client, &mut w, &mut rng, &mut done, who, &label).await?,
             // the staking manager refills the reserve from the buffer
             _ => refill(client, &mut w, &mut rng, &mut done, &label).await?,
         }
         state_check(client, &mut w, &mut rate, rate_may_move, price_before, &label).await?;
     }
+    // the run ends with institution 1's KYC renewed for three days and the clock moved past every
+    // confirmation window: each unconfirmed freeze has stopped holding by itself, the KYC date
+    // passed, and anyone records the lapses and the expiries
+    let label = format!("after the run (seed {seed})");
+    let second = account_of(&w.institutions[1]);
+    let short = now_ms() + 3 * DAY_MS;
+    let renewed = attempt!(client, &w.officer.clone(), &token.renew_kyc(second, short));
+    let allowed = w.compliance.renew(second, !w.removed[1], short, now_ms());
+    assert_eq!(renewed.is_ok(), allowed, "{label}: renewal {renewed:?}");
+    done.kyc_renewals += u32::from(allowed);
+    advance_ms(icseth_e2e::model::CONFIRM_WINDOW_MS);
+    let price_before = w.model.price();
+    record_lapses_and_expiries(client, &mut w, &mut rng, &mut done, &label).await?;
+    for i in 0..w.institutions.len() {
+        let account = account_of(&w.institutions[i]);
+        let frozen = read(client, &w.outsider, &token.is_frozen(account)).await?;
+        assert_eq!(frozen, w.frozen(&account), "{label}: institution {i} frozen");
+    }
+    state_check(client, &mut w, &mut rate, false, price_before, &label).await?;
     done.refused_calls = REFUSED.with(|r| r.get());
     println!(
         "stateful run: seed {seed}: {steps} steps, operations drawn {counts:?}, all invariants held; {done:?}"
     );
     Ok(done)
+}
+
+/// The outsider records every unconfirmed freeze past its deadline and every passed KYC date (and
+/// now and then tries an expiry that has not come: refused, nothing changed).
+async fn record_lapses_and_expiries(
+    client: &mut EmbeddedClient,
+    w: &mut World,
+    rng: &mut Rng,
+    done: &mut Done,
+    label: &str,
+) -> E2EResult<()> {
+    let mut token = ink_e2e::create_call_builder::<IcsethAccounting>(w.suite.accounting);
+    let outsider = w.outsider.clone();
+    for account in w.compliance.lapsable(now_ms()) {
+        attempt!(client, &outsider, &token.lapse_freeze(account))
+            .map_err(|e| format!("{label}: lapse refused {e:?}"))?;
+        assert!(w.compliance.lapse(account, now_ms()));
+        done.lapses += 1;
+    }
+    for (i, institution) in w.institutions.clone().iter().enumerate() {
+        let account = account_of(institution);
+        let expected = w.compliance.clone().expire(account, !w.removed[i], now_ms());
+        if expected || rng.below(8) == 0 {
+            let outcome = attempt!(client, &outsider, &token.expire_kyc(account));
+            assert_eq!(outcome.is_ok(), expected, "{label}: expire_kyc {i}: {outcome:?}");
+            w.compliance.expire(account, !w.removed[i], now_ms());
+            done.kyc_expiries += u32::from(expected);
+        }
+    }
+    Ok(())
+}
+
+/// One compliance step on institution `who`: every unconfirmed freeze past its deadline and every
+/// passed KYC date is recorded by the outsider first; then the role freezes, lifts its own freeze
+/// or renews a KYC (for a year, or for a few days so that it expires during the run), or the board
+/// proposes a freeze, confirmation or lift. Each is accepted exactly when the model allows it.
+async fn compliance_step(
+    client: &mut EmbeddedClient,
+    w: &mut World,
+    rng: &mut Rng,
+    done: &mut Done,
+    who: usize,
+    label: &str,
+) -> E2EResult<()> {
+    record_lapses_and_expiries(client, w, rng, done, label).await?;
+    let mut token = ink_e2e::create_call_builder::<IcsethAccounting>(w.suite.accounting);
+    let officer = w.officer.clone();
+    let account = account_of(&w.institutions[who]);
+    let now = now_ms();
+    // a frozen institution draws lifts and confirmations, another freezes and renewals
+    let choice = match (w.compliance.frozen(&account, now), rng.below(3)) {
+        (false, 0) => 0,
+        (false, 1) => 3,
+        (true, 0) => 2,
+        _ => 4,
+    };
+    match choice {
+        0 | 1 => {
+            let outcome = attempt!(client, &officer, &token.freeze(account, [rng.below(255) as u8; 32]));
+            let allowed = w.compliance.freeze(account, true, now);
+            assert_eq!(outcome.is_ok(), allowed, "{label}: the role's freeze: {outcome:?}");
+            done.freezes += u32::from(allowed);
+        }
+        2 => {
+            let outcome = attempt!(client, &officer, &token.lift_freeze(account));
+            let allowed = w.compliance.lift(account, true, now);
+            assert_eq!(outcome.is_ok(), allowed, "{label}: the role's lift: {outcome:?}");
+            done.lifts += u32::from(allowed);
+        }
+        3 => {
+            let valid_until = if rng.below(2) == 0 {
+                now + (1 + rng.below(10)) * DAY_MS
+            } else {
+                icseth_deploy::governance::kyc_until(now)
+            };
+            let outcome = attempt!(client, &officer, &token.renew_kyc(account, valid_until));
+            let allowed = w.compliance.renew(account, !w.removed[who], valid_until, now);
+            assert_eq!(outcome.is_ok(), allowed, "{label}: the role's renewal: {outcome:?}");
+            done.kyc_renewals += u32::from(allowed);
+        }
+        _ if !w.compliance_pending => {
+            let (action, step) = if !w.compliance.frozen(&account, now) {
+                (
+                    TokenDecision::Freeze {
+                        account,
+                        reason: [7; 32],
+                    },
+                    BoardCompliance::Freeze,
+                )
+            } else if rng.below(2) == 0 {
+                (TokenDecision::ConfirmFreeze { account }, BoardCompliance::Confirm)
+            } else {
+                (TokenDecision::LiftFreeze { account }, BoardCompliance::Lift)
+            };
+            propose(client, w, Action::Token(action), Effect::Compliance(who, step)).await?;
+            w.compliance_pending = true;
+        }
+        _ => {}
+    }
+    Ok(())
 }
 
 /// The staking manager moves part of the buffer to the reserve: accepted exactly when the amount
@@ -1359,7 +1596,8 @@ fn seeds() -> (Vec<u64>, u32) {
         .and_then(|v| v.parse().ok())
     {
         Some(seed) => (vec![seed], steps),
-        None => (vec![0x1c5e_7401, 0x2b0a_9911, 0x3d17_55e3], steps),
+        // three seeds that together exercise every operation the run asserts below
+        None => (vec![0x3d17_55e3, 11, 44], steps),
     }
 }
 
@@ -1398,6 +1636,11 @@ async fn random_runs_keep_every_invariant<Client: E2EBackend>(mut client: Client
             total.refills > 0 && total.withdrawals > 0 && total.refused_calls > 0,
             "{total:?}"
         );
+        assert!(
+            total.freezes > 0 && total.lifts > 0 && total.lapses > 0 && total.confirmations > 0,
+            "{total:?}"
+        );
+        assert!(total.kyc_renewals > 0 && total.kyc_expiries > 0, "{total:?}");
     }
     Ok(())
 }
