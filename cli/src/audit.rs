@@ -73,6 +73,45 @@ pub struct Audit {
     pub protection: ProtectionEntry,
     pub flash_exit: FlashExitEntry,
     pub oracle: OracleEntry,
+    /// KYC dates, freezes and who holds the compliance role.
+    #[serde(default)]
+    pub compliance: ComplianceEntry,
+}
+
+/// Compliance as the contracts record it: the role, its windows, and every account a freeze ever
+/// touched (from the accounting's events and its records).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct ComplianceEntry {
+    /// The SS58 prefix the addresses are shown with (the chain's; 42 on the embedded chain).
+    pub ss58_prefix: u16,
+    /// The compliance role (hex) and as SS58.
+    pub role: String,
+    pub role_ss58: String,
+    pub kyc_max_validity_ms: u64,
+    pub confirm_window_ms: u64,
+    pub refreeze_lockout_ms: u64,
+    pub freezes: Vec<FreezeEntry>,
+}
+
+/// An account a freeze touched: its record now and the steps that made it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FreezeEntry {
+    pub account: String,
+    pub ss58: String,
+    /// Whether a freeze holds now.
+    pub frozen: bool,
+    /// The current (or last unrecorded) freeze: since when, by the role or the board, the case
+    /// reference, confirmed, and until when it holds (`None`: until lifted).
+    pub since_ms: Option<u64>,
+    pub by: Option<String>,
+    pub reason: Option<String>,
+    pub confirmed: Option<bool>,
+    pub until_ms: Option<u64>,
+    /// Until when only the board may freeze the account (after a lapse).
+    pub role_locked_until_ms: u64,
+    /// What happened, in order: freezes, confirmations, lapses and lifts, with the board's
+    /// proposal where a decision did it.
+    pub steps: Vec<String>,
 }
 
 /// One identity the record must satisfy, and whether it does.
@@ -241,7 +280,18 @@ pub struct HistoryPoint {
 pub struct InstitutionEntry {
     pub name: String,
     pub account: String,
+    /// The account as wallets show it (SS58, the chain's prefix).
+    #[serde(default)]
+    pub ss58: String,
     pub whitelisted: bool,
+    /// When its KYC expires (`None`: not whitelisted).
+    #[serde(default)]
+    pub kyc_valid_until_ms: Option<u64>,
+    /// "valid", "expiring" (within 30 days), "expired", or "" when not whitelisted.
+    #[serde(default)]
+    pub kyc: String,
+    #[serde(default)]
+    pub frozen: bool,
     pub shares: Wei,
     /// `shares` at the current rate.
     pub value: Wei,
@@ -425,5 +475,25 @@ mod tests {
         assert_eq!(readable("SetQuorum { quorum: 3 }"), "SetQuorum { quorum: 3 }");
         assert_eq!(readable("AccountId([1, x])"), "AccountId([1, x])");
         assert_eq!(readable("AccountId([1, 2"), "AccountId([1, 2");
+    }
+}
+
+/// `account` in SS58 with `prefix`, as wallets and explorers show it.
+pub fn ss58(account: &ink::primitives::AccountId, prefix: u16) -> String {
+    use sp_core::crypto::{AccountId32, Ss58AddressFormat, Ss58Codec};
+    let bytes: [u8; 32] = *account.as_ref();
+    AccountId32::new(bytes).to_ss58check_with_version(Ss58AddressFormat::custom(prefix))
+}
+
+#[cfg(test)]
+mod ss58_tests {
+    use super::ss58;
+
+    /// Alice's well-known addresses: generic Substrate (42) and Polkadot (0).
+    #[test]
+    fn alices_addresses_read_as_wallets_show_them() {
+        let alice = icseth_deploy::account_of(&ink_e2e::alice());
+        assert_eq!(ss58(&alice, 42), "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY");
+        assert_eq!(ss58(&alice, 0), "15oF4uVJwmo4TdGW7VfQxNLavjCXviqxT9S1MgbjMNHr6Sp5");
     }
 }

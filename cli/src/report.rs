@@ -122,17 +122,74 @@ pub fn render_markdown(audit: &Audit) -> String {
         );
     }
 
-    let _ = writeln!(md, "\n## Institutions\n\n| institution | account | whitelisted | icsETH | value ETH |\n|---|---|---|---:|---:|");
+    let _ = writeln!(
+        md,
+        "\n## Institutions\n\nAddresses in SS58 (prefix {}), as wallets show them; the hex form below each.\n\n\
+         | institution | account | whitelisted | KYC valid until | KYC | frozen | icsETH | value ETH |\n\
+         |---|---|---|---|---|---|---:|---:|",
+        audit.compliance.ss58_prefix
+    );
     for i in &audit.institutions {
         let _ = writeln!(
             md,
-            "| {} | `{}` | {} | {} | {} |",
+            "| {} | `{}`<br>`{}` | {} | {} | {} | {} | {} | {} |",
             i.name,
+            i.ss58,
             i.account,
-            if i.whitelisted { "yes" } else { "no (removed)" },
+            if i.whitelisted { "yes" } else { "no" },
+            i.kyc_valid_until_ms.map_or_else(|| "-".into(), |t| format!("{} ({t} ms)", utc_date(t))),
+            if i.kyc.is_empty() { "-" } else { &i.kyc },
+            if i.frozen { "**yes**" } else { "no" },
             i.shares.eth(),
             i.value.eth()
         );
+    }
+
+    let c = &audit.compliance;
+    let _ = writeln!(md, "\n## Compliance\n");
+    let _ = writeln!(
+        md,
+        "Compliance role: `{}` (`{}`). KYC granted at most {} days ahead; the role's freeze lapses \
+         unless the board confirms it within {} days; after a lapse only the board may freeze that \
+         account for {} days. Nothing is ever seized: frozen shares keep following the rate.\n",
+        c.role_ss58,
+        c.role,
+        c.kyc_max_validity_ms / DAY_MS,
+        c.confirm_window_ms / DAY_MS,
+        c.refreeze_lockout_ms / DAY_MS
+    );
+    if c.freezes.is_empty() {
+        let _ = writeln!(md, "No account was ever frozen.");
+    } else {
+        let _ = writeln!(
+            md,
+            "| account | frozen now | since | by | reason reference | confirmed | holds until | role locked out until | what happened |\n\
+             |---|---|---|---|---|---|---|---|---|"
+        );
+        for f in &c.freezes {
+            let _ = writeln!(
+                md,
+                "| `{}`<br>`{}` | {} | {} | {} | `{}` | {} | {} | {} | {} |",
+                f.ss58,
+                f.account,
+                if f.frozen { "**yes**" } else { "no" },
+                f.since_ms.map_or_else(|| "-".into(), |t| format!("{} ({t} ms)", utc_date(t))),
+                f.by.as_deref().unwrap_or("-"),
+                f.reason.as_deref().unwrap_or("-"),
+                f.confirmed.map_or("-", |c| if c { "yes" } else { "no" }),
+                match (f.since_ms, f.until_ms) {
+                    (None, _) => "-".into(),
+                    (Some(_), None) => "until lifted".into(),
+                    (Some(_), Some(t)) => format!("{} ({t} ms)", utc_date(t)),
+                },
+                if f.role_locked_until_ms == 0 {
+                    "-".into()
+                } else {
+                    utc_date(f.role_locked_until_ms)
+                },
+                f.steps.join("; ")
+            );
+        }
     }
 
     let board = &audit.board;
@@ -431,6 +488,24 @@ pub fn render_svg(audit: &Audit) -> String {
 }
 
 /// Quoted in step lines: `1.000123 ETH`.
+const DAY_MS: u64 = 24 * 60 * 60 * 1000;
+
+/// The UTC calendar date of `ms` since the Unix epoch (`YYYY-MM-DD`; the proleptic Gregorian
+/// calendar, from the day count).
+pub fn utc_date(ms: u64) -> String {
+    // days since 0000-03-01, so that leap days fall at the end of each 400-year era's years
+    let days = ms / DAY_MS + 719_468;
+    let era = days / 146_097;
+    let day_of_era = days % 146_097;
+    let year_of_era = (day_of_era - day_of_era / 1_460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let month_index = (5 * day_of_year + 2) / 153;
+    let day = day_of_year - (153 * month_index + 2) / 5 + 1;
+    let month = if month_index < 10 { month_index + 3 } else { month_index - 9 };
+    let year = year_of_era + era * 400 + u64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
+}
+
 pub fn eth(value: u128) -> String {
     Wei(value).eth()
 }
@@ -438,6 +513,17 @@ pub fn eth(value: u128) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dates_read_in_utc() {
+        assert_eq!(utc_date(0), "1970-01-01");
+        // the embedded chain's genesis and a leap day
+        assert_eq!(utc_date(1_699_963_223_000), "2023-11-14");
+        assert_eq!(utc_date(1_709_164_800_000), "2024-02-29");
+        assert_eq!(utc_date(1_709_251_199_999), "2024-02-29");
+        assert_eq!(utc_date(1_709_251_200_000), "2024-03-01");
+        assert_eq!(utc_date(951_782_400_000), "2000-02-29");
+    }
 
     fn known() -> Audit {
         serde_json::from_str(include_str!("../tests/fixtures/audit.json")).expect("the fixture parses")
@@ -480,8 +566,19 @@ mod tests {
             "| report for epoch 225 | 225 | 1.000150000000000000 | 100.015000 | 4.000000 | 0.017647 | 0.000000 | 0.000000 | 0.001764 | 0.000882 | 2 |"
         );
         assert_eq!(
+            line_with(&md, "| institution A"),
+            "| institution A | `5FxAA`<br>`0xaa` | yes | 2024-10-27 (1730000000000 ms) | expiring | no | 56.500000 | 56.506780 |"
+        );
+        assert_eq!(
             line_with(&md, "| institution B"),
-            "| institution B | `0xbb` | no (removed) | 40.000000 | 40.004800 |"
+            "| institution B | `5FxBB`<br>`0xbb` | no | - | - | **yes** | 40.000000 | 40.004800 |"
+        );
+        assert!(md.contains("Compliance role: `5FxCC` (`0xcc`). KYC granted at most 400 days ahead"));
+        assert!(md.contains("unless the board confirms it within 14 days"));
+        assert_eq!(
+            line_with(&md, "| `5FxBB`"),
+            "| `5FxBB`<br>`0xbb` | **yes** | 2024-09-22 (1727000000000 ms) | role | `0x5a5a` | yes | until lifted | - | \
+             frozen by the compliance role 5FxCC, reason 0x5a5a; confirmed by the board; board proposal 4 executed: confirmed by the board |"
         );
         assert!(md.contains("3 members, quorum 2."));
         assert_eq!(

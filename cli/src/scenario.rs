@@ -4,17 +4,23 @@
 //! removal. Each step prints a line; a failed step names itself, the contract, the message and the
 //! error. At the end the state is read back from the contracts into an `Audit`.
 use crate::audit::{
-    Audit, AuthorityEntry, BoardEntry, Books, ContractEntry, FlashExitEntry, HistoryPoint, IncidentEntry,
-    InstitutionEntry, LossHoldEntry, OperatorEntry, OracleEntry, OracleMemberEntry, ProposalEntry,
-    ProtectionEntry, Wei,
+    ss58, Audit, AuthorityEntry, BoardEntry, Books, ComplianceEntry, ContractEntry, FlashExitEntry, FreezeEntry,
+    HistoryPoint, IncidentEntry, InstitutionEntry, LossHoldEntry, OperatorEntry, OracleEntry,
+    OracleMemberEntry, ProposalEntry, ProtectionEntry, Wei,
 };
 use crate::error::CliError;
 use crate::report::eth;
 use flash_exit_pool::flash_exit_pool::FlashExitPool;
 use icseth_abi::authority::Governed;
-use icseth_accounting::icseth_accounting::{IcsethAccounting, LossPending, LossPendingEnded, ReportApplied};
+use icseth_accounting::icseth_accounting::{
+    AccountFrozen, FreezeConfirmed, FreezeLapsed, FreezeLifted, IcsethAccounting, LossPending, LossPendingEnded,
+    ReportApplied,
+};
 use icseth_core::{
-    governance::{Action, OracleDecision, ProtectionDecision, RegistryDecision, TokenDecision},
+    compliance::{kyc_status, KycStatus},
+    governance::{
+        Action, OracleDecision, ProtectionDecision, RegistryDecision, TokenDecision, TokenParameter, TokenRole,
+    },
     hold::{HoldBasis, HoldEnd},
     operators::{Figures, VALIDATOR_DEPOSIT},
     oracle::Report,
@@ -577,6 +583,56 @@ where
         .map_err(progress.fail(ACCOUNTING, "request_withdrawal"))?;
     progress.note(format!("withdrawal ticket {exit} recorded"));
 
+    progress.start(
+        "compliance: A's KYC is renewed for a year; B is frozen at once on a sanctions-list match, \
+         and the board confirms the freeze",
+    );
+    let renewed_until = icseth_deploy::governance::kyc_until(chain_now(client, progress).await?);
+    ok(submit(
+        client,
+        protocol,
+        &token.renew_kyc(account_of(&cast.bank_a), renewed_until),
+        0,
+    )
+    .await)
+    .map_err(progress.fail(ACCOUNTING, "renew_kyc"))?;
+    progress.note(format!(
+        "the compliance role (the guardian until the board appoints another) renewed A's KYC until {renewed_until} ms"
+    ));
+    // the case reference: a hash of the list entry, never the entry itself
+    let case = sp_core::hashing::blake2_256(b"sanctions list entry: institution B (demo)");
+    ok(submit(client, protocol, &token.freeze(account_of(&cast.bank_b), case), 0).await)
+        .map_err(progress.fail(ACCOUNTING, "freeze"))?;
+    let refused = submit(
+        client,
+        &cast.bank_b,
+        &ledger.transfer(account_of(&cast.bank_a), ETH, vec![]),
+        0,
+    )
+    .await
+    .map_err(progress.fail(TOKEN, "PSP22::transfer"))?;
+    match refused.value {
+        Err(e) => progress.note(format!("frozen at once: B's transfer refused with {e:?}")),
+        Ok(()) => {
+            return Err(progress.fail(TOKEN, "PSP22::transfer")(
+                "a frozen institution's transfer was accepted",
+            ))
+        }
+    }
+    let confirmed = decide(
+        client,
+        &cast,
+        suite.board,
+        vec![Action::Token(TokenDecision::ConfirmFreeze {
+            account: account_of(&cast.bank_b),
+        })],
+    )
+    .await
+    .map_err(progress.fail(BOARD, "propose/vote/execute"))?;
+    progress.note(format!(
+        "proposal {confirmed:?} executed: the freeze is confirmed and holds until the board lifts it"
+    ));
+
     progress.start("reading the auditor's view back from the contracts");
     let subjects = Subjects {
         reader: &cast.protocol,
@@ -706,6 +762,7 @@ where
         tickets_pending: a.next_ticket.saturating_sub(a.next_to_finalize),
     };
 
+    let prefix = client.ss58_prefix().await.map_err(progress.fail(CHAIN, "ss58_prefix"))?;
     let mut institutions = Vec::new();
     for (name, account) in &subjects.institutions {
         let account = *account;
@@ -719,10 +776,24 @@ where
             .read_at(pinned, reader, &token.is_whitelisted(account))
             .await
             .map_err(progress.fail(ACCOUNTING, "is_whitelisted"))?;
+        let kyc_valid_until_ms = client
+            .read_at(pinned, reader, &token.kyc_valid_until(account))
+            .await
+            .map_err(progress.fail(ACCOUNTING, "kyc_valid_until"))?;
+        let frozen = client
+            .read_at(pinned, reader, &token.is_frozen(account))
+            .await
+            .map_err(progress.fail(ACCOUNTING, "is_frozen"))?;
         institutions.push(InstitutionEntry {
             name: name.clone(),
             account: hex(&account),
+            ss58: ss58(&account, prefix),
             whitelisted,
+            kyc_valid_until_ms,
+            kyc: kyc_valid_until_ms
+                .map(|until| kyc_label(kyc_status(until, now)).to_string())
+                .unwrap_or_default(),
+            frozen,
             shares: Wei(shares),
             value: Wei(value),
         });
@@ -734,6 +805,8 @@ where
         .map_err(progress.fail(TOKEN, "PSP22::balance_of"))?;
 
     let mut proposals = Vec::new();
+    // the board's executed decisions on freezes: (proposal, account, what it did)
+    let mut freeze_decisions: Vec<(u64, AccountId, &str)> = Vec::new();
     loop {
         let start = u64::try_from(proposals.len()).unwrap_or(u64::MAX);
         let page = inner(
@@ -743,6 +816,20 @@ where
         )
         .map_err(progress.fail(BOARD, "proposals"))?;
         let full = page.len() == PAGE as usize;
+        for v in &page {
+            if v.status != whitelist_board::whitelist_board::Status::Executed {
+                continue;
+            }
+            let decided = match v.proposal.action {
+                Action::Token(TokenDecision::Freeze { account, .. }) => Some((account, "frozen by the board")),
+                Action::Token(TokenDecision::ConfirmFreeze { account }) => Some((account, "confirmed by the board")),
+                Action::Token(TokenDecision::LiftFreeze { account }) => Some((account, "lifted by the board")),
+                _ => None,
+            };
+            if let Some((account, what)) = decided {
+                freeze_decisions.push((v.id, account, what));
+            }
+        }
         proposals.extend(page.into_iter().map(|v| ProposalEntry {
             id: v.id,
             action: crate::audit::readable(&format!("{:?}", v.proposal.action)),
@@ -928,6 +1015,16 @@ where
             )
         });
 
+    let compliance = compliance_entry(
+        client,
+        progress,
+        pinned,
+        reader,
+        suite,
+        prefix,
+        &freeze_decisions,
+    )
+    .await?;
     let holds_started = client
         .events_of::<LossPending>(&suite.accounting)
         .await
@@ -972,7 +1069,140 @@ where
             el_rewards_total: Wei(state.last.el_rewards_total),
             loss_holds: loss_holds(holds_started, holds_ended, now),
         },
+        compliance,
     })
+}
+
+fn kyc_label(status: KycStatus) -> &'static str {
+    match status {
+        KycStatus::Valid => "valid",
+        KycStatus::Expiring => "expiring",
+        KycStatus::Expired => "expired",
+    }
+}
+
+/// The compliance part of the record: the role and its windows, and every account a freeze
+/// touched, with its record at `pinned` and its steps in the order the accounting's events tell
+/// them (the board's proposal named where a decision did it).
+async fn compliance_entry<C>(
+    client: &mut C,
+    progress: &Progress,
+    pinned: icseth_deploy::BlockRef,
+    reader: &Keypair,
+    suite: &SuiteAddresses,
+    prefix: u16,
+    decisions: &[(u64, AccountId, &str)],
+) -> Result<ComplianceEntry, CliError>
+where
+    C: E2EBackend<Env> + ChainAccess,
+    <C as ContractsBackend<Env>>::Error: fmt::Debug,
+{
+    let token = ink_e2e::create_call_builder::<IcsethAccounting>(suite.accounting);
+    let role = read_ok_at(client, pinned, reader, &token.role(TokenRole::Compliance))
+        .await
+        .map_err(progress.fail(ACCOUNTING, "role"))?;
+    let mut windows = [0u64; 3];
+    for (slot, parameter) in windows.iter_mut().zip([
+        TokenParameter::KycMaxValidityMs,
+        TokenParameter::FreezeConfirmWindowMs,
+        TokenParameter::RefreezeLockoutMs,
+    ]) {
+        let value = read_ok_at(client, pinned, reader, &token.parameter(parameter))
+            .await
+            .map_err(progress.fail(ACCOUNTING, "parameter"))?;
+        *slot = u64::try_from(value).unwrap_or(u64::MAX);
+    }
+    let events = client.events().await.map_err(progress.fail(CHAIN, "events"))?;
+    let accounting: &[u8; 32] = suite.accounting.as_ref();
+    let mut steps: Vec<(AccountId, String)> = Vec::new();
+    for event in events.iter().filter(|e| &e.contract == accounting) {
+        let name = |account: &AccountId| ss58(account, prefix);
+        let step = event
+            .decode::<AccountFrozen>()
+            .map(|e| {
+                let who = if e.confirmed {
+                    "the board".to_string()
+                } else {
+                    format!("the compliance role {}", name(&e.by))
+                };
+                (e.account, format!("frozen by {who}, reason 0x{}", hex_bytes(&e.reason)))
+            })
+            .or_else(|| {
+                event
+                    .decode::<FreezeConfirmed>()
+                    .map(|e| (e.account, "confirmed by the board".to_string()))
+            })
+            .or_else(|| {
+                event
+                    .decode::<FreezeLifted>()
+                    .map(|e| (e.account, format!("lifted by {}", name(&e.by))))
+            })
+            .or_else(|| {
+                event.decode::<FreezeLapsed>().map(|e| {
+                    (
+                        e.account,
+                        format!(
+                            "lapsed unconfirmed at {} ms; only the board may freeze it until {} ms",
+                            e.lapsed_at, e.role_locked_until
+                        ),
+                    )
+                })
+            });
+        if let Some(step) = step {
+            steps.push(step);
+        }
+    }
+    let mut accounts: Vec<AccountId> = Vec::new();
+    for (account, _) in &steps {
+        if !accounts.contains(account) {
+            accounts.push(*account);
+        }
+    }
+    let mut freezes = Vec::new();
+    for account in accounts {
+        let record = client
+            .read_at(pinned, reader, &token.freeze_of(account))
+            .await
+            .map_err(progress.fail(ACCOUNTING, "freeze_of"))?;
+        let frozen = client
+            .read_at(pinned, reader, &token.is_frozen(account))
+            .await
+            .map_err(progress.fail(ACCOUNTING, "is_frozen"))?;
+        let mut account_steps: Vec<String> =
+            steps.iter().filter(|(a, _)| *a == account).map(|(_, s)| s.clone()).collect();
+        account_steps.extend(
+            decisions
+                .iter()
+                .filter(|(_, a, _)| *a == account)
+                .map(|(id, _, what)| format!("board proposal {id} executed: {what}")),
+        );
+        let current = record.current;
+        freezes.push(FreezeEntry {
+            account: hex(&account),
+            ss58: ss58(&account, prefix),
+            frozen,
+            since_ms: current.map(|f| f.since),
+            by: current.map(|f| format!("{:?}", f.by).to_lowercase()),
+            reason: current.map(|f| format!("0x{}", hex_bytes(&f.reason))),
+            confirmed: current.map(|f| f.confirmed),
+            until_ms: current.and_then(|f| (f.until != icseth_core::compliance::UNTIL_LIFTED).then_some(f.until)),
+            role_locked_until_ms: record.role_locked_until,
+            steps: account_steps,
+        });
+    }
+    Ok(ComplianceEntry {
+        ss58_prefix: prefix,
+        role: hex(&role),
+        role_ss58: ss58(&role, prefix),
+        kyc_max_validity_ms: windows[0],
+        confirm_window_ms: windows[1],
+        refreeze_lockout_ms: windows[2],
+        freezes,
+    })
+}
+
+fn hex_bytes(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// The holds of deposits and flash exits, rebuilt from the token's `LossPending` and

@@ -63,6 +63,9 @@ impl fmt::Display for ChainError {
 
 impl std::error::Error for ChainError {}
 
+/// The SS58 prefix of generic Substrate chains (the embedded chain and contracts-node).
+pub const GENERIC_SS58_PREFIX: u16 = 42;
+
 /// The chain's clock, its contract events and pinned reads, for any client of a chain.
 #[allow(async_fn_in_trait)]
 pub trait ChainAccess {
@@ -76,6 +79,12 @@ pub trait ChainAccess {
     /// Every contract event since the suite was deployed, oldest first (a node's client scans
     /// from the deployment block its manifest records).
     async fn events(&mut self) -> Result<Vec<ContractEvent>, ChainError>;
+
+    /// The SS58 prefix the chain's addresses are shown with: its `ss58Format`, or 42 (generic
+    /// Substrate, the embedded chain's) when it names none.
+    async fn ss58_prefix(&mut self) -> Result<u16, ChainError> {
+        Ok(GENERIC_SS58_PREFIX)
+    }
 
     /// The code hash the chain records for the contract at `contract` (`None`: no contract there).
     async fn code_hash_at(

@@ -183,6 +183,19 @@ async fn contract_events(node: &NodeRpc, number: u32) -> Result<Vec<ContractEven
 }
 
 impl ChainAccess for NodeClient {
+    /// The `ss58Format` of the chain's `system_properties` (42 when it names none).
+    async fn ss58_prefix(&mut self) -> Result<u16, ChainError> {
+        let properties: serde_json::Value = node()?
+            .rpc
+            .request("system_properties", params(&[])?)
+            .await
+            .map_err(backend)?;
+        Ok(properties["ss58Format"]
+            .as_u64()
+            .and_then(|p| u16::try_from(p).ok())
+            .unwrap_or(crate::chain::GENERIC_SS58_PREFIX))
+    }
+
     /// `Timestamp::Now` at the head (the last block's time).
     async fn now_ms(&mut self) -> Result<u64, ChainError> {
         let node = node()?;

@@ -283,24 +283,32 @@ async function main() {
   // 4. PSP22::transfer to a whitelisted institution, its Transfer event decoded.
   begin('4', 'Dave transfers 1 icsETH to Eve (PSP22::transfer)');
   if (!(await read(ledger, 'is_whitelisted', cast.outsider, [cast.bankB.address])).isTrue) {
-    // The day's last step removes institution B; a board decision re-admits her first.
-    begin('4a', 'Eve is not whitelisted (the day removed institution B): the board re-admits her');
-    // Her KYC runs a year from the chain's time (at most 400 days ahead when the decision runs).
-    const kycValidUntil = (await nowMs()) + 365n * 24n * 3600n * 1000n;
-    const note = await decide(ctx, cast, {
-      Token: {
-        AddInstitution: {
-          institution: cast.bankB.address,
-          min_deposit: null,
-          kyc_valid_until: kycValidUntil.toString(),
+    // The day's last steps remove institution B and freeze her (confirmed by the board): board
+    // decisions re-admit her and lift the freeze first.
+    begin('4a', 'Eve may not receive (the day removed institution B and froze her): the board re-admits her');
+    const notes = [];
+    const record = await read(accounting, 'institution', cast.outsider, [cast.bankB.address]);
+    if (!(record.isSome && field(record.unwrap(), 'active').isTrue)) {
+      // Her KYC runs a year from the chain's time (at most 400 days ahead when the decision runs).
+      const kycValidUntil = (await nowMs()) + 365n * 24n * 3600n * 1000n;
+      notes.push(await decide(ctx, cast, {
+        Token: {
+          AddInstitution: {
+            institution: cast.bankB.address,
+            min_deposit: null,
+            kyc_valid_until: kycValidUntil.toString(),
+          },
         },
-      },
-    });
+      }));
+    }
+    if ((await read(accounting, 'is_frozen', cast.outsider, [cast.bankB.address])).isTrue) {
+      notes.push(await decide(ctx, cast, { Token: { LiftFreeze: { account: cast.bankB.address } } }));
+    }
     expect(
       (await read(ledger, 'is_whitelisted', cast.outsider, [cast.bankB.address])).isTrue,
-      'the executed proposal left Eve off the ledger\'s whitelist',
+      'the executed proposals left Eve unable to receive',
     );
-    done(note);
+    done(notes.join('; '));
     begin('4', 'Dave transfers 1 icsETH to Eve (PSP22::transfer)');
   }
   const eveBefore = await balanceOf(cast.bankB);
