@@ -493,7 +493,13 @@ mod ss58_tests {
     #[test]
     fn alices_addresses_read_as_wallets_show_them() {
         let alice = icseth_deploy::account_of(&ink_e2e::alice());
-        assert_eq!(ss58(&alice, 42), "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY");
-        assert_eq!(ss58(&alice, 0), "15oF4uVJwmo4TdGW7VfQxNLavjCXviqxT9S1MgbjMNHr6Sp5");
+        assert_eq!(
+            ss58(&alice, 42),
+            "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY"
+        );
+        assert_eq!(
+            ss58(&alice, 0),
+            "15oF4uVJwmo4TdGW7VfQxNLavjCXviqxT9S1MgbjMNHr6Sp5"
+        );
     }
 }

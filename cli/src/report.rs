@@ -137,7 +137,8 @@ pub fn render_markdown(audit: &Audit) -> String {
             i.ss58,
             i.account,
             if i.whitelisted { "yes" } else { "no" },
-            i.kyc_valid_until_ms.map_or_else(|| "-".into(), |t| format!("{} ({t} ms)", utc_date(t))),
+            i.kyc_valid_until_ms
+                .map_or_else(|| "-".into(), |t| format!("{} ({t} ms)", utc_date(t))),
             if i.kyc.is_empty() { "-" } else { &i.kyc },
             if i.frozen { "**yes**" } else { "no" },
             i.shares.eth(),
@@ -173,7 +174,8 @@ pub fn render_markdown(audit: &Audit) -> String {
                 f.ss58,
                 f.account,
                 if f.frozen { "**yes**" } else { "no" },
-                f.since_ms.map_or_else(|| "-".into(), |t| format!("{} ({t} ms)", utc_date(t))),
+                f.since_ms
+                    .map_or_else(|| "-".into(), |t| format!("{} ({t} ms)", utc_date(t))),
                 f.by.as_deref().unwrap_or("-"),
                 f.reason.as_deref().unwrap_or("-"),
                 f.confirmed.map_or("-", |c| if c { "yes" } else { "no" }),
@@ -501,7 +503,11 @@ pub fn utc_date(ms: u64) -> String {
     let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
     let month_index = (5 * day_of_year + 2) / 153;
     let day = day_of_year - (153 * month_index + 2) / 5 + 1;
-    let month = if month_index < 10 { month_index + 3 } else { month_index - 9 };
+    let month = if month_index < 10 {
+        month_index + 3
+    } else {
+        month_index - 9
+    };
     let year = year_of_era + era * 400 + u64::from(month <= 2);
     format!("{year:04}-{month:02}-{day:02}")
 }

@@ -4,8 +4,8 @@
 //! removal. Each step prints a line; a failed step names itself, the contract, the message and the
 //! error. At the end the state is read back from the contracts into an `Audit`.
 use crate::audit::{
-    ss58, Audit, AuthorityEntry, BoardEntry, Books, ComplianceEntry, ContractEntry, FlashExitEntry, FreezeEntry,
-    HistoryPoint, IncidentEntry, InstitutionEntry, LossHoldEntry, OperatorEntry, OracleEntry,
+    ss58, Audit, AuthorityEntry, BoardEntry, Books, ComplianceEntry, ContractEntry, FlashExitEntry,
+    FreezeEntry, HistoryPoint, IncidentEntry, InstitutionEntry, LossHoldEntry, OperatorEntry, OracleEntry,
     OracleMemberEntry, ProposalEntry, ProtectionEntry, Wei,
 };
 use crate::error::CliError;
@@ -13,13 +13,14 @@ use crate::report::eth;
 use flash_exit_pool::flash_exit_pool::FlashExitPool;
 use icseth_abi::authority::Governed;
 use icseth_accounting::icseth_accounting::{
-    AccountFrozen, FreezeConfirmed, FreezeLapsed, FreezeLifted, IcsethAccounting, LossPending, LossPendingEnded,
-    ReportApplied,
+    AccountFrozen, FreezeConfirmed, FreezeLapsed, FreezeLifted, IcsethAccounting, LossPending,
+    LossPendingEnded, ReportApplied,
 };
 use icseth_core::{
     compliance::{kyc_status, KycStatus},
     governance::{
-        Action, OracleDecision, ProtectionDecision, RegistryDecision, TokenDecision, TokenParameter, TokenRole,
+        Action, OracleDecision, ProtectionDecision, RegistryDecision, TokenDecision, TokenParameter,
+        TokenRole,
     },
     hold::{HoldBasis, HoldEnd},
     operators::{Figures, VALIDATOR_DEPOSIT},
@@ -762,7 +763,10 @@ where
         tickets_pending: a.next_ticket.saturating_sub(a.next_to_finalize),
     };
 
-    let prefix = client.ss58_prefix().await.map_err(progress.fail(CHAIN, "ss58_prefix"))?;
+    let prefix = client
+        .ss58_prefix()
+        .await
+        .map_err(progress.fail(CHAIN, "ss58_prefix"))?;
     let mut institutions = Vec::new();
     for (name, account) in &subjects.institutions {
         let account = *account;
@@ -821,9 +825,15 @@ where
                 continue;
             }
             let decided = match v.proposal.action {
-                Action::Token(TokenDecision::Freeze { account, .. }) => Some((account, "frozen by the board")),
-                Action::Token(TokenDecision::ConfirmFreeze { account }) => Some((account, "confirmed by the board")),
-                Action::Token(TokenDecision::LiftFreeze { account }) => Some((account, "lifted by the board")),
+                Action::Token(TokenDecision::Freeze { account, .. }) => {
+                    Some((account, "frozen by the board"))
+                }
+                Action::Token(TokenDecision::ConfirmFreeze { account }) => {
+                    Some((account, "confirmed by the board"))
+                }
+                Action::Token(TokenDecision::LiftFreeze { account }) => {
+                    Some((account, "lifted by the board"))
+                }
                 _ => None,
             };
             if let Some((account, what)) = decided {
@@ -1015,16 +1025,8 @@ where
             )
         });
 
-    let compliance = compliance_entry(
-        client,
-        progress,
-        pinned,
-        reader,
-        suite,
-        prefix,
-        &freeze_decisions,
-    )
-    .await?;
+    let compliance =
+        compliance_entry(client, progress, pinned, reader, suite, prefix, &freeze_decisions).await?;
     let holds_started = client
         .events_of::<LossPending>(&suite.accounting)
         .await
@@ -1125,7 +1127,10 @@ where
                 } else {
                     format!("the compliance role {}", name(&e.by))
                 };
-                (e.account, format!("frozen by {who}, reason 0x{}", hex_bytes(&e.reason)))
+                (
+                    e.account,
+                    format!("frozen by {who}, reason 0x{}", hex_bytes(&e.reason)),
+                )
             })
             .or_else(|| {
                 event
@@ -1168,8 +1173,11 @@ where
             .read_at(pinned, reader, &token.is_frozen(account))
             .await
             .map_err(progress.fail(ACCOUNTING, "is_frozen"))?;
-        let mut account_steps: Vec<String> =
-            steps.iter().filter(|(a, _)| *a == account).map(|(_, s)| s.clone()).collect();
+        let mut account_steps: Vec<String> = steps
+            .iter()
+            .filter(|(a, _)| *a == account)
+            .map(|(_, s)| s.clone())
+            .collect();
         account_steps.extend(
             decisions
                 .iter()
@@ -1185,7 +1193,8 @@ where
             by: current.map(|f| format!("{:?}", f.by).to_lowercase()),
             reason: current.map(|f| format!("0x{}", hex_bytes(&f.reason))),
             confirmed: current.map(|f| f.confirmed),
-            until_ms: current.and_then(|f| (f.until != icseth_core::compliance::UNTIL_LIFTED).then_some(f.until)),
+            until_ms: current
+                .and_then(|f| (f.until != icseth_core::compliance::UNTIL_LIFTED).then_some(f.until)),
             role_locked_until_ms: record.role_locked_until,
             steps: account_steps,
         });

@@ -740,7 +740,9 @@ pub mod icseth_accounting {
                     }
                     settings.reserve_target_bps = value;
                 }
-                Parameter::KycMaxValidityMs | Parameter::FreezeConfirmWindowMs | Parameter::RefreezeLockoutMs => {
+                Parameter::KycMaxValidityMs
+                | Parameter::FreezeConfirmWindowMs
+                | Parameter::RefreezeLockoutMs => {
                     let ms = u64::try_from(value).map_err(|_| Error::InvalidParameter)?;
                     let rules = &mut settings.compliance_rules;
                     match parameter {
@@ -999,11 +1001,12 @@ pub mod icseth_accounting {
                 return Err(ComplianceError::Unfreezable.into());
             }
             let now = self.env().block_timestamp();
-            let record = self
-                .freezes
-                .get(account)
-                .unwrap_or_default()
-                .freeze(by, reason, now, &settings.compliance_rules)?;
+            let record = self.freezes.get(account).unwrap_or_default().freeze(
+                by,
+                reason,
+                now,
+                &settings.compliance_rules,
+            )?;
             let until = record.frozen_until();
             self.ledger(LedgerOp::SetFrozenUntil {
                 account,
@@ -1132,7 +1135,9 @@ pub mod icseth_accounting {
         #[ink(message)]
         pub fn is_frozen(&self, account: AccountId) -> bool {
             let now = self.env().block_timestamp();
-            self.freezes.get(account).is_some_and(|r| r.in_force(now).is_some())
+            self.freezes
+                .get(account)
+                .is_some_and(|r| r.in_force(now).is_some())
         }
 
         /// Anyone: `account`'s freeze record (the current or last unrecorded freeze, the role's

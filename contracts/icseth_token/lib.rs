@@ -496,7 +496,10 @@ pub mod icseth_token {
                     entry.kyc_valid_until = valid_until;
                     self.write_standing(account, entry);
                 }
-                LedgerOp::SetFrozenUntil { account, frozen_until } => {
+                LedgerOp::SetFrozenUntil {
+                    account,
+                    frozen_until,
+                } => {
                     // Fees and cover move through these accounts: never frozen.
                     if self.is_stuck(&suite, account) {
                         return Err(Error::SuiteContract);

@@ -151,10 +151,7 @@ fn snapshot(ledger: &IcsethToken) -> Snapshot {
         accounting(),
     ];
     Snapshot {
-        accounts: who
-            .iter()
-            .map(|a| ledger.standing(*a))
-            .collect(),
+        accounts: who.iter().map(|a| ledger.standing(*a)).collect(),
         allowances: who
             .iter()
             .flat_map(|a| who.iter().map(|b| ledger.allowance(*a, *b)))
@@ -804,7 +801,14 @@ fn at(time_ms: u64) {
 }
 
 fn freeze(ledger: &mut IcsethToken, account: AccountId, frozen_until: u64) {
-    apply(ledger, LedgerOp::SetFrozenUntil { account, frozen_until }).unwrap();
+    apply(
+        ledger,
+        LedgerOp::SetFrozenUntil {
+            account,
+            frozen_until,
+        },
+    )
+    .unwrap();
 }
 
 /// inst_b's KYC date is 1,000 ms; at and after it she can neither receive nor be minted to, but
@@ -812,7 +816,14 @@ fn freeze(ledger: &mut IcsethToken, account: AccountId, frozen_until: u64) {
 #[ink::test]
 fn an_expired_kyc_stops_receipts_and_mints_not_sending() {
     let mut ledger = funded();
-    apply(&mut ledger, LedgerOp::RenewKyc { account: inst_b(), valid_until: 1_000 }).unwrap();
+    apply(
+        &mut ledger,
+        LedgerOp::RenewKyc {
+            account: inst_b(),
+            valid_until: 1_000,
+        },
+    )
+    .unwrap();
     as_caller(inst_a());
     ledger.transfer(inst_b(), 2 * ONE, Vec::new()).unwrap();
     at(999);
@@ -824,19 +835,52 @@ fn an_expired_kyc_stops_receipts_and_mints_not_sending() {
         l.transfer(inst_b(), ONE, Vec::new())
     });
     assert_refused(&mut ledger, Error::KycExpired, |l| {
-        apply(l, LedgerOp::MintDeposit { to: inst_b(), shares: ONE })
+        apply(
+            l,
+            LedgerOp::MintDeposit {
+                to: inst_b(),
+                shares: ONE,
+            },
+        )
     });
     // she may still send to a valid institution, lock and exit
     as_caller(inst_b());
     ledger.transfer(inst_a(), ONE, Vec::new()).unwrap();
-    apply(&mut ledger, LedgerOp::Lock { holder: inst_b(), shares: ONE / 2 }).unwrap();
-    apply(&mut ledger, LedgerOp::BurnExit { holder: inst_b(), shares: ONE / 2 }).unwrap();
+    apply(
+        &mut ledger,
+        LedgerOp::Lock {
+            holder: inst_b(),
+            shares: ONE / 2,
+        },
+    )
+    .unwrap();
+    apply(
+        &mut ledger,
+        LedgerOp::BurnExit {
+            holder: inst_b(),
+            shares: ONE / 2,
+        },
+    )
+    .unwrap();
     assert_eq!(ledger.balance_of(inst_b()), 0);
     // renewal is only for a whitelisted institution
     assert_refused(&mut ledger, Error::UnknownInstitution, |l| {
-        apply(l, LedgerOp::RenewKyc { account: outsider(), valid_until: KYC })
+        apply(
+            l,
+            LedgerOp::RenewKyc {
+                account: outsider(),
+                valid_until: KYC,
+            },
+        )
     });
-    apply(&mut ledger, LedgerOp::RenewKyc { account: inst_b(), valid_until: 5_000 }).unwrap();
+    apply(
+        &mut ledger,
+        LedgerOp::RenewKyc {
+            account: inst_b(),
+            valid_until: 5_000,
+        },
+    )
+    .unwrap();
     as_caller(inst_a());
     ledger.transfer(inst_b(), ONE, Vec::new()).unwrap();
     assert_eq!(ledger.balance_of(inst_b()), ONE);
@@ -857,7 +901,9 @@ fn a_frozen_account_moves_nothing_and_nothing_moves_it() {
     assert_refused(&mut ledger, custom(refusal::SENDER_FROZEN), |l| {
         l.transfer(inst_b(), ONE, Vec::new())
     });
-    assert_refused(&mut ledger, custom(refusal::SENDER_FROZEN), |l| l.approve(outsider(), ONE));
+    assert_refused(&mut ledger, custom(refusal::SENDER_FROZEN), |l| {
+        l.approve(outsider(), ONE)
+    });
     assert_refused(&mut ledger, custom(refusal::SENDER_FROZEN), |l| {
         l.increase_allowance(outsider(), ONE)
     });
@@ -873,13 +919,31 @@ fn a_frozen_account_moves_nothing_and_nothing_moves_it() {
         l.transfer(inst_a(), ONE, Vec::new())
     });
     assert_refused(&mut ledger, Error::Frozen, |l| {
-        apply(l, LedgerOp::MintDeposit { to: inst_a(), shares: ONE })
+        apply(
+            l,
+            LedgerOp::MintDeposit {
+                to: inst_a(),
+                shares: ONE,
+            },
+        )
     });
     assert_refused(&mut ledger, Error::Frozen, |l| {
-        apply(l, LedgerOp::Lock { holder: inst_a(), shares: ONE })
+        apply(
+            l,
+            LedgerOp::Lock {
+                holder: inst_a(),
+                shares: ONE,
+            },
+        )
     });
     assert_refused(&mut ledger, Error::Frozen, |l| {
-        apply(l, LedgerOp::BurnExit { holder: inst_a(), shares: ONE })
+        apply(
+            l,
+            LedgerOp::BurnExit {
+                holder: inst_a(),
+                shares: ONE,
+            },
+        )
     });
     // a frozen spender moves nobody's shares, even to a valid receiver
     freeze(&mut ledger, inst_a(), 0);
@@ -903,10 +967,23 @@ fn suite_accounts_are_never_frozen() {
     let mut ledger = funded();
     for account in [queue(), protection(), accounting(), AccountId::from([0; 32])] {
         assert_refused(&mut ledger, Error::SuiteContract, |l| {
-            apply(l, LedgerOp::SetFrozenUntil { account, frozen_until: u64::MAX })
+            apply(
+                l,
+                LedgerOp::SetFrozenUntil {
+                    account,
+                    frozen_until: u64::MAX,
+                },
+            )
         });
     }
-    apply(&mut ledger, LedgerOp::Lock { holder: inst_a(), shares: 4 * ONE }).unwrap();
+    apply(
+        &mut ledger,
+        LedgerOp::Lock {
+            holder: inst_a(),
+            shares: 4 * ONE,
+        },
+    )
+    .unwrap();
     freeze(&mut ledger, inst_a(), u64::MAX);
     let mut settlement = Settlement::empty(treasury());
     settlement.queue_burned = 4 * ONE;

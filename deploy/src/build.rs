@@ -98,7 +98,7 @@ pub const CONTRACTS: [Contract; 7] = [
     Contract {
         name: "icseth_accounting",
         dir: "contracts/icseth_accounting",
-        release_budget_bytes: 80 * KIB,
+        release_budget_bytes: 96 * KIB,
     },
     Contract {
         name: "flash_exit_pool",

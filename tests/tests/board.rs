@@ -65,7 +65,11 @@ async fn the_board_whitelists_and_removes_institutions<Client: E2EBackend>(
     let direct = submit(
         &mut client,
         &ink_e2e::alice(),
-        &token.add_institution(account_of(&dave), None, icseth_deploy::governance::kyc_until(icseth_deploy::now_ms())),
+        &token.add_institution(
+            account_of(&dave),
+            None,
+            icseth_deploy::governance::kyc_until(icseth_deploy::now_ms()),
+        ),
         0,
     )
     .await?;

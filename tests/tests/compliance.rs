@@ -224,16 +224,24 @@ async fn the_roles_freeze_stops_a_holder_the_boards_vote_is_too_slow_for<Client:
     assert_eq!(early.value, Err(BoardError::TooEarly));
     // an hour later dave moves everything to his second account
     advance_ms(60 * 60 * 1000);
-    submit(&mut client, &sanctioned(), &ledger.transfer(ferdie, holding, vec![]), 0)
-        .await?
-        .accepted()?;
+    submit(
+        &mut client,
+        &sanctioned(),
+        &ledger.transfer(ferdie, holding, vec![]),
+        0,
+    )
+    .await?
+    .accepted()?;
     advance_ms(4 * DAY_MS);
     submit(&mut client, &alice, &board.execute(proposal), 0)
         .await?
         .accepted()?;
     assert!(read(&mut client, &alice, &token.is_frozen(dave)).await?);
     assert_eq!(read(&mut client, &alice, &ledger.balance_of(dave)).await?, 0);
-    assert_eq!(read(&mut client, &alice, &ledger.balance_of(ferdie)).await?, holding);
+    assert_eq!(
+        read(&mut client, &alice, &ledger.balance_of(ferdie)).await?,
+        holding
+    );
 
     // The compliance role: the second account is frozen in the next block, before its move.
     submit(&mut client, &scene.officer, &token.freeze(ferdie, CASE), 0)
@@ -243,8 +251,20 @@ async fn the_roles_freeze_stops_a_holder_the_boards_vote_is_too_slow_for<Client:
         .pop()
         .ok_or("no AccountFrozen")?;
     assert_eq!(
-        (frozen.account, frozen.by, frozen.reason, frozen.confirmed, frozen.until),
-        (ferdie, account_of(&scene.officer), CASE, false, now_ms() + 14 * DAY_MS)
+        (
+            frozen.account,
+            frozen.by,
+            frozen.reason,
+            frozen.confirmed,
+            frozen.until
+        ),
+        (
+            ferdie,
+            account_of(&scene.officer),
+            CASE,
+            false,
+            now_ms() + 14 * DAY_MS
+        )
     );
     let honest_account = account_of(&honest());
     refused!(
@@ -305,7 +325,10 @@ async fn the_roles_freeze_stops_a_holder_the_boards_vote_is_too_slow_for<Client:
         ledger.transfer(honest_account, ETH, vec![]),
         revert(refusal::SENDER_FROZEN)
     );
-    assert_eq!(read(&mut client, &alice, &ledger.balance_of(ferdie)).await?, holding);
+    assert_eq!(
+        read(&mut client, &alice, &ledger.balance_of(ferdie)).await?,
+        holding
+    );
     Ok(())
 }
 
@@ -398,7 +421,9 @@ async fn a_frozen_holder_keeps_its_value_but_moves_nothing<Client: E2EBackend>(
     next_frame();
     report(&mut client, &scene, inflow).await?;
     for id in [dave_ticket, eve_ticket] {
-        let ticket = read(&mut client, &alice, &token.ticket(id)).await?.ok_or("no ticket")?;
+        let ticket = read(&mut client, &alice, &token.ticket(id))
+            .await?
+            .ok_or("no ticket")?;
         assert!(
             matches!(ticket.status, TicketStatus::Finalized { .. }),
             "ticket {id} finalized"
@@ -426,7 +451,10 @@ async fn a_frozen_holder_keeps_its_value_but_moves_nothing<Client: E2EBackend>(
     else {
         return Err("dave's ticket is not finalized".into());
     };
-    assert_eq!(owed_before.claimable, payout, "the frozen payout is what the books still owe");
+    assert_eq!(
+        owed_before.claimable, payout,
+        "the frozen payout is what the books still owe"
+    );
 
     // the board lifts the freeze; dave claims his payout in full
     decide_all(
@@ -441,7 +469,10 @@ async fn a_frozen_holder_keeps_its_value_but_moves_nothing<Client: E2EBackend>(
         .await?
         .accepted()?;
     assert_eq!(paid, payout);
-    assert_eq!(read_ok(&mut client, &alice, &token.accounting()).await?.claimable, 0);
+    assert_eq!(
+        read_ok(&mut client, &alice, &token.accounting()).await?.claimable,
+        0
+    );
     Ok(())
 }
 
@@ -510,11 +541,22 @@ async fn a_rogue_role_is_contained_by_lapses_and_replaced<Client: E2EBackend>(
     let alice = ink_e2e::alice();
     let mut token = ink_e2e::create_call_builder::<IcsethAccounting>(scene.suite.accounting);
     let mut ledger = ink_e2e::create_call_builder::<IcsethToken>(scene.suite.token);
-    let victims = [sanctioned(), honest(), second_account(), ink_e2e::bob(), ink_e2e::one()];
+    let victims = [
+        sanctioned(),
+        honest(),
+        second_account(),
+        ink_e2e::bob(),
+        ink_e2e::one(),
+    ];
     for victim in &victims {
-        submit(&mut client, &scene.officer, &token.freeze(account_of(victim), CASE), 0)
-            .await?
-            .accepted()?;
+        submit(
+            &mut client,
+            &scene.officer,
+            &token.freeze(account_of(victim), CASE),
+            0,
+        )
+        .await?
+        .accepted()?;
     }
     let (dave, eve) = (account_of(&sanctioned()), account_of(&honest()));
     // every institution is frozen: the receiver's freeze is the first refusal
@@ -621,9 +663,7 @@ async fn a_rogue_role_is_contained_by_lapses_and_replaced<Client: E2EBackend>(
 /// to a valid institution, requests and flash-exits; anyone records the expiry; the role renews
 /// (within the maximum validity, never an account the board did not admit) and deposits resume.
 #[ink_e2e::test(backend(runtime_only(sandbox = ClockSandbox)))]
-async fn kyc_expires_by_time_and_the_role_renews_it<Client: E2EBackend>(
-    mut client: Client,
-) -> E2EResult<()> {
+async fn kyc_expires_by_time_and_the_role_renews_it<Client: E2EBackend>(mut client: Client) -> E2EResult<()> {
     let scene = setup(&mut client).await?;
     let alice = ink_e2e::alice();
     let mut token = ink_e2e::create_call_builder::<IcsethAccounting>(scene.suite.accounting);
@@ -692,9 +732,14 @@ async fn kyc_expires_by_time_and_the_role_renews_it<Client: E2EBackend>(
         token.renew_kyc(account_of(&ink_e2e::two()), now_ms() + DAY_MS),
         AccountingError::UnknownInstitution
     );
-    submit(&mut client, &scene.officer, &token.renew_kyc(dave, kyc_until(now_ms())), 0)
-        .await?
-        .accepted()?;
+    submit(
+        &mut client,
+        &scene.officer,
+        &token.renew_kyc(dave, kyc_until(now_ms())),
+        0,
+    )
+    .await?
+    .accepted()?;
     let renewed = events_of::<KycRenewed>(&scene.suite.accounting);
     assert_eq!(renewed.len(), 2);
     assert_eq!(

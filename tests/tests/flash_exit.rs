@@ -28,7 +28,11 @@ async fn a_holder_exits_at_once_and_the_fee_stays_with_the_others<Client: E2EBac
         submit(
             &mut client,
             &alice,
-            &token.add_institution(account_of(who), None, icseth_deploy::governance::kyc_until(icseth_deploy::now_ms())),
+            &token.add_institution(
+                account_of(who),
+                None,
+                icseth_deploy::governance::kyc_until(icseth_deploy::now_ms()),
+            ),
             0,
         )
         .await?

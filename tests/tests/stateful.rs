@@ -41,7 +41,9 @@
 use icseth_abi::authority::Governed;
 use icseth_accounting::icseth_accounting::{Error as AccountingError, IcsethAccounting, TicketStatus};
 use icseth_core::{
-    governance::{Action, OracleDecision, ProtectionDecision, Timing, TokenDecision, TokenParameter, TokenRole},
+    governance::{
+        Action, OracleDecision, ProtectionDecision, Timing, TokenDecision, TokenParameter, TokenRole,
+    },
     oracle::Report,
 };
 use icseth_e2e::native_balance;
@@ -261,7 +263,10 @@ impl World {
     /// Whether institution `i` may receive shares or deposit now (whitelisted, KYC valid, not
     /// frozen).
     fn may_receive(&self, i: usize) -> bool {
-        !self.removed[i] && self.compliance.may_receive(&account_of(&self.institutions[i]), now_ms())
+        !self.removed[i]
+            && self
+                .compliance
+                .may_receive(&account_of(&self.institutions[i]), now_ms())
     }
 
     fn frozen(&self, who: &AccountId) -> bool {
@@ -579,7 +584,11 @@ async fn execute_due(client: &mut EmbeddedClient, w: &mut World, done: &mut Done
                 BoardCompliance::Lift => w.compliance.lift(who, false, now),
             };
             let outcome = attempt!(client, &executor, &board.execute(id));
-            assert_eq!(outcome.is_ok(), allowed, "board {step:?} of institution {i}: {outcome:?}");
+            assert_eq!(
+                outcome.is_ok(),
+                allowed,
+                "board {step:?} of institution {i}: {outcome:?}"
+            );
             w.compliance_pending = w
                 .pending
                 .iter()
@@ -789,7 +798,13 @@ async fn run(client: &mut EmbeddedClient, seed: u64, steps: u32) -> E2EResult<Do
     }
     let third = account_of(&w.institutions[3]);
     let confirm = Action::Token(TokenDecision::ConfirmFreeze { account: third });
-    propose(client, &mut w, confirm, Effect::Compliance(3, BoardCompliance::Confirm)).await?;
+    propose(
+        client,
+        &mut w,
+        confirm,
+        Effect::Compliance(3, BoardCompliance::Confirm),
+    )
+    .await?;
     let lift = Action::Token(TokenDecision::LiftFreeze { account: third });
     propose(client, &mut w, lift, Effect::Compliance(3, BoardCompliance::Lift)).await?;
     w.compliance_pending = true;
@@ -866,7 +881,11 @@ async fn run(client: &mut EmbeddedClient, seed: u64, steps: u32) -> E2EResult<Do
                 let value = rng.amount(w.model.balance(&holder_id) + 1);
                 // a frozen holder cannot approve (and nobody moves its shares by allowance)
                 let approved = attempt!(client, &holder, &ledger.approve(account_of(&spender), value));
-                assert_eq!(approved.is_ok(), !w.frozen(&holder_id), "{label}: approve {approved:?}");
+                assert_eq!(
+                    approved.is_ok(),
+                    !w.frozen(&holder_id),
+                    "{label}: approve {approved:?}"
+                );
                 let to_index = (who + 2) % w.institutions.len();
                 let to = account_of(&w.institutions[to_index]);
                 let moved = attempt!(
@@ -906,7 +925,10 @@ async fn run(client: &mut EmbeddedClient, seed: u64, steps: u32) -> E2EResult<Do
                         done.requests += 1;
                     }
                     Err(e) => assert!(
-                        w.paused || w.frozen(&holder_id) || shares == 0 || w.model.value_of(shares) < ETH / 100,
+                        w.paused
+                            || w.frozen(&holder_id)
+                            || shares == 0
+                            || w.model.value_of(shares) < ETH / 100,
                         "{label}: request refused {e:?}"
                     ),
                 }
@@ -992,7 +1014,10 @@ async fn run(client: &mut EmbeddedClient, seed: u64, steps: u32) -> E2EResult<Do
                             rate_may_move = true;
                         }
                         Err(e) => assert!(
-                            w.paused || quote.is_none() || w.hold.until(now_ms()).is_some() || w.frozen(&holder_id),
+                            w.paused
+                                || quote.is_none()
+                                || w.hold.until(now_ms()).is_some()
+                                || w.frozen(&holder_id),
                             "{label}: flash exit {part} refused {e:?}"
                         ),
                     }
@@ -1232,7 +1257,11 @@ async fn run(client: &mut EmbeddedClient, seed: u64, steps: u32) -> E2EResult<Do
                 }
                 // an allowance it was given does not make it a receiver
                 let approved = attempt!(client, &holder, &ledger.approve(account_of(&outsider), ETH));
-                assert_eq!(approved.is_ok(), !w.frozen(&holder_id), "{label}: approve {approved:?}");
+                assert_eq!(
+                    approved.is_ok(),
+                    !w.frozen(&holder_id),
+                    "{label}: approve {approved:?}"
+                );
                 let pulled = attempt!(
                     client,
                     &outsider,
@@ -1483,9 +1512,17 @@ async fn compliance_step(
     };
     match choice {
         0 | 1 => {
-            let outcome = attempt!(client, &officer, &token.freeze(account, [rng.below(255) as u8; 32]));
+            let outcome = attempt!(
+                client,
+                &officer,
+                &token.freeze(account, [rng.below(255) as u8; 32])
+            );
             let allowed = w.compliance.freeze(account, true, now);
-            assert_eq!(outcome.is_ok(), allowed, "{label}: the role's freeze: {outcome:?}");
+            assert_eq!(
+                outcome.is_ok(),
+                allowed,
+                "{label}: the role's freeze: {outcome:?}"
+            );
             done.freezes += u32::from(allowed);
         }
         2 => {
@@ -1502,7 +1539,11 @@ async fn compliance_step(
             };
             let outcome = attempt!(client, &officer, &token.renew_kyc(account, valid_until));
             let allowed = w.compliance.renew(account, !w.removed[who], valid_until, now);
-            assert_eq!(outcome.is_ok(), allowed, "{label}: the role's renewal: {outcome:?}");
+            assert_eq!(
+                outcome.is_ok(),
+                allowed,
+                "{label}: the role's renewal: {outcome:?}"
+            );
             done.kyc_renewals += u32::from(allowed);
         }
         _ if !w.compliance_pending => {

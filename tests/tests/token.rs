@@ -51,7 +51,11 @@ async fn institutions_deposit_transfer_and_request_withdrawals<Client: E2EBacken
         submit(
             &mut client,
             &alice,
-            &token.add_institution(account_of(who), None, icseth_deploy::governance::kyc_until(icseth_deploy::now_ms())),
+            &token.add_institution(
+                account_of(who),
+                None,
+                icseth_deploy::governance::kyc_until(icseth_deploy::now_ms()),
+            ),
             0,
         )
         .await?
@@ -211,7 +215,11 @@ async fn a_removed_institution_can_exit_but_not_deposit_or_receive<Client: E2EBa
         submit(
             &mut client,
             &alice,
-            &token.add_institution(account_of(who), None, icseth_deploy::governance::kyc_until(icseth_deploy::now_ms())),
+            &token.add_institution(
+                account_of(who),
+                None,
+                icseth_deploy::governance::kyc_until(icseth_deploy::now_ms()),
+            ),
             0,
         )
         .await?

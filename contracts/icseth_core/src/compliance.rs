@@ -385,7 +385,10 @@ mod tests {
         let deadline = T0 + 14 * DAY_MS;
         assert_eq!(frozen.confirm(deadline), Err(ComplianceError::NotFrozen));
         let confirmed = frozen.confirm(deadline - 1).unwrap();
-        assert_eq!(confirmed.confirm(deadline), Err(ComplianceError::AlreadyConfirmed));
+        assert_eq!(
+            confirmed.confirm(deadline),
+            Err(ComplianceError::AlreadyConfirmed)
+        );
         assert!(confirmed.in_force(u64::MAX - 1).is_some());
         assert_eq!(confirmed.lapse(deadline + 1, &r), Err(ComplianceError::NotLapsed));
         assert_eq!(
@@ -396,13 +399,18 @@ mod tests {
         // The role lifts its own unconfirmed freeze, without a lockout.
         let lifted = frozen.lift(FreezeBy::Role, T0 + 1).unwrap();
         assert_eq!(lifted, FreezeRecord::default());
-        assert_eq!(frozen.lift(FreezeBy::Role, deadline), Err(ComplianceError::NotFrozen));
+        assert_eq!(
+            frozen.lift(FreezeBy::Role, deadline),
+            Err(ComplianceError::NotFrozen)
+        );
     }
 
     #[test]
     fn a_freeze_is_refused_while_one_holds() {
         let r = rules();
-        let frozen = FreezeRecord::default().freeze(FreezeBy::Board, R, T0, &r).unwrap();
+        let frozen = FreezeRecord::default()
+            .freeze(FreezeBy::Board, R, T0, &r)
+            .unwrap();
         assert_eq!(
             frozen.freeze(FreezeBy::Role, R, T0, &r),
             Err(ComplianceError::AlreadyFrozen)
@@ -412,6 +420,9 @@ mod tests {
             Err(ComplianceError::AlreadyFrozen)
         );
         // The role cannot lift the board's freeze, nor confirm anything.
-        assert_eq!(frozen.lift(FreezeBy::Role, T0), Err(ComplianceError::ConfirmedFreeze));
+        assert_eq!(
+            frozen.lift(FreezeBy::Role, T0),
+            Err(ComplianceError::ConfirmedFreeze)
+        );
     }
 }

@@ -161,9 +161,18 @@ async fn measure_token(client: &mut EmbeddedClient, bench: &mut Bench) -> Result
     let mut token = ink_e2e::create_call_builder::<IcsethAccounting>(suite.accounting);
     let mut ledger = ink_e2e::create_call_builder::<IcsethToken>(suite.token);
     for who in [&bob, &charlie] {
-        submit(client, &alice, &token.add_institution(account_of(who), None, icseth_deploy::governance::kyc_until(icseth_deploy::now_ms())), 0)
-            .await?
-            .accepted()?;
+        submit(
+            client,
+            &alice,
+            &token.add_institution(
+                account_of(who),
+                None,
+                icseth_deploy::governance::kyc_until(icseth_deploy::now_ms()),
+            ),
+            0,
+        )
+        .await?
+        .accepted()?;
         submit(client, who, &token.deposit(), 0).await.map(|_| ())?;
     }
     let first = submit(client, &bob, &token.deposit(), 100 * ETH).await?;
@@ -422,7 +431,11 @@ async fn measure_registry(
     submit(
         client,
         &alice,
-        &token.add_institution(account_of(&institution), None, icseth_deploy::governance::kyc_until(icseth_deploy::now_ms())),
+        &token.add_institution(
+            account_of(&institution),
+            None,
+            icseth_deploy::governance::kyc_until(icseth_deploy::now_ms()),
+        ),
         0,
     )
     .await?
@@ -444,9 +457,18 @@ async fn measure_flash_exit(client: &mut EmbeddedClient, bench: &mut Bench) -> R
     let suite = deploy_and_wire(client, &alice, &config).await?;
     let mut token = ink_e2e::create_call_builder::<IcsethAccounting>(suite.accounting);
     for (who, amount) in [(&bob, 100 * ETH), (&charlie, 20 * ETH)] {
-        submit(client, &alice, &token.add_institution(account_of(who), None, icseth_deploy::governance::kyc_until(icseth_deploy::now_ms())), 0)
-            .await?
-            .accepted()?;
+        submit(
+            client,
+            &alice,
+            &token.add_institution(
+                account_of(who),
+                None,
+                icseth_deploy::governance::kyc_until(icseth_deploy::now_ms()),
+            ),
+            0,
+        )
+        .await?
+        .accepted()?;
         submit(client, who, &token.deposit(), amount).await?.accepted()?;
     }
     let quote = submit(client, &charlie, &token.quote_flash_exit(2 * ETH), 0).await?;
@@ -544,7 +566,11 @@ async fn measure_reports(
     submit(
         client,
         &alice,
-        &token.add_institution(account_of(&institution), None, icseth_deploy::governance::kyc_until(icseth_deploy::now_ms())),
+        &token.add_institution(
+            account_of(&institution),
+            None,
+            icseth_deploy::governance::kyc_until(icseth_deploy::now_ms()),
+        ),
         0,
     )
     .await?
@@ -555,9 +581,18 @@ async fn measure_reports(
     // holders beyond the depositor: whitelisted accounts that received a transfer
     for i in 1..holders {
         let holder = filler_holder(i);
-        submit(client, &alice, &token.add_institution(holder, None, icseth_deploy::governance::kyc_until(icseth_deploy::now_ms())), 0)
-            .await?
-            .accepted()?;
+        submit(
+            client,
+            &alice,
+            &token.add_institution(
+                holder,
+                None,
+                icseth_deploy::governance::kyc_until(icseth_deploy::now_ms()),
+            ),
+            0,
+        )
+        .await?
+        .accepted()?;
         let transfer = ledger.transfer(holder, ETH / 1_000, vec![]);
         submit(client, &institution, &transfer, 0).await?.accepted()?;
     }
