@@ -1040,15 +1040,20 @@ pub mod icseth_accounting {
             Ok(())
         }
 
-        /// The compliance role (only its own unconfirmed freeze: a mistake) or the governor (any):
-        /// lifts the freeze holding on `account`, in the ledger in the same call. Emits
+        /// The compliance role (only its own unconfirmed freeze: a mistake) or the governor (any,
+        /// and the role may then not freeze the account for the lockout): lifts the freeze holding
+        /// on `account`, in the ledger in the same call. Emits
         /// `FreezeLifted` (the ledger `StandingChanged`).
         #[ink(message)]
         pub fn lift_freeze(&mut self, account: AccountId) -> Result<(), Error> {
             let settings = self.settings()?;
             let by = self.compliance_caller(&settings)?;
             let now = self.env().block_timestamp();
-            let record = self.freezes.get(account).unwrap_or_default().lift(by, now)?;
+            let record =
+                self.freezes
+                    .get(account)
+                    .unwrap_or_default()
+                    .lift(by, now, &settings.compliance_rules)?;
             self.ledger(LedgerOp::SetFrozenUntil {
                 account,
                 frozen_until: 0,

@@ -813,8 +813,8 @@ impl HoldModel {
 /// Compliance by the README's rules ("Compliance reference"): the role's freeze holds for 14 days
 /// unless the board confirms it; the board's own holds until lifted; after an unconfirmed freeze
 /// stops holding, the role may not freeze that account for 90 days from its deadline (recorded or
-/// not); the role lifts only its own unconfirmed freeze, the board any; a KYC date holds strictly
-/// before it.
+/// not), nor for 90 days after the board lifts a freeze; the role lifts only its own unconfirmed
+/// freeze, the board any; a KYC date holds strictly before it.
 #[derive(Debug, Clone, Default)]
 pub struct ComplianceModel {
     /// Per account: the current or last unrecorded freeze, and the recorded lockout.
@@ -898,6 +898,10 @@ impl ComplianceModel {
         };
         if allowed {
             f.current = None;
+            // the board overrules the role: locked out as after a lapse, from now
+            if !by_role {
+                f.locked_until = f.locked_until.max(now + REFREEZE_LOCKOUT_MS);
+            }
         }
         allowed
     }

@@ -573,8 +573,27 @@ async fn a_rogue_role_is_contained_by_lapses_and_replaced<Client: E2EBackend>(
     submit(&mut client, &scene.officer, &token.freeze(eve, CASE), 0)
         .await?
         .accepted()?;
-    // fourteen days, no confirmation: every freeze has stopped holding, with no transaction
-    advance_ms(14 * DAY_MS);
+    // the board overrules one freeze early (its decision takes four days): the role cannot
+    // freeze that account again for 90 days
+    let ferdie = account_of(&second_account());
+    decide_all(
+        &mut client,
+        scene.suite.board,
+        &deciders(),
+        &alice,
+        vec![Action::Token(TokenDecision::LiftFreeze { account: ferdie })],
+    )
+    .await?;
+    assert!(!read(&mut client, &alice, &token.is_frozen(ferdie)).await?);
+    refused!(
+        &mut client,
+        &scene.officer,
+        token.freeze(ferdie, CASE),
+        compliance(ComplianceError::RefreezeLocked)
+    );
+    // fourteen days from the freezes, no confirmation: every freeze has stopped holding, with no
+    // transaction
+    advance_ms(10 * DAY_MS);
     for victim in &victims {
         assert!(!read(&mut client, &alice, &token.is_frozen(account_of(victim))).await?);
     }

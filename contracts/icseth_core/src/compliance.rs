@@ -280,15 +280,27 @@ impl FreezeRecord {
     }
 
     /// Lifts the freeze holding at `now`: the role only its own unconfirmed one (a mistake), the
-    /// board any.
-    pub fn lift(&self, by: FreezeBy, now: u64) -> Result<FreezeRecord, ComplianceError> {
+    /// board any. The board's lift overrules the role, which then may not freeze the account for
+    /// the lockout (else a rogue role would re-freeze what the board just freed).
+    pub fn lift(
+        &self,
+        by: FreezeBy,
+        now: u64,
+        rules: &ComplianceRules,
+    ) -> Result<FreezeRecord, ComplianceError> {
         let freeze = self.in_force(now).ok_or(ComplianceError::NotFrozen)?;
         if by == FreezeBy::Role && (freeze.confirmed || freeze.by != FreezeBy::Role) {
             return Err(ComplianceError::ConfirmedFreeze);
         }
+        let role_locked_until = match by {
+            FreezeBy::Role => self.role_locked_until,
+            FreezeBy::Board => self
+                .role_locked_until
+                .max(now.saturating_add(rules.refreeze_lockout_ms)),
+        };
         Ok(FreezeRecord {
             current: None,
-            role_locked_until: self.role_locked_until,
+            role_locked_until,
         })
     }
 }
@@ -392,17 +404,36 @@ mod tests {
         assert!(confirmed.in_force(u64::MAX - 1).is_some());
         assert_eq!(confirmed.lapse(deadline + 1, &r), Err(ComplianceError::NotLapsed));
         assert_eq!(
-            confirmed.lift(FreezeBy::Role, deadline),
+            confirmed.lift(FreezeBy::Role, deadline, &r),
             Err(ComplianceError::ConfirmedFreeze)
         );
-        assert_eq!(confirmed.lift(FreezeBy::Board, deadline).unwrap().current, None);
+        assert_eq!(
+            confirmed.lift(FreezeBy::Board, deadline, &r).unwrap().current,
+            None
+        );
         // The role lifts its own unconfirmed freeze, without a lockout.
-        let lifted = frozen.lift(FreezeBy::Role, T0 + 1).unwrap();
+        let lifted = frozen.lift(FreezeBy::Role, T0 + 1, &r).unwrap();
         assert_eq!(lifted, FreezeRecord::default());
         assert_eq!(
-            frozen.lift(FreezeBy::Role, deadline),
+            frozen.lift(FreezeBy::Role, deadline, &r),
             Err(ComplianceError::NotFrozen)
         );
+    }
+
+    #[test]
+    fn the_boards_lift_locks_the_role_out_as_a_lapse_does() {
+        let r = rules();
+        let frozen = FreezeRecord::default().freeze(FreezeBy::Role, R, T0, &r).unwrap();
+        // the board overrules the role a day in: the role may not re-freeze for 90 days from then
+        let lifted = frozen.lift(FreezeBy::Board, T0 + DAY_MS, &r).unwrap();
+        let until = T0 + DAY_MS + 90 * DAY_MS;
+        assert_eq!(lifted.role_locked_until, until);
+        assert_eq!(
+            lifted.freeze(FreezeBy::Role, R, until - 1, &r),
+            Err(ComplianceError::RefreezeLocked)
+        );
+        assert!(lifted.freeze(FreezeBy::Role, R, until, &r).is_ok());
+        assert!(lifted.freeze(FreezeBy::Board, R, T0 + DAY_MS, &r).is_ok());
     }
 
     #[test]
@@ -419,9 +450,9 @@ mod tests {
             frozen.freeze(FreezeBy::Board, R, T0, &r),
             Err(ComplianceError::AlreadyFrozen)
         );
-        // The role cannot lift the board's freeze, nor confirm anything.
+        // The role cannot lift the board's freeze.
         assert_eq!(
-            frozen.lift(FreezeBy::Role, T0),
+            frozen.lift(FreezeBy::Role, T0, &r),
             Err(ComplianceError::ConfirmedFreeze)
         );
     }
