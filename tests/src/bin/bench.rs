@@ -277,6 +277,123 @@ async fn measure_token(client: &mut EmbeddedClient, bench: &mut Bench) -> Result
     Ok(())
 }
 
+/// Compliance on a suite governed by alice, dave holding the compliance role: the role's freeze,
+/// its lift, the governor's confirmation, anyone's lapse, a KYC renewal and an expiry, and a
+/// spender's `transfer_from` (it reads the spender's entry for its freeze).
+async fn measure_compliance(client: &mut EmbeddedClient, bench: &mut Bench) -> Result<(), Box<dyn Error>> {
+    use icseth_accounting::icseth_accounting::Role;
+    let alice = ink_e2e::alice();
+    let (bob, charlie, officer) = (ink_e2e::bob(), ink_e2e::charlie(), ink_e2e::dave());
+    let mut config = SuiteConfig::single_member(account_of(&alice), ETH);
+    config.governor = GovernorChoice::Account(account_of(&alice));
+    let suite = deploy_and_wire(client, &alice, &config).await?;
+    let mut token = ink_e2e::create_call_builder::<IcsethAccounting>(suite.accounting);
+    let mut ledger = ink_e2e::create_call_builder::<IcsethToken>(suite.token);
+    submit(
+        client,
+        &alice,
+        &token.set_role(Role::Compliance, account_of(&officer)),
+        0,
+    )
+    .await?
+    .accepted()?;
+    let kyc = icseth_deploy::governance::kyc_until(icseth_deploy::now_ms());
+    for who in [&bob, &charlie] {
+        submit(
+            client,
+            &alice,
+            &token.add_institution(account_of(who), None, kyc),
+            0,
+        )
+        .await?
+        .accepted()?;
+    }
+    submit(client, &bob, &token.deposit(), 100 * ETH)
+        .await?
+        .accepted()?;
+    submit(client, &bob, &ledger.approve(account_of(&charlie), 10 * ETH), 0)
+        .await?
+        .accepted()?;
+    let pulled = submit(
+        client,
+        &charlie,
+        &ledger.transfer_from(account_of(&bob), account_of(&charlie), ETH, vec![]),
+        0,
+    )
+    .await?;
+    pulled.value.map_err(|e| format!("transfer_from: {e:?}"))?;
+    bench.row(
+        "icseth_token",
+        "PSP22::transfer_from",
+        "by a spender, to itself (reads the spender's entry for its freeze)",
+        pulled.cost,
+    );
+    let (bob_id, charlie_id) = (account_of(&bob), account_of(&charlie));
+    let freeze = submit(client, &officer, &token.freeze(bob_id, [7; 32]), 0).await?;
+    freeze.value.map_err(|e| format!("freeze: {e:?}"))?;
+    bench.row(
+        "icseth_accounting",
+        "freeze",
+        "by the compliance role (unconfirmed)",
+        freeze.cost,
+    );
+    let lift = submit(client, &officer, &token.lift_freeze(bob_id), 0).await?;
+    lift.value.map_err(|e| format!("lift_freeze: {e:?}"))?;
+    bench.row(
+        "icseth_accounting",
+        "lift_freeze",
+        "the role's own unconfirmed freeze",
+        lift.cost,
+    );
+    submit(client, &officer, &token.freeze(charlie_id, [7; 32]), 0)
+        .await?
+        .accepted()?;
+    let confirm = submit(client, &alice, &token.confirm_freeze(charlie_id), 0).await?;
+    confirm.value.map_err(|e| format!("confirm_freeze: {e:?}"))?;
+    bench.row(
+        "icseth_accounting",
+        "confirm_freeze",
+        "by the governor",
+        confirm.cost,
+    );
+    submit(client, &officer, &token.freeze(bob_id, [7; 32]), 0)
+        .await?
+        .accepted()?;
+    icseth_e2e::advance_ms(icseth_core::compliance::DEFAULT_FREEZE_CONFIRM_WINDOW_MS);
+    let lapse = submit(client, &charlie, &token.lapse_freeze(bob_id), 0).await?;
+    lapse.value.map_err(|e| format!("lapse_freeze: {e:?}"))?;
+    bench.row(
+        "icseth_accounting",
+        "lapse_freeze",
+        "anyone, after the window",
+        lapse.cost,
+    );
+    let renew = submit(
+        client,
+        &officer,
+        &token.renew_kyc(bob_id, icseth_deploy::now_ms() + 1_000),
+        0,
+    )
+    .await?;
+    renew.value.map_err(|e| format!("renew_kyc: {e:?}"))?;
+    bench.row(
+        "icseth_accounting",
+        "renew_kyc",
+        "by the compliance role",
+        renew.cost,
+    );
+    icseth_e2e::advance_ms(1_000);
+    let expire = submit(client, &charlie, &token.expire_kyc(bob_id), 0).await?;
+    expire.value.map_err(|e| format!("expire_kyc: {e:?}"))?;
+    bench.row(
+        "icseth_accounting",
+        "expire_kyc",
+        "anyone, after the date",
+        expire.cost,
+    );
+    Ok(())
+}
+
 /// A board of `members.len()` members with quorum `quorum` governing a fresh suite; returns the board.
 async fn board_with(
     client: &mut EmbeddedClient,
@@ -942,6 +1059,7 @@ async fn measure_all(paths: &[PathBuf], holders: u32) -> Result<Measured, Box<dy
     );
     measure_bare_psp22(&mut fresh_client(paths), &mut bench).await?;
     measure_token(&mut fresh_client(paths), &mut bench).await?;
+    measure_compliance(&mut fresh_client(paths), &mut bench).await?;
     measure_board(paths, &mut bench).await?;
     for operators in [1, 1_000] {
         measure_registry(&mut fresh_client(paths), &mut bench, operators).await?;
