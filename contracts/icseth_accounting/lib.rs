@@ -130,8 +130,9 @@ pub mod icseth_accounting {
         min_deposit: Balance,
         min_withdrawal: Balance,
         reserve_target_bps: u128,
-        /// Freezes at once and renews KYC (the guardian until the board appoints another).
-        compliance: AccountId,
+        /// Freezes at once and renews KYC; `None`: whoever is the guardian, until the board
+        /// appoints another (so replacing the guardian also replaces this role).
+        compliance: Option<AccountId>,
         compliance_rules: ComplianceRules,
     }
 
@@ -607,7 +608,7 @@ pub mod icseth_accounting {
                 min_deposit,
                 min_withdrawal: DEFAULT_MIN_WITHDRAWAL,
                 reserve_target_bps: DEFAULT_RESERVE_TARGET_BPS,
-                compliance: guardian,
+                compliance: None,
                 compliance_rules: ComplianceRules::default(),
             });
             let mut loss_hold = Lazy::new();
@@ -689,7 +690,7 @@ pub mod icseth_accounting {
                 Role::StakingManager => settings.staking_manager,
                 Role::Treasury => settings.treasury,
                 Role::Vault => self.oracle_config()?.vault,
-                Role::Compliance => settings.compliance,
+                Role::Compliance => self.compliance_role(&settings)?,
             })
         }
 
@@ -711,6 +712,10 @@ pub mod icseth_accounting {
                     if self.is_suite_contract(&settings, account) {
                         return Err(Error::SuiteContract);
                     }
+                    // nor to a frozen account (the treasury cannot be frozen)
+                    if self.is_frozen(account) {
+                        return Err(ComplianceError::Frozen.into());
+                    }
                     settings.treasury = account;
                 }
                 Role::Vault => {
@@ -718,7 +723,7 @@ pub mod icseth_accounting {
                     oracle.vault = account;
                     self.oracle.set(&oracle);
                 }
-                Role::Compliance => settings.compliance = account,
+                Role::Compliance => settings.compliance = Some(account),
             }
             self.settings.set(&settings);
             self.env().emit_event(RoleChanged { role, account });
@@ -974,13 +979,21 @@ pub mod icseth_accounting {
 
         // ---- compliance ---------------------------------------------------------------------
 
+        /// The compliance role: the appointed account, or the guardian.
+        fn compliance_role(&self, settings: &Settings) -> Result<AccountId, Error> {
+            match settings.compliance {
+                Some(account) => Ok(account),
+                None => Ok(authority_cell::read(&self.authority)?.guardian()),
+            }
+        }
+
         /// How the caller may act on freezes and KYC: the governor as the board, the compliance
         /// role as the role; anyone else is refused.
         fn compliance_caller(&self, settings: &Settings) -> Result<FreezeBy, Error> {
             let caller = self.env().caller();
             if caller == authority_cell::read(&self.authority)?.governor() {
                 Ok(FreezeBy::Board)
-            } else if caller == settings.compliance {
+            } else if caller == self.compliance_role(settings)? {
                 Ok(FreezeBy::Role)
             } else {
                 Err(ComplianceError::NotCompliance.into())
@@ -988,11 +1001,12 @@ pub mod icseth_accounting {
         }
 
         /// The compliance role (its freeze lapses unless the board confirms it within the confirm
-        /// window; refused during its lockout on this account) or the governor (confirmed at once):
+        /// window; refused during its lockout on this account) or the governor (confirmed at once,
+        /// taking over the role's unconfirmed freeze if one holds):
         /// freezes `account` now, in the ledger in the same call, with the 32-byte reference of the
         /// case or list entry. Never a suite contract, the treasury or the zero account. The freeze
         /// touches assets only (a board or oracle member keeps its vote). Emits `AccountFrozen`
-        /// (the ledger `StandingChanged`).
+        /// (the ledger `StandingChanged`; `FreezeLapsed` first when it records a lapse).
         #[ink(message)]
         pub fn freeze(&mut self, account: AccountId, reason: [u8; 32]) -> Result<(), Error> {
             let settings = self.settings()?;
@@ -1001,18 +1015,26 @@ pub mod icseth_accounting {
                 return Err(ComplianceError::Unfreezable.into());
             }
             let now = self.env().block_timestamp();
-            let record = self.freezes.get(account).unwrap_or_default().freeze(
-                by,
-                reason,
-                now,
-                &settings.compliance_rules,
-            )?;
+            let mut record = self.freezes.get(account).unwrap_or_default();
+            // a lapse nobody recorded yet is recorded (and evented) first
+            let lapsed = record.lapse(now, &settings.compliance_rules).ok();
+            if let Some((after, _)) = lapsed {
+                record = after;
+            }
+            let record = record.freeze(by, reason, now, &settings.compliance_rules)?;
             let until = record.frozen_until();
             self.ledger(LedgerOp::SetFrozenUntil {
                 account,
                 frozen_until: until,
             })?;
             self.freezes.insert(account, &record);
+            if let Some((_, lapse)) = lapsed {
+                self.env().emit_event(FreezeLapsed {
+                    account,
+                    lapsed_at: lapse.lapsed_at,
+                    role_locked_until: lapse.role_locked_until,
+                });
+            }
             self.env().emit_event(AccountFrozen {
                 account,
                 by: self.env().caller(),
@@ -1029,6 +1051,10 @@ pub mod icseth_accounting {
         #[ink(message)]
         pub fn confirm_freeze(&mut self, account: AccountId) -> Result<(), Error> {
             authority_cell::ensure_governor(&self.authority)?;
+            // an account frozen before it became the treasury: fees must keep reaching it
+            if account == self.settings()?.treasury {
+                return Err(ComplianceError::Unfreezable.into());
+            }
             let now = self.env().block_timestamp();
             let record = self.freezes.get(account).unwrap_or_default().confirm(now)?;
             self.ledger(LedgerOp::SetFrozenUntil {
@@ -1040,9 +1066,9 @@ pub mod icseth_accounting {
             Ok(())
         }
 
-        /// The compliance role (only its own unconfirmed freeze: a mistake) or the governor (any,
-        /// and the role may then not freeze the account for the lockout): lifts the freeze holding
-        /// on `account`, in the ledger in the same call. Emits
+        /// The compliance role (only its own unconfirmed freeze: a mistake) or the governor (any):
+        /// lifts the freeze holding on `account`, in the ledger in the same call; after either the
+        /// role may not freeze the account for the lockout (only the board may). Emits
         /// `FreezeLifted` (the ledger `StandingChanged`).
         #[ink(message)]
         pub fn lift_freeze(&mut self, account: AccountId) -> Result<(), Error> {
@@ -1084,14 +1110,14 @@ pub mod icseth_accounting {
             Ok(())
         }
 
-        /// The compliance role or the governor: sets a whitelisted institution's KYC date to
-        /// `valid_until` (after now, at most the maximum validity ahead), expired or not, here and
-        /// in the ledger. Never adds an institution: the role only renews what the board admitted.
+        /// The compliance role (only later than the current date) or the governor (any): sets a
+        /// whitelisted institution's KYC date to `valid_until` (after now, at most the maximum
+        /// validity ahead), expired or not, here and in the ledger. Never adds an institution: the role only renews what the board admitted.
         /// Emits `KycRenewed` (the ledger `StandingChanged`).
         #[ink(message)]
         pub fn renew_kyc(&mut self, institution: AccountId, valid_until: Timestamp) -> Result<(), Error> {
             let settings = self.settings()?;
-            self.compliance_caller(&settings)?;
+            let by = self.compliance_caller(&settings)?;
             let mut record = self
                 .institutions
                 .get(institution)
@@ -1100,6 +1126,10 @@ pub mod icseth_accounting {
             settings
                 .compliance_rules
                 .check_kyc_date(self.env().block_timestamp(), valid_until)?;
+            // a rogue role shortening every date would shut institutions out without a lapse
+            if by == FreezeBy::Role && valid_until < record.kyc_valid_until {
+                return Err(ComplianceError::KycShortened.into());
+            }
             self.ledger(LedgerOp::RenewKyc {
                 account: institution,
                 valid_until,

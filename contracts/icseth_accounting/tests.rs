@@ -1396,3 +1396,41 @@ fn compliance_windows_stay_within_their_bounds() {
         Ok(u128::from(14 * DAY_MS))
     );
 }
+
+#[ink::test]
+fn the_role_only_extends_kyc_dates_and_follows_the_guardian_until_appointed() {
+    let mut token = deploy_with_institutions();
+    // unappointed, the role is whoever is the guardian: a new guardian takes it along
+    as_caller(governor());
+    token.set_role(Role::Guardian, outsider()).unwrap();
+    assert_eq!(token.role(Role::Compliance), Ok(outsider()));
+    let current = token.kyc_valid_until(inst_a()).unwrap();
+    as_caller(guardian());
+    assert_refused(
+        &mut token,
+        Error::Compliance(ComplianceError::NotCompliance),
+        |t| t.renew_kyc(inst_a(), current + 1),
+    );
+    as_caller(outsider());
+    assert_refused(
+        &mut token,
+        Error::Compliance(ComplianceError::KycShortened),
+        |t| t.renew_kyc(inst_a(), current - 1),
+    );
+}
+
+#[ink::test]
+fn a_frozen_account_never_becomes_the_treasury_and_the_treasury_is_never_confirmed_frozen() {
+    let mut token = deploy_with_institutions();
+    let record = FreezeRecord::default()
+        .freeze(FreezeBy::Role, [9; 32], block_time(), &ComplianceRules::default())
+        .unwrap();
+    ink::env::set_contract_storage(&(keys::FREEZES, outsider()), &record);
+    as_caller(governor());
+    assert_refused(&mut token, Error::Compliance(ComplianceError::Frozen), |t| {
+        t.set_role(Role::Treasury, outsider())
+    });
+    assert_refused(&mut token, Error::Compliance(ComplianceError::Unfreezable), |t| {
+        t.confirm_freeze(treasury())
+    });
+}

@@ -813,8 +813,9 @@ impl HoldModel {
 /// Compliance by the README's rules ("Compliance reference"): the role's freeze holds for 14 days
 /// unless the board confirms it; the board's own holds until lifted; after an unconfirmed freeze
 /// stops holding, the role may not freeze that account for 90 days from its deadline (recorded or
-/// not), nor for 90 days after the board lifts a freeze; the role lifts only its own unconfirmed
-/// freeze, the board any; a KYC date holds strictly before it.
+/// not), nor for 90 days after any lift; the role lifts only its own unconfirmed freeze, the board
+/// any; the board's freeze takes over the role's unconfirmed one; the role only extends a KYC date,
+/// the board sets any; a KYC date holds strictly before it.
 #[derive(Debug, Clone, Default)]
 pub struct ComplianceModel {
     /// Per account: the current or last unrecorded freeze, and the recorded lockout.
@@ -853,7 +854,13 @@ impl ComplianceModel {
     /// The role (`by_role`) or the board freezes `who` at `now`; whether it is accepted.
     pub fn freeze(&mut self, who: AccountId, by_role: bool, now: u64) -> bool {
         if self.frozen(&who, now) {
-            return false;
+            // only the board's freeze over the role's unconfirmed one
+            let f = self.freezes.entry(who).or_default();
+            if by_role || !matches!(f.current, Some((_, true, false))) {
+                return false;
+            }
+            f.current = Some((u64::MAX, false, true));
+            return true;
         }
         let f = self.freezes.entry(who).or_default();
         let locked_until = Self::lockout(f, now);
@@ -898,10 +905,8 @@ impl ComplianceModel {
         };
         if allowed {
             f.current = None;
-            // the board overrules the role: locked out as after a lapse, from now
-            if !by_role {
-                f.locked_until = f.locked_until.max(now + REFREEZE_LOCKOUT_MS);
-            }
+            // every lift locks the role out as after a lapse, from now
+            f.locked_until = f.locked_until.max(now + REFREEZE_LOCKOUT_MS);
         }
         allowed
     }
@@ -939,9 +944,18 @@ impl ComplianceModel {
         self.kyc.get(who).is_some_and(|(until, _)| now < *until)
     }
 
-    /// A renewal of an active institution's KYC at `now`; whether it is accepted.
-    pub fn renew(&mut self, who: AccountId, active: bool, valid_until: u64, now: u64) -> bool {
+    /// A renewal of an active institution's KYC at `now` by the role (never an earlier date) or
+    /// the board; whether it is accepted.
+    pub fn renew(&mut self, who: AccountId, active: bool, valid_until: u64, now: u64, by_role: bool) -> bool {
         if !active || valid_until <= now || valid_until > now + KYC_MAX_VALIDITY_MS {
+            return false;
+        }
+        if by_role
+            && self
+                .kyc
+                .get(&who)
+                .is_some_and(|(current, _)| valid_until < *current)
+        {
             return false;
         }
         self.kyc.insert(who, (valid_until, false));

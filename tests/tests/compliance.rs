@@ -566,13 +566,17 @@ async fn a_rogue_role_is_contained_by_lapses_and_replaced<Client: E2EBackend>(
         ledger.transfer(eve, ETH, vec![]),
         revert(refusal::RECEIVER_FROZEN)
     );
-    // the role lifts its own unconfirmed freeze (a mistake) and may freeze again at once
+    // the role lifts its own unconfirmed freeze (a mistake); freezing again at once would restart
+    // the 14 days for ever, so it is refused: only the board may freeze eve now
     submit(&mut client, &scene.officer, &token.lift_freeze(eve), 0)
         .await?
         .accepted()?;
-    submit(&mut client, &scene.officer, &token.freeze(eve, CASE), 0)
-        .await?
-        .accepted()?;
+    refused!(
+        &mut client,
+        &scene.officer,
+        token.freeze(eve, CASE),
+        compliance(ComplianceError::RefreezeLocked)
+    );
     // the board overrules one freeze early (its decision takes four days): the role cannot
     // freeze that account again for 90 days
     let ferdie = account_of(&second_account());
@@ -662,18 +666,24 @@ async fn a_rogue_role_is_contained_by_lapses_and_replaced<Client: E2EBackend>(
     submit(&mut client, &replacement, &token.freeze(outsider, CASE), 0)
         .await?
         .accepted()?;
+    // the board freezes bob, whose lapse nobody recorded: the lapse is recorded and evented first
+    let bob = account_of(&ink_e2e::bob());
+    let lapses_before = events_of::<FreezeLapsed>(&scene.suite.accounting).len();
     decide_all(
         &mut client,
         scene.suite.board,
         &deciders(),
         &alice,
         vec![Action::Token(TokenDecision::Freeze {
-            account: dave,
+            account: bob,
             reason: CASE,
         })],
     )
     .await?;
-    assert!(read(&mut client, &alice, &token.is_frozen(dave)).await?);
+    assert!(read(&mut client, &alice, &token.is_frozen(bob)).await?);
+    let lapses = events_of::<FreezeLapsed>(&scene.suite.accounting);
+    assert_eq!(lapses.len(), lapses_before + 1);
+    assert_eq!(lapses[lapses_before].account, bob);
     assert!(!read(&mut client, &alice, &ledger.is_paused()).await?);
     Ok(())
 }
@@ -750,6 +760,13 @@ async fn kyc_expires_by_time_and_the_role_renews_it<Client: E2EBackend>(mut clie
         &scene.officer,
         token.renew_kyc(account_of(&ink_e2e::two()), now_ms() + DAY_MS),
         AccountingError::UnknownInstitution
+    );
+    // a rogue role shortening every date would shut institutions out: only the board shortens
+    refused!(
+        &mut client,
+        &scene.officer,
+        token.renew_kyc(eve, now_ms() + DAY_MS),
+        compliance(ComplianceError::KycShortened)
     );
     submit(
         &mut client,

@@ -205,6 +205,8 @@ enum BoardCompliance {
     Freeze,
     Confirm,
     Lift,
+    /// A KYC date (the board may shorten one).
+    Renew(u64),
 }
 
 /// The actors, the model and what waits for execution.
@@ -582,6 +584,7 @@ async fn execute_due(client: &mut EmbeddedClient, w: &mut World, done: &mut Done
                 BoardCompliance::Freeze => w.compliance.freeze(who, false, now),
                 BoardCompliance::Confirm => w.compliance.confirm(who, now),
                 BoardCompliance::Lift => w.compliance.lift(who, false, now),
+                BoardCompliance::Renew(until) => w.compliance.renew(who, !w.removed[i], until, now, false),
             };
             let outcome = attempt!(client, &executor, &board.execute(id));
             assert_eq!(
@@ -600,6 +603,7 @@ async fn execute_due(client: &mut EmbeddedClient, w: &mut World, done: &mut Done
                     BoardCompliance::Freeze => done.freezes += 1,
                     BoardCompliance::Confirm => done.confirmations += 1,
                     BoardCompliance::Lift => done.lifts += 1,
+                    BoardCompliance::Renew(_) => done.kyc_renewals += 1,
                 }
             }
             continue;
@@ -1430,16 +1434,26 @@ async fn run(client: &mut EmbeddedClient, seed: u64, steps: u32) -> E2EResult<Do
         }
         state_check(client, &mut w, &mut rate, rate_may_move, price_before, &label).await?;
     }
-    // the run ends with institution 1's KYC renewed for three days and the clock moved past every
-    // confirmation window: each unconfirmed freeze has stopped holding by itself, the KYC date
-    // passed, and anyone records the lapses and the expiries
+    // the run ends with the board shortening institution 1's KYC to three days after its decision
+    // (the role may only extend one) and the clock moved past every confirmation window: each
+    // unconfirmed freeze has stopped holding by itself, the KYC date passed, and anyone records
+    // the lapses and the expiries
     let label = format!("after the run (seed {seed})");
     let second = account_of(&w.institutions[1]);
-    let short = now_ms() + 3 * DAY_MS;
-    let renewed = attempt!(client, &w.officer.clone(), &token.renew_kyc(second, short));
-    let allowed = w.compliance.renew(second, !w.removed[1], short, now_ms());
-    assert_eq!(renewed.is_ok(), allowed, "{label}: renewal {renewed:?}");
-    done.kyc_renewals += u32::from(allowed);
+    let short = now_ms() + DECISION_MS + 3 * DAY_MS;
+    let shorten = Action::Token(TokenDecision::RenewKyc {
+        institution: second,
+        valid_until: short,
+    });
+    propose(
+        client,
+        &mut w,
+        shorten,
+        Effect::Compliance(1, BoardCompliance::Renew(short)),
+    )
+    .await?;
+    advance_ms(DECISION_MS);
+    execute_due(client, &mut w, &mut done).await?;
     advance_ms(icseth_e2e::model::CONFIRM_WINDOW_MS);
     let price_before = w.model.price();
     record_lapses_and_expiries(client, &mut w, &mut rng, &mut done, &label).await?;
@@ -1538,7 +1552,9 @@ async fn compliance_step(
                 icseth_deploy::governance::kyc_until(now)
             };
             let outcome = attempt!(client, &officer, &token.renew_kyc(account, valid_until));
-            let allowed = w.compliance.renew(account, !w.removed[who], valid_until, now);
+            let allowed = w
+                .compliance
+                .renew(account, !w.removed[who], valid_until, now, true);
             assert_eq!(
                 outcome.is_ok(),
                 allowed,

@@ -62,6 +62,8 @@ pub enum ComplianceError {
     InvalidKycDate,
     /// The KYC date has not passed (nothing to record), or its expiry is recorded already.
     KycNotExpired,
+    /// The compliance role may only extend a KYC date; shortening one is the board's.
+    KycShortened,
     /// A compliance window outside its bounds.
     InvalidWindow,
     /// A suite contract, the treasury or the zero account cannot be frozen (fees and cover would
@@ -220,8 +222,12 @@ impl FreezeRecord {
         now: u64,
         rules: &ComplianceRules,
     ) -> Result<FreezeRecord, ComplianceError> {
-        if self.in_force(now).is_some() {
-            return Err(ComplianceError::AlreadyFrozen);
+        match self.in_force(now) {
+            // The board's freeze takes over the role's unconfirmed one (a role freezing just
+            // before the board's decision executes must not make it fail).
+            Some(f) if by == FreezeBy::Board && !f.confirmed => {}
+            Some(_) => return Err(ComplianceError::AlreadyFrozen),
+            None => {}
         }
         let role_locked_until = self.effective_lockout(now, rules);
         let (confirmed, until) = match by {
@@ -280,8 +286,7 @@ impl FreezeRecord {
     }
 
     /// Lifts the freeze holding at `now`: the role only its own unconfirmed one (a mistake), the
-    /// board any. The board's lift overrules the role, which then may not freeze the account for
-    /// the lockout (else a rogue role would re-freeze what the board just freed).
+    /// board any. After either, the role may not freeze the account for the lockout.
     pub fn lift(
         &self,
         by: FreezeBy,
@@ -292,12 +297,12 @@ impl FreezeRecord {
         if by == FreezeBy::Role && (freeze.confirmed || freeze.by != FreezeBy::Role) {
             return Err(ComplianceError::ConfirmedFreeze);
         }
-        let role_locked_until = match by {
-            FreezeBy::Role => self.role_locked_until,
-            FreezeBy::Board => self
-                .role_locked_until
-                .max(now.saturating_add(rules.refreeze_lockout_ms)),
-        };
+        // Every lift locks the role out as a lapse does: the board's overrules the role, and the
+        // role's own would otherwise let it lift just before each deadline and freeze again for a
+        // fresh window, keeping the account frozen for ever without the board.
+        let role_locked_until = self
+            .role_locked_until
+            .max(now.saturating_add(rules.refreeze_lockout_ms));
         Ok(FreezeRecord {
             current: None,
             role_locked_until,
@@ -411,13 +416,30 @@ mod tests {
             confirmed.lift(FreezeBy::Board, deadline, &r).unwrap().current,
             None
         );
-        // The role lifts its own unconfirmed freeze, without a lockout.
+        // The role lifts its own unconfirmed freeze (a mistake).
         let lifted = frozen.lift(FreezeBy::Role, T0 + 1, &r).unwrap();
-        assert_eq!(lifted, FreezeRecord::default());
+        assert_eq!(lifted.current, None);
         assert_eq!(
             frozen.lift(FreezeBy::Role, deadline, &r),
             Err(ComplianceError::NotFrozen)
         );
+    }
+
+    /// The attack: a rogue role lifts its own freeze a minute before each deadline and freezes
+    /// again, so the account stays frozen without the board ever confirming. Its lift locks it out.
+    #[test]
+    fn a_role_cannot_renew_its_freeze_by_lifting_and_freezing_again() {
+        let r = rules();
+        let frozen = FreezeRecord::default().freeze(FreezeBy::Role, R, T0, &r).unwrap();
+        let just_before = frozen.frozen_until() - 60_000;
+        let lifted = frozen.lift(FreezeBy::Role, just_before, &r).unwrap();
+        assert_eq!(
+            lifted.freeze(FreezeBy::Role, R, just_before, &r),
+            Err(ComplianceError::RefreezeLocked)
+        );
+        assert_eq!(lifted.role_locked_until, just_before + 90 * DAY_MS);
+        // the board may still freeze at once
+        assert!(lifted.freeze(FreezeBy::Board, R, just_before, &r).is_ok());
     }
 
     #[test]
@@ -434,6 +456,25 @@ mod tests {
         );
         assert!(lifted.freeze(FreezeBy::Role, R, until, &r).is_ok());
         assert!(lifted.freeze(FreezeBy::Board, R, T0 + DAY_MS, &r).is_ok());
+    }
+
+    /// The board's freeze executes even when the role froze the account just before: it takes
+    /// over the unconfirmed freeze and holds until lifted.
+    #[test]
+    fn the_boards_freeze_takes_over_the_roles_unconfirmed_one() {
+        let r = rules();
+        let by_role = FreezeRecord::default().freeze(FreezeBy::Role, R, T0, &r).unwrap();
+        let board = by_role.freeze(FreezeBy::Board, [9; 32], T0 + 1, &r).unwrap();
+        let freeze = board.current.unwrap();
+        assert_eq!(
+            (freeze.by, freeze.confirmed, freeze.until),
+            (FreezeBy::Board, true, UNTIL_LIFTED)
+        );
+        assert_eq!(freeze.reason, [9; 32]);
+        assert_eq!(
+            board.freeze(FreezeBy::Board, R, T0 + 2, &r),
+            Err(ComplianceError::AlreadyFrozen)
+        );
     }
 
     #[test]

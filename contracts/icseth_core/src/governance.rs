@@ -309,8 +309,14 @@ impl Action {
             Action::SetQuorum { .. } => one(Subject::Quorum),
             Action::SetTiming { .. } => one(Subject::Timing),
             Action::Token(decision) => one(match decision {
-                TokenDecision::AddInstitution { institution, .. }
-                | TokenDecision::RemoveInstitution { institution } => Subject::Institution(*institution),
+                // a whitelisting sets the KYC date too: an older renewal must not undo it
+                TokenDecision::AddInstitution { institution, .. } => {
+                    return [
+                        Some(Subject::Institution(*institution)),
+                        Some(Subject::Kyc(*institution)),
+                    ]
+                }
+                TokenDecision::RemoveInstitution { institution } => Subject::Institution(*institution),
                 TokenDecision::SetParameter { parameter, .. } => Subject::TokenParameter(*parameter),
                 TokenDecision::SetRole {
                     role: TokenRole::Guardian,
@@ -514,6 +520,42 @@ mod tests {
             .subjects(),
             [Some(Subject::OperatorLimit(3)), None]
         );
+        // a whitelisting sets the KYC date: an older renewal proposal must not undo it; a
+        // renewal never voids a removal
+        assert_eq!(
+            Action::Token(TokenDecision::AddInstitution {
+                institution: a,
+                min_deposit: None,
+                kyc_valid_until: 1
+            })
+            .subjects(),
+            [Some(Subject::Institution(a)), Some(Subject::Kyc(a))]
+        );
+        assert_eq!(
+            Action::Token(TokenDecision::RenewKyc {
+                institution: a,
+                valid_until: 1
+            })
+            .subjects(),
+            [Some(Subject::Kyc(a)), None]
+        );
+        assert_eq!(
+            Action::Token(TokenDecision::RemoveInstitution { institution: a }).subjects(),
+            [Some(Subject::Institution(a)), None]
+        );
+        for decision in [
+            TokenDecision::Freeze {
+                account: a,
+                reason: [0; 32],
+            },
+            TokenDecision::ConfirmFreeze { account: a },
+            TokenDecision::LiftFreeze { account: a },
+        ] {
+            assert_eq!(
+                Action::Token(decision).subjects(),
+                [Some(Subject::Freeze(a)), None]
+            );
+        }
     }
 
     fn account(i: u8) -> AccountId {
