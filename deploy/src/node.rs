@@ -182,6 +182,40 @@ async fn contract_events(node: &NodeRpc, number: u32) -> Result<Vec<ContractEven
     Ok(found)
 }
 
+/// Moving a full node's clock through its offset file (scripts/node.sh).
+trait NodeClock {
+    async fn advance_node_clock(&mut self, path: &std::path::Path, ms: u64) -> Result<(), ChainError>;
+}
+
+impl NodeClock for NodeClient {
+    async fn advance_node_clock(&mut self, path: &std::path::Path, ms: u64) -> Result<(), ChainError> {
+        use ink_e2e::ChainBackend;
+        let target = self.now_ms().await?.saturating_add(ms);
+        let text = std::fs::read_to_string(path).map_err(|e| backend(format!("{}: {e}", path.display())))?;
+        let offset: i64 = text
+            .trim()
+            .parse()
+            .map_err(|e| backend(format!("{}: {e}", path.display())))?;
+        let moved = offset.saturating_add(i64::try_from(ms).unwrap_or(i64::MAX));
+        std::fs::write(path, format!("{moved}\n"))
+            .map_err(|e| backend(format!("{}: {e}", path.display())))?;
+        // the node re-reads the offset at most every 50 ms
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        let remark = vec![ink_e2e::subxt::dynamic::Value::from_bytes([0u8])];
+        self.runtime_call(&ink_e2e::alice(), "System", "remark", remark)
+            .await
+            .map_err(|e| backend(format!("the transaction that carries the new time: {e:?}")))?;
+        let now = self.now_ms().await?;
+        if now < target {
+            return Err(ChainError::Unsupported(format!(
+                "move its clock: the block after the offset's change is at {now} ms, before {target} \
+                 (is the node running under chain/clock/offset_clock.c with this offset file?)"
+            )));
+        }
+        Ok(())
+    }
+}
+
 impl ChainAccess for NodeClient {
     /// The `ss58Format` of the chain's `system_properties` (42 when it names none).
     async fn ss58_prefix(&mut self) -> Result<u16, ChainError> {
@@ -208,7 +242,13 @@ impl ChainAccess for NodeClient {
         u64::decode(&mut &bytes[..]).map_err(backend)
     }
 
+    /// Chopsticks' `dev_timeTravel`; or, on a full node whose wall clock the offset file named by
+    /// `ICSETH_CLOCK_OFFSET_FILE` moves (scripts/node.sh), the offset raised by `ms` and a
+    /// transaction (Alice's remark: a dev chain) whose block carries the new time.
     async fn advance_ms(&mut self, ms: u64) -> Result<(), ChainError> {
+        if let Some(path) = std::env::var_os("ICSETH_CLOCK_OFFSET_FILE") {
+            return self.advance_node_clock(&PathBuf::from(path), ms).await;
+        }
         let target = self.now_ms().await?.saturating_add(ms);
         let node = node()?;
         let moved: Result<serde_json::Value, _> = node

@@ -7,7 +7,7 @@
 //   node tests/wallet/wallet.mjs <ws-url> <audit.json> <folder of bundles>
 // Each step prints one line; the first failure prints `error: step N (...): why` and exits 1.
 // tests/wallet/README.md says what each step checks.
-import { readFileSync, existsSync } from 'node:fs';
+import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ApiPromise, WsProvider } from '@polkadot/api';
 import { Abi, ContractPromise } from '@polkadot/api-contract';
@@ -507,11 +507,7 @@ async function decide(ctx, cast, action) {
   expect(view.isSome, `proposal ${id} is not on record`);
   const from = field(view.unwrap().get('proposal'), 'executable_from').toBigInt();
   const target = from + 1_000n;
-  try {
-    await api.rpc('dev_timeTravel', Number(target));
-  } catch (error) {
-    fail(`moving the clock past proposal ${id}'s execution delay needs Chopsticks' dev_timeTravel: ${error.message}`);
-  }
+  await moveClockTo(target, cast, `proposal ${id}'s execution delay`);
   const now = await nowMs();
   expect(now >= from, `dev_timeTravel left the clock at ${now}, before ${from} (a chain without Chopsticks' dev RPC?)`);
   const executed = await call(ctx, board, 'execute', cast.outsider, [id]);
@@ -788,6 +784,29 @@ function show(value) {
 function fmtCost(sent) {
   const w = sent.gasRequired;
   return `weights from the dry run: ref_time ${w.refTime.toString()}, proof_size ${w.proofSize.toString()}, storage deposit limit ${sent.storageDepositLimit === null ? 'none (a refund)' : sent.storageDepositLimit.toString()}`;
+}
+
+/** Moves the chain's time to `target` (ms): Chopsticks' `dev_timeTravel`, or, on a full node
+ * whose wall clock the offset file in ICSETH_CLOCK_OFFSET_FILE moves (scripts/node.sh), the offset
+ * raised and a remark whose block carries the new time. */
+async function moveClockTo(target, cast, what) {
+  const offsetFile = process.env.ICSETH_CLOCK_OFFSET_FILE;
+  if (!offsetFile) {
+    try {
+      await api.rpc('dev_timeTravel', Number(target));
+    } catch (error) {
+      fail(`moving the clock past ${what} needs Chopsticks' dev_timeTravel (or ICSETH_CLOCK_OFFSET_FILE on a full node): ${error.message}`);
+    }
+    return;
+  }
+  const now = await nowMs();
+  if (target > now) {
+    const offset = BigInt(readFileSync(offsetFile, 'utf8').trim());
+    writeFileSync(offsetFile, `${offset + (target - now)}\n`);
+    // the node re-reads its offset at most every 50 ms
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  await included(api.tx.system.remark('0x00'), cast.protocol, 'the remark that carries the new time');
 }
 
 async function nowMs() {
