@@ -27,6 +27,7 @@ use icseth_core::{
     oracle::Report,
     SuiteAddresses,
 };
+use icseth_deploy::accounts::hex_bytes;
 use icseth_deploy::Artifact;
 use icseth_deploy::{
     account_of, deploy_and_wire, governance::decide_all, hex, read, read_ok, read_ok_at, submit, CallError,
@@ -1129,7 +1130,7 @@ where
                 };
                 (
                     e.account,
-                    format!("frozen by {who}, reason 0x{}", hex_bytes(&e.reason)),
+                    format!("frozen by {who}, reason {}", hex_bytes(&e.reason)),
                 )
             })
             .or_else(|| {
@@ -1191,7 +1192,7 @@ where
             frozen,
             since_ms: current.map(|f| f.since),
             by: current.map(|f| format!("{:?}", f.by).to_lowercase()),
-            reason: current.map(|f| format!("0x{}", hex_bytes(&f.reason))),
+            reason: current.map(|f| hex_bytes(&f.reason)),
             confirmed: current.map(|f| f.confirmed),
             until_ms: current
                 .and_then(|f| (f.until != icseth_core::compliance::UNTIL_LIFTED).then_some(f.until)),
@@ -1208,10 +1209,6 @@ where
         refreeze_lockout_ms: windows[2],
         freezes,
     })
-}
-
-fn hex_bytes(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// The holds of deposits and flash exits, rebuilt from the token's `LossPending` and
