@@ -324,6 +324,17 @@ pub struct OperatorEntry {
     pub validators_funded: u32,
     pub validators_exited: u32,
     pub validator_limit: u32,
+    /// Funded and not exited.
+    #[serde(default)]
+    pub validators_live: u32,
+    /// Asked to exit and not exited yet, and by when (ms).
+    #[serde(default)]
+    pub exits_asked: u32,
+    #[serde(default)]
+    pub exit_deadline_ms: Option<u64>,
+    /// Asked validators still live when a deadline passed, ever.
+    #[serde(default)]
+    pub exits_missed: u32,
     pub frames: u32,
     pub proposed: u64,
     pub missed: u64,

@@ -209,7 +209,7 @@ pub fn render_markdown(audit: &Audit) -> String {
         );
     }
 
-    let _ = writeln!(md, "\n## Operators\n\n| id | name | kind | status | score | validators (funded/exited/limit) | frames | last frame's attestations | proposed/missed | CL rewards | MEV rewards | disputed frames | slashings | slashed ETH |\n|---:|---|---|---|---:|---|---:|---:|---|---:|---:|---:|---:|---:|");
+    let _ = writeln!(md, "\n## Operators\n\n| id | name | kind | status | score | validators (funded/live/exited/limit) | asked to exit (by) | missed exits | frames | last frame's attestations | proposed/missed | CL rewards | MEV rewards | disputed frames | slashings | slashed ETH |\n|---:|---|---|---|---:|---|---|---:|---:|---:|---|---:|---:|---:|---:|---:|");
     for o in &audit.operators {
         let score = o
             .score_bps
@@ -217,15 +217,21 @@ pub fn render_markdown(audit: &Audit) -> String {
             .unwrap_or_else(|| "-".into());
         let _ = writeln!(
             md,
-            "| {} | {} | {} | {} | {} | {}/{}/{} | {} | {} | {}/{} | {} | {} | {} | {} | {} |",
+            "| {} | {} | {} | {} | {} | {}/{}/{}/{} | {} | {} | {} | {} | {}/{} | {} | {} | {} | {} | {} |",
             o.id,
             o.name,
             o.kind,
             o.status,
             score,
             o.validators_funded,
+            o.validators_live,
             o.validators_exited,
             o.validator_limit,
+            match o.exit_deadline_ms {
+                Some(deadline) if o.exits_asked > 0 => format!("{} (by {})", o.exits_asked, utc_date(deadline)),
+                _ => o.exits_asked.to_string(),
+            },
+            o.exits_missed,
             o.frames,
             o.last_frame_attestations
                 .map(|n| n.to_string())
@@ -593,7 +599,7 @@ mod tests {
         );
         assert_eq!(
             line_with(&md, "| 0 | Blue Ridge SSV"),
-            "| 0 | Blue Ridge SSV | SsvCluster | Active | 98.95% | 8/1/10 | 4 | 2 | 12/1 | 0.200000 | 0.080000 | 1 | 1 | 1.000000 |"
+            "| 0 | Blue Ridge SSV | SsvCluster | Active | 98.95% | 8/7/1/10 | 2 (by 2024-09-22) | 1 | 4 | 2 | 12/1 | 0.200000 | 0.080000 | 1 | 1 | 1.000000 |"
         );
         assert_eq!(
             line_with(&md, "| 1 | 500 |"),

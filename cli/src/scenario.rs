@@ -335,9 +335,10 @@ where
         Action::OperatorRegistry(RegistryDecision::ApproveOperator {
             operator: operator_id,
         }),
+        // a limit of 8: the allocation funds 8 validators of the buffer
         Action::OperatorRegistry(RegistryDecision::SetLimit {
             operator: operator_id,
-            limit: 10,
+            limit: 8,
         }),
         Action::Oracle(OracleDecision::SetMembers {
             members: cast.oracles().iter().map(|k| account_of(k)).collect(),
@@ -399,9 +400,14 @@ where
     }
 
     progress
-        .start("the staking manager funds 8 validators (256 ETH) at the operator; the oracle reports them");
-    ok(submit(client, protocol, &token.stake(operator_id, 8), 0).await)
-        .map_err(progress.fail(ACCOUNTING, "stake"))?;
+        .start("anyone triggers the allocation: 8 validators (256 ETH) to the operator by the rule; the oracle reports them");
+    let funded = ok(submit(client, protocol, &token.allocate(), 0).await)
+        .map_err(progress.fail(ACCOUNTING, "allocate"))?;
+    if funded != 8 {
+        return Err(progress.fail(ACCOUNTING, "allocate")(format!(
+            "the allocation funded {funded} validators, not the operator's limit of 8"
+        )));
+    }
     let staked = 8 * VALIDATOR_DEPOSIT;
     let first = report_for_now(
         client,
@@ -434,6 +440,7 @@ where
         missed: 0,
         consensus_rewards: 5 * ETH / 100,
         mev_rewards: 2 * ETH / 100,
+        exited: 0,
     };
     ok(submit(
         client,
@@ -584,6 +591,23 @@ where
     let exit = ok(submit(client, &cast.bank_b, &token.request_withdrawal(10 * ETH), 0).await)
         .map_err(progress.fail(ACCOUNTING, "request_withdrawal"))?;
     progress.note(format!("withdrawal ticket {exit} recorded"));
+
+    progress.start(
+        "A asks for 150 icsETH back, more than the buffer holds: anyone asks the operators for the exits the queue needs",
+    );
+    let big = ok(submit(client, &cast.bank_a, &token.request_withdrawal(150 * ETH), 0).await)
+        .map_err(progress.fail(ACCOUNTING, "request_withdrawal"))?;
+    let asked = ok(submit(client, &cast.outsider, &token.request_exits(), 0).await)
+        .map_err(progress.fail(ACCOUNTING, "request_exits"))?;
+    let record = read(client, protocol, &registry.operator(operator_id))
+        .await
+        .map_err(progress.fail(REGISTRY, "operator"))?
+        .ok_or_else(|| progress.fail(REGISTRY, "operator")("no operator record"))?;
+    progress.note(format!(
+        "ticket {big} waits; {asked} validators asked to exit by {} ms (the operator's outstanding exits: {})",
+        record.exit_deadline.unwrap_or(0),
+        record.outstanding_exits()
+    ));
 
     progress.start(
         "compliance: A's KYC is renewed for a year; B is frozen at once on a sanctions-list match, \
@@ -873,6 +897,7 @@ where
         let full = page.len() == PAGE as usize;
         operators.extend(page.into_iter().map(|(id, o)| OperatorEntry {
             id,
+            exits_asked: o.outstanding_exits(),
             name: o.name,
             kind: format!("{:?}", o.kind),
             status: format!("{:?}", o.status),
@@ -880,6 +905,9 @@ where
             validators_funded: o.counts.funded,
             validators_exited: o.counts.exited,
             validator_limit: o.counts.limit,
+            validators_live: o.counts.live(),
+            exit_deadline_ms: o.exit_deadline,
+            exits_missed: o.exits_missed,
             frames: o.totals.frames,
             proposed: o.totals.proposed,
             missed: o.totals.missed,

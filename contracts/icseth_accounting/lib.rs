@@ -174,7 +174,7 @@ pub mod icseth_accounting {
         pub to_buffer: Balance,
     }
 
-    /// The staking manager staked `validators` validators to `operator`.
+    /// The allocation sent `validators` validators' deposits to `operator`.
     #[ink(event)]
     pub struct Staked {
         #[ink(topic)]
@@ -1398,33 +1398,33 @@ pub mod icseth_accounting {
 
         // ---- staking ------------------------------------------------------------------------
 
-        /// The staking manager only: sends `validators` x 32 ETH from the buffer to an active
-        /// operator's deposit address, within the operator's spare limit (the registry checks and
-        /// records it, and answers the address), never from the request value of tickets not yet
-        /// finalized. The value counts as in flight until the oracle reports it. Emits `Staked`.
+        /// Anyone, when the buffer holds a whole validator above what pending tickets are owed
+        /// and the registry's liquidity floor: the registry allocates them (at most a page) over
+        /// the operators in service by its allocation rule and records them; each part is sent to
+        /// its operator's deposit address and counts as in flight until the oracle reports it. A
+        /// refusal (`Registry(NothingToAllocate)` when nothing is free or nobody may take stake)
+        /// changes nothing. Emits `Staked` per operator; returns the validators funded.
         #[ink(message)]
-        pub fn stake(&mut self, operator: u32, validators: u32) -> Result<(), Error> {
+        pub fn allocate(&mut self) -> Result<u32, Error> {
             let settings = self.settings()?;
-            if self.env().caller() != settings.staking_manager {
-                return Err(Error::NotStakingManager);
-            }
-            if validators == 0 {
-                return Err(Error::ZeroAmount);
+            let mut books = self.books()?;
+            let registry = settings.wiring.require()?.operator_registry;
+            // One direction only: the registry answers and never calls the token back.
+            let mut registry: ink::contract_ref!(StakingRecords) = registry.into();
+            let parts = Self::registry_answer(
+                registry
+                    .call_mut()
+                    .allocate(books.buffered, books.queued)
+                    .try_invoke(),
+            )?;
+            let mut validators = 0u32;
+            for part in &parts {
+                validators = validators.checked_add(part.validators).ok_or(Error::Overflow)?;
             }
             let amount = u128::from(validators)
                 .checked_mul(VALIDATOR_DEPOSIT)
                 .ok_or(Error::Overflow)?;
-            let mut books = self.books()?;
             books.stake(amount)?;
-            let registry = settings.wiring.require()?.operator_registry;
-            // One direction only: the registry answers and never calls the token back.
-            let mut registry: ink::contract_ref!(StakingRecords) = registry.into();
-            let deposit_address = Self::registry_answer(
-                registry
-                    .call_mut()
-                    .record_stake(operator, validators)
-                    .try_invoke(),
-            )?;
             let mut state = self.oracle_state()?;
             state.funded_validators = state
                 .funded_validators
@@ -1432,16 +1432,39 @@ pub mod icseth_accounting {
                 .ok_or(Error::Overflow)?;
             self.oracle_state.set(&state);
             self.books.set(&books);
-            self.env()
-                .transfer(deposit_address, amount)
-                .map_err(|_| Error::TransferFailed)?;
-            self.env().emit_event(Staked {
-                operator,
-                deposit_address,
-                validators,
-                amount,
-            });
-            Ok(())
+            for part in parts {
+                let amount = u128::from(part.validators)
+                    .checked_mul(VALIDATOR_DEPOSIT)
+                    .ok_or(Error::Overflow)?;
+                self.env()
+                    .transfer(part.deposit_address, amount)
+                    .map_err(|_| Error::TransferFailed)?;
+                self.env().emit_event(Staked {
+                    operator: part.operator,
+                    deposit_address: part.deposit_address,
+                    validators: part.validators,
+                    amount,
+                });
+            }
+            Ok(validators)
+        }
+
+        /// Anyone, when pending tickets are owed more than the buffer, the inflow not reported
+        /// yet and 32 ETH for every exit already asked: the registry asks operators to exit the
+        /// difference in whole validators (at most a page) by its exit rule. Changes nothing
+        /// here; a refusal (`Registry(NoExitsNeeded)`) changes nothing anywhere. Returns the
+        /// validators asked (the registry emits `ExitsRequested`).
+        #[ink(message)]
+        pub fn request_exits(&mut self) -> Result<u32, Error> {
+            let books = self.books()?;
+            let registry = self.settings()?.wiring.require()?.operator_registry;
+            let mut registry: ink::contract_ref!(StakingRecords) = registry.into();
+            Self::registry_answer(
+                registry
+                    .call_mut()
+                    .request_exits_for_tickets(books.queued, books.buffered, books.inflow)
+                    .try_invoke(),
+            )
         }
 
         // ---- oracle ---------------------------------------------------------------------------

@@ -718,19 +718,6 @@ fn refill_refusals_before_the_pool_is_asked() {
     });
 }
 
-#[ink::test]
-fn stake_refusals_before_the_registry_is_asked() {
-    let mut token = deploy_with_institutions();
-    set_books(100 * ONE, 0); // 100 ETH buffered
-    as_caller(outsider());
-    assert_refused(&mut token, Error::NotStakingManager, |t| t.stake(0, 1));
-    as_caller(accounts().alice); // the staking manager
-    assert_refused(&mut token, Error::ZeroAmount, |t| t.stake(0, 0));
-    assert_refused(&mut token, Error::InsufficientBuffer, |t| t.stake(0, 4));
-    set_books(100 * ONE, 40 * ONE); // 40 of the 100 buffered are owed to a ticket
-    assert_refused(&mut token, Error::BufferOwedToTickets, |t| t.stake(0, 2));
-}
-
 // ---- oracle reports ----------------------------------------------------------------------------
 
 mod oracle {

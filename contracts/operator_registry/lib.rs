@@ -2,18 +2,26 @@
 //!
 //! Operators register themselves (pending); the board approves (active), limits or removes (exited)
 //! them through `govern`. An operator's admin maintains its keys count and addresses. The accounting
-//! records stake against an active operator's spare limit and receives its deposit address. Each
+//! asks it to allocate the free buffer by the allocation rule (`icseth_core::allocation`) over the
+//! operators in service, kept in a bounded index per kind, and to ask for the exits pending tickets
+//! need; paused and removed operators are asked to exit everything, and a missed exit deadline
+//! pauses (`flag_missed_exits`). Each
 //! frame, operators report their own figures and the oracle contract records the figures a quorum of
 //! its members attested; the registry keeps cumulative totals, a ring of the last `HISTORY_FRAMES` frames, a score from the
 //! attested figures, flags claimed figures that differ from the attested ones, and moves weak
-//! operators to probation and then paused (no new stake), and back on recovery.
+//! operators to probation and then paused (no new stake), and back on recovery. The attested
+//! figures carry each operator's exits, which satisfy exit requests and free the limit.
 #![cfg_attr(not(feature = "std"), no_std, no_main)]
 
 #[ink::contract]
 pub mod operator_registry {
     use icseth_abi::authority::Governed;
     use icseth_abi::registry::RegistryGovernance;
-    use icseth_abi::registry::{FrameRecords, StakingRecords};
+    use icseth_abi::registry::{Allocated, FrameRecords, StakingRecords};
+    use icseth_core::allocation::{
+        self, may_receive_stake, validators_to_exit, validators_to_fund, AllocationPolicy, Candidate,
+        KINDS,
+    };
     use icseth_core::authority::{
         cell::{self as authority_cell, AuthorityCell},
         Authority, AuthorityDecision, PendingGovernor,
@@ -50,15 +58,8 @@ pub mod operator_registry {
     /// the accounting decodes it).
     pub use icseth_abi::registry::RegistryError as Error;
 
-    /// How an operator runs its validators.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-    #[ink::scale_derive(Encode, Decode, TypeInfo)]
-    #[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
-    pub enum OperatorKind {
-        SsvCluster,
-        ObolCluster,
-        KycRingFenced,
-    }
+    /// How an operator runs its validators (the allocation's kinds).
+    pub use icseth_core::allocation::OperatorKind;
 
     /// An operator's cumulative, attested performance.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -101,6 +102,48 @@ pub mod operator_registry {
         pub last_reported_frame: Option<u32>,
         pub last_attested_frame: Option<u32>,
         pub totals: Cumulative,
+        /// Validators asked to exit, ever, counted on top of those exited when asked: what is
+        /// asked and not exited yet is `exit_requested - counts.exited` (see `outstanding_exits`).
+        pub exit_requested: u32,
+        /// When the validators asked to exit must have exited (set again by each request).
+        pub exit_deadline: Option<Timestamp>,
+        /// Validators still asked and not exited when a deadline passed, ever.
+        pub exits_missed: u32,
+        /// Of the outstanding exits, those of an operator flagged for a missed deadline: no longer
+        /// counted as coming when tickets need exits (others are asked in their place), still
+        /// asked of this operator.
+        pub exits_overdue: u32,
+        /// Whether the last attested frame's claim differed from the attested figures: no new
+        /// stake until a clean frame.
+        pub last_frame_disputed: bool,
+    }
+
+    impl Operator {
+        /// Validators asked to exit that have not exited yet.
+        pub fn outstanding_exits(&self) -> u32 {
+            self.exit_requested.saturating_sub(self.counts.exited)
+        }
+
+        /// Validators funded, not exited and not asked to exit.
+        pub fn staying(&self) -> u32 {
+            self.counts
+                .funded
+                .saturating_sub(self.counts.exited)
+                .saturating_sub(self.outstanding_exits())
+        }
+    }
+
+    /// Why validators were asked to exit.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    #[ink::scale_derive(Encode, Decode, TypeInfo)]
+    #[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
+    pub enum ExitReason {
+        /// The operator was paused (by its scores or a missed exit): all its staying validators.
+        Paused,
+        /// The board removed the operator: all its staying validators.
+        Removed,
+        /// Pending tickets need more than the buffer, the inflow and the exits already asked.
+        Tickets,
     }
 
     /// One frame of an operator's recent history.
@@ -145,6 +188,10 @@ pub mod operator_registry {
         pub reports: u64,
         pub attestations: u64,
         pub slashing_incidents: u64,
+        /// Validators asked to exit that have not exited yet, over all operators.
+        pub exits_outstanding: u64,
+        /// Validators still asked and not exited when a deadline passed, ever.
+        pub exits_missed: u64,
     }
 
     /// An operator registered itself.
@@ -201,6 +248,44 @@ pub mod operator_registry {
         pub operator: u32,
         pub validators: u32,
         pub funded: u32,
+    }
+
+    /// Validators of an operator were asked to exit by `deadline`.
+    #[ink(event)]
+    pub struct ExitsRequested {
+        #[ink(topic)]
+        pub operator: u32,
+        pub validators: u32,
+        pub reason: ExitReason,
+        /// Asked and not exited yet, this request included.
+        pub outstanding: u32,
+        pub deadline: Timestamp,
+    }
+
+    /// The oracle attested exits of an operator's validators: `funded - exited` is what is live,
+    /// and the limit they held is free again.
+    #[ink(event)]
+    pub struct ExitsRecorded {
+        #[ink(topic)]
+        pub operator: u32,
+        pub validators: u32,
+        pub exited: u32,
+        pub outstanding: u32,
+    }
+
+    /// An operator's exit deadline passed with `validators` still asked and not exited: recorded
+    /// like missed duties, and the operator is paused.
+    #[ink(event)]
+    pub struct ExitsMissed {
+        #[ink(topic)]
+        pub operator: u32,
+        pub validators: u32,
+    }
+
+    /// The board set the allocation policy.
+    #[ink(event)]
+    pub struct AllocationPolicySet {
+        pub policy: AllocationPolicy,
     }
 
     /// An operator reported a frame.
@@ -262,6 +347,8 @@ pub mod operator_registry {
         pub const POLICY: u32 = 0x0405;
         pub const TOTALS: u32 = 0x0406;
         pub const LIMITS: u32 = 0x0407;
+        pub const ALLOCATION: u32 = 0x0408;
+        pub const IN_SERVICE: u32 = 0x0409;
     }
 
     /// Storage of the contract.
@@ -289,6 +376,11 @@ pub mod operator_registry {
         live_count: u32,
         /// Admins the board invited and who have not registered yet.
         invited: Mapping<AccountId, (), ManualKey<{ keys::INVITED }>>,
+        allocation: Lazy<AllocationPolicy, ManualKey<{ keys::ALLOCATION }>>,
+        /// The operators in service (approved, not removed) per kind: (kind, slot) -> id, slots
+        /// `0..in_service_count[kind]`; what allocation and exit requests scan.
+        in_service: Mapping<(u8, u32), u32, ManualKey<{ keys::IN_SERVICE }>>,
+        in_service_count: [u32; KINDS],
     }
 
     /// The board's decisions, applied by `apply_decision` (governor only).
@@ -329,40 +421,84 @@ pub mod operator_registry {
 
     /// The registry's records for the accounting (`icseth_abi::registry::StakingRecords`).
     impl StakingRecords for OperatorRegistry {
-        /// The accounting only: counts `validators` more funded validators of an active operator,
-        /// within its spare limit, and answers the deposit address the accounting pays. Emits
-        /// `StakeRecorded`.
+        /// The accounting only: allocates the whole validators `buffered` holds above
+        /// `owed_to_tickets` and the liquidity floor, at most a page, over the operators in service
+        /// by `icseth_core::allocation::allocate`; records them and answers each part's deposit
+        /// address. Refuses `NothingToAllocate` (changing nothing) when no validator is free or no
+        /// operator may take one. Emits `StakeRecorded` per operator.
         #[ink(message)]
-        fn record_stake(&mut self, operator: u32, validators: u32) -> Result<AccountId, Error> {
-            if self.env().caller() != self.wiring.require()?.accounting {
-                return Err(Error::NotAccounting);
+        fn allocate(&mut self, buffered: Balance, owed_to_tickets: Balance) -> Result<Vec<Allocated>, Error> {
+            self.ensure_accounting()?;
+            let policy = self.allocation.required()?;
+            let free = validators_to_fund(buffered, owed_to_tickets, policy.liquidity_floor).min(policy.page);
+            if free == 0 {
+                return Err(Error::NothingToAllocate);
             }
-            let mut record = self.operators.get(operator).ok_or(Error::UnknownOperator)?;
-            if !record.status.may_stake() {
-                return Err(Error::OperatorNotActive);
+            let (ids, mut candidates) = self.candidates()?;
+            let given = allocation::allocate(&policy, &mut candidates, free);
+            if given == 0 {
+                return Err(Error::NothingToAllocate);
             }
-            record.counts = record.counts.with_funded(validators)?;
             self.add_to_totals(|t| {
-                t.validators_funded = t
-                    .validators_funded
-                    .checked_add(u64::from(validators))
-                    .ok_or(Error::Overflow)?;
+                t.validators_funded = t.validators_funded.checked_add(u64::from(given)).ok_or(Error::Overflow)?;
                 Ok(())
             })?;
-            self.operators.insert(operator, &record);
-            self.env().emit_event(StakeRecorded {
-                operator,
-                validators,
-                funded: record.counts.funded,
-            });
-            Ok(record.deposit_address)
+            let mut parts = Vec::new();
+            for (mut record, c) in ids.into_iter().zip(candidates.iter()) {
+                if c.allocated == 0 {
+                    continue;
+                }
+                record.counts = record.counts.with_funded(c.allocated)?;
+                self.operators.insert(c.id, &record);
+                self.env().emit_event(StakeRecorded {
+                    operator: c.id,
+                    validators: c.allocated,
+                    funded: record.counts.funded,
+                });
+                parts.push(Allocated {
+                    operator: c.id,
+                    validators: c.allocated,
+                    deposit_address: record.deposit_address,
+                });
+            }
+            Ok(parts)
         }
+
+        /// The accounting only: asks for the exits pending tickets need,
+        /// `icseth_core::allocation::validators_to_exit` of the figures it passes and the exits
+        /// already asked, at most a page, from the operators in service by
+        /// `icseth_core::allocation::request_exits`. Refuses `NoExitsNeeded` (changing nothing)
+        /// when nothing is needed or nobody has a staying validator. Emits `ExitsRequested` per
+        /// operator; answers how many were asked.
+        #[ink(message)]
+        fn request_exits_for_tickets(
+            &mut self,
+            owed_to_tickets: Balance,
+            buffered: Balance,
+            inflow: Balance,
+        ) -> Result<u32, Error> {
+            self.ensure_accounting()?;
+            let policy = self.allocation.required()?;
+            let outstanding = self.totals.required()?.exits_outstanding;
+            let needed = validators_to_exit(owed_to_tickets, buffered, inflow, outstanding).min(policy.page);
+            let (ids, mut candidates) = self.candidates()?;
+            let asked = allocation::request_exits(&policy, &mut candidates, needed);
+            if asked == 0 {
+                return Err(Error::NoExitsNeeded);
+            }
+            for (mut record, c) in ids.into_iter().zip(candidates.iter()) {
+                if c.exit_requested > 0 {
+                    self.ask_exits(c.id, &mut record, c.exit_requested, ExitReason::Tickets, &policy)?;
+                    self.operators.insert(c.id, &record);
+                }
+            }
+            Ok(asked)
+        }
+
         /// The accounting only: attributes a slashing loss to an operator. Emits `SlashingRecorded`.
         #[ink(message)]
         fn record_slashing(&mut self, operator: u32, loss: Balance) -> Result<(), Error> {
-            if self.env().caller() != self.wiring.require()?.accounting {
-                return Err(Error::NotAccounting);
-            }
+            self.ensure_accounting()?;
             let mut record = self.operators.get(operator).ok_or(Error::UnknownOperator)?;
             record.totals.slashing_incidents = record
                 .totals
@@ -407,7 +543,8 @@ pub mod operator_registry {
                 return Err(Error::NotOracle);
             }
             let mut record = self.operators.get(operator).ok_or(Error::UnknownOperator)?;
-            if !figures.is_valid() {
+            // exits are counted ever: never more than were funded
+            if !figures.is_valid() || figures.exited > record.counts.funded {
                 return Err(Error::InvalidFigures);
             }
             if frame >= self.current_frame() {
@@ -455,6 +592,17 @@ pub mod operator_registry {
             record.weak_streak = streak;
             record.score = Some(frame_score);
             record.last_attested_frame = Some(frame);
+            record.last_frame_disputed = history.disputed;
+            // exits only rise (an older figure below the record changes nothing)
+            let exits = figures.exited.saturating_sub(record.counts.exited);
+            if exits > 0 {
+                self.record_exits(operator, &mut record, exits)?;
+            }
+            if status_change.is_some_and(|(_, to)| to == OperatorStatus::Paused) {
+                let staying = record.staying();
+                let policy = self.allocation.required()?;
+                self.ask_exits(operator, &mut record, staying, ExitReason::Paused, &policy)?;
+            }
             self.add_to_totals(|t| {
                 t.consensus_rewards = t
                     .consensus_rewards
@@ -496,6 +644,8 @@ pub mod operator_registry {
             policy.set(&PerformancePolicy::DEFAULT);
             let mut totals = Lazy::new();
             totals.set(&Totals::default());
+            let mut allocation = Lazy::new();
+            allocation.set(&AllocationPolicy::DEFAULT);
             Self {
                 authority: authority_cell::new(governor, guardian),
                 wiring: icseth_core::wiring::new_cell(Self::env().caller()),
@@ -507,6 +657,9 @@ pub mod operator_registry {
                 pending_count: 0,
                 live_count: 0,
                 invited: Mapping::default(),
+                allocation,
+                in_service: Mapping::default(),
+                in_service_count: [0; KINDS],
                 policy,
                 genesis_ms: Self::env().block_timestamp(),
                 history: Mapping::default(),
@@ -540,18 +693,44 @@ pub mod operator_registry {
             authority_cell::ensure_governor(&self.authority)?;
             match decision {
                 RegistryDecision::ApproveOperator { operator } => {
-                    self.transition(operator, &[OperatorStatus::Pending], OperatorStatus::Active)
+                    // the kind's room first: a refusal changes nothing
+                    self.kind_room(operator)?;
+                    self.transition(operator, &[OperatorStatus::Pending], OperatorStatus::Active)?;
+                    self.enter_service(operator)
                 }
-                RegistryDecision::RemoveOperator { operator } => self.transition(
-                    operator,
-                    &[
-                        OperatorStatus::Pending,
-                        OperatorStatus::Active,
-                        OperatorStatus::Probation,
-                        OperatorStatus::Paused,
-                    ],
-                    OperatorStatus::Exited,
-                ),
+                RegistryDecision::RemoveOperator { operator } => {
+                    let was_in_service = self
+                        .operators
+                        .get(operator)
+                        .is_some_and(|o| o.status != OperatorStatus::Pending);
+                    self.transition(
+                        operator,
+                        &[
+                            OperatorStatus::Pending,
+                            OperatorStatus::Active,
+                            OperatorStatus::Probation,
+                            OperatorStatus::Paused,
+                        ],
+                        OperatorStatus::Exited,
+                    )?;
+                    if was_in_service {
+                        self.leave_service(operator)?;
+                        let mut record = self.operators.get(operator).ok_or(Error::UnknownOperator)?;
+                        let staying = record.staying();
+                        let policy = self.allocation.required()?;
+                        self.ask_exits(operator, &mut record, staying, ExitReason::Removed, &policy)?;
+                        self.operators.insert(operator, &record);
+                    }
+                    Ok(())
+                }
+                RegistryDecision::SetAllocationPolicy { policy } => {
+                    if !policy.is_valid() {
+                        return Err(Error::InvalidAllocationPolicy);
+                    }
+                    self.allocation.set(&policy);
+                    self.env().emit_event(AllocationPolicySet { policy });
+                    Ok(())
+                }
                 RegistryDecision::SetLimit { operator, limit } => {
                     let mut record = self.operators.get(operator).ok_or(Error::UnknownOperator)?;
                     record.counts = record.counts.with_limit(limit)?;
@@ -635,6 +814,238 @@ pub mod operator_registry {
             Ok(())
         }
 
+        fn ensure_accounting(&self) -> Result<(), Error> {
+            if self.env().caller() != self.wiring.require()?.accounting {
+                return Err(Error::NotAccounting);
+            }
+            Ok(())
+        }
+
+        fn kind_key(kind: OperatorKind) -> u8 {
+            match kind {
+                OperatorKind::SsvCluster => 0,
+                OperatorKind::ObolCluster => 1,
+                OperatorKind::KycRingFenced => 2,
+            }
+        }
+
+        /// `KindFull` when the operator's kind holds `max_per_kind` operators in service.
+        fn kind_room(&self, id: u32) -> Result<(), Error> {
+            let kind = self.operators.get(id).ok_or(Error::UnknownOperator)?.kind;
+            let max = self.allocation.required()?.max_per_kind;
+            if self.in_service_count.get(kind.index()).copied().unwrap_or(0) >= max {
+                return Err(Error::KindFull);
+            }
+            Ok(())
+        }
+
+        /// Adds an approved operator to its kind's index (`kind_room` checked).
+        fn enter_service(&mut self, id: u32) -> Result<(), Error> {
+            self.kind_room(id)?;
+            let kind = self.operators.get(id).ok_or(Error::UnknownOperator)?.kind;
+            let count = self.in_service_count.get_mut(kind.index()).ok_or(Error::Overflow)?;
+            self.in_service.insert((Self::kind_key(kind), *count), &id);
+            *count = count.checked_add(1).ok_or(Error::Overflow)?;
+            Ok(())
+        }
+
+        /// Takes a removed operator out of its kind's index (the last entry takes its slot; the
+        /// scan is bounded by `MAX_PER_KIND`).
+        fn leave_service(&mut self, id: u32) -> Result<(), Error> {
+            let kind = self.operators.get(id).ok_or(Error::UnknownOperator)?.kind;
+            let key = Self::kind_key(kind);
+            let count = self.in_service_count.get(kind.index()).copied().unwrap_or(0);
+            let last = count.checked_sub(1).ok_or(Error::Overflow)?;
+            let slot = (0..count)
+                .find(|slot| self.in_service.get((key, *slot)) == Some(id))
+                .ok_or(Error::StorageUnreadable)?;
+            if slot != last {
+                let moved = self.in_service.get((key, last)).ok_or(Error::StorageUnreadable)?;
+                self.in_service.insert((key, slot), &moved);
+            }
+            self.in_service.remove((key, last));
+            if let Some(c) = self.in_service_count.get_mut(kind.index()) {
+                *c = last;
+            }
+            Ok(())
+        }
+
+        /// The operators in service, each record read once, beside the rules' view of them.
+        fn candidates(&self) -> Result<(Vec<Operator>, Vec<Candidate>), Error> {
+            let threshold = self.policy.required()?.threshold_bps;
+            let mut records = Vec::new();
+            let mut candidates = Vec::new();
+            for kind in [
+                OperatorKind::SsvCluster,
+                OperatorKind::ObolCluster,
+                OperatorKind::KycRingFenced,
+            ] {
+                let count = self.in_service_count.get(kind.index()).copied().unwrap_or(0);
+                for slot in 0..count {
+                    let id = self
+                        .in_service
+                        .get((Self::kind_key(kind), slot))
+                        .ok_or(Error::StorageUnreadable)?;
+                    let record = self.operators.get(id).ok_or(Error::UnknownOperator)?;
+                    let eligible = may_receive_stake(
+                        record.status,
+                        record.outstanding_exits(),
+                        record.last_frame_disputed,
+                    );
+                    candidates.push(Candidate {
+                        id,
+                        kind: record.kind,
+                        rank_score: record.score.unwrap_or(threshold),
+                        staying: record.staying(),
+                        spare: if eligible { record.counts.spare() } else { 0 },
+                        paused: record.status == OperatorStatus::Paused,
+                        allocated: 0,
+                        exit_requested: 0,
+                    });
+                    records.push(record);
+                }
+            }
+            Ok((records, candidates))
+        }
+
+        /// Asks `validators` more of the operator's staying validators to exit, all by now plus
+        /// the exit deadline; the caller writes the record. Emits `ExitsRequested`.
+        fn ask_exits(
+            &mut self,
+            id: u32,
+            record: &mut Operator,
+            validators: u32,
+            reason: ExitReason,
+            policy: &AllocationPolicy,
+        ) -> Result<(), Error> {
+            if validators == 0 {
+                return Ok(());
+            }
+            // asked on top of what has exited (exits beyond what was asked satisfy nothing later)
+            let base = record.exit_requested.max(record.counts.exited);
+            record.exit_requested = base.checked_add(validators).ok_or(Error::Overflow)?;
+            let deadline = self
+                .env()
+                .block_timestamp()
+                .checked_add(policy.exit_deadline_ms)
+                .ok_or(Error::Overflow)?;
+            record.exit_deadline = Some(deadline);
+            self.add_to_totals(|t| {
+                t.exits_outstanding = t
+                    .exits_outstanding
+                    .checked_add(u64::from(validators))
+                    .ok_or(Error::Overflow)?;
+                Ok(())
+            })?;
+            self.env().emit_event(ExitsRequested {
+                operator: id,
+                validators,
+                reason,
+                outstanding: record.outstanding_exits(),
+                deadline,
+            });
+            Ok(())
+        }
+
+        /// Records `exits` more exited validators (attested): they satisfy the oldest asks first,
+        /// overdue ones before those still counted as coming. The caller writes the record.
+        /// Emits `ExitsRecorded`.
+        fn record_exits(&mut self, id: u32, record: &mut Operator, exits: u32) -> Result<(), Error> {
+            let before = record.outstanding_exits();
+            record.counts = record.counts.with_exited(exits)?;
+            let after = record.outstanding_exits();
+            let satisfied = before.saturating_sub(after);
+            let overdue = satisfied.min(record.exits_overdue);
+            record.exits_overdue = record.exits_overdue.saturating_sub(overdue);
+            let counted = satisfied.saturating_sub(overdue);
+            if after == 0 {
+                record.exit_deadline = None;
+            }
+            self.add_to_totals(|t| {
+                t.validators_exited = t
+                    .validators_exited
+                    .checked_add(u64::from(exits))
+                    .ok_or(Error::Overflow)?;
+                t.exits_outstanding = t
+                    .exits_outstanding
+                    .checked_sub(u64::from(counted))
+                    .ok_or(Error::Overflow)?;
+                Ok(())
+            })?;
+            self.env().emit_event(ExitsRecorded {
+                operator: id,
+                validators: exits,
+                exited: record.counts.exited,
+                outstanding: after,
+            });
+            Ok(())
+        }
+
+        /// Anyone, once an operator's exit deadline has passed with validators still asked and
+        /// not exited: records them as missed (like missed duties: `exits_missed`) and pauses the
+        /// operator if active or on probation, asking the rest of its validators to exit. None of
+        /// what it is asked counts as coming any more, so the exits tickets need are asked of
+        /// others. Emits `ExitsMissed` (and `OperatorStatusChanged`, `ExitsRequested` on a pause).
+        #[ink(message)]
+        pub fn flag_missed_exits(&mut self, operator: u32) -> Result<(), Error> {
+            let mut record = self.operators.get(operator).ok_or(Error::UnknownOperator)?;
+            let deadline = record.exit_deadline.ok_or(Error::NoMissedExits)?;
+            let missed = record.outstanding_exits();
+            if missed == 0 || self.env().block_timestamp() <= deadline {
+                return Err(Error::NoMissedExits);
+            }
+            record.exits_missed = record.exits_missed.checked_add(missed).ok_or(Error::Overflow)?;
+            record.exit_deadline = None;
+            self.env().emit_event(ExitsMissed {
+                operator,
+                validators: missed,
+            });
+            if matches!(record.status, OperatorStatus::Active | OperatorStatus::Probation) {
+                let from = record.status;
+                let perf = self.policy.required()?;
+                record.status = OperatorStatus::Paused;
+                record.weak_streak = perf.frames_to_probation.saturating_add(perf.frames_to_pause);
+                self.env().emit_event(OperatorStatusChanged {
+                    operator,
+                    from,
+                    to: OperatorStatus::Paused,
+                });
+                let staying = record.staying();
+                let policy = self.allocation.required()?;
+                self.ask_exits(operator, &mut record, staying, ExitReason::Paused, &policy)?;
+            }
+            // everything it is asked is overdue now: no longer counted as coming
+            let outstanding = record.outstanding_exits();
+            let newly_overdue = outstanding.saturating_sub(record.exits_overdue);
+            record.exits_overdue = outstanding;
+            self.add_to_totals(|t| {
+                t.exits_missed = t.exits_missed.checked_add(u64::from(missed)).ok_or(Error::Overflow)?;
+                t.exits_outstanding = t
+                    .exits_outstanding
+                    .checked_sub(u64::from(newly_overdue))
+                    .ok_or(Error::Overflow)?;
+                Ok(())
+            })?;
+            self.operators.insert(operator, &record);
+            Ok(())
+        }
+
+        /// Anyone: the allocation policy.
+        #[ink(message)]
+        pub fn allocation_policy(&self) -> Result<AllocationPolicy, Error> {
+            Ok(self.allocation.required()?)
+        }
+
+        /// Anyone: the ids of the operators in service of `kind` (at most `max_per_kind`), in
+        /// index order.
+        #[ink(message)]
+        pub fn in_service(&self, kind: OperatorKind) -> Vec<u32> {
+            let count = self.in_service_count.get(kind.index()).copied().unwrap_or(0);
+            (0..count)
+                .filter_map(|slot| self.in_service.get((Self::kind_key(kind), slot)))
+                .collect()
+        }
+
         // ---- operators ----------------------------------------------------------------------
 
         /// Anyone (the caller becomes the operator's admin), once per admin: registers an operator
@@ -684,6 +1095,11 @@ pub mod operator_registry {
                     last_reported_frame: None,
                     last_attested_frame: None,
                     totals: Cumulative::default(),
+                    exit_requested: 0,
+                    exit_deadline: None,
+                    exits_missed: 0,
+                    exits_overdue: 0,
+                    last_frame_disputed: false,
                 },
             );
             self.operator_of.insert(admin, &id);
@@ -826,6 +1242,9 @@ pub mod operator_registry {
         ) -> Result<(), Error> {
             if !history.disputed && disagree(claimed, attested, self.policy.required()?.tolerance_bps) {
                 history.disputed = true;
+                if record.last_attested_frame == Some(history.frame) {
+                    record.last_frame_disputed = true;
+                }
                 record.totals.disagreements = record
                     .totals
                     .disagreements

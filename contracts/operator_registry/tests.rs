@@ -5,7 +5,8 @@
 use crate::operator_registry::*;
 use icseth_abi::authority::Governed;
 use icseth_abi::registry::RegistryGovernance;
-use icseth_abi::registry::{FrameRecords, StakingRecords};
+use icseth_abi::registry::{Allocated, FrameRecords, StakingRecords};
+use icseth_core::allocation::AllocationPolicy;
 use icseth_core::authority::AuthorityDecision;
 use icseth_core::{
     governance::RegistryDecision,
@@ -133,6 +134,7 @@ fn good(effectiveness_bps: u32) -> Figures {
         missed: 0,
         consensus_rewards: 10_000,
         mev_rewards: 2_000,
+        exited: 0,
     }
 }
 
@@ -476,28 +478,195 @@ fn admins_maintain_keys_and_addresses() {
     );
 }
 
+const V: u128 = icseth_core::operators::VALIDATOR_DEPOSIT;
+
+fn part(operator: u32, validators: u32) -> Allocated {
+    Allocated {
+        operator,
+        validators,
+        deposit_address: admin(),
+    }
+}
+
 #[ink::test]
-fn stake_is_recorded_for_the_token_within_the_spare_limit() {
+fn allocation_funds_whole_validators_above_tickets_and_the_floor_within_the_spare_limit() {
     let (mut registry, id) = deploy_with_operator();
     as_caller(admin());
-    assert_refused(&mut registry, Error::NotAccounting, |r| r.record_stake(id, 1));
+    assert_refused(&mut registry, Error::NotAccounting, |r| r.allocate(10 * V, 0));
     as_caller(accounting());
-    assert_eq!(registry.record_stake(id, 2), Ok(admin()));
-    assert_eq!(registry.operator(id).unwrap().counts.funded, 2);
-    assert_eq!(registry.totals().unwrap().validators_funded, 2);
-    assert_refused(&mut registry, Error::Counts(CountsError::AboveSpareLimit), |r| {
-        r.record_stake(id, 3)
-    });
-    assert_refused(&mut registry, Error::Counts(CountsError::AboveSpareLimit), |r| {
-        r.record_stake(id, 0)
-    });
-    assert_refused(&mut registry, Error::UnknownOperator, |r| r.record_stake(5, 1));
+    // what tickets are owed stays: whole validators of the rest only
+    assert_refused(&mut registry, Error::NothingToAllocate, |r| r.allocate(V - 1, 0));
+    assert_refused(&mut registry, Error::NothingToAllocate, |r| r.allocate(2 * V - 1, V));
+    assert_eq!(registry.allocate(2 * V, V - 1), Ok(vec![part(id, 1)]));
+    // a page at most, and the spare limit (4)
+    assert_eq!(registry.allocate(100 * V, 0), Ok(vec![part(id, 3)]));
+    assert_eq!(registry.operator(id).unwrap().counts.funded, 4);
+    assert_eq!(registry.totals().unwrap().validators_funded, 4);
+    assert_refused(&mut registry, Error::NothingToAllocate, |r| r.allocate(100 * V, 0));
+    // removed: out of service, every staying validator asked to exit
     as_caller(governor());
     registry
         .govern(RegistryDecision::RemoveOperator { operator: id })
         .unwrap();
+    assert!(registry.in_service(OperatorKind::SsvCluster).is_empty());
+    let record = registry.operator(id).unwrap();
+    assert_eq!((record.outstanding_exits(), record.staying()), (4, 0));
+    assert_eq!(registry.totals().unwrap().exits_outstanding, 4);
     as_caller(accounting());
-    assert_refused(&mut registry, Error::OperatorNotActive, |r| r.record_stake(id, 1));
+    assert_refused(&mut registry, Error::NothingToAllocate, |r| r.allocate(100 * V, 0));
+}
+
+/// Two SSV operators and one KYC ring-fenced: the targets (40/40/20, Obol empty) and the
+/// scores decide; a disputed last frame or an outstanding exit takes an operator out of the
+/// draw; the cap waits for four active operators.
+#[ink::test]
+fn allocation_follows_the_kind_targets_then_the_score() {
+    let (mut registry, a) = deploy_with_operator();
+    let b = add_operator(&mut registry, accounts().charlie, OperatorKind::SsvCluster);
+    let k = add_operator(&mut registry, accounts().alice, OperatorKind::KycRingFenced);
+    at_frame(2);
+    as_caller(oracle());
+    registry.record_attestation(a, 1, good(9_500), 2).unwrap();
+    registry.record_attestation(b, 1, good(9_900), 2).unwrap();
+    as_caller(accounting());
+    let parts = registry.allocate(6 * V, 0).unwrap();
+    // 6 validators: KYC gets its 20% and a third more, as SSV takes what Obol cannot; within
+    // SSV the better-scored b until its limit (the cap needs four active operators)
+    let given: Vec<(u32, u32)> = parts.iter().map(|p| (p.operator, p.validators)).collect();
+    assert_eq!(given, vec![(b, 4), (k, 2)]);
+    // b's next claim disagrees with what is attested: no stake until a clean frame
+    at_frame(3);
+    as_caller(accounts().charlie);
+    registry
+        .report_performance(b, 2, Figures { proposed: 9, ..good(9_900) })
+        .unwrap();
+    as_caller(oracle());
+    registry.record_attestation(b, 2, good(9_900), 2).unwrap();
+    assert!(registry.operator(b).unwrap().last_frame_disputed);
+    as_caller(accounting());
+    as_caller(governor());
+    registry
+        .govern(RegistryDecision::SetLimit { operator: b, limit: 8 })
+        .unwrap();
+    as_caller(accounting());
+    let parts = registry.allocate(2 * V, 0).unwrap();
+    // KYC is furthest below its target (2 of 7), then SSV's one eligible operator: a, not b
+    assert_eq!(parts.iter().map(|p| p.operator).collect::<Vec<_>>(), vec![a, k]);
+}
+
+fn add_operator(registry: &mut OperatorRegistry, who: AccountId, kind: OperatorKind) -> u32 {
+    as_caller(who);
+    let id = registry.register_operator("op".into(), kind, who, who).unwrap();
+    registry.set_keys(id, 10).unwrap();
+    as_caller(governor());
+    registry
+        .govern(RegistryDecision::ApproveOperator { operator: id })
+        .unwrap();
+    registry
+        .govern(RegistryDecision::SetLimit { operator: id, limit: 4 })
+        .unwrap();
+    id
+}
+
+#[ink::test]
+fn exits_are_asked_for_tickets_recorded_from_attestations_and_missed_ones_pause() {
+    let (mut registry, id) = deploy_with_operator();
+    as_caller(accounting());
+    registry.allocate(5 * V, 0).unwrap(); // 4 validators
+    as_caller(admin());
+    assert_refused(&mut registry, Error::NotAccounting, |r| r.request_exits_for_tickets(V, 0, 0));
+    as_caller(accounting());
+    // covered by the buffer and the inflow: nothing to ask
+    assert_refused(&mut registry, Error::NoExitsNeeded, |r| r.request_exits_for_tickets(2 * V, V, V));
+    // 1.5 validators short: 2 asked, by the deadline
+    assert_eq!(registry.request_exits_for_tickets(2 * V, V / 2, 0), Ok(2));
+    let record = registry.operator(id).unwrap();
+    assert_eq!((record.outstanding_exits(), record.staying()), (2, 2));
+    assert_eq!(record.exit_deadline, Some(AllocationPolicy::DEFAULT.exit_deadline_ms));
+    // the exits already asked count as coming: asking again asks nothing
+    assert_refused(&mut registry, Error::NoExitsNeeded, |r| r.request_exits_for_tickets(2 * V, V / 2, 0));
+    // an outstanding exit takes the operator out of the allocation
+    as_caller(governor());
+    registry
+        .govern(RegistryDecision::SetLimit { operator: id, limit: 6 })
+        .unwrap();
+    as_caller(accounting());
+    assert_refused(&mut registry, Error::NothingToAllocate, |r| r.allocate(10 * V, 0));
+    // before the deadline nothing is missed
+    as_caller(outsider());
+    assert_refused(&mut registry, Error::NoMissedExits, |r| r.flag_missed_exits(id));
+    // the oracle attests one exit (a figure above the funded validators is refused)
+    at_frame(2);
+    as_caller(oracle());
+    assert_refused(&mut registry, Error::InvalidFigures, |r| {
+        r.record_attestation(id, 1, Figures { exited: 5, ..good(9_900) }, 2)
+    });
+    registry
+        .record_attestation(id, 1, Figures { exited: 1, ..good(9_900) }, 2)
+        .unwrap();
+    let record = registry.operator(id).unwrap();
+    assert_eq!((record.counts.exited, record.outstanding_exits(), record.staying()), (1, 1, 2));
+    assert_eq!(registry.totals().unwrap().exits_outstanding, 1);
+    // past the deadline with one still asked: missed, paused, the rest asked
+    at_frame(6);
+    as_caller(outsider());
+    registry.flag_missed_exits(id).unwrap();
+    let record = registry.operator(id).unwrap();
+    assert_eq!(record.status, OperatorStatus::Paused);
+    assert_eq!((record.exits_missed, record.exits_overdue), (1, 3));
+    assert_eq!((record.outstanding_exits(), record.staying()), (3, 0));
+    // nothing it is asked counts as coming any more: tickets' demand asks others
+    assert_eq!(registry.totals().unwrap().exits_outstanding, 0);
+    assert_refused(&mut registry, Error::NoMissedExits, |r| r.flag_missed_exits(id));
+    // all three exit: the overdue first, then the counted ones
+    as_caller(oracle());
+    registry
+        .record_attestation(id, 5, Figures { exited: 4, ..good(9_900) }, 2)
+        .unwrap();
+    let record = registry.operator(id).unwrap();
+    assert_eq!((record.outstanding_exits(), record.exits_overdue, record.exit_deadline), (0, 0, None));
+    let totals = registry.totals().unwrap();
+    assert_eq!((totals.exits_outstanding, totals.validators_exited, totals.exits_missed), (0, 4, 1));
+    // the exits freed the limit (6): recovered by the good frame, it may take stake again
+    assert_eq!(record.status, OperatorStatus::Active);
+    as_caller(accounting());
+    assert_eq!(registry.allocate(10 * V, 0).unwrap()[0].validators, 6);
+}
+
+#[ink::test]
+fn the_allocation_policy_is_the_boards_within_bounds_and_kinds_are_capped() {
+    let (mut registry, _) = deploy_with_operator();
+    as_caller(outsider());
+    assert_refused(&mut registry, Error::Governor(GovernorError::NotGovernor), |r| {
+        r.govern(RegistryDecision::SetAllocationPolicy {
+            policy: AllocationPolicy::DEFAULT,
+        })
+    });
+    as_caller(governor());
+    let bad = AllocationPolicy {
+        kind_target_bps: [5_000, 5_000, 1],
+        ..AllocationPolicy::DEFAULT
+    };
+    assert_refused(&mut registry, Error::InvalidAllocationPolicy, |r| {
+        r.govern(RegistryDecision::SetAllocationPolicy { policy: bad })
+    });
+    let one_per_kind = AllocationPolicy {
+        max_per_kind: 1,
+        liquidity_floor: V,
+        ..AllocationPolicy::DEFAULT
+    };
+    registry
+        .govern(RegistryDecision::SetAllocationPolicy { policy: one_per_kind })
+        .unwrap();
+    assert_eq!(registry.allocation_policy(), Ok(one_per_kind));
+    as_caller(accounts().charlie);
+    let second = registry
+        .register_operator("second".into(), OperatorKind::SsvCluster, accounts().charlie, accounts().charlie)
+        .unwrap();
+    as_caller(governor());
+    assert_refused(&mut registry, Error::KindFull, |r| {
+        r.govern(RegistryDecision::ApproveOperator { operator: second })
+    });
 }
 
 #[ink::test]
@@ -626,7 +795,7 @@ fn weak_frames_lead_to_probation_then_paused_and_recovery_restores() {
         vec![Active, Active, Probation, Probation, Probation, Paused]
     );
     as_caller(accounting());
-    assert_refused(&mut registry, Error::OperatorNotActive, |r| r.record_stake(id, 1));
+    assert_refused(&mut registry, Error::NothingToAllocate, |r| r.allocate(10 * V, 0));
     as_caller(oracle());
     registry.record_attestation(id, 6, good(10_000), 2).unwrap();
     assert_eq!(registry.operator(id).unwrap().status, Active);
@@ -692,7 +861,7 @@ fn a_cell_that_does_not_decode_refuses_every_message_that_needs_it() {
     // a value of the wrong type at each cell's key, as another version of the code might leave it
     ink::env::set_contract_storage(&keys::TOTALS, &7u8);
     as_caller(accounting());
-    assert_eq!(registry.record_stake(id, 1), Err(Error::StorageUnreadable));
+    assert_eq!(registry.allocate(10 * V, 0), Err(Error::StorageUnreadable));
     assert_eq!(registry.totals(), Err(Error::StorageUnreadable));
     assert_eq!(registry.operator(id).unwrap().counts.funded, 0);
     ink::env::set_contract_storage(&keys::LIMITS, &7u8);
@@ -708,7 +877,7 @@ fn a_cell_that_does_not_decode_refuses_every_message_that_needs_it() {
     ink::env::set_contract_storage(&icseth_core::wiring::WIRING_KEY, &7u8);
     as_caller(accounting());
     assert_eq!(
-        registry.record_stake(id, 1),
+        registry.allocate(10 * V, 0),
         Err(Error::Wiring(icseth_core::WiringError::Unreadable))
     );
     assert_eq!(registry.operator_count(), 1);

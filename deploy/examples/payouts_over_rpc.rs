@@ -144,9 +144,11 @@ async fn run(url: &str, contracts: PathBuf) -> Result<(), Failure> {
     submit(&mut client, &holder, &accounting.deposit(), top_up)
         .await?
         .accepted()?;
-    submit(&mut client, &alice, &accounting.stake(id, 3), 0)
-        .await?
-        .accepted()?;
+    assert_eq!(
+        submit(&mut client, &alice, &accounting.allocate(), 0).await?.accepted()?,
+        3,
+        "the allocation funds the validators"
+    );
     let books = read_ok(&mut client, &alice, &accounting.accounting()).await?;
     let accounting_after = node::free_balance(&suite.accounting).await?;
     println!(

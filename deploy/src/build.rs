@@ -108,7 +108,7 @@ pub const CONTRACTS: [Contract; 7] = [
     Contract {
         name: "operator_registry",
         dir: "contracts/operator_registry",
-        release_budget_bytes: 44 * KIB,
+        release_budget_bytes: 60 * KIB,
     },
     Contract {
         name: "slash_protection",

@@ -79,6 +79,7 @@ pub const GOOD_FRAME: Figures = Figures {
     missed: 0,
     consensus_rewards: 26_300_000_000_000_000,
     mev_rewards: 5_000_000_000_000_000,
+    exited: 0,
 };
 
 /// A weak frame: scores 4,900 (effectiveness 70%, its one proposal missed), below the threshold.
@@ -88,4 +89,5 @@ pub const WEAK_FRAME: Figures = Figures {
     missed: 1,
     consensus_rewards: 18_000_000_000_000_000,
     mev_rewards: 0,
+    exited: 0,
 };

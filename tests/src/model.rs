@@ -221,10 +221,17 @@ impl Protocol {
         self.credit(to, shares);
     }
 
-    /// Whether the staking manager may stake `validators` now (the buffer, less what pending
+    /// Whether `validators` may be staked now (the buffer, less what pending
     /// tickets' request values wait for, funds them).
     pub fn may_stake(&self, validators: u32) -> bool {
         u128::from(validators) * VALIDATOR <= self.buffered.saturating_sub(self.queued)
+    }
+
+    /// Whole validators the allocation may fund now: the buffer above what pending tickets wait
+    /// for and the liquidity floor, at most a page.
+    pub fn fundable(&self, floor: u128) -> u32 {
+        let free = self.buffered.saturating_sub(self.queued).saturating_sub(floor);
+        ((free / VALIDATOR) as u32).min(ALLOCATION_PAGE)
     }
 
     pub fn stake(&mut self, validators: u32) {
@@ -600,6 +607,10 @@ pub fn frame_score(figures: &icseth_core::operators::Figures) -> u32 {
 /// The status rules: below 9,000 for 3 frames in a row to probation, 3 more to paused; one good
 /// frame restores active. Returns the status and the run of weak frames.
 pub fn next_status(status: OperatorStatus, weak_run: u32, score: u32) -> (OperatorStatus, u32) {
+    // a registration waiting for the board and a removed operator never change by performance
+    if matches!(status, OperatorStatus::Pending | OperatorStatus::Exited) {
+        return (status, weak_run);
+    }
     if score >= 9_000 {
         return (OperatorStatus::Active, 0);
     }
@@ -610,6 +621,134 @@ pub fn next_status(status: OperatorStatus, weak_run: u32, score: u32) -> (Operat
         other => other,
     };
     (next, weak_run)
+}
+
+/// The allocation's defaults as the README states them: SSV 40%, Obol 40%, KYC ring-fenced 20%
+/// of the validators that stay (funded, not exited, not asked to exit); no operator above 25% of
+/// them while four or more operators can still take a validator; 16 validators per call.
+pub const KIND_TARGETS_BPS: [u64; 3] = [4_000, 4_000, 2_000];
+pub const OPERATOR_CAP_BPS: u64 = 2_500;
+pub const ALLOCATION_PAGE: u32 = 16;
+/// A new operator without an attested frame ranks at the performance threshold.
+pub const UNSCORED_RANK: u32 = 9_000;
+
+/// One operator as the allocation and exit rules see it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OperatorModel {
+    pub id: u32,
+    /// 0 SSV, 1 Obol, 2 KYC ring-fenced.
+    pub kind: usize,
+    pub status: OperatorStatus,
+    pub score: Option<u32>,
+    /// Its last attested frame's claim differed from the attested figures.
+    pub disputed: bool,
+    pub keys: u32,
+    pub limit: u32,
+    pub funded: u32,
+    pub exited: u32,
+    /// Asked to exit and not exited yet.
+    pub asked: u32,
+}
+
+impl OperatorModel {
+    pub fn in_service(&self) -> bool {
+        matches!(
+            self.status,
+            OperatorStatus::Active | OperatorStatus::Probation | OperatorStatus::Paused
+        )
+    }
+    pub fn staying(&self) -> u32 {
+        self.funded - self.exited - self.asked
+    }
+    /// Validators it may receive now: none unless active, asked nothing and undisputed; else
+    /// room under the limit for live validators and unused keys.
+    pub fn room(&self) -> u32 {
+        if self.status != OperatorStatus::Active || self.asked > 0 || self.disputed {
+            return 0;
+        }
+        let live = self.funded - self.exited;
+        (self.limit.saturating_sub(live)).min(self.keys - self.funded)
+    }
+    fn rank(&self) -> u32 {
+        self.score.unwrap_or(UNSCORED_RANK)
+    }
+}
+
+/// Which operator gets each of `validators`, one at a time: the kind furthest below its target
+/// once the validator counts, then the best score, the fewest staying, the lowest id; an operator
+/// is skipped when full or, with the cap on, when one more would put it above ceil(25%) of the
+/// staying validators. Answers the validators per operator (in `ops`' order).
+pub fn plan_allocation(ops: &[OperatorModel], validators: u32) -> Vec<u32> {
+    let mut staying: Vec<u64> = ops.iter().map(|o| u64::from(o.staying())).collect();
+    let mut room: Vec<u32> = ops.iter().map(|o| if o.in_service() { o.room() } else { 0 }).collect();
+    let mut given = vec![0u32; ops.len()];
+    for _ in 0..validators {
+        let total: u64 = (0..ops.len()).filter(|&i| ops[i].in_service()).map(|i| staying[i]).sum();
+        let able = room.iter().filter(|r| **r > 0).count() as u64;
+        let cap_on = able * OPERATOR_CAP_BPS >= 10_000;
+        let mut by_kind = [0u64; 3];
+        for (i, o) in ops.iter().enumerate() {
+            if o.in_service() {
+                by_kind[o.kind] += staying[i];
+            }
+        }
+        let key = |i: usize| {
+            let o = &ops[i];
+            let below = KIND_TARGETS_BPS[o.kind] as i128 * (total + 1) as i128 - by_kind[o.kind] as i128 * 10_000;
+            (below, o.rank(), std::cmp::Reverse(staying[i]), std::cmp::Reverse(o.id))
+        };
+        let best = (0..ops.len())
+            .filter(|&i| room[i] > 0)
+            .filter(|&i| !cap_on || (staying[i] + 1) * 10_000 <= OPERATOR_CAP_BPS * (total + 1) + 9_999)
+            .max_by_key(|&i| key(i));
+        let Some(i) = best else { break };
+        given[i] += 1;
+        staying[i] += 1;
+        room[i] -= 1;
+    }
+    given
+}
+
+/// Which operators are asked to exit `validators`, one at a time: paused operators first, then
+/// the kind furthest above its target once the validator leaves, its weakest score, the most
+/// staying, the highest id.
+pub fn plan_exits(ops: &[OperatorModel], validators: u32) -> Vec<u32> {
+    let mut staying: Vec<u64> =
+        ops.iter().map(|o| if o.in_service() { u64::from(o.staying()) } else { 0 }).collect();
+    let mut asked = vec![0u32; ops.len()];
+    for _ in 0..validators {
+        let total: u64 = staying.iter().sum();
+        let mut by_kind = [0u64; 3];
+        for (i, o) in ops.iter().enumerate() {
+            by_kind[o.kind] += staying[i];
+        }
+        let key = |i: usize| {
+            let o = &ops[i];
+            let above = (by_kind[o.kind] - 1) as i128 * 10_000
+                - KIND_TARGETS_BPS[o.kind] as i128 * (total - 1) as i128;
+            (
+                o.status == OperatorStatus::Paused,
+                above,
+                std::cmp::Reverse(o.rank()),
+                staying[i],
+                o.id,
+            )
+        };
+        let Some(i) = (0..ops.len()).filter(|&i| staying[i] > 0).max_by_key(|&i| key(i)) else {
+            break;
+        };
+        asked[i] += 1;
+        staying[i] -= 1;
+    }
+    asked
+}
+
+/// Validators to ask to exit for pending tickets: what they are owed above the buffer, the
+/// unreported inflow and 32 ETH per exit already asked, in whole validators rounded up.
+pub fn exits_needed(owed: u128, buffered: u128, inflow: u128, asked: u64) -> u32 {
+    let covered = buffered + inflow + u128::from(asked) * VALIDATOR;
+    let short = owed.saturating_sub(covered);
+    short.div_ceil(VALIDATOR) as u32
 }
 
 /// The token's ten book figures in the order `book_figures` gives them, for messages.

@@ -69,7 +69,7 @@ async fn oracle_quorum_rewards_slashing_cover_and_bounds<Client: E2EBackend>(
                 members: oracles.iter().map(account_of).collect(),
             }),
             Action::OperatorRegistry(RegistryDecision::ApproveOperator { operator }),
-            Action::OperatorRegistry(RegistryDecision::SetLimit { operator, limit: 10 }),
+            Action::OperatorRegistry(RegistryDecision::SetLimit { operator, limit: 8 }),
             Action::SlashProtection(ProtectionDecision::AllowDonor {
                 donor: account_of(&institution),
             }),
@@ -81,9 +81,11 @@ async fn oracle_quorum_rewards_slashing_cover_and_bounds<Client: E2EBackend>(
     submit(&mut client, &institution, &token.deposit(), 320 * ETH)
         .await?
         .accepted()?;
-    submit(&mut client, &alice, &token.stake(operator, 8), 0)
-        .await?
-        .accepted()?;
+    assert_eq!(
+        submit(&mut client, &alice, &token.allocate(), 0).await?.accepted()?,
+        8,
+        "the allocation funds the validators"
+    );
     let staked = 8 * VALIDATOR_DEPOSIT;
 
     // the first report sees the 8 validators: no gain, no loss
@@ -292,7 +294,8 @@ async fn a_loss_naming_an_unknown_operator_applies_unattributed<Client: E2EBacke
         4,
     )
     .await?;
-    approve_operator(&mut client, suite.operator_registry, &alice, operator, 4).await?;
+    // a limit of one: the allocation funds one validator of the 95 ETH buffered
+    approve_operator(&mut client, suite.operator_registry, &alice, operator, 1).await?;
     let decision = TokenDecision::AddInstitution {
         institution: account_of(&institution),
         min_deposit: None,
@@ -310,9 +313,11 @@ async fn a_loss_naming_an_unknown_operator_applies_unattributed<Client: E2EBacke
     submit(&mut client, &institution, &token.deposit(), 100 * ETH)
         .await?
         .accepted()?;
-    submit(&mut client, &alice, &token.stake(operator, 1), 0)
-        .await?
-        .accepted()?;
+    assert_eq!(
+        submit(&mut client, &alice, &token.allocate(), 0).await?.accepted()?,
+        1,
+        "the allocation funds the validators"
+    );
     let first = Report {
         epoch: epoch_at(frame_start(now_ms())),
         ref_time_ms: frame_start(now_ms()),

@@ -255,7 +255,7 @@ async fn a_removal_that_would_leave_unanimity_is_refused<Client: E2EBackend>(
     Ok(())
 }
 
-/// The operator's admin changes its deposit address right before the staking manager stakes:
+/// The operator's admin changes its deposit address right before an allocation:
 /// the stake still goes to the address the board approved; the new one needs the board.
 #[ink_e2e::test(backend(runtime_only(sandbox = ClockSandbox)))]
 async fn an_admin_cannot_redirect_stake<Client: E2EBackend>(mut client: Client) -> E2EResult<()> {
@@ -298,10 +298,11 @@ async fn an_admin_cannot_redirect_stake<Client: E2EBackend>(mut client: Client) 
         ],
     )
     .await?;
-    submit(&mut client, &institution, &token.deposit(), 200 * ETH)
+    // 66.5 ETH buffered: two validators' worth
+    submit(&mut client, &institution, &token.deposit(), 70 * ETH)
         .await?
         .accepted()?;
-    // front-running the staking manager
+    // front-running the allocation
     submit(
         &mut client,
         &admin,
@@ -311,9 +312,11 @@ async fn an_admin_cannot_redirect_stake<Client: E2EBackend>(mut client: Client) 
     .await?
     .accepted()?;
     let (approved_before, attacker_before) = (balance!(client, approved), balance!(client, attacker));
-    submit(&mut client, &alice, &token.stake(operator, 2), 0)
-        .await?
-        .accepted()?;
+    assert_eq!(
+        submit(&mut client, &alice, &token.allocate(), 0).await?.accepted()?,
+        2,
+        "the allocation funds the validators"
+    );
     assert_eq!(
         balance!(client, approved) - approved_before,
         2 * VALIDATOR_DEPOSIT
@@ -341,9 +344,15 @@ async fn an_admin_cannot_redirect_stake<Client: E2EBackend>(mut client: Client) 
     )
     .await?;
     let attacker_before = balance!(client, attacker);
-    submit(&mut client, &alice, &token.stake(operator, 1), 0)
+    // 2.5 ETH left and 30.4 ETH more: one validator's worth
+    submit(&mut client, &institution, &token.deposit(), 32 * ETH)
         .await?
         .accepted()?;
+    assert_eq!(
+        submit(&mut client, &alice, &token.allocate(), 0).await?.accepted()?,
+        1,
+        "the allocation funds the validators"
+    );
     assert_eq!(balance!(client, attacker) - attacker_before, VALIDATOR_DEPOSIT);
     Ok(())
 }

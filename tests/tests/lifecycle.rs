@@ -5,11 +5,15 @@
 //! - the board forms (the protocol alone, then two institutional members, each by vote) and
 //!   whitelists three institutions with different minimum tiers, sets the oracle's members,
 //!   approves an operator of each kind and allows a donor to the protection pool;
-//! - deposits (a deposit below each tier is refused), a donation, staking;
+//! - deposits (a deposit below each tier is refused), a donation, the allocation (triggered by an
+//!   account with no role) funding 25 validators by the kind targets, each operator's share from
+//!   the model's restatement of the rule;
 //! - 30 daily reports with consensus rewards and MEV sent by the vault; one member dissents on
 //!   some days; each day the operators report their frames and two members attest;
-//! - the Obol cluster underperforms: probation after 3 weak frames, paused after 3 more, its stake
-//!   refused; the board removes it and approves a replacement, which is staked;
+//! - the Obol cluster underperforms: probation after 3 weak frames, paused after 3 more, every one
+//!   of its validators asked to exit, the allocation passing it by; the board removes it and
+//!   approves a replacement Obol cluster, which the allocation funds first; the exits arrive
+//!   through the vault and the oracle attests them in the frame figures, which frees the limit;
 //! - a withdrawal requested, finalized by the next report and claimed; two flash exits, the second
 //!   at the reserve the first depleted (a higher fee); a slashing the protection pool covers,
 //!   with deposits held between the first vote and the quorum; a removed institution that exits
@@ -23,6 +27,7 @@ use flash_exit_pool::flash_exit_pool::{Error as PoolError, FlashExitPool};
 use icseth_accounting::icseth_accounting::{
     Error as AccountingError, FlashExited, IcsethAccounting, ReportApplied, ReserveRefilled,
 };
+use icseth_core::allocation::AllocationPolicy;
 use icseth_core::flash::FlashError;
 use icseth_core::{
     governance::{Action, OracleDecision, ProtectionDecision, RegistryDecision, TokenDecision},
@@ -36,7 +41,8 @@ use icseth_e2e::{
     account_of, advance_ms, deploy_and_wire, events_of,
     governance::{decide_all, propose_and_approve},
     model::{
-        book_figures, frame_score, mul_div, next_status, Protocol, ReportFigures, BOOK_FIGURES, VALIDATOR,
+        book_figures, frame_score, mul_div, next_status, plan_allocation, OperatorModel, Protocol,
+        ReportFigures, BOOK_FIGURES, VALIDATOR,
     },
     now_ms,
     oracle::at,
@@ -77,9 +83,67 @@ struct Op {
     streak: u32,
     frames: u32,
     disputes: u32,
-    /// Validators the test staked with it, and those of them still live.
+    /// Validators the allocation gave it, those of them the oracle has seen (live) and those it
+    /// gave since the last report (not seen yet).
     funded: u32,
     live: u32,
+    unseen: u32,
+    /// What the allocation and exit rules see: kind, score, dispute, limit, exits.
+    kind: usize,
+    score: Option<u32>,
+    disputed: bool,
+    limit: u32,
+    exited: u32,
+    asked: u32,
+}
+
+/// Keys every operator of the month uploads.
+const KEYS: u32 = 16;
+/// The liquidity floor the board sets at the start: the buffer keeps a validator's worth (it
+/// releases it to fund the replacement operator).
+const FLOOR: u128 = VALIDATOR;
+
+impl Op {
+    fn new(id: u32, admin: Keypair, kind: OperatorKind, claims: Figures, attests: Figures) -> Op {
+        Op {
+            id,
+            admin,
+            claims,
+            attests,
+            status: OperatorStatus::Pending,
+            streak: 0,
+            frames: 0,
+            disputes: 0,
+            funded: 0,
+            live: 0,
+            unseen: 0,
+            kind: match kind {
+                OperatorKind::SsvCluster => 0,
+                OperatorKind::ObolCluster => 1,
+                OperatorKind::KycRingFenced => 2,
+            },
+            score: None,
+            disputed: false,
+            limit: 16,
+            exited: 0,
+            asked: 0,
+        }
+    }
+
+    fn rules(&self) -> OperatorModel {
+        OperatorModel {
+            id: self.id,
+            kind: self.kind,
+            status: self.status,
+            score: self.score,
+            disputed: self.disputed,
+            keys: KEYS,
+            limit: self.limit,
+            funded: self.funded,
+            exited: self.exited,
+            asked: self.asked,
+        }
+    }
 }
 
 struct Month {
@@ -97,6 +161,8 @@ struct Month {
     dissents: u32,
     calls: u32,
     checks: u32,
+    /// The buffer's liquidity floor the board set.
+    floor: u128,
     /// Consensus rewards and MEV since the last applied report.
     unreported_rewards: u128,
     unreported_mev: u128,
@@ -313,10 +379,13 @@ async fn frames_day(client: &mut EmbeddedClient, m: &mut Month, day: u32) -> E2E
     let mut oracle = ink_e2e::create_call_builder::<OracleConsensus>(m.suite.oracle);
     let frame = read(client, &m.manager, &registry.current_frame()).await? - 1;
     for i in 0..m.ops.len() {
-        if !matches!(
+        // operators in service, and removed ones until their validators' exits are recorded
+        let in_service = matches!(
             m.ops[i].status,
             OperatorStatus::Active | OperatorStatus::Probation | OperatorStatus::Paused
-        ) {
+        );
+        let exits_to_record = m.ops[i].status == OperatorStatus::Exited && m.ops[i].exited < m.ops[i].funded;
+        if !(in_service || exits_to_record) {
             continue;
         }
         let (id, admin, claims, attests) = (
@@ -340,10 +409,23 @@ async fn frames_day(client: &mut EmbeddedClient, m: &mut Month, day: u32) -> E2E
         }
         let score = frame_score(&attests);
         let op = &mut m.ops[i];
+        let was = op.status;
         (op.status, op.streak) = next_status(op.status, op.streak, score);
         op.frames += 1;
+        op.score = Some(score);
+        op.disputed = claims != attests;
         if claims != attests {
             op.disputes += 1;
+        }
+        // attested exits satisfy what was asked
+        if attests.exited > op.exited {
+            let exits = attests.exited - op.exited;
+            op.exited += exits;
+            op.asked = op.asked.saturating_sub(exits);
+        }
+        // paused: every staying validator is asked to exit
+        if was != OperatorStatus::Paused && op.status == OperatorStatus::Paused {
+            op.asked += op.funded - op.exited - op.asked;
         }
         let record = read(client, &m.manager, &registry.operator(id))
             .await?
@@ -357,6 +439,16 @@ async fn frames_day(client: &mut EmbeddedClient, m: &mut Month, day: u32) -> E2E
             ),
             (op.status, Some(score), op.frames, op.disputes),
             "day {day}: operator {id} [status, score, frames, disputes]"
+        );
+        assert_eq!(
+            (
+                record.counts.funded,
+                record.counts.exited,
+                record.outstanding_exits(),
+                record.last_frame_disputed
+            ),
+            (op.funded, op.exited, op.asked, op.disputed),
+            "day {day}: operator {id} [funded, exited, asked to exit, disputed]"
         );
     }
     Ok(())
@@ -382,6 +474,60 @@ async fn claim(
         "{label}: native value"
     );
     Ok(())
+}
+
+/// The validators allocated since the last report, now seen: their consensus balance.
+fn newly_seen(m: &mut Month) -> i128 {
+    let mut seen = 0u32;
+    for op in &mut m.ops {
+        op.live += op.unseen;
+        seen += op.unseen;
+        op.unseen = 0;
+    }
+    i128::from(seen) * VALIDATOR as i128
+}
+
+/// `caller` (anyone) triggers the allocation until nothing is free: each call funds what the
+/// model's rule plans, operator by operator; when the plan is empty the call is refused and
+/// changes nothing. Answers the validators each operator got.
+async fn allocate_all(
+    client: &mut EmbeddedClient,
+    m: &mut Month,
+    caller: &Keypair,
+    label: &str,
+) -> E2EResult<Vec<u32>> {
+    let mut token = ink_e2e::create_call_builder::<IcsethAccounting>(m.suite.accounting);
+    let registry = ink_e2e::create_call_builder::<OperatorRegistry>(m.suite.operator_registry);
+    let mut total = vec![0u32; m.ops.len()];
+    loop {
+        let rules: Vec<OperatorModel> = m.ops.iter().map(Op::rules).collect();
+        let plan = plan_allocation(&rules, m.model.fundable(m.floor));
+        let planned: u32 = plan.iter().sum();
+        if planned == 0 {
+            refused!(
+                client,
+                m,
+                caller,
+                &token.allocate(),
+                0,
+                AccountingError::Registry(RegistryError::NothingToAllocate)
+            );
+            return Ok(total);
+        }
+        let (funded, _) = accepted!(client, m, caller, &token.allocate(), 0);
+        assert_eq!(funded, planned, "{label}: validators allocated");
+        m.model.stake(planned);
+        for (i, given) in plan.iter().enumerate() {
+            m.ops[i].funded += given;
+            m.ops[i].unseen += given;
+            total[i] += given;
+            let record = read(client, &m.manager, &registry.operator(m.ops[i].id))
+                .await?
+                .ok_or("no operator")?;
+            assert_eq!(record.counts.funded, m.ops[i].funded, "{label}: operator {i}'s validators");
+        }
+        check(client, m, &format!("{label}: allocated")).await?;
+    }
 }
 
 /// Proposes `actions` as `members[0]`, approved by all of `members`: ids to execute later.
@@ -458,6 +604,7 @@ async fn a_month_of_the_protocol_matches_the_rules<Client: E2EBackend>(mut clien
         dissents: 0,
         calls: 0,
         checks: 0,
+        floor: FLOOR,
         unreported_rewards: 0,
         unreported_mev: 0,
         pool_base: client
@@ -487,7 +634,7 @@ async fn a_month_of_the_protocol_matches_the_rules<Client: E2EBackend>(mut clien
         (&obol, "Obol cluster", OperatorKind::ObolCluster),
         (&kyc, "KYC ring-fenced", OperatorKind::KycRingFenced),
     ] {
-        let id = register_operator(&mut client, suite.operator_registry, admin, name, kind, 16).await?;
+        let id = register_operator(&mut client, suite.operator_registry, admin, name, kind, KEYS).await?;
         m.calls += 2;
         // the Obol cluster underperforms and claims the good figures anyway: each frame is disputed
         let attests = if kind == OperatorKind::ObolCluster {
@@ -495,18 +642,7 @@ async fn a_month_of_the_protocol_matches_the_rules<Client: E2EBackend>(mut clien
         } else {
             GOOD
         };
-        m.ops.push(Op {
-            id,
-            admin: admin.clone(),
-            claims: GOOD,
-            attests,
-            status: OperatorStatus::Pending,
-            streak: 0,
-            frames: 0,
-            disputes: 0,
-            funded: 0,
-            live: 0,
-        });
+        m.ops.push(Op::new(id, admin.clone(), kind, GOOD, attests));
     }
     let tiers = [100 * ETH, 50 * ETH, 10 * ETH];
     let mut actions = vec![Action::AddMember {
@@ -528,6 +664,13 @@ async fn a_month_of_the_protocol_matches_the_rules<Client: E2EBackend>(mut clien
     }
     actions.push(Action::SlashProtection(ProtectionDecision::AllowDonor {
         donor: account_of(&a),
+    }));
+    // the buffer keeps a validator's worth beyond what tickets are owed
+    actions.push(Action::OperatorRegistry(RegistryDecision::SetAllocationPolicy {
+        policy: AllocationPolicy {
+            liquidity_floor: FLOOR,
+            ..AllocationPolicy::DEFAULT
+        },
     }));
     decide_all(
         &mut client,
@@ -588,16 +731,14 @@ async fn a_month_of_the_protocol_matches_the_rules<Client: E2EBackend>(mut clien
     );
     accepted!(&mut client, m, &a, &protection.donate(4 * ETH), 0);
     m.model.transfer(account_of(&a), suite.slash_protection, 4 * ETH);
-    for (i, validators) in [(0usize, 10u32), (1, 8), (2, 7)] {
-        assert!(m.model.may_stake(validators));
-        accepted!(&mut client, m, &manager, &token.stake(m.ops[i].id, validators), 0);
-        m.model.stake(validators);
-        m.ops[i].funded += validators;
-        m.ops[i].live += validators;
-    }
-    check(&mut client, &mut m, "day 0: staked").await?;
+    // anyone triggers the allocation: 855 ETH buffered, a validator's worth kept, 25 validators
+    // in two pages (16 and 9), by kind targets (SSV 40%, Obol 40%, KYC 20%)
+    let staked = allocate_all(&mut client, &mut m, &outsider, "day 0").await?;
+    assert_eq!(staked.iter().sum::<u32>(), 25, "day 0: validators allocated");
+    assert_eq!(staked, vec![10, 10, 5], "day 0: validators per operator");
     // the first report sees the 25 validators at their deposits: no gain to apply yet
-    let first = report_day(&mut client, &mut m, 0, 0, 25 * VALIDATOR as i128, None).await?;
+    let seen = newly_seen(&mut m);
+    let first = report_day(&mut client, &mut m, 0, 0, seen, None).await?;
     assert_eq!(first, ReportFigures::default());
 
     // ---- the month ------------------------------------------------------------------------------
@@ -611,25 +752,26 @@ async fn a_month_of_the_protocol_matches_the_rules<Client: E2EBackend>(mut clien
         advance_ms(DAY_MS);
         frames_day(&mut client, &mut m, day).await?;
         let mev = u128::from(day % 5 + 1) * 4_000_000_000_000_000;
-        let mut cl_change: i128 = 0;
+        // validators allocated since the last report are seen at their deposits
+        let mut cl_change: i128 = if OUTAGE.contains(&day) { 0 } else { newly_seen(&mut m) };
         let mut withdrawn = 0;
         let mut slashed = None;
         match day {
-            11 => {
-                // the replacement's validator, staked yesterday, is seen
-                cl_change = VALIDATOR as i128;
-                let r = m.ops.iter_mut().find(|o| o.id == 3).ok_or("no replacement")?;
-                r.live += 1;
-            }
             15 => {
                 cl_change = -(SLASHED as i128);
                 slashed = Some(m.ops[0].id);
             }
             19 => {
-                // the removed Obol cluster's 8 validators exited: their balance arrives
-                withdrawn = 8 * VALIDATOR;
-                cl_change = -(withdrawn as i128);
-                m.ops[1].live = 0;
+                // the removed Obol cluster's validators, asked to exit when it was paused, exited:
+                // their balance arrives; its admin and the oracle state the exits in the frame
+                // figures, which the registry records tomorrow
+                let obol = &mut m.ops[1];
+                assert_eq!(obol.asked, obol.funded, "day 19: all the Obol's validators asked");
+                withdrawn = u128::from(obol.live) * VALIDATOR;
+                cl_change -= withdrawn as i128;
+                obol.live = 0;
+                obol.claims.exited = obol.funded;
+                obol.attests.exited = obol.funded;
             }
             _ => {}
         }
@@ -708,42 +850,29 @@ async fn a_month_of_the_protocol_matches_the_rules<Client: E2EBackend>(mut clien
                     &mut client,
                     suite.operator_registry,
                     &replacement,
-                    "Replacement SSV",
-                    OperatorKind::SsvCluster,
-                    16,
+                    "Replacement Obol",
+                    OperatorKind::ObolCluster,
+                    KEYS,
                 )
                 .await?;
                 m.calls += 2;
-                m.ops.push(Op {
-                    id,
-                    admin: replacement.clone(),
-                    claims: GOOD,
-                    attests: GOOD,
-                    status: OperatorStatus::Pending,
-                    streak: 0,
-                    frames: 0,
-                    disputes: 0,
-                    funded: 0,
-                    live: 0,
-                });
+                m.ops.push(Op::new(id, replacement.clone(), OperatorKind::ObolCluster, GOOD, GOOD));
             }
             6 => {
                 assert_eq!(m.ops[1].status, OperatorStatus::Paused, "six weak frames pause");
-                // c tops up (the deposit refills the reserve first); the buffer could fund a
-                // validator, but not with the paused operator
+                // paused: its validators were asked to exit, by the deadline
+                let paused = m.ops[1].id;
+                let record = read(&mut client, &manager, &registry.operator(paused))
+                    .await?
+                    .ok_or("no operator")?;
+                assert_eq!(record.outstanding_exits(), m.ops[1].funded, "day 6: exits asked");
+                // c tops up (the deposit refills the reserve first); the allocation passes the
+                // paused operator by
                 let (shares, _) = accepted!(&mut client, m, &c, &token.deposit(), 50 * ETH);
                 assert_eq!(shares, m.model.deposit(account_of(&c), 50 * ETH));
                 check(&mut client, &mut m, "day 6: deposit").await?;
-                assert!(m.model.may_stake(1));
-                let paused = m.ops[1].id;
-                let digests = sandbox::storage_digests();
-                let refused = submit(&mut client, &manager, &token.stake(paused, 1), 0).await?;
-                assert_eq!(
-                    refused.value,
-                    Err(AccountingError::Registry(RegistryError::OperatorNotActive)),
-                    "staking to a paused operator"
-                );
-                assert_eq!(sandbox::storage_digests(), digests);
+                let staked = allocate_all(&mut client, &mut m, &outsider, "day 6").await?;
+                assert_eq!(staked[1], 0, "day 6: nothing to the paused operator");
                 // the members of the board replace it: bob proposes, bob and charlie approve
                 let new = m.ops[3].id;
                 replace_ids = propose(
@@ -755,6 +884,10 @@ async fn a_month_of_the_protocol_matches_the_rules<Client: E2EBackend>(mut clien
                     })]
                     .into_iter()
                     .chain(approval(new, 16))
+                    // the board releases the buffer's floor to fund the replacement
+                    .chain([Action::OperatorRegistry(RegistryDecision::SetAllocationPolicy {
+                        policy: AllocationPolicy::DEFAULT,
+                    })])
                     .collect(),
                 )
                 .await?;
@@ -809,11 +942,11 @@ async fn a_month_of_the_protocol_matches_the_rules<Client: E2EBackend>(mut clien
                 execute(&mut client, &mut m, &replace_ids).await?;
                 m.ops[1].status = OperatorStatus::Exited;
                 m.ops[3].status = OperatorStatus::Active;
-                // the replacement is staked
-                assert!(m.model.may_stake(1), "the buffer funds the replacement");
-                accepted!(&mut client, m, &manager, &token.stake(m.ops[3].id, 1), 0);
-                m.model.stake(1);
-                m.ops[3].funded += 1;
+                m.floor = 0;
+                // the floor released, the replacement Obol cluster is the kind furthest below
+                // its target: the allocation funds it first
+                let staked = allocate_all(&mut client, &mut m, &outsider, "day 10").await?;
+                assert!(staked[3] >= 1, "day 10: the replacement is staked: {staked:?}");
                 check(&mut client, &mut m, "day 10: replaced and staked").await?;
                 let removed = read(&mut client, &manager, &registry.operator(m.ops[1].id))
                     .await?

@@ -364,6 +364,7 @@ async fn one_member_cannot_decide_an_operators_status<Client: E2EBackend>(
         missed: 2,
         consensus_rewards: ETH / 100,
         mev_rewards: 0,
+        exited: 0,
     };
     for frame in 0..6 {
         let lone = submit(&mut client, &members[0], &oracle.attest(id, frame, weak), 0)
@@ -462,9 +463,11 @@ where
     submit(client, &institution, &token.deposit(), 320 * ETH)
         .await?
         .accepted()?;
-    submit(client, &alice, &token.stake(operator, 8), 0)
-        .await?
-        .accepted()?;
+    assert_eq!(
+        submit(client, &alice, &token.allocate(), 0).await?.accepted()?,
+        8,
+        "the allocation funds the validators"
+    );
     let staked = 8 * VALIDATOR_DEPOSIT;
     let first = at(
         now_ms(),

@@ -6,7 +6,7 @@
 //! its arguments, the roles that may call it, and the error everyone else gets. A new message or
 //! contract adds rows, not code. Messages anyone may call (`execute`, `finalize_withdrawals`,
 //! `apply_agreed`, `expire_registration`, `register_operator`, `approve`, `increase_allowance`,
-//! `lapse_freeze`, `expire_kyc`) have
+//! `lapse_freeze`, `expire_kyc`, `allocate`, `request_exits`, `flag_missed_exits`) have
 //! no forbidden role and no row; the contracts themselves cannot sign, so the suite contracts'
 //! addresses appear as arguments (a transfer to one), not as callers.
 use flash_exit_pool::flash_exit_pool::FlashExitPool;
@@ -21,6 +21,7 @@ use icseth_abi::{
     protection::ProtectionGovernance, registry::RegistryGovernance,
 };
 use icseth_accounting::icseth_accounting::{IcsethAccounting, Parameter, Role as TokenRole};
+use icseth_core::allocation::AllocationPolicy;
 use icseth_core::authority::AuthorityDecision;
 use icseth_core::{
     governance::{Action, OracleDecision, PoolDecision, ProtectionDecision, RegistryDecision, TokenDecision},
@@ -184,7 +185,6 @@ matrix! { fx;
     accounting.govern(TokenDecision::Freeze { account: fx.institution, reason: [1; 32] }) [] => "Governor(NotGovernor)";
     accounting.deposit() [Institution] => "NotWhitelisted";
     accounting.refill_reserve(1) [StakingManager] => "NotStakingManager";
-    accounting.stake(fx.operator, 1) [StakingManager] => "NotStakingManager";
     accounting.receive_inflow() [StakingManager] => "NotVault";
     accounting.note_report_vote(fx.report, fx.outsider, Some(icseth_core::hold::HoldBasis::Corroborated)) [] => "NotOracle";
     accounting.autobalance(fx.report) [] => "NotOracle";
@@ -233,7 +233,9 @@ matrix! { fx;
     registry.set_keys(fx.operator, 9) [OperatorAdmin] => "NotOperatorAdmin";
     registry.set_addresses(fx.operator, fx.outsider, fx.outsider) [OperatorAdmin] => "NotOperatorAdmin";
     registry.report_performance(fx.operator, 0, fx.figures) [OperatorAdmin] => "NotOperatorAdmin";
-    registry.record_stake(fx.operator, 1) [] => "NotAccounting";
+    registry.allocate(u128::MAX, 0) [] => "NotAccounting";
+    registry.request_exits_for_tickets(u128::MAX, 0, 0) [] => "NotAccounting";
+    registry.govern(RegistryDecision::SetAllocationPolicy { policy: AllocationPolicy::DEFAULT }) [] => "Governor(NotGovernor)";
     registry.record_slashing(fx.operator, 1) [] => "NotAccounting";
     registry.record_attestation(fx.operator, 0, fx.figures, 2) [] => "NotOracle";
     protection.wire(fx.suite) [] => "Wiring(AlreadyWired)";

@@ -10,6 +10,7 @@ use icseth_accounting::icseth_accounting::{
     Accounting, Deposited, Error as AccountingError, IcsethAccounting, ReportApplied, TicketStatus,
     WithdrawalClaimed, WithdrawalFinalized,
 };
+use icseth_abi::registry::RegistryError;
 use icseth_core::{
     governance::{Action, OracleDecision, ProtectionDecision, RegistryDecision, TokenDecision},
     operators::VALIDATOR_DEPOSIT,
@@ -117,7 +118,8 @@ where
                 members: oracles().iter().map(account_of).collect(),
             }),
             Action::OperatorRegistry(RegistryDecision::ApproveOperator { operator }),
-            Action::OperatorRegistry(RegistryDecision::SetLimit { operator, limit: 100 }),
+            // the limit decides how many validators the allocation funds here
+            Action::OperatorRegistry(RegistryDecision::SetLimit { operator, limit: validators.max(1) }),
             Action::SlashProtection(ProtectionDecision::AllowDonor {
                 donor: account_of(&institution_b()),
             }),
@@ -130,9 +132,11 @@ where
         }
     }
     if validators > 0 {
-        submit(client, &alice, &token.stake(operator, validators), 0)
-            .await?
-            .accepted()?;
+        assert_eq!(
+        submit(client, &alice, &token.allocate(), 0).await?.accepted()?,
+        validators,
+        "the allocation funds the validators"
+    );
     }
     let mut scene = Scene {
         suite,
@@ -491,8 +495,11 @@ async fn staking_never_spends_what_tickets_are_owed<Client: E2EBackend>(mut clie
     let before = books(&mut client, &scene).await?;
     assert_eq!((before.buffered, before.queued), (95 * ETH, 70 * ETH));
     let record = read(&mut client, &alice, &registry.operator(scene.operator)).await?;
-    let refused = submit(&mut client, &alice, &token.stake(scene.operator, 1), 0).await?;
-    assert_eq!(refused.value, Err(AccountingError::BufferOwedToTickets));
+    let refused = submit(&mut client, &alice, &token.allocate(), 0).await?;
+    assert_eq!(
+        refused.value,
+        Err(AccountingError::Registry(RegistryError::NothingToAllocate))
+    );
     assert_eq!(books(&mut client, &scene).await?, before);
     assert_eq!(
         read(&mut client, &alice, &registry.operator(scene.operator)).await?,
@@ -502,14 +509,19 @@ async fn staking_never_spends_what_tickets_are_owed<Client: E2EBackend>(mut clie
     submit(&mut client, &institution_a(), &token.deposit(), 5 * ETH)
         .await?
         .accepted()?;
-    let refused = submit(&mut client, &alice, &token.stake(scene.operator, 1), 0).await?;
-    assert_eq!(refused.value, Err(AccountingError::BufferOwedToTickets));
+    let refused = submit(&mut client, &alice, &token.allocate(), 0).await?;
+    assert_eq!(
+        refused.value,
+        Err(AccountingError::Registry(RegistryError::NothingToAllocate))
+    );
     submit(&mut client, &institution_a(), &token.deposit(), 5 * ETH)
         .await?
         .accepted()?;
-    submit(&mut client, &alice, &token.stake(scene.operator, 1), 0)
-        .await?
-        .accepted()?;
+    assert_eq!(
+        submit(&mut client, &alice, &token.allocate(), 0).await?.accepted()?,
+        1,
+        "the allocation funds the validators"
+    );
     let after = books(&mut client, &scene).await?;
     assert!(after.buffered >= after.queued, "{after:?}");
     Ok(())

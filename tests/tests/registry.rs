@@ -75,18 +75,20 @@ async fn a_weak_operator_goes_to_probation_then_paused_and_gets_no_stake<Client:
         ],
     )
     .await?;
-    submit(&mut client, &institution, &token.deposit(), 200 * ETH)
+    submit(&mut client, &institution, &token.deposit(), 70 * ETH)
         .await?
         .accepted()?;
 
-    // the staking manager (alice) stakes two validators to it
+    // the allocation (anyone may call it) funds the two validators the 66.5 ETH buffered hold
     let before = client
         .free_balance(deposit_address)
         .await
         .map_err(|e| format!("{e:?}"))?;
-    submit(&mut client, &alice, &token.stake(id, 2), 0)
-        .await?
-        .accepted()?;
+    assert_eq!(
+        submit(&mut client, &alice, &token.allocate(), 0).await?.accepted()?,
+        2,
+        "the allocation funds the validators"
+    );
     let after = client
         .free_balance(deposit_address)
         .await
@@ -112,6 +114,7 @@ async fn a_weak_operator_goes_to_probation_then_paused_and_gets_no_stake<Client:
         missed: 2,
         consensus_rewards: ETH / 100,
         mev_rewards: 0,
+        exited: 0,
     };
     let mut statuses = Vec::new();
     for _ in 0..6 {
@@ -148,11 +151,14 @@ async fn a_weak_operator_goes_to_probation_then_paused_and_gets_no_stake<Client:
     assert_eq!(record.totals.disagreements, 0);
     assert_eq!(read(&mut client, &alice, &registry.history(id)).await?.len(), 6);
 
-    // staking to the paused operator fails, and nothing moves
-    let refused = submit(&mut client, &alice, &token.stake(id, 1), 0).await?;
+    // paused: its two validators are asked to exit, and the allocation passes it by (nobody
+    // else is in service, so nothing moves)
+    assert_eq!((record.outstanding_exits(), record.staying()), (2, 0));
+    assert!(record.exit_deadline.is_some());
+    let refused = submit(&mut client, &alice, &token.allocate(), 0).await?;
     assert_eq!(
         refused.value,
-        Err(AccountingError::Registry(RegistryError::OperatorNotActive))
+        Err(AccountingError::Registry(RegistryError::NothingToAllocate))
     );
     assert_eq!(read_ok(&mut client, &alice, &token.accounting()).await?, books);
     assert_eq!(

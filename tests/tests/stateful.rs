@@ -2,7 +2,8 @@
 //! board. A seeded generator draws operations from every role: institutions deposit, transfer,
 //! spend allowances, request withdrawals, claim and flash-exit; a removed institution and an
 //! outsider try the same (deposit, receive, pull with an allowance, request, exit, claim); the
-//! staking manager stakes and refills the reserve; the vault sends rewards and validators'
+//! staking manager refills the reserve; anyone triggers the allocation and asks for the exits
+//! tickets need, and the oracle attests exits; the vault sends rewards and validators'
 //! withdrawals; oracle members report (honest, dissenting, out of bounds, losses); the operator
 //! reports frames and members attest them; the guardian pauses (a retired one is refused); the
 //! board votes (unpause, removing and re-adding an institution, the reserve target, the oracle's
@@ -30,8 +31,11 @@
 //!   passed receives and deposits nothing; each compliance step is accepted exactly when the
 //!   model's rules allow it;
 //! - the protection pool's incidents add up to its totals and to the model's losses and cover;
-//!   the registry keeps `keys >= limit >= funded >= exited` and the operator's status follows
-//!   the frame rules; no board proposal executes twice;
+//!   the registry keeps `keys >= limit >= funded - exited`, `keys >= funded >= exited`, the
+//!   operator's status follows the frame rules, every allocation funds what the model's
+//!   restatement of the rule plans (`model::plan_allocation`), every exit request asks what
+//!   tickets need (`model::exits_needed`, `model::plan_exits`), a pause asks every staying
+//!   validator to exit, and attested exits satisfy what was asked; no board proposal executes twice;
 //! - no institution or outsider has taken out and still holds more than holding would have
 //!   earned (`model::Owed`: deposits plus the rises of the share price on the shares held);
 //! - a refused call changes no contract's storage (a digest of all seven, from the sandbox).
@@ -53,8 +57,9 @@ use icseth_e2e::{
     account_of, advance_ms, deploy_and_wire,
     governance::{decide_all, propose_and_approve},
     model::{
-        book_figures, frame_score, mul_div, next_status, ComplianceModel, HoldModel, Owed, Protocol,
-        BOOK_FIGURES, DAY_MS, OFFSET, VALIDATOR,
+        book_figures, exits_needed, frame_score, mul_div, next_status, plan_allocation, plan_exits,
+        ComplianceModel, HoldModel, OperatorModel, Owed, Protocol, ALLOCATION_PAGE, BOOK_FIGURES,
+        DAY_MS, OFFSET, VALIDATOR,
     },
     now_ms,
     oracle::{at, frame_start, next_frame},
@@ -88,6 +93,8 @@ struct Done {
     split_exits: u32,
     finalized_tickets: u64,
     stakes: u32,
+    exit_requests: u32,
+    exits: u32,
     refills: u32,
     reports: u32,
     withdrawals: u32,
@@ -117,6 +124,8 @@ impl Done {
         self.split_exits += o.split_exits;
         self.finalized_tickets += o.finalized_tickets;
         self.stakes += o.stakes;
+        self.exit_requests += o.exit_requests;
+        self.exits += o.exits;
         self.refills += o.refills;
         self.withdrawals += o.withdrawals;
         self.reports += o.reports;
@@ -229,6 +238,10 @@ struct World {
     operator: u32,
     operator_status: OperatorStatus,
     weak_streak: u32,
+    /// The operator's validators asked to exit and not exited yet, and the exits the oracle
+    /// attested (at most those whose balances came back: `exited`).
+    asked: u32,
+    exits_attested: u32,
     next_frame: Option<u32>,
     paused: bool,
     /// Passed proposals: id, executable from, effect.
@@ -257,6 +270,23 @@ struct World {
 }
 
 impl World {
+    /// The one operator as the allocation and exit rules see it: 1,000 keys and limit, its
+    /// claims always the attested figures (never disputed).
+    fn operator_rules(&self) -> OperatorModel {
+        OperatorModel {
+            id: self.operator,
+            kind: 0,
+            status: self.operator_status,
+            score: None,
+            disputed: false,
+            keys: 1_000,
+            limit: 1_000,
+            funded: self.model.funded,
+            exited: self.exits_attested,
+            asked: self.asked,
+        }
+    }
+
     fn member(&self, i: usize) -> &Keypair {
         &self.oracle_pool[self.members[i]]
     }
@@ -432,10 +462,15 @@ async fn check(
         .ok_or("no operator")?;
     let c = operator.counts;
     assert!(
-        c.keys >= c.limit && c.limit >= c.funded && c.funded >= c.exited,
+        c.keys >= c.limit && c.keys >= c.funded && c.limit >= c.funded - c.exited && c.funded >= c.exited,
         "{step}: counts {c:?}"
     );
     assert_eq!(c.funded, x.funded, "{step}: funded validators");
+    assert_eq!(
+        (c.exited, operator.outstanding_exits()),
+        (w.exits_attested, w.asked),
+        "{step}: exited, asked to exit"
+    );
     assert_eq!(
         operator.status, w.operator_status,
         "{step}: the operator's status"
@@ -538,6 +573,8 @@ async fn setup(client: &mut EmbeddedClient) -> E2EResult<World> {
         members: [0, 1, 2],
         operator,
         operator_status: OperatorStatus::Active,
+        asked: 0,
+        exits_attested: 0,
         weak_streak: 0,
         next_frame: None,
         paused: false,
@@ -691,7 +728,13 @@ async fn stale_pause(client: &mut EmbeddedClient, w: &mut World, done: &mut Done
 
 /// The operator reports its next finished frame and two members attest it (weak one time in
 /// three): the status follows the frame rules.
-async fn frame(client: &mut EmbeddedClient, w: &mut World, rng: &mut Rng, done: &mut Done) -> E2EResult<()> {
+async fn frame(
+    client: &mut EmbeddedClient,
+    w: &mut World,
+    rng: &mut Rng,
+    side: &mut Rng,
+    done: &mut Done,
+) -> E2EResult<()> {
     let mut registry = ink_e2e::create_call_builder::<OperatorRegistry>(w.suite.operator_registry);
     let mut oracle = ink_e2e::create_call_builder::<OracleConsensus>(w.suite.oracle);
     let current = read(client, &w.manager, &registry.current_frame()).await?;
@@ -699,7 +742,16 @@ async fn frame(client: &mut EmbeddedClient, w: &mut World, rng: &mut Rng, done: 
     if frame >= current {
         return Ok(());
     }
-    let figures = if rng.below(3) == 0 { WEAK } else { GOOD };
+    let mut figures = if rng.below(3) == 0 { WEAK } else { GOOD };
+    // validators whose balances came back have exited: the admin and the oracle say so, some
+    // of them in this frame
+    let unattested = w.exited - w.exits_attested;
+    let exits = if unattested > 0 && side.below(2) == 0 {
+        1 + side.below(u64::from(unattested)) as u32
+    } else {
+        0
+    };
+    figures.exited = w.exits_attested + exits;
     submit(
         client,
         &w.manager,
@@ -714,7 +766,16 @@ async fn frame(client: &mut EmbeddedClient, w: &mut World, rng: &mut Rng, done: 
             .await?
             .accepted()?;
     }
+    let was = w.operator_status;
     (w.operator_status, w.weak_streak) = next_status(w.operator_status, w.weak_streak, frame_score(&figures));
+    // attested exits satisfy what was asked (exits beyond it were the operator's own)
+    w.exits_attested += exits;
+    w.asked = w.asked.saturating_sub(exits);
+    done.exits += exits;
+    if was != OperatorStatus::Paused && w.operator_status == OperatorStatus::Paused {
+        // paused: every staying validator is asked to exit
+        w.asked = w.model.funded - w.exits_attested;
+    }
     w.next_frame = Some(frame + 1);
     done.frames += 1;
     Ok(())
@@ -725,6 +786,9 @@ async fn run(client: &mut EmbeddedClient, seed: u64, steps: u32) -> E2EResult<Do
     REFUSED.with(|r| r.set(0));
     println!("stateful run: seed {seed}, {steps} steps (replay: ICSETH_STATEFUL_SEED={seed})");
     let mut rng = Rng::new(seed);
+    // the allocation's and the exits' own draws, apart from the main sequence (so adding them
+    // left every other operation's draws as they were)
+    let mut side = Rng::new(seed ^ 0xa110_ca7e_0000_e817);
     let mut w = setup(client).await?;
     let all = [
         w.suite.token,
@@ -1047,17 +1111,32 @@ async fn run(client: &mut EmbeddedClient, seed: u64, steps: u32) -> E2EResult<Do
                     Err(e) => assert_eq!(expected, 0, "{label}: finalization refused {e:?}"),
                 }
             }
-            // the staking manager stakes one validator
+            // anyone triggers the allocation, or asks for the exits pending tickets need
             7 => {
-                // only an active operator takes new stake
-                let allowed = w.model.may_stake(1) && w.operator_status == OperatorStatus::Active;
-                match attempt!(client, &w.manager, &token.stake(w.operator, 1)) {
-                    Ok(()) => {
-                        assert!(allowed, "{label}: stake accepted");
-                        w.model.stake(1);
-                        done.stakes += 1;
+                let rules = [w.operator_rules()];
+                let needed = exits_needed(w.model.queued, w.model.buffered, w.model.inflow, u64::from(w.asked));
+                // anyone asks for exits mostly when tickets need them, sometimes when they do not
+                let ask_exits = side.below(4) < if needed > 0 { 3 } else { 1 };
+                if !ask_exits {
+                    let planned: u32 = plan_allocation(&rules, w.model.fundable(0)).iter().sum();
+                    match attempt!(client, &w.outsider, &token.allocate()) {
+                        Ok(n) => {
+                            assert_eq!(n, planned, "{label}: validators allocated");
+                            w.model.stake(n);
+                            done.stakes += 1;
+                        }
+                        Err(e) => assert_eq!(planned, 0, "{label}: allocation refused {e:?}"),
                     }
-                    Err(e) => assert!(!allowed, "{label}: stake refused {e:?}"),
+                } else {
+                    let planned: u32 = plan_exits(&rules, needed.min(ALLOCATION_PAGE)).iter().sum();
+                    match attempt!(client, &w.outsider, &token.request_exits()) {
+                        Ok(n) => {
+                            assert_eq!(n, planned, "{label}: validators asked to exit");
+                            w.asked += n;
+                            done.exit_requests += 1;
+                        }
+                        Err(e) => assert_eq!(planned, 0, "{label}: exit request refused {e:?}"),
+                    }
                 }
             }
             // a report a day later: rewards (some of them MEV from the vault), sometimes a loss,
@@ -1425,7 +1504,7 @@ async fn run(client: &mut EmbeddedClient, seed: u64, steps: u32) -> E2EResult<Do
                 }
             }
             // the operator's frame, attested
-            13 => frame(client, &mut w, &mut rng, &mut done).await?,
+            13 => frame(client, &mut w, &mut rng, &mut side, &mut done).await?,
             // compliance: anyone records what lapsed and expired; the role freezes, lifts or
             // renews a KYC; the board freezes, confirms or lifts
             15 => compliance_step(client, &mut w, &mut rng, &mut done, who, &label).await?,
@@ -1698,6 +1777,7 @@ async fn random_runs_keep_every_invariant<Client: E2EBackend>(mut client: Client
             "{total:?}"
         );
         assert!(total.kyc_renewals > 0 && total.kyc_expiries > 0, "{total:?}");
+        assert!(total.exit_requests > 0 && total.exits > 0, "{total:?}");
     }
     Ok(())
 }

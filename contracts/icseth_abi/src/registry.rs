@@ -67,6 +67,18 @@ pub enum RegistryError {
     /// A cell this message needs does not decode as this code's type (written by another version
     /// of the code): the message refuses rather than act on a default.
     StorageUnreadable,
+    /// The allocation policy is outside its bounds.
+    InvalidAllocationPolicy,
+    /// The operator's kind already has `max_per_kind` operators in service.
+    KindFull,
+    /// The buffer holds no whole validator above what tickets are owed and the liquidity floor,
+    /// or no operator in service may receive one.
+    NothingToAllocate,
+    /// Pending tickets are covered by the buffer, the unreported inflow and the exits already
+    /// asked: nothing to ask.
+    NoExitsNeeded,
+    /// The operator has no exit request past its deadline.
+    NoMissedExits,
 }
 
 impl From<GovernorError> for RegistryError {
@@ -87,13 +99,41 @@ impl From<CountsError> for RegistryError {
     }
 }
 
+/// One operator's part of an allocation: the accounting sends `validators` x 32 ETH to
+/// `deposit_address`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+pub struct Allocated {
+    pub operator: u32,
+    pub validators: u32,
+    pub deposit_address: AccountId,
+}
+
 /// What the token asks of the operator registry.
 #[ink::trait_definition]
 pub trait StakingRecords {
-    /// The accounting only: records `validators` newly funded for an active `operator`, within its
-    /// spare limit, and answers the deposit address the stake goes to. Emits `StakeRecorded`.
+    /// The accounting only: allocates the whole validators that `buffered` holds above
+    /// `owed_to_tickets` and the liquidity floor (at most a page) over the operators in service by
+    /// the allocation rule (`icseth_core::allocation::allocate`), records them and answers where
+    /// each part goes. Emits `StakeRecorded` per operator.
     #[ink(message)]
-    fn record_stake(&mut self, operator: u32, validators: u32) -> Result<AccountId, RegistryError>;
+    fn allocate(
+        &mut self,
+        buffered: u128,
+        owed_to_tickets: u128,
+    ) -> Result<ink::prelude::vec::Vec<Allocated>, RegistryError>;
+
+    /// The accounting only: asks operators to exit the validators pending tickets need beyond
+    /// `buffered`, `inflow` and the exits already asked (at most a page), by the exit rule
+    /// (`icseth_core::allocation::request_exits`). Emits `ExitsRequested` per operator; answers
+    /// how many validators were asked.
+    #[ink(message)]
+    fn request_exits_for_tickets(
+        &mut self,
+        owed_to_tickets: u128,
+        buffered: u128,
+        inflow: u128,
+    ) -> Result<u32, RegistryError>;
 
     /// The accounting only: records a slashing incident and its `loss` on the operator's record.
     /// Emits `SlashingRecorded`.

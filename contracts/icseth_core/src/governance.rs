@@ -173,6 +173,9 @@ pub enum RegistryDecision {
     InviteOperator { admin: AccountId },
     /// The cap and lifetime of pending self-registrations.
     SetRegistrationLimits { limits: RegistrationLimits },
+    /// The allocation's kind targets, per-operator cap, operators per kind, liquidity floor,
+    /// page and exit deadline.
+    SetAllocationPolicy { policy: crate::allocation::AllocationPolicy },
 }
 
 /// A contract the board governs by cross-contract call.
@@ -296,6 +299,8 @@ pub enum Subject {
     Kyc(AccountId),
     /// An account's freeze.
     Freeze(AccountId),
+    /// The registry's allocation policy.
+    AllocationPolicy,
 }
 
 impl Action {
@@ -347,6 +352,7 @@ impl Action {
                 }
                 RegistryDecision::InviteOperator { admin } => Subject::Invitation(*admin),
                 RegistryDecision::SetRegistrationLimits { .. } => Subject::RegistrationLimits,
+                RegistryDecision::SetAllocationPolicy { .. } => Subject::AllocationPolicy,
             }),
             Action::SlashProtection(decision) => one(match decision {
                 ProtectionDecision::SetPerIncidentCap { .. } => Subject::PerIncidentCap,

@@ -5,6 +5,7 @@
 //! rounding direction is chosen in the protocol's favour.
 #![cfg_attr(not(feature = "std"), no_std)]
 
+pub mod allocation;
 pub mod answer;
 pub mod authority;
 pub mod board;

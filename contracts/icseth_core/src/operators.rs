@@ -5,14 +5,16 @@ use crate::math::BPS;
 /// One validator's deposit: 32 ETH in the chain's smallest unit.
 pub const VALIDATOR_DEPOSIT: u128 = 32_000_000_000_000_000_000;
 
-/// An operator's validator counts, kept as `keys >= limit >= funded >= exited`.
+/// An operator's validator counts, kept as `keys >= limit >= funded - exited` (the limit bounds
+/// live validators, so an exit frees it), `keys >= funded` (every validator uses a key of its own)
+/// and `funded >= exited`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[ink::scale_derive(Encode, Decode, TypeInfo)]
 #[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
 pub struct ValidatorCounts {
     /// Keys the operator has uploaded.
     pub keys: u32,
-    /// Most validators the board lets it run.
+    /// Most live validators the board lets it run.
     pub limit: u32,
     /// Validators the protocol has funded.
     pub funded: u32,
@@ -24,36 +26,47 @@ pub struct ValidatorCounts {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[ink::scale_derive(Encode, Decode, TypeInfo)]
 pub enum CountsError {
-    /// Keys may not drop below the limit.
+    /// Keys may not drop below the limit nor the funded validators.
     KeysBelowLimit,
-    /// The limit may not exceed the keys nor drop below the funded validators.
+    /// The limit may not exceed the keys nor drop below the live validators.
     LimitOutOfRange,
-    /// More validators than the spare limit (`limit - funded`).
+    /// More validators than the spare room (`spare`).
     AboveSpareLimit,
     /// More exits than live validators.
     TooManyExits,
 }
 
 impl ValidatorCounts {
-    /// Whether `keys >= limit >= funded >= exited` holds.
+    /// Whether `keys >= limit >= live`, `keys >= funded` and `funded >= exited` hold.
     pub fn is_valid(&self) -> bool {
-        self.keys >= self.limit && self.limit >= self.funded && self.funded >= self.exited
+        self.funded >= self.exited
+            && self.keys >= self.limit
+            && self.keys >= self.funded
+            && self.limit >= self.live()
     }
 
-    /// Validators that may still be funded.
+    /// Validators funded and not exited.
+    pub fn live(&self) -> u32 {
+        self.funded.saturating_sub(self.exited)
+    }
+
+    /// Validators that may still be funded: room under the limit for live validators, and unused
+    /// keys.
     pub fn spare(&self) -> u32 {
-        self.limit.saturating_sub(self.funded)
+        self.limit
+            .saturating_sub(self.live())
+            .min(self.keys.saturating_sub(self.funded))
     }
 
     pub fn with_keys(self, keys: u32) -> Result<Self, CountsError> {
-        if keys < self.limit {
+        if keys < self.limit || keys < self.funded {
             return Err(CountsError::KeysBelowLimit);
         }
         Ok(Self { keys, ..self })
     }
 
     pub fn with_limit(self, limit: u32) -> Result<Self, CountsError> {
-        if limit > self.keys || limit < self.funded {
+        if limit > self.keys || limit < self.live() {
             return Err(CountsError::LimitOutOfRange);
         }
         Ok(Self { limit, ..self })
@@ -96,6 +109,9 @@ pub struct Figures {
     pub consensus_rewards: u128,
     /// Execution-layer rewards including MEV (native units).
     pub mev_rewards: u128,
+    /// The operator's validators that have exited, ever, as of the frame's end (the registry
+    /// records the rise; never above the validators funded).
+    pub exited: u32,
 }
 
 impl Figures {
@@ -140,6 +156,7 @@ pub fn disagree(claimed: &Figures, attested: &Figures, tolerance_bps: u32) -> bo
     claimed.effectiveness_bps.abs_diff(attested.effectiveness_bps) > tolerance_bps
         || claimed.proposed != attested.proposed
         || claimed.missed != attested.missed
+        || claimed.exited != attested.exited
         || reward_off(claimed.consensus_rewards, attested.consensus_rewards)
         || reward_off(claimed.mev_rewards, attested.mev_rewards)
 }
@@ -266,16 +283,25 @@ mod tests {
             funded: 2,
             exited: 1,
         };
-        // keys may equal the limit; the limit may equal keys or funded; all the spare may be
-        // funded at once; exits are recorded
+        // keys may equal the limit; the limit may equal keys or the live validators (one exited
+        // of two); the spare is min(limit - live, keys - funded) = 2, all fundable at once;
+        // exits are recorded
         assert_eq!(c.with_keys(3).map(|c| c.keys), Ok(3));
         assert_eq!(c.with_keys(2), Err(CountsError::KeysBelowLimit));
         assert_eq!(c.with_limit(4).map(|c| c.limit), Ok(4));
-        assert_eq!(c.with_limit(2).map(|c| c.limit), Ok(2));
+        assert_eq!(c.with_limit(1).map(|c| c.limit), Ok(1));
         assert_eq!(c.with_limit(5), Err(CountsError::LimitOutOfRange));
-        assert_eq!(c.with_limit(1), Err(CountsError::LimitOutOfRange));
-        assert_eq!(c.with_funded(1).map(|c| c.funded), Ok(3));
-        assert_eq!(c.with_funded(2), Err(CountsError::AboveSpareLimit));
+        assert_eq!(c.with_limit(0), Err(CountsError::LimitOutOfRange));
+        assert_eq!(c.spare(), 2);
+        assert_eq!(c.with_funded(2).map(|c| c.funded), Ok(4));
+        assert_eq!(c.with_funded(3), Err(CountsError::AboveSpareLimit));
+        // an exit frees the limit, but a used key is never used again
+        let full = ValidatorCounts { keys: 6, limit: 2, funded: 2, exited: 0 };
+        assert_eq!(full.spare(), 0);
+        assert_eq!(full.with_exited(1).map(|c| c.spare()), Ok(1));
+        let no_keys = ValidatorCounts { keys: 2, limit: 2, funded: 2, exited: 1 };
+        assert_eq!(no_keys.spare(), 0);
+        assert_eq!(no_keys.with_keys(1), Err(CountsError::KeysBelowLimit));
         assert_eq!(c.with_exited(1).map(|c| c.exited), Ok(2));
         assert_eq!(c.with_exited(2), Err(CountsError::TooManyExits));
         // two weeks of waiting by default
@@ -301,7 +327,8 @@ mod tests {
         .is_valid());
         // each of the three orders broken alone
         assert!(!ValidatorCounts { keys: 2, ..ok }.is_valid());
-        assert!(!ValidatorCounts { limit: 1, ..ok }.is_valid());
+        assert!(!ValidatorCounts { limit: 0, ..ok }.is_valid());
+        assert!(!ValidatorCounts { keys: 5, limit: 5, funded: 6, exited: 1 }.is_valid());
         assert!(!ValidatorCounts { funded: 0, ..ok }.is_valid());
     }
 
@@ -476,6 +503,7 @@ mod tests {
                 missed: m,
                 consensus_rewards: u128::from(c),
                 mev_rewards: u128::from(v),
+                exited: 0,
             }
         })
     }

@@ -25,7 +25,8 @@ impl SuiteAddresses {
         self.all().contains(account)
     }
 
-    fn all(&self) -> [AccountId; 7] {
+    /// The seven addresses, in the order of the fields.
+    pub fn all(&self) -> [AccountId; 7] {
         [
             self.token,
             self.board,

@@ -546,6 +546,7 @@ async fn measure_registry(
         missed: 0,
         consensus_rewards: ETH / 50,
         mev_rewards: ETH / 100,
+        exited: 0,
     };
     let report = submit(client, &admin, &registry.report_performance(id, 0, figures), 0).await?;
     report.value.map_err(|e| format!("report_performance: {e:?}"))?;
@@ -565,9 +566,94 @@ async fn measure_registry(
     submit(client, &institution, &token.deposit(), 100 * ETH)
         .await?
         .accepted()?;
-    let stake = submit(client, &alice, &token.stake(id, 1), 0).await?;
-    stake.value.map_err(|e| format!("stake: {e:?}"))?;
-    bench.row("icseth_accounting", "stake", scenario, stake.cost);
+    // a limit of 4 and 95 ETH buffered: the allocation funds 2 validators to the one operator in
+    // service (the fillers wait for the board and are never scanned)
+    let stake = submit(client, &alice, &token.allocate(), 0).await?;
+    stake.value.map_err(|e| format!("allocate: {e:?}"))?;
+    bench.row("icseth_accounting", "allocate", scenario, stake.cost);
+    Ok(())
+}
+
+/// The allocation and the exit request at their widest: `in_service` operators approved (a third
+/// of each kind, up to the hard cap of 32 per kind), a page of 16 validators allocated, then a
+/// withdrawal that asks for a page of 16 exits. Both scan every operator in service once per
+/// validator, so their cost is bounded by the cap, not by the operators registered.
+async fn measure_allocation(
+    client: &mut EmbeddedClient,
+    bench: &mut Bench,
+    in_service: u32,
+) -> Result<(), Box<dyn Error>> {
+    let scenario = format!("a page of 16 validators, {} in service", count(u64::from(in_service), "operator"));
+    let scenario = scenario.as_str();
+    let alice = ink_e2e::alice();
+    let institution = ink_e2e::bob();
+    let mut config = SuiteConfig::single_member(account_of(&alice), ETH);
+    config.governor = GovernorChoice::Account(account_of(&alice));
+    let suite = deploy_and_wire(client, &alice, &config).await?;
+    let mut registry = ink_e2e::create_call_builder::<OperatorRegistry>(suite.operator_registry);
+    let mut token = ink_e2e::create_call_builder::<IcsethAccounting>(suite.accounting);
+    let wide = RegistryDecision::SetAllocationPolicy {
+        policy: icseth_core::allocation::AllocationPolicy {
+            max_per_kind: icseth_core::allocation::MAX_PER_KIND,
+            ..icseth_core::allocation::AllocationPolicy::DEFAULT
+        },
+    };
+    let limits = RegistryDecision::SetRegistrationLimits {
+        limits: icseth_core::operators::RegistrationLimits {
+            max_pending: in_service.max(1),
+            ..icseth_core::operators::RegistrationLimits::DEFAULT
+        },
+    };
+    for decision in [wide, limits] {
+        submit(client, &alice, &registry.govern(decision), 0).await?.accepted()?;
+    }
+    let kinds = [OperatorKind::SsvCluster, OperatorKind::ObolCluster, OperatorKind::KycRingFenced];
+    for i in 0..in_service {
+        let admin = client.create_and_fund_account(&alice, 10 * ETH).await;
+        let who = account_of(&admin);
+        let kind = kinds[(i % 3) as usize];
+        let msg = registry.register_operator("in service".into(), kind, who, who);
+        let id = submit(client, &admin, &msg, 0).await?.accepted()?;
+        submit(client, &admin, &registry.set_keys(id, 16), 0).await?.accepted()?;
+        for decision in [
+            RegistryDecision::ApproveOperator { operator: id },
+            RegistryDecision::SetLimit { operator: id, limit: 16 },
+        ] {
+            submit(client, &alice, &registry.govern(decision), 0).await?.accepted()?;
+        }
+    }
+    submit(
+        client,
+        &alice,
+        &token.add_institution(
+            account_of(&institution),
+            None,
+            icseth_deploy::governance::kyc_until(icseth_deploy::now_ms()),
+        ),
+        0,
+    )
+    .await?
+    .accepted()?;
+    // 540 ETH: 513 buffered, 16 validators
+    submit(client, &institution, &token.deposit(), 540 * ETH).await?.accepted()?;
+    let allocate = submit(client, &alice, &token.allocate(), 0).await?;
+    let funded = allocate.value.map_err(|e| format!("allocate: {e:?}"))?;
+    if funded != 16 {
+        return Err(format!("the allocation funded {funded} validators, not a page of 16").into());
+    }
+    bench.row("icseth_accounting", "allocate", scenario, allocate.cost);
+    // a withdrawal of 520 icsETH against a 1 ETH buffer: a page of 16 exits
+    let ledger = ink_e2e::create_call_builder::<IcsethToken>(suite.token);
+    let shares = read(client, &institution, &ledger.balance_of(account_of(&institution))).await?;
+    submit(client, &institution, &token.request_withdrawal(shares), 0)
+        .await?
+        .accepted()?;
+    let exits = submit(client, &alice, &token.request_exits(), 0).await?;
+    let asked = exits.value.map_err(|e| format!("request_exits: {e:?}"))?;
+    if asked != 16 {
+        return Err(format!("{asked} exits asked, not a page of 16").into());
+    }
+    bench.row("icseth_accounting", "request_exits", scenario, exits.cost);
     Ok(())
 }
 
@@ -822,6 +908,7 @@ async fn measure_attestations(
         missed: 0,
         consensus_rewards: ETH / 50,
         mev_rewards: ETH / 100,
+        exited: 0,
     };
     let scenario = count(u64::from(member_count), "oracle member");
     for (i, member) in members[..quorum].iter().enumerate() {
@@ -1068,6 +1155,9 @@ async fn measure_all(paths: &[PathBuf], holders: u32) -> Result<Measured, Box<dy
     measure_board(paths, &mut bench).await?;
     for operators in [1, 1_000] {
         measure_registry(&mut fresh_client(paths), &mut bench, operators).await?;
+    }
+    for in_service in [1, 96] {
+        measure_allocation(&mut fresh_client(paths), &mut bench, in_service).await?;
     }
     measure_flash_exit(&mut fresh_client(paths), &mut bench).await?;
     for (holders, members) in [(1, 1), (1, 16), (holders, 3)] {
