@@ -228,7 +228,8 @@ pub fn render_markdown(audit: &Audit) -> String {
             o.validators_exited,
             o.validator_limit,
             match o.exit_deadline_ms {
-                Some(deadline) if o.exits_asked > 0 => format!("{} (by {})", o.exits_asked, utc_date(deadline)),
+                Some(deadline) if o.exits_asked > 0 =>
+                    format!("{} (by {})", o.exits_asked, utc_date(deadline)),
                 _ => o.exits_asked.to_string(),
             },
             o.exits_missed,

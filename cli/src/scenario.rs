@@ -605,7 +605,7 @@ where
         .ok_or_else(|| progress.fail(REGISTRY, "operator")("no operator record"))?;
     progress.note(format!(
         "ticket {big} waits; {asked} validators asked to exit by {} ms (the operator's outstanding exits: {})",
-        record.exit_deadline.unwrap_or(0),
+        record.next_exit_deadline().unwrap_or(0),
         record.outstanding_exits()
     ));
 
@@ -898,6 +898,7 @@ where
         operators.extend(page.into_iter().map(|(id, o)| OperatorEntry {
             id,
             exits_asked: o.outstanding_exits(),
+            exit_deadline_ms: o.next_exit_deadline(),
             name: o.name,
             kind: format!("{:?}", o.kind),
             status: format!("{:?}", o.status),
@@ -906,7 +907,6 @@ where
             validators_exited: o.counts.exited,
             validator_limit: o.counts.limit,
             validators_live: o.counts.live(),
-            exit_deadline_ms: o.exit_deadline,
             exits_missed: o.exits_missed,
             frames: o.totals.frames,
             proposed: o.totals.proposed,

@@ -1399,14 +1399,20 @@ pub mod icseth_accounting {
         // ---- staking ------------------------------------------------------------------------
 
         /// Anyone, when the buffer holds a whole validator above what pending tickets are owed
-        /// and the registry's liquidity floor: the registry allocates them (at most a page) over
+        /// and the registry's liquidity floor, and neither a loss is pending (`LossPending`) nor
+        /// the ledger paused (`Paused`): the registry allocates them (at most a page) over
         /// the operators in service by its allocation rule and records them; each part is sent to
         /// its operator's deposit address and counts as in flight until the oracle reports it. A
         /// refusal (`Registry(NothingToAllocate)` when nothing is free or nobody may take stake)
         /// changes nothing. Emits `Staked` per operator; returns the validators funded.
         #[ink(message)]
         pub fn allocate(&mut self) -> Result<u32, Error> {
+            // nothing leaves for validators while a loss is pending or the guardian has paused
+            self.ensure_no_loss_pending()?;
             let settings = self.settings()?;
+            if self.ledger_paused(&settings)? {
+                return Err(Error::Paused);
+            }
             let mut books = self.books()?;
             let registry = settings.wiring.require()?.operator_registry;
             // One direction only: the registry answers and never calls the token back.
@@ -1450,19 +1456,21 @@ pub mod icseth_accounting {
         }
 
         /// Anyone, when pending tickets are owed more than the buffer, the inflow not reported
-        /// yet and 32 ETH for every exit already asked: the registry asks operators to exit the
-        /// difference in whole validators (at most a page) by its exit rule. Changes nothing
+        /// yet and 32 ETH for every validator coming (asked to exit, or exited and not yet among
+        /// the last report's validators withdrawn in full): the registry asks operators to exit
+        /// the difference in whole validators (at most a page) by its exit rule. Changes nothing
         /// here; a refusal (`Registry(NoExitsNeeded)`) changes nothing anywhere. Returns the
         /// validators asked (the registry emits `ExitsRequested`).
         #[ink(message)]
         pub fn request_exits(&mut self) -> Result<u32, Error> {
             let books = self.books()?;
+            let withdrawn = self.oracle_state()?.last.exited_validators;
             let registry = self.settings()?.wiring.require()?.operator_registry;
             let mut registry: ink::contract_ref!(StakingRecords) = registry.into();
             Self::registry_answer(
                 registry
                     .call_mut()
-                    .request_exits_for_tickets(books.queued, books.buffered, books.inflow)
+                    .request_exits_for_tickets(books.queued, books.buffered, books.inflow, withdrawn)
                     .try_invoke(),
             )
         }
@@ -2054,6 +2062,16 @@ pub mod icseth_accounting {
                 return Err(Error::SupplyMismatch);
             }
             Ok(())
+        }
+
+        /// Whether the wired ledger is paused (a read).
+        fn ledger_paused(&self, settings: &Settings) -> Result<bool, Error> {
+            let ledger: ink::contract_ref!(LedgerOps) = settings.wiring.require()?.token.into();
+            match ledger.call().paused().try_invoke() {
+                Ok(Ok(paused)) => Ok(paused),
+                Err(ink::env::Error::Decode(_)) => Err(Error::UnknownCalleeError),
+                Ok(Err(_)) | Err(_) => Err(Error::SuiteCallFailed),
+            }
         }
 
         /// What `holder` holds in the ledger (a read).

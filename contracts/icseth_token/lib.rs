@@ -392,6 +392,13 @@ pub mod icseth_token {
     }
 
     impl LedgerOps for IcsethToken {
+        /// Anyone: whether transfers, deposits' mints, locks and exit burns are paused (as
+        /// `is_paused`, for the accounting's typed call).
+        #[ink(message)]
+        fn paused(&self) -> bool {
+            self.paused
+        }
+
         /// The wired accounting contract only: applies one operation, limited to its use (see
         /// `LedgerOp`), and answers the supply after it. Emits `Transfer` for each mint, move and
         /// burn, `StandingChanged`, `PauseChanged`.

@@ -20,7 +20,7 @@ pub mod operator_registry {
     use icseth_abi::registry::{Allocated, FrameRecords, StakingRecords};
     use icseth_core::allocation::{
         self, may_receive_stake, validators_to_exit, validators_to_fund, AllocationPolicy, Candidate,
-        KINDS,
+        RecentlyFunded, KINDS,
     };
     use icseth_core::authority::{
         cell::{self as authority_cell, AuthorityCell},
@@ -105,18 +105,37 @@ pub mod operator_registry {
         /// Validators asked to exit, ever, counted on top of those exited when asked: what is
         /// asked and not exited yet is `exit_requested - counts.exited` (see `outstanding_exits`).
         pub exit_requested: u32,
-        /// When the validators asked to exit must have exited (set again by each request).
-        pub exit_deadline: Option<Timestamp>,
+        /// Each request's deadline, oldest first, with how many requested through it (at most
+        /// `MAX_EXIT_TRANCHES`: a fifth merges into the newest, never moving an older one).
+        /// Satisfied tranches are dropped as exits are recorded.
+        pub exit_tranches: Vec<ExitTranche>,
+        /// Validators funded per day lately: those of the last `YOUNG_DAYS` days are not asked
+        /// to exit by the tickets' demand (the beacon chain could not exit them yet).
+        pub recently_funded: RecentlyFunded,
         /// Validators still asked and not exited when a deadline passed, ever.
         pub exits_missed: u32,
         /// Of the outstanding exits, those of an operator flagged for a missed deadline: no longer
         /// counted as coming when tickets need exits (others are asked in their place), still
         /// asked of this operator.
         pub exits_overdue: u32,
-        /// Whether the last attested frame's claim differed from the attested figures: no new
-        /// stake until a clean frame.
-        pub last_frame_disputed: bool,
+        /// Whether the last attested frame has no claim of the operator's own, or one that
+        /// differs from the attested figures beyond the tolerance: no new stake until a frame
+        /// whose claim matches.
+        pub last_frame_unmatched: bool,
     }
+
+    /// One exit request's obligation: `exit_requested` reaches `asked_through` with it, and the
+    /// validators up to there must have exited by `deadline`.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    #[ink::scale_derive(Encode, Decode, TypeInfo)]
+    #[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
+    pub struct ExitTranche {
+        pub asked_through: u32,
+        pub deadline: Timestamp,
+    }
+
+    /// Most exit tranches kept per operator.
+    pub const MAX_EXIT_TRANCHES: usize = 4;
 
     impl Operator {
         /// Validators asked to exit that have not exited yet.
@@ -130,6 +149,19 @@ pub mod operator_registry {
                 .funded
                 .saturating_sub(self.counts.exited)
                 .saturating_sub(self.outstanding_exits())
+        }
+
+        /// The deadline of the oldest exit request not yet met, if any.
+        pub fn next_exit_deadline(&self) -> Option<Timestamp> {
+            self.exit_tranches
+                .iter()
+                .find(|t| t.asked_through > self.counts.exited)
+                .map(|t| t.deadline)
+        }
+
+        /// Staying validators the tickets' demand may ask to exit at `now` (not young).
+        pub fn exitable(&self, now: Timestamp) -> u32 {
+            self.staying().saturating_sub(self.recently_funded.young(now))
         }
     }
 
@@ -440,7 +472,10 @@ pub mod operator_registry {
                 return Err(Error::NothingToAllocate);
             }
             self.add_to_totals(|t| {
-                t.validators_funded = t.validators_funded.checked_add(u64::from(given)).ok_or(Error::Overflow)?;
+                t.validators_funded = t
+                    .validators_funded
+                    .checked_add(u64::from(given))
+                    .ok_or(Error::Overflow)?;
                 Ok(())
             })?;
             let mut parts = Vec::new();
@@ -449,6 +484,9 @@ pub mod operator_registry {
                     continue;
                 }
                 record.counts = record.counts.with_funded(c.allocated)?;
+                record
+                    .recently_funded
+                    .add(self.env().block_timestamp(), c.allocated);
                 self.operators.insert(c.id, &record);
                 self.env().emit_event(StakeRecorded {
                     operator: c.id,
@@ -465,8 +503,9 @@ pub mod operator_registry {
         }
 
         /// The accounting only: asks for the exits pending tickets need,
-        /// `icseth_core::allocation::validators_to_exit` of the figures it passes and the exits
-        /// already asked, at most a page, from the operators in service by
+        /// `icseth_core::allocation::validators_to_exit` of the figures it passes and the
+        /// validators coming (asked and not exited, unless overdue; exited and not yet among the
+        /// `withdrawn_validators` of the last applied report), at most a page, from the operators in service by
         /// `icseth_core::allocation::request_exits`. Refuses `NoExitsNeeded` (changing nothing)
         /// when nothing is needed or nobody has a staying validator. Emits `ExitsRequested` per
         /// operator; answers how many were asked.
@@ -476,11 +515,18 @@ pub mod operator_registry {
             owed_to_tickets: Balance,
             buffered: Balance,
             inflow: Balance,
+            withdrawn_validators: u32,
         ) -> Result<u32, Error> {
             self.ensure_accounting()?;
             let policy = self.allocation.required()?;
-            let outstanding = self.totals.required()?.exits_outstanding;
-            let needed = validators_to_exit(owed_to_tickets, buffered, inflow, outstanding).min(policy.page);
+            let totals = self.totals.required()?;
+            // coming: asked and not exited (overdue ones aside), and exited but not yet
+            // withdrawn in a report
+            let in_transit = totals
+                .validators_exited
+                .saturating_sub(u64::from(withdrawn_validators));
+            let coming = totals.exits_outstanding.saturating_add(in_transit);
+            let needed = validators_to_exit(owed_to_tickets, buffered, inflow, coming).min(policy.page);
             let (ids, mut candidates) = self.candidates()?;
             let asked = allocation::request_exits(&policy, &mut candidates, needed);
             if asked == 0 {
@@ -584,7 +630,17 @@ pub mod operator_registry {
                 .mev_rewards
                 .checked_add(figures.mev_rewards)
                 .ok_or(Error::Overflow)?;
-            let (status, streak) = next_status(record.status, record.weak_streak, frame_score, &policy);
+            // exits only rise (an older figure below the record changes nothing)
+            let exits = figures.exited.saturating_sub(record.counts.exited);
+            if exits > 0 {
+                self.record_exits(operator, &mut record, exits)?;
+            }
+            let (mut status, streak) = next_status(record.status, record.weak_streak, frame_score, &policy);
+            // an operator that missed an exit deadline stays paused until it has exited all it
+            // was asked (or the board removes it)
+            if record.status == OperatorStatus::Paused && record.exits_overdue > 0 {
+                status = OperatorStatus::Paused;
+            }
             if status != record.status {
                 status_change = Some((record.status, status));
             }
@@ -592,12 +648,7 @@ pub mod operator_registry {
             record.weak_streak = streak;
             record.score = Some(frame_score);
             record.last_attested_frame = Some(frame);
-            record.last_frame_disputed = history.disputed;
-            // exits only rise (an older figure below the record changes nothing)
-            let exits = figures.exited.saturating_sub(record.counts.exited);
-            if exits > 0 {
-                self.record_exits(operator, &mut record, exits)?;
-            }
+            record.last_frame_unmatched = history.disputed || history.claimed.is_none();
             if status_change.is_some_and(|(_, to)| to == OperatorStatus::Paused) {
                 let staying = record.staying();
                 let policy = self.allocation.required()?;
@@ -843,7 +894,10 @@ pub mod operator_registry {
         fn enter_service(&mut self, id: u32) -> Result<(), Error> {
             self.kind_room(id)?;
             let kind = self.operators.get(id).ok_or(Error::UnknownOperator)?.kind;
-            let count = self.in_service_count.get_mut(kind.index()).ok_or(Error::Overflow)?;
+            let count = self
+                .in_service_count
+                .get_mut(kind.index())
+                .ok_or(Error::Overflow)?;
             self.in_service.insert((Self::kind_key(kind), *count), &id);
             *count = count.checked_add(1).ok_or(Error::Overflow)?;
             Ok(())
@@ -873,6 +927,7 @@ pub mod operator_registry {
         /// The operators in service, each record read once, beside the rules' view of them.
         fn candidates(&self) -> Result<(Vec<Operator>, Vec<Candidate>), Error> {
             let threshold = self.policy.required()?.threshold_bps;
+            let now = self.env().block_timestamp();
             let mut records = Vec::new();
             let mut candidates = Vec::new();
             for kind in [
@@ -890,13 +945,14 @@ pub mod operator_registry {
                     let eligible = may_receive_stake(
                         record.status,
                         record.outstanding_exits(),
-                        record.last_frame_disputed,
+                        record.last_frame_unmatched,
                     );
                     candidates.push(Candidate {
                         id,
                         kind: record.kind,
                         rank_score: record.score.unwrap_or(threshold),
                         staying: record.staying(),
+                        exitable: record.exitable(now),
                         spare: if eligible { record.counts.spare() } else { 0 },
                         paused: record.status == OperatorStatus::Paused,
                         allocated: 0,
@@ -929,7 +985,19 @@ pub mod operator_registry {
                 .block_timestamp()
                 .checked_add(policy.exit_deadline_ms)
                 .ok_or(Error::Overflow)?;
-            record.exit_deadline = Some(deadline);
+            // a new request never moves an older one's deadline; past the bound it joins the
+            // newest
+            record.exit_tranches.push(ExitTranche {
+                asked_through: record.exit_requested,
+                deadline,
+            });
+            if record.exit_tranches.len() > MAX_EXIT_TRANCHES {
+                record.exit_tranches.remove(MAX_EXIT_TRANCHES.saturating_sub(1));
+                if let Some(last) = record.exit_tranches.last_mut() {
+                    last.asked_through = record.exit_requested;
+                    last.deadline = deadline;
+                }
+            }
             self.add_to_totals(|t| {
                 t.exits_outstanding = t
                     .exits_outstanding
@@ -958,9 +1026,8 @@ pub mod operator_registry {
             let overdue = satisfied.min(record.exits_overdue);
             record.exits_overdue = record.exits_overdue.saturating_sub(overdue);
             let counted = satisfied.saturating_sub(overdue);
-            if after == 0 {
-                record.exit_deadline = None;
-            }
+            let exited = record.counts.exited;
+            record.exit_tranches.retain(|t| t.asked_through > exited);
             self.add_to_totals(|t| {
                 t.validators_exited = t
                     .validators_exited
@@ -981,21 +1048,37 @@ pub mod operator_registry {
             Ok(())
         }
 
-        /// Anyone, once an operator's exit deadline has passed with validators still asked and
-        /// not exited: records them as missed (like missed duties: `exits_missed`) and pauses the
-        /// operator if active or on probation, asking the rest of its validators to exit. None of
-        /// what it is asked counts as coming any more, so the exits tickets need are asked of
-        /// others. Emits `ExitsMissed` (and `OperatorStatusChanged`, `ExitsRequested` on a pause).
+        /// Anyone, once an exit request's deadline has passed with its validators not all
+        /// exited, and the oracle has attested a frame of the operator that ended after that
+        /// deadline (so an exit the oracle has not seen yet is never taken for a miss): records
+        /// the validators due and not exited as missed (`exits_missed`, like missed duties) and
+        /// pauses the operator if active or on probation, asking the rest of its validators to
+        /// exit. From then on none of what it is asked counts as coming, so the exits tickets
+        /// need are asked of others, and it stays paused until it has exited all of it. Emits
+        /// `ExitsMissed` (and `OperatorStatusChanged`, `ExitsRequested` on a pause).
         #[ink(message)]
         pub fn flag_missed_exits(&mut self, operator: u32) -> Result<(), Error> {
             let mut record = self.operators.get(operator).ok_or(Error::UnknownOperator)?;
-            let deadline = record.exit_deadline.ok_or(Error::NoMissedExits)?;
-            let missed = record.outstanding_exits();
-            if missed == 0 || self.env().block_timestamp() <= deadline {
-                return Err(Error::NoMissedExits);
+            let now = self.env().block_timestamp();
+            let exited = record.counts.exited;
+            let due = record
+                .exit_tranches
+                .iter()
+                .rev()
+                .find(|t| t.deadline < now && t.asked_through > exited)
+                .copied()
+                .ok_or(Error::NoMissedExits)?;
+            let attested_until = record
+                .last_attested_frame
+                .and_then(|frame| u64::from(frame).checked_add(1))
+                .and_then(|frames| frames.checked_mul(FRAME_MS))
+                .and_then(|span| self.genesis_ms.checked_add(span))
+                .unwrap_or(0);
+            if attested_until <= due.deadline {
+                return Err(Error::ExitsNotAttestedPastDeadline);
             }
+            let missed = due.asked_through.saturating_sub(exited);
             record.exits_missed = record.exits_missed.checked_add(missed).ok_or(Error::Overflow)?;
-            record.exit_deadline = None;
             self.env().emit_event(ExitsMissed {
                 operator,
                 validators: missed,
@@ -1014,12 +1097,16 @@ pub mod operator_registry {
                 let policy = self.allocation.required()?;
                 self.ask_exits(operator, &mut record, staying, ExitReason::Paused, &policy)?;
             }
-            // everything it is asked is overdue now: no longer counted as coming
+            // everything it is asked is overdue now: no longer counted as coming, no deadline
             let outstanding = record.outstanding_exits();
             let newly_overdue = outstanding.saturating_sub(record.exits_overdue);
             record.exits_overdue = outstanding;
+            record.exit_tranches.clear();
             self.add_to_totals(|t| {
-                t.exits_missed = t.exits_missed.checked_add(u64::from(missed)).ok_or(Error::Overflow)?;
+                t.exits_missed = t
+                    .exits_missed
+                    .checked_add(u64::from(missed))
+                    .ok_or(Error::Overflow)?;
                 t.exits_outstanding = t
                     .exits_outstanding
                     .checked_sub(u64::from(newly_overdue))
@@ -1096,10 +1183,11 @@ pub mod operator_registry {
                     last_attested_frame: None,
                     totals: Cumulative::default(),
                     exit_requested: 0,
-                    exit_deadline: None,
+                    exit_tranches: Vec::new(),
+                    recently_funded: RecentlyFunded::default(),
                     exits_missed: 0,
                     exits_overdue: 0,
-                    last_frame_disputed: false,
+                    last_frame_unmatched: false,
                 },
             );
             self.operator_of.insert(admin, &id);
@@ -1206,6 +1294,10 @@ pub mod operator_registry {
             history.claimed = Some(figures);
             if let Some(attested) = history.attested {
                 self.flag_dispute(&mut record, &mut history, &figures, &attested)?;
+                // a late claim of the last attested frame decides whether it matched
+                if record.last_attested_frame == Some(frame) {
+                    record.last_frame_unmatched = history.disputed;
+                }
             }
             record.last_reported_frame = Some(frame);
             self.add_to_totals(|t| {
@@ -1242,9 +1334,6 @@ pub mod operator_registry {
         ) -> Result<(), Error> {
             if !history.disputed && disagree(claimed, attested, self.policy.required()?.tolerance_bps) {
                 history.disputed = true;
-                if record.last_attested_frame == Some(history.frame) {
-                    record.last_frame_disputed = true;
-                }
                 record.totals.disagreements = record
                     .totals
                     .disagreements

@@ -496,13 +496,17 @@ fn allocation_funds_whole_validators_above_tickets_and_the_floor_within_the_spar
     as_caller(accounting());
     // what tickets are owed stays: whole validators of the rest only
     assert_refused(&mut registry, Error::NothingToAllocate, |r| r.allocate(V - 1, 0));
-    assert_refused(&mut registry, Error::NothingToAllocate, |r| r.allocate(2 * V - 1, V));
+    assert_refused(&mut registry, Error::NothingToAllocate, |r| {
+        r.allocate(2 * V - 1, V)
+    });
     assert_eq!(registry.allocate(2 * V, V - 1), Ok(vec![part(id, 1)]));
     // a page at most, and the spare limit (4)
     assert_eq!(registry.allocate(100 * V, 0), Ok(vec![part(id, 3)]));
     assert_eq!(registry.operator(id).unwrap().counts.funded, 4);
     assert_eq!(registry.totals().unwrap().validators_funded, 4);
-    assert_refused(&mut registry, Error::NothingToAllocate, |r| r.allocate(100 * V, 0));
+    assert_refused(&mut registry, Error::NothingToAllocate, |r| {
+        r.allocate(100 * V, 0)
+    });
     // removed: out of service, every staying validator asked to exit
     as_caller(governor());
     registry
@@ -513,7 +517,9 @@ fn allocation_funds_whole_validators_above_tickets_and_the_floor_within_the_spar
     assert_eq!((record.outstanding_exits(), record.staying()), (4, 0));
     assert_eq!(registry.totals().unwrap().exits_outstanding, 4);
     as_caller(accounting());
-    assert_refused(&mut registry, Error::NothingToAllocate, |r| r.allocate(100 * V, 0));
+    assert_refused(&mut registry, Error::NothingToAllocate, |r| {
+        r.allocate(100 * V, 0)
+    });
 }
 
 /// Two SSV operators and one KYC ring-fenced: the targets (40/40/20, Obol empty) and the
@@ -525,28 +531,40 @@ fn allocation_follows_the_kind_targets_then_the_score() {
     let b = add_operator(&mut registry, accounts().charlie, OperatorKind::SsvCluster);
     let k = add_operator(&mut registry, accounts().alice, OperatorKind::KycRingFenced);
     at_frame(2);
+    matched_frame(&mut registry, a, 1, good(9_500));
+    as_caller(accounts().charlie);
+    registry.report_performance(b, 1, good(9_900)).unwrap();
     as_caller(oracle());
-    registry.record_attestation(a, 1, good(9_500), 2).unwrap();
     registry.record_attestation(b, 1, good(9_900), 2).unwrap();
     as_caller(accounting());
     let parts = registry.allocate(6 * V, 0).unwrap();
     // 6 validators: KYC gets its 20% and a third more, as SSV takes what Obol cannot; within
-    // SSV the better-scored b until its limit (the cap needs four active operators)
+    // SSV the better-scored b first, up to the cap (three able to take stake: 33.34%, so 3 of 6)
     let given: Vec<(u32, u32)> = parts.iter().map(|p| (p.operator, p.validators)).collect();
-    assert_eq!(given, vec![(b, 4), (k, 2)]);
+    assert_eq!(given, vec![(a, 1), (b, 3), (k, 2)]);
     // b's next claim disagrees with what is attested: no stake until a clean frame
     at_frame(3);
     as_caller(accounts().charlie);
     registry
-        .report_performance(b, 2, Figures { proposed: 9, ..good(9_900) })
+        .report_performance(
+            b,
+            2,
+            Figures {
+                proposed: 9,
+                ..good(9_900)
+            },
+        )
         .unwrap();
     as_caller(oracle());
     registry.record_attestation(b, 2, good(9_900), 2).unwrap();
-    assert!(registry.operator(b).unwrap().last_frame_disputed);
+    assert!(registry.operator(b).unwrap().last_frame_unmatched);
     as_caller(accounting());
     as_caller(governor());
     registry
-        .govern(RegistryDecision::SetLimit { operator: b, limit: 8 })
+        .govern(RegistryDecision::SetLimit {
+            operator: b,
+            limit: 8,
+        })
         .unwrap();
     as_caller(accounting());
     let parts = registry.allocate(2 * V, 0).unwrap();
@@ -563,32 +581,58 @@ fn add_operator(registry: &mut OperatorRegistry, who: AccountId, kind: OperatorK
         .govern(RegistryDecision::ApproveOperator { operator: id })
         .unwrap();
     registry
-        .govern(RegistryDecision::SetLimit { operator: id, limit: 4 })
+        .govern(RegistryDecision::SetLimit {
+            operator: id,
+            limit: 4,
+        })
         .unwrap();
     id
+}
+
+/// The admin claims `figures` for `frame` and the oracle attests the same: a matched frame.
+fn matched_frame(registry: &mut OperatorRegistry, id: u32, frame: u32, figures: Figures) {
+    as_caller(admin());
+    registry.report_performance(id, frame, figures).unwrap();
+    as_caller(oracle());
+    registry.record_attestation(id, frame, figures, 2).unwrap();
 }
 
 #[ink::test]
 fn exits_are_asked_for_tickets_recorded_from_attestations_and_missed_ones_pause() {
     let (mut registry, id) = deploy_with_operator();
     as_caller(accounting());
-    registry.allocate(5 * V, 0).unwrap(); // 4 validators
+    registry.allocate(5 * V, 0).unwrap(); // 4 validators, young for 3 days
+                                          // young validators are never asked
+    assert_refused(&mut registry, Error::NoExitsNeeded, |r| {
+        r.request_exits_for_tickets(2 * V, V / 2, 0, 0)
+    });
+    at_frame(3);
     as_caller(admin());
-    assert_refused(&mut registry, Error::NotAccounting, |r| r.request_exits_for_tickets(V, 0, 0));
+    assert_refused(&mut registry, Error::NotAccounting, |r| {
+        r.request_exits_for_tickets(V, 0, 0, 0)
+    });
     as_caller(accounting());
     // covered by the buffer and the inflow: nothing to ask
-    assert_refused(&mut registry, Error::NoExitsNeeded, |r| r.request_exits_for_tickets(2 * V, V, V));
-    // 1.5 validators short: 2 asked, by the deadline
-    assert_eq!(registry.request_exits_for_tickets(2 * V, V / 2, 0), Ok(2));
+    assert_refused(&mut registry, Error::NoExitsNeeded, |r| {
+        r.request_exits_for_tickets(2 * V, V, V, 0)
+    });
+    // 1.5 validators short: 2 asked, by the deadline (day 7)
+    assert_eq!(registry.request_exits_for_tickets(2 * V, V / 2, 0, 0), Ok(2));
     let record = registry.operator(id).unwrap();
     assert_eq!((record.outstanding_exits(), record.staying()), (2, 2));
-    assert_eq!(record.exit_deadline, Some(AllocationPolicy::DEFAULT.exit_deadline_ms));
+    let deadline = 3 * FRAME_MS + AllocationPolicy::DEFAULT.exit_deadline_ms;
+    assert_eq!(record.next_exit_deadline(), Some(deadline));
     // the exits already asked count as coming: asking again asks nothing
-    assert_refused(&mut registry, Error::NoExitsNeeded, |r| r.request_exits_for_tickets(2 * V, V / 2, 0));
+    assert_refused(&mut registry, Error::NoExitsNeeded, |r| {
+        r.request_exits_for_tickets(2 * V, V / 2, 0, 0)
+    });
     // an outstanding exit takes the operator out of the allocation
     as_caller(governor());
     registry
-        .govern(RegistryDecision::SetLimit { operator: id, limit: 6 })
+        .govern(RegistryDecision::SetLimit {
+            operator: id,
+            limit: 6,
+        })
         .unwrap();
     as_caller(accounting());
     assert_refused(&mut registry, Error::NothingToAllocate, |r| r.allocate(10 * V, 0));
@@ -596,41 +640,138 @@ fn exits_are_asked_for_tickets_recorded_from_attestations_and_missed_ones_pause(
     as_caller(outsider());
     assert_refused(&mut registry, Error::NoMissedExits, |r| r.flag_missed_exits(id));
     // the oracle attests one exit (a figure above the funded validators is refused)
-    at_frame(2);
+    at_frame(5);
     as_caller(oracle());
     assert_refused(&mut registry, Error::InvalidFigures, |r| {
-        r.record_attestation(id, 1, Figures { exited: 5, ..good(9_900) }, 2)
+        r.record_attestation(
+            id,
+            4,
+            Figures {
+                exited: 5,
+                ..good(9_900)
+            },
+            2,
+        )
     });
-    registry
-        .record_attestation(id, 1, Figures { exited: 1, ..good(9_900) }, 2)
-        .unwrap();
+    matched_frame(
+        &mut registry,
+        id,
+        4,
+        Figures {
+            exited: 1,
+            ..good(9_900)
+        },
+    );
     let record = registry.operator(id).unwrap();
-    assert_eq!((record.counts.exited, record.outstanding_exits(), record.staying()), (1, 1, 2));
+    assert_eq!(
+        (record.counts.exited, record.outstanding_exits(), record.staying()),
+        (1, 1, 2)
+    );
     assert_eq!(registry.totals().unwrap().exits_outstanding, 1);
-    // past the deadline with one still asked: missed, paused, the rest asked
-    at_frame(6);
+    // exited, its balance not yet withdrawn in a report: still coming
+    as_caller(accounting());
+    assert_refused(&mut registry, Error::NoExitsNeeded, |r| {
+        r.request_exits_for_tickets(2 * V, V / 2, 0, 0)
+    });
+    // past the deadline, but the oracle has attested no frame after it: no miss yet
+    at_frame(8);
+    as_caller(outsider());
+    assert_refused(&mut registry, Error::ExitsNotAttestedPastDeadline, |r| {
+        r.flag_missed_exits(id)
+    });
+    // a frame past the deadline still shows one of the two: missed, paused, the rest asked
+    matched_frame(
+        &mut registry,
+        id,
+        7,
+        Figures {
+            exited: 1,
+            ..good(9_900)
+        },
+    );
     as_caller(outsider());
     registry.flag_missed_exits(id).unwrap();
     let record = registry.operator(id).unwrap();
     assert_eq!(record.status, OperatorStatus::Paused);
     assert_eq!((record.exits_missed, record.exits_overdue), (1, 3));
     assert_eq!((record.outstanding_exits(), record.staying()), (3, 0));
+    assert_eq!(record.next_exit_deadline(), None);
     // nothing it is asked counts as coming any more: tickets' demand asks others
     assert_eq!(registry.totals().unwrap().exits_outstanding, 0);
     assert_refused(&mut registry, Error::NoMissedExits, |r| r.flag_missed_exits(id));
-    // all three exit: the overdue first, then the counted ones
-    as_caller(oracle());
-    registry
-        .record_attestation(id, 5, Figures { exited: 4, ..good(9_900) }, 2)
-        .unwrap();
+    // a good frame does not lift the pause while it owes overdue exits
+    at_frame(9);
+    matched_frame(
+        &mut registry,
+        id,
+        8,
+        Figures {
+            exited: 1,
+            ..good(9_900)
+        },
+    );
+    assert_eq!(registry.operator(id).unwrap().status, OperatorStatus::Paused);
+    // all three exit: the overdue first; the pause lifts with the good frame
+    at_frame(10);
+    matched_frame(
+        &mut registry,
+        id,
+        9,
+        Figures {
+            exited: 4,
+            ..good(9_900)
+        },
+    );
     let record = registry.operator(id).unwrap();
-    assert_eq!((record.outstanding_exits(), record.exits_overdue, record.exit_deadline), (0, 0, None));
+    assert_eq!(
+        (
+            record.outstanding_exits(),
+            record.exits_overdue,
+            record.next_exit_deadline()
+        ),
+        (0, 0, None)
+    );
     let totals = registry.totals().unwrap();
-    assert_eq!((totals.exits_outstanding, totals.validators_exited, totals.exits_missed), (0, 4, 1));
-    // the exits freed the limit (6): recovered by the good frame, it may take stake again
+    assert_eq!(
+        (
+            totals.exits_outstanding,
+            totals.validators_exited,
+            totals.exits_missed
+        ),
+        (0, 4, 1)
+    );
+    // the exits freed the limit (6): active again, it may take stake
     assert_eq!(record.status, OperatorStatus::Active);
     as_caller(accounting());
     assert_eq!(registry.allocate(10 * V, 0).unwrap()[0].validators, 6);
+}
+
+/// A fifth request while four are pending joins the newest; the oldest deadline never moves.
+#[ink::test]
+fn a_new_exit_request_never_moves_an_older_deadline() {
+    let (mut registry, id) = deploy_with_operator();
+    as_caller(governor());
+    registry
+        .govern(RegistryDecision::SetLimit {
+            operator: id,
+            limit: 10,
+        })
+        .unwrap();
+    as_caller(accounting());
+    registry.allocate(10 * V, 0).unwrap();
+    let mut deadlines = Vec::new();
+    for day in 3..9u64 {
+        at_frame(day);
+        as_caller(accounting());
+        let owed = (day - 1) as u128 * V; // one more validator short each day
+        registry.request_exits_for_tickets(owed, 0, 0, 0).unwrap();
+        deadlines.push(registry.operator(id).unwrap().next_exit_deadline());
+    }
+    let first = Some(3 * FRAME_MS + AllocationPolicy::DEFAULT.exit_deadline_ms);
+    assert!(deadlines.iter().all(|d| *d == first), "{deadlines:?}");
+    let tranches = registry.operator(id).unwrap().exit_tranches;
+    assert_eq!(tranches.len(), MAX_EXIT_TRANCHES);
+    assert_eq!(tranches.last().unwrap().asked_through, 7);
 }
 
 #[ink::test]
@@ -661,7 +802,12 @@ fn the_allocation_policy_is_the_boards_within_bounds_and_kinds_are_capped() {
     assert_eq!(registry.allocation_policy(), Ok(one_per_kind));
     as_caller(accounts().charlie);
     let second = registry
-        .register_operator("second".into(), OperatorKind::SsvCluster, accounts().charlie, accounts().charlie)
+        .register_operator(
+            "second".into(),
+            OperatorKind::SsvCluster,
+            accounts().charlie,
+            accounts().charlie,
+        )
         .unwrap();
     as_caller(governor());
     assert_refused(&mut registry, Error::KindFull, |r| {

@@ -145,7 +145,9 @@ async fn run(url: &str, contracts: PathBuf) -> Result<(), Failure> {
         .await?
         .accepted()?;
     assert_eq!(
-        submit(&mut client, &alice, &accounting.allocate(), 0).await?.accepted()?,
+        submit(&mut client, &alice, &accounting.allocate(), 0)
+            .await?
+            .accepted()?,
         3,
         "the allocation funds the validators"
     );

@@ -625,12 +625,25 @@ pub fn next_status(status: OperatorStatus, weak_run: u32, score: u32) -> (Operat
 
 /// The allocation's defaults as the README states them: SSV 40%, Obol 40%, KYC ring-fenced 20%
 /// of the validators that stay (funded, not exited, not asked to exit); no operator above 25% of
-/// them while four or more operators can still take a validator; 16 validators per call.
+/// them, or above an even share when fewer than four can still take a validator; 16 validators
+/// per call; validators funded in the last 3 days are never asked to exit for tickets.
 pub const KIND_TARGETS_BPS: [u64; 3] = [4_000, 4_000, 2_000];
 pub const OPERATOR_CAP_BPS: u64 = 2_500;
 pub const ALLOCATION_PAGE: u32 = 16;
 /// A new operator without an attested frame ranks at the performance threshold.
 pub const UNSCORED_RANK: u32 = 9_000;
+/// Validators funded today or on the two days before (UTC days of block time) are young.
+pub const YOUNG_DAYS: u64 = 3;
+
+/// Of `funded` (day, validators) pairs, the validators still young at `now_ms`.
+pub fn young_at(funded: &[(u64, u32)], now_ms: u64) -> u32 {
+    let today = now_ms / (24 * 60 * 60 * 1000);
+    funded
+        .iter()
+        .filter(|(day, _)| *day <= today && today - day < YOUNG_DAYS)
+        .map(|(_, n)| n)
+        .sum()
+}
 
 /// One operator as the allocation and exit rules see it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -640,7 +653,8 @@ pub struct OperatorModel {
     pub kind: usize,
     pub status: OperatorStatus,
     pub score: Option<u32>,
-    /// Its last attested frame's claim differed from the attested figures.
+    /// Its last attested frame had no claim of its own, or one that differed from the attested
+    /// figures.
     pub disputed: bool,
     pub keys: u32,
     pub limit: u32,
@@ -648,6 +662,8 @@ pub struct OperatorModel {
     pub exited: u32,
     /// Asked to exit and not exited yet.
     pub asked: u32,
+    /// Funded in the last 3 days (never asked for tickets).
+    pub young: u32,
 }
 
 impl OperatorModel {
@@ -672,20 +688,35 @@ impl OperatorModel {
     fn rank(&self) -> u32 {
         self.score.unwrap_or(UNSCORED_RANK)
     }
+    fn exitable(&self) -> u32 {
+        self.staying().saturating_sub(self.young)
+    }
 }
 
 /// Which operator gets each of `validators`, one at a time: the kind furthest below its target
 /// once the validator counts, then the best score, the fewest staying, the lowest id; an operator
-/// is skipped when full or, with the cap on, when one more would put it above ceil(25%) of the
-/// staying validators. Answers the validators per operator (in `ops`' order).
+/// is skipped when full or when one more would put it above ceil(cap) of the staying validators,
+/// the cap 25% or 1/n of them with n < 4 operators able to take one. Answers the validators per
+/// operator (in `ops`' order).
 pub fn plan_allocation(ops: &[OperatorModel], validators: u32) -> Vec<u32> {
     let mut staying: Vec<u64> = ops.iter().map(|o| u64::from(o.staying())).collect();
-    let mut room: Vec<u32> = ops.iter().map(|o| if o.in_service() { o.room() } else { 0 }).collect();
+    let mut room: Vec<u32> = ops
+        .iter()
+        .map(|o| if o.in_service() { o.room() } else { 0 })
+        .collect();
     let mut given = vec![0u32; ops.len()];
     for _ in 0..validators {
-        let total: u64 = (0..ops.len()).filter(|&i| ops[i].in_service()).map(|i| staying[i]).sum();
+        let total: u64 = (0..ops.len())
+            .filter(|&i| ops[i].in_service())
+            .map(|i| staying[i])
+            .sum();
         let able = room.iter().filter(|r| **r > 0).count() as u64;
-        let cap_on = able * OPERATOR_CAP_BPS >= 10_000;
+        // an even share when too few can take stake for 25% to be met
+        let cap = if able * OPERATOR_CAP_BPS >= 10_000 {
+            OPERATOR_CAP_BPS
+        } else {
+            10_000u64.div_ceil(able.max(1))
+        };
         let mut by_kind = [0u64; 3];
         for (i, o) in ops.iter().enumerate() {
             if o.in_service() {
@@ -694,12 +725,18 @@ pub fn plan_allocation(ops: &[OperatorModel], validators: u32) -> Vec<u32> {
         }
         let key = |i: usize| {
             let o = &ops[i];
-            let below = KIND_TARGETS_BPS[o.kind] as i128 * (total + 1) as i128 - by_kind[o.kind] as i128 * 10_000;
-            (below, o.rank(), std::cmp::Reverse(staying[i]), std::cmp::Reverse(o.id))
+            let below =
+                KIND_TARGETS_BPS[o.kind] as i128 * (total + 1) as i128 - by_kind[o.kind] as i128 * 10_000;
+            (
+                below,
+                o.rank(),
+                std::cmp::Reverse(staying[i]),
+                std::cmp::Reverse(o.id),
+            )
         };
         let best = (0..ops.len())
             .filter(|&i| room[i] > 0)
-            .filter(|&i| !cap_on || (staying[i] + 1) * 10_000 <= OPERATOR_CAP_BPS * (total + 1) + 9_999)
+            .filter(|&i| (staying[i] + 1) * 10_000 <= cap * (total + 1) + 9_999)
             .max_by_key(|&i| key(i));
         let Some(i) = best else { break };
         given[i] += 1;
@@ -709,13 +746,19 @@ pub fn plan_allocation(ops: &[OperatorModel], validators: u32) -> Vec<u32> {
     given
 }
 
-/// Which operators are asked to exit `validators`, one at a time: paused operators first, then
-/// the kind furthest above its target once the validator leaves, its weakest score, the most
-/// staying, the highest id.
+/// Which operators are asked to exit `validators`, one at a time, never a young validator: paused
+/// operators first, then the kind furthest above its target once the validator leaves, its weakest
+/// score, the most staying, the highest id.
 pub fn plan_exits(ops: &[OperatorModel], validators: u32) -> Vec<u32> {
-    let mut staying: Vec<u64> =
-        ops.iter().map(|o| if o.in_service() { u64::from(o.staying()) } else { 0 }).collect();
+    let mut staying: Vec<u64> = ops
+        .iter()
+        .map(|o| if o.in_service() { u64::from(o.staying()) } else { 0 })
+        .collect();
     let mut asked = vec![0u32; ops.len()];
+    let mut exitable: Vec<u32> = ops
+        .iter()
+        .map(|o| if o.in_service() { o.exitable() } else { 0 })
+        .collect();
     for _ in 0..validators {
         let total: u64 = staying.iter().sum();
         let mut by_kind = [0u64; 3];
@@ -734,17 +777,22 @@ pub fn plan_exits(ops: &[OperatorModel], validators: u32) -> Vec<u32> {
                 o.id,
             )
         };
-        let Some(i) = (0..ops.len()).filter(|&i| staying[i] > 0).max_by_key(|&i| key(i)) else {
+        let Some(i) = (0..ops.len())
+            .filter(|&i| exitable[i] > 0)
+            .max_by_key(|&i| key(i))
+        else {
             break;
         };
         asked[i] += 1;
         staying[i] -= 1;
+        exitable[i] -= 1;
     }
     asked
 }
 
 /// Validators to ask to exit for pending tickets: what they are owed above the buffer, the
-/// unreported inflow and 32 ETH per exit already asked, in whole validators rounded up.
+/// unreported inflow and 32 ETH per validator coming (asked and not exited, or exited and not yet
+/// withdrawn in a report), in whole validators rounded up.
 pub fn exits_needed(owed: u128, buffered: u128, inflow: u128, asked: u64) -> u32 {
     let covered = buffered + inflow + u128::from(asked) * VALIDATOR;
     let short = owed.saturating_sub(covered);

@@ -82,7 +82,9 @@ async fn oracle_quorum_rewards_slashing_cover_and_bounds<Client: E2EBackend>(
         .await?
         .accepted()?;
     assert_eq!(
-        submit(&mut client, &alice, &token.allocate(), 0).await?.accepted()?,
+        submit(&mut client, &alice, &token.allocate(), 0)
+            .await?
+            .accepted()?,
         8,
         "the allocation funds the validators"
     );
@@ -314,7 +316,9 @@ async fn a_loss_naming_an_unknown_operator_applies_unattributed<Client: E2EBacke
         .await?
         .accepted()?;
     assert_eq!(
-        submit(&mut client, &alice, &token.allocate(), 0).await?.accepted()?,
+        submit(&mut client, &alice, &token.allocate(), 0)
+            .await?
+            .accepted()?,
         1,
         "the allocation funds the validators"
     );

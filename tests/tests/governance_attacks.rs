@@ -313,7 +313,9 @@ async fn an_admin_cannot_redirect_stake<Client: E2EBackend>(mut client: Client) 
     .accepted()?;
     let (approved_before, attacker_before) = (balance!(client, approved), balance!(client, attacker));
     assert_eq!(
-        submit(&mut client, &alice, &token.allocate(), 0).await?.accepted()?,
+        submit(&mut client, &alice, &token.allocate(), 0)
+            .await?
+            .accepted()?,
         2,
         "the allocation funds the validators"
     );
@@ -349,7 +351,9 @@ async fn an_admin_cannot_redirect_stake<Client: E2EBackend>(mut client: Client) 
         .await?
         .accepted()?;
     assert_eq!(
-        submit(&mut client, &alice, &token.allocate(), 0).await?.accepted()?,
+        submit(&mut client, &alice, &token.allocate(), 0)
+            .await?
+            .accepted()?,
         1,
         "the allocation funds the validators"
     );

@@ -234,7 +234,7 @@ matrix! { fx;
     registry.set_addresses(fx.operator, fx.outsider, fx.outsider) [OperatorAdmin] => "NotOperatorAdmin";
     registry.report_performance(fx.operator, 0, fx.figures) [OperatorAdmin] => "NotOperatorAdmin";
     registry.allocate(u128::MAX, 0) [] => "NotAccounting";
-    registry.request_exits_for_tickets(u128::MAX, 0, 0) [] => "NotAccounting";
+    registry.request_exits_for_tickets(u128::MAX, 0, 0, 0) [] => "NotAccounting";
     registry.govern(RegistryDecision::SetAllocationPolicy { policy: AllocationPolicy::DEFAULT }) [] => "Governor(NotGovernor)";
     registry.record_slashing(fx.operator, 1) [] => "NotAccounting";
     registry.record_attestation(fx.operator, 0, fx.figures, 2) [] => "NotOracle";

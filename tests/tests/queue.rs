@@ -6,11 +6,11 @@
 //! - a ticket pays min(request value, its shares at the finalizing report's rate);
 //! - a payout is `floor(shares * min((pooled + 1e6) / (supply + 1e6), pooled / supply))`;
 //! - staking never spends the request value of tickets not yet finalized.
+use icseth_abi::registry::RegistryError;
 use icseth_accounting::icseth_accounting::{
     Accounting, Deposited, Error as AccountingError, IcsethAccounting, ReportApplied, TicketStatus,
     WithdrawalClaimed, WithdrawalFinalized,
 };
-use icseth_abi::registry::RegistryError;
 use icseth_core::{
     governance::{Action, OracleDecision, ProtectionDecision, RegistryDecision, TokenDecision},
     operators::VALIDATOR_DEPOSIT,
@@ -119,7 +119,10 @@ where
             }),
             Action::OperatorRegistry(RegistryDecision::ApproveOperator { operator }),
             // the limit decides how many validators the allocation funds here
-            Action::OperatorRegistry(RegistryDecision::SetLimit { operator, limit: validators.max(1) }),
+            Action::OperatorRegistry(RegistryDecision::SetLimit {
+                operator,
+                limit: validators.max(1),
+            }),
             Action::SlashProtection(ProtectionDecision::AllowDonor {
                 donor: account_of(&institution_b()),
             }),
@@ -133,10 +136,10 @@ where
     }
     if validators > 0 {
         assert_eq!(
-        submit(client, &alice, &token.allocate(), 0).await?.accepted()?,
-        validators,
-        "the allocation funds the validators"
-    );
+            submit(client, &alice, &token.allocate(), 0).await?.accepted()?,
+            validators,
+            "the allocation funds the validators"
+        );
     }
     let mut scene = Scene {
         suite,
@@ -518,7 +521,9 @@ async fn staking_never_spends_what_tickets_are_owed<Client: E2EBackend>(mut clie
         .await?
         .accepted()?;
     assert_eq!(
-        submit(&mut client, &alice, &token.allocate(), 0).await?.accepted()?,
+        submit(&mut client, &alice, &token.allocate(), 0)
+            .await?
+            .accepted()?,
         1,
         "the allocation funds the validators"
     );

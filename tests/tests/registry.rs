@@ -85,7 +85,9 @@ async fn a_weak_operator_goes_to_probation_then_paused_and_gets_no_stake<Client:
         .await
         .map_err(|e| format!("{e:?}"))?;
     assert_eq!(
-        submit(&mut client, &alice, &token.allocate(), 0).await?.accepted()?,
+        submit(&mut client, &alice, &token.allocate(), 0)
+            .await?
+            .accepted()?,
         2,
         "the allocation funds the validators"
     );
@@ -154,7 +156,7 @@ async fn a_weak_operator_goes_to_probation_then_paused_and_gets_no_stake<Client:
     // paused: its two validators are asked to exit, and the allocation passes it by (nobody
     // else is in service, so nothing moves)
     assert_eq!((record.outstanding_exits(), record.staying()), (2, 0));
-    assert!(record.exit_deadline.is_some());
+    assert!(record.next_exit_deadline().is_some());
     let refused = submit(&mut client, &alice, &token.allocate(), 0).await?;
     assert_eq!(
         refused.value,

@@ -57,9 +57,9 @@ use icseth_e2e::{
     account_of, advance_ms, deploy_and_wire,
     governance::{decide_all, propose_and_approve},
     model::{
-        book_figures, exits_needed, frame_score, mul_div, next_status, plan_allocation, plan_exits,
-        ComplianceModel, HoldModel, OperatorModel, Owed, Protocol, ALLOCATION_PAGE, BOOK_FIGURES,
-        DAY_MS, OFFSET, VALIDATOR,
+        book_figures, exits_needed, frame_score, mul_div, next_status, plan_allocation, plan_exits, young_at,
+        ComplianceModel, HoldModel, OperatorModel, Owed, Protocol, ALLOCATION_PAGE, BOOK_FIGURES, DAY_MS,
+        OFFSET, VALIDATOR,
     },
     now_ms,
     oracle::{at, frame_start, next_frame},
@@ -242,6 +242,9 @@ struct World {
     /// attested (at most those whose balances came back: `exited`).
     asked: u32,
     exits_attested: u32,
+    /// Validators allocated per day (the day number): the last 3 days' are never asked for
+    /// tickets.
+    funded_days: Vec<(u64, u32)>,
     next_frame: Option<u32>,
     paused: bool,
     /// Passed proposals: id, executable from, effect.
@@ -284,6 +287,7 @@ impl World {
             funded: self.model.funded,
             exited: self.exits_attested,
             asked: self.asked,
+            young: young_at(&self.funded_days, now_ms()),
         }
     }
 
@@ -575,6 +579,7 @@ async fn setup(client: &mut EmbeddedClient) -> E2EResult<World> {
         operator_status: OperatorStatus::Active,
         asked: 0,
         exits_attested: 0,
+        funded_days: Vec::new(),
         weak_streak: 0,
         next_frame: None,
         paused: false,
@@ -717,6 +722,38 @@ async fn propose(
     Ok(())
 }
 
+/// Anyone asks for the exits pending tickets need: accepted exactly when the model's demand
+/// (`exits_needed` with what is coming) and its exit rule (`plan_exits`, never a young
+/// validator) ask for some, and then for exactly those.
+async fn exit_request(
+    client: &mut EmbeddedClient,
+    w: &mut World,
+    done: &mut Done,
+    label: &str,
+) -> E2EResult<()> {
+    let mut token = ink_e2e::create_call_builder::<IcsethAccounting>(w.suite.accounting);
+    // coming: asked, and exited whose balances no applied report has withdrawn yet
+    let in_transit = w.exits_attested.saturating_sub(w.last.exited_validators);
+    let needed = exits_needed(
+        w.model.queued,
+        w.model.buffered,
+        w.model.inflow,
+        u64::from(w.asked + in_transit),
+    );
+    let planned: u32 = plan_exits(&[w.operator_rules()], needed.min(ALLOCATION_PAGE))
+        .iter()
+        .sum();
+    match attempt!(client, &w.outsider, &token.request_exits()) {
+        Ok(n) => {
+            assert_eq!(n, planned, "{label}: validators asked to exit");
+            w.asked += n;
+            done.exit_requests += 1;
+        }
+        Err(e) => assert_eq!(planned, 0, "{label}: exit request refused {e:?}"),
+    }
+    Ok(())
+}
+
 /// The board passes a Pause and, after it, an Unpause: both execute, in that order, when they
 /// fall due, and the newer Unpause stands (the board's own pause never voids it).
 async fn stale_pause(client: &mut EmbeddedClient, w: &mut World, done: &mut Done) -> E2EResult<()> {
@@ -728,13 +765,7 @@ async fn stale_pause(client: &mut EmbeddedClient, w: &mut World, done: &mut Done
 
 /// The operator reports its next finished frame and two members attest it (weak one time in
 /// three): the status follows the frame rules.
-async fn frame(
-    client: &mut EmbeddedClient,
-    w: &mut World,
-    rng: &mut Rng,
-    side: &mut Rng,
-    done: &mut Done,
-) -> E2EResult<()> {
+async fn frame(client: &mut EmbeddedClient, w: &mut World, rng: &mut Rng, done: &mut Done) -> E2EResult<()> {
     let mut registry = ink_e2e::create_call_builder::<OperatorRegistry>(w.suite.operator_registry);
     let mut oracle = ink_e2e::create_call_builder::<OracleConsensus>(w.suite.oracle);
     let current = read(client, &w.manager, &registry.current_frame()).await?;
@@ -743,14 +774,9 @@ async fn frame(
         return Ok(());
     }
     let mut figures = if rng.below(3) == 0 { WEAK } else { GOOD };
-    // validators whose balances came back have exited: the admin and the oracle say so, some
-    // of them in this frame
-    let unattested = w.exited - w.exits_attested;
-    let exits = if unattested > 0 && side.below(2) == 0 {
-        1 + side.below(u64::from(unattested)) as u32
-    } else {
-        0
-    };
+    // validators whose balances came back have exited: the admin and the oracle say so
+    // the oracle states every exit whose balance came back
+    let exits = w.exited - w.exits_attested;
     figures.exited = w.exits_attested + exits;
     submit(
         client,
@@ -788,7 +814,11 @@ async fn run(client: &mut EmbeddedClient, seed: u64, steps: u32) -> E2EResult<Do
     let mut rng = Rng::new(seed);
     // the allocation's and the exits' own draws, apart from the main sequence (so adding them
     // left every other operation's draws as they were)
-    let mut side = Rng::new(seed ^ 0xa110_ca7e_0000_e817);
+    let side_salt = std::env::var("ICSETH_STATEFUL_SIDE")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0xa110_ca7e_0000_e817u64);
+    let mut side = Rng::new(seed ^ side_salt);
     let mut w = setup(client).await?;
     let all = [
         w.suite.token,
@@ -1114,7 +1144,14 @@ async fn run(client: &mut EmbeddedClient, seed: u64, steps: u32) -> E2EResult<Do
             // anyone triggers the allocation, or asks for the exits pending tickets need
             7 => {
                 let rules = [w.operator_rules()];
-                let needed = exits_needed(w.model.queued, w.model.buffered, w.model.inflow, u64::from(w.asked));
+                // coming: asked, and exited whose balances no applied report has withdrawn yet
+                let in_transit = w.exits_attested.saturating_sub(w.last.exited_validators);
+                let needed = exits_needed(
+                    w.model.queued,
+                    w.model.buffered,
+                    w.model.inflow,
+                    u64::from(w.asked + in_transit),
+                );
                 // anyone asks for exits mostly when tickets need them, sometimes when they do not
                 let ask_exits = side.below(4) < if needed > 0 { 3 } else { 1 };
                 if !ask_exits {
@@ -1123,26 +1160,23 @@ async fn run(client: &mut EmbeddedClient, seed: u64, steps: u32) -> E2EResult<Do
                         Ok(n) => {
                             assert_eq!(n, planned, "{label}: validators allocated");
                             w.model.stake(n);
+                            w.funded_days.push((now_ms() / DAY_MS, n));
                             done.stakes += 1;
                         }
                         Err(e) => assert_eq!(planned, 0, "{label}: allocation refused {e:?}"),
                     }
                 } else {
-                    let planned: u32 = plan_exits(&rules, needed.min(ALLOCATION_PAGE)).iter().sum();
-                    match attempt!(client, &w.outsider, &token.request_exits()) {
-                        Ok(n) => {
-                            assert_eq!(n, planned, "{label}: validators asked to exit");
-                            w.asked += n;
-                            done.exit_requests += 1;
-                        }
-                        Err(e) => assert_eq!(planned, 0, "{label}: exit request refused {e:?}"),
-                    }
+                    exit_request(client, &mut w, &mut done, &label).await?;
                 }
             }
             // a report a day later: rewards (some of them MEV from the vault), sometimes a loss,
             // sometimes a dissenting member, sometimes an out-of-bound report first
             8 | 9 => {
                 advance_ms(12 * HOUR_MS + rng.below(24) * HOUR_MS);
+                // anyone may ask for the exits tickets need before the report
+                if side.below(2) == 0 {
+                    exit_request(client, &mut w, &mut done, &label).await?;
+                }
                 // one report per frame: it describes the frame's start
                 if frame_start(now_ms()) <= w.last.ref_time_ms {
                     next_frame();
@@ -1179,6 +1213,7 @@ async fn run(client: &mut EmbeddedClient, seed: u64, steps: u32) -> E2EResult<Do
                     Report {
                         cl_balance: cl,
                         validators: w.model.funded,
+                        exited_validators: w.exited,
                         el_rewards_total: w.el_sent,
                         withdrawn_total: w.withdrawn,
                         slashed_operator: slashed,
@@ -1504,7 +1539,7 @@ async fn run(client: &mut EmbeddedClient, seed: u64, steps: u32) -> E2EResult<Do
                 }
             }
             // the operator's frame, attested
-            13 => frame(client, &mut w, &mut rng, &mut side, &mut done).await?,
+            13 => frame(client, &mut w, &mut rng, &mut done).await?,
             // compliance: anyone records what lapsed and expired; the role freezes, lifts or
             // renews a KYC; the board freezes, confirms or lifts
             15 => compliance_step(client, &mut w, &mut rng, &mut done, who, &label).await?,

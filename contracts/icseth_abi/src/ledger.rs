@@ -125,4 +125,8 @@ pub trait LedgerOps {
     /// The wired accounting contract only: applies `op` and answers the supply after it.
     #[ink(message)]
     fn apply(&mut self, op: LedgerOp) -> Result<u128, LedgerError>;
+
+    /// Anyone: whether the ledger is paused (the accounting sends no stake out while it is).
+    #[ink(message)]
+    fn paused(&self) -> bool;
 }

@@ -77,8 +77,11 @@ pub enum RegistryError {
     /// Pending tickets are covered by the buffer, the unreported inflow and the exits already
     /// asked: nothing to ask.
     NoExitsNeeded,
-    /// The operator has no exit request past its deadline.
+    /// The operator has no exit request past its deadline with validators not exited.
     NoMissedExits,
+    /// The oracle has not attested a frame of the operator that ended after the deadline yet:
+    /// an exit may have happened that it has not seen.
+    ExitsNotAttestedPastDeadline,
 }
 
 impl From<GovernorError> for RegistryError {
@@ -124,7 +127,8 @@ pub trait StakingRecords {
     ) -> Result<ink::prelude::vec::Vec<Allocated>, RegistryError>;
 
     /// The accounting only: asks operators to exit the validators pending tickets need beyond
-    /// `buffered`, `inflow` and the exits already asked (at most a page), by the exit rule
+    /// `buffered`, `inflow` and the validators coming (asked, or exited and not among the last
+    /// report's `withdrawn_validators`), at most a page, by the exit rule
     /// (`icseth_core::allocation::request_exits`). Emits `ExitsRequested` per operator; answers
     /// how many validators were asked.
     #[ink(message)]
@@ -133,6 +137,7 @@ pub trait StakingRecords {
         owed_to_tickets: u128,
         buffered: u128,
         inflow: u128,
+        withdrawn_validators: u32,
     ) -> Result<u32, RegistryError>;
 
     /// The accounting only: records a slashing incident and its `loss` on the operator's record.

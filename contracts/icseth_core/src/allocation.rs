@@ -15,6 +15,45 @@ pub const KINDS: usize = 3;
 pub const MAX_PER_KIND: u32 = 32;
 /// Hard cap on validators one call allocates or asks to exit.
 pub const MAX_PAGE: u32 = 32;
+/// For how many days (the day of funding included) newly funded validators are never asked to
+/// exit by the tickets' demand: the beacon chain lets a validator exit only 256 epochs (27.3
+/// hours) after its activation, which itself waits for the deposit and the activation queue.
+pub const YOUNG_DAYS: u32 = 3;
+
+/// Validators funded per day in the last `YOUNG_DAYS` days (a ring keyed by the day number).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
+pub struct RecentlyFunded {
+    pub days: [(u32, u32); YOUNG_DAYS as usize],
+}
+
+impl RecentlyFunded {
+    fn day(now_ms: u64) -> u32 {
+        u32::try_from(now_ms / DAY_MS).unwrap_or(u32::MAX)
+    }
+
+    /// Counts `validators` funded at `now_ms`.
+    pub fn add(&mut self, now_ms: u64, validators: u32) {
+        let day = Self::day(now_ms);
+        let slot = (day % YOUNG_DAYS) as usize;
+        if let Some(entry) = self.days.get_mut(slot) {
+            if entry.0 != day {
+                *entry = (day, 0);
+            }
+            entry.1 = entry.1.saturating_add(validators);
+        }
+    }
+
+    /// Validators funded today or in the `YOUNG_DAYS - 1` days before, at `now_ms`.
+    pub fn young(&self, now_ms: u64) -> u32 {
+        let today = Self::day(now_ms);
+        self.days
+            .iter()
+            .filter(|(day, _)| today.saturating_sub(*day) < YOUNG_DAYS && *day <= today)
+            .fold(0u32, |acc, (_, n)| acc.saturating_add(*n))
+    }
+}
 
 /// How an operator runs its validators; its index is its place in the kind targets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,8 +82,9 @@ impl OperatorKind {
 pub struct AllocationPolicy {
     /// Target share of staying validators per kind (basis points, summing to 10,000).
     pub kind_target_bps: [u32; KINDS],
-    /// Most of the staying validators one operator may hold (basis points). Applies once
-    /// `active operators * cap >= 10,000`, that is once enough operators are active to satisfy it.
+    /// Most of the staying validators one operator may hold (basis points). With `n` operators
+    /// able to take stake the cap is at least `ceil(10,000 / n)`, so it can always be met: with
+    /// four or more it is this value.
     pub max_operator_share_bps: u32,
     /// Most operators in service per kind (1..=`MAX_PER_KIND`): the board approves no more.
     pub max_per_kind: u32,
@@ -59,7 +99,7 @@ pub struct AllocationPolicy {
 const DAY_MS: u64 = 24 * 60 * 60 * 1000;
 
 impl AllocationPolicy {
-    /// SSV 40%, Obol 40%, KYC ring-fenced 20%; no operator above 25% once four are active; 16
+    /// SSV 40%, Obol 40%, KYC ring-fenced 20%; no operator above 25% once four may take stake; 16
     /// operators per kind; no floor (immediate exits are the flash-exit reserve's, with its own
     /// target, and tickets are owed before anything is allocated); pages of 16 validators; 4 days
     /// to exit (the beacon chain's exit takes about a day when its queue is empty).
@@ -84,9 +124,11 @@ impl AllocationPolicy {
             && (DAY_MS..=30 * DAY_MS).contains(&self.exit_deadline_ms)
     }
 
-    /// Whether the per-operator cap applies with `active` operators able to take stake.
-    pub fn cap_applies(&self, active: u32) -> bool {
-        u64::from(active).saturating_mul(u64::from(self.max_operator_share_bps)) >= 10_000
+    /// The per-operator cap with `active` operators able to take stake: the board's cap, or
+    /// `ceil(10,000 / active)` when that is larger (the cap the field can meet).
+    pub fn effective_cap_bps(&self, active: u32) -> u64 {
+        let even = 10_000u64.div_ceil(u64::from(active.max(1)));
+        u64::from(self.max_operator_share_bps).max(even)
     }
 }
 
@@ -105,6 +147,9 @@ pub struct Candidate {
     pub rank_score: u32,
     /// Validators funded, not exited and not asked to exit.
     pub staying: u32,
+    /// Of those, the ones the tickets' demand may ask to exit (not funded in the last
+    /// `YOUNG_DAYS` days).
+    pub exitable: u32,
     /// Validators it may still receive: its spare limit, or 0 when it may not receive stake.
     pub spare: u32,
     /// Paused operators are asked to exit before any other.
@@ -141,24 +186,23 @@ fn kind_deficit(policy: &AllocationPolicy, kind: usize, staying: u64, total: u64
 /// and `spare`; answers how many were allocated (fewer when nobody eligible is left). For each
 /// validator: among kinds with an eligible candidate, the kind furthest below its target share
 /// (after the validator is counted); within it, the best rank score, then the fewest staying
-/// validators, then the lowest id. A candidate is eligible while it has spare and, when the cap
-/// applies (counted for each validator among the candidates with spare), `staying + 1 <=
-/// ceil(cap * (total + 1))`.
+/// validators, then the lowest id. A candidate is eligible while it has spare and `staying + 1 <=
+/// ceil(cap * (total + 1))`, the cap counted for each validator among the candidates with spare
+/// (`effective_cap_bps`).
 pub fn allocate(policy: &AllocationPolicy, candidates: &mut [Candidate], validators: u32) -> u32 {
     let (mut kinds, mut total) = staying_by_kind(candidates);
     let mut done = 0u32;
     while done < validators {
         let after = total.saturating_add(1);
-        // operators that can still take stake, counted again for each validator: the cap lifts
-        // when too few are left, so a second call would do no more than this one
+        // operators that can still take stake, counted again for each validator: the cap widens
+        // when fewer are left, so a second call would do no more than this one
         let active = u32::try_from(candidates.iter().filter(|c| c.spare > 0).count()).unwrap_or(u32::MAX);
-        let cap_applies = policy.cap_applies(active);
-        let cap_room = u64::from(policy.max_operator_share_bps)
+        let cap_room = policy
+            .effective_cap_bps(active)
             .saturating_mul(after)
             .saturating_add(9_999)
             / 10_000;
-        let eligible =
-            |c: &Candidate| c.spare > 0 && (!cap_applies || u64::from(c.staying).saturating_add(1) <= cap_room);
+        let eligible = |c: &Candidate| c.spare > 0 && u64::from(c.staying).saturating_add(1) <= cap_room;
         // the best candidate: kind deficit first, then score, then fewest staying, then id
         let mut best: Option<usize> = None;
         for (i, c) in candidates.iter().enumerate() {
@@ -168,10 +212,29 @@ pub fn allocate(policy: &AllocationPolicy, candidates: &mut [Candidate], validat
             let better = match best.and_then(|b| candidates.get(b)) {
                 None => true,
                 Some(b) => {
-                    let kc = kind_deficit(policy, c.kind.index(), kinds.get(c.kind.index()).copied().unwrap_or(0), after);
-                    let kb = kind_deficit(policy, b.kind.index(), kinds.get(b.kind.index()).copied().unwrap_or(0), after);
-                    (kc, c.rank_score, core::cmp::Reverse(c.staying), core::cmp::Reverse(c.id))
-                        > (kb, b.rank_score, core::cmp::Reverse(b.staying), core::cmp::Reverse(b.id))
+                    let kc = kind_deficit(
+                        policy,
+                        c.kind.index(),
+                        kinds.get(c.kind.index()).copied().unwrap_or(0),
+                        after,
+                    );
+                    let kb = kind_deficit(
+                        policy,
+                        b.kind.index(),
+                        kinds.get(b.kind.index()).copied().unwrap_or(0),
+                        after,
+                    );
+                    (
+                        kc,
+                        c.rank_score,
+                        core::cmp::Reverse(c.staying),
+                        core::cmp::Reverse(c.id),
+                    ) > (
+                        kb,
+                        b.rank_score,
+                        core::cmp::Reverse(b.staying),
+                        core::cmp::Reverse(b.id),
+                    )
                 }
             };
             if better {
@@ -193,8 +256,9 @@ pub fn allocate(policy: &AllocationPolicy, candidates: &mut [Candidate], validat
     done
 }
 
-/// Asks up to `validators` to exit one at a time, writing each candidate's `exit_requested` and
-/// `staying`; answers how many were asked. For each validator: a paused operator first; then the
+/// Asks up to `validators` to exit one at a time, writing each candidate's `exit_requested`,
+/// `staying` and `exitable`; answers how many were asked, only ever exitable ones. For each
+/// validator: a paused operator first; then the
 /// kind furthest above its target share (after the validator leaves); within it, the weakest rank
 /// score, then the most staying validators, then the highest id.
 pub fn request_exits(policy: &AllocationPolicy, candidates: &mut [Candidate], validators: u32) -> u32 {
@@ -204,7 +268,7 @@ pub fn request_exits(policy: &AllocationPolicy, candidates: &mut [Candidate], va
         let after = total.saturating_sub(1);
         let mut best: Option<usize> = None;
         for (i, c) in candidates.iter().enumerate() {
-            if c.staying == 0 {
+            if c.exitable == 0 {
                 continue;
             }
             let better = match best.and_then(|b| candidates.get(b)) {
@@ -215,8 +279,19 @@ pub fn request_exits(policy: &AllocationPolicy, candidates: &mut [Candidate], va
                         let k = kinds.get(x.kind.index()).copied().unwrap_or(0).saturating_sub(1);
                         kind_deficit(policy, x.kind.index(), k, after).saturating_neg()
                     };
-                    (c.paused, surplus(c), core::cmp::Reverse(c.rank_score), c.staying, c.id)
-                        > (b.paused, surplus(b), core::cmp::Reverse(b.rank_score), b.staying, b.id)
+                    (
+                        c.paused,
+                        surplus(c),
+                        core::cmp::Reverse(c.rank_score),
+                        c.staying,
+                        c.id,
+                    ) > (
+                        b.paused,
+                        surplus(b),
+                        core::cmp::Reverse(b.rank_score),
+                        b.staying,
+                        b.id,
+                    )
                 }
             };
             if better {
@@ -228,6 +303,7 @@ pub fn request_exits(policy: &AllocationPolicy, candidates: &mut [Candidate], va
         };
         chosen.exit_requested = chosen.exit_requested.saturating_add(1);
         chosen.staying = chosen.staying.saturating_sub(1);
+        chosen.exitable = chosen.exitable.saturating_sub(1);
         if let Some(k) = kinds.get_mut(chosen.kind.index()) {
             *k = k.saturating_sub(1);
         }
@@ -240,15 +316,13 @@ pub fn request_exits(policy: &AllocationPolicy, candidates: &mut [Candidate], va
 /// Validators the buffer can fund: what it holds above what pending tickets are owed and the
 /// liquidity floor, in whole validators.
 pub fn validators_to_fund(buffered: u128, owed_to_tickets: u128, floor: u128) -> u32 {
-    let free = buffered
-        .saturating_sub(owed_to_tickets)
-        .saturating_sub(floor);
+    let free = buffered.saturating_sub(owed_to_tickets).saturating_sub(floor);
     u32::try_from(free / VALIDATOR_DEPOSIT).unwrap_or(u32::MAX)
 }
 
 /// Validators to ask to exit so that pending tickets can be paid: what they are owed above the
-/// buffer, the inflow not reported yet and 32 ETH for every exit already asked, rounded up to
-/// whole validators.
+/// buffer, the inflow not reported yet and 32 ETH for every validator coming (asked to exit and
+/// not exited, or exited and not yet withdrawn in a report), rounded up to whole validators.
 pub fn validators_to_exit(
     owed_to_tickets: u128,
     buffered: u128,
@@ -261,7 +335,11 @@ pub fn validators_to_exit(
         .saturating_sub(inflow)
         .saturating_sub(coming);
     let whole = short / VALIDATOR_DEPOSIT;
-    let validators = if short % VALIDATOR_DEPOSIT == 0 { whole } else { whole.saturating_add(1) };
+    let validators = if short % VALIDATOR_DEPOSIT == 0 {
+        whole
+    } else {
+        whole.saturating_add(1)
+    };
     u32::try_from(validators).unwrap_or(u32::MAX)
 }
 
@@ -283,6 +361,7 @@ mod tests {
             kind,
             rank_score: score,
             staying,
+            exitable: staying,
             spare,
             paused: false,
             allocated: 0,
@@ -302,7 +381,7 @@ mod tests {
             cand(3, KycRingFenced, 9_600, 0, 10),
         ];
         assert_eq!(allocate(&p, &mut c, 10), 10);
-        // the cap (4 active x 25%) holds every operator to ceil(25%) of the staying: Obol has one
+        // the cap (4 able x 25%) holds every operator to ceil(25%) of the staying: Obol has one
         // operator, stopped at 3, so SSV takes the fourth; KYC gets its 20%; within SSV the better
         // score leads
         assert_eq!(c.iter().map(|c| c.allocated).collect::<Vec<_>>(), [2, 3, 3, 2]);
@@ -311,7 +390,7 @@ mod tests {
     #[test]
     fn a_kind_without_operators_or_a_short_field_does_not_block_the_others() {
         let p = AllocationPolicy::DEFAULT;
-        // one operator: the cap needs four active, so it takes everything it has room for
+        // one operator: the cap widens to 100%, so it takes everything it has room for
         let mut one = [cand(7, ObolCluster, 9_000, 0, 5)];
         assert_eq!(allocate(&p, &mut one, 8), 5);
         assert_eq!(one[0].allocated, 5);
@@ -349,7 +428,10 @@ mod tests {
         c[2].paused = true;
         assert_eq!(request_exits(&p, &mut c, 6), 6);
         // the paused one's 4 first, then SSV (12 of 14 left, target 40%) from its weakest
-        assert_eq!(c.iter().map(|c| c.exit_requested).collect::<Vec<_>>(), [0, 2, 4, 0]);
+        assert_eq!(
+            c.iter().map(|c| c.exit_requested).collect::<Vec<_>>(),
+            [0, 2, 4, 0]
+        );
         // more than there is: all of it
         assert_eq!(request_exits(&p, &mut c, 100), 12);
     }
@@ -367,6 +449,20 @@ mod tests {
         let mut bad = AllocationPolicy::DEFAULT;
         bad.kind_target_bps = [5_000, 4_000, 2_000];
         assert!(!bad.is_valid());
+    }
+
+    #[test]
+    fn validators_stay_young_for_three_days_whatever_comes_after() {
+        let mut r = RecentlyFunded::default();
+        r.add(0, 4); // day 0
+        r.add(DAY_MS + 5, 2); // day 1
+        assert_eq!(r.young(DAY_MS + 5), 6);
+        assert_eq!(r.young(2 * DAY_MS), 6);
+        // a daily trickle never keeps older validators young
+        r.add(3 * DAY_MS, 1); // day 3 takes day 0's slot
+        assert_eq!(r.young(3 * DAY_MS), 3);
+        assert_eq!(r.young(4 * DAY_MS), 1);
+        assert_eq!(r.young(6 * DAY_MS), 0);
     }
 
     fn kind_of(i: u8) -> OperatorKind {
@@ -394,13 +490,16 @@ mod tests {
             prop_assert_eq!(given, c.iter().map(|c| c.allocated).sum::<u32>());
             prop_assert!(given <= n);
             let total: u64 = c.iter().map(|c| u64::from(c.staying)).sum();
-            let cap = (2_500 * total).div_ceil(10_000);
+            let active_before = before.iter().filter(|c| c.spare > 0).count() as u64;
+            // the widest the cap can have been: with the fewest operators able, at the end
             let active_after = c.iter().filter(|c| c.spare > 0).count() as u64;
+            let widest = 2_500u64.max(10_000u64.div_ceil(active_after.max(1)));
+            let cap = (widest * total).div_ceil(10_000);
             for (a, b) in c.iter().zip(&before) {
                 prop_assert!(a.allocated <= b.spare);
-                // four or more still able to take stake at the end: the cap held throughout
-                if active_after * 2_500 >= 10_000 && a.allocated > 0 {
-                    prop_assert!(u64::from(a.staying) <= cap);
+                // an operator that received stake ends within the cap (or where it already was)
+                if a.allocated > 0 && active_before > 0 {
+                    prop_assert!(u64::from(a.staying) <= cap.max(u64::from(b.staying)));
                 }
             }
             // stopped early only when nobody could take one more
@@ -421,16 +520,21 @@ mod tests {
             let mut c: Vec<Candidate> = ops.iter().enumerate().map(|(i, (k, s, st, paused))| {
                 let mut x = cand(i as u32, kind_of(*k), *s, *st, 0);
                 x.paused = *paused;
+                // the young are never asked
+                x.exitable = st / 2;
                 x
             }).collect();
             let before = c.clone();
             let asked = request_exits(&p, &mut c, n);
             prop_assert_eq!(asked, c.iter().map(|c| c.exit_requested).sum::<u32>());
-            let held: u32 = before.iter().map(|c| c.staying).sum();
+            let held: u32 = before.iter().map(|c| c.exitable).sum();
             prop_assert_eq!(asked, n.min(held));
+            for (a, b) in c.iter().zip(&before) {
+                prop_assert!(a.exit_requested <= b.exitable);
+            }
             let unpaused_asked = c.iter().any(|c| !c.paused && c.exit_requested > 0);
             if unpaused_asked {
-                prop_assert!(c.iter().filter(|c| c.paused).all(|c| c.staying == 0));
+                prop_assert!(c.iter().filter(|c| c.paused).all(|c| c.exitable == 0));
             }
         }
     }

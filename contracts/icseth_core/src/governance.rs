@@ -175,7 +175,9 @@ pub enum RegistryDecision {
     SetRegistrationLimits { limits: RegistrationLimits },
     /// The allocation's kind targets, per-operator cap, operators per kind, liquidity floor,
     /// page and exit deadline.
-    SetAllocationPolicy { policy: crate::allocation::AllocationPolicy },
+    SetAllocationPolicy {
+        policy: crate::allocation::AllocationPolicy,
+    },
 }
 
 /// A contract the board governs by cross-contract call.

@@ -296,10 +296,20 @@ mod tests {
         assert_eq!(c.with_funded(2).map(|c| c.funded), Ok(4));
         assert_eq!(c.with_funded(3), Err(CountsError::AboveSpareLimit));
         // an exit frees the limit, but a used key is never used again
-        let full = ValidatorCounts { keys: 6, limit: 2, funded: 2, exited: 0 };
+        let full = ValidatorCounts {
+            keys: 6,
+            limit: 2,
+            funded: 2,
+            exited: 0,
+        };
         assert_eq!(full.spare(), 0);
         assert_eq!(full.with_exited(1).map(|c| c.spare()), Ok(1));
-        let no_keys = ValidatorCounts { keys: 2, limit: 2, funded: 2, exited: 1 };
+        let no_keys = ValidatorCounts {
+            keys: 2,
+            limit: 2,
+            funded: 2,
+            exited: 1,
+        };
         assert_eq!(no_keys.spare(), 0);
         assert_eq!(no_keys.with_keys(1), Err(CountsError::KeysBelowLimit));
         assert_eq!(c.with_exited(1).map(|c| c.exited), Ok(2));
@@ -328,7 +338,13 @@ mod tests {
         // each of the three orders broken alone
         assert!(!ValidatorCounts { keys: 2, ..ok }.is_valid());
         assert!(!ValidatorCounts { limit: 0, ..ok }.is_valid());
-        assert!(!ValidatorCounts { keys: 5, limit: 5, funded: 6, exited: 1 }.is_valid());
+        assert!(!ValidatorCounts {
+            keys: 5,
+            limit: 5,
+            funded: 6,
+            exited: 1
+        }
+        .is_valid());
         assert!(!ValidatorCounts { funded: 0, ..ok }.is_valid());
     }
 

@@ -49,7 +49,7 @@ impl LossAllowance {
 }
 
 /// What the oracle members agree on for an epoch. Counters (`validators`, `withdrawn_total`,
-/// `el_rewards_total`) are cumulative and never decrease.
+/// `el_rewards_total`, `exited_validators`) are cumulative and never decrease.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[ink::scale_derive(Encode, Decode, TypeInfo)]
 #[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
@@ -70,6 +70,9 @@ pub struct Report {
     pub withdrawn_total: u128,
     /// The operator a loss in this report is attributed to, if any.
     pub slashed_operator: Option<u32>,
+    /// Validators withdrawn in full, ever (their balances are in `withdrawn_total`): exits whose
+    /// value has arrived, so the exits tickets need stop counting them as coming.
+    pub exited_validators: u32,
 }
 
 /// The report bounds, each governable (basis points and milliseconds).
@@ -152,7 +155,7 @@ pub enum ReportError {
     TooEarly,
     /// A cumulative counter went down.
     CounterDecreased,
-    /// More validators than the protocol funded.
+    /// More validators than the protocol funded, or more withdrawn in full than activated.
     ValidatorsAboveFunded,
     /// The increase exceeds the annualized bound.
     IncreaseAboveBound,
@@ -239,6 +242,7 @@ struct Movement {
 fn movement(report: &Report, before: &Before) -> Result<Movement, ReportError> {
     let last = &before.last;
     if report.validators < last.validators
+        || report.exited_validators < last.exited_validators
         || report.withdrawn_total < last.withdrawn_total
         || report.el_rewards_total < last.el_rewards_total
     {
@@ -302,7 +306,7 @@ pub fn evaluate(
         after_side,
         before_side,
     } = movement(report, before)?;
-    if report.validators > before.funded_validators {
+    if report.validators > before.funded_validators || report.exited_validators > report.validators {
         return Err(ReportError::ValidatorsAboveFunded);
     }
     if arrived > before.inflow {

@@ -583,7 +583,10 @@ async fn measure_allocation(
     bench: &mut Bench,
     in_service: u32,
 ) -> Result<(), Box<dyn Error>> {
-    let scenario = format!("a page of 16 validators, {} in service", count(u64::from(in_service), "operator"));
+    let scenario = format!(
+        "a page of 16 validators, {} in service",
+        count(u64::from(in_service), "operator")
+    );
     let scenario = scenario.as_str();
     let alice = ink_e2e::alice();
     let institution = ink_e2e::bob();
@@ -605,21 +608,34 @@ async fn measure_allocation(
         },
     };
     for decision in [wide, limits] {
-        submit(client, &alice, &registry.govern(decision), 0).await?.accepted()?;
+        submit(client, &alice, &registry.govern(decision), 0)
+            .await?
+            .accepted()?;
     }
-    let kinds = [OperatorKind::SsvCluster, OperatorKind::ObolCluster, OperatorKind::KycRingFenced];
+    let kinds = [
+        OperatorKind::SsvCluster,
+        OperatorKind::ObolCluster,
+        OperatorKind::KycRingFenced,
+    ];
     for i in 0..in_service {
         let admin = client.create_and_fund_account(&alice, 10 * ETH).await;
         let who = account_of(&admin);
         let kind = kinds[(i % 3) as usize];
         let msg = registry.register_operator("in service".into(), kind, who, who);
         let id = submit(client, &admin, &msg, 0).await?.accepted()?;
-        submit(client, &admin, &registry.set_keys(id, 16), 0).await?.accepted()?;
+        submit(client, &admin, &registry.set_keys(id, 16), 0)
+            .await?
+            .accepted()?;
         for decision in [
             RegistryDecision::ApproveOperator { operator: id },
-            RegistryDecision::SetLimit { operator: id, limit: 16 },
+            RegistryDecision::SetLimit {
+                operator: id,
+                limit: 16,
+            },
         ] {
-            submit(client, &alice, &registry.govern(decision), 0).await?.accepted()?;
+            submit(client, &alice, &registry.govern(decision), 0)
+                .await?
+                .accepted()?;
         }
     }
     submit(
@@ -635,7 +651,9 @@ async fn measure_allocation(
     .await?
     .accepted()?;
     // 540 ETH: 513 buffered, 16 validators
-    submit(client, &institution, &token.deposit(), 540 * ETH).await?.accepted()?;
+    submit(client, &institution, &token.deposit(), 540 * ETH)
+        .await?
+        .accepted()?;
     let allocate = submit(client, &alice, &token.allocate(), 0).await?;
     let funded = allocate.value.map_err(|e| format!("allocate: {e:?}"))?;
     if funded != 16 {

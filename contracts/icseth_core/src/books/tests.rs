@@ -331,6 +331,7 @@ impl World {
             el_rewards_total: self.last.el_rewards_total + self.books.inflow,
             withdrawn_total: self.last.withdrawn_total,
             slashed_operator: None,
+            exited_validators: 0,
         };
         let Ok(out) = evaluate(&report, &before, &Bounds::DEFAULT, &Fees::DEFAULT) else {
             return None;
@@ -379,6 +380,7 @@ proptest! {
                 el_rewards_total: 0,
                 withdrawn_total: 0,
                 slashed_operator: None,
+                exited_validators: 0,
             },
             last_applied_ms: 0,
             funded_validators: 0,
@@ -514,6 +516,7 @@ proptest! {
             el_rewards_total: 0,
             withdrawn_total: 0,
             slashed_operator: None,
+            exited_validators: 0,
         };
         let before = |books: &Books, last: &Report, last_applied_ms: u64, now_ms: u64| Before {
             last: *last,
