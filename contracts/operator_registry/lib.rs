@@ -32,6 +32,7 @@ pub mod operator_registry {
         governance::RegistryDecision,
         operators::{
             disagree, next_status, score, Figures, PerformancePolicy, RegistrationLimits, ValidatorCounts,
+            VALIDATOR_DEPOSIT,
         },
         GovernorError, SuiteAddresses, SuiteSlot, WiringAccess, WiringCell,
     };
@@ -525,8 +526,11 @@ pub mod operator_registry {
             let in_transit = totals
                 .validators_exited
                 .saturating_sub(u64::from(withdrawn_validators));
-            let coming = totals.exits_outstanding.saturating_add(in_transit);
-            let needed = validators_to_exit(owed_to_tickets, buffered, inflow, coming).min(policy.page);
+            // an exit's value handed over by the vault but not yet reported is in the inflow and
+            // still in transit: count the larger, never both
+            let arriving = inflow.max(u128::from(in_transit).saturating_mul(VALIDATOR_DEPOSIT));
+            let needed = validators_to_exit(owed_to_tickets, buffered, arriving, totals.exits_outstanding)
+                .min(policy.page);
             let (ids, mut candidates) = self.candidates()?;
             let asked = allocation::request_exits(&policy, &mut candidates, needed);
             if asked == 0 {
@@ -1061,22 +1065,28 @@ pub mod operator_registry {
             let mut record = self.operators.get(operator).ok_or(Error::UnknownOperator)?;
             let now = self.env().block_timestamp();
             let exited = record.counts.exited;
-            let due = record
-                .exit_tranches
-                .iter()
-                .rev()
-                .find(|t| t.deadline < now && t.asked_through > exited)
-                .copied()
-                .ok_or(Error::NoMissedExits)?;
             let attested_until = record
                 .last_attested_frame
                 .and_then(|frame| u64::from(frame).checked_add(1))
                 .and_then(|frames| frames.checked_mul(FRAME_MS))
                 .and_then(|span| self.genesis_ms.checked_add(span))
                 .unwrap_or(0);
-            if attested_until <= due.deadline {
-                return Err(Error::ExitsNotAttestedPastDeadline);
+            if !record
+                .exit_tranches
+                .iter()
+                .any(|t| t.deadline < now && t.asked_through > exited)
+            {
+                return Err(Error::NoMissedExits);
             }
+            // the newest request due both by the clock and by a frame the oracle attested after
+            // its deadline
+            let due = record
+                .exit_tranches
+                .iter()
+                .rev()
+                .find(|t| t.deadline < now && t.deadline < attested_until && t.asked_through > exited)
+                .copied()
+                .ok_or(Error::ExitsNotAttestedPastDeadline)?;
             let missed = due.asked_through.saturating_sub(exited);
             record.exits_missed = record.exits_missed.checked_add(missed).ok_or(Error::Overflow)?;
             self.env().emit_event(ExitsMissed {

@@ -774,6 +774,61 @@ fn a_new_exit_request_never_moves_an_older_deadline() {
     assert_eq!(tranches.last().unwrap().asked_through, 7);
 }
 
+/// A withdrawal the vault handed over but no report has counted yet is in the inflow and still
+/// an exit in transit: counted once.
+#[ink::test]
+fn a_handed_over_exit_is_counted_once() {
+    let (mut registry, id) = deploy_with_operator();
+    as_caller(accounting());
+    registry.allocate(4 * V, 0).unwrap();
+    at_frame(3);
+    as_caller(accounting());
+    assert_eq!(registry.request_exits_for_tickets(2 * V, 0, 0, 0), Ok(2));
+    at_frame(4);
+    matched_frame(
+        &mut registry,
+        id,
+        3,
+        Figures {
+            exited: 2,
+            ..good(9_900)
+        },
+    );
+    // 3 validators owed; the two exits' 64 ETH are in the inflow and in transit: one more asked
+    as_caller(accounting());
+    assert_eq!(registry.request_exits_for_tickets(3 * V, 0, 2 * V, 0), Ok(1));
+    // once a report withdrew the two and the buffer holds them, the one asked covers the rest
+    assert_refused(&mut registry, Error::NoExitsNeeded, |r| {
+        r.request_exits_for_tickets(3 * V, 2 * V, 0, 2)
+    });
+}
+
+/// Of two requests past their deadlines, a flag takes the newest one a frame attested after its
+/// deadline covers, not the newest by the clock.
+#[ink::test]
+fn a_flag_counts_only_what_an_attested_frame_shows_missed() {
+    let (mut registry, id) = deploy_with_operator();
+    as_caller(accounting());
+    registry.allocate(4 * V, 0).unwrap();
+    at_frame(3);
+    as_caller(accounting());
+    assert_eq!(registry.request_exits_for_tickets(V, 0, 0, 0), Ok(1)); // due day 7
+    at_frame(5);
+    as_caller(accounting());
+    assert_eq!(registry.request_exits_for_tickets(2 * V, 0, 0, 0), Ok(1)); // due day 9
+    at_frame(10);
+    as_caller(outsider());
+    assert_refused(&mut registry, Error::ExitsNotAttestedPastDeadline, |r| {
+        r.flag_missed_exits(id)
+    });
+    // frame 7 ends on day 8: past the first deadline, not the second
+    matched_frame(&mut registry, id, 7, good(9_900));
+    as_caller(outsider());
+    registry.flag_missed_exits(id).unwrap();
+    let record = registry.operator(id).unwrap();
+    assert_eq!((record.exits_missed, record.status), (1, OperatorStatus::Paused));
+}
+
 #[ink::test]
 fn the_allocation_policy_is_the_boards_within_bounds_and_kinds_are_capped() {
     let (mut registry, _) = deploy_with_operator();

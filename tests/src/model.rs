@@ -790,11 +790,13 @@ pub fn plan_exits(ops: &[OperatorModel], validators: u32) -> Vec<u32> {
     asked
 }
 
-/// Validators to ask to exit for pending tickets: what they are owed above the buffer, the
-/// unreported inflow and 32 ETH per validator coming (asked and not exited, or exited and not yet
-/// withdrawn in a report), in whole validators rounded up.
-pub fn exits_needed(owed: u128, buffered: u128, inflow: u128, asked: u64) -> u32 {
-    let covered = buffered + inflow + u128::from(asked) * VALIDATOR;
+/// Validators to ask to exit for pending tickets: what they are owed above the buffer, 32 ETH per
+/// validator asked and not exited, and the larger of the unreported inflow and 32 ETH per
+/// validator exited and not yet withdrawn in a report (a withdrawal handed over but not reported
+/// is in both), in whole validators rounded up.
+pub fn exits_needed(owed: u128, buffered: u128, inflow: u128, in_transit: u64, asked: u64) -> u32 {
+    let arriving = inflow.max(u128::from(in_transit) * VALIDATOR);
+    let covered = buffered + arriving + u128::from(asked) * VALIDATOR;
     let short = owed.saturating_sub(covered);
     short.div_ceil(VALIDATOR) as u32
 }

@@ -738,7 +738,8 @@ async fn exit_request(
         w.model.queued,
         w.model.buffered,
         w.model.inflow,
-        u64::from(w.asked + in_transit),
+        u64::from(in_transit),
+        u64::from(w.asked),
     );
     let planned: u32 = plan_exits(&[w.operator_rules()], needed.min(ALLOCATION_PAGE))
         .iter()
@@ -1150,7 +1151,8 @@ async fn run(client: &mut EmbeddedClient, seed: u64, steps: u32) -> E2EResult<Do
                     w.model.queued,
                     w.model.buffered,
                     w.model.inflow,
-                    u64::from(w.asked + in_transit),
+                    u64::from(in_transit),
+                    u64::from(w.asked),
                 );
                 // anyone asks for exits mostly when tickets need them, sometimes when they do not
                 let ask_exits = side.below(4) < if needed > 0 { 3 } else { 1 };

@@ -414,6 +414,7 @@ async function main() {
     el_rewards_total: field(last, 'el_rewards_total').toBigInt(),
     withdrawn_total: field(last, 'withdrawn_total').toBigInt(),
     slashed_operator: null,
+    exited_validators: field(last, 'exited_validators').toNumber(),
   };
   const oracleDry = await dryRun(oracle, 'submit_report', cast.memberB, [report]);
   const line8 =
