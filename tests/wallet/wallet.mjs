@@ -467,6 +467,8 @@ async function main() {
     missed: 0,
     consensus_rewards: 4n * ETH / 100n,
     mev_rewards: ETH / 100n,
+    // the operator's validators exited ever, as the registry recorded them
+    exited: field(field(record.unwrap(), 'counts'), 'exited').toNumber(),
   };
   const frameDry = await dryRun(registry, 'report_performance', cast.operator, [opId, frame, figures]);
   const line9 =
