@@ -876,12 +876,9 @@ pub mod operator_registry {
             Ok(())
         }
 
+        /// The kind's part of the in-service index's key: its place in the kind targets.
         fn kind_key(kind: OperatorKind) -> u8 {
-            match kind {
-                OperatorKind::SsvCluster => 0,
-                OperatorKind::ObolCluster => 1,
-                OperatorKind::KycRingFenced => 2,
-            }
+            u8::try_from(kind.index()).unwrap_or(u8::MAX)
         }
 
         /// `KindFull` when the operator's kind holds `max_per_kind` operators in service.

@@ -60,14 +60,6 @@ struct Field {
     last: Report,
 }
 
-fn kind_index(kind: OperatorKind) -> usize {
-    match kind {
-        OperatorKind::SsvCluster => 0,
-        OperatorKind::ObolCluster => 1,
-        OperatorKind::KycRingFenced => 2,
-    }
-}
-
 async fn field(client: &mut EmbeddedClient, entrants: Vec<Entrant>) -> E2EResult<Field> {
     let alice = ink_e2e::alice();
     let mut config = SuiteConfig::single_member(account_of(&alice), ETH);
@@ -87,7 +79,7 @@ async fn field(client: &mut EmbeddedClient, entrants: Vec<Entrant>) -> E2EResult
         let id = register_operator(client, suite.operator_registry, &e.admin, "op", e.kind, e.limit).await?;
         approve_operator(client, suite.operator_registry, &alice, id, e.limit).await?;
         f.ids.push(id);
-        f.kinds.push(kind_index(e.kind));
+        f.kinds.push(e.kind.index());
         f.limits.push(e.limit);
     }
     for who in [ink_e2e::charlie(), ink_e2e::dave()] {

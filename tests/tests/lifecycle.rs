@@ -117,11 +117,7 @@ impl Op {
             funded: 0,
             live: 0,
             unseen: 0,
-            kind: match kind {
-                OperatorKind::SsvCluster => 0,
-                OperatorKind::ObolCluster => 1,
-                OperatorKind::KycRingFenced => 2,
-            },
+            kind: kind.index(),
             score: None,
             disputed: false,
             limit: 16,

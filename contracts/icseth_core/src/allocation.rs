@@ -203,44 +203,27 @@ pub fn allocate(policy: &AllocationPolicy, candidates: &mut [Candidate], validat
             .saturating_add(9_999)
             / 10_000;
         let eligible = |c: &Candidate| c.spare > 0 && u64::from(c.staying).saturating_add(1) <= cap_room;
-        // the best candidate: kind deficit first, then score, then fewest staying, then id
-        let mut best: Option<usize> = None;
-        for (i, c) in candidates.iter().enumerate() {
-            if !eligible(c) {
-                continue;
-            }
-            let better = match best.and_then(|b| candidates.get(b)) {
-                None => true,
-                Some(b) => {
-                    let kc = kind_deficit(
-                        policy,
-                        c.kind.index(),
-                        kinds.get(c.kind.index()).copied().unwrap_or(0),
-                        after,
-                    );
-                    let kb = kind_deficit(
-                        policy,
-                        b.kind.index(),
-                        kinds.get(b.kind.index()).copied().unwrap_or(0),
-                        after,
-                    );
-                    (
-                        kc,
-                        c.rank_score,
-                        core::cmp::Reverse(c.staying),
-                        core::cmp::Reverse(c.id),
-                    ) > (
-                        kb,
-                        b.rank_score,
-                        core::cmp::Reverse(b.staying),
-                        core::cmp::Reverse(b.id),
-                    )
-                }
-            };
-            if better {
-                best = Some(i);
-            }
-        }
+        // the best candidate: kind deficit first, then score, then fewest staying, then id (ids
+        // are distinct, so the key never ties)
+        let best = candidates
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| eligible(c))
+            .max_by_key(|(_, c)| {
+                let deficit = kind_deficit(
+                    policy,
+                    c.kind.index(),
+                    kinds.get(c.kind.index()).copied().unwrap_or(0),
+                    after,
+                );
+                (
+                    deficit,
+                    c.rank_score,
+                    core::cmp::Reverse(c.staying),
+                    core::cmp::Reverse(c.id),
+                )
+            })
+            .map(|(i, _)| i);
         let Some(chosen) = best.and_then(|i| candidates.get_mut(i)) else {
             break;
         };
@@ -266,38 +249,24 @@ pub fn request_exits(policy: &AllocationPolicy, candidates: &mut [Candidate], va
     let mut done = 0u32;
     while done < validators {
         let after = total.saturating_sub(1);
-        let mut best: Option<usize> = None;
-        for (i, c) in candidates.iter().enumerate() {
-            if c.exitable == 0 {
-                continue;
-            }
-            let better = match best.and_then(|b| candidates.get(b)) {
-                None => true,
-                Some(b) => {
-                    // surplus = -deficit once this one left its kind
-                    let surplus = |x: &Candidate| {
-                        let k = kinds.get(x.kind.index()).copied().unwrap_or(0).saturating_sub(1);
-                        kind_deficit(policy, x.kind.index(), k, after).saturating_neg()
-                    };
-                    (
-                        c.paused,
-                        surplus(c),
-                        core::cmp::Reverse(c.rank_score),
-                        c.staying,
-                        c.id,
-                    ) > (
-                        b.paused,
-                        surplus(b),
-                        core::cmp::Reverse(b.rank_score),
-                        b.staying,
-                        b.id,
-                    )
-                }
-            };
-            if better {
-                best = Some(i);
-            }
-        }
+        // paused first, then the kind's surplus once this one left it, the weakest score, the
+        // most staying, the highest id (ids are distinct, so the key never ties)
+        let best = candidates
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.exitable > 0)
+            .max_by_key(|(_, c)| {
+                let staying_after = kinds.get(c.kind.index()).copied().unwrap_or(0).saturating_sub(1);
+                let surplus = kind_deficit(policy, c.kind.index(), staying_after, after).saturating_neg();
+                (
+                    c.paused,
+                    surplus,
+                    core::cmp::Reverse(c.rank_score),
+                    c.staying,
+                    c.id,
+                )
+            })
+            .map(|(i, _)| i);
         let Some(chosen) = best.and_then(|i| candidates.get_mut(i)) else {
             break;
         };
